@@ -1,0 +1,319 @@
+//! A deal: which milestones the customer has confirmed, when, and in which
+//! order; plus the checks that keep bad CRM data out of the numbers.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+use crate::error::{self, Error, Result};
+use crate::model::{bit, members, Process, MAX_TEXT_CHARS};
+
+/// Most attributes one deal may carry.
+pub const MAX_ATTRIBUTES: usize = 32;
+/// Most deals one call may take.
+pub const MAX_DEALS: usize = 2_000_000;
+/// Most events one deal may carry.
+pub const MAX_EVENTS: usize = 1024;
+
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Default, Hash)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    #[default]
+    Open,
+    Won,
+    Lost,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct Event {
+    pub milestone: String,
+    /// `YYYY-MM-DD` (a time after it, `T...`, is allowed and ignored).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct Deal {
+    #[serde(default)]
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seller: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<f64>,
+    /// Contribution margin of the deal, in money.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub margin: Option<f64>,
+    #[serde(default)]
+    pub status: Status,
+    #[serde(default)]
+    pub events: Vec<Event>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub attributes: BTreeMap<String, String>,
+    /// The seller's own estimate: kept for comparison, never used to score.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seller_probability: Option<f64>,
+    /// When the deal was won or lost (`YYYY-MM-DD`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub close_date: Option<String>,
+}
+
+/// Where a deal stands in the process.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct DealState {
+    /// Milestones reached (bit i = milestone i).
+    pub reached: u64,
+    /// Milestones in the order they were completed (first completion only).
+    pub sequence: Vec<usize>,
+    /// Day number of each completion in `sequence`, where dated.
+    pub days: Vec<Option<i32>>,
+    /// Mandatory milestones behind the furthest mandatory one reached, and
+    /// `after` prerequisites of reached milestones, that are not reached.
+    pub missing: u64,
+    /// Milestones completed before a prerequisite that came later.
+    pub out_of_order: u64,
+}
+
+impl Deal {
+    /// Checks the deal against the model and returns its state. `path` is the
+    /// deal's own path (`deals[3]`), used to name bad fields.
+    pub fn check(&self, process: &Process, path: &str) -> Result<DealState> {
+        let at = |f: &str| error::join(path, f);
+        error::text(&at("id"), &self.id, MAX_TEXT_CHARS)?;
+        if let Some(l) = &self.label {
+            error::text(&at("label"), l, MAX_TEXT_CHARS)?;
+        }
+        if let Some(s) = &self.seller {
+            error::text(&at("seller"), s, MAX_TEXT_CHARS)?;
+        }
+        if let Some(v) = self.value {
+            error::non_negative(&at("value"), v)?;
+        }
+        if let Some(v) = self.margin {
+            error::non_negative(&at("margin"), v)?;
+        }
+        if let Some(p) = self.seller_probability {
+            error::probability(&at("sellerProbability"), p)?;
+        }
+        if let Some(d) = &self.close_date {
+            parse_date(&at("closeDate"), d)?;
+        }
+        if self.attributes.len() > MAX_ATTRIBUTES {
+            return Err(Error::new(at("attributes"), format!("at most {MAX_ATTRIBUTES} attributes are supported")));
+        }
+        for (k, v) in &self.attributes {
+            let p = at(&format!("attributes.{k}"));
+            error::text(&p, k, MAX_TEXT_CHARS)?;
+            error::text(&p, v, MAX_TEXT_CHARS)?;
+        }
+        error::at_most(&at("events"), &self.events, MAX_EVENTS, "events")?;
+        let mut steps = Vec::with_capacity(self.events.len());
+        for (k, e) in self.events.iter().enumerate() {
+            let p = at(&format!("events[{k}]"));
+            let Some(i) = process.find(&e.milestone) else {
+                let shown: String = e.milestone.chars().take(MAX_TEXT_CHARS).collect();
+                return Err(Error::new(error::join(&p, "milestone"), format!("unknown milestone {shown:?}")));
+            };
+            let day = match &e.date {
+                Some(d) => Some(parse_date(&error::join(&p, "date"), d)?),
+                None => None,
+            };
+            steps.push((i, day));
+        }
+        Ok(state_of(process, &steps))
+    }
+
+    pub fn label_or_id(&self) -> &str {
+        match &self.label {
+            Some(l) if !l.is_empty() => l,
+            _ => &self.id,
+        }
+    }
+}
+
+/// Orders the completions: by date when every event is dated (a stable sort,
+/// so same-day events keep their listed order), else as listed.
+pub fn ordered(steps: &[(usize, Option<i32>)]) -> Vec<(usize, Option<i32>)> {
+    let mut v = steps.to_vec();
+    if !v.is_empty() && v.iter().all(|(_, d)| d.is_some()) {
+        v.sort_by_key(|(_, d)| *d);
+    }
+    v
+}
+
+/// The state after the given completions (milestone index, day).
+pub fn state_of(process: &Process, steps: &[(usize, Option<i32>)]) -> DealState {
+    let mut st = DealState::default();
+    for (i, day) in ordered(steps) {
+        if st.reached & bit(i) != 0 {
+            continue;
+        }
+        st.reached |= bit(i);
+        st.sequence.push(i);
+        st.days.push(day);
+    }
+    finish(process, &mut st);
+    st
+}
+
+/// Fills `missing` and `out_of_order` from `reached` and `sequence`.
+pub fn finish(process: &Process, st: &mut DealState) {
+    let mut so_far = 0u64;
+    let mut early = 0u64;
+    for &i in &st.sequence {
+        // Completed while something it requires was not yet done.
+        if process.required_before(i) & !so_far & st.reached != 0 {
+            early |= bit(i);
+        }
+        so_far |= bit(i);
+    }
+    st.out_of_order = early;
+    let mut missing = 0u64;
+    if let Some(furthest) = members(st.reached & process.mandatory_set()).last() {
+        missing |= process.mandatory_before(furthest) & !st.reached;
+    }
+    for i in members(st.reached) {
+        missing |= process.after(i) & !st.reached;
+    }
+    st.missing = missing;
+}
+
+/// Parses `YYYY-MM-DD` (optionally followed by `T` or a space and a time)
+/// into days since 1970-01-01. Impossible dates (2023-02-30) are errors.
+pub fn parse_date(path: &str, s: &str) -> Result<i32> {
+    let bad = || Error::new(path, format!("must be a date YYYY-MM-DD (got {:?})", s.chars().take(40).collect::<String>()));
+    let b = s.as_bytes();
+    if b.len() < 10 || (b.len() > 10 && !matches!(b.get(10), Some(b'T') | Some(b' '))) {
+        return Err(bad());
+    }
+    let digits = |r: std::ops::Range<usize>| -> Option<i32> {
+        let part = b.get(r)?;
+        if !part.iter().all(u8::is_ascii_digit) {
+            return None;
+        }
+        part.iter().try_fold(0i32, |acc, d| acc.checked_mul(10)?.checked_add(i32::from(d - b'0')))
+    };
+    if b.get(4) != Some(&b'-') || b.get(7) != Some(&b'-') {
+        return Err(bad());
+    }
+    let (Some(y), Some(m), Some(d)) = (digits(0..4), digits(5..7), digits(8..10)) else {
+        return Err(bad());
+    };
+    if !(1900..=2200).contains(&y) || !(1..=12).contains(&m) || d < 1 || d > days_in_month(y, m) {
+        return Err(bad());
+    }
+    Ok(days_from_civil(y, m, d))
+}
+
+fn days_in_month(y: i32, m: i32) -> i32 {
+    match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        _ if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+        _ => 28,
+    }
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
+pub fn days_from_civil(y: i32, m: i32, d: i32) -> i32 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// `YYYY-MM-DD` of a day number.
+pub fn civil_from_days(z: i32) -> String {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i32::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+    use crate::model::default_model;
+
+    fn deal(events: &[(&str, Option<&str>)]) -> Deal {
+        Deal {
+            id: "d1".into(),
+            events: events
+                .iter()
+                .map(|(m, d)| Event { milestone: m.to_string(), date: d.map(str::to_string) })
+                .collect(),
+            ..Deal::default()
+        }
+    }
+
+    #[test]
+    fn dates_round_trip_and_impossible_dates_fail() {
+        assert_eq!(parse_date("d", "1970-01-01").unwrap(), 0);
+        assert_eq!(parse_date("d", "2024-02-29").unwrap(), days_from_civil(2024, 2, 29));
+        assert_eq!(civil_from_days(parse_date("d", "2017-03-01T10:00:00Z").unwrap()), "2017-03-01");
+        for bad in ["2023-02-29", "2023-02-30", "2023-13-01", "2023-00-10", "23-01-01", "2023/01/01", "2023-01-01x", "", "２０２３-01-01"] {
+            assert!(parse_date("d", bad).is_err(), "{bad}");
+        }
+        for z in [-1000, 0, 17_000, 20_000, 60_000] {
+            assert_eq!(parse_date("d", &civil_from_days(z)).unwrap(), z);
+        }
+    }
+
+    #[test]
+    fn in_order_deal_has_no_violation() {
+        let p = Process::new(default_model()).unwrap();
+        let st = deal(&[("need_confirmed", None), ("mobilizer_met", None)]).check(&p, "deal").unwrap();
+        assert_eq!(st.reached, 0b11);
+        assert_eq!(st.missing, 0);
+        assert_eq!(st.out_of_order, 0);
+    }
+
+    #[test]
+    fn skipped_and_out_of_order_mandatory_milestones_are_seen() {
+        let p = Process::new(default_model()).unwrap();
+        let sp = p.find("solution_presented").unwrap();
+        let mob = p.find("mobilizer_met").unwrap();
+        let st = deal(&[("need_confirmed", None), ("solution_presented", None)]).check(&p, "deal").unwrap();
+        assert_eq!(st.missing, bit(mob));
+        assert_eq!(st.out_of_order, 0);
+        // Dated events are ordered by date: the solution came before the mobilizer.
+        let st = deal(&[
+            ("mobilizer_met", Some("2024-03-10")),
+            ("need_confirmed", Some("2024-03-01")),
+            ("solution_presented", Some("2024-03-05")),
+        ])
+        .check(&p, "deal")
+        .unwrap();
+        assert_eq!(st.missing, 0);
+        assert_eq!(st.out_of_order, bit(sp));
+    }
+
+    #[test]
+    fn bad_fields_are_named() {
+        let p = Process::new(default_model()).unwrap();
+        let e = deal(&[("need_confirmed", None), ("x", None)]).check(&p, "deals[3]").unwrap_err();
+        assert_eq!(e.to_string(), "deals[3].events[1].milestone: unknown milestone \"x\"");
+        let e = deal(&[("need_confirmed", Some("2023-02-30"))]).check(&p, "deals[0]").unwrap_err();
+        assert_eq!(e.path, "deals[0].events[0].date");
+        let mut d = deal(&[]);
+        d.value = Some(f64::NAN);
+        assert_eq!(d.check(&p, "deals[3]").unwrap_err().to_string(), "deals[3].value: must be a finite number >= 0");
+        d.value = Some(-1.0);
+        assert!(d.check(&p, "deal").is_err());
+        d.value = None;
+        d.seller_probability = Some(1.2);
+        assert_eq!(d.check(&p, "deal").unwrap_err().path, "deal.sellerProbability");
+    }
+}

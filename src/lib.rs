@@ -1,0 +1,20 @@
+//! stagecast: stage-based B2B deal probability, honest forecasts, the value
+//! of a meeting and what-if scenarios.
+//!
+//! The core (every module but `wasm`) is plain Rust with no wasm dependency
+//! and is tested natively. `wasm` is the one thin binding layer: it converts
+//! JS values to core types and back, and maps every error to a JS `Error`
+//! whose message names the field.
+
+pub mod deal;
+pub mod error;
+pub mod model;
+pub mod probability;
+
+#[cfg(target_arch = "wasm32")]
+mod wasm;
+
+pub use deal::{Deal, DealState, Event, Status};
+pub use error::{Error, Result};
+pub use model::{default_model, Milestone, Process, ProcessModel};
+pub use probability::{score_deal, score_deals, DealScore, NextStep};

@@ -1,0 +1,252 @@
+//! A deal's probability, from its state alone: which milestones were reached,
+//! which mandatory ones are missing, and whether the order was kept. The
+//! seller's own estimate is carried along for comparison and never used.
+
+use serde::{Deserialize, Serialize};
+
+use crate::deal::{Deal, DealState};
+use crate::error::{self, Result};
+use crate::model::{bit, members, Process};
+
+/// Each missing prerequisite halves the credit a milestone gives.
+pub const MISSING_FACTOR: f64 = 0.5;
+/// Steps done out of order keep this share of the lift over the base.
+pub const OUT_OF_ORDER_FACTOR: f64 = 0.8;
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct NextStep {
+    pub milestone: String,
+    pub label: String,
+    pub mandatory: bool,
+    /// Probability once this milestone is completed next.
+    pub probability: f64,
+    /// `probability` minus the deal's probability now.
+    pub gain: f64,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct DealScore {
+    pub id: String,
+    pub probability: f64,
+    /// Credible interval, when the number is learned from history.
+    pub interval: Option<[f64; 2]>,
+    /// Closed deals behind the number (0 for the model's priors).
+    pub count: u32,
+    /// `"prior"` (the model's priors) or `"history"` (calibrated).
+    pub source: String,
+    pub reached: Vec<String>,
+    pub missing_mandatory: Vec<String>,
+    pub out_of_order: Vec<String>,
+    pub next: Vec<NextStep>,
+    /// What moved the number, one sentence each.
+    pub explanation: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seller_probability: Option<f64>,
+}
+
+/// The probability of a state under the model's priors, with the reasons.
+///
+/// Every reached milestone gives credit: its prior, with the lift over the
+/// base probability halved for each prerequisite that is missing. The deal
+/// takes the best credit; steps done out of order cost a fifth of the lift.
+/// Completing the next mandatory milestone in order never lowers the result.
+pub fn prior_probability(process: &Process, st: &DealState) -> (f64, Vec<String>) {
+    let base = process.base();
+    let mut best = base;
+    let mut best_i: Option<usize> = None;
+    let mut best_missing = 0u32;
+    for i in members(st.reached) {
+        let missing = (process.required_before(i) & !st.reached).count_ones();
+        let credit = base + (process.prior(i) - base) * MISSING_FACTOR.powi(missing as i32);
+        if credit > best || best_i.is_none() && credit >= best {
+            best = credit;
+            best_i = Some(i);
+            best_missing = missing;
+        }
+    }
+    let mut why = Vec::new();
+    match best_i {
+        None => why.push(format!(
+            "No milestone confirmed yet: {} is the starting probability of the process.",
+            pct(base)
+        )),
+        Some(i) if best_missing == 0 => why.push(format!(
+            "Furthest step in good standing: \u{201c}{}\u{201d} ({}).",
+            process.label(i),
+            pct(process.prior(i))
+        )),
+        Some(i) => why.push(format!(
+            "\u{201c}{}\u{201d} is reached, but {} step{} before it {} missing, so it counts for less ({} instead of {}).",
+            process.label(i),
+            best_missing,
+            if best_missing == 1 { "" } else { "s" },
+            if best_missing == 1 { "is" } else { "are" },
+            pct(best),
+            pct(process.prior(i))
+        )),
+    }
+    if st.out_of_order != 0 {
+        let before = best;
+        best = base + (best - base) * OUT_OF_ORDER_FACTOR;
+        why.push(format!(
+            "Steps done out of order ({}): deals that skip ahead win less often, {} instead of {}.",
+            names(process, st.out_of_order),
+            pct(best),
+            pct(before)
+        ));
+    }
+    (best.clamp(0.0, 1.0), why)
+}
+
+/// Scores one deal under the model's priors.
+pub fn score_deal(process: &Process, deal: &Deal, path: &str) -> Result<DealScore> {
+    let st = deal.check(process, path)?;
+    Ok(score_state(process, deal, &st))
+}
+
+/// Scores many deals; the first bad one stops the call and is named.
+pub fn score_deals(process: &Process, deals: &[Deal], path: &str) -> Result<Vec<DealScore>> {
+    deals
+        .iter()
+        .enumerate()
+        .map(|(k, d)| score_deal(process, d, &error::index(path, k)))
+        .collect()
+}
+
+/// Scores a checked state.
+pub fn score_state(process: &Process, deal: &Deal, st: &DealState) -> DealScore {
+    let (p, mut explanation) = prior_probability(process, st);
+    if let Some(sp) = deal.seller_probability {
+        explanation.push(format!(
+            "The seller's own estimate ({}) is shown for comparison only; it does not move the number.",
+            pct(sp)
+        ));
+    }
+    DealScore {
+        id: deal.id.clone(),
+        probability: p,
+        interval: None,
+        count: 0,
+        source: "prior".to_string(),
+        reached: ids(process, st.reached),
+        missing_mandatory: ids(process, st.missing),
+        out_of_order: ids(process, st.out_of_order),
+        next: next_steps(process, st, p, |s| prior_probability(process, s).0),
+        explanation,
+        seller_probability: deal.seller_probability,
+    }
+}
+
+/// The milestones worth doing next, in process order, each with the
+/// probability the deal would have once it is completed now: the first
+/// mandatory milestone not reached, and every optional one whose
+/// prerequisites are met.
+pub fn next_steps(process: &Process, st: &DealState, now: f64, prob: impl Fn(&DealState) -> f64) -> Vec<NextStep> {
+    let first_mandatory = members(process.mandatory_set() & !st.reached).next();
+    process
+        .indices()
+        .filter(|&i| st.reached & bit(i) == 0)
+        .filter(|&i| Some(i) == first_mandatory || (!process.is_mandatory(i) && process.after(i) & !st.reached == 0))
+        .map(|i| {
+            let s = with_step(process, st, i);
+            let p = prob(&s);
+            NextStep {
+                milestone: process.id(i).to_string(),
+                label: process.label(i).to_string(),
+                mandatory: process.is_mandatory(i),
+                probability: p,
+                gain: p - now,
+            }
+        })
+        .collect()
+}
+
+/// The state after completing milestone `i` now.
+pub fn with_step(process: &Process, st: &DealState, i: usize) -> DealState {
+    let mut s = st.clone();
+    if s.reached & bit(i) == 0 {
+        s.reached |= bit(i);
+        s.sequence.push(i);
+        s.days.push(None);
+        crate::deal::finish(process, &mut s);
+    }
+    s
+}
+
+pub fn ids(process: &Process, set: u64) -> Vec<String> {
+    members(set).map(|i| process.id(i).to_string()).collect()
+}
+
+fn names(process: &Process, set: u64) -> String {
+    members(set).map(|i| process.label(i)).collect::<Vec<_>>().join(", ")
+}
+
+/// A probability as a whole percentage, for explanations.
+pub fn pct(p: f64) -> String {
+    format!("{:.0}%", p * 100.0)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+    use crate::deal::Event;
+    use crate::model::default_model;
+
+    fn deal(ms: &[&str]) -> Deal {
+        Deal {
+            id: "d".into(),
+            events: ms.iter().map(|m| Event { milestone: m.to_string(), date: None }).collect(),
+            ..Deal::default()
+        }
+    }
+
+    #[test]
+    fn completing_mandatory_milestones_in_order_raises_probability() {
+        let p = Process::new(default_model()).unwrap();
+        let order: Vec<&str> = p.indices().filter(|&i| p.is_mandatory(i)).map(|i| p.id(i)).collect();
+        let mut last = score_deal(&p, &deal(&[]), "deal").unwrap().probability;
+        for k in 1..=order.len() {
+            let s = score_deal(&p, &deal(&order[..k]), "deal").unwrap();
+            assert!(s.probability > last, "{:?}: {} <= {}", &order[..k], s.probability, last);
+            assert!(s.missing_mandatory.is_empty() && s.out_of_order.is_empty());
+            last = s.probability;
+        }
+        assert!(last > 0.9);
+    }
+
+    #[test]
+    fn skipping_a_mandatory_step_counts_for_less() {
+        let p = Process::new(default_model()).unwrap();
+        let clean = score_deal(&p, &deal(&["need_confirmed", "mobilizer_met", "solution_presented"]), "d").unwrap();
+        let gap = score_deal(&p, &deal(&["need_confirmed", "solution_presented"]), "d").unwrap();
+        assert!(gap.probability < clean.probability);
+        assert_eq!(gap.missing_mandatory, vec!["mobilizer_met"]);
+        // The missing step is the next one, and doing it is worth something.
+        let next = gap.next.iter().find(|n| n.milestone == "mobilizer_met").unwrap();
+        assert!(next.gain > 0.0);
+        assert!((next.probability - clean.probability).abs() < 1e-9 || next.probability < clean.probability);
+    }
+
+    #[test]
+    fn seller_probability_never_moves_the_number() {
+        let p = Process::new(default_model()).unwrap();
+        let mut d = deal(&["need_confirmed"]);
+        let a = score_deal(&p, &d, "d").unwrap().probability;
+        d.seller_probability = Some(0.99);
+        let s = score_deal(&p, &d, "d").unwrap();
+        assert_eq!(s.probability, a);
+        assert!(s.explanation.iter().any(|e| e.contains("comparison only")));
+    }
+
+    #[test]
+    fn next_lists_first_mandatory_and_open_optional_steps() {
+        let p = Process::new(default_model()).unwrap();
+        let s = score_deal(&p, &deal(&["need_confirmed"]), "d").unwrap();
+        let next: Vec<&str> = s.next.iter().map(|n| n.milestone.as_str()).collect();
+        assert_eq!(next, vec!["mobilizer_met", "budget_confirmed"]);
+        assert!(s.next.iter().all(|n| n.gain > 0.0));
+    }
+}

@@ -1,0 +1,103 @@
+// Builds what the browser loads, from wasm-bindgen's output in .build/pkg:
+//  - pkg/: the npm package (ES modules: wasm-bindgen's glue, the element
+//    definitions, an entry that registers them, package.json with exports);
+//  - dist/stagecast.js: ONE classic script, wasm inlined as base64, which
+//    defines the global `Stagecast` and registers the custom elements.
+// Prints raw and gzip sizes.
+import { build } from 'esbuild';
+import { readFileSync, writeFileSync, mkdirSync, copyFileSync, readdirSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const at = (...p) => join(root, ...p);
+const cargo = readFileSync(at('Cargo.toml'), 'utf8');
+const version = /^version\s*=\s*"([^"]+)"/m.exec(cargo)[1];
+
+// --- pkg/ -----------------------------------------------------------------
+mkdirSync(at('pkg'), { recursive: true });
+// The UI modules are plain ES modules with no imports outside www/src.
+const uiModules = readdirSync(at('www/src')).filter((f) => f.endsWith('.js') && !f.startsWith('global'));
+for (const f of uiModules) copyFileSync(at('www/src', f), at('pkg', f));
+const pkgJson = {
+  name: 'stagecast',
+  version,
+  description: 'Stage-based B2B deal probability, forecasts with ranges, meeting value and what-if scenarios. Runs in the browser; no data leaves the page.',
+  license: 'MIT OR Apache-2.0',
+  type: 'module',
+  main: './index.js',
+  module: './index.js',
+  types: './index.d.ts',
+  exports: {
+    '.': { types: './index.d.ts', default: './index.js' },
+    './core': { types: './stagecast.d.ts', default: './stagecast.js' },
+    './elements': './elements.js',
+    './stagecast_bg.wasm': './stagecast_bg.wasm',
+    './package.json': './package.json',
+  },
+  files: ['index.js', 'index.d.ts', 'stagecast.js', 'stagecast.d.ts', 'stagecast_bg.wasm', 'stagecast_bg.wasm.d.ts', ...uiModules],
+  sideEffects: ['./index.js'],
+};
+writeFileSync(at('pkg/package.json'), JSON.stringify(pkgJson, null, 2) + '\n');
+writeFileSync(
+  at('pkg/index.js'),
+  `// ES entry: the wasm API, plus the custom elements where a DOM exists.
+// Call \`await init()\` (browser, bundler) or \`initSync({ module: bytes })\`
+// (Node) before calling the API; the elements initialise it themselves.
+import init, * as api from './stagecast.js';
+import { defineElements } from './elements.js';
+export * from './stagecast.js';
+export { default } from './stagecast.js';
+export { defineElements };
+/** Resolves once the wasm is instantiated (fetching it next to this file if needed). */
+export function ready() { return init().then(() => api); }
+if (typeof customElements !== 'undefined') defineElements(api, ready);
+`,
+);
+writeFileSync(
+  at('pkg/index.d.ts'),
+  `export * from './stagecast.js';
+export { default } from './stagecast.js';
+/** Resolves once the wasm is instantiated. */
+export function ready(): Promise<typeof import('./stagecast.js')>;
+/** Registers the <stagecast-*> custom elements (done on import where customElements exists). */
+export function defineElements(api: typeof import('./stagecast.js'), ready: () => Promise<unknown>): void;
+`,
+);
+
+// --- dist/stagecast.js ------------------------------------------------------
+const wasm = readFileSync(at('pkg/stagecast_bg.wasm'));
+const inlineWasm = {
+  name: 'inline-wasm',
+  setup(b) {
+    b.onResolve({ filter: /^stagecast:wasm$/ }, () => ({ path: 'wasm', namespace: 'inline' }));
+    b.onLoad({ filter: /.*/, namespace: 'inline' }, () => ({
+      contents: `export default ${JSON.stringify(wasm.toString('base64'))};`,
+      loader: 'js',
+    }));
+  },
+};
+mkdirSync(at('dist'), { recursive: true });
+await build({
+  entryPoints: [at('www/src/global.js')],
+  bundle: true,
+  format: 'iife',
+  minify: true,
+  target: ['es2020'],
+  outfile: at('dist/stagecast.js'),
+  plugins: [inlineWasm],
+  // The glue's default wasm URL uses import.meta.url; the one-file script
+  // always passes the inlined bytes, so that path is never taken.
+  define: { 'import.meta.url': '"about:blank"' },
+  banner: { js: `/*! stagecast ${version} | one-file build, wasm inlined | runs in the page, sends nothing */` },
+  legalComments: 'none',
+  logLevel: 'warning',
+});
+
+const size = (p) => {
+  const b = readFileSync(at(p));
+  return `${p}: ${b.length.toLocaleString('en')} B raw, ${gzipSync(b, { level: 9 }).length.toLocaleString('en')} B gzip`;
+};
+console.log('[build] ' + size('pkg/stagecast_bg.wasm'));
+console.log('[build] ' + size('dist/stagecast.js'));
