@@ -114,7 +114,7 @@ impl Deal {
             let p = at(&format!("events[{k}]"));
             let Some(i) = process.find(&e.milestone) else {
                 let shown: String = e.milestone.chars().take(MAX_TEXT_CHARS).collect();
-                return Err(Error::new(error::join(&p, "milestone"), format!("unknown milestone {shown:?}")));
+                return Err(Error::new(error::join(&p, "milestone"), format!("unknown milestone \"{shown}\"")));
             };
             let day = match &e.date {
                 Some(d) => Some(parse_date(&error::join(&p, "date"), d)?),
@@ -183,7 +183,7 @@ pub fn finish(process: &Process, st: &mut DealState) {
 /// Parses `YYYY-MM-DD` (optionally followed by `T` or a space and a time)
 /// into days since 1970-01-01. Impossible dates (2023-02-30) are errors.
 pub fn parse_date(path: &str, s: &str) -> Result<i32> {
-    let bad = || Error::new(path, format!("must be a date YYYY-MM-DD (got {:?})", s.chars().take(40).collect::<String>()));
+    let bad = || Error::new(path, format!("must be a date YYYY-MM-DD (got \"{}\")", s.chars().take(40).collect::<String>()));
     let b = s.as_bytes();
     if b.len() < 10 || (b.len() > 10 && !matches!(b.get(10), Some(b'T') | Some(b' '))) {
         return Err(bad());

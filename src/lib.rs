@@ -10,6 +10,7 @@ pub mod deal;
 pub mod error;
 pub mod model;
 pub mod probability;
+pub mod value;
 
 #[cfg(target_arch = "wasm32")]
 mod wasm;

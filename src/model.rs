@@ -86,7 +86,7 @@ impl Process {
             if index.insert(m.id.clone(), i).is_some() {
                 return Err(Error::new(
                     error::join(&path, "id"),
-                    format!("duplicate milestone id {:?}", m.id),
+                    format!("duplicate milestone id \"{}\"", m.id),
                 ));
             }
         }
@@ -104,7 +104,7 @@ impl Process {
             for (k, a) in m.after.iter().enumerate() {
                 let path = format!("milestones[{i}].after[{k}]");
                 let Some(&j) = index.get(a) else {
-                    return Err(Error::new(path, format!("unknown milestone {a:?}")));
+                    return Err(Error::new(path, format!("unknown milestone \"{a}\"")));
                 };
                 if j == i {
                     return Err(Error::new(path, "a milestone cannot come after itself"));
@@ -112,7 +112,7 @@ impl Process {
                 if m.mandatory && j > i && ms.get(j).is_some_and(|o| o.mandatory) {
                     return Err(Error::new(
                         path,
-                        format!("{a:?} is a later mandatory milestone, so this order is impossible"),
+                        format!("\"{a}\" is a later mandatory milestone, so this order is impossible"),
                     ));
                 }
                 if let Some(slot) = after.get_mut(i) {

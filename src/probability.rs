@@ -183,9 +183,11 @@ fn names(process: &Process, set: u64) -> String {
     members(set).map(|i| process.label(i)).collect::<Vec<_>>().join(", ")
 }
 
-/// A probability as a whole percentage, for explanations.
+/// A probability as a whole percentage, for explanations. Integer
+/// formatting only: float formatting would add several KiB to the wasm.
 pub fn pct(p: f64) -> String {
-    format!("{:.0}%", p * 100.0)
+    let whole = (p.clamp(0.0, 1.0) * 100.0).round() as u32;
+    format!("{whole}%")
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
 //! The one binding layer between JS and the core. Every export has the same
-//! shape: read the arguments with `from_js` (which names the bad field),
+//! shape: read the arguments with `from_js` (JS value -> `value::Value` ->
+//! core type, naming the bad field),
 //! call the core, and hand the result back with `to_js`. Every error becomes
 //! a JS `Error` whose message starts with the field's path. Nothing here may
 //! panic: a panic in wasm kills the module for the whole page.
@@ -7,8 +8,10 @@
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 use crate::error::{self, Error};
+use crate::value::{from_value, Value, MAX_DEPTH};
 use crate::{probability, Deal, Process, ProcessModel};
 
 type JsResult = Result<JsValue, JsError>;
@@ -17,19 +20,63 @@ fn fail(e: Error) -> JsError {
     JsError::new(&e.to_string())
 }
 
-/// Deserializes a JS value, naming the field where it went wrong
-/// (`deals[3].status: unknown variant ...`). `path` names the argument.
+/// Reads an argument into a core type, naming the field where it went wrong
+/// (`deals[3].status: unknown value "x", ...`). `path` names the argument.
 fn from_js<T: DeserializeOwned>(value: JsValue, path: &str) -> Result<T, Error> {
     if value.is_undefined() || value.is_null() {
         return Err(Error::new(path, "is required"));
     }
-    let de = serde_wasm_bindgen::Deserializer::from(value);
-    serde_path_to_error::deserialize(de).map_err(|e| {
-        let inner = e.path().to_string();
-        let inner = if inner == "." { String::new() } else { inner };
-        let message = e.into_inner().to_string();
-        Error::new(error::join(path, &inner), message)
-    })
+    let v = read(&value, 0).map_err(|e| e.within(path))?;
+    from_value(&v, path)
+}
+
+/// Copies a JS value into a `Value` tree: plain objects, arrays, typed arrays,
+/// `Map`s, strings, numbers, booleans, null and undefined; a `Date` becomes
+/// its ISO string. Anything else (functions, symbols, BigInt) is an error,
+/// and so is nesting deeper than `MAX_DEPTH`.
+fn read(v: &JsValue, depth: usize) -> Result<Value, Error> {
+    if v.is_null() || v.is_undefined() {
+        return Ok(Value::Null);
+    }
+    if let Some(b) = v.as_bool() {
+        return Ok(Value::Bool(b));
+    }
+    if let Some(n) = v.as_f64() {
+        return Ok(Value::Number(n));
+    }
+    if let Some(s) = v.as_string() {
+        return Ok(Value::String(s));
+    }
+    if !v.is_object() {
+        return Err(Error::new("", "expected data (object, list, string, number or boolean), got a function, symbol or BigInt"));
+    }
+    if depth >= MAX_DEPTH {
+        return Err(Error::new("", format!("is nested more than {MAX_DEPTH} levels deep")));
+    }
+    if let Some(d) = v.dyn_ref::<js_sys::Date>() {
+        return Ok(Value::String(String::from(d.to_iso_string())));
+    }
+    if js_sys::Array::is_array(v) || js_sys::ArrayBuffer::is_view(v) {
+        let items = js_sys::Array::from(v);
+        let mut out = Vec::with_capacity(items.length() as usize);
+        for (i, item) in items.iter().enumerate() {
+            out.push(read(&item, depth + 1).map_err(|e| e.within(&format!("[{i}]")))?);
+        }
+        return Ok(Value::Array(out));
+    }
+    let entries = if let Some(m) = v.dyn_ref::<js_sys::Map>() {
+        js_sys::Array::from(&m.entries())
+    } else {
+        js_sys::Object::entries(v.unchecked_ref())
+    };
+    let mut out = Vec::with_capacity(entries.length() as usize);
+    for pair in entries.iter() {
+        let pair: js_sys::Array = pair.unchecked_into();
+        let key = pair.get(0).as_string().unwrap_or_default();
+        let value = read(&pair.get(1), depth + 1).map_err(|e| e.within(&key))?;
+        out.push((key, value));
+    }
+    Ok(Value::Object(out))
 }
 
 fn to_js<T: Serialize>(value: &T) -> JsResult {

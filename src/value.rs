@@ -1,0 +1,295 @@
+//! A JSON-like value tree and a serde `Deserializer` over it whose errors
+//! name the path of the bad field (`deals[3].status: unknown value "x", ...`).
+//!
+//! The binding layer turns a JS value into a `Value` (with a depth limit),
+//! then any `#[derive(Deserialize)]` core type is read from it. Going through
+//! our own deserializer, rather than reading JS values with serde directly,
+//! gives paths in every error without a second wrapper, and keeps float
+//! formatting (several KiB of wasm) out of error messages. The fuzz targets
+//! use the same path from JSON text, so they exercise what JS callers hit.
+
+use serde::de::{self, DeserializeSeed, IntoDeserializer, MapAccess, SeqAccess, Visitor};
+use serde::forward_to_deserialize_any;
+
+use crate::error::{Error, Result};
+
+/// Deepest nesting accepted from outside (objects and arrays).
+pub const MAX_DEPTH: usize = 32;
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    Number(f64),
+    String(String),
+    Array(Vec<Value>),
+    Object(Vec<(String, Value)>),
+}
+
+impl Value {
+    fn kind(&self) -> &'static str {
+        match self {
+            Value::Null => "null",
+            Value::Bool(_) => "true/false",
+            Value::Number(_) => "a number",
+            Value::String(_) => "a string",
+            Value::Array(_) => "a list",
+            Value::Object(_) => "an object",
+        }
+    }
+}
+
+/// Reads a core type from a value; `path` names the argument (`deals`).
+pub fn from_value<T: de::DeserializeOwned>(v: &Value, path: &str) -> Result<T> {
+    T::deserialize(De(v)).map_err(|e| e.within(path))
+}
+
+impl de::Error for Error {
+    fn custom<T: std::fmt::Display>(msg: T) -> Self {
+        Error::new("", msg.to_string())
+    }
+    fn invalid_type(unexp: de::Unexpected<'_>, exp: &dyn de::Expected) -> Self {
+        Error::new("", format!("expected {}, got {}", friendly(&exp.to_string()), unexpected(&unexp)))
+    }
+    fn invalid_value(unexp: de::Unexpected<'_>, exp: &dyn de::Expected) -> Self {
+        Error::new("", format!("expected {}, got {}", friendly(&exp.to_string()), unexpected(&unexp)))
+    }
+    fn invalid_length(len: usize, exp: &dyn de::Expected) -> Self {
+        Error::new("", format!("expected {}, got {len} entries", exp))
+    }
+    fn unknown_variant(variant: &str, expected: &'static [&'static str]) -> Self {
+        let shown: String = variant.chars().take(60).collect();
+        Error::new("", format!("unknown value \"{shown}\", expected one of {}", expected.join(", ")))
+    }
+    fn unknown_field(_field: &str, expected: &'static [&'static str]) -> Self {
+        Error::new("", format!("unknown field, expected one of {}", expected.join(", ")))
+    }
+    fn missing_field(field: &'static str) -> Self {
+        Error::new(field, "is required")
+    }
+    fn duplicate_field(field: &'static str) -> Self {
+        Error::new(field, "is given twice")
+    }
+}
+
+/// Describes what was found without formatting floats.
+fn unexpected(u: &de::Unexpected<'_>) -> &'static str {
+    use de::Unexpected as U;
+    match u {
+        U::Bool(_) => "true/false",
+        U::Unsigned(_) | U::Signed(_) | U::Float(_) => "a number",
+        U::Char(_) | U::Str(_) => "a string",
+        U::Bytes(_) => "bytes",
+        U::Unit | U::Option => "null",
+        U::Seq => "a list",
+        U::Map | U::StructVariant => "an object",
+        _ => "another kind of value",
+    }
+}
+
+/// serde's expectations in words a JS developer reads at a glance.
+fn friendly(exp: &str) -> String {
+    match exp {
+        "f64" | "f32" => "a number".to_string(),
+        "u8" | "u16" | "u32" | "u64" | "usize" | "i32" | "i64" => "a whole number".to_string(),
+        "a string" | "a boolean" => exp.to_string(),
+        "a sequence" => "a list".to_string(),
+        e if e.starts_with("struct ") => "an object".to_string(),
+        e => e.to_string(),
+    }
+}
+
+/// A deserializer reading from a borrowed `Value`.
+pub struct De<'a>(pub &'a Value);
+
+impl<'de> de::Deserializer<'de> for De<'de> {
+    type Error = Error;
+
+    fn deserialize_any<V: Visitor<'de>>(self, v: V) -> Result<V::Value> {
+        match self.0 {
+            Value::Null => v.visit_unit(),
+            Value::Bool(b) => v.visit_bool(*b),
+            Value::Number(n) => v.visit_f64(*n),
+            Value::String(s) => v.visit_borrowed_str(s),
+            Value::Array(items) => v.visit_seq(Seq { items: items.iter(), i: 0 }),
+            Value::Object(entries) => v.visit_map(Map { entries: entries.iter(), value: None }),
+        }
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, v: V) -> Result<V::Value> {
+        match self.0 {
+            Value::Null => v.visit_none(),
+            _ => v.visit_some(self),
+        }
+    }
+
+    fn deserialize_u64<V: Visitor<'de>>(self, v: V) -> Result<V::Value> {
+        match self.0 {
+            Value::Number(n) if n.fract() == 0.0 && *n >= 0.0 && *n <= 9_007_199_254_740_991.0 => v.visit_u64(*n as u64),
+            other => Err(Error::new("", format!("expected a whole number >= 0, got {}", other.kind()))),
+        }
+    }
+
+    fn deserialize_u32<V: Visitor<'de>>(self, v: V) -> Result<V::Value> {
+        match self.0 {
+            Value::Number(n) if n.fract() == 0.0 && *n >= 0.0 && *n <= f64::from(u32::MAX) => v.visit_u32(*n as u32),
+            other => Err(Error::new("", format!("expected a whole number from 0 to 4294967295, got {}", other.kind()))),
+        }
+    }
+
+    fn deserialize_i64<V: Visitor<'de>>(self, v: V) -> Result<V::Value> {
+        match self.0 {
+            Value::Number(n) if n.fract() == 0.0 && n.abs() <= 9_007_199_254_740_991.0 => v.visit_i64(*n as i64),
+            other => Err(Error::new("", format!("expected a whole number, got {}", other.kind()))),
+        }
+    }
+
+    fn deserialize_i32<V: Visitor<'de>>(self, v: V) -> Result<V::Value> {
+        match self.0 {
+            Value::Number(n) if n.fract() == 0.0 && n.abs() <= 2_147_483_647.0 => v.visit_i32(*n as i32),
+            other => Err(Error::new("", format!("expected a whole number, got {}", other.kind()))),
+        }
+    }
+
+    fn deserialize_u8<V: Visitor<'de>>(self, v: V) -> Result<V::Value> {
+        self.deserialize_u32(v)
+    }
+    fn deserialize_u16<V: Visitor<'de>>(self, v: V) -> Result<V::Value> {
+        self.deserialize_u32(v)
+    }
+    fn deserialize_i8<V: Visitor<'de>>(self, v: V) -> Result<V::Value> {
+        self.deserialize_i32(v)
+    }
+    fn deserialize_i16<V: Visitor<'de>>(self, v: V) -> Result<V::Value> {
+        self.deserialize_i32(v)
+    }
+
+    fn deserialize_enum<V: Visitor<'de>>(self, _name: &'static str, _variants: &'static [&'static str], v: V) -> Result<V::Value> {
+        match self.0 {
+            Value::String(s) => v.visit_enum(s.as_str().into_deserializer()),
+            other => Err(Error::new("", format!("expected a string, got {}", other.kind()))),
+        }
+    }
+
+    fn deserialize_struct<V: Visitor<'de>>(self, _name: &'static str, _fields: &'static [&'static str], v: V) -> Result<V::Value> {
+        self.deserialize_map(v)
+    }
+
+    fn deserialize_map<V: Visitor<'de>>(self, v: V) -> Result<V::Value> {
+        match self.0 {
+            Value::Object(entries) => v.visit_map(Map { entries: entries.iter(), value: None }),
+            other => Err(Error::new("", format!("expected an object, got {}", other.kind()))),
+        }
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(self, _name: &'static str, v: V) -> Result<V::Value> {
+        v.visit_newtype_struct(self)
+    }
+
+    forward_to_deserialize_any! {
+        bool f32 f64 char str string bytes byte_buf unit unit_struct seq tuple
+        tuple_struct identifier ignored_any i128 u128
+    }
+}
+
+struct Seq<'a> {
+    items: std::slice::Iter<'a, Value>,
+    i: usize,
+}
+
+impl<'de> SeqAccess<'de> for Seq<'de> {
+    type Error = Error;
+    fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>> {
+        let Some(item) = self.items.next() else { return Ok(None) };
+        let i = self.i;
+        self.i += 1;
+        seed.deserialize(De(item)).map(Some).map_err(|e| e.within(&format!("[{i}]")))
+    }
+    fn size_hint(&self) -> Option<usize> {
+        Some(self.items.len())
+    }
+}
+
+struct Map<'a> {
+    entries: std::slice::Iter<'a, (String, Value)>,
+    value: Option<(&'a str, &'a Value)>,
+}
+
+impl<'de> MapAccess<'de> for Map<'de> {
+    type Error = Error;
+    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>> {
+        let Some((k, v)) = self.entries.next() else { return Ok(None) };
+        self.value = Some((k.as_str(), v));
+        let key: de::value::BorrowedStrDeserializer<'de, Error> = de::value::BorrowedStrDeserializer::new(k);
+        seed.deserialize(key).map(Some).map_err(|e| e.within(k))
+    }
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value> {
+        match self.value.take() {
+            Some((k, v)) => seed.deserialize(De(v)).map_err(|e| e.within(k)),
+            None => Err(Error::new("", "value without a key")),
+        }
+    }
+    fn size_hint(&self) -> Option<usize> {
+        Some(self.entries.len())
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+    use crate::{Deal, ProcessModel, Status};
+
+    /// Builds a Value from JSON text (tests only).
+    pub fn json(text: &str) -> Value {
+        fn conv(v: serde_json::Value) -> Value {
+            match v {
+                serde_json::Value::Null => Value::Null,
+                serde_json::Value::Bool(b) => Value::Bool(b),
+                serde_json::Value::Number(n) => Value::Number(n.as_f64().unwrap()),
+                serde_json::Value::String(s) => Value::String(s),
+                serde_json::Value::Array(a) => Value::Array(a.into_iter().map(conv).collect()),
+                serde_json::Value::Object(o) => Value::Object(o.into_iter().map(|(k, v)| (k, conv(v))).collect()),
+            }
+        }
+        conv(serde_json::from_str(text).unwrap())
+    }
+
+    #[test]
+    fn reads_core_types() {
+        let d: Deal = from_value(
+            &json(r#"{"id":"a","value":10,"status":"won","events":[{"milestone":"m","date":"2024-01-02"}],"attributes":{"segment":"public"},"unknownExtra":1}"#),
+            "deal",
+        )
+        .unwrap();
+        assert_eq!(d.status, Status::Won);
+        assert_eq!(d.value, Some(10.0));
+        assert_eq!(d.events[0].date.as_deref(), Some("2024-01-02"));
+        assert_eq!(d.attributes["segment"], "public");
+        let m: ProcessModel = from_value(&json(r#"{"milestones":[{"id":"a","mandatory":true}]}"#), "model").unwrap();
+        assert!(m.milestones[0].mandatory);
+    }
+
+    #[test]
+    fn errors_name_the_path() {
+        let e = from_value::<Vec<Deal>>(&json(r#"[{"id":"a"},{"id":"b","status":"maybe"}]"#), "deals").unwrap_err();
+        assert_eq!(e.to_string(), "deals[1].status: unknown value \"maybe\", expected one of open, won, lost");
+        let e = from_value::<Vec<Deal>>(&json(r#"[{"id":"a","events":[{"milestone":"m"},{"date":"2024-01-01"}]}]"#), "deals").unwrap_err();
+        assert_eq!(e.to_string(), "deals[0].events[1].milestone: is required");
+        let e = from_value::<Deal>(&json(r#"{"id":"a","value":"ten"}"#), "deal").unwrap_err();
+        assert_eq!(e.to_string(), "deal.value: expected a number, got a string");
+        let e = from_value::<Deal>(&json(r#"{"id":3.5}"#), "deal").unwrap_err();
+        assert_eq!(e.to_string(), "deal.id: expected a string, got a number");
+        let e = from_value::<Deal>(&json(r#"[1]"#), "deal").unwrap_err();
+        assert_eq!(e.to_string(), "deal: expected an object, got a list");
+        let e = from_value::<Deal>(&json(r#"{"id":"a","attributes":{"x":1}}"#), "deal").unwrap_err();
+        assert_eq!(e.to_string(), "deal.attributes.x: expected a string, got a number");
+    }
+
+    #[test]
+    fn nan_passes_as_a_number_and_is_left_to_validation() {
+        let v = Value::Object(vec![("id".into(), Value::String("a".into())), ("value".into(), Value::Number(f64::NAN))]);
+        let d: Deal = from_value(&v, "deal").unwrap();
+        assert!(d.value.unwrap().is_nan());
+    }
+}
