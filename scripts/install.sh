@@ -34,6 +34,9 @@ apt_install() {
 # 1. Native Rust (tests the core).
 command -v cargo >/dev/null 2>&1 || die "cargo: install rustup's stable toolchain (https://rustup.rs) and re-run"
 
+cargo clippy --version >/dev/null 2>&1 || timeout 120 rustup component add clippy >/dev/null 2>&1 \
+  || die "clippy (rustup component add clippy)"
+
 # 2. A Rust with the wasm32 standard library.
 WASM_STD_DIR="$(rustc --print sysroot)/lib/rustlib/wasm32-unknown-unknown/lib"
 mode=""

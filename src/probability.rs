@@ -139,13 +139,13 @@ pub fn score_state(process: &Process, deal: &Deal, st: &DealState) -> DealScore 
     }
 }
 
-/// The milestones worth doing next, in process order, each with the
-/// probability the deal would have once it is completed now: the first
-/// mandatory milestone not reached, and every optional one whose
-/// prerequisites are met.
+/// The milestones that can be done next, each with the probability the deal
+/// would have once it is completed now: the first mandatory milestone not
+/// reached, and every optional one whose prerequisites are met. The most
+/// valuable step comes first (ties in process order).
 pub fn next_steps(process: &Process, st: &DealState, now: f64, prob: impl Fn(&DealState) -> f64) -> Vec<NextStep> {
     let first_mandatory = members(process.mandatory_set() & !st.reached).next();
-    process
+    let candidates = process
         .indices()
         .filter(|&i| st.reached & bit(i) == 0)
         .filter(|&i| Some(i) == first_mandatory || (!process.is_mandatory(i) && process.after(i) & !st.reached == 0))
@@ -159,8 +159,16 @@ pub fn next_steps(process: &Process, st: &DealState, now: f64, prob: impl Fn(&De
                 probability: p,
                 gain: p - now,
             }
-        })
-        .collect()
+        });
+    // Insertion into place (at most 64 steps): equal gains stay in process
+    // order, and the wasm carries no sort routine for it (a stable sort costs
+    // almost 2 KiB gzip).
+    let mut steps: Vec<NextStep> = Vec::new();
+    for s in candidates {
+        let at = steps.iter().position(|o| s.gain > o.gain).unwrap_or(steps.len());
+        steps.insert(at, s);
+    }
+    steps
 }
 
 /// The state after completing milestone `i` now.
@@ -248,7 +256,7 @@ mod tests {
         let p = Process::new(default_model()).unwrap();
         let s = score_deal(&p, &deal(&["need_confirmed"]), "d").unwrap();
         let next: Vec<&str> = s.next.iter().map(|n| n.milestone.as_str()).collect();
-        assert_eq!(next, vec!["mobilizer_met", "budget_confirmed"]);
+        assert_eq!(next, vec!["budget_confirmed", "mobilizer_met"], "most valuable first");
         assert!(s.next.iter().all(|n| n.gain > 0.0));
     }
 }

@@ -6,12 +6,13 @@
 import { resolveLocale, t, formatPercent, formatMoney } from './i18n.js';
 
 const BASE_CSS = `
-:host { all: initial; display: block; box-sizing: border-box; font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
-  color: var(--stagecast-text, #1d2530); --accent: var(--stagecast-accent, #0b6e4f); --muted: var(--stagecast-muted, #5b6573);
+:host { all: initial; display: block; box-sizing: border-box; --accent: var(--stagecast-accent, #0b6e4f); --muted: var(--stagecast-muted, #5b6573);
   --bg: var(--stagecast-bg, #ffffff); --line: var(--stagecast-line, #d9dee5); --warn: var(--stagecast-warn, #a4461b); }
 :host([hidden]) { display: none; }
 * { box-sizing: border-box; }
-.card { background: var(--bg); border: 1px solid var(--line); border-radius: 10px; padding: 16px; }
+/* Type is set inside the shadow root: a host page's \`* { font: ... !important }\` reaches the host element, never what is inside. */
+.card { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--stagecast-text, #1d2530); text-align: left; letter-spacing: normal;
+  background: var(--bg); border: 1px solid var(--line); border-radius: 10px; padding: 16px; }
 h2 { font-size: 1.05em; margin: 0 0 10px; font-weight: 650; overflow-wrap: anywhere; }
 .muted { color: var(--muted); font-size: .9em; }
 .error { color: var(--warn); font-weight: 600; overflow-wrap: anywhere; }
@@ -69,7 +70,8 @@ function parseJsonAttr(value, name) {
 }
 
 /** Base class: JSON attributes mirrored as properties, shadow root, locale, re-render on change. */
-class StagecastElement extends HTMLElement {
+// In Node (no DOM) the classes extend an empty class, so importing the package is safe.
+class StagecastElement extends (globalThis.HTMLElement || class {}) {
   static get observedAttributes() {
     return ['model', 'deal', 'history', 'locale', 'currency'];
   }
@@ -151,6 +153,8 @@ class StagecastDeal extends StagecastElement {
   set history(v) { this.setProp('history', v); }
   /** The last result, as dispatched in `stagecast-change`. */
   get score() { return this._score; }
+  /** The deal as the user has ticked it (events in the order ticked). */
+  get value() { return this.currentDeal(); }
 
   currentModel() {
     return this.model || StagecastElement.api.defaultModel();

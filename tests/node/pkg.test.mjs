@@ -1,0 +1,32 @@
+// pkg/ as an npm package: importable from Node 20 with initSync, with an
+// exports map, and the same API as the one-file script.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const root = new URL('../../', import.meta.url);
+
+test('package.json has an exports map pointing at files that exist', () => {
+  const pkg = JSON.parse(readFileSync(new URL('pkg/package.json', root), 'utf8'));
+  assert.equal(pkg.name, 'stagecast');
+  assert.equal(pkg.type, 'module');
+  for (const target of Object.values(pkg.exports)) {
+    const file = typeof target === 'string' ? target : target.default;
+    assert.ok(readFileSync(new URL(`pkg/${file}`, root)).length > 0, file);
+  }
+});
+
+test('Node 20 loads the ES module with initSync({ module: bytes }) and scores a deal', async () => {
+  const mod = await import(fileURLToPath(new URL('pkg/index.js', root)));
+  mod.initSync({ module: readFileSync(new URL('pkg/stagecast_bg.wasm', root)) });
+  const model = mod.defaultModel();
+  assert.ok(model.milestones.length >= 6);
+  const a = mod.scoreDeal(model, { id: 'd', events: [{ milestone: model.milestones[0].id }] });
+  const b = mod.scoreDeal(model, { id: 'd', events: model.milestones.slice(0, 2).map((m) => ({ milestone: m.id })) });
+  assert.ok(b.probability > a.probability);
+  assert.throws(() => mod.scoreDeal(model, { id: 'd', value: Infinity }), { name: 'Error', message: 'deal.value: must be a finite number >= 0' });
+  assert.throws(() => mod.scoreDeals(model, [{ id: 'a' }, { id: 'b' }, { id: 'c' }, { id: 'd', value: -5 }]), { message: 'deals[3].value: must be a finite number >= 0' });
+  // Still answers after errors.
+  assert.equal(mod.scoreDeals(model, [{ id: 'a' }, { id: 'b' }]).length, 2);
+});
