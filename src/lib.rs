@@ -9,6 +9,7 @@
 pub mod deal;
 pub mod error;
 pub mod model;
+pub mod order;
 pub mod probability;
 pub mod value;
 
