@@ -80,7 +80,7 @@ impl Val {
     /// error naming the field, never silently ignored.
     pub fn fields<'a, 'p>(&'a self, path: &'p str, allowed: &[&str]) -> Result<Fields<'a, 'p>> {
         let Val::Obj(items) = self else {
-            return Err(Error::new(path, "must be an object"));
+            return Err(Error::new(if path.is_empty() { "input" } else { path }, "must be an object"));
         };
         if let Some((k, _)) = items.iter().find(|(k, _)| !allowed.contains(&k.as_str())) {
             let shown: String = k.chars().take(64).collect();
@@ -126,6 +126,11 @@ impl<'a> Fields<'a, '_> {
     /// A number that must be there.
     pub fn req(&self, key: &str) -> Result<f64> {
         self.num(key)?.ok_or_else(|| Error::new(self.at(key), "is required"))
+    }
+
+    /// A text that must be there.
+    pub fn req_text(&self, key: &str) -> Result<&'a str> {
+        self.text(key)?.ok_or_else(|| Error::new(self.at(key), "is required"))
     }
 
     pub fn text(&self, key: &str) -> Result<Option<&'a str>> {
@@ -624,7 +629,7 @@ pub fn rank_meetings(
                 let p = error::index(&ap, k);
                 let af = att.fields(&p, &["role", "name"])?;
                 af.text("name")?;
-                let role = af.text("role")?.ok_or_else(|| Error::new(af.at("role"), "is required"))?;
+                let role = af.req_text("role")?;
                 roles.push(role);
             }
         }

@@ -345,8 +345,8 @@ pub fn specialisation_input(v: &Val) -> Result<(Vec<StepSkill>, Vec<PipelineDeal
         let p = error::index("skills", i);
         let g = s.fields(&p, &["seller", "milestone", "conversion"])?;
         skills.push(StepSkill {
-            seller: g.text("seller")?.ok_or_else(|| Error::new(g.at("seller"), "is required"))?.to_string(),
-            milestone: g.text("milestone")?.ok_or_else(|| Error::new(g.at("milestone"), "is required"))?.to_string(),
+            seller: g.req_text("seller")?.to_string(),
+            milestone: g.req_text("milestone")?.to_string(),
             conversion: error::probability(&g.at("conversion"), g.req("conversion")?)?,
         });
     }
@@ -356,8 +356,8 @@ pub fn specialisation_input(v: &Val) -> Result<(Vec<StepSkill>, Vec<PipelineDeal
         let g = d.fields(&p, &["id", "seller", "milestone", "margin"])?;
         g.text("id")?;
         pipeline.push(PipelineDeal {
-            seller: g.text("seller")?.ok_or_else(|| Error::new(g.at("seller"), "is required"))?.to_string(),
-            milestone: g.text("milestone")?.ok_or_else(|| Error::new(g.at("milestone"), "is required"))?.to_string(),
+            seller: g.req_text("seller")?.to_string(),
+            milestone: g.req_text("milestone")?.to_string(),
             margin: error::non_negative(&g.at("margin"), g.req("margin")?)?,
         });
     }

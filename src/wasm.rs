@@ -133,7 +133,7 @@ fn val(v: &JsValue, path: &str, depth: u32, skip: &str) -> Result<Val, Error> {
 
 fn arg(v: &JsValue, path: &str) -> Result<Val, Error> {
     if v.is_undefined() || v.is_null() {
-        return Err(Error::new(path, "is required"));
+        return Err(Error::new(if path.is_empty() { "input" } else { path }, "is required"));
     }
     val(v, path, meetings::MAX_DEPTH, "")
 }

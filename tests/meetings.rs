@@ -102,7 +102,7 @@ fn plan_bad_input_names_the_field() {
     let e = err(plan(with("meetingPerWeek", json!(5))));
     assert!(e.starts_with("meetingPerWeek: unknown field (expected one of: marginBudget, meetingsPerWeek"), "{e}");
     assert_eq!(err(plan(json!({ "meetingsPerWeek": 5, "weeks": 4 }))), "marginBudget: is required");
-    assert_eq!(err(plan(json!([1, 2]))), "must be an object");
+    assert_eq!(err(plan(json!([1, 2]))), "input: must be an object");
 }
 
 // -------------------------------------------------------- binomial ----
@@ -577,4 +577,10 @@ fn retention_what_if_compares_with_acquiring_the_same_value() {
     assert!(err(e).starts_with("retentionPoints: retention + retentionPoints must stay at most 1"));
     let e = scenarios::retention_what_if(&val(&json!({ "annualMargin": 1, "retention": 0.5, "discountRate": 0.1, "costRatio": 0 })));
     assert_eq!(err(e), "costRatio: must be > 0");
+}
+
+#[test]
+fn a_missing_or_wrong_top_level_argument_is_named_input() {
+    assert_eq!(err(plan(json!(5))), "input: must be an object");
+    assert_eq!(err(scenarios::lifetime_value_val(&Val::Null)), "input: must be an object");
 }
