@@ -8,6 +8,8 @@
 //! bad field and rejecting unknown ones. This keeps the wasm small (no serde
 //! code per type) and lets native tests drive exactly what JS sends.
 
+use std::collections::HashMap;
+
 use crate::deal::{Deal, Event, Status};
 use crate::error::{self, Error, Result};
 use crate::model::Process;
@@ -602,6 +604,13 @@ pub fn rank_meetings(
     opts: &RankOptions,
 ) -> Result<Vec<RankedMeeting>> {
     let list = meetings.list("meetings", MAX_RANKED_MEETINGS, "meetings")?;
+    // First deal with each id.
+    let mut by_id: HashMap<String, usize> = HashMap::with_capacity(deals.len());
+    for (k, d) in deals.iter().enumerate() {
+        if !by_id.contains_key(d.id.as_str()) {
+            by_id.insert(d.id.clone(), k);
+        }
+    }
     let mut out = Vec::with_capacity(list.len());
     for (i, m) in list.iter().enumerate() {
         let path = error::index("meetings", i);
@@ -611,7 +620,7 @@ pub fn rank_meetings(
         let (deal, deal_path) = match (f.text("dealId")?, inline.get_mut(i).and_then(Option::as_mut)) {
             (Some(_), Some(_)) => return Err(Error::new(f.at("dealId"), "give either dealId or deal, not both")),
             (None, Some(d)) => (d, f.at("deal")),
-            (Some(id), None) => match deals.iter().position(|d| d.id == id) {
+            (Some(id), None) => match by_id.get(id).copied() {
                 Some(k) => {
                     (deals.get_mut(k).ok_or_else(|| Error::new(f.at("dealId"), "no such deal"))?, error::index("options.deals", k))
                 }
