@@ -378,7 +378,7 @@ pub struct MeetingValue {
     pub probability_after: f64,
     /// The deal's margin: `margin`, else `value × marginRate`.
     pub margin: f64,
-    /// (after − before) × margin.
+    /// (after − before) × margin; 0 for a won or lost deal.
     pub value: f64,
     pub already_reached: bool,
     pub required_margin_per_meeting: Option<f64>,
@@ -440,7 +440,12 @@ pub fn meeting_value(
     }
     let before = score_deal(process, deal, deal_path)?.probability;
     let already_reached = deal.events.iter().any(|e| e.milestone == milestone);
-    let after = if already_reached { before } else { score_with(process, deal, deal_path, milestone)? };
+    // A closed deal's outcome is settled: no meeting changes it.
+    let after = if already_reached || deal.status != Status::Open {
+        before
+    } else {
+        score_with(process, deal, deal_path, milestone)?
+    };
     let margin = match (deal.margin, deal.value, opts.margin_rate) {
         (Some(m), _, _) => m,
         (None, Some(v), Some(r)) => v * r,
