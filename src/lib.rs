@@ -8,9 +8,11 @@
 
 pub mod deal;
 pub mod error;
+pub mod meetings;
 pub mod model;
 pub mod order;
 pub mod probability;
+pub mod scenarios;
 pub mod value;
 
 #[cfg(target_arch = "wasm32")]
@@ -20,3 +22,5 @@ pub use deal::{Deal, DealState, Event, Status};
 pub use error::{Error, Result};
 pub use model::{default_model, Milestone, Process, ProcessModel};
 pub use probability::{score_deal, score_deals, DealScore, NextStep};
+pub use meetings::{meeting_plan, meeting_value, rank_meetings, MeetingPlan, MeetingValue, PlanInput, RankedMeeting, Val};
+pub use scenarios::{compare_scenarios, lifetime_value, p_at_least, specialise, Outcome, PipelineDeal, Scenario, StepSkill};
