@@ -135,7 +135,6 @@ pub fn score_deals(model: JsValue, deals: JsValue) -> JsResult {
 
 use crate::meetings::{self, Val};
 use crate::scenarios;
-use wasm_bindgen::JsCast;
 
 /// Converts a JS value to a `Val`. Keys named `skip` are left as `null`
 /// (the caller reads them with serde: deals).
