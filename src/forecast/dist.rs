@@ -239,7 +239,7 @@ pub fn grid(amounts: &[f64], probs: &[f64], scenarios: &[(f64, f64)]) -> Grid {
     }
     let max_error: f64 = random.iter().zip(&ks).map(|(r, k)| (r.0 - k.0 as f64 * step).abs()).sum();
     ks.retain(|k| k.0 > 0);
-    ks.sort_by(|a, b| a.0.cmp(&b.0));
+    ks.sort_by_key(|a| a.0);
     let len = window.1 - window.0 + 1;
     let m = len.next_power_of_two().min(BINS);
     let fft = Fft::new(m);
