@@ -230,7 +230,7 @@ fn extreme_inputs_do_not_panic() {
     assert!(s.p90 >= s.p10);
     let one = Item { amount: 7.0, probability: 0.3 };
     let s = dist::distribution(&vec![one; 20_000], None, "items").unwrap();
-    assert!(s.exact == false && s.p10 <= s.p50 && s.p50 <= s.p90);
+    assert!(!s.exact && s.p10 <= s.p50 && s.p50 <= s.p90);
 }
 
 /// `cargo test --release --test forecast_dist -- --ignored --nocapture`

@@ -424,10 +424,11 @@ mod tests {
         // Circular when longer than m.
         let fft = Fft::new(128);
         let circ = convolve(&a, &b, 128, &fft);
-        for t in 0..128 {
+        for (t, c) in circ.iter().enumerate() {
             let want: f64 = slow.iter().enumerate().filter(|(i, _)| i % 128 == t).map(|(_, v)| v).sum();
-            assert!((circ[t] - want).abs() < 1e-8);
+            assert!((c - want).abs() < 1e-8);
         }
+        assert_eq!(circ.len(), 128);
     }
 
     #[test]
