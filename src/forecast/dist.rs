@@ -23,6 +23,9 @@ use crate::error::{self, Result};
 pub const BINS: usize = 4096;
 /// Bound on the probability left outside the grid window.
 pub const TAIL: f64 = 1e-10;
+/// Chance that the rounding error exceeds `max_error` (when that bound is
+/// the probabilistic one).
+pub const ETA: f64 = 1e-6;
 /// Products with a factor this short are done directly.
 const DIRECT: usize = 32;
 /// Deals multiplied in one by one at the leaves of the recursion.
@@ -56,10 +59,16 @@ pub struct Summary {
     pub expected_shortfall: Option<f64>,
     /// Step of the amount grid (1 when exact, 0 when nothing is uncertain).
     pub grid_step: f64,
-    /// Largest possible gap, in amount, between the true total and the grid
-    /// total in any outcome: each quantile and the shortfall are within it.
+    /// Bound on the gap, in amount, between the true total and the grid
+    /// total: each pN is within it of a true quantile at a level within
+    /// `cdfError` of N/100, and the shortfall is within it (+ cdfError ×
+    /// range). It holds except with probability ETA = 1e-6 (Hoeffding on the
+    /// rounding errors), or surely when it equals `worstError`.
     pub max_error: f64,
-    /// Bound on the error of any cdf value from the window (0 when none).
+    /// The gap that holds in every outcome (rounding errors all one way).
+    pub worst_error: f64,
+    /// Bound on the error of any cdf value from the window and from the
+    /// probabilistic error bound (0 when neither applies).
     pub cdf_error: f64,
     /// True when computed without any rounding (up to float arithmetic).
     pub exact: bool,
@@ -75,6 +84,7 @@ pub struct Grid {
     pub pmf: Vec<f64>,
     pub expected: f64,
     pub max_error: f64,
+    pub worst_error: f64,
     pub cdf_error: f64,
     pub exact: bool,
 }
@@ -138,6 +148,7 @@ impl Grid {
             expected_shortfall: target.map(|t| self.shortfall(t)),
             grid_step: self.step,
             max_error: self.max_error,
+            worst_error: self.worst_error,
             cdf_error: self.cdf_error,
             exact: self.exact,
             points,
@@ -208,12 +219,12 @@ pub fn grid(amounts: &[f64], probs: &[f64], scenarios: &[(f64, f64)]) -> Grid {
         }
     }
     if random.is_empty() {
-        return Grid { offset, step: 0.0, pmf: vec![1.0], expected, max_error: 0.0, cdf_error: 0.0, exact: true };
+        return Grid { offset, step: 0.0, pmf: vec![1.0], expected, max_error: 0.0, worst_error: 0.0, cdf_error: 0.0, exact: true };
     }
     let total: f64 = random.iter().map(|r| r.0).sum();
     if !total.is_finite() {
         // Unreachable through `check`, which rejects such totals.
-        return Grid { offset, step: 0.0, pmf: vec![1.0], expected, max_error: f64::INFINITY, cdf_error: 1.0, exact: false };
+        return Grid { offset, step: 0.0, pmf: vec![1.0], expected, max_error: f64::INFINITY, worst_error: f64::INFINITY, cdf_error: 1.0, exact: false };
     }
     let exact = total <= (BINS - 1) as f64 && random.iter().all(|r| r.0.fract() == 0.0);
     // Grid step: start from the Hoeffding window, widen until it fits.
@@ -252,19 +263,36 @@ pub fn grid(amounts: &[f64], probs: &[f64], scenarios: &[(f64, f64)]) -> Grid {
         }
         step *= need as f64 / (BINS - 8) as f64 * 1.001;
     }
-    let max_error: f64 = random.iter().zip(&ks).map(|(r, k)| (r.0 - k.0 as f64 * step).abs()).sum();
+    // Rounding errors e_i: the total's error is Σ B_i e_i.
+    let errs: Vec<f64> = random.iter().zip(&ks).map(|(r, k)| r.0 - k.0 as f64 * step).collect();
+    let up: f64 = errs.iter().filter(|&&e| e > 0.0).sum();
+    let down: f64 = -errs.iter().filter(|&&e| e < 0.0).sum::<f64>();
+    let worst_error = up.max(down);
+    // Its mean in each scenario; the grid is shifted by their average, so
+    // only the scenarios' differences from it remain as drift.
+    let means: Vec<f64> = scenarios.iter().map(|&(_, m)| random.iter().zip(&errs).map(|(r, e)| q(r.1, m) * e).sum()).collect();
+    let shift: f64 = scenarios.iter().zip(&means).map(|(s, m)| s.0 * m).sum();
+    let drift = means.iter().map(|m| (m - shift).abs()).fold(0.0, f64::max);
+    let spread = (errs.iter().map(|e| e * e).sum::<f64>() * (2.0 / ETA).ln() / 2.0).sqrt();
+    let worst_shifted = (up - shift).max(down + shift);
+    let (max_error, worst_error, eta, shift) = if drift + spread < worst_shifted {
+        (drift + spread, worst_shifted, ETA, shift)
+    } else {
+        (worst_error, worst_error, 0.0, 0.0)
+    };
     ks.retain(|k| k.0 > 0);
     ks.sort_by_key(|a| a.0);
     let len = window.1 - window.0 + 1;
     let m = len.next_power_of_two().min(BINS);
-    let fft = Fft::new(m);
+    let largest_group = ks.chunk_by(|a, b| a.0 == b.0).map(<[_]>::len).max().unwrap_or(0);
+    let fft = Fft::new(m.max((largest_group + 1).next_power_of_two()));
     let mut pmf = vec![0.0; len];
     for &(w, mult) in scenarios {
         if w <= 0.0 {
             continue;
         }
         let terms: Vec<(usize, f64)> = ks.iter().map(|&(k, p)| (k, q(p, mult))).filter(|t| t.1 > 0.0).collect();
-        let poly = product(&terms, m, &fft);
+        let poly = grouped(&terms, m, &fft);
         for (t, slot) in pmf.iter_mut().enumerate() {
             if let Some(v) = poly.get((window.0 + t) % m) {
                 *slot += w * v.max(0.0);
@@ -276,13 +304,55 @@ pub fn grid(amounts: &[f64], probs: &[f64], scenarios: &[(f64, f64)]) -> Grid {
         pmf.iter_mut().for_each(|v| *v /= sum);
     }
     Grid {
-        offset: offset + window.0 as f64 * step,
+        offset: offset + window.0 as f64 * step + shift,
         step,
         pmf,
         expected,
         max_error: if exact { 0.0 } else { max_error },
-        cdf_error: if aliased { TAIL } else { 0.0 },
+        worst_error: if exact { 0.0 } else { worst_error },
+        cdf_error: if aliased { TAIL } else { 0.0 } + if exact { 0.0 } else { eta },
         exact,
+    }
+}
+
+/// Deals sharing a grid amount k in groups of at least this many are
+/// multiplied as a count distribution, then spread at stride k.
+const GROUP: usize = 8;
+
+/// Π (1 - p + p z^k) modulo z^m, for terms sorted by k.
+fn grouped(terms: &[(usize, f64)], m: usize, fft: &Fft) -> Vec<f64> {
+    let mut singles: Vec<(usize, f64)> = Vec::new();
+    let mut polys: Vec<Vec<f64>> = Vec::new();
+    for g in terms.chunk_by(|a, b| a.0 == b.0) {
+        let k = g.first().map_or(0, |t| t.0);
+        if g.len() < GROUP || k == 0 {
+            singles.extend_from_slice(g);
+            continue;
+        }
+        let ones: Vec<(usize, f64)> = g.iter().map(|t| (1, t.1)).collect();
+        let cap = (g.len() + 1).next_power_of_two().min(fft.size);
+        let counts = product(&ones, cap, fft);
+        let mut spread = vec![0.0; (counts.len().saturating_sub(1) * k + 1).min(m)];
+        for (j, c) in counts.iter().enumerate() {
+            if let Some(o) = spread.get_mut((j * k) % m) {
+                *o += c;
+            }
+        }
+        polys.push(spread);
+    }
+    polys.push(product(&singles, m, fft));
+    combine(&polys, m, fft)
+}
+
+/// The product of polynomials modulo z^m, by divide and conquer.
+fn combine(polys: &[Vec<f64>], m: usize, fft: &Fft) -> Vec<f64> {
+    match polys {
+        [] => vec![1.0],
+        [one] => one.clone(),
+        _ => {
+            let (l, r) = polys.split_at(polys.len() / 2);
+            convolve(&combine(l, m, fft), &combine(r, m, fft), m, fft)
+        }
     }
 }
 
