@@ -228,7 +228,9 @@ pub fn grid(amounts: &[f64], probs: &[f64], scenarios: &[(f64, f64)]) -> Grid {
     }
     let exact = total <= (BINS - 1) as f64 && random.iter().all(|r| r.0.fract() == 0.0);
     // Grid step: start from the Hoeffding window, widen until it fits.
-    let ln = (2.0 / TAIL).ln() / 2.0;
+    // ln(2 / TAIL) / 2, written out so that no `ln` is linked.
+    const LN: f64 = 11.859_499_055_250_2;
+    let ln = LN;
     let mut step = if exact {
         1.0
     } else {
@@ -273,7 +275,9 @@ pub fn grid(amounts: &[f64], probs: &[f64], scenarios: &[(f64, f64)]) -> Grid {
     let means: Vec<f64> = scenarios.iter().map(|&(_, m)| random.iter().zip(&errs).map(|(r, e)| q(r.1, m) * e).sum()).collect();
     let shift: f64 = scenarios.iter().zip(&means).map(|(s, m)| s.0 * m).sum();
     let drift = means.iter().map(|m| (m - shift).abs()).fold(0.0, f64::max);
-    let spread = (errs.iter().map(|e| e * e).sum::<f64>() * (2.0 / ETA).ln() / 2.0).sqrt();
+    // ln(2 / ETA) / 2
+    const LN_ETA: f64 = 7.254_328_869_262_11;
+    let spread = (errs.iter().map(|e| e * e).sum::<f64>() * LN_ETA).sqrt();
     let worst_shifted = (up - shift).max(down + shift);
     let (max_error, worst_error, eta, shift) = if drift + spread < worst_shifted {
         (drift + spread, worst_shifted, ETA, shift)
@@ -281,7 +285,9 @@ pub fn grid(amounts: &[f64], probs: &[f64], scenarios: &[(f64, f64)]) -> Grid {
         (worst_error, worst_error, 0.0, 0.0)
     };
     ks.retain(|k| k.0 > 0);
-    ks.sort_by_key(|a| a.0);
+    let mut order: Vec<(u64, u64)> = ks.iter().enumerate().map(|(i, k)| (k.0 as u64, i as u64)).collect();
+    super::sort_pairs(&mut order);
+    let ks: Vec<(usize, f64)> = order.iter().filter_map(|&(_, i)| ks.get(i as usize).copied()).collect();
     let len = window.1 - window.0 + 1;
     let m = len.next_power_of_two().min(BINS);
     let largest_group = ks.chunk_by(|a, b| a.0 == b.0).map(<[_]>::len).max().unwrap_or(0);
@@ -444,13 +450,34 @@ struct Fft {
 }
 
 impl Fft {
+    /// Twiddles e^{-2πij/size} without sin and cos (which would add their
+    /// code to the wasm): the roots for j = 2^b come from repeated half
+    /// angles, the others from products along the set bits of j.
     fn new(size: usize) -> Fft {
-        let twiddles = (0..size / 2)
-            .map(|j| {
-                let a = -2.0 * std::f64::consts::PI * j as f64 / size as f64;
-                C { re: a.cos(), im: a.sin() }
-            })
-            .collect();
+        let bits = size.trailing_zeros() as usize;
+        let mut roots = vec![C::default(); bits];
+        // Angle π/2: cos 0, sin 1; each step halves it.
+        let (mut c, mut s) = (0.0f64, 1.0f64);
+        for b in (0..bits).rev() {
+            if let Some(r) = roots.get_mut(b) {
+                *r = if b + 1 == bits { C { re: -1.0, im: 0.0 } } else { C { re: c, im: -s } };
+            }
+            if b + 1 < bits {
+                let c2 = ((1.0 + c) / 2.0).sqrt();
+                s /= 2.0 * c2;
+                c = c2;
+            }
+        }
+        let mut twiddles: Vec<C> = Vec::with_capacity(size / 2);
+        for j in 0..size / 2 {
+            let w = if j == 0 {
+                C { re: 1.0, im: 0.0 }
+            } else {
+                let prev = twiddles.get(j & (j - 1)).copied().unwrap_or_default();
+                prev.mul(roots.get(j.trailing_zeros() as usize).copied().unwrap_or_default())
+            };
+            twiddles.push(w);
+        }
         Fft { size, twiddles }
     }
 
@@ -491,6 +518,15 @@ mod tests {
     use super::*;
 
     #[test]
+    fn twiddles_are_accurate() {
+        let f = Fft::new(1 << 16);
+        for (j, w) in f.twiddles.iter().enumerate() {
+            let a = -2.0 * std::f64::consts::PI * j as f64 / f.size as f64;
+            assert!((w.re - a.cos()).abs() < 1e-13 && (w.im - a.sin()).abs() < 1e-13, "{j}");
+        }
+    }
+
+    #[test]
     fn fft_convolution_matches_direct() {
         let a: Vec<f64> = (0..100).map(|i| ((i * 7) % 13) as f64).collect();
         let b: Vec<f64> = (0..77).map(|i| ((i * 5) % 11) as f64 - 3.0).collect();
@@ -514,6 +550,13 @@ mod tests {
             assert!((c - want).abs() < 1e-8);
         }
         assert_eq!(circ.len(), 128);
+    }
+
+    #[test]
+    fn constants_are_right() {
+        let ln = 11.859_499_055_250_2;
+        assert!(((2.0 / TAIL).ln() / 2.0 - ln).abs() < 1e-12);
+        assert!(((2.0 / ETA).ln() / 2.0 - 7.254_328_869_262_11).abs() < 1e-12);
     }
 
     #[test]
