@@ -350,16 +350,41 @@ fn grouped(terms: &[(usize, f64)], m: usize, fft: &Fft) -> Vec<f64> {
     combine(&polys, m, fft)
 }
 
-/// The product of polynomials modulo z^m, by divide and conquer.
+/// The product of polynomials modulo z^m: the product of their transforms
+/// (two real polynomials per complex FFT), then one inverse transform.
 fn combine(polys: &[Vec<f64>], m: usize, fft: &Fft) -> Vec<f64> {
     match polys {
-        [] => vec![1.0],
-        [one] => one.clone(),
-        _ => {
-            let (l, r) = polys.split_at(polys.len() / 2);
-            convolve(&combine(l, m, fft), &combine(r, m, fft), m, fft)
+        [] => return vec![1.0],
+        [one] => return one.clone(),
+        [a, b] => return convolve(a, b, m, fft),
+        _ => {}
+    }
+    let full = polys.iter().map(|p| p.len().saturating_sub(1)).sum::<usize>() + 1;
+    let n = full.next_power_of_two().min(m);
+    let mut acc = vec![C { re: 1.0, im: 0.0 }; n];
+    let mut z = vec![C::default(); n];
+    for pair in polys.chunks(2) {
+        z.iter_mut().for_each(|c| *c = C::default());
+        for (part, poly) in pair.iter().enumerate() {
+            for (j, &v) in poly.iter().enumerate() {
+                if let Some(c) = z.get_mut(j % n) {
+                    if part == 0 { c.re += v } else { c.im += v }
+                }
+            }
+        }
+        fft.run(&mut z, false);
+        let single = pair.len() == 1;
+        for (k, slot) in acc.iter_mut().enumerate() {
+            let zk = z.get(k).copied().unwrap_or_default();
+            let zn = z.get((n - k) % n).copied().unwrap_or_default().conj();
+            let fa = C { re: (zk.re + zn.re) / 2.0, im: (zk.im + zn.im) / 2.0 };
+            let d = C { re: (zk.re - zn.re) / 2.0, im: (zk.im - zn.im) / 2.0 };
+            let fb = if single { C { re: 1.0, im: 0.0 } } else { C { re: d.im, im: -d.re } };
+            *slot = slot.mul(fa).mul(fb);
         }
     }
+    fft.run(&mut acc, true);
+    acc.iter().take(full.min(n)).map(|v| v.re / n as f64).collect()
 }
 
 /// Coefficients of Π (1 - p + p z^k) modulo z^m (length <= m).
