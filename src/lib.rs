@@ -8,6 +8,7 @@
 
 pub mod deal;
 pub mod error;
+pub mod forecast;
 pub mod meetings;
 pub mod model;
 pub mod order;
@@ -20,6 +21,7 @@ mod wasm;
 
 pub use deal::{Deal, DealState, Event, Status};
 pub use error::{Error, Result};
+pub use forecast::{distribution, Summary};
 pub use model::{default_model, Milestone, Process, ProcessModel};
 pub use probability::{score_deal, score_deals, DealScore, NextStep};
 pub use meetings::{meeting_plan, meeting_value, rank_meetings, MeetingPlan, MeetingValue, PlanInput, RankedMeeting, Val};
