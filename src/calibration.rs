@@ -505,8 +505,9 @@ impl Fitted {
     }
 
     /// The learned rate of a state; `minus` removes one deal's own outcome
-    /// (1 = won, 0 = lost) from every level, for leave-one-out offsets.
-    pub fn estimate(&self, process: &Process, reached: u64, ooo: bool, minus: Option<bool>) -> StateEstimate {
+    /// (1 = won, 0 = lost) from every level, for leave-one-out offsets. The
+    /// credible interval (the costly part) only when `interval`.
+    pub fn estimate(&self, process: &Process, reached: u64, ooo: bool, minus: Option<bool>, interval: bool) -> StateEstimate {
         let (dn, dw) = match minus {
             Some(w) => (1.0, if w { 1.0 } else { 0.0 }),
             None => (0.0, 0.0),
@@ -526,7 +527,7 @@ impl Fitted {
         }
         StateEstimate {
             probability: p,
-            interval: stats::beta_interval(a, b),
+            interval: if interval { stats::beta_interval(a, b) } else { [p, p] },
             n: n_leaf.round() as u32,
             won: w_leaf.round() as u32,
         }
@@ -771,7 +772,7 @@ pub fn calibrate_table(process: &Process, t: &Table) -> Result<Calibration> {
             let sk = state_key(reached, ooo) | (u128::from(won) << 65);
             let (oi, new) = cache.slot(sk);
             if new {
-                offsets.push(stats::logit(fitted.estimate(process, reached, ooo, Some(won)).probability));
+                offsets.push(stats::logit(fitted.estimate(process, reached, ooo, Some(won), false).probability));
             }
             let offset = offsets.get(oi).copied().unwrap_or(0.0);
             let (i, new) = agg.slot(sk | ((combo as u128) << 66));
