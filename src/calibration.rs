@@ -16,7 +16,8 @@
 //!   state rate, fitted by L2-regularised logistic regression with the state
 //!   rate as an offset. The offset of each training deal is the state rate
 //!   computed *without that deal* (leave-one-out), so the effects are not
-//!   fitted against a rate that already knows the answer. The L2 strength is
+//!   fitted against a rate that already knows the answer. A deal gives one
+//!   row per evidence state (see Paths), as in the state counts. The L2 strength is
 //!   chosen by deterministic 5-fold cross-validation on the history itself
 //!   from a fixed grid stated in equivalent deals ([`EFFECT_GRID`]), including
 //!   "no effects at all": where attributes carry no signal they stay at zero.
@@ -748,7 +749,7 @@ pub fn calibrate_table(process: &Process, t: &Table) -> Result<Calibration> {
         let mut agg_rows: Vec<Row> = Vec::new();
         let mut cache = Slots::default();
         let mut offsets: Vec<f64> = Vec::new();
-        for (r, &(reached, ooo)) in finals.iter().enumerate() {
+        for r in 0..n {
             let out = t.outcome.get(r).copied().unwrap_or(2);
             if out > 1 {
                 continue;
@@ -769,7 +770,12 @@ pub fn calibrate_table(process: &Process, t: &Table) -> Result<Calibration> {
                 }
                 combo = next;
             }
-            let sk = state_key(reached, ooo) | (u128::from(won) << 65);
+            // One row per evidence state, as in the state counts: an open
+            // deal is scored at a state it may still move on from, so the
+            // effects are measured against the same path-based rates.
+            states_of(process, t.steps_of(r), t.ordered.get(r) == Some(&1), &mut buf);
+            for &(reached, ooo) in &buf {
+                let sk = state_key(reached, ooo) | (u128::from(won) << 65);
             let (oi, new) = cache.slot(sk);
             if new {
                 offsets.push(stats::logit(fitted.estimate(process, reached, ooo, Some(won), false).probability));
@@ -781,6 +787,7 @@ pub fn calibrate_table(process: &Process, t: &Table) -> Result<Calibration> {
             }
             if let Some(row) = agg_rows.get_mut(i) {
                 row.count += 1.0;
+            }
             }
         }
         // Rows in key order, so that fits do not depend on input order.
@@ -1117,6 +1124,10 @@ mod tests {
         assert!(s.explanation[0].starts_with("Learned from 100 closed deals that reached this stage:"), "{:?}", s.explanation);
         assert!(s.explanation.iter().any(|e| e.starts_with("segment = Public lowers it by")), "{:?}", s.explanation);
         assert!(s.next.iter().any(|n| n.milestone == "proposal_requested" && n.gain > 0.0), "{:?}", s.next);
+        // Path-based effects are measured against path-based rates: the
+        // majority value is not pushed down to fit where closed deals died.
+        let eff = |v: &str| p.fitted().unwrap().effect("segment", v).unwrap().0;
+        assert!(eff("Public") < -0.3 && eff("Private") > -0.1 && eff("Private") - eff("Public") > 0.4, "{} {}", eff("Public"), eff("Private"));
         // Plain data: through JSON and back scores the same.
         let json = serde_json::to_string(&p.model).unwrap();
         let back: ProcessModel = serde_json::from_str(&json).unwrap();
