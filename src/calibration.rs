@@ -1172,6 +1172,21 @@ mod tests {
     }
 
     #[test]
+    fn evaluation_scores_dated_deals_at_every_state_they_passed() {
+        let p = calibrated();
+        let e = crate::evaluate(&p, &history()).unwrap();
+        assert_eq!(e.n, 50 * (2 + 3 + 4 + 5));
+        assert_eq!(e.reliability.iter().map(|b| b.n).sum::<u32>(), e.n);
+        assert!(e.brier < e.versus.priors.brier, "{} vs {}", e.brier, e.versus.priors.brier);
+        assert!(e.versus.seller_probability.is_some());
+        let base = Process::new(default_model()).unwrap();
+        let cv = crate::cross_validate(&base, &history(), 5, &CalibrateOptions::default()).unwrap();
+        assert_eq!((cv.n, cv.folds.len()), (700, 5));
+        assert!(cv.brier < cv.versus.priors.brier, "{} vs {}", cv.brier, cv.versus.priors.brier);
+        assert!(crate::cross_validate(&base, &history(), 1, &CalibrateOptions::default()).is_err());
+    }
+
+    #[test]
     fn little_history_says_so() {
         let p = Process::new(default_model()).unwrap();
         let h: Vec<Deal> = (0..10).map(|i| deal(i, &LADDER[..2], false, i % 2 == 0)).collect();
