@@ -6,7 +6,9 @@
 //! JS values to core types and back, and maps every error to a JS `Error`
 //! whose message names the field.
 
+pub mod calibration;
 pub mod deal;
+pub mod evaluation;
 pub mod error;
 pub mod forecast;
 pub mod meetings;
@@ -14,6 +16,7 @@ pub mod model;
 pub mod order;
 pub mod probability;
 pub mod scenarios;
+pub mod stats;
 pub mod value;
 
 #[cfg(target_arch = "wasm32")]
@@ -26,3 +29,5 @@ pub use model::{default_model, Milestone, Process, ProcessModel};
 pub use probability::{score_deal, score_deals, DealScore, NextStep};
 pub use meetings::{meeting_plan, meeting_value, rank_meetings, MeetingPlan, MeetingValue, PlanInput, RankedMeeting, Val};
 pub use scenarios::{compare_scenarios, lifetime_value, p_at_least, specialise, Outcome, PipelineDeal, Scenario, StepSkill};
+pub use calibration::{calibrate, calibrate_table, correct_seller_probability, skill_profile, CalibrateOptions, Calibration, Paths, Table};
+pub use evaluation::{cross_validate, evaluate, Evaluation, Metrics};
