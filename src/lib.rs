@@ -22,5 +22,6 @@ pub use deal::{Deal, DealState, Event, Status};
 pub use error::{Error, Result};
 pub use model::{default_model, Milestone, Process, ProcessModel};
 pub use probability::{score_deal, score_deals, DealScore, NextStep};
-pub use meetings::{meeting_plan, meeting_value, rank_meetings, MeetingPlan, MeetingValue, PlanInput, RankedMeeting, Val};
+pub use meetings::{meeting_plan, meeting_value, rank_meetings, MeetingPlan, MeetingValue, PlanInput, RankedMeeting};
+pub use value::Value;
 pub use scenarios::{compare_scenarios, lifetime_value, p_at_least, specialise, Outcome, PipelineDeal, Scenario, StepSkill};
