@@ -577,10 +577,9 @@ fn find_deal(deals: &[Deal], by_id: &[usize], id: &str) -> Option<usize> {
 }
 
 fn customer_check(deal: &Deal, probability: f64, opts: &RankOptions) -> Check {
-    const CANNOT: &str = ": the meeting cannot raise its chances.";
     match deal.status {
-        Status::Won => return Check::new(false, format!("The deal is already won{CANNOT}")),
-        Status::Lost => return Check::new(false, format!("The deal is lost{CANNOT}")),
+        Status::Won => return Check::new(false, "The deal is already won: the meeting cannot raise its chances.".into()),
+        Status::Lost => return Check::new(false, "The deal is lost: the meeting cannot raise its chances.".into()),
         Status::Open => {}
     }
     for (k, want) in &opts.ideal_customer {
@@ -611,14 +610,13 @@ fn people_check(process: &Process, deal: &Deal, roles: &[&str], opts: &RankOptio
     if let Some(who) = roles.iter().find_map(|r| key_role(r)) {
         return Check::new(true, format!("A {who} attends: the people who move the deal are in the room."));
     }
-    const NOBODY: &str = "No decision maker or mobilizer attends, ";
     if let Some(m) = &opts.people_milestone {
         if deal.events.iter().any(|e| &e.milestone == m) {
             let label = process.find(m).map_or(m.as_str(), |i| process.label(i));
-            return Check::new(true, format!("{NOBODY}but {} is already reached, so they are engaged.", quoted(label)));
+            return Check::new(true, format!("No decision maker or mobilizer attends, but {} is already reached, so they are engaged.", quoted(label)));
         }
     }
-    Check::new(false, format!("{NOBODY}and none is engaged yet: the meeting may not move the deal."))
+    Check::new(false, "No decision maker or mobilizer attends, and none is engaged yet: the meeting may not move the deal.".into())
 }
 
 fn prepared_check(process: &Process, target: Option<&str>, already: bool, explicit: Option<bool>) -> Check {
