@@ -195,18 +195,21 @@ pub fn meeting_plan(input: &PlanInput) -> MeetingPlan {
 
 impl MeetingPlan {
     pub fn to_val(&self) -> Value {
-        Value::object(vec![
-            ("meetings", self.meetings.into()),
-            ("requiredMarginPerMeeting", self.required_margin_per_meeting.into()),
-            ("opportunities", self.opportunities.into()),
-            ("expectedWins", self.expected_wins.into()),
-            ("expectedMarginPerMeeting", self.expected_margin_per_meeting.into()),
-            ("expectedMargin", self.expected_margin.into()),
-            ("meetingsNeeded", self.meetings_needed.into()),
-            ("meetingsNeededPerWeek", self.meetings_needed_per_week.into()),
-            ("extraMeetings", self.extra_meetings.into()),
-            ("gap", self.gap.into()),
-        ])
+        Value::record(
+            &["meetings", "requiredMarginPerMeeting", "opportunities", "expectedWins", "expectedMarginPerMeeting", "expectedMargin", "meetingsNeeded", "meetingsNeededPerWeek", "extraMeetings", "gap"],
+            vec![
+                self.meetings.into(),
+                self.required_margin_per_meeting.into(),
+                self.opportunities.into(),
+                self.expected_wins.into(),
+                self.expected_margin_per_meeting.into(),
+                self.expected_margin.into(),
+                self.meetings_needed.into(),
+                self.meetings_needed_per_week.into(),
+                self.extra_meetings.into(),
+                self.gap.into(),
+            ],
+        )
     }
 }
 
@@ -263,22 +266,28 @@ pub struct MeetingValue {
     pub worth_it: Option<bool>,
 }
 
+const VALUE_KEYS: [&str; 8] =
+    ["probabilityBefore", "probabilityAfter", "margin", "value", "alreadyReached", "requiredMarginPerMeeting", "ratio", "worthIt"];
+
 impl MeetingValue {
     pub fn to_val(&self) -> Value {
-        Value::object(self.pairs())
+        let mut values = Vec::with_capacity(VALUE_KEYS.len());
+        self.values(&mut values);
+        Value::record(&VALUE_KEYS, values)
     }
 
-    fn pairs(&self) -> Vec<(&'static str, Value)> {
-        vec![
-            ("probabilityBefore", self.probability_before.into()),
-            ("probabilityAfter", self.probability_after.into()),
-            ("margin", self.margin.into()),
-            ("value", self.value.into()),
-            ("alreadyReached", self.already_reached.into()),
-            ("requiredMarginPerMeeting", self.required_margin_per_meeting.into()),
-            ("ratio", self.ratio.into()),
-            ("worthIt", self.worth_it.into()),
-        ]
+    /// The values for `VALUE_KEYS`, in that order.
+    fn values(&self, out: &mut Vec<Value>) {
+        out.extend([
+            self.probability_before.into(),
+            self.probability_after.into(),
+            self.margin.into(),
+            self.value.into(),
+            self.already_reached.into(),
+            self.required_margin_per_meeting.into(),
+            self.ratio.into(),
+            self.worth_it.into(),
+        ]);
     }
 }
 
@@ -358,7 +367,13 @@ impl Check {
         Check { ok, reason }
     }
     fn to_val(&self) -> Value {
-        Value::object(vec![("ok", self.ok.into()), ("reason", self.reason.as_str().into())])
+        Value::record(
+            &["ok", "reason"],
+            vec![
+                self.ok.into(),
+                self.reason.as_str().into(),
+            ],
+        )
     }
 }
 
@@ -380,26 +395,41 @@ pub struct RankedMeeting {
     pub passed: u32,
 }
 
+const RANKED_KEYS: [&str; 15] = [
+    "rank",
+    "index",
+    "id",
+    "dealId",
+    "targetMilestone",
+    "probabilityBefore",
+    "probabilityAfter",
+    "margin",
+    "value",
+    "alreadyReached",
+    "requiredMarginPerMeeting",
+    "ratio",
+    "worthIt",
+    "checks",
+    "passed",
+];
+
 impl RankedMeeting {
     pub fn to_val(&self) -> Value {
-        let mut pairs = vec![
-            ("rank", self.rank.into()),
-            ("index", self.index.into()),
-            ("id", self.id.clone().into()),
-            ("dealId", self.deal_id.as_str().into()),
-            ("targetMilestone", self.target_milestone.clone().into()),
-        ];
-        pairs.extend(self.value.pairs());
-        pairs.push((
-            "checks",
-            Value::object(vec![
-                ("rightCustomer", self.right_customer.to_val()),
-                ("rightPeople", self.right_people.to_val()),
-                ("prepared", self.prepared.to_val()),
-            ]),
+        let mut values = Vec::with_capacity(RANKED_KEYS.len());
+        values.extend([
+            self.rank.into(),
+            self.index.into(),
+            self.id.clone().into(),
+            self.deal_id.as_str().into(),
+            self.target_milestone.clone().into(),
+        ]);
+        self.value.values(&mut values);
+        values.push(Value::record(
+            &["rightCustomer", "rightPeople", "prepared"],
+            vec![self.right_customer.to_val(), self.right_people.to_val(), self.prepared.to_val()],
         ));
-        pairs.push(("passed", f64::from(self.passed).into()));
-        Value::object(pairs)
+        values.push(f64::from(self.passed).into());
+        Value::record(&RANKED_KEYS, values)
     }
 }
 

@@ -246,42 +246,57 @@ pub fn compare_scenarios(base: &Value, variants: &Value) -> Result<Vec<Outcome>>
     Ok(scenarios.into_iter().map(|s| Outcome { numbers: numbers(&s), sensitivity: sensitivity(&s), name: s.name }).collect())
 }
 
-fn numbers_val(n: &Numbers, pairs: &mut Vec<(&'static str, Value)>) {
-    pairs.extend([
-        ("meetings", n.meetings.into()),
-        ("opportunities", n.opportunities.into()),
-        ("expectedWins", n.expected_wins.into()),
-        ("expectedMargin", n.expected_margin.into()),
-        ("pHitBudget", n.p_hit_budget.into()),
-        ("requiredMarginPerMeeting", n.required_margin_per_meeting.into()),
-        ("gap", n.gap.into()),
-        ("winsNeeded", n.wins_needed.into()),
-    ]);
-}
+const OUTCOME_KEYS: [&str; 10] = [
+    "name",
+    "meetings",
+    "opportunities",
+    "expectedWins",
+    "expectedMargin",
+    "pHitBudget",
+    "requiredMarginPerMeeting",
+    "gap",
+    "winsNeeded",
+    "sensitivity",
+];
 
 impl Outcome {
     pub fn to_val(&self) -> Value {
-        let mut pairs = vec![("name", Value::from(self.name.as_str()))];
-        numbers_val(&self.numbers, &mut pairs);
+        let n = &self.numbers;
         let bars = self
             .sensitivity
             .iter()
             .map(|l| {
-                Value::object(vec![
-                    ("lever", l.lever.into()),
-                    ("lowValue", l.low_value.into()),
-                    ("highValue", l.high_value.into()),
-                    ("lowExpectedMargin", l.low.expected_margin.into()),
-                    ("highExpectedMargin", l.high.expected_margin.into()),
-                    ("lowPHitBudget", l.low.p_hit_budget.into()),
-                    ("highPHitBudget", l.high.p_hit_budget.into()),
-                    ("pHitBudgetSwing", l.p_swing().into()),
-                    ("expectedMarginSwing", l.margin_swing().into()),
-                ])
+                Value::record(
+                    &["lever", "lowValue", "highValue", "lowExpectedMargin", "highExpectedMargin", "lowPHitBudget", "highPHitBudget", "pHitBudgetSwing", "expectedMarginSwing"],
+                    vec![
+                        l.lever.into(),
+                        l.low_value.into(),
+                        l.high_value.into(),
+                        l.low.expected_margin.into(),
+                        l.high.expected_margin.into(),
+                        l.low.p_hit_budget.into(),
+                        l.high.p_hit_budget.into(),
+                        l.p_swing().into(),
+                        l.margin_swing().into(),
+                    ],
+                )
             })
             .collect();
-        pairs.push(("sensitivity", Value::Array(bars)));
-        Value::object(pairs)
+        Value::record(
+            &OUTCOME_KEYS,
+            vec![
+                self.name.as_str().into(),
+                n.meetings.into(),
+                n.opportunities.into(),
+                n.expected_wins.into(),
+                n.expected_margin.into(),
+                n.p_hit_budget.into(),
+                n.required_margin_per_meeting.into(),
+                n.gap.into(),
+                n.wins_needed.into(),
+                Value::Array(bars),
+            ],
+        )
     }
 }
 
@@ -554,27 +569,33 @@ impl Specialisation {
             .steps
             .iter()
             .map(|s| {
-                Value::object(vec![
-                    ("milestone", s.milestone.as_str().into()),
-                    ("label", s.label.as_str().into()),
-                    ("deals", s.deals.into()),
-                    ("currentConversion", s.current_conversion.into()),
-                    ("specialist", s.specialist.clone().into()),
-                    ("specialistConversion", s.specialist_conversion.into()),
-                    ("handedOver", s.handed_over.into()),
-                    ("expectedMargin", s.expected_margin.into()),
-                    ("change", s.change.into()),
-                ])
+                Value::record(
+                    &["milestone", "label", "deals", "currentConversion", "specialist", "specialistConversion", "handedOver", "expectedMargin", "change"],
+                    vec![
+                        s.milestone.as_str().into(),
+                        s.label.as_str().into(),
+                        s.deals.into(),
+                        s.current_conversion.into(),
+                        s.specialist.clone().into(),
+                        s.specialist_conversion.into(),
+                        s.handed_over.into(),
+                        s.expected_margin.into(),
+                        s.change.into(),
+                    ],
+                )
             })
             .collect();
-        Value::object(vec![
-            ("expectedMargin", self.expected_margin.into()),
-            ("steps", Value::Array(steps)),
-            ("allStepsExpectedMargin", self.all_steps_expected_margin.into()),
-            ("allStepsChange", self.all_steps_change.into()),
-            ("teamAverageUsed", self.team_average_used.into()),
-            ("assumption", self.assumption.as_str().into()),
-        ])
+        Value::record(
+            &["expectedMargin", "steps", "allStepsExpectedMargin", "allStepsChange", "teamAverageUsed", "assumption"],
+            vec![
+                self.expected_margin.into(),
+                Value::Array(steps),
+                self.all_steps_expected_margin.into(),
+                self.all_steps_change.into(),
+                self.team_average_used.into(),
+                self.assumption.as_str().into(),
+            ],
+        )
     }
 }
 
@@ -606,10 +627,13 @@ fn clv_input<'a>(v: &'a Value, allowed: &[&str]) -> Result<(Obj<'a>, f64, f64, f
 /// a customer, 1 / (1 − r), or `null` when retention is 1).
 pub fn lifetime_value_val(v: &Value) -> Result<Value> {
     let (_, m, r, d) = clv_input(v, &CLV_FIELDS)?;
-    Ok(Value::object(vec![
-        ("lifetimeValue", lifetime_value(m, r, d).into()),
-        ("expectedYears", (r < 1.0).then(|| 1.0 / (1.0 - r)).into()),
-    ]))
+    Ok(Value::record(
+        &["lifetimeValue", "expectedYears"],
+        vec![
+            lifetime_value(m, r, d).into(),
+            (r < 1.0).then(|| 1.0 / (1.0 - r)).into(),
+        ],
+    ))
 }
 
 /// Retention versus acquisition: the value of `retentionPoints` more
@@ -660,14 +684,17 @@ pub fn retention_what_if(v: &Value) -> Result<RetentionWhatIf> {
 
 impl RetentionWhatIf {
     pub fn to_val(&self) -> Value {
-        Value::object(vec![
-            ("lifetimeValue", self.lifetime_value.into()),
-            ("lifetimeValueAfter", self.lifetime_value_after.into()),
-            ("valueOfRetention", self.value_of_retention.into()),
-            ("equivalentNewCustomers", self.equivalent_new_customers.into()),
-            ("costRatio", self.cost_ratio.into()),
-            ("acquisitionCostOfSameValue", self.acquisition_cost_of_same_value.into()),
-            ("retentionCost", self.retention_cost.into()),
-        ])
+        Value::record(
+            &["lifetimeValue", "lifetimeValueAfter", "valueOfRetention", "equivalentNewCustomers", "costRatio", "acquisitionCostOfSameValue", "retentionCost"],
+            vec![
+                self.lifetime_value.into(),
+                self.lifetime_value_after.into(),
+                self.value_of_retention.into(),
+                self.equivalent_new_customers.into(),
+                self.cost_ratio.into(),
+                self.acquisition_cost_of_same_value.into(),
+                self.retention_cost.into(),
+            ],
+        )
     }
 }
