@@ -402,12 +402,15 @@ pub fn specialise(
     if steps == 0 {
         return Err(Error::new("model", "needs at least two mandatory milestones for steps between them"));
     }
-    let step_of = |id: &str, path: String| -> Result<usize> {
+    // The step starting at milestone `id` of entry `k` of `list` (the error
+    // path is built only on error).
+    let step_of = |id: &str, list: &str, k: usize| -> Result<usize> {
+        let path = || error::join(&error::index(list, k), "milestone");
         let Some(i) = process.find(id) else {
-            return Err(unknown_milestone(path, id));
+            return Err(unknown_milestone(path(), id));
         };
         ladder.iter().take(steps).position(|&m| m == i).ok_or_else(|| {
-            Error::new(path, "must be a mandatory milestone before the last one (a step runs from one mandatory milestone to the next)")
+            Error::new(path(), "must be a mandatory milestone before the last one (a step runs from one mandatory milestone to the next)")
         })
     };
     // Sellers with a skill entry get an id (their index in `names`, found by
@@ -417,7 +420,7 @@ pub fn specialise(
     let id_of = |names: &[&str], seller: &str| names.iter().position(|n| *n == seller);
     let mut where_: Vec<(usize, usize)> = Vec::with_capacity(skills.len());
     for (k, s) in skills.iter().enumerate() {
-        let j = step_of(&s.milestone, format!("skills[{k}].milestone"))?;
+        let j = step_of(&s.milestone, "skills", k)?;
         let id = match id_of(&names, &s.seller) {
             Some(id) => id,
             None => {
@@ -434,7 +437,7 @@ pub fn specialise(
     for (k, (s, (id, j))) in skills.iter().zip(where_).enumerate() {
         if let Some(slot) = table.get_mut(id * steps + j) {
             if !slot.is_nan() {
-                return Err(Error::new(format!("skills[{k}]"), "duplicate seller and milestone"));
+                return Err(Error::new(error::index("skills", k), "duplicate seller and milestone"));
             }
             *slot = s.conversion;
         }
@@ -464,7 +467,7 @@ pub fn specialise(
     let mut deals = Vec::with_capacity(pipeline.len());
     let mut team_average_used = 0;
     for (k, d) in pipeline.iter().enumerate() {
-        let start = step_of(&d.milestone, format!("pipeline[{k}].milestone"))?;
+        let start = step_of(&d.milestone, "pipeline", k)?;
         // Sellers with no skill entry at all get usize::MAX: team averages.
         let id = id_of(&names, &d.seller).unwrap_or(usize::MAX);
         let mut conv = Vec::with_capacity(steps - start);
