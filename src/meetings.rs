@@ -43,7 +43,7 @@ pub fn list<'a>(v: &'a Value, path: &str, max: usize, what: &str) -> Result<&'a 
 /// An optional text field of at most `MAX_TEXT_CHARS` characters.
 pub fn text<'a>(o: &Obj<'a>, key: &str) -> Result<Option<&'a str>> {
     match o.opt_str(key)? {
-        Some(s) => error::text(&o.at(key), s, crate::model::MAX_TEXT_CHARS).map(Some),
+        Some(s) => error::text("", s, crate::model::MAX_TEXT_CHARS).map(Some).map_err(|e| e.within(&o.at(key))),
         None => Ok(None),
     }
 }
@@ -57,6 +57,12 @@ pub fn req_text<'a>(o: &Obj<'a>, key: &str) -> Result<&'a str> {
 pub fn unknown_milestone(path: impl Into<String>, id: &str) -> Error {
     let shown: String = id.chars().take(64).collect();
     Error::new(path, format!("unknown milestone \"{shown}\""))
+}
+
+/// Puts the path of field `key` of `o` on a check's error (the path is
+/// built only on error): `checked(&f, "winRate", error::probability("", x))`.
+pub fn checked(o: &Obj<'_>, key: &str, r: Result<f64>) -> Result<f64> {
+    r.map_err(|e| e.within(&o.at(key)))
 }
 
 /// Indices of `keys` from the largest key to the smallest; equal keys keep
@@ -117,7 +123,7 @@ pub fn meetings_of(path: &str, per_week: f64, weeks: f64) -> Result<f64> {
 impl PlanInput {
     pub fn from_val(v: &Value, path: &str) -> Result<PlanInput> {
         let f = fields(v, path, &PLAN_FIELDS)?;
-        let margin_budget = error::non_negative(&f.at("marginBudget"), f.f64("marginBudget")?)?;
+        let margin_budget = checked(&f, "marginBudget", error::non_negative("", f.f64("marginBudget")?))?;
         let meetings_per_week = f.f64("meetingsPerWeek")?;
         let weeks = f.f64("weeks")?;
         meetings_of(path, meetings_per_week, weeks)?;
@@ -125,9 +131,9 @@ impl PlanInput {
         let conversion = match rates {
             [None, None, None] => None,
             [Some(a), Some(b), Some(m)] => Some((
-                error::probability(&f.at("meetingToOpportunity"), a)?,
-                error::probability(&f.at("winRate"), b)?,
-                error::non_negative(&f.at("averageMargin"), m)?,
+                checked(&f, "meetingToOpportunity", error::probability("", a))?,
+                checked(&f, "winRate", error::probability("", b))?,
+                checked(&f, "averageMargin", error::non_negative("", m))?,
             )),
             _ => {
                 let missing = PLAN_FIELDS.iter().skip(3).zip(rates).find(|(_, r)| r.is_none()).map_or("", |(k, _)| *k);
@@ -227,9 +233,9 @@ const VALUE_FIELDS: [&str; 3] = ["marginRate", "requiredMarginPerMeeting", "plan
 
 impl ValueOptions {
     fn read(f: &Obj<'_>) -> Result<ValueOptions> {
-        let margin_rate = f.opt_f64("marginRate")?.map(|r| error::probability(&f.at("marginRate"), r)).transpose()?;
+        let margin_rate = f.opt_f64("marginRate")?.map(|r| checked(f, "marginRate", error::probability("", r))).transpose()?;
         let mut required =
-            f.opt_f64("requiredMarginPerMeeting")?.map(|r| error::non_negative(&f.at("requiredMarginPerMeeting"), r)).transpose()?;
+            f.opt_f64("requiredMarginPerMeeting")?.map(|r| checked(f, "requiredMarginPerMeeting", error::non_negative("", r))).transpose()?;
         if let Some(plan) = f.get("plan") {
             if required.is_some() {
                 return Err(Error::new(f.at("plan"), "give either plan or requiredMarginPerMeeting, not both"));
@@ -476,7 +482,7 @@ impl RankOptions {
             }
         }
         if let Some(p) = f.opt_f64("minProbability")? {
-            o.min_probability = error::probability(&f.at("minProbability"), p)?;
+            o.min_probability = checked(&f, "minProbability", error::probability("", p))?;
         }
         o.people_milestone = match text(&f, "peopleMilestone")? {
             Some(m) if process.find(m).is_none() => return Err(unknown_milestone(f.at("peopleMilestone"), m)),

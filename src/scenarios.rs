@@ -3,7 +3,7 @@
 //! seller strongest at it, and customer lifetime value versus acquisition.
 
 use crate::error::{self, Error, Result};
-use crate::meetings::{fields, list, meetings_of, req_text, text, unknown_milestone, units_needed, MAX_LIST};
+use crate::meetings::{checked, fields, list, meetings_of, req_text, text, unknown_milestone, units_needed, MAX_LIST};
 use crate::model::Process;
 use crate::order::{order, permute};
 use crate::value::{Obj, Value};
@@ -55,10 +55,10 @@ impl Scenario {
         }
         let s = Scenario::from_numbers(text(&f, "name")?.unwrap_or(default_name).to_string(), n);
         meetings_of(path, s.meetings_per_week, s.weeks)?;
-        error::probability(&f.at("meetingToOpportunity"), s.meeting_to_opportunity)?;
-        error::probability(&f.at("winRate"), s.win_rate)?;
-        error::non_negative(&f.at("averageMargin"), s.average_margin)?;
-        error::non_negative(&f.at("marginBudget"), s.margin_budget)?;
+        checked(&f, "meetingToOpportunity", error::probability("", s.meeting_to_opportunity))?;
+        checked(&f, "winRate", error::probability("", s.win_rate))?;
+        checked(&f, "averageMargin", error::non_negative("", s.average_margin))?;
+        checked(&f, "marginBudget", error::non_negative("", s.margin_budget))?;
         Ok(s)
     }
 }
@@ -364,7 +364,7 @@ pub fn specialisation_input(v: &Value) -> Result<(Vec<StepSkill>, Vec<PipelineDe
         skills.push(StepSkill {
             seller: req_text(&g, "seller")?.to_string(),
             milestone: req_text(&g, "milestone")?.to_string(),
-            conversion: error::probability(&g.at("conversion"), g.f64("conversion")?)?,
+            conversion: checked(&g, "conversion", error::probability("", g.f64("conversion")?))?,
         });
     }
     let mut pipeline = Vec::new();
@@ -375,7 +375,7 @@ pub fn specialisation_input(v: &Value) -> Result<(Vec<StepSkill>, Vec<PipelineDe
         pipeline.push(PipelineDeal {
             seller: req_text(&g, "seller")?.to_string(),
             milestone: req_text(&g, "milestone")?.to_string(),
-            margin: error::non_negative(&g.at("margin"), g.f64("margin")?)?,
+            margin: checked(&g, "margin", error::non_negative("", g.f64("margin")?))?,
         });
     }
     let capacity = match f.opt_f64("capacity")? {
