@@ -8,6 +8,7 @@
 
 pub mod deal;
 pub mod error;
+pub mod import;
 pub mod model;
 pub mod probability;
 
@@ -16,5 +17,6 @@ mod wasm;
 
 pub use deal::{Deal, DealState, Event, Status};
 pub use error::{Error, Result};
+pub use import::{csv_preview, guess_preset, parse_csv, ColumnMapping, Import, ImportOptions, Preview, RowError};
 pub use model::{default_model, Milestone, Process, ProcessModel};
 pub use probability::{score_deal, score_deals, DealScore, NextStep};
