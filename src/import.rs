@@ -42,7 +42,7 @@
 
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 
 use crate::deal::{self, Deal, Event, Status};
 use crate::error::{self, Error, Result};
@@ -502,7 +502,8 @@ pub fn parse_csv(text: &str, mapping: &ColumnMapping, process: Option<&Process>,
     let header = header_of(&mut reader)?;
     let plan = plan(&header, mapping, process)?;
     let mut out = Import::default();
-    let mut seen: HashSet<String> = HashSet::new();
+    // Ids seen so far (the value is unused: the map type is the model's).
+    let mut seen: HashMap<String, usize> = HashMap::new();
     let mut cells = Vec::new();
     let mut index = 0usize;
     loop {
@@ -533,8 +534,8 @@ pub fn parse_csv(text: &str, mapping: &ColumnMapping, process: Option<&Process>,
             None => row(&plan, mapping, process, &header, &cells, line),
         };
         match result {
-            Ok(d) if !seen.contains(&d.id) => {
-                seen.insert(d.id.clone());
+            Ok(d) if !seen.contains_key(&d.id) => {
+                seen.insert(d.id.clone(), line);
                 out.deals.push(d);
             }
             Ok(d) => {
@@ -667,7 +668,16 @@ fn row(
         }
     }
     if let Some(p) = process {
-        d.events.sort_by_key(|e| p.find(&e.milestone).unwrap_or(usize::MAX));
+        // Process order; an insertion sort, as a generic sort would cost
+        // kilobytes of wasm for lists this short.
+        let rank = |e: &Event| p.find(&e.milestone).unwrap_or(usize::MAX);
+        for k in 1..d.events.len() {
+            let mut j = k;
+            while j > 0 && d.events.get(j - 1).map(rank) > d.events.get(j).map(rank) {
+                d.events.swap(j - 1, j);
+                j -= 1;
+            }
+        }
         d.check(p, "").map_err(|e| (None, e.to_string()))?;
     }
     Ok(d)
