@@ -156,6 +156,9 @@ pub fn csv_presets() -> JsResult {
 #[cfg(feature = "csv")]
 #[wasm_bindgen(js_name = guessPreset)]
 pub fn guess_preset(header: JsValue) -> JsResult {
+    if !js_sys::Array::is_array(&header) {
+        return Err(fail(Error::new("header", "must be an array of column names")));
+    }
     at_most_items(&header, crate::import::MAX_CSV_COLUMNS, "header").map_err(fail)?;
     let header: Vec<String> = from_js(header, "header").map_err(fail)?;
     Ok(crate::import::guess_preset(&header).map_or(JsValue::NULL, JsValue::from_str))

@@ -168,6 +168,17 @@ fn bad_rows_are_listed_with_their_line_and_skipped() {
 }
 
 #[test]
+fn close_date_takes_one_column_or_a_list() {
+    let one: ColumnMapping = serde_json::from_str(r#"{"closeDate": "Close Date"}"#).unwrap();
+    assert_eq!(one.close_date, vec!["Close Date"]);
+    let many: ColumnMapping = serde_json::from_str(r#"{"closeDate": ["Won", "Lost"]}"#).unwrap();
+    assert_eq!(many.close_date, vec!["Won", "Lost"]);
+    let none: ColumnMapping = serde_json::from_str(r#"{"closeDate": null}"#).unwrap();
+    assert!(none.close_date.is_empty());
+    assert!(serde_json::from_str::<ColumnMapping>(r#"{"closeDate": 3}"#).is_err());
+}
+
+#[test]
 fn mapping_errors_stop_the_import_and_name_the_field() {
     let p = process();
     let csv = "a,b\n1,2\n";
