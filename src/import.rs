@@ -554,6 +554,10 @@ pub fn parse_csv(text: &str, mapping: &ColumnMapping, process: Option<&Process>,
         if index <= options.offset_rows {
             continue;
         }
+        if options.max_rows.is_some_and(|m| out.rows >= m) {
+            // A row is left for the next call.
+            break;
+        }
         out.rows += 1;
         let result = match bad {
             Some(b) => {
@@ -579,10 +583,6 @@ pub fn parse_csv(text: &str, mapping: &ColumnMapping, process: Option<&Process>,
                 push_error(&mut out, line, column, message);
                 out.skipped += 1;
             }
-        }
-        if options.max_rows.is_some_and(|m| out.rows >= m) {
-            out.done = reader.byte(reader.pos).is_none();
-            break;
         }
     }
     Ok(out)
