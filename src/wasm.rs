@@ -79,6 +79,15 @@ fn read(v: &JsValue, depth: usize) -> Result<Value, Error> {
     Ok(Value::Object(out))
 }
 
+/// Refuses a JS array longer than `max` before it is copied into wasm
+/// memory, where running out of memory would abort the module.
+fn at_most_items(value: &JsValue, max: usize, path: &str) -> Result<(), Error> {
+    if js_sys::Array::is_array(value) && js_sys::Array::from(value).length() as usize > max {
+        return Err(Error::new(path, format!("at most {max} {path} are supported")));
+    }
+    Ok(())
+}
+
 fn to_js<T: Serialize>(value: &T) -> JsResult {
     value
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
@@ -123,6 +132,7 @@ pub fn score_deal(model: JsValue, deal: JsValue) -> JsResult {
 #[wasm_bindgen(js_name = scoreDeals)]
 pub fn score_deals(model: JsValue, deals: JsValue) -> JsResult {
     let p = process(model).map_err(fail)?;
+    at_most_items(&deals, crate::deal::MAX_DEALS, "deals").map_err(fail)?;
     let ds: Vec<Deal> = from_js(deals, "deals").map_err(fail)?;
     error::at_most("deals", &ds, crate::deal::MAX_DEALS, "deals").map_err(fail)?;
     let s = probability::score_deals(&p, &ds, "deals").map_err(fail)?;
@@ -454,4 +464,67 @@ pub fn correct_seller_probability(model: JsValue, seller: Option<String>, probab
 pub fn seller_skills(model: JsValue) -> JsResult {
     let p = process(model).map_err(fail)?;
     to_js(&crate::skill_profile(&p))
+}
+
+// ---------------------------------------------------------------- CSV import
+//
+// Behind the `csv` feature: the import adds about 20 KiB gzip, which the
+// widget's own wasm cannot afford. Build it into the wasm the import's Web
+// Worker loads: `cargo build --release --lib --target wasm32-unknown-unknown
+// --features csv`.
+
+/// Reads a CSV string argument, refusing one too large before copying it
+/// into wasm memory (its UTF-16 length is at most its UTF-8 size).
+#[cfg(feature = "csv")]
+fn csv_text(text: &js_sys::JsString) -> Result<String, Error> {
+    if text.length() as usize > crate::import::MAX_CSV_BYTES {
+        return Err(Error::new("text", "the CSV is larger than 50 MB"));
+    }
+    text.as_string().ok_or_else(|| Error::new("text", "must be a string"))
+}
+
+/// Imports deals from CSV text: `parseCsv(text, mapping, model?, options?)`
+/// returns `{ deals, errors: [{ line, column?, message }], rows, skipped,
+/// done }`. With a model, each deal is checked against it. `options` is
+/// `{ offsetRows, maxRows }` for chunked imports. Bad rows are listed and
+/// skipped; a bad mapping or header throws.
+#[cfg(feature = "csv")]
+#[wasm_bindgen(js_name = parseCsv)]
+pub fn parse_csv(text: js_sys::JsString, mapping: JsValue, model: JsValue, options: JsValue) -> JsResult {
+    let text = csv_text(&text).map_err(fail)?;
+    let mapping: crate::ColumnMapping = from_js(mapping, "mapping").map_err(fail)?;
+    let process = if model.is_undefined() || model.is_null() { None } else { Some(process(model).map_err(fail)?) };
+    let options: crate::ImportOptions = opt_js(options, "options").map_err(fail)?;
+    let out = crate::import::parse_csv(&text, &mapping, process.as_ref(), options).map_err(fail)?;
+    to_js(&out)
+}
+
+/// `{ header, rows (the first 10), delimiter, preset }` of CSV text, so a
+/// UI can offer a column mapping.
+#[cfg(feature = "csv")]
+#[wasm_bindgen(js_name = csvPreview)]
+pub fn csv_preview(text: js_sys::JsString) -> JsResult {
+    let text = csv_text(&text).map_err(fail)?;
+    to_js(&crate::import::csv_preview(&text).map_err(fail)?)
+}
+
+/// The built-in column mappings (HubSpot, Salesforce, Pipedrive, Maven CRM),
+/// each `{ name, title, ...ColumnMapping }`, with stage maps for the default
+/// model.
+#[cfg(feature = "csv")]
+#[wasm_bindgen(js_name = csvPresets)]
+pub fn csv_presets() -> JsResult {
+    js_sys::JSON::parse(crate::import::PRESETS_JSON).map_err(|_| JsError::new("could not read the presets"))
+}
+
+/// The name of the preset whose columns a header has, or `null`.
+#[cfg(feature = "csv")]
+#[wasm_bindgen(js_name = guessPreset)]
+pub fn guess_preset(header: JsValue) -> JsResult {
+    if !js_sys::Array::is_array(&header) {
+        return Err(fail(Error::new("header", "must be an array of column names")));
+    }
+    at_most_items(&header, crate::import::MAX_CSV_COLUMNS, "header").map_err(fail)?;
+    let header: Vec<String> = from_js(header, "header").map_err(fail)?;
+    Ok(crate::import::guess_preset(&header).map_or(JsValue::NULL, JsValue::from_str))
 }
