@@ -46,6 +46,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 
 use crate::deal::{Deal, Status};
+use crate::order::order;
 use crate::error::{self, Error, Result};
 use crate::model::{bit, members, Process};
 use crate::stats::{self, Row};
@@ -407,7 +408,49 @@ impl Table {
                 }
             }
         }
+        t.canonical_dictionaries();
         Ok(t)
+    }
+
+    /// Renumbers sellers, attributes and attribute values in name order, so
+    /// that the dictionaries (and everything learned over them: the order
+    /// of `sellerBias`, `skills`, `effects`, and the order in which the fits
+    /// add up their rows) do not depend on the order of the history rows.
+    fn canonical_dictionaries(&mut self) {
+        // Position of each old code in name order.
+        fn ranks(names: &[String]) -> Vec<u32> {
+            let by_name = order(names.len(), &|a, b| names.get(a) < names.get(b));
+            let mut rank = vec![0u32; names.len()];
+            for (new, &old) in by_name.iter().enumerate() {
+                if let Some(r) = rank.get_mut(old) {
+                    *r = u32::try_from(new).unwrap_or(0);
+                }
+            }
+            rank
+        }
+        let seller_rank = ranks(&self.sellers);
+        for s in &mut self.seller {
+            if *s > 0 {
+                *s = seller_rank.get(*s as usize - 1).map_or(0, |r| r + 1);
+            }
+        }
+        self.sellers = permuted(&self.sellers, &seller_rank);
+        let na = self.attributes.len();
+        let attr_rank = ranks(&self.attributes);
+        let value_ranks: Vec<Vec<u32>> = self.values.iter().map(|v| ranks(v)).collect();
+        let mut codes = vec![0u32; self.codes.len()];
+        for (k, &c) in self.codes.iter().enumerate() {
+            let (r, col) = (k / na.max(1), k % na.max(1));
+            let new_col = attr_rank.get(col).copied().unwrap_or(0) as usize;
+            let new_code = if c == 0 { 0 } else { value_ranks.get(col).and_then(|v| v.get(c as usize - 1)).map_or(0, |x| x + 1) };
+            if let Some(slot) = codes.get_mut(r * na + new_col) {
+                *slot = new_code;
+            }
+        }
+        self.codes = codes;
+        let values: Vec<Vec<String>> = self.values.iter().zip(&value_ranks).map(|(v, r)| permuted(v, r)).collect();
+        self.values = permuted(&values, &attr_rank);
+        self.attributes = permuted(&self.attributes, &attr_rank);
     }
 
     fn steps_of(&self, r: usize) -> &[u8] {
@@ -415,6 +458,17 @@ impl Table {
         let b = self.offsets.get(r + 1).copied().unwrap_or(0) as usize;
         self.steps.get(a..b).unwrap_or(&[])
     }
+}
+
+/// `items` with item `i` moved to position `rank[i]`.
+fn permuted<T: Clone + Default>(items: &[T], rank: &[u32]) -> Vec<T> {
+    let mut out = vec![T::default(); items.len()];
+    for (item, &r) in items.iter().zip(rank) {
+        if let Some(slot) = out.get_mut(r as usize) {
+            *slot = item.clone();
+        }
+    }
+    out
 }
 
 /// The evidence states of one deal: after each step when `path`, else only
@@ -746,7 +800,7 @@ pub fn calibrate_table(process: &Process, t: &Table) -> Result<Calibration> {
     };
     // 2. Attribute effects, on leave-one-out state offsets. Feature ids in
     //    (column, code) order; at most MAX_VALUES codes per column (the
-    //    first seen).
+    //    first in name order: codes are numbered by name).
     let code_of = |r: usize, a: usize| t.codes.get(r * na + a).copied().unwrap_or(0);
     let mut features = Slots::default();
     for r in 0..n {
@@ -816,8 +870,14 @@ pub fn calibrate_table(process: &Process, t: &Table) -> Result<Calibration> {
             }
             }
         }
-        // Rows in key order, so that fits do not depend on input order.
-        let rows: Vec<Row> = agg.iter().filter_map(|(_, i)| agg_rows.get(i).cloned()).collect();
+        // Rows in content order (features, outcome, offset), so that the
+        // folds and the fits do not depend on the order of the history: a
+        // combination's number is the order it was first seen in.
+        let by_content = order(agg_rows.len(), &|a, b| match (agg_rows.get(a), agg_rows.get(b)) {
+            (Some(x), Some(y)) => (&x.features, x.won, x.offset.to_bits()) < (&y.features, y.won, y.offset.to_bits()),
+            _ => false,
+        });
+        let rows: Vec<Row> = by_content.iter().filter_map(|&i| agg_rows.get(i).cloned()).collect();
         if let Some(e) = choose_strength(&rows, nf) {
             let beta = stats::fit_logistic(&rows, nf, e / 4.0, &|_, r| r.count, None);
             let mut n_of = vec![0u32; nf];

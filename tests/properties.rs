@@ -258,14 +258,106 @@ proptest! {
     }
 }
 
-// ------------------------------------------------------------ other issues
-//
-// Places for the properties of the features built on other branches; fill
-// them in after merging:
-//
-// TODO(issue 4, forecast distribution): the distribution sums to 1 (within
-//   1e-9) and its mean equals sum(p_i * amount_i) over the open deals.
-// TODO(issue 5, scenarios): an empty variant (no changes) gives exactly the
-//   base forecast.
-// TODO(issue 3, calibration): calibrate(model, history) is invariant to the
-//   order of the history (same result for any permutation of the deals).
+// ------------------------------------------------- forecast, scenarios, calibration
+
+fn value_of_scenario(meetings_per_week: f64, weeks: f64, to_opp: f64, win: f64, margin: f64, budget: f64) -> stagecast::Value {
+    use stagecast::Value as V;
+    V::Object(vec![
+        ("name".into(), V::String("Base".into())),
+        ("meetingsPerWeek".into(), V::Number(meetings_per_week)),
+        ("weeks".into(), V::Number(weeks)),
+        ("meetingToOpportunity".into(), V::Number(to_opp)),
+        ("winRate".into(), V::Number(win)),
+        ("averageMargin".into(), V::Number(margin)),
+        ("marginBudget".into(), V::Number(budget)),
+    ])
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, .. ProptestConfig::default() })]
+
+    /// The pipeline distribution is a distribution (its mass sums to 1) and
+    /// its mean is the weighted pipeline, exactly on small integer amounts
+    /// and within the reported bound on the grid.
+    #[test]
+    fn distribution_sums_to_one_and_mean_is_weighted_pipeline(
+        deals in proptest::collection::vec((0u32..200, 0.0f64..=1.0), 0..60),
+        scale in prop_oneof![Just(1.0f64), Just(1234.567f64), Just(1e6f64)],
+    ) {
+        let amounts: Vec<f64> = deals.iter().map(|d| f64::from(d.0) * scale).collect();
+        let probs: Vec<f64> = deals.iter().map(|d| d.1).collect();
+        let grid = stagecast::forecast::dist::grid(&amounts, &probs, &[(1.0, 1.0)]);
+        let mass: f64 = grid.pmf.iter().sum();
+        prop_assert!((mass - 1.0).abs() < 1e-9, "mass {}", mass);
+        let mean: f64 = grid.pmf.iter().enumerate().map(|(t, m)| m * grid.amount(t)).sum();
+        let want: f64 = amounts.iter().zip(&probs).map(|(a, p)| a * p).sum();
+        let tol = 1e-9 * want.abs().max(1.0) + grid.worst_error.min(grid.max_error.max(grid.worst_error));
+        prop_assert!((mean - want).abs() <= tol, "mean {} want {} tol {}", mean, want, tol);
+        let s = stagecast::forecast::dist::distribution_arrays(&amounts, &probs, None).unwrap();
+        prop_assert!(s.p10 <= s.p50 && s.p50 <= s.p90);
+    }
+
+    /// An empty what-if variant gives exactly the base numbers.
+    #[test]
+    fn empty_variant_equals_base(
+        mpw in 0.5f64..20.0, weeks in 1.0f64..13.0, to_opp in 0.01f64..=1.0,
+        win in 0.01f64..=1.0, margin in 100.0f64..1e6, budget in 0.0f64..1e7,
+    ) {
+        let base = value_of_scenario(mpw, weeks, to_opp, win, margin, budget);
+        let out = stagecast::compare_scenarios(&base, &stagecast::Value::Array(vec![stagecast::Value::Object(vec![])])).unwrap();
+        prop_assert_eq!(out.len(), 2);
+        prop_assert_eq!(&out[0].numbers, &out[1].numbers);
+        prop_assert_eq!(&out[0].sensitivity, &out[1].sensitivity);
+        prop_assert!((0.0..=1.0).contains(&out[0].numbers.p_hit_budget));
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, .. ProptestConfig::default() })]
+
+    /// Calibration does not depend on the order of the history rows.
+    #[test]
+    fn calibration_is_invariant_to_history_order(
+        rows in proptest::collection::vec((0usize..8, any::<bool>(), 0usize..3, 0usize..3, any::<bool>()), 30..120),
+        rotate in 1usize..29,
+    ) {
+        use stagecast::calibration::{calibrate, CalibrateOptions};
+        let process = Process::new(default_model()).unwrap();
+        let ids: Vec<String> = process.indices().map(|i| process.id(i).to_string()).collect();
+        let history: Vec<Deal> = rows.iter().enumerate().map(|(k, &(upto, won, seg, seller, dated))| Deal {
+            id: format!("h{k}"),
+            seller: Some(format!("s{seller}")),
+            status: if won { Status::Won } else { Status::Lost },
+            events: ids.iter().take(upto).enumerate().map(|(d, m)| Event {
+                milestone: m.clone(),
+                date: dated.then(|| format!("2024-01-{:02}", d + 1)),
+            }).collect(),
+            attributes: [("segment".to_string(), format!("g{seg}"))].into_iter().collect(),
+            seller_probability: Some(0.1 + 0.1 * (k % 8) as f64),
+            close_date: Some("2024-02-01".into()),
+            ..Deal::default()
+        }).collect();
+        let mut shuffled = history.clone();
+        shuffled.rotate_left(rotate % history.len());
+        shuffled.reverse();
+        let a = calibrate(&process, &history, &CalibrateOptions::default()).unwrap();
+        let b = calibrate(&process, &shuffled, &CalibrateOptions::default()).unwrap();
+        let (ja, jb) = (serde_json::to_value(&a.calibration).unwrap(), serde_json::to_value(&b.calibration).unwrap());
+        prop_assert!(same_within(&ja, &jb, 1e-9), "calibrations differ:\n{}\n{}", ja, jb);
+    }
+}
+
+/// The same JSON, numbers equal within a relative tolerance (sums taken in a
+/// different order may differ in the last bits).
+fn same_within(a: &serde_json::Value, b: &serde_json::Value, tol: f64) -> bool {
+    use serde_json::Value as J;
+    match (a, b) {
+        (J::Number(x), J::Number(y)) => {
+            let (x, y) = (x.as_f64().unwrap(), y.as_f64().unwrap());
+            (x - y).abs() <= tol * x.abs().max(y.abs()).max(1.0)
+        }
+        (J::Array(x), J::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same_within(x, y, tol)),
+        (J::Object(x), J::Object(y)) => x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same_within(v, w, tol))),
+        _ => a == b,
+    }
+}
