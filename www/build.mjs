@@ -52,7 +52,7 @@ export { default } from './stagecast.js';
 export { defineElements };
 /** Resolves once the wasm is instantiated (fetching it next to this file if needed). */
 export function ready() { return init().then(() => api); }
-if (typeof customElements !== 'undefined') defineElements(api, ready);
+if (typeof customElements !== 'undefined') defineElements(api, ready, { worker: () => new Worker(new URL('./csv-worker.js', import.meta.url), { type: 'module' }) });
 `,
 );
 writeFileSync(

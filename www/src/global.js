@@ -1,14 +1,18 @@
 // Entry of dist/stagecast.js, the one-file classic script: defines the
-// global `Stagecast` (the same functions as the ES module, plus `ready`)
-// and registers the custom elements. Loading it twice is harmless.
+// global `Stagecast` (the same functions as the ES module, plus `ready` and
+// `scriptUrl`) and registers the custom elements. Loading it twice is
+// harmless. Started as a Worker (new Worker(Stagecast.scriptUrl)) it is the
+// CSV worker: a strict CSP blocks blob: workers, but allows this 'self' URL.
 import init, * as glue from '../../.build/pkg/stagecast.js';
 import WASM_BASE64 from 'stagecast:wasm';
 import { decodeBase64 } from './base64.js';
 import { defineElements } from './elements.js';
+import { handleCsvMessage } from './csv-core.js';
 
 (function install(g) {
   if (g.Stagecast && g.Stagecast.__stagecast) return;
-  const script = typeof document !== 'undefined' ? document.currentScript : null;
+  const inWorker = typeof document === 'undefined' && typeof g.importScripts === 'function';
+  const script = inWorker ? null : document.currentScript;
   const api = { __stagecast: true, scriptUrl: script && script.src ? script.src : null };
   let loaded = false;
   for (const [name, fn] of Object.entries(glue)) {
@@ -23,5 +27,11 @@ import { defineElements } from './elements.js';
     return api;
   });
   g.Stagecast = api;
-  if (typeof customElements !== 'undefined') defineElements(api, () => api.ready);
+  if (inWorker) {
+    g.onmessage = handleCsvMessage(api, (m) => g.postMessage(m));
+    return;
+  }
+  if (typeof customElements !== 'undefined') {
+    defineElements(api, () => api.ready, { worker: api.scriptUrl ? () => new Worker(api.scriptUrl) : null });
+  }
 })(globalThis);

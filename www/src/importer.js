@@ -1,0 +1,170 @@
+// <stagecast-import>: CSV import. Choose a file or drop one; pick a column
+// preset (HubSpot, Salesforce, Pipedrive, Maven, from the engine's
+// csvPresets()) or map columns by hand; the file is parsed by the engine's
+// parseCsv() in a Web Worker with a progress bar; bad rows are listed with
+// their line numbers and the good rows are kept.
+import { StagecastElement, el } from './base.js';
+import { parseInChunks } from './csv-core.js';
+
+const CSS = `
+.drop { border: 2px dashed var(--line); border-radius: 8px; padding: 14px; margin: 0 0 10px; }
+.drop.over { border-color: var(--accent); background: color-mix(in srgb, var(--accent) 6%, transparent); }
+.row { display: flex; flex-wrap: wrap; gap: 8px 14px; align-items: end; margin: 8px 0; }
+.row label { display: flex; flex-direction: column; gap: 3px; font-size: .88em; color: var(--muted); }
+progress { width: 100%; height: 10px; accent-color: var(--accent); display: block !important; }
+ol.bad { list-style: none; font-size: .9em; max-height: 14em; overflow: auto; }
+ol.bad li { border-top: 1px solid var(--line); padding: 3px 0; overflow-wrap: anywhere; }
+ol.bad b { color: var(--warn); margin-right: 6px; }
+`;
+
+/** The presets as [{ name, mapping }] whatever container the engine returns. */
+function presetList(p) {
+  if (Array.isArray(p)) return p.map((x) => ({ name: x.name || x.id, mapping: x.mapping || x }));
+  return Object.entries(p || {}).map(([name, mapping]) => ({ name, mapping: mapping.mapping || mapping }));
+}
+
+export class StagecastImport extends StagecastElement {
+  static json = [];
+  static text = ['locale', 'preset'];
+  static styles() {
+    return [CSS];
+  }
+  /** The deals loaded so far (the last good import). */
+  get deals() {
+    return this._result ? this._result.deals : [];
+  }
+  get result() {
+    return this._result;
+  }
+  render() {
+    const u = this._uid;
+    const file = el('input', { type: 'file', id: `${u}f`, accept: '.csv,text/csv', 'data-field': 'file' });
+    file.addEventListener('change', () => file.files[0] && this.loadFile(file.files[0]));
+    const drop = el('div', { className: 'drop', 'data-role': 'drop' }, el('label', { for: `${u}f`, text: this.t('chooseFile') }), el('div', null, file));
+    drop.addEventListener('dragover', (e) => { e.preventDefault(); drop.classList.add('over'); });
+    drop.addEventListener('dragleave', () => drop.classList.remove('over'));
+    drop.addEventListener('drop', (e) => {
+      e.preventDefault();
+      drop.classList.remove('over');
+      const f = e.dataTransfer && e.dataTransfer.files[0];
+      if (f) this.loadFile(f);
+    });
+    this._mapRow = el('div', { className: 'row' });
+    this._progress = el('progress', { max: 1, value: 0, id: `${u}p`, hidden: true, 'aria-label': this.t('parsing') });
+    this._out = el('section', { 'aria-live': 'polite', 'data-role': 'import-result' });
+    this._root.replaceChildren(el('div', { className: 'card' }, el('h2', { text: this.t('importCsv') }), drop, this._mapRow, this._progress, this._out));
+    try {
+      this._presets = presetList(this.fn('csvPresets')());
+      this._mapping();
+    } catch (e) {
+      this.showError(e, this._out);
+    }
+    if (this._result) this._show(this._result);
+  }
+
+  /** The preset select, and one select per field when mapping by hand. */
+  _mapping() {
+    const u = this._uid;
+    const want = this._preset || this.prop('preset') || (this._presets[0] && this._presets[0].name);
+    const sel = el('select', { id: `${u}s`, 'data-field': 'preset' });
+    for (const p of this._presets) sel.append(el('option', { value: p.name, text: p.name, selected: p.name === want }));
+    sel.append(el('option', { value: '', text: this.t('custom'), selected: want === '' }));
+    sel.addEventListener('change', () => {
+      this._preset = sel.value;
+      this.keepFocus(() => this._mapping());
+    });
+    const rows = [el('label', { for: `${u}s`, text: this.t('preset') }, sel)];
+    if (want === '' && this._headers) {
+      const fields = Object.keys((this._presets[0] && this._presets[0].mapping) || {});
+      this._manual ||= {};
+      fields.forEach((f, i) => {
+        const s = el('select', { id: `${u}c${i}`, 'data-map': f });
+        s.append(el('option', { value: '', text: this.t('notMapped') }));
+        for (const h of this._headers) s.append(el('option', { value: h, text: h, selected: this._manual[f] === h }));
+        s.addEventListener('change', () => { this._manual[f] = s.value || undefined; });
+        rows.push(el('label', { for: `${u}c${i}`, text: f }, s));
+      });
+    }
+    if (this._text != null) rows.push(el('button', { type: 'button', className: 'primary', 'data-action': 'load', text: this.t('load'), onclick: () => this._parse() }));
+    this._mapRow.replaceChildren(...rows);
+  }
+
+  currentMapping() {
+    if (this._preset === '' && this._manual) return Object.fromEntries(Object.entries(this._manual).filter(([, v]) => v));
+    const name = this._preset || this.prop('preset') || (this._presets && this._presets[0] && this._presets[0].name);
+    const p = (this._presets || []).find((x) => x.name === name);
+    return p ? p.mapping : name;
+  }
+
+  /** Reads a File (or a string) and parses it with the current mapping. */
+  async loadFile(f) {
+    await StagecastElement.ready();
+    this._text = typeof f === 'string' ? f : await f.text();
+    try {
+      const pv = typeof this.api.csvPreview === 'function' ? this.api.csvPreview(this._text.slice(0, 64 * 1024)) : null;
+      this._headers = pv && (pv.headers || pv.columns) ? pv.headers || pv.columns : null;
+    } catch {
+      this._headers = null;
+    }
+    if (this._presets) this._mapping();
+    return this._parse();
+  }
+
+  _parse() {
+    const text = this._text;
+    const mapping = this.currentMapping();
+    this._progress.hidden = false;
+    this._progress.value = 0;
+    return new Promise((resolve) => {
+      const finish = (msg) => {
+        this._progress.hidden = true;
+        if (msg.type === 'done') {
+          this._result = msg.result;
+          this._show(msg.result);
+          this.emit(msg.result);
+        } else {
+          // A failed import keeps what was loaded before.
+          this._out.replaceChildren(el('p', { className: 'error', role: 'alert', text: msg.message }));
+          this.dispatchEvent(new CustomEvent('stagecast-error', { detail: { message: msg.message }, bubbles: true, composed: true }));
+        }
+        resolve(msg);
+      };
+      const make = StagecastElement.worker;
+      let w = null;
+      try {
+        w = make ? make() : null;
+      } catch {
+        w = null;
+      }
+      if (!w) {
+        // No worker (Node-like hosts, or a script loaded without a URL): parse here.
+        try {
+          finish({ type: 'done', result: parseInChunks(this.fn('parseCsv'), text, mapping, () => {}) });
+        } catch (e) {
+          finish({ type: 'error', message: e.message });
+        }
+        return;
+      }
+      w.onmessage = (e) => {
+        const m = e.data;
+        if (m.type === 'progress') this._progress.value = m.total ? m.done / m.total : 1;
+        else {
+          w.terminate();
+          finish(m);
+        }
+      };
+      w.onerror = (e) => {
+        w.terminate();
+        finish({ type: 'error', message: e.message || 'the CSV worker failed' });
+      };
+      w.postMessage({ text, mapping });
+    });
+  }
+
+  _show(r) {
+    const bad = el('ol', { className: 'bad', 'data-role': 'errors' });
+    for (const e of (r.errors || []).slice(0, 500)) bad.append(el('li', { 'data-line': e.line }, el('b', { text: this.t('line', { n: e.line }) }), el('span', { text: e.message })));
+    this._out.replaceChildren(el('p', { 'data-role': 'summary', text: this.t('loaded', { n: r.deals.length, bad: (r.errors || []).length, skipped: r.skipped || 0 }) }),
+      (r.errors || []).length ? el('h3', { text: this.t('badRows') }) : null, (r.errors || []).length ? bad : null);
+  }
+}
