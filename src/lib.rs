@@ -8,6 +8,7 @@
 
 pub mod deal;
 pub mod error;
+pub mod forecast;
 pub mod model;
 pub mod probability;
 pub mod value;
@@ -17,5 +18,6 @@ mod wasm;
 
 pub use deal::{Deal, DealState, Event, Status};
 pub use error::{Error, Result};
+pub use forecast::{distribution, Summary};
 pub use model::{default_model, Milestone, Process, ProcessModel};
 pub use probability::{score_deal, score_deals, DealScore, NextStep};
