@@ -31,7 +31,7 @@ function lineCount(s) {
  * Parses `text` with `parseCsv(text, mapping)` chunk by chunk.
  * Line numbers follow parseCsv's: line 1 is the header.
  */
-export function parseInChunks(parseCsv, text, mapping, progress) {
+export function parseInChunks(parseCsv, text, mapping, progress, model) {
   let headerEnd = text.indexOf('\n') + 1;
   if (headerEnd <= 0) headerEnd = text.length;
   const header = text.slice(0, headerEnd);
@@ -41,7 +41,7 @@ export function parseInChunks(parseCsv, text, mapping, progress) {
   for (const to of cuts(text, headerEnd)) {
     if (to <= from) continue;
     const part = text.slice(from, to);
-    const r = parseCsv(header + part, mapping);
+    const r = model ? parseCsv(header + part, mapping, model) : parseCsv(header + part, mapping);
     out.deals.push(...(r.deals || []));
     for (const e of r.errors || []) out.errors.push({ ...e, line: e.line + firstLine - 2 });
     out.rows += r.rows || 0;
@@ -59,8 +59,8 @@ export function handleCsvMessage(api, post) {
     try {
       await api.ready;
       if (typeof api.parseCsv !== 'function') throw new Error('stagecast has no parseCsv() in this build');
-      const { text, mapping } = e.data || {};
-      const result = parseInChunks(api.parseCsv, String(text), mapping, (done, total) => post({ type: 'progress', done, total }));
+      const { text, mapping, model } = e.data || {};
+      const result = parseInChunks(api.parseCsv, String(text), mapping, (done, total) => post({ type: 'progress', done, total }), model);
       post({ type: 'done', result });
     } catch (err) {
       post({ type: 'error', message: err && err.message ? err.message : String(err) });

@@ -17,14 +17,15 @@ ol.bad li { border-top: 1px solid var(--line); padding: 3px 0; overflow-wrap: an
 ol.bad b { color: var(--warn); margin-right: 6px; }
 `;
 
-/** The presets as [{ name, mapping }] whatever container the engine returns. */
+/** The engine's presets `[{ name, title, ...mapping }]` as [{ name, title, mapping }]. */
 function presetList(p) {
-  if (Array.isArray(p)) return p.map((x) => ({ name: x.name || x.id, mapping: x.mapping || x }));
-  return Object.entries(p || {}).map(([name, mapping]) => ({ name, mapping: mapping.mapping || mapping }));
+  return (p || []).map(({ name, title, ...mapping }) => ({ name, title: title || name, mapping }));
 }
+/** Columns a user can map by hand (closeDate takes a list of columns). */
+const FIELDS = ['id', 'label', 'seller', 'value', 'margin', 'status', 'stage', 'closeDate', 'sellerProbability'];
 
 export class StagecastImport extends StagecastElement {
-  static json = [];
+  static json = ['model'];
   static text = ['locale', 'preset'];
   static styles() {
     return [CSS];
@@ -65,9 +66,9 @@ export class StagecastImport extends StagecastElement {
   /** The preset select, and one select per field when mapping by hand. */
   _mapping() {
     const u = this._uid;
-    const want = this._preset || this.prop('preset') || (this._presets[0] && this._presets[0].name);
+    const want = this._preset ?? (this.prop('preset') || (this._presets[0] && this._presets[0].name));
     const sel = el('select', { id: `${u}s`, 'data-field': 'preset' });
-    for (const p of this._presets) sel.append(el('option', { value: p.name, text: p.name, selected: p.name === want }));
+    for (const p of this._presets) sel.append(el('option', { value: p.name, text: p.title, selected: p.name === want }));
     sel.append(el('option', { value: '', text: this.t('custom'), selected: want === '' }));
     sel.addEventListener('change', () => {
       this._preset = sel.value;
@@ -75,9 +76,8 @@ export class StagecastImport extends StagecastElement {
     });
     const rows = [el('label', { for: `${u}s`, text: this.t('preset') }, sel)];
     if (want === '' && this._headers) {
-      const fields = Object.keys((this._presets[0] && this._presets[0].mapping) || {});
       this._manual ||= {};
-      fields.forEach((f, i) => {
+      FIELDS.forEach((f, i) => {
         const s = el('select', { id: `${u}c${i}`, 'data-map': f });
         s.append(el('option', { value: '', text: this.t('notMapped') }));
         for (const h of this._headers) s.append(el('option', { value: h, text: h, selected: this._manual[f] === h }));
@@ -90,19 +90,26 @@ export class StagecastImport extends StagecastElement {
   }
 
   currentMapping() {
-    if (this._preset === '' && this._manual) return Object.fromEntries(Object.entries(this._manual).filter(([, v]) => v));
-    const name = this._preset || this.prop('preset') || (this._presets && this._presets[0] && this._presets[0].name);
+    if (this._preset === '' && this._manual) {
+      // By hand: plain columns, without a stage map (the status column decides won / lost).
+      const m = {};
+      for (const [k, v] of Object.entries(this._manual)) if (v) m[k] = k === 'closeDate' ? [v] : v;
+      return m;
+    }
+    const name = this._preset || this.prop('preset') || this._guess || (this._presets && this._presets[0] && this._presets[0].name);
     const p = (this._presets || []).find((x) => x.name === name);
-    return p ? p.mapping : name;
+    return p ? p.mapping : {};
   }
 
   /** Reads a File (or a string) and parses it with the current mapping. */
   async loadFile(f) {
     await StagecastElement.ready();
+    if (!this._mapRow) this.render();
     this._text = typeof f === 'string' ? f : await f.text();
     try {
       const pv = typeof this.api.csvPreview === 'function' ? this.api.csvPreview(this._text.slice(0, 64 * 1024)) : null;
-      this._headers = pv && (pv.headers || pv.columns) ? pv.headers || pv.columns : null;
+      this._headers = pv ? pv.header : null;
+      if (pv && pv.preset && this._preset == null && !this.prop('preset')) this._guess = this._preset = pv.preset;
     } catch {
       this._headers = null;
     }
@@ -139,7 +146,7 @@ export class StagecastImport extends StagecastElement {
       if (!w) {
         // No worker (Node-like hosts, or a script loaded without a URL): parse here.
         try {
-          finish({ type: 'done', result: parseInChunks(this.fn('parseCsv'), text, mapping, () => {}) });
+          finish({ type: 'done', result: parseInChunks(this.fn('parseCsv'), text, mapping, () => {}, this.prop('model')) });
         } catch (e) {
           finish({ type: 'error', message: e.message });
         }
@@ -157,7 +164,7 @@ export class StagecastImport extends StagecastElement {
         w.terminate();
         finish({ type: 'error', message: e.message || 'the CSV worker failed' });
       };
-      w.postMessage({ text, mapping });
+      w.postMessage({ text, mapping, model: this.prop('model') });
     });
   }
 
