@@ -257,6 +257,7 @@ pub fn forecast(process: &Process, deals: &[Deal], options: &Options, correct: O
             stale,
         });
     }
+    dist::finite_total("deals", amounts.iter().copied())?;
     let one = [(1.0, 1.0)];
     f.model = dist::grid(&amounts, &model_p, &one).summary(target);
     f.sellers_raw = dist::grid(&amounts, &raw_p, &one).summary(target);

@@ -61,9 +61,10 @@ impl Curve {
     }
 
     /// P(close within `horizon` days | still open `age` days after reaching
-    /// the state); `None` when the curve cannot say (no deal that old).
+    /// the state); `None` when the curve cannot say: no close was ever seen
+    /// later than `age` days in this state.
     pub fn close_within(&self, age: u32, horizon: u32) -> Option<f64> {
-        if age > self.max_days {
+        if self.days.last().map_or(true, |&last| age >= last) {
             return None;
         }
         let s0 = self.survival(age);
@@ -245,7 +246,8 @@ impl<'a> Lookup<'a> {
 
     /// P(close within `horizon` days) for a deal in state `reached` for
     /// `age` days (unknown age: counted from reaching it). The flag is true
-    /// when no curve had seen a deal that old (then: all deals, from day 0).
+    /// when no curve saw a close that late: then the all-deals curve is read
+    /// at the oldest age it knows (its last close minus one day).
     pub fn close_within(&self, process: &Process, reached: u64, age: Option<u32>, horizon: u32) -> (f64, bool) {
         let chain = self.chain(process, reached);
         let a = age.unwrap_or(0);
@@ -257,7 +259,10 @@ impl<'a> Lookup<'a> {
             }
         }
         match self.all {
-            Some(c) => (c.close_within(0, horizon).unwrap_or(1.0), true),
+            Some(c) => {
+                let oldest = c.days.last().map_or(0, |d| d.saturating_sub(1)).min(a);
+                (c.close_within(oldest, horizon).unwrap_or(0.0), true)
+            }
             None => (1.0, true),
         }
     }
@@ -288,6 +293,6 @@ mod tests {
         let c = Curve { days: d, open: s, max_days: 4, closes: 2, ..Curve::default() };
         assert_eq!(c.survival(0), 1.0);
         assert!((c.close_within(1, 2).unwrap() - 0.5).abs() < 1e-12);
-        assert!(c.close_within(5, 1).is_none());
+        assert!(c.close_within(3, 1).is_none());
     }
 }
