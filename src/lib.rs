@@ -11,10 +11,12 @@ pub mod deal;
 pub mod evaluation;
 pub mod error;
 pub mod forecast;
+pub mod meetings;
 pub mod model;
 pub mod probability;
-pub mod value;
+pub mod scenarios;
 pub mod stats;
+pub mod value;
 
 #[cfg(target_arch = "wasm32")]
 mod wasm;
@@ -26,3 +28,5 @@ pub use model::{default_model, Milestone, Process, ProcessModel};
 pub use probability::{score_deal, score_deals, DealScore, NextStep};
 pub use calibration::{calibrate, calibrate_table, correct_seller_probability, skill_profile, CalibrateOptions, Calibration, Paths, Table};
 pub use evaluation::{cross_validate, evaluate, Evaluation, Metrics};
+pub use meetings::{meeting_plan, meeting_value, rank_meetings, MeetingPlan, MeetingValue, PlanInput, RankedMeeting, Val};
+pub use scenarios::{compare_scenarios, lifetime_value, p_at_least, specialise, Outcome, PipelineDeal, Scenario, StepSkill};

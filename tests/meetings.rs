@@ -1,0 +1,586 @@
+//! Meetings and scenarios, driven with the same JSON-like values JS sends.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+
+use serde_json::{json, Value};
+use stagecast::meetings::{self, order_desc, PlanInput, RankOptions, ValueOptions};
+use stagecast::scenarios::{self, binomial, p_at_least};
+use stagecast::{default_model, Deal, Event, Milestone, Process, ProcessModel, Val};
+
+fn val(v: &Value) -> Val {
+    match v {
+        Value::Null => Val::Null,
+        Value::Bool(b) => Val::Bool(*b),
+        Value::Number(n) => Val::Num(n.as_f64().unwrap()),
+        Value::String(s) => Val::Text(s.clone()),
+        Value::Array(a) => Val::List(a.iter().map(val).collect()),
+        Value::Object(o) => Val::Obj(o.iter().map(|(k, x)| (k.clone(), val(x))).collect()),
+    }
+}
+
+fn err<T: std::fmt::Debug>(r: stagecast::Result<T>) -> String {
+    r.unwrap_err().to_string()
+}
+
+fn plan(v: Value) -> stagecast::Result<meetings::MeetingPlan> {
+    PlanInput::from_val(&val(&v), "").map(|p| meetings::meeting_plan(&p))
+}
+
+// ------------------------------------------------------------- plan ----
+
+#[test]
+fn plan_of_five_a_week_for_four_weeks_is_twenty_meetings_of_ten_thousand() {
+    let p = plan(json!({ "marginBudget": 200000, "meetingsPerWeek": 5, "weeks": 4 })).unwrap();
+    assert_eq!(p.meetings, 20.0);
+    assert_eq!(p.required_margin_per_meeting, 10_000.0);
+    assert_eq!(p.expected_margin, None);
+    assert_eq!(p.gap, None);
+}
+
+#[test]
+fn plan_with_conversion_gives_meetings_needed_and_gap() {
+    let p = plan(json!({ "marginBudget": 200000, "meetingsPerWeek": 5, "weeks": 4,
+        "meetingToOpportunity": 0.25, "winRate": 0.4, "averageMargin": 50000 }))
+    .unwrap();
+    assert_eq!(p.opportunities, Some(5.0));
+    assert!((p.expected_wins.unwrap() - 2.0).abs() < 1e-12);
+    assert!((p.expected_margin_per_meeting.unwrap() - 5000.0).abs() < 1e-9);
+    assert!((p.expected_margin.unwrap() - 100_000.0).abs() < 1e-6);
+    assert_eq!(p.meetings_needed, Some(40.0));
+    assert_eq!(p.meetings_needed_per_week, Some(10.0));
+    assert_eq!(p.extra_meetings, Some(20.0));
+    assert!((p.gap.unwrap() - 100_000.0).abs() < 1e-6);
+    // Nothing converts: no number of meetings is enough.
+    let p = plan(json!({ "marginBudget": 1, "meetingsPerWeek": 5, "weeks": 4,
+        "meetingToOpportunity": 0, "winRate": 0.4, "averageMargin": 50000 }))
+    .unwrap();
+    assert_eq!(p.meetings_needed, None);
+}
+
+#[test]
+fn units_needed_is_not_fooled_by_rounding() {
+    assert_eq!(meetings::units_needed(0.3, 0.1), Some(3.0));
+    assert_eq!(meetings::units_needed(200_000.0, 50_000.0), Some(4.0));
+    assert_eq!(meetings::units_needed(200_001.0, 50_000.0), Some(5.0));
+    assert_eq!(meetings::units_needed(0.0, 0.0), Some(0.0));
+    assert_eq!(meetings::units_needed(1.0, 0.0), None);
+}
+
+#[test]
+fn plan_bad_input_names_the_field() {
+    let base = json!({ "marginBudget": 200000, "meetingsPerWeek": 5, "weeks": 4 });
+    let with = |k: &str, v: Value| {
+        let mut b = base.clone();
+        b[k] = v;
+        b
+    };
+    assert_eq!(err(plan(with("meetingsPerWeek", json!(0)))), "meetingsPerWeek: must be > 0");
+    assert_eq!(err(plan(with("meetingsPerWeek", json!(-5)))), "meetingsPerWeek: must be > 0");
+    assert_eq!(err(plan(with("weeks", json!(0)))), "weeks: must be > 0");
+    assert_eq!(err(plan(with("marginBudget", json!(-1)))), "marginBudget: must be a finite number >= 0");
+    assert_eq!(err(plan(with("weeks", json!("4")))), "weeks: must be a number");
+    assert!(err(plan(with("weeks", json!(1e9)))).starts_with("weeks: meetingsPerWeek × weeks must be"));
+    // Non-finite numbers (JS NaN and Infinity arrive as numbers).
+    for bad in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+        let v = Val::Obj(vec![
+            ("marginBudget".into(), Val::Num(200000.0)),
+            ("meetingsPerWeek".into(), Val::Num(bad)),
+            ("weeks".into(), Val::Num(4.0)),
+        ]);
+        assert_eq!(err(PlanInput::from_val(&v, "")), "meetingsPerWeek: must be > 0");
+    }
+    let v = Val::Obj(vec![
+        ("marginBudget".into(), Val::Num(f64::NAN)),
+        ("meetingsPerWeek".into(), Val::Num(5.0)),
+        ("weeks".into(), Val::Num(4.0)),
+    ]);
+    assert_eq!(err(PlanInput::from_val(&v, "")), "marginBudget: must be a finite number >= 0");
+    let mut b = with("winRate", json!(1.5));
+    b["meetingToOpportunity"] = json!(0.2);
+    b["averageMargin"] = json!(1000);
+    assert_eq!(err(plan(b)), "winRate: must be a number between 0 and 1");
+    assert!(err(plan(with("winRate", json!(0.3)))).starts_with("meetingToOpportunity: is required with"));
+    let e = err(plan(with("meetingPerWeek", json!(5))));
+    assert!(e.starts_with("meetingPerWeek: unknown field (expected one of: marginBudget, meetingsPerWeek"), "{e}");
+    assert_eq!(err(plan(json!({ "meetingsPerWeek": 5, "weeks": 4 }))), "marginBudget: is required");
+    assert_eq!(err(plan(json!([1, 2]))), "input: must be an object");
+}
+
+// -------------------------------------------------------- binomial ----
+
+fn exact_tail(n: u64, q: f64, k: u64) -> f64 {
+    // Direct sum with binomial coefficients built in f64 (fine for n <= 60).
+    let mut c = 1.0f64;
+    let mut sum = 0.0;
+    for j in 0..=n {
+        if j > 0 {
+            c = c * (n - j + 1) as f64 / j as f64;
+        }
+        if j >= k {
+            sum += c * q.powi(j as i32) * (1.0 - q).powi((n - j) as i32);
+        }
+    }
+    sum
+}
+
+#[test]
+fn binomial_tail_matches_the_direct_sum() {
+    for n in [0u64, 1, 2, 5, 20, 37, 60] {
+        for q in [0.0, 1e-6, 0.01, 0.1, 0.37, 0.5, 0.9, 0.999, 1.0] {
+            for k in 1..=n + 1 {
+                let got = binomial(n, q, k).0;
+                let want = exact_tail(n, q, k);
+                assert!((got - want).abs() < 1e-12, "n={n} q={q} k={k}: {got} vs {want}");
+            }
+        }
+    }
+    // Exact value (rational arithmetic): P(Bin(20, 0.1) >= 4).
+    assert!((p_at_least(20.0, 0.1, 4.0) - 0.13295332343433508).abs() < 1e-14);
+}
+
+#[test]
+fn fractional_meetings_are_a_last_meeting_with_the_leftover_chance() {
+    // 2.5 meetings, q = 0.4: two Bernoulli(0.4) and one Bernoulli(0.2).
+    let (q, f) = (0.4, 0.5);
+    let p_ge = |k: u32| {
+        let mut total = 0.0;
+        for a in 0..2u32 {
+            for b in 0..2u32 {
+                for c in 0..2u32 {
+                    let pa = if a == 1 { q } else { 1.0 - q };
+                    let pb = if b == 1 { q } else { 1.0 - q };
+                    let pc = if c == 1 { f * q } else { 1.0 - f * q };
+                    if a + b + c >= k {
+                        total += pa * pb * pc;
+                    }
+                }
+            }
+        }
+        total
+    };
+    for k in 0..=4u32 {
+        assert!((p_at_least(2.5, q, f64::from(k)) - p_ge(k)).abs() < 1e-14, "k={k}");
+    }
+}
+
+#[test]
+fn large_counts_stay_stable_and_in_range() {
+    let mut last = 0.0;
+    for n in [1000.0, 10_000.0, 50_000.0, 100_000.0] {
+        let p = p_at_least(n, 0.02, 1000.0);
+        assert!((0.0..=1.0).contains(&p), "{p}");
+        assert!(p >= last, "more meetings never lower the chance");
+        last = p;
+    }
+    // Mean 2000, sd ~44: 1000 wins is certain, 3000 is impossible.
+    assert!((p_at_least(100_000.0, 0.02, 1000.0) - 1.0).abs() < 1e-15);
+    assert!(p_at_least(100_000.0, 0.02, 3000.0) < 1e-15);
+    // Around the mean, about one half.
+    let p = p_at_least(100_000.0, 0.5, 50_000.0);
+    assert!((p - 0.5).abs() < 0.01, "{p}");
+    for q in [0.0, 1e-300, 0.3, 1.0 - 1e-12, 1.0] {
+        for k in [0.0, 1.0, 7.0, 1e6] {
+            let p = p_at_least(12.7, q, k);
+            assert!((0.0..=1.0).contains(&p) && p.is_finite(), "q={q} k={k}: {p}");
+        }
+    }
+}
+
+// -------------------------------------------------------- scenarios ----
+
+fn base() -> Value {
+    json!({ "name": "Today", "meetingsPerWeek": 5, "weeks": 4, "meetingToOpportunity": 0.25,
+            "winRate": 0.4, "averageMargin": 50000, "marginBudget": 200000 })
+}
+
+#[test]
+fn empty_variant_equals_the_base_bit_for_bit() {
+    let out = scenarios::compare_scenarios(&val(&base()), &val(&json!([{}, { "winRate": 0.5 }]))).unwrap();
+    assert_eq!(out.len(), 3);
+    let (b, v) = (&out[0], &out[1]);
+    assert_eq!(b.name, "Today");
+    assert_eq!(v.name, "Variant 1");
+    let bits = |n: &scenarios::Numbers| {
+        [n.meetings, n.opportunities, n.expected_wins, n.expected_margin, n.p_hit_budget, n.required_margin_per_meeting, n.gap]
+            .map(f64::to_bits)
+    };
+    assert_eq!(bits(&b.numbers), bits(&v.numbers));
+    assert_eq!(b.numbers, v.numbers);
+    assert_eq!(b.sensitivity, v.sensitivity);
+    // The other variant moves what it should.
+    assert!(out[2].numbers.expected_margin > b.numbers.expected_margin);
+    assert!(out[2].numbers.p_hit_budget > b.numbers.p_hit_budget);
+    assert_eq!(out[2].numbers.meetings, b.numbers.meetings);
+}
+
+#[test]
+fn scenario_numbers_follow_the_closed_form() {
+    let out = scenarios::compare_scenarios(&val(&base()), &Val::Null).unwrap();
+    let n = out[0].numbers;
+    assert_eq!(n.meetings, 20.0);
+    assert_eq!(n.opportunities, 5.0);
+    assert!((n.expected_wins - 2.0).abs() < 1e-12);
+    assert!((n.expected_margin - 100_000.0).abs() < 1e-6);
+    assert_eq!(n.required_margin_per_meeting, 10_000.0);
+    assert!((n.gap - 100_000.0).abs() < 1e-6);
+    assert_eq!(n.wins_needed, Some(4.0));
+    assert!((n.p_hit_budget - 0.13295332343433508).abs() < 1e-14);
+}
+
+#[test]
+fn sensitivity_lists_each_lever_sorted_by_swing() {
+    let out = scenarios::compare_scenarios(&val(&base()), &Val::Null).unwrap();
+    let s = &out[0].sensitivity;
+    let mut names: Vec<&str> = s.iter().map(|l| l.lever).collect();
+    names.sort_unstable();
+    assert_eq!(names, ["averageMargin", "meetingToOpportunity", "meetingsPerWeek", "winRate"]);
+    assert!(s.windows(2).all(|w| w[0].p_swing() >= w[1].p_swing()));
+    for l in s {
+        assert!((0.0..=1.0).contains(&l.low.p_hit_budget) && (0.0..=1.0).contains(&l.high.p_hit_budget));
+        assert!(l.low.expected_margin < l.high.expected_margin);
+    }
+    // Rates are capped at 1.
+    let out = scenarios::compare_scenarios(&val(&json!({ "meetingsPerWeek": 5, "weeks": 4, "meetingToOpportunity": 1,
+        "winRate": 0.95, "averageMargin": 50000, "marginBudget": 200000 })), &Val::Null)
+    .unwrap();
+    let m2o = out[0].sensitivity.iter().find(|l| l.lever == "meetingToOpportunity").unwrap();
+    assert_eq!(m2o.high_value, 1.0);
+    let win = out[0].sensitivity.iter().find(|l| l.lever == "winRate").unwrap();
+    assert_eq!(win.high_value, 1.0);
+}
+
+#[test]
+fn scenario_bad_input_names_the_field() {
+    let cmp = |b: Value, v: Value| scenarios::compare_scenarios(&val(&b), &val(&v)).map(|_| ());
+    assert_eq!(err(cmp(base(), json!([{}, { "winRate": 1.2 }]))), "variants[1].winRate: must be a number between 0 and 1");
+    assert_eq!(err(cmp(base(), json!([{ "meetingsPerWeek": 0 }]))), "variants[0].meetingsPerWeek: must be > 0");
+    assert!(err(cmp(base(), json!([{ "winrate": 0.5 }]))).starts_with("variants[0].winrate: unknown field"));
+    let mut b = base();
+    b.as_object_mut().unwrap().remove("averageMargin");
+    assert_eq!(err(cmp(b, json!([]))), "base.averageMargin: is required");
+    let mut b = base();
+    b["meetingToOpportunity"] = json!(-0.1);
+    assert_eq!(err(cmp(b, json!([]))), "base.meetingToOpportunity: must be a number between 0 and 1");
+    let many: Vec<Value> = (0..101).map(|_| json!({})).collect();
+    assert_eq!(err(cmp(base(), Value::Array(many))), "variants: at most 100 variants are supported (got 101)");
+    let hundred: Vec<Value> = (0..100).map(|_| json!({})).collect();
+    assert!(cmp(base(), Value::Array(hundred)).is_ok());
+    assert_eq!(err(cmp(base(), json!({}))), "variants: must be a list");
+}
+
+#[test]
+fn property_probabilities_stay_in_range_over_a_grid() {
+    for mpw in [0.5, 1.0, 2.5, 5.0, 12.3] {
+        for rate in [0.0, 0.05, 0.3, 1.0] {
+            for budget in [0.0, 1.0, 50_000.0, 1e7] {
+                let b = json!({ "meetingsPerWeek": mpw, "weeks": 13, "meetingToOpportunity": rate, "winRate": 0.5,
+                    "averageMargin": 20000, "marginBudget": budget });
+                let out = scenarios::compare_scenarios(&val(&b), &val(&json!([{}]))).unwrap();
+                assert_eq!(out[0].numbers, out[1].numbers);
+                for o in &out {
+                    assert!((0.0..=1.0).contains(&o.numbers.p_hit_budget));
+                    if budget == 0.0 {
+                        assert_eq!(o.numbers.p_hit_budget, 1.0);
+                    }
+                }
+            }
+        }
+    }
+}
+
+// ------------------------------------------------------------ value ----
+
+fn deal(id: &str, reached: &[&str], margin: Option<f64>) -> Deal {
+    Deal {
+        id: id.into(),
+        margin,
+        events: reached.iter().map(|m| Event { milestone: m.to_string(), date: None }).collect(),
+        ..Deal::default()
+    }
+}
+
+fn process() -> Process {
+    Process::new(default_model()).unwrap()
+}
+
+#[test]
+fn meeting_value_is_the_probability_rise_times_margin() {
+    let p = process();
+    let mut d = deal("d1", &["need_confirmed"], Some(100_000.0));
+    let opts = ValueOptions { margin_rate: None, required_margin_per_meeting: Some(10_000.0) };
+    let v = meetings::meeting_value(&p, &mut d, "deal", "mobilizer_met", "milestoneId", &opts).unwrap();
+    assert!((v.probability_before - 0.10).abs() < 1e-12);
+    assert!((v.probability_after - 0.18).abs() < 1e-12);
+    assert!((v.value - 8000.0).abs() < 1e-6);
+    assert_eq!(v.worth_it, Some(false));
+    assert!((v.ratio.unwrap() - 0.8).abs() < 1e-12);
+    assert_eq!(d.events.len(), 1, "the deal is left as it was");
+    // Margin from value × marginRate, and a plan instead of the required margin.
+    let mut d = deal("d2", &["need_confirmed", "mobilizer_met"], None);
+    d.value = Some(500_000.0);
+    let o = ValueOptions::from_val(
+        &val(&json!({ "marginRate": 0.4, "plan": { "marginBudget": 200000, "meetingsPerWeek": 5, "weeks": 4 } })),
+        "options",
+    )
+    .unwrap();
+    assert_eq!(o.required_margin_per_meeting, Some(10_000.0));
+    let v = meetings::meeting_value(&p, &mut d, "deal", "solution_presented", "milestoneId", &o).unwrap();
+    assert!((v.margin - 200_000.0).abs() < 1e-9);
+    assert!((v.value - (0.40 - 0.18) * 200_000.0).abs() < 1e-6);
+    assert_eq!(v.worth_it, Some(true));
+    // Already reached: worth nothing.
+    let v = meetings::meeting_value(&p, &mut d, "deal", "mobilizer_met", "milestoneId", &o).unwrap();
+    assert!(v.already_reached && v.value == 0.0);
+}
+
+#[test]
+fn meeting_value_with_dated_events_puts_the_new_step_last() {
+    let p = process();
+    let mut d = deal("d", &[], Some(1000.0));
+    d.events = vec![
+        Event { milestone: "mobilizer_met".into(), date: Some("2024-03-10".into()) },
+        Event { milestone: "need_confirmed".into(), date: Some("2024-03-01".into()) },
+    ];
+    let v = meetings::meeting_value(&p, &mut d, "deal", "solution_presented", "milestoneId", &ValueOptions::default())
+        .unwrap();
+    assert!((v.probability_after - 0.40).abs() < 1e-12, "{}", v.probability_after);
+    assert_eq!(v.worth_it, None);
+}
+
+#[test]
+fn meeting_value_errors_name_the_field() {
+    let p = process();
+    let mut d = deal("d", &["need_confirmed"], Some(1.0));
+    let e = meetings::meeting_value(&p, &mut d, "deal", "nope", "milestoneId", &ValueOptions::default());
+    assert_eq!(err(e), "milestoneId: unknown milestone \"nope\"");
+    let mut d = deal("d", &["need_confirmed"], None);
+    let e = meetings::meeting_value(&p, &mut d, "deal", "mobilizer_met", "milestoneId", &ValueOptions::default());
+    assert!(err(e).starts_with("deal.margin: is required"));
+    let e = ValueOptions::from_val(&val(&json!({ "marginRate": 2 })), "options");
+    assert_eq!(err(e), "options.marginRate: must be a number between 0 and 1");
+    let e = ValueOptions::from_val(&val(&json!({ "requiredMarginPerMeting": 2 })), "options");
+    assert!(err(e).starts_with("options.requiredMarginPerMeting: unknown field"));
+}
+
+// ------------------------------------------------------------- rank ----
+
+#[test]
+fn rank_meetings_by_value_with_reasons() {
+    let p = process();
+    let mut deals = vec![
+        deal("big", &["need_confirmed"], Some(100_000.0)),
+        deal("small", &["need_confirmed"], Some(10_000.0)),
+        deal("late", &["need_confirmed", "mobilizer_met", "solution_presented", "proposal_requested"], Some(50_000.0)),
+    ];
+    deals[0].attributes.insert("industry".into(), "manufacturing".into());
+    deals[1].attributes.insert("industry".into(), "retail".into());
+    let meetings = val(&json!([
+        { "dealId": "small", "targetMilestone": "mobilizer_met", "attendees": [{ "role": "Mobilizer" }] },
+        { "dealId": "big", "targetMilestone": "mobilizer_met", "attendees": [{ "role": "IT" }] },
+        { "dealId": "late", "targetMilestone": "verbal_yes", "attendees": [{ "role": "decision maker", "name": "CFO" }] },
+        { "dealId": "big" },
+        { "dealId": "small", "targetMilestone": "mobilizer_met", "prepared": false },
+    ]));
+    let opts = RankOptions::from_val(
+        &val(&json!({ "requiredMarginPerMeeting": 10000, "idealCustomer": { "industry": "Manufacturing" } })),
+        "options",
+        &p,
+    )
+    .unwrap();
+    let r = meetings::rank_meetings(&p, &meetings, &mut [], &mut deals, &opts).unwrap();
+    let order: Vec<usize> = r.iter().map(|m| m.index).collect();
+    // late: (0.82-0.55)*50000 = 13500; big: 8000; small: 800 twice (input order); no target: 0.
+    assert_eq!(order, vec![2, 1, 0, 4, 3]);
+    assert_eq!(r.iter().map(|m| m.rank).collect::<Vec<_>>(), vec![1, 2, 3, 4, 5]);
+    assert!((r[0].value.value - 13_500.0).abs() < 1e-6);
+    assert_eq!(r[0].value.worth_it, Some(true));
+    let late = &r[0];
+    assert!(late.right_people.ok && late.right_people.reason.contains("decision maker"));
+    assert!(!late.right_customer.ok && late.right_customer.reason.contains("no industry"), "{}", late.right_customer.reason);
+    let big = &r[1];
+    assert!(big.right_customer.ok, "{}", big.right_customer.reason);
+    assert!(!big.right_people.ok);
+    assert!(big.prepared.ok && big.prepared.reason.contains("Mobilizer identified and met"));
+    assert_eq!(big.passed, 2);
+    let small = &r[2];
+    assert!(!small.right_customer.ok && small.right_customer.reason.contains("retail"));
+    assert!(small.right_people.ok && small.right_people.reason.contains("mobilizer"));
+    assert!(!r[3].prepared.ok && r[3].prepared.reason.contains("not prepared"));
+    let none = &r[4];
+    assert!(!none.prepared.ok && none.prepared.reason.contains("No target milestone"));
+    assert_eq!(none.value.value, 0.0);
+    // The people check passes when the mobilizer is already met.
+    assert!(r[0].right_people.ok);
+    let m = val(&json!([{ "dealId": "late", "targetMilestone": "verbal_yes" }]));
+    let r = meetings::rank_meetings(&p, &m, &mut [], &mut deals, &RankOptions::from_val(&Val::Null, "options", &p).unwrap())
+        .unwrap();
+    assert!(r[0].right_people.ok && r[0].right_people.reason.contains("already reached"));
+    assert!(r[0].right_customer.ok);
+}
+
+#[test]
+fn rank_meetings_takes_inline_deals_and_names_bad_fields() {
+    let p = process();
+    let o = RankOptions::from_val(&Val::Null, "options", &p).unwrap();
+    let m = val(&json!([{ "deal": null, "targetMilestone": "need_confirmed" }]));
+    let mut inline = vec![Some(deal("inline", &[], Some(1000.0)))];
+    let r = meetings::rank_meetings(&p, &m, &mut inline, &mut [], &o).unwrap();
+    assert_eq!(r[0].deal_id, "inline");
+    assert!((r[0].value.value - 50.0).abs() < 1e-9);
+    let mut deals = vec![deal("a", &[], Some(1.0))];
+    let run = |v: Value, deals: &mut Vec<Deal>| meetings::rank_meetings(&p, &val(&v), &mut [], deals, &o).map(|_| ());
+    assert_eq!(err(run(json!([{ "dealId": "zz" }]), &mut deals)), "meetings[0].dealId: no deal with id \"zz\" in options.deals");
+    assert_eq!(err(run(json!([{}]), &mut deals)), "meetings[0].dealId: is required (or give the deal itself as deal)");
+    assert_eq!(
+        err(run(json!([{ "dealId": "a" }, { "dealId": "a", "targetMilestone": "x" }]), &mut deals)),
+        "meetings[1].targetMilestone: unknown milestone \"x\""
+    );
+    assert!(err(run(json!([{ "dealId": "a", "attendees": [{ "rol": "CEO" }] }]), &mut deals))
+        .starts_with("meetings[0].attendees[0].rol: unknown field"));
+    assert!(err(run(json!([{ "dealId": "a", "target": "x" }]), &mut deals)).starts_with("meetings[0].target: unknown field"));
+    assert_eq!(err(run(json!([{ "dealId": "a", "prepared": "yes" }]), &mut deals)), "meetings[0].prepared: must be true or false");
+    let many: Vec<Value> = (0..10_001).map(|_| json!({ "dealId": "a" })).collect();
+    assert_eq!(err(run(Value::Array(many), &mut deals)), "meetings: at most 10000 meetings are supported (got 10001)");
+    let e = RankOptions::from_val(&val(&json!({ "peopleMilestone": "x" })), "options", &p);
+    assert_eq!(err(e), "options.peopleMilestone: unknown milestone \"x\"");
+}
+
+#[test]
+fn order_desc_is_stable() {
+    assert_eq!(order_desc(&[1.0, 3.0, 3.0, 2.0, 3.0, 0.0, 2.0]), vec![1, 2, 4, 3, 6, 0, 5]);
+    assert_eq!(order_desc(&[]), Vec::<usize>::new());
+    let keys: Vec<f64> = (0..1000).map(|i| f64::from((i * 7919) % 13)).collect();
+    let o = order_desc(&keys);
+    assert!(o.windows(2).all(|w| keys[w[0]] > keys[w[1]] || (keys[w[0]] == keys[w[1]] && w[0] < w[1])));
+}
+
+// -------------------------------------------------- specialisation ----
+
+fn three_step_model() -> Process {
+    let m = |id: &str| Milestone { id: id.into(), label: String::new(), mandatory: true, after: vec![], probability: None };
+    Process::new(ProcessModel { milestones: vec![m("a"), m("b"), m("c")], base_probability: None }).unwrap()
+}
+
+fn specialise(v: Value) -> stagecast::Result<scenarios::Specialisation> {
+    let (s, p, c) = scenarios::specialisation_input(&val(&v))?;
+    scenarios::specialise(&three_step_model(), &s, &p, c)
+}
+
+fn skills() -> Value {
+    json!([
+        { "seller": "Ann", "milestone": "a", "conversion": 0.5 },
+        { "seller": "Ann", "milestone": "b", "conversion": 0.4 },
+        { "seller": "Bob", "milestone": "a", "conversion": 0.3 },
+        { "seller": "Bob", "milestone": "b", "conversion": 0.8 },
+    ])
+}
+
+#[test]
+fn specialisation_hands_each_step_to_the_best_seller() {
+    let pipeline = json!([{ "seller": "Ann", "milestone": "a", "margin": 100 }, { "seller": "Bob", "milestone": "a", "margin": 100 }]);
+    let s = specialise(json!({ "skills": skills(), "pipeline": pipeline })).unwrap();
+    // Ann 100×0.5×0.4 = 20, Bob 100×0.3×0.8 = 24.
+    assert!((s.expected_margin - 44.0).abs() < 1e-9);
+    let a = &s.steps[0];
+    assert_eq!((a.milestone.as_str(), a.specialist.as_deref(), a.deals, a.handed_over), ("a", Some("Ann"), 2, 1));
+    assert!((a.current_conversion.unwrap() - 0.4).abs() < 1e-12);
+    assert_eq!(a.specialist_conversion, Some(0.5));
+    assert!((a.change - 16.0).abs() < 1e-9, "{}", a.change);
+    let b = &s.steps[1];
+    assert_eq!(b.specialist.as_deref(), Some("Bob"));
+    assert!((b.change - 20.0).abs() < 1e-9);
+    assert!((s.all_steps_expected_margin - 80.0).abs() < 1e-9);
+    assert!((s.all_steps_change - 36.0).abs() < 1e-9);
+    assert!(s.assumption.contains("unlimited capacity"));
+    assert_eq!(s.team_average_used, 0);
+    // No capacity: nothing changes, and the assumption says so.
+    let s = specialise(json!({ "skills": skills(), "pipeline": pipeline, "capacity": 0 })).unwrap();
+    assert!(s.steps.iter().all(|st| st.change == 0.0 && st.handed_over == 0));
+    assert!(s.assumption.contains("at most 0 more deals"));
+    // A seller with no profile gets the team average; a deal at b passes one step only.
+    let s = specialise(json!({ "skills": skills(), "pipeline": [{ "seller": "Cy", "milestone": "b", "margin": 10 }] })).unwrap();
+    assert!((s.expected_margin - 6.0).abs() < 1e-9);
+    assert_eq!(s.team_average_used, 1);
+    assert_eq!(s.steps[0].deals, 0);
+    assert!((s.steps[1].change - 2.0).abs() < 1e-9);
+}
+
+#[test]
+fn specialisation_bad_input_names_the_field() {
+    let pl = json!([]);
+    let mut sk = skills();
+    sk[2]["conversion"] = json!(1.2);
+    assert_eq!(err(specialise(json!({ "skills": sk, "pipeline": pl }))), "skills[2].conversion: must be a number between 0 and 1");
+    let mut sk = skills();
+    sk[0]["milestone"] = json!("c");
+    assert!(err(specialise(json!({ "skills": sk, "pipeline": pl }))).starts_with("skills[0].milestone: must be a mandatory milestone"));
+    let mut sk = skills();
+    sk[1]["milestone"] = json!("a");
+    assert_eq!(err(specialise(json!({ "skills": sk, "pipeline": pl }))), "skills[1]: duplicate seller and milestone");
+    assert_eq!(
+        err(specialise(json!({ "skills": skills(), "pipeline": [{ "seller": "Ann", "milestone": "zz", "margin": 1 }] }))),
+        "pipeline[0].milestone: unknown milestone \"zz\""
+    );
+    assert_eq!(
+        err(specialise(json!({ "skills": skills(), "pipeline": [{ "seller": "Ann", "milestone": "a", "margin": -1 }] }))),
+        "pipeline[0].margin: must be a finite number >= 0"
+    );
+    assert_eq!(err(specialise(json!({ "skills": skills(), "pipeline": pl, "capacity": 1.5 }))), "capacity: must be a whole number of deals >= 0");
+    assert_eq!(err(specialise(json!({ "skills": skills() }))), "pipeline: is required");
+    assert!(err(specialise(json!({ "skills": skills(), "pipeline": pl, "capactiy": 1 }))).starts_with("capactiy: unknown field"));
+}
+
+// ---------------------------------------------------- lifetime value ----
+
+#[test]
+fn lifetime_value_is_margin_over_one_plus_discount_minus_retention() {
+    let clv = scenarios::lifetime_value(100_000.0, 0.8, 0.1);
+    assert!((clv - 333_333.333_333_333_3).abs() < 1e-6, "{clv}");
+    let v = scenarios::lifetime_value_val(&val(&json!({ "annualMargin": 100000, "retention": 0.8, "discountRate": 0.1 }))).unwrap();
+    let Val::Obj(items) = v else { panic!() };
+    assert_eq!(items[0].0, "lifetimeValue");
+    assert_eq!(items[0].1, Val::Num(clv));
+    assert_eq!(items[1].1, Val::Num(1.0 / (1.0 - 0.8)));
+    // Check against the year-by-year sum it stands for.
+    let (m, r, d) = (100_000.0f64, 0.8f64, 0.1f64);
+    let sum: f64 = (1..2000).map(|t| m * r.powi(t - 1) / (1.0 + d).powi(t)).sum();
+    assert!((sum - clv).abs() < 1e-6);
+}
+
+#[test]
+fn lifetime_value_bad_input_names_the_field() {
+    let clv = |v: Value| scenarios::lifetime_value_val(&val(&v)).map(|_| ());
+    assert_eq!(
+        err(clv(json!({ "annualMargin": 1, "retention": 1, "discountRate": 0 }))),
+        "retention: must be below 1 + discountRate (otherwise the value never ends)"
+    );
+    assert_eq!(err(clv(json!({ "annualMargin": 1, "retention": 1.2, "discountRate": 0.5 }))), "retention: must be a number between 0 and 1");
+    assert_eq!(err(clv(json!({ "annualMargin": 1, "retention": 0.5, "discountRate": -0.1 }))), "discountRate: must be a finite number >= 0");
+    assert_eq!(err(clv(json!({ "annualMargin": -1, "retention": 0.5, "discountRate": 0.1 }))), "annualMargin: must be a finite number >= 0");
+    assert_eq!(err(clv(json!({ "retention": 0.5, "discountRate": 0.1 }))), "annualMargin: is required");
+    assert!(err(clv(json!({ "annualMargin": 1, "retention": 0.5, "discountRate": 0.1, "churn": 0.1 }))).starts_with("churn: unknown field"));
+    // Retention of 1 is fine when there is a discount.
+    assert!(clv(json!({ "annualMargin": 1, "retention": 1, "discountRate": 0.1 })).is_ok());
+}
+
+#[test]
+fn retention_what_if_compares_with_acquiring_the_same_value() {
+    let w = scenarios::retention_what_if(&val(&json!({ "annualMargin": 100000, "retention": 0.8, "discountRate": 0.1,
+        "retentionPoints": 0.05, "acquisitionCost": 10000 })))
+    .unwrap();
+    assert!((w.lifetime_value_after - 400_000.0).abs() < 1e-6);
+    assert!((w.value_of_retention - 66_666.666_666_666_7).abs() < 1e-6);
+    assert!((w.equivalent_new_customers - 0.2).abs() < 1e-12);
+    assert_eq!(w.cost_ratio, 5.0);
+    assert!((w.acquisition_cost_of_same_value.unwrap() - 2000.0).abs() < 1e-9);
+    assert_eq!(w.retention_cost, Some(2000.0));
+    let e = scenarios::retention_what_if(&val(&json!({ "annualMargin": 1, "retention": 0.98, "discountRate": 0.1, "retentionPoints": 0.05 })));
+    assert!(err(e).starts_with("retentionPoints: retention + retentionPoints must stay at most 1"));
+    let e = scenarios::retention_what_if(&val(&json!({ "annualMargin": 1, "retention": 0.5, "discountRate": 0.1, "costRatio": 0 })));
+    assert_eq!(err(e), "costRatio: must be > 0");
+}
+
+#[test]
+fn a_missing_or_wrong_top_level_argument_is_named_input() {
+    assert_eq!(err(plan(json!(5))), "input: must be an object");
+    assert_eq!(err(scenarios::lifetime_value_val(&Val::Null)), "input: must be an object");
+}
