@@ -138,6 +138,32 @@ fn opt_js<T: DeserializeOwned + Default>(value: JsValue, path: &str) -> Result<T
     }
 }
 
+// ---------------------------------------------------------------- CSV import
+//
+// Behind the `csv` feature: the import adds about 20 KiB gzip, which the
+// widget's own wasm cannot afford. Build it into the wasm the import's Web
+// Worker loads: `cargo build --release --lib --target wasm32-unknown-unknown
+// --features csv`.
+
+/// Reads a CSV string argument, refusing one too large before copying it
+/// into wasm memory (its UTF-16 length is at most its UTF-8 size).
+#[cfg(feature = "csv")]
+fn csv_text(text: &js_sys::JsString) -> Result<String, Error> {
+    if text.length() as usize > crate::import::MAX_CSV_BYTES {
+        return Err(Error::new("text", "the CSV is larger than 50 MB"));
+    }
+    text.as_string().ok_or_else(|| Error::new("text", "must be a string"))
+}
+
+#[cfg(feature = "csv")]
+fn optional<T: DeserializeOwned + Default>(value: JsValue, path: &str) -> Result<T, Error> {
+    if value.is_undefined() || value.is_null() {
+        Ok(T::default())
+    } else {
+        from_js(value, path)
+    }
+}
+
 /// The distribution of a pipeline's total, `items: [{ amount, probability }]`,
 /// `options: { target }`: `{ expected, p10, p50, p90, pAtLeastTarget,
 /// expectedShortfall, gridStep, maxError, cdfError, exact, points }`.
@@ -477,4 +503,46 @@ pub fn lifetime_value(input: JsValue) -> Result<JsValue, JsError> {
 pub fn retention_what_if(input: JsValue) -> Result<JsValue, JsError> {
     let run = || -> Result<Val, Error> { Ok(scenarios::retention_what_if(&arg(&input, "")?)?.to_val()) };
     run().map(|v| js(&v)).map_err(fail)
+}
+
+/// Imports deals from CSV text: `parseCsv(text, mapping, model?, options?)`
+/// returns `{ deals, errors: [{ line, column?, message }], rows, skipped,
+/// done }`. With a model, each deal is checked against it. `options` is
+/// `{ offsetRows, maxRows }` for chunked imports. Bad rows are listed and
+/// skipped; a bad mapping or header throws.
+#[cfg(feature = "csv")]
+#[wasm_bindgen(js_name = parseCsv)]
+pub fn parse_csv(text: js_sys::JsString, mapping: JsValue, model: JsValue, options: JsValue) -> JsResult {
+    let text = csv_text(&text).map_err(fail)?;
+    let mapping: crate::ColumnMapping = from_js(mapping, "mapping").map_err(fail)?;
+    let process = if model.is_undefined() || model.is_null() { None } else { Some(process(model).map_err(fail)?) };
+    let options: crate::ImportOptions = optional(options, "options").map_err(fail)?;
+    let out = crate::import::parse_csv(&text, &mapping, process.as_ref(), options).map_err(fail)?;
+    to_js(&out)
+}
+
+/// `{ header, rows (the first 10), delimiter, preset }` of CSV text, so a
+/// UI can offer a column mapping.
+#[cfg(feature = "csv")]
+#[wasm_bindgen(js_name = csvPreview)]
+pub fn csv_preview(text: js_sys::JsString) -> JsResult {
+    let text = csv_text(&text).map_err(fail)?;
+    to_js(&crate::import::csv_preview(&text).map_err(fail)?)
+}
+
+/// The built-in column mappings (HubSpot, Salesforce, Pipedrive, Maven CRM),
+/// each `{ name, title, ...ColumnMapping }`, with stage maps for the default
+/// model.
+#[cfg(feature = "csv")]
+#[wasm_bindgen(js_name = csvPresets)]
+pub fn csv_presets() -> JsResult {
+    js_sys::JSON::parse(crate::import::PRESETS_JSON).map_err(|_| JsError::new("could not read the presets"))
+}
+
+/// The name of the preset whose columns a header has, or `null`.
+#[cfg(feature = "csv")]
+#[wasm_bindgen(js_name = guessPreset)]
+pub fn guess_preset(header: JsValue) -> JsResult {
+    let header: Vec<String> = from_js(header, "header").map_err(fail)?;
+    Ok(crate::import::guess_preset(&header).map_or(JsValue::NULL, JsValue::from_str))
 }

@@ -1,0 +1,911 @@
+//! CSV import: an RFC 4180 reader and a column mapping that turns CRM export
+//! rows into [`Deal`]s. No dependencies and no float formatting, so it stays
+//! small in the wasm build.
+//!
+//! Rules (what the UI should tell the user):
+//! * **CSV**: fields separated by `,` `;` or tab, detected from the header
+//!   line (the most frequent outside quotes; `,` on a tie) unless the mapping
+//!   names one. Quoted fields may hold separators, newlines and doubled quotes
+//!   (`""`); text after a closing quote is kept as is. CRLF, LF and CR line
+//!   ends; a UTF-8 byte-order mark is ignored; blank lines are skipped. The
+//!   first non-blank record is the header.
+//! * **Numbers** (`value`, `margin`, `sellerProbability`): currency symbols or
+//!   codes before or after the number are ignored (`$1,234.50`, `1 234,50 kr`,
+//!   `EUR 99`); spaces and apostrophes group digits. When both `.` and `,`
+//!   appear, the last one is the decimal mark. When only one of them appears:
+//!   several times, it groups digits; once and followed by exactly three
+//!   digits (after a number other than 0), it groups digits (`1,234` and
+//!   `1.234` are 1234); otherwise it is the decimal mark (`1,5` is 1.5).
+//!   At most 18 digits.
+//! * **Probabilities**: a number with `%`, any number above 1, or any number
+//!   in a column whose header contains `%`, is a percentage.
+//! * **Dates**: `YYYY-MM-DD` (also with `/` or `.`), `DD.MM.YYYY` (a dot
+//!   always means day first), and `A/B/YYYY` or `A-B-YYYY`, which is read as
+//!   day/month when A > 12, month/day when B > 12, and is otherwise an error
+//!   unless the mapping sets `dateOrder` (`"dmy"` or `"mdy"`). A time after a
+//!   space or `T` is ignored. Two-digit years are errors.
+//! * **Status**: the `statusMap` of the mapping first (case-insensitive),
+//!   then any word `won` means won, any word `lost` means lost, anything else
+//!   is open. Without a status column, the stage column is read this way.
+//! * **Close date**: the first non-empty cell of the `closeDate` columns, kept
+//!   only for won or lost deals (an open deal's close date is a plan).
+//! * **Milestone columns**: a cell that is a date reaches the milestone on
+//!   that date; `yes`, `y`, `true`, `x`, `1`, `done`, `ja`, `j` reach it
+//!   undated; an empty cell, `no`, `n`, `false`, `0`, `nej`, `nei` do not;
+//!   anything else is an error for the row.
+//! * Headers, stage values and status values match case-insensitively (ASCII)
+//!   after trimming.
+//!
+//! A bad row is listed in `errors` with its 1-based line number and skipped;
+//! it never stops the import. A bad mapping or header is an error for the
+//! whole call.
+
+use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap};
+
+use crate::deal::{self, Deal, Event, Status};
+use crate::error::{self, Error, Result};
+use crate::model::{Process, MAX_TEXT_CHARS};
+
+/// Largest CSV text accepted, in bytes of UTF-8 (50 MiB).
+pub const MAX_CSV_BYTES: usize = 50 * 1024 * 1024;
+/// Most data rows one import reads.
+pub const MAX_CSV_ROWS: usize = 1_000_000;
+/// Most columns a CSV may have.
+pub const MAX_CSV_COLUMNS: usize = 1000;
+/// Longest cell, in bytes of UTF-8.
+pub const MAX_CELL_BYTES: usize = 65_536;
+/// Most row errors listed; `skipped` still counts them all.
+pub const MAX_LISTED_ERRORS: usize = 1000;
+/// Rows `preview` returns after the header.
+pub const PREVIEW_ROWS: usize = 10;
+
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum DateOrder {
+    Dmy,
+    Mdy,
+}
+
+/// Which CSV column feeds which deal field. Every name is a header of the
+/// CSV; a name that is not in the header is an error for the whole import.
+/// Unknown fields (a preset's `name`, `label`) are ignored.
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct ColumnMapping {
+    /// Deal id; without it (or when the cell is empty) the id is `line N`.
+    pub id: Option<String>,
+    pub label: Option<String>,
+    pub seller: Option<String>,
+    pub value: Option<String>,
+    pub margin: Option<String>,
+    /// Won/lost/open; without it, the stage column is read for status.
+    pub status: Option<String>,
+    /// Columns tried in order; the first non-empty cell is the close date.
+    #[serde(default)]
+    pub close_date: Vec<String>,
+    pub seller_probability: Option<String>,
+    /// Column whose value names the furthest stage reached.
+    pub stage: Option<String>,
+    /// Stage value -> milestone ids it means reached.
+    #[serde(default)]
+    pub stage_map: BTreeMap<String, Vec<String>>,
+    /// Column -> milestone id: reached when the cell is yes/true/a date.
+    #[serde(default)]
+    pub milestone_columns: BTreeMap<String, String>,
+    /// Columns copied into `attributes`, keyed by header.
+    #[serde(default)]
+    pub attributes: Vec<String>,
+    /// Status value -> status, before the won/lost word rule.
+    #[serde(default)]
+    pub status_map: BTreeMap<String, Status>,
+    /// How to read ambiguous dates like 03/04/2024.
+    pub date_order: Option<DateOrder>,
+    /// `","`, `";"`, `"\t"` or `"|"`; detected when absent.
+    pub delimiter: Option<String>,
+}
+
+/// Which part of the file one call reads, for chunked imports from a worker.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, Default, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportOptions {
+    /// Data rows to pass over before importing.
+    #[serde(default)]
+    pub offset_rows: usize,
+    /// Most data rows to read in this call.
+    pub max_rows: Option<usize>,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct RowError {
+    /// 1-based line of the file where the row starts (0: the whole file).
+    pub line: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<String>,
+    pub message: String,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct Import {
+    pub deals: Vec<Deal>,
+    pub errors: Vec<RowError>,
+    /// Data rows read in this call (after `offsetRows`).
+    pub rows: usize,
+    /// Rows left out because of an error.
+    pub skipped: usize,
+    /// True when the end of the file was reached.
+    pub done: bool,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct Preview {
+    pub header: Vec<String>,
+    /// The first rows after the header (cells cut to 200 characters).
+    pub rows: Vec<Vec<String>>,
+    pub delimiter: String,
+    /// The preset whose columns the header has, if any.
+    pub preset: Option<String>,
+}
+
+/// The built-in mappings, as a JSON array of `ColumnMapping`s with a `name`
+/// and a `label`. Their `stageMap`s name the milestones of the default model;
+/// the user edits them for another model.
+pub const PRESETS_JSON: &str = include_str!("presets.json");
+
+/// Header columns that identify each preset, in the order they are tried.
+pub const PRESET_SIGNATURES: &[(&str, &[&str])] = &[
+    ("hubspot", &["Deal Name", "Deal Stage"]),
+    ("salesforce", &["Opportunity Name", "Stage"]),
+    ("pipedrive", &["Deal - Title", "Deal - Stage"]),
+    ("maven", &["opportunity_id", "deal_stage"]),
+];
+
+/// The preset whose signature columns are all in the header.
+pub fn guess_preset<S: AsRef<str>>(header: &[S]) -> Option<&'static str> {
+    PRESET_SIGNATURES
+        .iter()
+        .find(|(_, cols)| cols.iter().all(|c| header.iter().any(|h| same(h.as_ref(), c))))
+        .map(|(name, _)| *name)
+}
+
+fn same(a: &str, b: &str) -> bool {
+    a.trim().eq_ignore_ascii_case(b.trim())
+}
+
+// ---------------------------------------------------------------- reader
+
+/// Why a record could not be read whole.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Bad {
+    TooManyColumns,
+    CellTooLong(usize),
+    Unterminated,
+}
+
+/// An RFC 4180 record reader over the whole text. Cells borrow from the
+/// text unless they hold doubled quotes.
+struct Reader<'a> {
+    text: &'a str,
+    pos: usize,
+    line: usize,
+    delim: u8,
+}
+
+impl<'a> Reader<'a> {
+    fn new(text: &'a str, delim: u8) -> Self {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        Reader { text, pos: 0, line: 1, delim }
+    }
+
+    fn byte(&self, i: usize) -> Option<u8> {
+        self.text.as_bytes().get(i).copied()
+    }
+
+    fn slice(&self, a: usize, b: usize) -> &'a str {
+        self.text.get(a..b).unwrap_or("")
+    }
+
+    /// Reads the next non-blank record into `cells`; returns the line it
+    /// starts on and what went wrong, or None at the end of the text.
+    fn next(&mut self, cells: &mut Vec<Cow<'a, str>>) -> Option<(usize, Option<Bad>)> {
+        loop {
+            self.byte(self.pos)?;
+            let r = self.record(cells);
+            let blank = cells.len() == 1 && cells.first().is_some_and(|c| c.is_empty()) && r.1.is_none();
+            if !blank {
+                return Some(r);
+            }
+        }
+    }
+
+    fn record(&mut self, cells: &mut Vec<Cow<'a, str>>) -> (usize, Option<Bad>) {
+        cells.clear();
+        let start = self.line;
+        let mut bad = None;
+        loop {
+            let (cell, problem) = self.field();
+            if problem.is_some() && bad.is_none() {
+                bad = problem;
+            }
+            if cell.len() > MAX_CELL_BYTES {
+                bad = bad.or(Some(Bad::CellTooLong(cells.len())));
+            }
+            if cells.len() >= MAX_CSV_COLUMNS {
+                bad = bad.or(Some(Bad::TooManyColumns));
+            } else if cell.len() > MAX_CELL_BYTES {
+                cells.push(Cow::Borrowed(""));
+            } else {
+                cells.push(cell);
+            }
+            match self.byte(self.pos) {
+                Some(b) if b == self.delim => self.pos += 1,
+                Some(b'\r') => {
+                    self.pos += 1;
+                    if self.byte(self.pos) == Some(b'\n') {
+                        self.pos += 1;
+                    }
+                    self.line += 1;
+                    return (start, bad);
+                }
+                Some(b'\n') => {
+                    self.pos += 1;
+                    self.line += 1;
+                    return (start, bad);
+                }
+                _ => return (start, bad),
+            }
+        }
+    }
+
+    /// Reads one field, leaving `pos` on the delimiter, line end or end.
+    fn field(&mut self) -> (Cow<'a, str>, Option<Bad>) {
+        if self.byte(self.pos) != Some(b'"') {
+            let a = self.pos;
+            self.skip_unquoted();
+            return (Cow::Borrowed(self.slice(a, self.pos)), None);
+        }
+        self.pos += 1;
+        let mut seg = self.pos;
+        let mut owned: Option<String> = None;
+        let mut problem = None;
+        loop {
+            match self.byte(self.pos) {
+                None => {
+                    problem = Some(Bad::Unterminated);
+                    break;
+                }
+                Some(b'"') if self.byte(self.pos + 1) == Some(b'"') => {
+                    let piece = self.slice(seg, self.pos + 1);
+                    owned.get_or_insert_with(String::new).push_str(piece);
+                    self.pos += 2;
+                    seg = self.pos;
+                }
+                Some(b'"') => break,
+                Some(b) => {
+                    if b == b'\n' {
+                        self.line += 1;
+                    }
+                    self.pos += 1;
+                }
+            }
+        }
+        let piece = self.slice(seg, self.pos);
+        let mut cell = match owned {
+            Some(mut s) => {
+                s.push_str(piece);
+                Cow::Owned(s)
+            }
+            None => Cow::Borrowed(piece),
+        };
+        if problem.is_none() {
+            self.pos += 1; // the closing quote
+            let a = self.pos;
+            self.skip_unquoted();
+            let rest = self.slice(a, self.pos);
+            if !rest.is_empty() {
+                cell.to_mut().push_str(rest);
+            }
+        }
+        (cell, problem)
+    }
+
+    fn skip_unquoted(&mut self) {
+        while let Some(b) = self.byte(self.pos) {
+            if b == self.delim || b == b'\n' || b == b'\r' {
+                break;
+            }
+            self.pos += 1;
+        }
+    }
+}
+
+/// The delimiter among `,` `;` tab that appears most in the first line
+/// outside quotes; `,` on a tie.
+pub fn detect_delimiter(text: &str) -> u8 {
+    let mut counts = [0usize; 3];
+    let mut quoted = false;
+    for b in text.bytes() {
+        match b {
+            b'"' => quoted = !quoted,
+            b'\n' | b'\r' if !quoted => break,
+            _ if quoted => {}
+            b',' => counts[0] += 1,
+            b';' => counts[1] += 1,
+            b'\t' => counts[2] += 1,
+            _ => {}
+        }
+    }
+    let [c, s, t] = counts;
+    if s > c && s >= t {
+        b';'
+    } else if t > c && t > s {
+        b'\t'
+    } else {
+        b','
+    }
+}
+
+fn delimiter_of(text: &str, mapping: &ColumnMapping) -> Result<u8> {
+    match mapping.delimiter.as_deref() {
+        None | Some("") => Ok(detect_delimiter(text)),
+        Some(",") => Ok(b','),
+        Some(";") => Ok(b';'),
+        Some("\t") => Ok(b'\t'),
+        Some("|") => Ok(b'|'),
+        Some(_) => Err(Error::new("mapping.delimiter", "must be \",\", \";\", \"\\t\" or \"|\"")),
+    }
+}
+
+fn check_size(text: &str) -> Result<()> {
+    if text.len() > MAX_CSV_BYTES {
+        Err(Error::new("text", format!("the CSV is larger than {} MB", MAX_CSV_BYTES / (1024 * 1024))))
+    } else {
+        Ok(())
+    }
+}
+
+fn bad_message(bad: Bad) -> String {
+    match bad {
+        Bad::TooManyColumns => format!("more than {MAX_CSV_COLUMNS} columns"),
+        Bad::CellTooLong(_) => format!("a cell is longer than {MAX_CELL_BYTES} bytes"),
+        Bad::Unterminated => "a quoted cell is not closed before the end of the file".to_string(),
+    }
+}
+
+fn header_of<'a>(reader: &mut Reader<'a>) -> Result<Vec<Cow<'a, str>>> {
+    let mut header = Vec::new();
+    match reader.next(&mut header) {
+        None => Err(Error::new("text", "the CSV has no header line")),
+        Some((line, Some(bad))) => Err(Error::new("text", format!("header (line {line}): {}", bad_message(bad)))),
+        Some((_, None)) => Ok(header),
+    }
+}
+
+/// The header, the delimiter, the first rows and the guessed preset, so a UI
+/// can offer a column mapping.
+pub fn csv_preview(text: &str) -> Result<Preview> {
+    check_size(text)?;
+    let delim = detect_delimiter(text.strip_prefix('\u{feff}').unwrap_or(text));
+    let mut reader = Reader::new(text, delim);
+    let header = header_of(&mut reader)?;
+    let short = |c: &Cow<str>| -> String { c.chars().take(MAX_TEXT_CHARS).collect() };
+    let mut rows = Vec::new();
+    let mut cells = Vec::new();
+    while rows.len() < PREVIEW_ROWS {
+        let Some(_) = reader.next(&mut cells) else { break };
+        rows.push(cells.iter().map(short).collect());
+    }
+    let header: Vec<String> = header.iter().map(short).collect();
+    Ok(Preview {
+        preset: guess_preset(&header).map(str::to_string),
+        header,
+        rows,
+        delimiter: char::from(delim).to_string(),
+    })
+}
+
+// ---------------------------------------------------------------- mapping
+
+/// The mapping resolved to column indices.
+struct Plan<'m> {
+    id: Option<usize>,
+    label: Option<usize>,
+    seller: Option<usize>,
+    value: Option<usize>,
+    margin: Option<usize>,
+    status: Option<usize>,
+    stage: Option<usize>,
+    close: Vec<usize>,
+    probability: Option<(usize, bool)>,
+    milestones: Vec<(usize, &'m str, &'m str)>,
+    attributes: Vec<(usize, &'m str)>,
+}
+
+fn find(header: &[Cow<str>], name: &str, path: &str) -> Result<usize> {
+    header
+        .iter()
+        .position(|h| h.trim() == name.trim())
+        .or_else(|| header.iter().position(|h| same(h, name)))
+        .ok_or_else(|| {
+            let shown: String = name.chars().take(MAX_TEXT_CHARS).collect();
+            Error::new(path, format!("no column {shown:?} in the CSV header"))
+        })
+}
+
+fn plan<'m>(header: &[Cow<str>], m: &'m ColumnMapping, process: Option<&Process>) -> Result<Plan<'m>> {
+    let col = |name: &Option<String>, field: &str| -> Result<Option<usize>> {
+        match name {
+            Some(n) if !n.trim().is_empty() => find(header, n, &error::join("mapping", field)).map(Some),
+            _ => Ok(None),
+        }
+    };
+    let mut close = Vec::new();
+    for (k, n) in m.close_date.iter().enumerate() {
+        close.push(find(header, n, &error::index("mapping.closeDate", k))?);
+    }
+    let probability =
+        col(&m.seller_probability, "sellerProbability")?.map(|i| (i, header.get(i).is_some_and(|h| h.contains('%'))));
+    error::at_most("mapping.attributes", &m.attributes, deal::MAX_ATTRIBUTES, "attributes")?;
+    let mut attributes = Vec::new();
+    for (k, n) in m.attributes.iter().enumerate() {
+        let path = error::index("mapping.attributes", k);
+        error::text(&path, n, MAX_TEXT_CHARS)?;
+        attributes.push((find(header, n, &path)?, n.as_str()));
+    }
+    let known = |id: &str, path: &str| -> Result<()> {
+        match process {
+            Some(p) if p.find(id).is_none() => {
+                let shown: String = id.chars().take(MAX_TEXT_CHARS).collect();
+                Err(Error::new(path, format!("unknown milestone {shown:?}")))
+            }
+            _ => Ok(()),
+        }
+    };
+    error::at_most("mapping.milestoneColumns", &m.milestone_columns.iter().collect::<Vec<_>>(), MAX_CSV_COLUMNS, "milestone columns")?;
+    let mut milestones = Vec::new();
+    for (c, id) in &m.milestone_columns {
+        let path = format!("mapping.milestoneColumns.{c}");
+        known(id, &path)?;
+        milestones.push((find(header, c, &path)?, c.as_str(), id.as_str()));
+    }
+    for (v, ids) in &m.stage_map {
+        error::at_most(&format!("mapping.stageMap.{v}"), ids, deal::MAX_EVENTS, "milestones")?;
+        for (k, id) in ids.iter().enumerate() {
+            known(id, &format!("mapping.stageMap.{v}[{k}]"))?;
+        }
+    }
+    Ok(Plan {
+        id: col(&m.id, "id")?,
+        label: col(&m.label, "label")?,
+        seller: col(&m.seller, "seller")?,
+        value: col(&m.value, "value")?,
+        margin: col(&m.margin, "margin")?,
+        status: col(&m.status, "status")?,
+        stage: col(&m.stage, "stage")?,
+        close,
+        probability,
+        milestones,
+        attributes,
+    })
+}
+
+/// Reads the CSV with the mapping. With a process, every deal is also
+/// checked against it (and its events put in process order), and the
+/// mapping's milestone ids must exist in it.
+pub fn parse_csv(text: &str, mapping: &ColumnMapping, process: Option<&Process>, options: ImportOptions) -> Result<Import> {
+    check_size(text)?;
+    let delim = delimiter_of(text.strip_prefix('\u{feff}').unwrap_or(text), mapping)?;
+    let mut reader = Reader::new(text, delim);
+    let header = header_of(&mut reader)?;
+    let plan = plan(&header, mapping, process)?;
+    let mut out = Import::default();
+    // Ids seen so far (the value is unused: the map type is the model's).
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut cells = Vec::new();
+    let mut index = 0usize;
+    loop {
+        let Some((line, bad)) = reader.next(&mut cells) else {
+            out.done = true;
+            break;
+        };
+        index += 1;
+        if index > MAX_CSV_ROWS {
+            // Listed even past MAX_LISTED_ERRORS: the user must see it.
+            let message = format!("at most {MAX_CSV_ROWS} rows are imported; the rest of the file was not read");
+            out.errors.push(RowError { line, column: None, message });
+            out.done = true;
+            break;
+        }
+        if index <= options.offset_rows {
+            continue;
+        }
+        out.rows += 1;
+        let result = match bad {
+            Some(b) => {
+                let column = match b {
+                    Bad::CellTooLong(i) => header.get(i).map(|h| h.to_string()),
+                    _ => None,
+                };
+                Err((column, bad_message(b)))
+            }
+            None => row(&plan, mapping, process, &header, &cells, line),
+        };
+        match result {
+            Ok(d) if !seen.contains_key(&d.id) => {
+                seen.insert(d.id.clone(), line);
+                out.deals.push(d);
+            }
+            Ok(d) => {
+                let column = plan.id.and_then(|i| header.get(i)).map(|h| h.to_string());
+                push_error(&mut out, line, column, format!("duplicate id {:?}", d.id));
+                out.skipped += 1;
+            }
+            Err((column, message)) => {
+                push_error(&mut out, line, column, message);
+                out.skipped += 1;
+            }
+        }
+        if options.max_rows.is_some_and(|m| out.rows >= m) {
+            out.done = reader.byte(reader.pos).is_none();
+            break;
+        }
+    }
+    Ok(out)
+}
+
+fn push_error(out: &mut Import, line: usize, column: Option<String>, message: String) {
+    if out.errors.len() < MAX_LISTED_ERRORS {
+        out.errors.push(RowError { line, column, message });
+    }
+}
+
+type RowResult<T> = std::result::Result<T, (Option<String>, String)>;
+
+fn row(
+    plan: &Plan,
+    m: &ColumnMapping,
+    process: Option<&Process>,
+    header: &[Cow<str>],
+    cells: &[Cow<str>],
+    line: usize,
+) -> RowResult<Deal> {
+    let cell = |i: usize| cells.get(i).map_or("", |c| c.trim());
+    let name = |i: usize| header.get(i).map(|h| h.to_string());
+    let fail = |i: usize, msg: String| (name(i), msg);
+    let text = |i: Option<usize>| -> RowResult<Option<String>> {
+        let Some(i) = i else { return Ok(None) };
+        let v = cell(i);
+        if v.is_empty() {
+            Ok(None)
+        } else if error::text("", v, MAX_TEXT_CHARS).is_err() {
+            Err(fail(i, format!("longer than {MAX_TEXT_CHARS} characters")))
+        } else {
+            Ok(Some(v.to_string()))
+        }
+    };
+    let number = |i: Option<usize>| -> RowResult<Option<f64>> {
+        let Some(i) = i else { return Ok(None) };
+        let v = cell(i);
+        if v.is_empty() {
+            return Ok(None);
+        }
+        match parse_number(v) {
+            Some(x) if x >= 0.0 => Ok(Some(x)),
+            _ => Err(fail(i, format!("not an amount >= 0: {:?}", short(v)))),
+        }
+    };
+    let date = |i: usize| -> RowResult<Option<String>> {
+        let v = cell(i);
+        if v.is_empty() {
+            return Ok(None);
+        }
+        parse_date_text(v, m.date_order).map(Some).map_err(|e| fail(i, e))
+    };
+
+    let mut d = Deal {
+        id: text(plan.id)?.unwrap_or_else(|| format!("line {line}")),
+        label: text(plan.label)?,
+        seller: text(plan.seller)?,
+        value: number(plan.value)?,
+        margin: number(plan.margin)?,
+        ..Deal::default()
+    };
+    if let Some((i, percent_header)) = plan.probability {
+        let v = cell(i);
+        if !v.is_empty() {
+            d.seller_probability = Some(parse_probability(v, percent_header).ok_or_else(|| {
+                fail(i, format!("not a probability (0-1 or 0-100%): {:?}", short(v)))
+            })?);
+        }
+    }
+    let stage = plan.stage.map(cell).unwrap_or("");
+    d.status = match plan.status {
+        Some(i) => status_of(cell(i), &m.status_map),
+        None => status_of(stage, &m.status_map),
+    };
+    if d.status != Status::Open {
+        for &i in &plan.close {
+            if let Some(v) = date(i)? {
+                d.close_date = Some(v);
+                break;
+            }
+        }
+    }
+    // Events: the stage's milestones, then the milestone columns; a milestone
+    // named twice keeps its first place and the first date given.
+    if let Some(i) = plan.stage {
+        if !stage.is_empty() {
+            let ids = m
+                .stage_map
+                .iter()
+                .find(|(k, _)| same(k, stage))
+                .map(|(_, ids)| ids)
+                .ok_or_else(|| fail(i, format!("stage {:?} is not in the stage map", short(stage))))?;
+            for id in ids {
+                add_event(&mut d.events, id, None);
+            }
+        }
+    }
+    for &(i, _, id) in &plan.milestones {
+        let v = cell(i);
+        if v.is_empty() || is_no(v) {
+            continue;
+        }
+        if is_yes(v) {
+            add_event(&mut d.events, id, None);
+        } else {
+            let day = parse_date_text(v, m.date_order)
+                .map_err(|_| fail(i, format!("not yes/no or a date: {:?}", short(v))))?;
+            add_event(&mut d.events, id, Some(day));
+        }
+    }
+    for &(i, key) in &plan.attributes {
+        if let Some(v) = text(Some(i))? {
+            d.attributes.insert(key.to_string(), v);
+        }
+    }
+    if let Some(p) = process {
+        // Process order; an insertion sort, as a generic sort would cost
+        // kilobytes of wasm for lists this short.
+        let rank = |e: &Event| p.find(&e.milestone).unwrap_or(usize::MAX);
+        for k in 1..d.events.len() {
+            let mut j = k;
+            while j > 0 && d.events.get(j - 1).map(rank) > d.events.get(j).map(rank) {
+                d.events.swap(j - 1, j);
+                j -= 1;
+            }
+        }
+        d.check(p, "").map_err(|e| (None, e.to_string()))?;
+    }
+    Ok(d)
+}
+
+fn add_event(events: &mut Vec<Event>, id: &str, date: Option<String>) {
+    if let Some(e) = events.iter_mut().find(|e| e.milestone == id) {
+        if e.date.is_none() {
+            e.date = date;
+        }
+    } else {
+        events.push(Event { milestone: id.to_string(), date });
+    }
+}
+
+fn short(s: &str) -> String {
+    s.chars().take(40).collect()
+}
+
+fn status_of(v: &str, map: &BTreeMap<String, Status>) -> Status {
+    if let Some((_, s)) = map.iter().find(|(k, _)| same(k, v)) {
+        return *s;
+    }
+    let mut words = v.split(|c: char| !c.is_ascii_alphanumeric());
+    if words.clone().any(|w| w.eq_ignore_ascii_case("won")) {
+        Status::Won
+    } else if words.any(|w| w.eq_ignore_ascii_case("lost")) {
+        Status::Lost
+    } else {
+        Status::Open
+    }
+}
+
+fn is_yes(v: &str) -> bool {
+    ["yes", "y", "true", "x", "1", "done", "ja", "j"].iter().any(|w| v.eq_ignore_ascii_case(w))
+}
+
+fn is_no(v: &str) -> bool {
+    ["no", "n", "false", "0", "nej", "nei"].iter().any(|w| v.eq_ignore_ascii_case(w))
+}
+
+// ---------------------------------------------------------------- values
+
+/// Parses an amount by the rules in the module documentation. None when
+/// the text is not a number.
+pub fn parse_number(s: &str) -> Option<f64> {
+    let is_num = |c: char| c.is_ascii_digit() || matches!(c, '.' | ',' | '-' | '+');
+    let core = s.trim_matches(|c: char| !is_num(c));
+    let (negative, core) = match core.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, core.strip_prefix('+').unwrap_or(core)),
+    };
+    let mut digits: Vec<u8> = Vec::with_capacity(core.len());
+    let (mut dots, mut commas, mut last_sep) = (0usize, 0usize, None);
+    for c in core.chars() {
+        match c {
+            '0'..='9' => digits.push(c as u8 - b'0'),
+            '.' | ',' => {
+                if c == '.' {
+                    dots += 1;
+                } else {
+                    commas += 1;
+                }
+                last_sep = Some((c, digits.len()));
+            }
+            ' ' | '\u{a0}' | '\u{202f}' | '\'' | '\u{2019}' => {}
+            _ => return None,
+        }
+    }
+    if digits.is_empty() || digits.len() > 18 {
+        return None;
+    }
+    // Where the decimal mark is, as the count of digits before it.
+    let decimal_at = match last_sep {
+        None => None,
+        Some((sep, at)) => {
+            let count = if sep == '.' { dots } else { commas };
+            let other = if sep == '.' { commas } else { dots };
+            let grouping = count > 1 || (digits.len() - at == 3 && digits.iter().take(at).any(|&d| d != 0));
+            if other > 0 && count > 1 {
+                return None;
+            } else if other == 0 && grouping {
+                None
+            } else {
+                Some(at)
+            }
+        }
+    };
+    let mantissa = digits.iter().fold(0u64, |acc, &d| acc * 10 + u64::from(d));
+    let frac = decimal_at.map_or(0, |at| digits.len() - at);
+    let v = mantissa as f64 / 10f64.powi(frac as i32);
+    Some(if negative { -v } else { v })
+}
+
+/// A probability in [0, 1]: percentages by the rules in the module
+/// documentation.
+pub fn parse_probability(s: &str, percent_header: bool) -> Option<f64> {
+    let v = parse_number(s)?;
+    let p = if percent_header || s.contains('%') || v > 1.0 { v / 100.0 } else { v };
+    (0.0..=1.0).contains(&p).then_some(p)
+}
+
+/// Reads a date in one of the accepted formats and returns it as
+/// `YYYY-MM-DD`, or a message saying why not.
+pub fn parse_date_text(s: &str, order: Option<DateOrder>) -> std::result::Result<String, String> {
+    let bad = || format!("not a date (YYYY-MM-DD, DD.MM.YYYY or MM/DD/YYYY): {:?}", short(s));
+    let day = s.split([' ', 'T']).next().unwrap_or("");
+    let sep = day.chars().find(|c| matches!(c, '-' | '/' | '.')).ok_or_else(bad)?;
+    let parts: Vec<&str> = day.split(sep).collect();
+    let [a, b, c] = parts.as_slice() else { return Err(bad()) };
+    let num = |p: &str| -> Option<u32> {
+        if p.is_empty() || p.len() > 4 || !p.bytes().all(|b| b.is_ascii_digit()) {
+            None
+        } else {
+            p.parse().ok()
+        }
+    };
+    let (Some(x), Some(y), Some(z)) = (num(a), num(b), num(c)) else { return Err(bad()) };
+    let (year, month, dayn) = if a.len() == 4 {
+        (x, y, z)
+    } else if c.len() == 4 {
+        if sep == '.' || x > 12 {
+            (z, y, x)
+        } else if y > 12 || x == y {
+            (z, x, y)
+        } else {
+            match order {
+                Some(DateOrder::Dmy) => (z, y, x),
+                Some(DateOrder::Mdy) => (z, x, y),
+                None => {
+                    return Err(format!(
+                        "ambiguous date {:?}: set dateOrder to \"dmy\" or \"mdy\"",
+                        short(s)
+                    ))
+                }
+            }
+        }
+    } else {
+        return Err(bad());
+    };
+    let iso = format!("{year:04}-{month:02}-{dayn:02}");
+    deal::parse_date("", &iso).map(|_| iso).map_err(|_| bad())
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+
+    fn records(text: &str) -> Vec<(usize, Vec<String>, Option<Bad>)> {
+        let mut r = Reader::new(text, detect_delimiter(text));
+        let mut cells = Vec::new();
+        let mut out = Vec::new();
+        while let Some((line, bad)) = r.next(&mut cells) {
+            out.push((line, cells.iter().map(|c| c.to_string()).collect(), bad));
+        }
+        out
+    }
+
+    #[test]
+    fn reads_rfc4180() {
+        let r = records("\u{feff}a,b,c\r\n1,\"x, \"\"y\"\"\",3\r\n\r\n\"multi\nline\",,\"\"\n4,5,6");
+        assert_eq!(r.len(), 4);
+        assert_eq!(r[0].1, vec!["a", "b", "c"]);
+        assert_eq!(r[1].1, vec!["1", "x, \"y\"", "3"]);
+        assert_eq!((r[2].0, r[2].1.clone()), (4, vec!["multi\nline".to_string(), String::new(), String::new()]));
+        assert_eq!(r[3].0, 6);
+        assert_eq!(records("a;b\n1;2")[1].1, vec!["1", "2"]);
+        assert_eq!(records("a\tb\tc;d\n1\t2")[1].1, vec!["1", "2"]);
+        assert_eq!(records("x,\"open\n")[0].2, Some(Bad::Unterminated));
+        assert_eq!(records("\"a\"b,c")[0].1, vec!["ab", "c"]);
+    }
+
+    #[test]
+    fn numbers_follow_the_documented_rule() {
+        let cases = [
+            ("1 234,50", 1234.5),
+            ("1,234.50", 1234.5),
+            ("$1,234.50", 1234.5),
+            ("1.234,50 €", 1234.5),
+            ("1,234", 1234.0),
+            ("1.234", 1234.0),
+            ("1,5", 1.5),
+            ("0,125", 0.125),
+            ("1.234.567", 1_234_567.0),
+            ("SEK 99", 99.0),
+            ("1'000", 1000.0),
+            ("12", 12.0),
+            ("-5", -5.0),
+        ];
+        for (s, v) in cases {
+            assert_eq!(parse_number(s), Some(v), "{s}");
+        }
+        for s in ["", "abc", "1a2", "kr", "1234567890123456789"] {
+            assert_eq!(parse_number(s), None, "{s}");
+        }
+        assert_eq!(parse_probability("40", true), Some(0.4));
+        assert_eq!(parse_probability("0.4", false), Some(0.4));
+        assert_eq!(parse_probability("40%", false), Some(0.4));
+        assert_eq!(parse_probability("140", false), None);
+    }
+
+    #[test]
+    fn dates_follow_the_documented_rule() {
+        let ok = |s: &str, o| parse_date_text(s, o).unwrap();
+        assert_eq!(ok("2024-03-01", None), "2024-03-01");
+        assert_eq!(ok("2024-03-01 10:22:33", None), "2024-03-01");
+        assert_eq!(ok("2024/3/1", None), "2024-03-01");
+        assert_eq!(ok("01.03.2024", None), "2024-03-01");
+        assert_eq!(ok("13/03/2024", None), "2024-03-13");
+        assert_eq!(ok("03/13/2024 10:00 AM", None), "2024-03-13");
+        assert_eq!(ok("03/03/2024", None), "2024-03-03");
+        assert_eq!(ok("03/04/2024", Some(DateOrder::Mdy)), "2024-03-04");
+        assert_eq!(ok("03/04/2024", Some(DateOrder::Dmy)), "2024-04-03");
+        assert!(parse_date_text("03/04/2024", None).unwrap_err().contains("ambiguous"));
+        for s in ["2023-02-30", "1/2/24", "yesterday", "2024-03", "31.02.2024", "2024-1-1-1"] {
+            assert!(parse_date_text(s, None).is_err(), "{s}");
+        }
+    }
+
+    #[test]
+    fn status_words() {
+        let none = BTreeMap::new();
+        assert_eq!(status_of("Closed Won", &none), Status::Won);
+        assert_eq!(status_of("closedwon", &none), Status::Open);
+        assert_eq!(status_of("Lost", &none), Status::Lost);
+        assert_eq!(status_of("Negotiation", &none), Status::Open);
+        let map = BTreeMap::from([("Signed".to_string(), Status::Won)]);
+        assert_eq!(status_of("signed", &map), Status::Won);
+    }
+}
