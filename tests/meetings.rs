@@ -457,7 +457,7 @@ fn order_desc_is_stable() {
 
 fn three_step_model() -> Process {
     let m = |id: &str| Milestone { id: id.into(), label: String::new(), mandatory: true, after: vec![], probability: None };
-    Process::new(ProcessModel { milestones: vec![m("a"), m("b"), m("c")], base_probability: None }).unwrap()
+    Process::new(ProcessModel { milestones: vec![m("a"), m("b"), m("c")], base_probability: None, calibration: None }).unwrap()
 }
 
 fn specialise(v: Value) -> stagecast::Result<scenarios::Specialisation> {

@@ -1,67 +1,40 @@
-// CSV import run in a worker: the text is cut into chunks of whole records
-// (a newline inside quotes does not end a record), each chunk is parsed by
-// the engine's parseCsv with the header line in front, and line numbers are
-// moved back to the file's own. Progress is reported after every chunk.
-const CHUNK = 256 * 1024;
+// The CSV import worker's side. Its wasm is built with the `csv` feature
+// (parseCsv, csvPreview, csvPresets), which the widget's own wasm leaves out
+// to stay small. Messages, each answered in order:
+//   { type: 'presets' }                    -> { type: 'presets', presets }
+//   { type: 'preview', text }              -> { type: 'preview', preview }
+//   { type: 'parse', text, mapping, model } -> { type: 'progress', done, total }*, { type: 'done', result }
+// and { type: 'error', message } when something fails.
+// Big files are cut into chunks of records (parseCsv's offsetRows/maxRows),
+// so progress can be shown; line numbers are the file's own.
+const CHUNK_ROWS = 2000;
 
-/** Offsets where records end, about every CHUNK characters. */
-function cuts(text, start) {
-  const out = [];
-  let quoted = false;
-  let next = start + CHUNK;
-  for (let i = start; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 34) quoted = !quoted;
-    else if (c === 10 && !quoted && i >= next) {
-      out.push(i + 1);
-      next = i + 1 + CHUNK;
-    }
-  }
-  out.push(text.length);
-  return out;
-}
-
-function lineCount(s) {
-  let n = 0;
-  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) === 10) n++;
-  return n;
-}
-
-/**
- * Parses `text` with `parseCsv(text, mapping)` chunk by chunk.
- * Line numbers follow parseCsv's: line 1 is the header.
- */
-export function parseInChunks(parseCsv, text, mapping, progress, model) {
-  let headerEnd = text.indexOf('\n') + 1;
-  if (headerEnd <= 0) headerEnd = text.length;
-  const header = text.slice(0, headerEnd);
+/** Parses `text` chunk by chunk; `progress(rowsDone, rowsSeen)` after each chunk. */
+export function parseInChunks(api, text, mapping, model, progress) {
   const out = { deals: [], errors: [], rows: 0, skipped: 0 };
-  let from = headerEnd;
-  let firstLine = 2; // the file's line number of the chunk's first record
-  for (const to of cuts(text, headerEnd)) {
-    if (to <= from) continue;
-    const part = text.slice(from, to);
-    const r = model ? parseCsv(header + part, mapping, model) : parseCsv(header + part, mapping);
-    out.deals.push(...(r.deals || []));
-    for (const e of r.errors || []) out.errors.push({ ...e, line: e.line + firstLine - 2 });
-    out.rows += r.rows || 0;
-    out.skipped += r.skipped || 0;
-    firstLine += lineCount(part);
-    from = to;
-    progress(to, text.length);
+  for (let offset = 0; ; offset += CHUNK_ROWS) {
+    const r = api.parseCsv(text, mapping, model || undefined, { offsetRows: offset, maxRows: CHUNK_ROWS });
+    out.deals.push(...r.deals);
+    out.errors.push(...r.errors);
+    out.rows += r.rows;
+    out.skipped += r.skipped;
+    progress(out.rows, r.done);
+    if (r.done || r.rows === 0) break;
   }
   return out;
 }
 
-/** Answers one message { text, mapping } with progress messages, then { type: 'done', result } or { type: 'error', message }. */
 export function handleCsvMessage(api, post) {
   return async (e) => {
+    const m = e.data || {};
     try {
       await api.ready;
-      if (typeof api.parseCsv !== 'function') throw new Error('stagecast has no parseCsv() in this build');
-      const { text, mapping, model } = e.data || {};
-      const result = parseInChunks(api.parseCsv, String(text), mapping, (done, total) => post({ type: 'progress', done, total }), model);
-      post({ type: 'done', result });
+      if (m.type === 'presets') post({ type: 'presets', presets: api.csvPresets() });
+      else if (m.type === 'preview') post({ type: 'preview', preview: api.csvPreview(String(m.text)) });
+      else if (m.type === 'parse') {
+        const result = parseInChunks(api, String(m.text), m.mapping, m.model, (rows, done) => post({ type: 'progress', rows, done }));
+        post({ type: 'done', result });
+      } else throw new Error(`unknown message ${JSON.stringify(m.type)}`);
     } catch (err) {
       post({ type: 'error', message: err && err.message ? err.message : String(err) });
     }

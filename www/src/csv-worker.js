@@ -1,6 +1,6 @@
-// The CSV worker of the ES package (pkg/csv-worker.js, a module worker next
-// to the wasm glue). The one-file script acts as its own worker instead.
-import init, * as glue from './stagecast.js';
+// The CSV worker of the ES package (pkg/csv-worker.js, a module worker):
+// it loads the csv-feature wasm from pkg/csv/.
+import init, * as glue from './csv/stagecast.js';
 import { handleCsvMessage } from './csv-core.js';
 
 const api = { ...glue, ready: init() };

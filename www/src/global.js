@@ -1,18 +1,17 @@
 // Entry of dist/stagecast.js, the one-file classic script: defines the
 // global `Stagecast` (the same functions as the ES module, plus `ready` and
 // `scriptUrl`) and registers the custom elements. Loading it twice is
-// harmless. Started as a Worker (new Worker(Stagecast.scriptUrl)) it is the
-// CSV worker: a strict CSP blocks blob: workers, but allows this 'self' URL.
+// harmless. The CSV import runs in a Web Worker started from
+// stagecast-csv.js next to this script (a strict CSP blocks blob: workers,
+// but allows a same-origin script URL).
 import init, * as glue from '../../.build/pkg/stagecast.js';
 import WASM_BASE64 from 'stagecast:wasm';
 import { decodeBase64 } from './base64.js';
 import { defineElements } from './elements.js';
-import { handleCsvMessage } from './csv-core.js';
 
 (function install(g) {
   if (g.Stagecast && g.Stagecast.__stagecast) return;
-  const inWorker = typeof document === 'undefined' && typeof g.importScripts === 'function';
-  const script = inWorker ? null : document.currentScript;
+  const script = typeof document !== 'undefined' ? document.currentScript : null;
   const api = { __stagecast: true, scriptUrl: script && script.src ? script.src : null };
   let loaded = false;
   for (const [name, fn] of Object.entries(glue)) {
@@ -27,11 +26,8 @@ import { handleCsvMessage } from './csv-core.js';
     return api;
   });
   g.Stagecast = api;
-  if (inWorker) {
-    g.onmessage = handleCsvMessage(api, (m) => g.postMessage(m));
-    return;
-  }
   if (typeof customElements !== 'undefined') {
-    defineElements(api, () => api.ready, { worker: api.scriptUrl ? () => new Worker(api.scriptUrl) : null });
+    const csvUrl = api.scriptUrl ? new URL('stagecast-csv.js', api.scriptUrl).href : null;
+    defineElements(api, () => api.ready, { worker: csvUrl ? () => new Worker(csvUrl) : null });
   }
 })(globalThis);

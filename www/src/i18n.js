@@ -83,6 +83,7 @@ export const STRINGS = {
     parsing: 'Reading the file…',
     loaded: '{n} deals loaded, {bad} rows with errors, {skipped} skipped.',
     badRows: 'Rows with errors',
+    noOpen: 'No open deals to forecast yet.',
     line: 'line {n}',
   },
   nb: {
@@ -167,6 +168,7 @@ export const STRINGS = {
     parsing: 'Leser filen…',
     loaded: '{n} salg lastet inn, {bad} rader med feil, {skipped} hoppet over.',
     badRows: 'Rader med feil',
+    noOpen: 'Ingen åpne salg å lage prognose for ennå.',
     line: 'linje {n}',
   },
   sv: {
@@ -251,6 +253,7 @@ export const STRINGS = {
     parsing: 'Läser filen…',
     loaded: '{n} affärer inlästa, {bad} rader med fel, {skipped} överhoppade.',
     badRows: 'Rader med fel',
+    noOpen: 'Inga öppna affärer att prognostisera ännu.',
     line: 'rad {n}',
   },
   da: {
@@ -335,6 +338,7 @@ export const STRINGS = {
     parsing: 'Læser filen…',
     loaded: '{n} salg indlæst, {bad} rækker med fejl, {skipped} sprunget over.',
     badRows: 'Rækker med fejl',
+    noOpen: 'Ingen åbne salg at lave prognose for endnu.',
     line: 'linje {n}',
   },
 };

@@ -3,8 +3,52 @@
 // csvPresets()) or map columns by hand; the file is parsed by the engine's
 // parseCsv() in a Web Worker with a progress bar; bad rows are listed with
 // their line numbers and the good rows are kept.
-import { StagecastElement, el } from './base.js';
+import { StagecastElement, el, MissingFunction } from './base.js';
 import { parseInChunks } from './csv-core.js';
+
+/**
+ * Talks to the CSV worker (its wasm has the csv feature); without a worker,
+ * calls the API in this thread when it has the CSV functions.
+ */
+class CsvClient {
+  constructor(api, make) {
+    this.api = api;
+    this.q = [];
+    try {
+      this.w = make ? make() : null;
+    } catch {
+      this.w = null;
+    }
+    if (!this.w) return;
+    this.w.onmessage = (e) => {
+      const m = e.data;
+      if (m.type === 'progress') return this.q[0] && this.q[0].progress(m);
+      const job = this.q.shift();
+      if (!job) return;
+      if (m.type === 'error') job.reject(new Error(m.message));
+      else job.resolve(m);
+    };
+    this.w.onerror = (e) => {
+      e.preventDefault();
+      for (const job of this.q.splice(0)) job.reject(new Error(e.message || 'the CSV worker failed to start'));
+    };
+  }
+  call(msg, progress = () => {}) {
+    if (this.w) {
+      return new Promise((resolve, reject) => {
+        this.q.push({ resolve, reject, progress });
+        this.w.postMessage(msg);
+      });
+    }
+    const need = { presets: 'csvPresets', preview: 'csvPreview', parse: 'parseCsv' }[msg.type];
+    if (typeof this.api[need] !== 'function') return Promise.reject(new MissingFunction(need));
+    return new Promise((resolve) => {
+      if (msg.type === 'presets') resolve({ presets: this.api.csvPresets() });
+      else if (msg.type === 'preview') resolve({ preview: this.api.csvPreview(msg.text) });
+      else resolve({ result: parseInChunks(this.api, msg.text, msg.mapping, msg.model, progress) });
+    });
+  }
+}
 
 const CSS = `
 .drop { border: 2px dashed var(--line); border-radius: 8px; padding: 14px; margin: 0 0 10px; }
@@ -12,6 +56,7 @@ const CSS = `
 .row { display: flex; flex-wrap: wrap; gap: 8px 14px; align-items: end; margin: 8px 0; }
 .row label { display: flex; flex-direction: column; gap: 3px; font-size: .88em; color: var(--muted); }
 progress { width: 100%; height: 10px; accent-color: var(--accent); display: block !important; }
+progress[hidden] { display: none !important; }
 ol.bad { list-style: none; font-size: .9em; max-height: 14em; overflow: auto; }
 ol.bad li { border-top: 1px solid var(--line); padding: 3px 0; overflow-wrap: anywhere; }
 ol.bad b { color: var(--warn); margin-right: 6px; }
@@ -54,11 +99,11 @@ export class StagecastImport extends StagecastElement {
     this._progress = el('progress', { max: 1, value: 0, id: `${u}p`, hidden: true, 'aria-label': this.t('parsing') });
     this._out = el('section', { 'aria-live': 'polite', 'data-role': 'import-result' });
     this._root.replaceChildren(el('div', { className: 'card' }, el('h2', { text: this.t('importCsv') }), drop, this._mapRow, this._progress, this._out));
-    try {
-      this._presets = presetList(this.fn('csvPresets')());
-      this._mapping();
-    } catch (e) {
-      this.showError(e, this._out);
+    this._client ||= new CsvClient(this.api, StagecastElement.worker);
+    if (this._presets) this._mapping();
+    else {
+      this._presetsP ||= this._client.call({ type: 'presets' }).then((m) => (this._presets = presetList(m.presets)));
+      this._presetsP.then(() => this._mapping(), (e) => this.showError(e, this._out));
     }
     if (this._result) this._show(this._result);
   }
@@ -107,65 +152,43 @@ export class StagecastImport extends StagecastElement {
     if (!this._mapRow) this.render();
     this._text = typeof f === 'string' ? f : await f.text();
     try {
-      const pv = typeof this.api.csvPreview === 'function' ? this.api.csvPreview(this._text.slice(0, 64 * 1024)) : null;
+      await this._presetsP;
+      const pv = (await this._client.call({ type: 'preview', text: this._text.slice(0, 64 * 1024) })).preview;
       this._headers = pv ? pv.header : null;
       if (pv && pv.preset && this._preset == null && !this.prop('preset')) this._guess = this._preset = pv.preset;
-    } catch {
+    } catch (e) {
       this._headers = null;
+      if (e instanceof MissingFunction) {
+        this.showError(e, this._out);
+        return { type: 'error', message: e.message };
+      }
     }
-    if (this._presets) this._mapping();
+    this._mapping();
     return this._parse();
   }
 
-  _parse() {
+  /** Parses the loaded text; a failure keeps what was loaded before. */
+  async _parse() {
     const text = this._text;
-    const mapping = this.currentMapping();
+    let lines = 0;
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lines++;
     this._progress.hidden = false;
     this._progress.value = 0;
-    return new Promise((resolve) => {
-      const finish = (msg) => {
-        this._progress.hidden = true;
-        if (msg.type === 'done') {
-          this._result = msg.result;
-          this._show(msg.result);
-          this.emit(msg.result);
-        } else {
-          // A failed import keeps what was loaded before.
-          this._out.replaceChildren(el('p', { className: 'error', role: 'alert', text: msg.message }));
-          this.dispatchEvent(new CustomEvent('stagecast-error', { detail: { message: msg.message }, bubbles: true, composed: true }));
-        }
-        resolve(msg);
-      };
-      const make = StagecastElement.worker;
-      let w = null;
-      try {
-        w = make ? make() : null;
-      } catch {
-        w = null;
-      }
-      if (!w) {
-        // No worker (Node-like hosts, or a script loaded without a URL): parse here.
-        try {
-          finish({ type: 'done', result: parseInChunks(this.fn('parseCsv'), text, mapping, () => {}, this.prop('model')) });
-        } catch (e) {
-          finish({ type: 'error', message: e.message });
-        }
-        return;
-      }
-      w.onmessage = (e) => {
-        const m = e.data;
-        if (m.type === 'progress') this._progress.value = m.total ? m.done / m.total : 1;
-        else {
-          w.terminate();
-          finish(m);
-        }
-      };
-      w.onerror = (e) => {
-        w.terminate();
-        finish({ type: 'error', message: e.message || 'the CSV worker failed' });
-      };
-      w.postMessage({ text, mapping, model: this.prop('model') });
-    });
+    try {
+      const m = await this._client.call({ type: 'parse', text, mapping: this.currentMapping(), model: this.prop('model') }, (p) => {
+        this._progress.value = p.done ? 1 : Math.min(1, p.rows / Math.max(1, lines));
+      });
+      this._result = m.result;
+      this._show(m.result);
+      this.emit(m.result);
+      return { type: 'done', result: m.result };
+    } catch (e) {
+      this._out.replaceChildren(el('p', { className: 'error', role: 'alert', 'data-role': 'import-error', text: e.message }));
+      this.dispatchEvent(new CustomEvent('stagecast-error', { detail: { message: e.message }, bubbles: true, composed: true }));
+      return { type: 'error', message: e.message };
+    } finally {
+      this._progress.hidden = true;
+    }
   }
 
   _show(r) {

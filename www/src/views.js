@@ -113,6 +113,10 @@ export class StagecastForecast extends StagecastElement {
       const open = (this.prop('deals') || []).filter((x) => !x.status || x.status === 'open');
       const scores = open.length ? this.api.scoreDeals(model, open) : [];
       const items = open.map((x, i) => ({ amount: x[measure] ?? x.value ?? 0, probability: scores[i].probability }));
+      if (!items.length) {
+        out.append(el('p', { className: 'muted', 'data-role': 'empty', text: this.t('noOpen') }));
+        return;
+      }
       d = this.fn('distribution')(items, target == null ? {} : { target });
     } catch (e) {
       this.showError(e, out);
