@@ -41,6 +41,15 @@
   }
 
   importer.addEventListener('stagecast-change', (e) => use(e.detail.deals));
+  // The Maven columns. Its deal_stage says Won or Lost but not which steps a
+  // closed deal went through, so closed deals keep only what their dates
+  // show (engage_date: need confirmed); mapping "Won" to every milestone
+  // would hand the outcome to the model and make its scores meaningless.
+  importer.mapping = {
+    id: 'opportunity_id', seller: 'sales_agent', value: 'close_value', stage: 'deal_stage', closeDate: ['close_date'],
+    milestoneColumns: { engage_date: 'need_confirmed' }, attributes: ['product', 'account'],
+    stageMap: { Prospecting: [], Engaging: ['need_confirmed'], Won: [], Lost: [] },
+  };
 
   Stagecast.ready.then(async () => {
     try {

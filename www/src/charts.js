@@ -14,7 +14,7 @@ function axisText(x, y, text, anchor = 'middle') {
  * the diagonal is perfect calibration; dot size grows with the bin's count.
  */
 export function reliabilityChart(bins, { title, xLabel, yLabel, pct }) {
-  const L = 36, T = 10, S = 200;
+  const L = 46, T = 10, S = 200;
   const x = (p) => L + p * S;
   const y = (p) => T + (1 - p) * S;
   const root = svg('svg', { viewBox: `0 0 ${L + S + 14} ${T + S + 34}`, role: 'img', 'aria-label': title, 'data-chart': 'reliability' });
@@ -24,7 +24,7 @@ export function reliabilityChart(bins, { title, xLabel, yLabel, pct }) {
     root.append(axisText(x(g), T + S + 14, pct(g)), axisText(L - 4, y(g) + 4, pct(g), 'end'));
   }
   root.append(axisText(x(0.5), T + S + 30, xLabel), svg('line', { x1: x(0), y1: y(0), x2: x(1), y2: y(1), stroke: 'var(--muted)', 'stroke-dasharray': '4 3' }));
-  root.append(svg('text', { x: 10, y: y(0.5), transform: `rotate(-90 10 ${y(0.5)})`, 'text-anchor': 'middle', text: yLabel }));
+  root.append(svg('text', { x: 9, y: y(0.5), transform: `rotate(-90 9 ${y(0.5)})`, 'text-anchor': 'middle', text: yLabel }));
   const maxN = Math.max(1, ...bins.map((b) => b.n || 0));
   const pts = bins.filter((b) => b.n > 0 && b.meanPredicted != null && b.observed != null);
   if (pts.length > 1) {
@@ -50,7 +50,7 @@ export function cdfChart(d, { title, money, target, labels }) {
   const span = hi - lo || 1;
   const x = (a) => L + ((a - lo) / span) * (W - L - R);
   const y = (c) => T + (1 - c) * H;
-  const root = svg('svg', { viewBox: `0 0 ${W} ${T + H + 40}`, role: 'img', 'aria-label': title, 'data-chart': 'forecast' });
+  const root = svg('svg', { viewBox: `0 0 ${W} ${T + H + 44}`, role: 'img', 'aria-label': title, 'data-chart': 'forecast' });
   root.append(svg('title', { text: title }));
   root.append(svg('line', { x1: L, y1: y(0), x2: W - R, y2: y(0), stroke: 'var(--line)' }));
   // The band between P10 and P90.
@@ -68,7 +68,8 @@ export function cdfChart(d, { title, money, target, labels }) {
   const marks = [['P10', d.p10, 0.1], ['P50', d.p50, 0.5], ['P90', d.p90, 0.9]];
   marks.forEach(([name, a], i) => {
     root.append(svg('line', { x1: r1(x(a)), y1: T, x2: r1(x(a)), y2: y(0), stroke: 'var(--accent)', 'stroke-dasharray': '2 2', 'data-mark': name }));
-    root.append(axisText(x(a), y(0) + 13 + (i % 2) * 12, `${name} ${money(a)}`, i === 0 ? 'start' : i === 2 ? 'end' : 'middle'));
+    const ax = x(a);
+    root.append(axisText(ax, y(0) + 13 + i * 12, `${name} ${money(a)}`, ax < W * 0.25 ? 'start' : ax > W * 0.75 ? 'end' : 'middle'));
   });
   if (target != null) {
     const tx = r1(x(target));
@@ -83,22 +84,21 @@ export function cdfChart(d, { title, money, target, labels }) {
  * bars sorted as given (the engine sorts them by swing).
  */
 export function tornadoChart(bars, { title, base, fmt, lever }) {
-  const rowH = 30, L = 4, T = 6;
+  const rowH = 36, T = 4, L = 6, R = 6;
   const all = bars.flatMap((b) => [b.low, b.high]).concat(base);
   const lo = Math.min(...all), hi = Math.max(...all);
   const span = hi - lo || 1;
-  const x = (v) => 96 + ((v - lo) / span) * (W - 96 - 8);
-  const root = svg('svg', { viewBox: `0 0 ${W} ${T + rowH * bars.length + 16}`, role: 'img', 'aria-label': title, 'data-chart': 'tornado' });
+  const x = (v) => L + ((v - lo) / span) * (W - L - R);
+  const root = svg('svg', { viewBox: `0 0 ${W} ${T + rowH * bars.length + 4}`, role: 'img', 'aria-label': title, 'data-chart': 'tornado' });
   root.append(svg('title', { text: title }));
   bars.forEach((b, i) => {
     const yy = T + i * rowH;
-    const a = x(Math.min(b.low, b.high)), c = x(Math.max(b.low, b.high));
-    root.append(svg('text', { x: L, y: yy + 15, text: lever(b.lever) }));
-    root.append(svg('rect', { x: r1(a), y: yy + 4, width: r1(Math.max(1, c - a)), height: 16, rx: 2, fill: 'var(--accent)', 'fill-opacity': 0.8, 'data-lever': b.lever }));
-    root.append(svg('text', { x: r1(a - 2), y: yy + 27, 'text-anchor': 'start', text: fmt(Math.min(b.low, b.high)) }));
-    root.append(svg('text', { x: r1(c), y: yy + 27, 'text-anchor': 'end', text: fmt(Math.max(b.low, b.high)) }));
+    const min = Math.min(b.low, b.high), max = Math.max(b.low, b.high);
+    // The lever's name and its range on one line, the bar under it: no overlap at any width.
+    root.append(svg('text', { x: L, y: yy + 11, 'text-anchor': 'start', text: `${lever(b.lever)}: ${fmt(min)} – ${fmt(max)}` }));
+    root.append(svg('rect', { x: r1(x(min)), y: yy + 16, width: r1(Math.max(1.5, x(max) - x(min))), height: 14, rx: 2, fill: 'var(--accent)', 'fill-opacity': 0.8, 'data-lever': b.lever }));
   });
-  root.append(svg('line', { x1: r1(x(base)), y1: T, x2: r1(x(base)), y2: T + rowH * bars.length, stroke: 'var(--text)', 'stroke-width': 1.5 }));
+  root.append(svg('line', { x1: r1(x(base)), y1: T + 14, x2: r1(x(base)), y2: T + rowH * bars.length, stroke: 'var(--text)', 'stroke-width': 1.5 }));
   return root;
 }
 

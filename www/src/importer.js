@@ -70,7 +70,7 @@ function presetList(p) {
 const FIELDS = ['id', 'label', 'seller', 'value', 'margin', 'status', 'stage', 'closeDate', 'sellerProbability'];
 
 export class StagecastImport extends StagecastElement {
-  static json = ['model'];
+  static json = ['model', 'mapping'];
   static text = ['locale', 'preset'];
   static styles() {
     return [CSS];
@@ -141,6 +141,7 @@ export class StagecastImport extends StagecastElement {
       for (const [k, v] of Object.entries(this._manual)) if (v) m[k] = k === 'closeDate' ? [v] : v;
       return m;
     }
+    if (this._preset == null && this.prop('mapping')) return this.prop('mapping');
     const name = this._preset || this.prop('preset') || this._guess || (this._presets && this._presets[0] && this._presets[0].name);
     const p = (this._presets || []).find((x) => x.name === name);
     return p ? p.mapping : {};
@@ -194,7 +195,8 @@ export class StagecastImport extends StagecastElement {
   _show(r) {
     const bad = el('ol', { className: 'bad', 'data-role': 'errors' });
     for (const e of (r.errors || []).slice(0, 500)) bad.append(el('li', { 'data-line': e.line }, el('b', { text: this.t('line', { n: e.line }) }), el('span', { text: e.message })));
-    this._out.replaceChildren(el('p', { 'data-role': 'summary', text: this.t('loaded', { n: r.deals.length, bad: (r.errors || []).length, skipped: r.skipped || 0 }) }),
-      (r.errors || []).length ? el('h3', { text: this.t('badRows') }) : null, (r.errors || []).length ? bad : null);
+    const n = (r.errors || []).length;
+    this._out.replaceChildren(el('p', { 'data-role': 'summary', text: this.t('loaded', { n: r.deals.length, bad: n, skipped: r.skipped || 0 }) }),
+      ...(n ? [el('h3', { text: this.t('badRows') }), bad] : []));
   }
 }

@@ -21,6 +21,7 @@ legend { font-weight: 650; padding: 0 4px; overflow-wrap: anywhere; }
 dl.res { display: grid; grid-template-columns: auto auto; gap: 2px 10px; margin: 10px 0 6px; font-size: .9em; }
 dl.res dt { color: var(--muted); } dl.res dd { margin: 0; text-align: right; font-variant-numeric: tabular-nums; font-weight: 600; }
 .tornado { margin-top: 14px; }
+.tornado svg { max-width: 480px; }
 p.status { margin: 0 0 8px; }
 p.status:empty { display: none; }
 `;

@@ -16,6 +16,7 @@ ul.checks { margin: 4px 0 0; font-size: .88em; }
 ul.checks li { display: grid; grid-template-columns: 1.3em 1fr; }
 ul.checks li.fail { color: var(--warn); }
 .chart { max-width: 560px; }
+.scroll.sellers { max-height: 22em; overflow-y: auto; }
 .two { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 18px; }
 @media (max-width: 640px) { .two { grid-template-columns: 1fr; } }
 `;
@@ -174,7 +175,7 @@ export class StagecastCalibration extends StagecastElement {
         el('div', { className: 'kpis' }, kpi(this.t('model'), b3(ev.brier), 'brier'),
           v.priors ? kpi(this.t('priors'), b3(v.priors.brier), 'brier-priors') : null,
           v.sellerProbability ? kpi(this.t('sellersOwn'), b3(v.sellerProbability.brier), 'brier-sellers') : null),
-        bySeller.length ? el('h3', { text: this.t('bySeller') }) : null, bySeller.length ? el('div', { className: 'scroll' }, table) : null)));
+        bySeller.length ? el('h3', { text: this.t('bySeller') }) : null, bySeller.length ? el('div', { className: 'scroll sellers', tabindex: 0, role: 'region', 'aria-label': this.t('bySeller') }, table) : null)));
     this._result = { ...ev, bySeller };
     this.emit(this._result);
   }
