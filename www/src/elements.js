@@ -30,6 +30,7 @@ dd { margin: 2px 0 0; overflow-wrap: anywhere; }
 ul.gains li, ul.why li { margin: 2px 0; }
 ul.why { padding-left: 18px; list-style: disc; font-size: .9em; color: var(--muted); }
 .funnel { margin-top: 12px; }
+.funnel svg { max-width: 340px; }
 `;
 
 /** <stagecast-deal>: tick the milestones of a deal, see its probability and what the next step is worth. */

@@ -15,7 +15,8 @@ ol.ranked > li { border-top: 1px solid var(--line); padding: 8px 0; }
 ul.checks { margin: 4px 0 0; font-size: .88em; }
 ul.checks li { display: grid; grid-template-columns: 1.3em 1fr; }
 ul.checks li.fail { color: var(--warn); }
-.chart { max-width: 560px; }
+.chart { max-width: 520px; }
+svg[data-chart=reliability] { max-width: 340px; }
 .scroll.sellers { max-height: 22em; overflow-y: auto; }
 .two { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 18px; }
 @media (max-width: 640px) { .two { grid-template-columns: 1fr; } }
