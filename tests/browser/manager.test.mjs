@@ -114,3 +114,22 @@ test('phone width: the board fits in 390 px', async () => {
   await shot(page, 'manager-phone');
   page.assertClean();
 });
+
+test('columns mapped by hand; a file the preset cannot read keeps what was loaded', async () => {
+  const page = await env.open('/manager.html');
+  await ready(page);
+  const imp = page.locator('stagecast-import');
+  const csv = 'Deal,Owner,Outcome,Amount\nD1,Eva,won,1200\nD2,Eva,lost,800\nD3,Nils,open,500\n';
+  await imp.locator('input[type=file]').setInputFiles({ name: 'own.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await imp.locator('[data-role="import-error"]').waitFor();
+  // The Maven data is still what the board shows.
+  assert.match(await page.locator('#board-status').textContent(), /^8,800 deals/);
+  await imp.getByRole('combobox', { name: 'Column preset' }).selectOption({ label: 'Map by hand' });
+  for (const [field, column] of [['id', 'Deal'], ['seller', 'Owner'], ['status', 'Outcome'], ['value', 'Amount']]) {
+    await imp.getByRole('combobox', { name: field, exact: true }).selectOption(column);
+  }
+  await imp.getByRole('button', { name: 'Load' }).click();
+  await imp.locator('[data-role="summary"]').filter({ hasText: 'Deals loaded: 3.' }).waitFor();
+  await page.locator('#board-status').filter({ hasText: '3 deals: 2 closed (calibration), 1 open (forecast).' }).waitFor();
+  page.assertClean();
+});

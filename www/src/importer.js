@@ -67,7 +67,7 @@ function presetList(p) {
   return (p || []).map(({ name, title, ...mapping }) => ({ name, title: title || name, mapping }));
 }
 /** Columns a user can map by hand (closeDate takes a list of columns). */
-const FIELDS = ['id', 'label', 'seller', 'value', 'margin', 'status', 'stage', 'closeDate', 'sellerProbability'];
+const FIELDS = ['id', 'label', 'seller', 'value', 'margin', 'status', 'closeDate', 'sellerProbability'];
 
 export class StagecastImport extends StagecastElement {
   static json = ['model', 'mapping'];
