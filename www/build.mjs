@@ -61,8 +61,8 @@ writeFileSync(
 export { default } from './stagecast.js';
 /** Resolves once the wasm is instantiated. */
 export function ready(): Promise<typeof import('./stagecast.js')>;
-/** Registers the <stagecast-*> custom elements (done on import where customElements exists). */
-export function defineElements(api: typeof import('./stagecast.js'), ready: () => Promise<unknown>): void;
+/** Registers the <stagecast-*> custom elements (done on import where customElements exists); options.worker starts the CSV import worker. */
+export function defineElements(api: typeof import('./stagecast.js'), ready: () => Promise<unknown>, options?: { worker?: (() => Worker) | null }): void;
 `,
 );
 

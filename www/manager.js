@@ -28,6 +28,7 @@
     $('calibration').model = model;
     $('calibration').history = closed;
     $('forecast').model = model;
+    $('scenarios').model = model; // exported with the scenarios
     $('forecast').deals = open;
     if ($('forecast').getAttribute('target') == null && open.length) {
       // A first target: the pipeline's expected value, rounded.
@@ -41,6 +42,13 @@
   }
 
   importer.addEventListener('stagecast-change', (e) => use(e.detail.deals));
+  // A model imported with the scenarios (JSON file) scores the board.
+  $('scenarios').addEventListener('stagecast-import', (e) => {
+    if (!e.detail.model) return;
+    $('forecast').model = e.detail.model;
+    $('calibration').model = e.detail.model;
+    say('Imported model in use.');
+  });
   // The Maven columns. Its deal_stage says Won or Lost but not which steps a
   // closed deal went through, so closed deals keep only what their dates
   // show (engage_date: need confirmed); mapping "Won" to every milestone

@@ -18,8 +18,7 @@ ul.checks li.fail { color: var(--warn); }
 .chart { max-width: 520px; }
 svg[data-chart=reliability] { max-width: 340px; }
 .scroll.sellers { max-height: 22em; overflow-y: auto; }
-.two { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 18px; }
-@media (max-width: 640px) { .two { grid-template-columns: 1fr; } }
+.two { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 280px), 1fr)); gap: 18px; }
 `;
 
 const money = (self, v) => formatMoney(self.loc.tag, self.currency || 'EUR', v);
@@ -73,7 +72,7 @@ export class StagecastMeetings extends StagecastElement {
         for (const k of ['rightCustomer', 'rightPeople', 'prepared']) {
           const c = r.checks[k];
           checks.append(el('li', { className: c.ok ? 'pass' : 'fail', 'data-check': k }, el('span', { 'aria-hidden': 'true', text: c.ok ? '✓' : '✗' }),
-            el('span', { text: `${this.t(k)}: ${c.reason}` })));
+            el('span', { text: c.reason.startsWith(`${this.t(k)}:`) ? c.reason : `${this.t(k)}: ${c.reason}` })));
         }
         list.append(el('li', { 'data-meeting': r.index },
           el('div', { className: 'mhead' }, el('b', { text: title }), el('span', { className: 'money', 'data-role': 'value', text: money(this, r.value) })),
