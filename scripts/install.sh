@@ -38,16 +38,20 @@ cargo clippy --version >/dev/null 2>&1 || timeout 120 rustup component add clipp
   || die "clippy (rustup component add clippy)"
 
 # 2. A Rust with the wasm32 standard library.
+# STAGECAST_WASM_TOOLCHAIN=debian forces the third path (to test it).
 WASM_STD_DIR="$(rustc --print sysroot)/lib/rustlib/wasm32-unknown-unknown/lib"
 mode=""
-if [ -d "$WASM_STD_DIR" ]; then
+if [ "${STAGECAST_WASM_TOOLCHAIN:-}" = debian ]; then
+  :
+elif [ -d "$WASM_STD_DIR" ]; then
   mode=rustup
 elif command -v rustup >/dev/null 2>&1 && timeout 60 rustup target add wasm32-unknown-unknown >/dev/null 2>&1 \
      && [ -d "$(rustc --print sysroot)/lib/rustlib/wasm32-unknown-unknown/lib" ]; then
   say "added rustup's wasm32-unknown-unknown target"
   mode=rustup
-else
-  if ! { [ -x /usr/bin/rustc ] && [ -d /usr/lib/rustlib/src/rust/library ] && [ -x /usr/bin/cargo ] && command -v rust-lld >/dev/null 2>&1 || [ -x /usr/bin/rust-lld ]; }; then
+fi
+if [ -z "$mode" ]; then
+  if ! { [ -x /usr/bin/rustc ] && [ -x /usr/bin/cargo ] && [ -d /usr/lib/rustlib/src/rust/library ] && [ -e /usr/bin/rust-lld ]; }; then
     say "no wasm32 standard library from rustup: using Debian's rustc-web with build-std"
     apt_install rustc-web cargo-web rust-web-src rust-web-llvm lld-22
   fi

@@ -14,6 +14,7 @@ pub mod forecast;
 pub mod import;
 pub mod meetings;
 pub mod model;
+pub mod order;
 pub mod probability;
 pub mod scenarios;
 pub mod stats;

@@ -8,6 +8,8 @@
 //! bad field and rejecting unknown ones. This keeps the wasm small (no serde
 //! code per type) and lets native tests drive exactly what JS sends.
 
+use std::collections::HashMap;
+
 use crate::deal::{Deal, Event, Status};
 use crate::error::{self, Error, Result};
 use crate::model::Process;
@@ -376,7 +378,7 @@ pub struct MeetingValue {
     pub probability_after: f64,
     /// The deal's margin: `margin`, else `value × marginRate`.
     pub margin: f64,
-    /// (after − before) × margin.
+    /// (after − before) × margin; 0 for a won or lost deal.
     pub value: f64,
     pub already_reached: bool,
     pub required_margin_per_meeting: Option<f64>,
@@ -438,7 +440,12 @@ pub fn meeting_value(
     }
     let before = score_deal(process, deal, deal_path)?.probability;
     let already_reached = deal.events.iter().any(|e| e.milestone == milestone);
-    let after = if already_reached { before } else { score_with(process, deal, deal_path, milestone)? };
+    // A closed deal's outcome is settled: no meeting changes it.
+    let after = if already_reached || deal.status != Status::Open {
+        before
+    } else {
+        score_with(process, deal, deal_path, milestone)?
+    };
     let margin = match (deal.margin, deal.value, opts.margin_rate) {
         (Some(m), _, _) => m,
         (None, Some(v), Some(r)) => v * r,
@@ -602,6 +609,13 @@ pub fn rank_meetings(
     opts: &RankOptions,
 ) -> Result<Vec<RankedMeeting>> {
     let list = meetings.list("meetings", MAX_RANKED_MEETINGS, "meetings")?;
+    // First deal with each id.
+    let mut by_id: HashMap<String, usize> = HashMap::with_capacity(deals.len());
+    for (k, d) in deals.iter().enumerate() {
+        if !by_id.contains_key(d.id.as_str()) {
+            by_id.insert(d.id.clone(), k);
+        }
+    }
     let mut out = Vec::with_capacity(list.len());
     for (i, m) in list.iter().enumerate() {
         let path = error::index("meetings", i);
@@ -611,7 +625,7 @@ pub fn rank_meetings(
         let (deal, deal_path) = match (f.text("dealId")?, inline.get_mut(i).and_then(Option::as_mut)) {
             (Some(_), Some(_)) => return Err(Error::new(f.at("dealId"), "give either dealId or deal, not both")),
             (None, Some(d)) => (d, f.at("deal")),
-            (Some(id), None) => match deals.iter().position(|d| d.id == id) {
+            (Some(id), None) => match by_id.get(id).copied() {
                 Some(k) => {
                     (deals.get_mut(k).ok_or_else(|| Error::new(f.at("dealId"), "no such deal"))?, error::index("options.deals", k))
                 }

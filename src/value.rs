@@ -236,7 +236,7 @@ impl<'de> MapAccess<'de> for Map<'de> {
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::indexing_slicing)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::{Deal, ProcessModel, Status};
 
@@ -291,5 +291,118 @@ mod tests {
         let v = Value::Object(vec![("id".into(), Value::String("a".into())), ("value".into(), Value::Number(f64::NAN))]);
         let d: Deal = from_value(&v, "deal").unwrap();
         assert!(d.value.unwrap().is_nan());
+    }
+}
+
+/// A non-generic reader over an object `Value`, for input types whose serde
+/// derive would cost more wasm than it saves code: every accessor is one
+/// shared function, whatever the type being read. Errors name the field
+/// (`scenarios[2].winRate: must be a number between 0 and 1`).
+pub struct Obj<'a> {
+    entries: &'a [(String, Value)],
+    path: String,
+}
+
+impl<'a> Obj<'a> {
+    /// Reads `v` as an object; `path` names it in errors.
+    pub fn new(v: &'a Value, path: &str) -> Result<Obj<'a>> {
+        match v {
+            Value::Object(entries) => Ok(Obj { entries, path: path.to_string() }),
+            other => Err(Error::new(path, format!("expected an object, got {}", other.kind()))),
+        }
+    }
+
+    /// The path of a field of this object.
+    pub fn at(&self, key: &str) -> String {
+        crate::error::join(&self.path, key)
+    }
+
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// The field's value; absent and `null` are both `None`.
+    pub fn get(&self, key: &str) -> Option<&'a Value> {
+        self.entries.iter().find(|(k, _)| k == key).map(|(_, v)| v).filter(|v| !matches!(v, Value::Null))
+    }
+
+    /// Rejects fields not in `known`, so that a typo is an error rather than
+    /// silently ignored.
+    pub fn only(&self, known: &[&str]) -> Result<()> {
+        match self.entries.iter().find(|(k, _)| !known.contains(&k.as_str())) {
+            Some((k, _)) => Err(Error::new(self.at(k), format!("unknown field, expected one of {}", known.join(", ")))),
+            None => Ok(()),
+        }
+    }
+
+    pub fn opt_f64(&self, key: &str) -> Result<Option<f64>> {
+        match self.get(key) {
+            None => Ok(None),
+            Some(Value::Number(n)) => Ok(Some(*n)),
+            Some(other) => Err(Error::new(self.at(key), format!("expected a number, got {}", other.kind()))),
+        }
+    }
+
+    pub fn f64(&self, key: &str) -> Result<f64> {
+        self.opt_f64(key)?.ok_or_else(|| Error::new(self.at(key), "is required"))
+    }
+
+    pub fn opt_str(&self, key: &str) -> Result<Option<&'a str>> {
+        match self.get(key) {
+            None => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s.as_str())),
+            Some(other) => Err(Error::new(self.at(key), format!("expected a string, got {}", other.kind()))),
+        }
+    }
+
+    pub fn str(&self, key: &str) -> Result<&'a str> {
+        self.opt_str(key)?.ok_or_else(|| Error::new(self.at(key), "is required"))
+    }
+
+    pub fn opt_bool(&self, key: &str) -> Result<Option<bool>> {
+        match self.get(key) {
+            None => Ok(None),
+            Some(Value::Bool(b)) => Ok(Some(*b)),
+            Some(other) => Err(Error::new(self.at(key), format!("expected true/false, got {}", other.kind()))),
+        }
+    }
+
+    pub fn opt_list(&self, key: &str) -> Result<Option<&'a [Value]>> {
+        match self.get(key) {
+            None => Ok(None),
+            Some(Value::Array(items)) => Ok(Some(items.as_slice())),
+            Some(other) => Err(Error::new(self.at(key), format!("expected a list, got {}", other.kind()))),
+        }
+    }
+
+    pub fn opt_obj(&self, key: &str) -> Result<Option<Obj<'a>>> {
+        match self.get(key) {
+            None => Ok(None),
+            Some(v) => Obj::new(v, &self.at(key)).map(Some),
+        }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+mod obj_tests {
+    use super::tests::json;
+    use super::*;
+
+    #[test]
+    fn reads_fields_and_names_bad_ones() {
+        let v = json(r#"{"a":1.5,"b":"x","c":true,"d":[1],"e":{"f":2},"n":null}"#);
+        let o = Obj::new(&v, "input").unwrap();
+        assert_eq!(o.f64("a").unwrap(), 1.5);
+        assert_eq!(o.str("b").unwrap(), "x");
+        assert_eq!(o.opt_bool("c").unwrap(), Some(true));
+        assert_eq!(o.opt_list("d").unwrap().unwrap().len(), 1);
+        assert_eq!(o.opt_obj("e").unwrap().unwrap().f64("f").unwrap(), 2.0);
+        assert_eq!(o.opt_f64("n").unwrap(), None);
+        assert_eq!(o.f64("b").unwrap_err().to_string(), "input.b: expected a number, got a string");
+        assert_eq!(o.f64("zz").unwrap_err().to_string(), "input.zz: is required");
+        assert_eq!(o.opt_obj("e").unwrap().unwrap().f64("g").unwrap_err().path, "input.e.g");
+        assert_eq!(o.only(&["a", "b"]).unwrap_err().path, "input.c");
+        assert!(Obj::new(&json("[1]"), "x").is_err());
     }
 }

@@ -584,3 +584,15 @@ fn a_missing_or_wrong_top_level_argument_is_named_input() {
     assert_eq!(err(plan(json!(5))), "input: must be an object");
     assert_eq!(err(scenarios::lifetime_value_val(&Val::Null)), "input: must be an object");
 }
+
+#[test]
+fn a_closed_deal_gains_nothing_from_a_meeting() {
+    let p = process();
+    for status in [stagecast::Status::Won, stagecast::Status::Lost] {
+        let mut d = deal("d", &["need_confirmed"], Some(100_000.0));
+        d.status = status;
+        let v = meetings::meeting_value(&p, &mut d, "deal", "mobilizer_met", "milestoneId", &ValueOptions::default()).unwrap();
+        assert_eq!(v.value, 0.0);
+        assert_eq!(v.probability_after, v.probability_before);
+    }
+}

@@ -1,0 +1,70 @@
+// pkg/ is importable from a bundler: a tiny app imports 'stagecast' (resolved
+// through node_modules and the package's exports map), Vite builds it, and
+// the built app scores a deal in Chromium with the wasm Vite emitted.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, mkdirSync, writeFileSync, symlinkSync, rmSync, readdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join, extname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'vite';
+import { setup } from './harness.mjs';
+
+const PKG = fileURLToPath(new URL('../../pkg/', import.meta.url));
+let env, app, server, base;
+
+before(async () => {
+  app = mkdtempSync(join(tmpdir(), 'stagecast-vite-'));
+  mkdirSync(join(app, 'node_modules'));
+  symlinkSync(PKG, join(app, 'node_modules', 'stagecast'), 'dir');
+  writeFileSync(join(app, 'index.html'), '<!doctype html><html><head><link rel="icon" href="data:,"></head><body><stagecast-deal id="w"></stagecast-deal><output id="out"></output><script type="module" src="./main.js"></script></body></html>');
+  writeFileSync(
+    join(app, 'main.js'),
+    `import init, { defaultModel, scoreDeal, ready } from 'stagecast';
+     await init();
+     await ready();
+     const m = defaultModel();
+     const s = scoreDeal(m, { id: 'v', events: [{ milestone: m.milestones[0].id }] });
+     document.getElementById('out').textContent = JSON.stringify({ p: s.probability, el: !!customElements.get('stagecast-deal') });`,
+  );
+  await build({ root: app, logLevel: 'silent', build: { outDir: join(app, 'dist'), target: 'es2022' } });
+  const dist = join(app, 'dist');
+  const types = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm' };
+  server = createServer((req, res) => {
+    const p = req.url === '/' ? '/index.html' : req.url.split('?')[0];
+    try {
+      const body = readFileSync(join(dist, p));
+      res.writeHead(200, { 'content-type': types[extname(p)] || 'application/octet-stream' });
+      res.end(body);
+    } catch {
+      res.writeHead(404);
+      res.end();
+    }
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  base = `http://127.0.0.1:${server.address().port}`;
+  env = await setup();
+});
+
+after(async () => {
+  await env?.close();
+  server?.close();
+  if (app) rmSync(app, { recursive: true, force: true });
+});
+
+test('Vite bundles the package, emits the wasm, and the app scores a deal', async () => {
+  const assets = readdirSync(join(app, 'dist', 'assets'));
+  assert.ok(assets.some((f) => f.endsWith('.wasm')), `no wasm emitted: ${assets}`);
+  const page = await env.context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  await page.goto(base + '/');
+  await page.waitForFunction(() => document.getElementById('out').textContent !== '');
+  const out = JSON.parse(await page.locator('#out').textContent());
+  assert.ok(out.p > 0 && out.p < 1);
+  assert.equal(out.el, true);
+  await page.locator('stagecast-deal [data-role="probability"]').waitFor();
+  assert.deepEqual(errors, []);
+});
