@@ -139,7 +139,7 @@ pub fn calibrated_probability(
     st: &DealState,
     attrs: &[(&str, &str)],
 ) -> (f64, [f64; 2], u32, Vec<String>) {
-    let e = fitted.estimate(process, st.reached, st.out_of_order != 0, None);
+    let e = fitted.estimate(process, st.reached, st.out_of_order != 0, None, true);
     let mut why = Vec::new();
     if e.n >= THIN_STATE {
         why.push(format!(
@@ -187,6 +187,13 @@ pub fn calibrated_probability(
     (p, [lo, hi], e.n, why)
 }
 
+/// The calibrated probability alone (no interval, no words): for next steps.
+pub fn calibrated_only(process: &Process, fitted: &Fitted, st: &DealState, attrs: &[(&str, &str)]) -> f64 {
+    let e = fitted.estimate(process, st.reached, st.out_of_order != 0, None, false);
+    let shift: f64 = attrs.iter().filter_map(|&(k, v)| fitted.effect(k, v)).map(|x| x.0).sum();
+    stats::sigmoid(stats::logit(e.probability) + shift)
+}
+
 /// Scores a checked state: on history when the model is calibrated with
 /// enough closed deals, else on the model's priors.
 pub fn score_state(process: &Process, deal: &Deal, st: &DealState) -> DealScore {
@@ -204,7 +211,7 @@ pub fn score_state(process: &Process, deal: &Deal, st: &DealState) -> DealScore 
                 reached: ids(process, st.reached),
                 missing_mandatory: ids(process, st.missing),
                 out_of_order: ids(process, st.out_of_order),
-                next: next_steps(process, st, p, |s| calibrated_probability(process, f, s, &attrs).0),
+                next: next_steps(process, st, p, |s| calibrated_only(process, f, s, &attrs)),
                 explanation,
                 seller_probability: deal.seller_probability,
             };
