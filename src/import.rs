@@ -83,7 +83,8 @@ pub struct ColumnMapping {
     /// Won/lost/open; without it, the stage column is read for status.
     pub status: Option<String>,
     /// Columns tried in order; the first non-empty cell is the close date.
-    #[serde(default)]
+    /// A single column name is accepted too.
+    #[serde(default, deserialize_with = "one_or_many")]
     pub close_date: Vec<String>,
     pub seller_probability: Option<String>,
     /// Column whose value names the furthest stage reached.
@@ -104,6 +105,37 @@ pub struct ColumnMapping {
     pub date_order: Option<DateOrder>,
     /// `","`, `";"`, `"\t"` or `"|"`; detected when absent.
     pub delimiter: Option<String>,
+}
+
+/// A column name or a list of them (`"Close Date"` or `["Won", "Lost"]`).
+fn one_or_many<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Vec<String>, D::Error> {
+    struct Names;
+    impl<'de> serde::de::Visitor<'de> for Names {
+        type Value = Vec<String>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a column name or a list of column names")
+        }
+        fn visit_str<E>(self, v: &str) -> std::result::Result<Vec<String>, E> {
+            Ok(vec![v.to_string()])
+        }
+        fn visit_unit<E>(self) -> std::result::Result<Vec<String>, E> {
+            Ok(Vec::new())
+        }
+        fn visit_none<E>(self) -> std::result::Result<Vec<String>, E> {
+            Ok(Vec::new())
+        }
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<Vec<String>, A::Error> {
+            let mut out = Vec::new();
+            while let Some(name) = seq.next_element::<String>()? {
+                if out.len() >= MAX_CSV_COLUMNS {
+                    return Err(serde::de::Error::custom("too many columns"));
+                }
+                out.push(name);
+            }
+            Ok(out)
+        }
+    }
+    d.deserialize_any(Names)
 }
 
 /// Which part of the file one call reads, for chunked imports from a worker.
@@ -522,6 +554,10 @@ pub fn parse_csv(text: &str, mapping: &ColumnMapping, process: Option<&Process>,
         if index <= options.offset_rows {
             continue;
         }
+        if options.max_rows.is_some_and(|m| out.rows >= m) {
+            // A row is left for the next call.
+            break;
+        }
         out.rows += 1;
         let result = match bad {
             Some(b) => {
@@ -547,10 +583,6 @@ pub fn parse_csv(text: &str, mapping: &ColumnMapping, process: Option<&Process>,
                 push_error(&mut out, line, column, message);
                 out.skipped += 1;
             }
-        }
-        if options.max_rows.is_some_and(|m| out.rows >= m) {
-            out.done = reader.byte(reader.pos).is_none();
-            break;
         }
     }
     Ok(out)

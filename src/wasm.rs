@@ -79,6 +79,15 @@ fn read(v: &JsValue, depth: usize) -> Result<Value, Error> {
     Ok(Value::Object(out))
 }
 
+/// Refuses a JS array longer than `max` before it is copied into wasm
+/// memory, where running out of memory would abort the module.
+fn at_most_items(value: &JsValue, max: usize, path: &str) -> Result<(), Error> {
+    if js_sys::Array::is_array(value) && js_sys::Array::from(value).length() as usize > max {
+        return Err(Error::new(path, format!("at most {max} {path} are supported")));
+    }
+    Ok(())
+}
+
 fn to_js<T: Serialize>(value: &T) -> JsResult {
     value
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
@@ -123,6 +132,7 @@ pub fn score_deal(model: JsValue, deal: JsValue) -> JsResult {
 #[wasm_bindgen(js_name = scoreDeals)]
 pub fn score_deals(model: JsValue, deals: JsValue) -> JsResult {
     let p = process(model).map_err(fail)?;
+    at_most_items(&deals, crate::deal::MAX_DEALS, "deals").map_err(fail)?;
     let ds: Vec<Deal> = from_js(deals, "deals").map_err(fail)?;
     error::at_most("deals", &ds, crate::deal::MAX_DEALS, "deals").map_err(fail)?;
     let s = probability::score_deals(&p, &ds, "deals").map_err(fail)?;
@@ -543,6 +553,10 @@ pub fn csv_presets() -> JsResult {
 #[cfg(feature = "csv")]
 #[wasm_bindgen(js_name = guessPreset)]
 pub fn guess_preset(header: JsValue) -> JsResult {
+    if !js_sys::Array::is_array(&header) {
+        return Err(fail(Error::new("header", "must be an array of column names")));
+    }
+    at_most_items(&header, crate::import::MAX_CSV_COLUMNS, "header").map_err(fail)?;
     let header: Vec<String> = from_js(header, "header").map_err(fail)?;
     Ok(crate::import::guess_preset(&header).map_or(JsValue::NULL, JsValue::from_str))
 }

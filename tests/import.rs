@@ -1,6 +1,6 @@
 //! CSV import: the built-in presets on realistic exports, row errors with
 //! line numbers, chunking and the limits.
-#![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::expect_used, clippy::panic)]
 
 use stagecast::import::{self, ColumnMapping, ImportOptions, PRESETS_JSON};
 use stagecast::{csv_preview, default_model, guess_preset, parse_csv, score_deals, Process, Status};
@@ -165,6 +165,34 @@ fn bad_rows_are_listed_with_their_line_and_skipped() {
     assert_eq!((out.rows, out.skipped), (7, 5));
     assert_eq!(out.deals.iter().map(|d| d.id.as_str()).collect::<Vec<_>>(), vec!["a", "f"]);
     assert_eq!(out.deals[1].events[0].date.as_deref(), Some("2024-01-05"));
+}
+
+/// Regression (fuzz/artifacts/csv/crash-f23e9226...): `maxRows: 0` read one
+/// row, and `done` was false when only blank lines were left.
+#[test]
+fn max_rows_is_a_hard_bound_and_done_is_exact() {
+    let m = ColumnMapping::default();
+    let csv = "a\n1\n2\n\n\n";
+    let at = |offset_rows, max_rows| parse_csv(csv, &m, None, ImportOptions { offset_rows, max_rows }).unwrap();
+    let zero = at(0, Some(0));
+    assert_eq!((zero.rows, zero.deals.len(), zero.done), (0, 0, false));
+    let one = at(0, Some(1));
+    assert_eq!((one.rows, one.done), (1, false));
+    let rest = at(1, Some(1));
+    assert_eq!((rest.rows, rest.done), (1, true), "only blank lines are left");
+    let past = at(5, Some(1));
+    assert_eq!((past.rows, past.done), (0, true));
+}
+
+#[test]
+fn close_date_takes_one_column_or_a_list() {
+    let one: ColumnMapping = serde_json::from_str(r#"{"closeDate": "Close Date"}"#).unwrap();
+    assert_eq!(one.close_date, vec!["Close Date"]);
+    let many: ColumnMapping = serde_json::from_str(r#"{"closeDate": ["Won", "Lost"]}"#).unwrap();
+    assert_eq!(many.close_date, vec!["Won", "Lost"]);
+    let none: ColumnMapping = serde_json::from_str(r#"{"closeDate": null}"#).unwrap();
+    assert!(none.close_date.is_empty());
+    assert!(serde_json::from_str::<ColumnMapping>(r#"{"closeDate": 3}"#).is_err());
 }
 
 #[test]

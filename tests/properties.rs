@@ -1,0 +1,269 @@
+//! Property tests (proptest): invariants that must hold for every valid
+//! model and deal, and "never panics" for every input at all.
+#![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::expect_used, clippy::panic)]
+
+use proptest::prelude::*;
+use stagecast::import::{self, ColumnMapping, ImportOptions};
+use stagecast::{default_model, score_deal, Deal, Event, Milestone, Process, ProcessModel, Status};
+
+// ------------------------------------------------------------ strategies
+
+/// A valid model: 1..=12 milestones `m0..`, each optional one depending
+/// only on earlier ones (so no cycle and no impossible order).
+fn valid_model() -> impl Strategy<Value = ProcessModel> {
+    (1usize..=12)
+        .prop_flat_map(|n| {
+            (
+                proptest::collection::vec((any::<bool>(), proptest::option::of(0.0f64..=1.0), any::<u16>()), n),
+                proptest::option::of(0.0f64..=1.0),
+            )
+        })
+        .prop_map(|(spec, base)| ProcessModel {
+            milestones: spec
+                .iter()
+                .enumerate()
+                .map(|(i, &(mandatory, probability, mask))| Milestone {
+                    id: format!("m{i}"),
+                    label: String::new(),
+                    mandatory,
+                    after: (0..i).filter(|j| mask & (1 << (j % 16)) != 0 && j + 3 >= i).map(|j| format!("m{j}")).collect(),
+                    probability,
+                })
+                .collect(),
+            base_probability: base,
+        })
+}
+
+/// A model and a valid deal for it: some milestones, in any order, dated or
+/// not.
+fn model_and_deal() -> impl Strategy<Value = (ProcessModel, Deal)> {
+    prop_oneof![Just(default_model()), valid_model()].prop_flat_map(|m| {
+        let n = m.milestones.len();
+        let ids: Vec<String> = m.milestones.iter().map(|x| x.id.clone()).collect();
+        let events = proptest::collection::vec((0..n, proptest::option::of(0i32..3000)), 0..=n + 2).prop_map(move |es| {
+            es.into_iter()
+                .map(|(i, day)| Event {
+                    milestone: ids[i].clone(),
+                    date: day.map(|d| stagecast::deal::civil_from_days(19_000 + d)),
+                })
+                .collect::<Vec<_>>()
+        });
+        let status = prop_oneof![Just(Status::Open), Just(Status::Won), Just(Status::Lost)];
+        (Just(m), events, status, proptest::option::of(0.0f64..1e9), proptest::option::of(0.0f64..=1.0)).prop_map(
+            |(m, events, status, value, sp)| {
+                (m, Deal { id: "d".into(), events, status, value, seller_probability: sp, ..Deal::default() })
+            },
+        )
+    })
+}
+
+fn any_f64() -> impl Strategy<Value = f64> {
+    prop_oneof![any::<f64>(), Just(f64::NAN), Just(f64::INFINITY), Just(-1.0), 0.0f64..=1.0]
+}
+
+/// Any model at all: duplicate or empty ids, unknown or cyclic `after`,
+/// bad numbers.
+fn any_model() -> impl Strategy<Value = ProcessModel> {
+    let id = prop_oneof![Just(String::new()), "[a-c]{1,2}", ".{0,70}"];
+    let milestone = (id.clone(), any::<bool>(), proptest::collection::vec(id, 0..3), proptest::option::of(any_f64()))
+        .prop_map(|(id, mandatory, after, probability)| Milestone { id, label: String::new(), mandatory, after, probability });
+    (proptest::collection::vec(milestone, 0..70), proptest::option::of(any_f64()))
+        .prop_map(|(milestones, base_probability)| ProcessModel { milestones, base_probability })
+}
+
+/// Any deal at all: unknown milestones, bad dates, bad numbers.
+fn any_deal() -> impl Strategy<Value = Deal> {
+    let event = ("[a-c]{1,2}|need_confirmed|mobilizer_met|m[0-9]", proptest::option::of("[0-9-]{8,12}|2024-0[1-9]-[0-3][0-9]"))
+        .prop_map(|(milestone, date)| Event { milestone, date });
+    (proptest::collection::vec(event, 0..12), proptest::option::of(any_f64()), proptest::option::of(any_f64()), ".{0,3}")
+        .prop_map(|(events, value, sp, id)| Deal { id, events, value, seller_probability: sp, ..Deal::default() })
+}
+
+fn in_unit(p: f64) -> bool {
+    (0.0..=1.0).contains(&p)
+}
+
+// ------------------------------------------------------------ scoring
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    /// Every random valid model is accepted, and its priors are probabilities.
+    #[test]
+    fn valid_models_are_accepted(m in valid_model()) {
+        let p = Process::new(m).unwrap();
+        prop_assert!(in_unit(p.base()));
+        for i in p.indices() {
+            prop_assert!(in_unit(p.prior(i)));
+        }
+    }
+
+    /// Probabilities (and the probabilities of every next step) are always
+    /// within [0, 1].
+    #[test]
+    fn probabilities_are_in_unit_interval((m, d) in model_and_deal()) {
+        let p = Process::new(m).unwrap();
+        let s = score_deal(&p, &d, "deal").unwrap();
+        prop_assert!(in_unit(s.probability), "{}", s.probability);
+        for n in &s.next {
+            prop_assert!(in_unit(n.probability), "{}", n.probability);
+            prop_assert!(n.gain.is_finite());
+        }
+    }
+
+    /// A deal that kept the order (every milestone completed after what it
+    /// requires): completing the next mandatory milestone never lowers the
+    /// probability.
+    #[test]
+    fn next_mandatory_in_order_never_lowers((m, d) in model_and_deal()) {
+        let p = Process::new(m).unwrap();
+        // Keep only the events whose requirements were completed before them.
+        let mut reached = 0u64;
+        let mut events = Vec::new();
+        for e in &d.events {
+            let i = p.find(&e.milestone).unwrap();
+            if reached & (1u64 << i) == 0 && p.required_before(i) & !reached == 0 {
+                reached |= 1u64 << i;
+                events.push(Event { milestone: e.milestone.clone(), date: None });
+            }
+        }
+        let before = Deal { events: events.clone(), ..d.clone() };
+        let s0 = score_deal(&p, &before, "deal").unwrap();
+        prop_assert!(s0.missing_mandatory.is_empty() && s0.out_of_order.is_empty());
+        let Some(next) = p.indices().find(|&i| p.is_mandatory(i) && reached & (1u64 << i) == 0) else {
+            return Ok(());
+        };
+        events.push(Event { milestone: p.id(next).to_string(), date: None });
+        let s1 = score_deal(&p, &Deal { events, ..d }, "deal").unwrap();
+        prop_assert!(s1.probability >= s0.probability, "{} < {}", s1.probability, s0.probability);
+        // And the `next` list predicts it.
+        let predicted = s0.next.iter().find(|n| n.milestone == p.id(next)).unwrap();
+        prop_assert!((predicted.probability - s1.probability).abs() < 1e-12);
+        prop_assert!(predicted.gain >= 0.0);
+    }
+
+    /// Scoring never panics, whatever the model and the deal; errors are fine.
+    #[test]
+    fn scoring_never_panics(m in any_model(), ds in proptest::collection::vec(any_deal(), 0..4)) {
+        for model in [m, default_model()] {
+            if let Ok(p) = Process::new(model) {
+                for d in &ds {
+                    if let Ok(s) = score_deal(&p, d, "deal") {
+                        prop_assert!(in_unit(s.probability));
+                    }
+                }
+                let _ = stagecast::score_deals(&p, &ds, "deals");
+            }
+        }
+    }
+}
+
+/// Seen while writing `next_mandatory_in_order_never_lowers`: in its general
+/// form (any deal, not only one that kept the order) it does not hold;
+/// completing the first missing
+/// mandatory milestone *after* a later one can lower the probability,
+/// because the later one then counts as out of order (x0.8 on the lift),
+/// even when the best credit came from an optional milestone that has
+/// nothing to do with it. The `next` list then shows a negative gain.
+/// Kept as a record for the scoring owner; not a crash.
+#[test]
+#[ignore = "known modelling issue in probability.rs, reported; not a panic"]
+fn completing_a_skipped_mandatory_step_late_can_lower_the_probability() {
+    let ms = |id: &str, mandatory: bool, p: f64| Milestone {
+        id: id.into(),
+        label: String::new(),
+        mandatory,
+        after: vec![],
+        probability: Some(p),
+    };
+    let p = Process::new(ProcessModel {
+        milestones: vec![ms("a", true, 0.2), ms("b", true, 0.3), ms("j", false, 0.9)],
+        base_probability: Some(0.05),
+    })
+    .unwrap();
+    let ev = |m: &str| Event { milestone: m.into(), date: None };
+    let before = Deal { events: vec![ev("b"), ev("j")], ..Deal::default() };
+    let after = Deal { events: vec![ev("b"), ev("j"), ev("a")], ..Deal::default() };
+    let s0 = score_deal(&p, &before, "d").unwrap().probability;
+    let s1 = score_deal(&p, &after, "d").unwrap().probability;
+    assert!(s1 >= s0, "completing the missing step lowered {s0} to {s1}");
+}
+
+// ------------------------------------------------------------ CSV import
+
+fn write_csv(rows: &[Vec<String>], delim: char, crlf: bool) -> String {
+    let mut out = String::new();
+    for r in rows {
+        let cells: Vec<String> = r.iter().map(|c| format!("\"{}\"", c.replace('"', "\"\""))).collect();
+        out.push_str(&cells.join(&delim.to_string()));
+        out.push_str(if crlf { "\r\n" } else { "\n" });
+    }
+    out
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// Quoted cells come back exactly, whatever they hold (separators,
+    /// quotes, CR, LF, non-ASCII), with any delimiter and line end.
+    #[test]
+    fn csv_cells_round_trip(
+        cols in 2usize..6,
+        cells in proptest::collection::vec("[a-zA-Z0-9 ,;\t\"\r\nåé€-]{0,12}", 2..60),
+        delim in prop_oneof![Just(','), Just(';'), Just('\t')],
+        crlf in any::<bool>(),
+    ) {
+        let rows: Vec<Vec<String>> = cells.chunks(cols).filter(|c| c.len() == cols).map(|c| c.to_vec()).collect();
+        prop_assume!(!rows.is_empty());
+        let text = write_csv(&rows, delim, crlf);
+        let p = stagecast::csv_preview(&text).unwrap();
+        prop_assert_eq!(p.delimiter, delim.to_string());
+        prop_assert_eq!(&p.header, &rows[0]);
+        let shown = (rows.len() - 1).min(import::PREVIEW_ROWS);
+        prop_assert_eq!(&p.rows[..], &rows[1..=shown]);
+    }
+
+    /// Any text, any mapping: the import returns (or names a mapping error)
+    /// and its counts add up; with a model, every deal passes the check.
+    #[test]
+    fn csv_import_never_panics(
+        text in "(([a-c]|won|lost|yes|[0-9 .,]{1,6}|2024-0[1-9]-1[0-9]|\"|,|;|\n|\r\n){0,40})",
+        cols in proptest::collection::vec(proptest::option::of("[a-c]"), 8),
+        offset in 0usize..3,
+        max in proptest::option::of(1usize..4),
+    ) {
+        let c = |i: usize| cols[i].clone();
+        let mapping = ColumnMapping {
+            id: c(0), value: c(1), stage: c(2), status: c(3), seller_probability: c(4),
+            close_date: c(5).into_iter().collect(),
+            milestone_columns: c(6).map(|x| (x, "need_confirmed".to_string())).into_iter().collect(),
+            attributes: c(7).into_iter().collect(),
+            stage_map: [("a".to_string(), vec!["mobilizer_met".to_string()])].into(),
+            ..ColumnMapping::default()
+        };
+        let p = Process::new(default_model()).unwrap();
+        let options = ImportOptions { offset_rows: offset, max_rows: max };
+        for process in [None, Some(&p)] {
+            if let Ok(out) = stagecast::parse_csv(&text, &mapping, process, options) {
+                prop_assert_eq!(out.deals.len() + out.skipped, out.rows);
+                if let Some(m) = max { prop_assert!(out.rows <= m); }
+                if let Some(p) = process {
+                    for d in &out.deals { prop_assert!(d.check(p, "").is_ok()); }
+                }
+            }
+        }
+        let _ = stagecast::csv_preview(&text);
+    }
+}
+
+// ------------------------------------------------------------ other issues
+//
+// Places for the properties of the features built on other branches; fill
+// them in after merging:
+//
+// TODO(issue 4, forecast distribution): the distribution sums to 1 (within
+//   1e-9) and its mean equals sum(p_i * amount_i) over the open deals.
+// TODO(issue 5, scenarios): an empty variant (no changes) gives exactly the
+//   base forecast.
+// TODO(issue 3, calibration): calibrate(model, history) is invariant to the
+//   order of the history (same result for any permutation of the deals).
