@@ -31,6 +31,7 @@ fn valid_model() -> impl Strategy<Value = ProcessModel> {
                 })
                 .collect(),
             base_probability: base,
+            calibration: None,
         })
 }
 
@@ -68,7 +69,7 @@ fn any_model() -> impl Strategy<Value = ProcessModel> {
     let milestone = (id.clone(), any::<bool>(), proptest::collection::vec(id, 0..3), proptest::option::of(any_f64()))
         .prop_map(|(id, mandatory, after, probability)| Milestone { id, label: String::new(), mandatory, after, probability });
     (proptest::collection::vec(milestone, 0..70), proptest::option::of(any_f64()))
-        .prop_map(|(milestones, base_probability)| ProcessModel { milestones, base_probability })
+        .prop_map(|(milestones, base_probability)| ProcessModel { milestones, base_probability, calibration: None })
 }
 
 /// Any deal at all: unknown milestones, bad dates, bad numbers.
@@ -179,6 +180,7 @@ fn completing_a_skipped_mandatory_step_late_can_lower_the_probability() {
     let p = Process::new(ProcessModel {
         milestones: vec![ms("a", true, 0.2), ms("b", true, 0.3), ms("j", false, 0.9)],
         base_probability: Some(0.05),
+        calibration: None,
     })
     .unwrap();
     let ev = |m: &str| Event { milestone: m.into(), date: None };
