@@ -14,7 +14,11 @@ after(async () => {
   await env?.close();
 });
 
-const ready = (page) => page.locator('stagecast-calibration [data-role="brier"]').waitFor({ timeout: 30000 });
+const ready = async (page) => {
+  await page.locator('#board-status').filter({ hasText: /^8,800 deals/ }).waitFor({ timeout: 30000 });
+  await page.locator('stagecast-calibration [data-role="brier"]').waitFor();
+  await page.locator('stagecast-forecast [data-role="p50"]').waitFor();
+};
 
 test('first visit loads the Maven pipeline in the CSV worker: forecast and calibration match the engine', async () => {
   const page = await env.open('/manager.html');

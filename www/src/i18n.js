@@ -84,6 +84,7 @@ export const STRINGS = {
     loaded: 'Deals loaded: {n}. Rows skipped because of errors: {skipped}.',
     badRows: 'Rows with errors',
     noOpen: 'No open deals to forecast yet.',
+    noClosed: 'No closed deals to learn from yet.',
     line: 'line {n}',
   },
   nb: {
@@ -169,6 +170,7 @@ export const STRINGS = {
     loaded: 'Salg lastet inn: {n}. Rader hoppet over på grunn av feil: {skipped}.',
     badRows: 'Rader med feil',
     noOpen: 'Ingen åpne salg å lage prognose for ennå.',
+    noClosed: 'Ingen avsluttede salg å lære av ennå.',
     line: 'linje {n}',
   },
   sv: {
@@ -254,6 +256,7 @@ export const STRINGS = {
     loaded: 'Inlästa affärer: {n}. Rader som hoppades över på grund av fel: {skipped}.',
     badRows: 'Rader med fel',
     noOpen: 'Inga öppna affärer att prognostisera ännu.',
+    noClosed: 'Inga avslutade affärer att lära av ännu.',
     line: 'rad {n}',
   },
   da: {
@@ -339,6 +342,7 @@ export const STRINGS = {
     loaded: 'Salg indlæst: {n}. Rækker sprunget over på grund af fejl: {skipped}.',
     badRows: 'Rækker med fejl',
     noOpen: 'Ingen åbne salg at lave prognose for endnu.',
+    noClosed: 'Ingen afsluttede salg at lære af endnu.',
     line: 'linje {n}',
   },
 };

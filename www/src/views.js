@@ -150,6 +150,10 @@ export class StagecastCalibration extends StagecastElement {
     this._root.replaceChildren(el('div', { className: 'card' }, el('h2', { text: this.t('calibration') }), out));
     let ev;
     const bySeller = [];
+    if (!history.length) {
+      out.append(el('p', { className: 'muted', 'data-role': 'empty', text: this.t('noClosed') }));
+      return;
+    }
     try {
       const evaluate = this.fn('evaluate');
       ev = evaluate(model, history);
