@@ -117,6 +117,21 @@ test('blocked localStorage (private mode) does not break the board, and the user
   await page.close();
 });
 
+test('full localStorage (quota exceeded): the change stays on the page and the user is told', async () => {
+  const page = await env.open('/manager.html');
+  await board(page).locator('[data-role="result"]').first().waitFor();
+  await page.evaluate(() => {
+    Storage.prototype.setItem = function () {
+      throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+    };
+  });
+  await board(page).getByRole('slider', { name: 'Weeks' }).first().fill('25');
+  await board(page).locator('[data-role="status"]').filter({ hasText: 'Could not save in this browser' }).waitFor();
+  assert.equal(await board(page).locator('output[data-value="weeks"]').first().textContent(), '25');
+  assert.equal(await page.evaluate((k) => localStorage.getItem(k), KEY), null);
+  page.assertClean();
+});
+
 test('import: a bad file changes nothing; a good export round-trips', async () => {
   const page = await env.open('/manager.html');
   await board(page).locator('[data-role="result"]').first().waitFor();

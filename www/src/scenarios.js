@@ -237,10 +237,8 @@ export class StagecastScenarios extends StagecastElement {
       if (typeof this.api.compareScenarios === 'function') this.api.compareScenarios(base, variants);
       const model = data.model != null ? this.api.validateModel(data.model) : null;
       this._list = list;
-      if (model) {
-        this._props.model = model;
-        save(`${this.storageKey}:model`, model);
-      }
+      // The model is for this session (the page decides what scores with it); the file keeps it.
+      if (model) this._props.model = model;
       this._status = { kind: 'ok', text: this.t('imported') };
       this._persist();
       this._active = 0;
