@@ -560,3 +560,10 @@ pub fn guess_preset(header: JsValue) -> JsResult {
     let header: Vec<String> = from_js(header, "header").map_err(fail)?;
     Ok(crate::import::guess_preset(&header).map_or(JsValue::NULL, JsValue::from_str))
 }
+
+/// `distribution` over two Float64Arrays (amounts, probabilities) and an
+/// optional target: same result, without reading one object per item.
+#[wasm_bindgen(js_name = distributionArrays)]
+pub fn distribution_arrays(amounts: &[f64], probabilities: &[f64], target: Option<f64>) -> JsResult {
+    to_js(&forecast::dist::distribution_arrays(amounts, probabilities, target).map_err(fail)?)
+}

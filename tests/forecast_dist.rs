@@ -272,3 +272,17 @@ fn timing() {
         );
     }
 }
+
+#[test]
+fn arrays_give_the_same_answer_and_name_fields() {
+    let mut rng = Rng(8);
+    let its = items(&mut rng, 300);
+    let a: Vec<f64> = its.iter().map(|i| i.amount).collect();
+    let p: Vec<f64> = its.iter().map(|i| i.probability).collect();
+    assert_eq!(dist::distribution_arrays(&a, &p, Some(5e5)).unwrap(), dist::distribution(&its, Some(5e5), "items").unwrap());
+    assert_eq!(dist::distribution_arrays(&a, &p[1..], None).unwrap_err().path, "probabilities");
+    let mut bad = p.clone();
+    bad[7] = 2.0;
+    assert_eq!(dist::distribution_arrays(&a, &bad, None).unwrap_err().to_string(), "probabilities[7]: must be a number between 0 and 1");
+    assert_eq!(dist::distribution_arrays(&a, &p, Some(f64::NAN)).unwrap_err().path, "target");
+}

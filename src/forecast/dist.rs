@@ -187,6 +187,24 @@ pub fn distribution(items: &[Item], target: Option<f64>, path: &str) -> Result<S
     Ok(grid(&amounts, &probs, &[(1.0, 1.0)]).summary(target))
 }
 
+/// `distribution` over two parallel arrays (no per-item objects to read:
+/// the fast path for sliders).
+pub fn distribution_arrays(amounts: &[f64], probs: &[f64], target: Option<f64>) -> Result<Summary> {
+    if amounts.len() != probs.len() {
+        return Err(crate::error::Error::new("probabilities", "must have one entry per amount"));
+    }
+    error::at_most("amounts", amounts, crate::deal::MAX_DEALS, "items")?;
+    for (i, (&a, &p)) in amounts.iter().zip(probs).enumerate() {
+        error::non_negative(&error::index("amounts", i), a)?;
+        error::probability(&error::index("probabilities", i), p)?;
+    }
+    if let Some(t) = target {
+        error::finite("target", t)?;
+    }
+    finite_total("amounts", amounts.iter().copied())?;
+    Ok(grid(amounts, probs, &[(1.0, 1.0)]).summary(target))
+}
+
 /// 5-point Gauss-Hermite scenarios of a common multiplier with mean 1 and
 /// standard deviation `sd` (weights, multipliers; multipliers floored at 0).
 pub fn factor_scenarios(sd: f64) -> Vec<(f64, f64)> {
