@@ -16,8 +16,9 @@
 //!   state rate, fitted by L2-regularised logistic regression with the state
 //!   rate as an offset. The offset of each training deal is the state rate
 //!   computed *without that deal* (leave-one-out), so the effects are not
-//!   fitted against a rate that already knows the answer. A deal gives one
-//!   row per evidence state (see Paths), as in the state counts. The L2 strength is
+//!   fitted against a rate that already knows the answer. That offset uses
+//!   the same back-off over the deals' *final* states: a closed deal's
+//!   outcome belongs to where it ended. The L2 strength is
 //!   chosen by deterministic 5-fold cross-validation on the history itself
 //!   from a fixed grid stated in equivalent deals ([`EFFECT_GRID`]), including
 //!   "no effects at all": where attributes carry no signal they stay at zero.
@@ -714,6 +715,30 @@ pub fn calibrate_table(process: &Process, t: &Table) -> Result<Calibration> {
     if fitted.insufficient {
         return Ok(cal);
     }
+    // Offsets for the effects: the same back-off over *final* states only.
+    // A closed deal's outcome belongs to the state it ended in; measuring it
+    // against the path rate of that state (which counts the deals that went
+    // on and won) would push every effect down. For snapshots the two are
+    // the same counts.
+    let final_fit = {
+        let mut slots = Slots::default();
+        let mut values: Vec<[f64; 2]> = Vec::new();
+        for (r, &(reached, ooo)) in finals.iter().enumerate() {
+            let out = t.outcome.get(r).copied().unwrap_or(2);
+            if out <= 1 {
+                tally(&mut slots, &mut values, state_key(reached, ooo), 1.0, f64::from(out));
+            }
+        }
+        let mut c = cal.clone();
+        c.states = slots
+            .iter()
+            .map(|(k, i)| {
+                let [n, w] = values.get(i).copied().unwrap_or([0.0, 0.0]);
+                StateCount { reached: crate::probability::ids(process, k as u64), out_of_order: k >> 64 != 0, n: n as u32, won: w as u32 }
+            })
+            .collect();
+        compile(process, &c)?
+    };
     // 2. Attribute effects, on leave-one-out state offsets. Feature ids in
     //    (column, code) order; at most MAX_VALUES codes per column (the
     //    first seen).
@@ -749,7 +774,7 @@ pub fn calibrate_table(process: &Process, t: &Table) -> Result<Calibration> {
         let mut agg_rows: Vec<Row> = Vec::new();
         let mut cache = Slots::default();
         let mut offsets: Vec<f64> = Vec::new();
-        for r in 0..n {
+        for (r, &(reached, ooo)) in finals.iter().enumerate() {
             let out = t.outcome.get(r).copied().unwrap_or(2);
             if out > 1 {
                 continue;
@@ -770,15 +795,11 @@ pub fn calibrate_table(process: &Process, t: &Table) -> Result<Calibration> {
                 }
                 combo = next;
             }
-            // One row per evidence state, as in the state counts: an open
-            // deal is scored at a state it may still move on from, so the
-            // effects are measured against the same path-based rates.
-            states_of(process, t.steps_of(r), t.ordered.get(r) == Some(&1), &mut buf);
-            for &(reached, ooo) in &buf {
+            {
                 let sk = state_key(reached, ooo) | (u128::from(won) << 65);
             let (oi, new) = cache.slot(sk);
             if new {
-                offsets.push(stats::logit(fitted.estimate(process, reached, ooo, Some(won), false).probability));
+                offsets.push(stats::logit(final_fit.estimate(process, reached, ooo, Some(won), false).probability));
             }
             let offset = offsets.get(oi).copied().unwrap_or(0.0);
             let (i, new) = agg.slot(sk | ((combo as u128) << 66));
@@ -1148,6 +1169,21 @@ mod tests {
         let scored = crate::evaluation::score_table(&calibrated(), &t).unwrap();
         let one = score_deal(&calibrated(), &h[3], "d").unwrap();
         assert!((scored[3].0 - one.probability).abs() < 1e-12);
+    }
+
+    #[test]
+    fn evaluation_scores_dated_deals_at_every_state_they_passed() {
+        let p = calibrated();
+        let e = crate::evaluate(&p, &history()).unwrap();
+        assert_eq!(e.n, 50 * (2 + 3 + 4 + 5));
+        assert_eq!(e.reliability.iter().map(|b| b.n).sum::<u32>(), e.n);
+        assert!(e.brier < e.versus.priors.brier, "{} vs {}", e.brier, e.versus.priors.brier);
+        assert!(e.versus.seller_probability.is_some());
+        let base = Process::new(default_model()).unwrap();
+        let cv = crate::cross_validate(&base, &history(), 5, &CalibrateOptions::default()).unwrap();
+        assert_eq!((cv.n, cv.folds.len()), (700, 5));
+        assert!(cv.brier < cv.versus.priors.brier, "{} vs {}", cv.brier, cv.versus.priors.brier);
+        assert!(crate::cross_validate(&base, &history(), 1, &CalibrateOptions::default()).is_err());
     }
 
     #[test]

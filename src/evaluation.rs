@@ -2,8 +2,9 @@
 //! expected calibration error and a reliability table, against the model's
 //! priors and the sellers' own estimates; and k-fold cross-validation.
 //!
-//! A closed deal is scored on its final state, exactly as an open deal with
-//! the same events would be.
+//! A closed deal is scored as an open deal with the same events would be:
+//! at every state it passed through when its path is known (all events
+//! dated), else at its final state. `n` counts the scored states.
 
 use serde::{Deserialize, Serialize};
 
@@ -158,8 +159,43 @@ fn state_from(process: &Process, _reached: u64, _ooo: bool, steps: &[u8]) -> cra
     crate::deal::state_of(process, &s)
 }
 
-/// Evaluates a table's closed rows.
+/// The rows to score when evaluating: a closed deal with a known path
+/// (`ordered` 1) is scored at every state it passed through, as an open deal
+/// was scored then (from the empty state to the final one); a snapshot only
+/// at its final state. Scoring a dated deal only where it ended would judge
+/// the path-based rate of a stage by the deals that died there. Returns the
+/// expanded table and, per row, the deal it came from.
+pub fn as_scored(t: &Table) -> (Table, Vec<usize>) {
+    if !t.ordered.contains(&1) {
+        return (t.clone(), (0..t.len()).collect());
+    }
+    let na = t.attributes.len();
+    let mut x = Table { attributes: t.attributes.clone(), values: t.values.clone(), sellers: t.sellers.clone(), offsets: vec![0], ..Table::default() };
+    let mut origin = Vec::new();
+    for r in 0..t.len() {
+        let a = t.offsets.get(r).copied().unwrap_or(0) as usize;
+        let b = t.offsets.get(r + 1).copied().unwrap_or(0) as usize;
+        let steps = t.steps.get(a..b).unwrap_or(&[]);
+        let prefixes = if t.ordered.get(r) == Some(&1) { 0..=steps.len() } else { steps.len()..=steps.len() };
+        for k in prefixes {
+            x.steps.extend_from_slice(steps.get(..k).unwrap_or(&[]));
+            x.offsets.push(u32::try_from(x.steps.len()).unwrap_or(u32::MAX));
+            x.ordered.push(0);
+            x.outcome.push(t.outcome.get(r).copied().unwrap_or(2));
+            x.codes.extend_from_slice(t.codes.get(r * na..(r + 1) * na).unwrap_or(&[]));
+            x.seller.push(t.seller.get(r).copied().unwrap_or(0));
+            x.seller_probability.push(t.seller_probability.get(r).copied().unwrap_or(f64::NAN));
+            origin.push(r);
+        }
+    }
+    (x, origin)
+}
+
+/// Evaluates a table's closed rows (see `as_scored` for which states).
 pub fn evaluate_table(process: &Process, t: &Table) -> Result<Evaluation> {
+    t.check(process)?;
+    let (t, _) = as_scored(t);
+    let t = &t;
     let scored = score_table(process, t)?;
     let priors = score_table(&process.uncalibrated(), t)?;
     let mut main = Vec::new();
@@ -209,10 +245,12 @@ fn closed_only(deals: &[Deal], path: &str) -> Result<()> {
     Ok(())
 }
 
-/// Evaluates a model (calibrated or not) on closed deals.
+/// Evaluates a model (calibrated or not) on closed deals: a deal whose
+/// events are all dated at every state it passed through, others at their
+/// final state (the same rule as `Paths::Auto`); `n` counts scored states.
 pub fn evaluate(process: &Process, deals: &[Deal]) -> Result<Evaluation> {
     closed_only(deals, "deals")?;
-    let t = Table::from_deals(process, deals, "deals", calibration::Paths::Final)?;
+    let t = Table::from_deals(process, deals, "deals", calibration::Paths::Auto)?;
     evaluate_table(process, &t)
 }
 
@@ -231,7 +269,9 @@ pub fn cross_validate_table(process: &Process, t: &Table, k: usize) -> Result<Ev
         return Err(Error::new("k", format!("must be between 2 and {MAX_FOLDS}, and at most the number of deals")));
     }
     let base = process.uncalibrated();
-    let mut main = vec![(0.0, false); t.len()];
+    t.check(process)?;
+    let (x, origin) = as_scored(t);
+    let mut main = vec![(0.0, false); x.len()];
     let mut folds = Vec::with_capacity(k);
     for fold in 0..k {
         let mut train = t.clone();
@@ -243,11 +283,11 @@ pub fn cross_validate_table(process: &Process, t: &Table, k: usize) -> Result<Ev
         let mut model = base.model.clone();
         model.calibration = Some(calibration::calibrate_table(&base, &train)?);
         let p = Process::new(model)?;
-        let scored = score_table(&p, t)?;
+        let scored = score_table(&p, &x)?;
         let mut this = Vec::new();
         for (r, s) in scored.iter().enumerate() {
-            let out = t.outcome.get(r).copied().unwrap_or(2);
-            if r % k == fold && out <= 1 {
+            let out = x.outcome.get(r).copied().unwrap_or(2);
+            if origin.get(r).is_some_and(|o| o % k == fold) && out <= 1 {
                 if let Some(slot) = main.get_mut(r) {
                     *slot = (s.0, out == 1);
                 }
@@ -256,6 +296,7 @@ pub fn cross_validate_table(process: &Process, t: &Table, k: usize) -> Result<Ev
         }
         folds.push(metrics(&this).brier);
     }
+    let t = &x;
     let priors = score_table(&base, t)?;
     let mut m = Vec::new();
     let mut prior = Vec::new();
