@@ -84,12 +84,13 @@ commit="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
   echo "|---|---:|---:|---|"
 } >fuzz/RESULTS.md.new
 for t in $targets; do
-  runs="$(grep -Eo 'Done [0-9]+ runs in [0-9]+ second' "$LOGS/$t.log" | tail -1 | awk '{print $2}')"
-  secs="$(grep -Eo 'Done [0-9]+ runs in [0-9]+ second' "$LOGS/$t.log" | tail -1 | awk '{print $5}')"
+  done_line="$(grep -Eo 'Done [0-9]+ runs in [0-9]+ second' "$LOGS/$t.log" | tail -1 || true)"
+  runs="$(echo "$done_line" | awk '{print $2}')"
+  secs="$(echo "$done_line" | awk '{print $5}')"
   status="$(cat "$LOGS/$t.status" 2>/dev/null || echo CRASH)"
   if [ -z "$runs" ]; then
     # A crash stops libFuzzer before "Done"; count the last status line.
-    runs="$(grep -Eo '^#[0-9]+' "$LOGS/$t.log" | tail -1 | tr -d '#')"
+    runs="$(grep -Eo '^#[0-9]+' "$LOGS/$t.log" | tail -1 | tr -d '#' || true)"
     runs="${runs:-0}"
     status=CRASH
   fi
