@@ -42,7 +42,7 @@ test('first visit loads the Maven pipeline in the CSV worker: forecast and calib
     const ev = Stagecast.evaluate(c.model, c.history);
     return {
       forecast: { expected: money(d.expected), p10: money(d.p10), p50: money(d.p50), p90: money(d.p90), 'p-target': pct(d.pAtLeastTarget) },
-      brier: b3(ev.brier), priors: b3(ev.versus.priors.brier), calibrated: !!c.model.calibration, n: ev.n,
+      brier: b3(ev.brier), priors: b3(ev.versus.priors.brier), calibrated: !!c.model.calibration, n: c.history.length,
     };
   });
   for (const [role, text] of Object.entries(exp.forecast)) {
