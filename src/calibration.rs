@@ -546,6 +546,11 @@ impl Fitted {
     }
 
     /// `(a, b)` of a seller's recalibration, falling back to the team's.
+    /// Whether history gave any seller a bias of their own.
+    pub fn has_seller_bias(&self) -> bool {
+        !self.seller_values.is_empty()
+    }
+
     pub fn bias(&self, seller: Option<&str>) -> Option<(f64, f64)> {
         seller.and_then(|s| self.sellers.get(s)).and_then(|&i| self.seller_values.get(i).copied()).or(self.team)
     }
@@ -879,9 +884,24 @@ fn choose_strength(rows: &[Row], nf: usize) -> Option<f64> {
 }
 
 /// Fits `won ~ a + b * logit(p)` with a ridge pulling (a, b) toward `to`.
+/// Newton's method with backtracking: the whole step is halved until the
+/// penalised log likelihood improves. (Clamping each coordinate of the step
+/// separately, as an earlier version did, bends the Newton direction and can
+/// cycle forever between two wrong answers.)
 fn recalibrate(rows: &[(f64, bool, f64)], to: (f64, f64), lambda: f64) -> (f64, f64) {
+    let loss = |a: f64, b: f64| -> f64 {
+        let mut l = 0.5 * lambda * ((a - to.0).powi(2) + (b - to.1).powi(2));
+        for &(x, won, c) in rows {
+            let z = a + b * x;
+            // -log sigmoid(z) for a win, -log(1 - sigmoid(z)) for a loss, stably.
+            let m = if won { -z } else { z };
+            l += c * if m > 0.0 { m + (-m).exp().ln_1p() } else { m.exp().ln_1p() };
+        }
+        l
+    };
     let (mut a, mut b) = to;
-    for _ in 0..50 {
+    let mut current = loss(a, b);
+    for _ in 0..100 {
         let (mut ga, mut gb) = (lambda * (a - to.0), lambda * (b - to.1));
         let (mut haa, mut hab, mut hbb) = (lambda, 0.0, lambda);
         for &(x, won, c) in rows {
@@ -900,9 +920,21 @@ fn recalibrate(rows: &[(f64, bool, f64)], to: (f64, f64), lambda: f64) -> (f64, 
         }
         let da = (hbb * ga - hab * gb) / det;
         let db = (haa * gb - hab * ga) / det;
-        a -= da.clamp(-2.0, 2.0);
-        b -= db.clamp(-2.0, 2.0);
-        if da.abs().max(db.abs()) < 1e-9 {
+        let mut t = 1.0;
+        let mut moved = false;
+        for _ in 0..40 {
+            let (na, nb) = (a - t * da, b - t * db);
+            let l = loss(na, nb);
+            if l <= current {
+                a = na;
+                b = nb;
+                current = l;
+                moved = true;
+                break;
+            }
+            t *= 0.5;
+        }
+        if !moved || (t * da).abs().max((t * db).abs()) < 1e-9 {
             break;
         }
     }

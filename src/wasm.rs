@@ -205,8 +205,7 @@ pub fn forecast(model: JsValue, deals: JsValue, options: JsValue) -> JsResult {
     let p = process(model).map_err(fail)?;
     let ds: Vec<Deal> = from_js(deals, "deals").map_err(fail)?;
     let o: forecast::Options = opt_js(options, "options").map_err(fail)?;
-    // Seller bias: wired to calibration when it lands; none until then.
-    to_js(&forecast::forecast(&p, &ds, &o, None).map_err(fail)?)
+    to_js(&forecast::forecast_calibrated(&p, &ds, &o).map_err(fail)?)
 }
 
 fn options(value: JsValue) -> Result<crate::CalibrateOptions, Error> {

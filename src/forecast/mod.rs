@@ -108,6 +108,15 @@ pub struct Forecast {
 /// A per-seller correction of sellers' probabilities: (seller, p) -> p.
 pub type SellerCorrection<'a> = &'a dyn Fn(&str, f64) -> f64;
 
+/// `forecast` with the sellers' bias learned by calibration, when the model
+/// carries one (`calibration.sellerBias` / `teamBias`); without it the
+/// corrected view is absent rather than a copy of the raw one.
+pub fn forecast_calibrated(process: &Process, deals: &[Deal], options: &Options) -> Result<Forecast> {
+    let has_bias = process.fitted().is_some_and(|f| f.bias(None).is_some() || f.has_seller_bias());
+    let correct = |seller: &str, p: f64| crate::calibration::correct_seller_probability(process, Some(seller), p).unwrap_or(p);
+    forecast(process, deals, options, if has_bias { Some(&correct) } else { None })
+}
+
 fn date(path: &str, s: &Option<String>) -> Result<Option<i32>> {
     s.as_deref().map(|d| parse_date(path, d)).transpose()
 }
