@@ -2,193 +2,74 @@
 //! which of a week's meetings are worth having (right customer, right people,
 //! a prepared seller).
 //!
-//! Inputs and results of this module and of `scenarios` travel as [`Val`], a
-//! small JSON-like tree: the wasm layer converts a JS value to a `Val` with
-//! one generic function, and this module reads it field by field, naming the
-//! bad field and rejecting unknown ones. This keeps the wasm small (no serde
-//! code per type) and lets native tests drive exactly what JS sends.
-
-use std::collections::HashMap;
+//! Inputs are read from a [`Value`] (the tree the wasm layer builds from any
+//! JS value) field by field with [`Obj`], naming the bad field and rejecting
+//! unknown ones; results are built as `Value` and written back to JS by one
+//! shared function. No serde code per type, and native tests drive exactly
+//! what JS sends.
 
 use crate::deal::{Deal, Event, Status};
 use crate::error::{self, Error, Result};
 use crate::model::Process;
+use crate::order::order;
 use crate::probability::score_deal;
+use crate::value::{Obj, Value};
 
 /// Most meetings `rankMeetings` accepts in one call.
 pub const MAX_RANKED_MEETINGS: usize = 10_000;
 /// Most planned meetings in one plan or scenario (meetingsPerWeek × weeks).
 pub const MAX_PLANNED_MEETINGS: f64 = 100_000.0;
-/// Most entries of any list read from JS (deals lists are read by serde).
+/// Most entries of the skills and pipeline lists.
 pub const MAX_LIST: usize = 100_000;
-/// Deepest nesting read from JS.
-pub const MAX_DEPTH: u32 = 6;
 
-/// A JSON-like value: what JS sent, or what goes back.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Val {
-    Null,
-    Bool(bool),
-    Num(f64),
-    Text(String),
-    List(Vec<Val>),
-    Obj(Vec<(String, Val)>),
+/// Reads an object whose keys must all be in `known`: a typo is an error
+/// naming the field, never silently ignored. A top-level argument (empty
+/// `path`) is called `input` when it is not an object.
+pub fn fields<'a>(v: &'a Value, path: &str, known: &[&str]) -> Result<Obj<'a>> {
+    let o = Obj::new(v, path).map_err(|e| if path.is_empty() { e.within("input") } else { e })?;
+    o.only(known)?;
+    Ok(o)
 }
 
-impl From<f64> for Val {
-    fn from(v: f64) -> Self {
-        Val::Num(v)
-    }
+/// Reads a list of at most `max` entries.
+pub fn list<'a>(v: &'a Value, path: &str, max: usize, what: &str) -> Result<&'a [Value]> {
+    let Value::Array(items) = v else {
+        return Err(Error::new(path, "must be a list"));
+    };
+    error::at_most(path, items, max, what)?;
+    Ok(items)
 }
-impl From<bool> for Val {
-    fn from(v: bool) -> Self {
-        Val::Bool(v)
-    }
-}
-impl From<&str> for Val {
-    fn from(v: &str) -> Self {
-        Val::Text(v.to_string())
-    }
-}
-impl From<String> for Val {
-    fn from(v: String) -> Self {
-        Val::Text(v)
-    }
-}
-impl<T: Into<Val>> From<Option<T>> for Val {
-    fn from(v: Option<T>) -> Self {
-        v.map_or(Val::Null, Into::into)
-    }
-}
-impl<T: Into<Val>> From<Vec<T>> for Val {
-    fn from(v: Vec<T>) -> Self {
-        Val::List(v.into_iter().map(Into::into).collect())
+
+/// An optional text field of at most `MAX_TEXT_CHARS` characters.
+pub fn text<'a>(o: &Obj<'a>, key: &str) -> Result<Option<&'a str>> {
+    match o.opt_str(key)? {
+        Some(s) => error::text("", s, crate::model::MAX_TEXT_CHARS).map(Some).map_err(|e| e.within(&o.at(key))),
+        None => Ok(None),
     }
 }
 
-/// An object from `(key, value)` pairs.
-pub fn obj(pairs: Vec<(&str, Val)>) -> Val {
-    Val::Obj(pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
+/// A text field that must be there.
+pub fn req_text<'a>(o: &Obj<'a>, key: &str) -> Result<&'a str> {
+    text(o, key)?.ok_or_else(|| Error::new(o.at(key), "is required"))
 }
 
-/// The fields of an object that passed the unknown-field check.
-pub struct Fields<'a, 'p> {
-    pub path: &'p str,
-    items: &'a [(String, Val)],
+/// `unknown milestone "x"` (the id cut to 64 characters; no Debug formatting).
+pub fn unknown_milestone(path: impl Into<String>, id: &str) -> Error {
+    let shown: String = id.chars().take(64).collect();
+    Error::new(path, format!("unknown milestone \"{shown}\""))
 }
 
-impl Val {
-    /// Reads an object whose keys must all be in `allowed`: a typo is an
-    /// error naming the field, never silently ignored.
-    pub fn fields<'a, 'p>(&'a self, path: &'p str, allowed: &[&str]) -> Result<Fields<'a, 'p>> {
-        let Val::Obj(items) = self else {
-            return Err(Error::new(if path.is_empty() { "input" } else { path }, "must be an object"));
-        };
-        if let Some((k, _)) = items.iter().find(|(k, _)| !allowed.contains(&k.as_str())) {
-            let shown: String = k.chars().take(64).collect();
-            let mut m = String::from("unknown field (expected one of:");
-            for (n, a) in allowed.iter().enumerate() {
-                m.push_str(if n == 0 { " " } else { ", " });
-                m.push_str(a);
-            }
-            m.push(')');
-            return Err(Error::new(error::join(path, &shown), m));
-        }
-        Ok(Fields { path, items })
-    }
-
-    /// Reads a list of at most `max` entries.
-    pub fn list<'a>(&'a self, path: &str, max: usize, what: &str) -> Result<&'a [Val]> {
-        let Val::List(items) = self else {
-            return Err(Error::new(path, "must be a list"));
-        };
-        error::at_most(path, items, max, what)?;
-        Ok(items)
-    }
-}
-
-impl<'a> Fields<'a, '_> {
-    pub fn at(&self, key: &str) -> String {
-        error::join(self.path, key)
-    }
-
-    /// The value of `key`; `null` counts as absent.
-    pub fn get(&self, key: &str) -> Option<&'a Val> {
-        self.items.iter().find(|(k, _)| k == key).map(|(_, v)| v).filter(|v| !matches!(v, Val::Null))
-    }
-
-    pub fn num(&self, key: &str) -> Result<Option<f64>> {
-        match self.get(key) {
-            None => Ok(None),
-            Some(Val::Num(n)) => Ok(Some(*n)),
-            Some(_) => Err(Error::new(self.at(key), "must be a number")),
-        }
-    }
-
-    /// A number that must be there.
-    pub fn req(&self, key: &str) -> Result<f64> {
-        self.num(key)?.ok_or_else(|| Error::new(self.at(key), "is required"))
-    }
-
-    /// A text that must be there.
-    pub fn req_text(&self, key: &str) -> Result<&'a str> {
-        self.text(key)?.ok_or_else(|| Error::new(self.at(key), "is required"))
-    }
-
-    pub fn text(&self, key: &str) -> Result<Option<&'a str>> {
-        match self.get(key) {
-            None => Ok(None),
-            Some(Val::Text(s)) => error::text(&self.at(key), s, crate::model::MAX_TEXT_CHARS).map(Some),
-            Some(_) => Err(Error::new(self.at(key), "must be a text")),
-        }
-    }
-
-    pub fn flag(&self, key: &str) -> Result<Option<bool>> {
-        match self.get(key) {
-            None => Ok(None),
-            Some(Val::Bool(b)) => Ok(Some(*b)),
-            Some(_) => Err(Error::new(self.at(key), "must be true or false")),
-        }
-    }
+/// Puts the path of field `key` of `o` on a check's error (the path is
+/// built only on error): `checked(&f, "winRate", error::probability("", x))`.
+pub fn checked(o: &Obj<'_>, key: &str, r: Result<f64>) -> Result<f64> {
+    r.map_err(|e| e.within(&o.at(key)))
 }
 
 /// Indices of `keys` from the largest key to the smallest; equal keys keep
-/// their index order (a stable bottom-up merge sort, written out because the
-/// standard sorts cost kilobytes of wasm per element type).
+/// their index order (the crate's one merge sort).
 pub fn order_desc(keys: &[f64]) -> Vec<usize> {
-    let n = keys.len();
     let key = |i: usize| keys.get(i).copied().unwrap_or(f64::NEG_INFINITY);
-    let mut a: Vec<usize> = (0..n).collect();
-    let mut b = a.clone();
-    let mut width = 1;
-    while width < n {
-        let mut lo = 0;
-        while lo < n {
-            let mid = lo.saturating_add(width).min(n);
-            let hi = lo.saturating_add(width.saturating_mul(2)).min(n);
-            let (mut i, mut j) = (lo, mid);
-            for slot in b.iter_mut().take(hi).skip(lo) {
-                let left = a.get(i).copied().filter(|_| i < mid);
-                let right = a.get(j).copied().filter(|_| j < hi);
-                let take_right = match (left, right) {
-                    (Some(l), Some(r)) => key(r).total_cmp(&key(l)).is_gt(),
-                    (None, _) => true,
-                    (_, None) => false,
-                };
-                if take_right {
-                    *slot = right.unwrap_or(0);
-                    j += 1;
-                } else {
-                    *slot = left.unwrap_or(0);
-                    i += 1;
-                }
-            }
-            lo = hi;
-        }
-        std::mem::swap(&mut a, &mut b);
-        width = width.saturating_mul(2);
-    }
-    a
+    order(keys.len(), &|a, b| key(a).total_cmp(&key(b)).is_gt())
 }
 
 /// The items of `v` in the order of `order` (a permutation of its indices).
@@ -240,19 +121,19 @@ pub fn meetings_of(path: &str, per_week: f64, weeks: f64) -> Result<f64> {
 }
 
 impl PlanInput {
-    pub fn from_val(v: &Val, path: &str) -> Result<PlanInput> {
-        let f = v.fields(path, &PLAN_FIELDS)?;
-        let margin_budget = error::non_negative(&f.at("marginBudget"), f.req("marginBudget")?)?;
-        let meetings_per_week = f.req("meetingsPerWeek")?;
-        let weeks = f.req("weeks")?;
+    pub fn from_val(v: &Value, path: &str) -> Result<PlanInput> {
+        let f = fields(v, path, &PLAN_FIELDS)?;
+        let margin_budget = checked(&f, "marginBudget", error::non_negative("", f.f64("marginBudget")?))?;
+        let meetings_per_week = f.f64("meetingsPerWeek")?;
+        let weeks = f.f64("weeks")?;
         meetings_of(path, meetings_per_week, weeks)?;
-        let rates = [f.num("meetingToOpportunity")?, f.num("winRate")?, f.num("averageMargin")?];
+        let rates = [f.opt_f64("meetingToOpportunity")?, f.opt_f64("winRate")?, f.opt_f64("averageMargin")?];
         let conversion = match rates {
             [None, None, None] => None,
             [Some(a), Some(b), Some(m)] => Some((
-                error::probability(&f.at("meetingToOpportunity"), a)?,
-                error::probability(&f.at("winRate"), b)?,
-                error::non_negative(&f.at("averageMargin"), m)?,
+                checked(&f, "meetingToOpportunity", error::probability("", a))?,
+                checked(&f, "winRate", error::probability("", b))?,
+                checked(&f, "averageMargin", error::non_negative("", m))?,
             )),
             _ => {
                 let missing = PLAN_FIELDS.iter().skip(3).zip(rates).find(|(_, r)| r.is_none()).map_or("", |(k, _)| *k);
@@ -319,19 +200,22 @@ pub fn meeting_plan(input: &PlanInput) -> MeetingPlan {
 }
 
 impl MeetingPlan {
-    pub fn to_val(&self) -> Val {
-        obj(vec![
-            ("meetings", self.meetings.into()),
-            ("requiredMarginPerMeeting", self.required_margin_per_meeting.into()),
-            ("opportunities", self.opportunities.into()),
-            ("expectedWins", self.expected_wins.into()),
-            ("expectedMarginPerMeeting", self.expected_margin_per_meeting.into()),
-            ("expectedMargin", self.expected_margin.into()),
-            ("meetingsNeeded", self.meetings_needed.into()),
-            ("meetingsNeededPerWeek", self.meetings_needed_per_week.into()),
-            ("extraMeetings", self.extra_meetings.into()),
-            ("gap", self.gap.into()),
-        ])
+    pub fn to_val(&self) -> Value {
+        Value::record(
+            &["meetings", "requiredMarginPerMeeting", "opportunities", "expectedWins", "expectedMarginPerMeeting", "expectedMargin", "meetingsNeeded", "meetingsNeededPerWeek", "extraMeetings", "gap"],
+            vec![
+                self.meetings.into(),
+                self.required_margin_per_meeting.into(),
+                self.opportunities.into(),
+                self.expected_wins.into(),
+                self.expected_margin_per_meeting.into(),
+                self.expected_margin.into(),
+                self.meetings_needed.into(),
+                self.meetings_needed_per_week.into(),
+                self.extra_meetings.into(),
+                self.gap.into(),
+            ],
+        )
     }
 }
 
@@ -348,10 +232,10 @@ pub struct ValueOptions {
 const VALUE_FIELDS: [&str; 3] = ["marginRate", "requiredMarginPerMeeting", "plan"];
 
 impl ValueOptions {
-    fn read(f: &Fields<'_, '_>) -> Result<ValueOptions> {
-        let margin_rate = f.num("marginRate")?.map(|r| error::probability(&f.at("marginRate"), r)).transpose()?;
+    fn read(f: &Obj<'_>) -> Result<ValueOptions> {
+        let margin_rate = f.opt_f64("marginRate")?.map(|r| checked(f, "marginRate", error::probability("", r))).transpose()?;
         let mut required =
-            f.num("requiredMarginPerMeeting")?.map(|r| error::non_negative(&f.at("requiredMarginPerMeeting"), r)).transpose()?;
+            f.opt_f64("requiredMarginPerMeeting")?.map(|r| checked(f, "requiredMarginPerMeeting", error::non_negative("", r))).transpose()?;
         if let Some(plan) = f.get("plan") {
             if required.is_some() {
                 return Err(Error::new(f.at("plan"), "give either plan or requiredMarginPerMeeting, not both"));
@@ -363,11 +247,11 @@ impl ValueOptions {
     }
 
     /// `options` of `meetingValue` (`null` is no options).
-    pub fn from_val(v: &Val, path: &str) -> Result<ValueOptions> {
-        if matches!(v, Val::Null) {
+    pub fn from_val(v: &Value, path: &str) -> Result<ValueOptions> {
+        if matches!(v, Value::Null) {
             return Ok(ValueOptions::default());
         }
-        ValueOptions::read(&v.fields(path, &VALUE_FIELDS)?)
+        ValueOptions::read(&fields(v, path, &VALUE_FIELDS)?)
     }
 }
 
@@ -388,22 +272,28 @@ pub struct MeetingValue {
     pub worth_it: Option<bool>,
 }
 
+const VALUE_KEYS: [&str; 8] =
+    ["probabilityBefore", "probabilityAfter", "margin", "value", "alreadyReached", "requiredMarginPerMeeting", "ratio", "worthIt"];
+
 impl MeetingValue {
-    pub fn to_val(&self) -> Val {
-        Val::Obj(self.pairs().into_iter().map(|(k, v)| (k.to_string(), v)).collect())
+    pub fn to_val(&self) -> Value {
+        let mut values = Vec::with_capacity(VALUE_KEYS.len());
+        self.values(&mut values);
+        Value::record(&VALUE_KEYS, values)
     }
 
-    fn pairs(&self) -> Vec<(&'static str, Val)> {
-        vec![
-            ("probabilityBefore", self.probability_before.into()),
-            ("probabilityAfter", self.probability_after.into()),
-            ("margin", self.margin.into()),
-            ("value", self.value.into()),
-            ("alreadyReached", self.already_reached.into()),
-            ("requiredMarginPerMeeting", self.required_margin_per_meeting.into()),
-            ("ratio", self.ratio.into()),
-            ("worthIt", self.worth_it.into()),
-        ]
+    /// The values for `VALUE_KEYS`, in that order.
+    fn values(&self, out: &mut Vec<Value>) {
+        out.extend([
+            self.probability_before.into(),
+            self.probability_after.into(),
+            self.margin.into(),
+            self.value.into(),
+            self.already_reached.into(),
+            self.required_margin_per_meeting.into(),
+            self.ratio.into(),
+            self.worth_it.into(),
+        ]);
     }
 }
 
@@ -435,8 +325,7 @@ pub fn meeting_value(
     opts: &ValueOptions,
 ) -> Result<MeetingValue> {
     if process.find(milestone).is_none() {
-        let shown: String = milestone.chars().take(64).collect();
-        return Err(Error::new(milestone_path, format!("unknown milestone {shown:?}")));
+        return Err(unknown_milestone(milestone_path, milestone));
     }
     let before = score_deal(process, deal, deal_path)?.probability;
     let already_reached = deal.events.iter().any(|e| e.milestone == milestone);
@@ -480,11 +369,17 @@ pub struct Check {
 }
 
 impl Check {
-    fn new(ok: bool, reason: impl Into<String>) -> Check {
-        Check { ok, reason: reason.into() }
+    fn new(ok: bool, reason: String) -> Check {
+        Check { ok, reason }
     }
-    fn to_val(&self) -> Val {
-        obj(vec![("ok", self.ok.into()), ("reason", self.reason.as_str().into())])
+    fn to_val(&self) -> Value {
+        Value::record(
+            &["ok", "reason"],
+            vec![
+                self.ok.into(),
+                self.reason.as_str().into(),
+            ],
+        )
     }
 }
 
@@ -506,26 +401,41 @@ pub struct RankedMeeting {
     pub passed: u32,
 }
 
+const RANKED_KEYS: [&str; 15] = [
+    "rank",
+    "index",
+    "id",
+    "dealId",
+    "targetMilestone",
+    "probabilityBefore",
+    "probabilityAfter",
+    "margin",
+    "value",
+    "alreadyReached",
+    "requiredMarginPerMeeting",
+    "ratio",
+    "worthIt",
+    "checks",
+    "passed",
+];
+
 impl RankedMeeting {
-    pub fn to_val(&self) -> Val {
-        let mut pairs = vec![
-            ("rank", Val::Num(self.rank as f64)),
-            ("index", Val::Num(self.index as f64)),
-            ("id", self.id.clone().into()),
-            ("dealId", self.deal_id.as_str().into()),
-            ("targetMilestone", self.target_milestone.clone().into()),
-        ];
-        pairs.extend(self.value.pairs());
-        pairs.push((
-            "checks",
-            obj(vec![
-                ("rightCustomer", self.right_customer.to_val()),
-                ("rightPeople", self.right_people.to_val()),
-                ("prepared", self.prepared.to_val()),
-            ]),
+    pub fn to_val(&self) -> Value {
+        let mut values = Vec::with_capacity(RANKED_KEYS.len());
+        values.extend([
+            self.rank.into(),
+            self.index.into(),
+            self.id.clone().into(),
+            self.deal_id.as_str().into(),
+            self.target_milestone.clone().into(),
+        ]);
+        self.value.values(&mut values);
+        values.push(Value::record(
+            &["rightCustomer", "rightPeople", "prepared"],
+            vec![self.right_customer.to_val(), self.right_people.to_val(), self.prepared.to_val()],
         ));
-        pairs.push(("passed", Val::Num(f64::from(self.passed))));
-        obj(pairs)
+        values.push(f64::from(self.passed).into());
+        Value::record(&RANKED_KEYS, values)
     }
 }
 
@@ -548,22 +458,22 @@ const RANK_FIELDS: [&str; 7] =
 impl RankOptions {
     /// `deals` is read by the caller (it is a list of deals); here it is
     /// only an allowed key.
-    pub fn from_val(v: &Val, path: &str, process: &Process) -> Result<RankOptions> {
+    pub fn from_val(v: &Value, path: &str, process: &Process) -> Result<RankOptions> {
         let mut o = RankOptions::default();
-        if matches!(v, Val::Null) {
+        if matches!(v, Value::Null) {
             o.people_milestone = process.find("mobilizer_met").map(|_| "mobilizer_met".to_string());
             return Ok(o);
         }
-        let f = v.fields(path, &RANK_FIELDS)?;
+        let f = fields(v, path, &RANK_FIELDS)?;
         o.value = ValueOptions::read(&f)?;
         if let Some(ideal) = f.get("idealCustomer") {
-            let Val::Obj(items) = ideal else {
+            let Value::Object(items) = ideal else {
                 return Err(Error::new(f.at("idealCustomer"), "must be an object of attribute: value"));
             };
             error::at_most(&f.at("idealCustomer"), items, crate::deal::MAX_ATTRIBUTES, "attributes")?;
             for (k, val) in items {
                 let p = error::join(&f.at("idealCustomer"), k);
-                let Val::Text(s) = val else {
+                let Value::String(s) = val else {
                     return Err(Error::new(p, "must be a text"));
                 };
                 error::text(&p, k, crate::model::MAX_TEXT_CHARS)?;
@@ -571,14 +481,11 @@ impl RankOptions {
                 o.ideal_customer.push((k.clone(), s.clone()));
             }
         }
-        if let Some(p) = f.num("minProbability")? {
-            o.min_probability = error::probability(&f.at("minProbability"), p)?;
+        if let Some(p) = f.opt_f64("minProbability")? {
+            o.min_probability = checked(&f, "minProbability", error::probability("", p))?;
         }
-        o.people_milestone = match f.text("peopleMilestone")? {
-            Some(m) if process.find(m).is_none() => {
-                let shown: String = m.chars().take(64).collect();
-                return Err(Error::new(f.at("peopleMilestone"), format!("unknown milestone {shown:?}")));
-            }
+        o.people_milestone = match text(&f, "peopleMilestone")? {
+            Some(m) if process.find(m).is_none() => return Err(unknown_milestone(f.at("peopleMilestone"), m)),
             Some(m) => Some(m.to_string()),
             None => process.find("mobilizer_met").map(|_| "mobilizer_met".to_string()),
         };
@@ -603,51 +510,50 @@ const MEETING_FIELDS: [&str; 7] = ["id", "dealId", "deal", "targetMilestone", "a
 /// by the caller; `deals` are `options.deals`, looked up by `dealId`.
 pub fn rank_meetings(
     process: &Process,
-    meetings: &Val,
+    meetings: &Value,
     inline: &mut [Option<Deal>],
     deals: &mut [Deal],
     opts: &RankOptions,
 ) -> Result<Vec<RankedMeeting>> {
-    let list = meetings.list("meetings", MAX_RANKED_MEETINGS, "meetings")?;
-    // First deal with each id.
-    let mut by_id: HashMap<String, usize> = HashMap::with_capacity(deals.len());
-    for (k, d) in deals.iter().enumerate() {
-        if !by_id.contains_key(d.id.as_str()) {
-            by_id.insert(d.id.clone(), k);
-        }
-    }
-    let mut out = Vec::with_capacity(list.len());
-    for (i, m) in list.iter().enumerate() {
+    let items = list(meetings, "meetings", MAX_RANKED_MEETINGS, "meetings")?;
+    // Deal indices sorted by id (stable: the first deal with an id comes
+    // first), searched by halving.
+    let by_id = {
+        let id_of = |k: usize| deals.get(k).map_or("", |d| d.id.as_str());
+        order(deals.len(), &|a, b| id_of(a) < id_of(b))
+    };
+    let mut out = Vec::with_capacity(items.len());
+    for (i, m) in items.iter().enumerate() {
         let path = error::index("meetings", i);
-        let f = m.fields(&path, &MEETING_FIELDS)?;
-        f.text("label")?;
-        let id = f.text("id")?.map(str::to_string);
-        let (deal, deal_path) = match (f.text("dealId")?, inline.get_mut(i).and_then(Option::as_mut)) {
+        let f = fields(m, &path, &MEETING_FIELDS)?;
+        text(&f, "label")?;
+        let id = text(&f, "id")?.map(str::to_string);
+        let (deal, deal_path) = match (text(&f, "dealId")?, inline.get_mut(i).and_then(Option::as_mut)) {
             (Some(_), Some(_)) => return Err(Error::new(f.at("dealId"), "give either dealId or deal, not both")),
             (None, Some(d)) => (d, f.at("deal")),
-            (Some(id), None) => match by_id.get(id).copied() {
+            (Some(id), None) => match find_deal(deals, &by_id, id) {
                 Some(k) => {
                     (deals.get_mut(k).ok_or_else(|| Error::new(f.at("dealId"), "no such deal"))?, error::index("options.deals", k))
                 }
                 None => {
-                    return Err(Error::new(f.at("dealId"), format!("no deal with id {id:?} in options.deals")));
+                    return Err(Error::new(f.at("dealId"), format!("no deal with id \"{id}\" in options.deals")));
                 }
             },
             (None, None) => return Err(Error::new(f.at("dealId"), "is required (or give the deal itself as deal)")),
         };
-        let target = f.text("targetMilestone")?;
+        let target = text(&f, "targetMilestone")?;
         let mut roles = Vec::new();
         if let Some(a) = f.get("attendees") {
             let ap = f.at("attendees");
-            for (k, att) in a.list(&ap, 1000, "attendees")?.iter().enumerate() {
+            for (k, att) in list(a, &ap, 1000, "attendees")?.iter().enumerate() {
                 let p = error::index(&ap, k);
-                let af = att.fields(&p, &["role", "name"])?;
-                af.text("name")?;
-                let role = af.req_text("role")?;
+                let af = fields(att, &p, &["role", "name"])?;
+                text(&af, "name")?;
+                let role = req_text(&af, "role")?;
                 roles.push(role);
             }
         }
-        let explicit_prepared = f.flag("prepared")?;
+        let explicit_prepared = f.opt_bool("prepared")?;
         let value = match target {
             Some(t) => meeting_value(process, deal, &deal_path, t, &f.at("targetMilestone"), &opts.value)?,
             None => {
@@ -690,17 +596,36 @@ pub fn rank_meetings(
     Ok(ranked)
 }
 
+/// `“label”` in typographic quotes.
+fn quoted(s: &str) -> String {
+    let mut q = String::with_capacity(s.len() + 6);
+    q.push('\u{201c}');
+    q.push_str(s);
+    q.push('\u{201d}');
+    q
+}
+
+/// The first deal with id `id`, given the deal indices sorted by id.
+fn find_deal(deals: &[Deal], by_id: &[usize], id: &str) -> Option<usize> {
+    let id_of = |k: usize| deals.get(k).map_or("", |d| d.id.as_str());
+    let at = by_id.partition_point(|&k| id_of(k) < id);
+    by_id.get(at).copied().filter(|&k| id_of(k) == id)
+}
+
 fn customer_check(deal: &Deal, probability: f64, opts: &RankOptions) -> Check {
     match deal.status {
-        Status::Won => return Check::new(false, "The deal is already won: the meeting cannot raise its chances."),
-        Status::Lost => return Check::new(false, "The deal is lost: the meeting cannot raise its chances."),
+        Status::Won => return Check::new(false, "The deal is already won: the meeting cannot raise its chances.".into()),
+        Status::Lost => return Check::new(false, "The deal is lost: the meeting cannot raise its chances.".into()),
         Status::Open => {}
     }
     for (k, want) in &opts.ideal_customer {
         match deal.attributes.get(k) {
             Some(v) if v.eq_ignore_ascii_case(want) => {}
             Some(v) => {
-                return Check::new(false, format!("Not the ideal customer: {k} is \u{201c}{v}\u{201d}, the profile asks for \u{201c}{want}\u{201d}."))
+                return Check::new(
+                    false,
+                    format!("Not the ideal customer: {k} is {}, the profile asks for {}.", quoted(v), quoted(want)),
+                )
             }
             None => {
                 return Check::new(false, format!("Fit unknown: the deal has no {k}, which the ideal customer profile asks for."))
@@ -708,12 +633,12 @@ fn customer_check(deal: &Deal, probability: f64, opts: &RankOptions) -> Check {
         }
     }
     if probability < opts.min_probability {
-        return Check::new(false, "The deal's win probability is below the minimum set for meetings.");
+        return Check::new(false, "The deal's win probability is below the minimum set for meetings.".into());
     }
     if opts.ideal_customer.is_empty() {
-        Check::new(true, "Open deal. No ideal customer profile was given, so fit was not checked.")
+        Check::new(true, "Open deal. No ideal customer profile was given, so fit was not checked.".into())
     } else {
-        Check::new(true, "Open deal that matches the ideal customer profile.")
+        Check::new(true, "Open deal that matches the ideal customer profile.".into())
     }
 }
 
@@ -724,25 +649,22 @@ fn people_check(process: &Process, deal: &Deal, roles: &[&str], opts: &RankOptio
     if let Some(m) = &opts.people_milestone {
         if deal.events.iter().any(|e| &e.milestone == m) {
             let label = process.find(m).map_or(m.as_str(), |i| process.label(i));
-            return Check::new(
-                true,
-                format!("No decision maker or mobilizer attends, but \u{201c}{label}\u{201d} is already reached, so they are engaged."),
-            );
+            return Check::new(true, format!("No decision maker or mobilizer attends, but {} is already reached, so they are engaged.", quoted(label)));
         }
     }
-    Check::new(false, "No decision maker or mobilizer attends, and none is engaged yet: the meeting may not move the deal.")
+    Check::new(false, "No decision maker or mobilizer attends, and none is engaged yet: the meeting may not move the deal.".into())
 }
 
 fn prepared_check(process: &Process, target: Option<&str>, already: bool, explicit: Option<bool>) -> Check {
     let Some(t) = target else {
-        return Check::new(false, "No target milestone: nobody has said what the customer should confirm in this meeting.");
+        return Check::new(false, "No target milestone: nobody has said what the customer should confirm in this meeting.".into());
     };
-    let label = process.find(t).map_or(t, |i| process.label(i));
+    let label = quoted(process.find(t).map_or(t, |i| process.label(i)));
     if already {
-        Check::new(false, format!("The target \u{201c}{label}\u{201d} is already reached: the meeting aims at nothing new."))
+        Check::new(false, format!("The target {label} is already reached: the meeting aims at nothing new."))
     } else if explicit == Some(false) {
-        Check::new(false, format!("The target is \u{201c}{label}\u{201d}, but the seller marked the meeting as not prepared."))
+        Check::new(false, format!("The target is {label}, but the seller marked the meeting as not prepared."))
     } else {
-        Check::new(true, format!("Prepared: the meeting aims at \u{201c}{label}\u{201d}."))
+        Check::new(true, format!("Prepared: the meeting aims at {label}."))
     }
 }

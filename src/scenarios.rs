@@ -2,11 +2,11 @@
 //! margin budget, the sensitivity of each lever, handing a step to the
 //! seller strongest at it, and customer lifetime value versus acquisition.
 
-use std::collections::HashMap;
-
 use crate::error::{self, Error, Result};
-use crate::meetings::{meetings_of, obj, order_desc, take_in_order, units_needed, Val, MAX_LIST};
+use crate::meetings::{checked, fields, list, meetings_of, req_text, text, unknown_milestone, units_needed, MAX_LIST};
 use crate::model::Process;
+use crate::order::{order, permute};
+use crate::value::{Obj, Value};
 
 /// Most variants `compareScenarios` accepts next to the base.
 pub const MAX_VARIANTS: usize = 100;
@@ -43,22 +43,22 @@ impl Scenario {
 
     /// Reads `v` over `base` (every field of `base` that `v` does not give is
     /// kept as it is). Without a base every field is required.
-    pub fn from_val(v: &Val, path: &str, base: Option<&Scenario>, default_name: &str) -> Result<Scenario> {
-        let f = v.fields(path, &SCENARIO_FIELDS)?;
+    pub fn from_val(v: &Value, path: &str, base: Option<&Scenario>, default_name: &str) -> Result<Scenario> {
+        let f = fields(v, path, &SCENARIO_FIELDS)?;
         let mut n = base.map_or([f64::NAN; 6], Scenario::numbers);
         for (k, slot) in NUMBERS.iter().zip(n.iter_mut()) {
-            match f.num(k)? {
+            match f.opt_f64(k)? {
                 Some(x) => *slot = x,
                 None if base.is_none() => return Err(Error::new(f.at(k), "is required")),
                 None => {}
             }
         }
-        let s = Scenario::from_numbers(f.text("name")?.unwrap_or(default_name).to_string(), n);
+        let s = Scenario::from_numbers(text(&f, "name")?.unwrap_or(default_name).to_string(), n);
         meetings_of(path, s.meetings_per_week, s.weeks)?;
-        error::probability(&f.at("meetingToOpportunity"), s.meeting_to_opportunity)?;
-        error::probability(&f.at("winRate"), s.win_rate)?;
-        error::non_negative(&f.at("averageMargin"), s.average_margin)?;
-        error::non_negative(&f.at("marginBudget"), s.margin_budget)?;
+        checked(&f, "meetingToOpportunity", error::probability("", s.meeting_to_opportunity))?;
+        checked(&f, "winRate", error::probability("", s.win_rate))?;
+        checked(&f, "averageMargin", error::non_negative("", s.average_margin))?;
+        checked(&f, "marginBudget", error::non_negative("", s.margin_budget))?;
         Ok(s)
     }
 }
@@ -213,11 +213,13 @@ pub fn sensitivity(s: &Scenario) -> Vec<Lever> {
             Some(Lever { lever: NUMBERS.get(i).copied().unwrap_or(""), low_value: lo, high_value: hi, low: at(lo), high: at(hi) })
         })
         .collect();
-    // Two stable passes: by margin swing, then by pHitBudget swing.
-    let by_margin = order_desc(&out.iter().map(Lever::margin_swing).collect::<Vec<_>>());
-    let out = take_in_order(out, &by_margin);
-    let by_p = order_desc(&out.iter().map(Lever::p_swing).collect::<Vec<_>>());
-    take_in_order(out, &by_p)
+    // By pHitBudget swing, then margin swing, then lever order (stable).
+    let swing = |i: usize| out.get(i).map_or((0.0, 0.0), |l| (l.p_swing(), l.margin_swing()));
+    let by_swing = order(out.len(), &|a, b| {
+        let ((pa, ma), (pb, mb)) = (swing(a), swing(b));
+        pa.total_cmp(&pb).then(ma.total_cmp(&mb)).is_gt()
+    });
+    permute(&out, &by_swing)
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -230,11 +232,11 @@ pub struct Outcome {
 /// `[base, ...variants]`, each variant read over the base. A variant that
 /// changes nothing gives the base's numbers bit for bit (its name defaults
 /// to `Variant 1`, `Variant 2`, ...).
-pub fn compare_scenarios(base: &Val, variants: &Val) -> Result<Vec<Outcome>> {
+pub fn compare_scenarios(base: &Value, variants: &Value) -> Result<Vec<Outcome>> {
     let b = Scenario::from_val(base, "base", None, "Base")?;
     let vs = match variants {
-        Val::Null => &[][..],
-        v => v.list("variants", MAX_VARIANTS, "variants")?,
+        Value::Null => &[][..],
+        v => list(v, "variants", MAX_VARIANTS, "variants")?,
     };
     let mut scenarios = vec![b.clone()];
     for (i, v) in vs.iter().enumerate() {
@@ -244,42 +246,57 @@ pub fn compare_scenarios(base: &Val, variants: &Val) -> Result<Vec<Outcome>> {
     Ok(scenarios.into_iter().map(|s| Outcome { numbers: numbers(&s), sensitivity: sensitivity(&s), name: s.name }).collect())
 }
 
-fn numbers_val(n: &Numbers, pairs: &mut Vec<(&'static str, Val)>) {
-    pairs.extend([
-        ("meetings", n.meetings.into()),
-        ("opportunities", n.opportunities.into()),
-        ("expectedWins", n.expected_wins.into()),
-        ("expectedMargin", n.expected_margin.into()),
-        ("pHitBudget", n.p_hit_budget.into()),
-        ("requiredMarginPerMeeting", n.required_margin_per_meeting.into()),
-        ("gap", n.gap.into()),
-        ("winsNeeded", n.wins_needed.into()),
-    ]);
-}
+const OUTCOME_KEYS: [&str; 10] = [
+    "name",
+    "meetings",
+    "opportunities",
+    "expectedWins",
+    "expectedMargin",
+    "pHitBudget",
+    "requiredMarginPerMeeting",
+    "gap",
+    "winsNeeded",
+    "sensitivity",
+];
 
 impl Outcome {
-    pub fn to_val(&self) -> Val {
-        let mut pairs = vec![("name", Val::from(self.name.as_str()))];
-        numbers_val(&self.numbers, &mut pairs);
+    pub fn to_val(&self) -> Value {
+        let n = &self.numbers;
         let bars = self
             .sensitivity
             .iter()
             .map(|l| {
-                obj(vec![
-                    ("lever", l.lever.into()),
-                    ("lowValue", l.low_value.into()),
-                    ("highValue", l.high_value.into()),
-                    ("lowExpectedMargin", l.low.expected_margin.into()),
-                    ("highExpectedMargin", l.high.expected_margin.into()),
-                    ("lowPHitBudget", l.low.p_hit_budget.into()),
-                    ("highPHitBudget", l.high.p_hit_budget.into()),
-                    ("pHitBudgetSwing", l.p_swing().into()),
-                    ("expectedMarginSwing", l.margin_swing().into()),
-                ])
+                Value::record(
+                    &["lever", "lowValue", "highValue", "lowExpectedMargin", "highExpectedMargin", "lowPHitBudget", "highPHitBudget", "pHitBudgetSwing", "expectedMarginSwing"],
+                    vec![
+                        l.lever.into(),
+                        l.low_value.into(),
+                        l.high_value.into(),
+                        l.low.expected_margin.into(),
+                        l.high.expected_margin.into(),
+                        l.low.p_hit_budget.into(),
+                        l.high.p_hit_budget.into(),
+                        l.p_swing().into(),
+                        l.margin_swing().into(),
+                    ],
+                )
             })
             .collect();
-        pairs.push(("sensitivity", Val::List(bars)));
-        obj(pairs)
+        Value::record(
+            &OUTCOME_KEYS,
+            vec![
+                self.name.as_str().into(),
+                n.meetings.into(),
+                n.opportunities.into(),
+                n.expected_wins.into(),
+                n.expected_margin.into(),
+                n.p_hit_budget.into(),
+                n.required_margin_per_meeting.into(),
+                n.gap.into(),
+                n.wins_needed.into(),
+                Value::Array(bars),
+            ],
+        )
     }
 }
 
@@ -337,31 +354,31 @@ pub struct Specialisation {
 
 /// Reads `{ skills: [{ seller, milestone, conversion }], pipeline: [{ seller,
 /// milestone, margin, id? }], capacity? }`.
-pub fn specialisation_input(v: &Val) -> Result<(Vec<StepSkill>, Vec<PipelineDeal>, Option<usize>)> {
-    let f = v.fields("", &["skills", "pipeline", "capacity"])?;
-    let list = |k: &str| f.get(k).ok_or_else(|| Error::new(k, "is required"))?.list(k, MAX_LIST, k);
+pub fn specialisation_input(v: &Value) -> Result<(Vec<StepSkill>, Vec<PipelineDeal>, Option<usize>)> {
+    let f = fields(v, "", &["skills", "pipeline", "capacity"])?;
+    let required_list = |k: &str| list(f.get(k).ok_or_else(|| Error::new(k, "is required"))?, k, MAX_LIST, k);
     let mut skills = Vec::new();
-    for (i, s) in list("skills")?.iter().enumerate() {
+    for (i, s) in required_list("skills")?.iter().enumerate() {
         let p = error::index("skills", i);
-        let g = s.fields(&p, &["seller", "milestone", "conversion"])?;
+        let g = fields(s, &p, &["seller", "milestone", "conversion"])?;
         skills.push(StepSkill {
-            seller: g.req_text("seller")?.to_string(),
-            milestone: g.req_text("milestone")?.to_string(),
-            conversion: error::probability(&g.at("conversion"), g.req("conversion")?)?,
+            seller: req_text(&g, "seller")?.to_string(),
+            milestone: req_text(&g, "milestone")?.to_string(),
+            conversion: checked(&g, "conversion", error::probability("", g.f64("conversion")?))?,
         });
     }
     let mut pipeline = Vec::new();
-    for (i, d) in list("pipeline")?.iter().enumerate() {
+    for (i, d) in required_list("pipeline")?.iter().enumerate() {
         let p = error::index("pipeline", i);
-        let g = d.fields(&p, &["id", "seller", "milestone", "margin"])?;
-        g.text("id")?;
+        let g = fields(d, &p, &["id", "seller", "milestone", "margin"])?;
+        text(&g, "id")?;
         pipeline.push(PipelineDeal {
-            seller: g.req_text("seller")?.to_string(),
-            milestone: g.req_text("milestone")?.to_string(),
-            margin: error::non_negative(&g.at("margin"), g.req("margin")?)?,
+            seller: req_text(&g, "seller")?.to_string(),
+            milestone: req_text(&g, "milestone")?.to_string(),
+            margin: checked(&g, "margin", error::non_negative("", g.f64("margin")?))?,
         });
     }
-    let capacity = match f.num("capacity")? {
+    let capacity = match f.opt_f64("capacity")? {
         None => None,
         Some(c) if c.is_finite() && c >= 0.0 && c.fract() == 0.0 && c <= MAX_LIST as f64 => Some(c as usize),
         Some(_) => return Err(Error::new("capacity", "must be a whole number of deals >= 0")),
@@ -385,29 +402,31 @@ pub fn specialise(
     if steps == 0 {
         return Err(Error::new("model", "needs at least two mandatory milestones for steps between them"));
     }
-    let step_of = |id: &str, path: String| -> Result<usize> {
+    // The step starting at milestone `id` of entry `k` of `list` (the error
+    // path is built only on error).
+    let step_of = |id: &str, list: &str, k: usize| -> Result<usize> {
+        let path = || error::join(&error::index(list, k), "milestone");
         let Some(i) = process.find(id) else {
-            let shown: String = id.chars().take(64).collect();
-            return Err(Error::new(path, format!("unknown milestone {shown:?}")));
+            return Err(unknown_milestone(path(), id));
         };
         ladder.iter().take(steps).position(|&m| m == i).ok_or_else(|| {
-            Error::new(path, "must be a mandatory milestone before the last one (a step runs from one mandatory milestone to the next)")
+            Error::new(path(), "must be a mandatory milestone before the last one (a step runs from one mandatory milestone to the next)")
         })
     };
-    // Sellers with a skill entry get an id; the table is sellers × steps,
-    // NaN where the profile has no entry.
-    let mut ids: HashMap<String, usize> = HashMap::with_capacity(16);
+    // Sellers with a skill entry get an id (their index in `names`, found by
+    // linear search: at most MAX_SELLERS); the table is sellers × steps, NaN
+    // where the profile has no entry.
     let mut names: Vec<&str> = Vec::new();
+    let id_of = |names: &[&str], seller: &str| names.iter().position(|n| *n == seller);
     let mut where_: Vec<(usize, usize)> = Vec::with_capacity(skills.len());
     for (k, s) in skills.iter().enumerate() {
-        let j = step_of(&s.milestone, format!("skills[{k}].milestone"))?;
-        let id = match ids.get(s.seller.as_str()) {
-            Some(&id) => id,
+        let j = step_of(&s.milestone, "skills", k)?;
+        let id = match id_of(&names, &s.seller) {
+            Some(id) => id,
             None => {
                 if names.len() >= MAX_SELLERS {
                     return Err(Error::new("skills", format!("at most {MAX_SELLERS} sellers are supported")));
                 }
-                ids.insert(s.seller.clone(), names.len());
                 names.push(&s.seller);
                 names.len() - 1
             }
@@ -418,7 +437,7 @@ pub fn specialise(
     for (k, (s, (id, j))) in skills.iter().zip(where_).enumerate() {
         if let Some(slot) = table.get_mut(id * steps + j) {
             if !slot.is_nan() {
-                return Err(Error::new(format!("skills[{k}]"), "duplicate seller and milestone"));
+                return Err(Error::new(error::index("skills", k), "duplicate seller and milestone"));
             }
             *slot = s.conversion;
         }
@@ -448,9 +467,9 @@ pub fn specialise(
     let mut deals = Vec::with_capacity(pipeline.len());
     let mut team_average_used = 0;
     for (k, d) in pipeline.iter().enumerate() {
-        let start = step_of(&d.milestone, format!("pipeline[{k}].milestone"))?;
+        let start = step_of(&d.milestone, "pipeline", k)?;
         // Sellers with no skill entry at all get usize::MAX: team averages.
-        let id = ids.get(d.seller.as_str()).copied().unwrap_or(usize::MAX);
+        let id = id_of(&names, &d.seller).unwrap_or(usize::MAX);
         let mut conv = Vec::with_capacity(steps - start);
         for j in start..steps {
             let c = match skill(id, j) {
@@ -458,7 +477,8 @@ pub fn specialise(
                 None => {
                     team_average_used += 1;
                     team.get(j).copied().flatten().ok_or_else(|| {
-                        Error::new("skills", format!("no seller has a conversion for step {:?}", process.id(ladder.get(j).copied().unwrap_or(0))))
+                        let step = process.id(ladder.get(j).copied().unwrap_or(0));
+                        Error::new("skills", format!("no seller has a conversion for step \"{step}\""))
                     })?
                 }
             };
@@ -503,7 +523,7 @@ pub fn specialise(
                 }
             }
         }
-        let order = order_desc(&gains.iter().map(|g| g.1).collect::<Vec<_>>());
+        let order = crate::meetings::order_desc(&gains.iter().map(|g| g.1).collect::<Vec<_>>());
         let handed = order.len().min(capacity.unwrap_or(usize::MAX));
         let mut mine = vec![false; deals.len()];
         for g in order.iter().take(handed) {
@@ -527,15 +547,13 @@ pub fn specialise(
         taken.push(mine);
     }
     let all = expected(&|k, j| taken.get(j).and_then(|t| t.get(k)).copied().unwrap_or(false));
+    const REST: &str = "and the deal's own seller keeps every other step. Conversions are the profile's; sellers \
+                        without an entry for a step get the team average.";
     let assumption = match capacity {
-        None => "Assumes the specialist can take every deal at the step with no loss of conversion (unlimited capacity), \
-                 and the deal's own seller keeps every other step. Conversions are the profile's; sellers without an entry \
-                 for a step get the team average."
-            .to_string(),
+        None => format!("Assumes the specialist can take every deal at the step with no loss of conversion (unlimited capacity), {REST}"),
         Some(c) => format!(
             "Assumes the specialist can take at most {c} more deals per step (the ones that gain most), with no loss of \
-             conversion, and the deal's own seller keeps every other step. Conversions are the profile's; sellers without \
-             an entry for a step get the team average."
+             conversion, {REST}"
         ),
     };
     Ok(Specialisation {
@@ -549,32 +567,38 @@ pub fn specialise(
 }
 
 impl Specialisation {
-    pub fn to_val(&self) -> Val {
+    pub fn to_val(&self) -> Value {
         let steps = self
             .steps
             .iter()
             .map(|s| {
-                obj(vec![
-                    ("milestone", s.milestone.as_str().into()),
-                    ("label", s.label.as_str().into()),
-                    ("deals", Val::Num(s.deals as f64)),
-                    ("currentConversion", s.current_conversion.into()),
-                    ("specialist", s.specialist.clone().into()),
-                    ("specialistConversion", s.specialist_conversion.into()),
-                    ("handedOver", Val::Num(s.handed_over as f64)),
-                    ("expectedMargin", s.expected_margin.into()),
-                    ("change", s.change.into()),
-                ])
+                Value::record(
+                    &["milestone", "label", "deals", "currentConversion", "specialist", "specialistConversion", "handedOver", "expectedMargin", "change"],
+                    vec![
+                        s.milestone.as_str().into(),
+                        s.label.as_str().into(),
+                        s.deals.into(),
+                        s.current_conversion.into(),
+                        s.specialist.clone().into(),
+                        s.specialist_conversion.into(),
+                        s.handed_over.into(),
+                        s.expected_margin.into(),
+                        s.change.into(),
+                    ],
+                )
             })
             .collect();
-        obj(vec![
-            ("expectedMargin", self.expected_margin.into()),
-            ("steps", Val::List(steps)),
-            ("allStepsExpectedMargin", self.all_steps_expected_margin.into()),
-            ("allStepsChange", self.all_steps_change.into()),
-            ("teamAverageUsed", Val::Num(self.team_average_used as f64)),
-            ("assumption", self.assumption.as_str().into()),
-        ])
+        Value::record(
+            &["expectedMargin", "steps", "allStepsExpectedMargin", "allStepsChange", "teamAverageUsed", "assumption"],
+            vec![
+                self.expected_margin.into(),
+                Value::Array(steps),
+                self.all_steps_expected_margin.into(),
+                self.all_steps_change.into(),
+                self.team_average_used.into(),
+                self.assumption.as_str().into(),
+            ],
+        )
     }
 }
 
@@ -591,11 +615,11 @@ const CLV_FIELDS: [&str; 3] = ["annualMargin", "retention", "discountRate"];
 
 /// Reads and checks `{ annualMargin, retention, discountRate }` (and the
 /// extra `allowed` fields).
-fn clv_input<'a>(v: &'a Val, allowed: &[&str]) -> Result<(crate::meetings::Fields<'a, 'static>, f64, f64, f64)> {
-    let f = v.fields("", allowed)?;
-    let m = error::non_negative("annualMargin", f.req("annualMargin")?)?;
-    let r = error::probability("retention", f.req("retention")?)?;
-    let d = error::non_negative("discountRate", f.req("discountRate")?)?;
+fn clv_input<'a>(v: &'a Value, allowed: &[&str]) -> Result<(Obj<'a>, f64, f64, f64)> {
+    let f = fields(v, "", allowed)?;
+    let m = error::non_negative("annualMargin", f.f64("annualMargin")?)?;
+    let r = error::probability("retention", f.f64("retention")?)?;
+    let d = error::non_negative("discountRate", f.f64("discountRate")?)?;
     if r >= 1.0 + d {
         return Err(Error::new("retention", "must be below 1 + discountRate (otherwise the value never ends)"));
     }
@@ -604,12 +628,15 @@ fn clv_input<'a>(v: &'a Val, allowed: &[&str]) -> Result<(crate::meetings::Field
 
 /// `lifetimeValue` → `{ lifetimeValue, expectedYears }` (expected years as
 /// a customer, 1 / (1 − r), or `null` when retention is 1).
-pub fn lifetime_value_val(v: &Val) -> Result<Val> {
+pub fn lifetime_value_val(v: &Value) -> Result<Value> {
     let (_, m, r, d) = clv_input(v, &CLV_FIELDS)?;
-    Ok(obj(vec![
-        ("lifetimeValue", lifetime_value(m, r, d).into()),
-        ("expectedYears", (r < 1.0).then(|| 1.0 / (1.0 - r)).into()),
-    ]))
+    Ok(Value::record(
+        &["lifetimeValue", "expectedYears"],
+        vec![
+            lifetime_value(m, r, d).into(),
+            (r < 1.0).then(|| 1.0 / (1.0 - r)).into(),
+        ],
+    ))
 }
 
 /// Retention versus acquisition: the value of `retentionPoints` more
@@ -631,18 +658,18 @@ pub struct RetentionWhatIf {
     pub retention_cost: Option<f64>,
 }
 
-pub fn retention_what_if(v: &Val) -> Result<RetentionWhatIf> {
+pub fn retention_what_if(v: &Value) -> Result<RetentionWhatIf> {
     let (f, m, r, d) = clv_input(
         v,
         &["annualMargin", "retention", "discountRate", "retentionPoints", "customers", "costRatio", "acquisitionCost"],
     )?;
-    let points = error::probability("retentionPoints", f.num("retentionPoints")?.unwrap_or(0.05))?;
+    let points = error::probability("retentionPoints", f.opt_f64("retentionPoints")?.unwrap_or(0.05))?;
     if r + points > 1.0 || r + points >= 1.0 + d {
         return Err(Error::new("retentionPoints", "retention + retentionPoints must stay at most 1 and below 1 + discountRate"));
     }
-    let customers = error::non_negative("customers", f.num("customers")?.unwrap_or(1.0))?;
-    let cost_ratio = error::positive("costRatio", f.num("costRatio")?.unwrap_or(5.0))?;
-    let acquisition = f.num("acquisitionCost")?.map(|c| error::non_negative("acquisitionCost", c)).transpose()?;
+    let customers = error::non_negative("customers", f.opt_f64("customers")?.unwrap_or(1.0))?;
+    let cost_ratio = error::positive("costRatio", f.opt_f64("costRatio")?.unwrap_or(5.0))?;
+    let acquisition = f.opt_f64("acquisitionCost")?.map(|c| error::non_negative("acquisitionCost", c)).transpose()?;
     let before = lifetime_value(m, r, d);
     let after = lifetime_value(m, r + points, d);
     let gain = (after - before) * customers;
@@ -659,15 +686,18 @@ pub fn retention_what_if(v: &Val) -> Result<RetentionWhatIf> {
 }
 
 impl RetentionWhatIf {
-    pub fn to_val(&self) -> Val {
-        obj(vec![
-            ("lifetimeValue", self.lifetime_value.into()),
-            ("lifetimeValueAfter", self.lifetime_value_after.into()),
-            ("valueOfRetention", self.value_of_retention.into()),
-            ("equivalentNewCustomers", self.equivalent_new_customers.into()),
-            ("costRatio", self.cost_ratio.into()),
-            ("acquisitionCostOfSameValue", self.acquisition_cost_of_same_value.into()),
-            ("retentionCost", self.retention_cost.into()),
-        ])
+    pub fn to_val(&self) -> Value {
+        Value::record(
+            &["lifetimeValue", "lifetimeValueAfter", "valueOfRetention", "equivalentNewCustomers", "costRatio", "acquisitionCostOfSameValue", "retentionCost"],
+            vec![
+                self.lifetime_value.into(),
+                self.lifetime_value_after.into(),
+                self.value_of_retention.into(),
+                self.equivalent_new_customers.into(),
+                self.cost_ratio.into(),
+                self.acquisition_cost_of_same_value.into(),
+                self.retention_cost.into(),
+            ],
+        )
     }
 }

@@ -39,6 +39,46 @@ impl Value {
     }
 }
 
+impl Value {
+    /// An object from its keys and, in the same order, its values (results
+    /// built in the core): the keys stay one constant table, less wasm than
+    /// a `(key, value)` pair per field.
+    pub fn record(keys: &[&str], values: Vec<Value>) -> Value {
+        Value::Object(keys.iter().zip(values).map(|(k, v)| (k.to_string(), v)).collect())
+    }
+}
+
+impl From<f64> for Value {
+    fn from(v: f64) -> Self {
+        Value::Number(v)
+    }
+}
+impl From<usize> for Value {
+    fn from(v: usize) -> Self {
+        Value::Number(v as f64)
+    }
+}
+impl From<bool> for Value {
+    fn from(v: bool) -> Self {
+        Value::Bool(v)
+    }
+}
+impl From<&str> for Value {
+    fn from(v: &str) -> Self {
+        Value::String(v.to_string())
+    }
+}
+impl From<String> for Value {
+    fn from(v: String) -> Self {
+        Value::String(v)
+    }
+}
+impl<T: Into<Value>> From<Option<T>> for Value {
+    fn from(v: Option<T>) -> Self {
+        v.map_or(Value::Null, Into::into)
+    }
+}
+
 /// Reads a core type from a value; `path` names the argument (`deals`).
 pub fn from_value<T: de::DeserializeOwned>(v: &Value, path: &str) -> Result<T> {
     T::deserialize(De(v)).map_err(|e| e.within(path))

@@ -11,7 +11,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::error::{self, Error};
-use crate::value::{from_value, Value, MAX_DEPTH};
+use crate::value::{from_value, Obj, Value, MAX_DEPTH};
 use crate::{forecast, probability, Deal, Process, ProcessModel, Table};
 
 type JsResult = Result<JsValue, JsError>;
@@ -336,182 +336,153 @@ pub fn seller_skills(model: JsValue) -> JsResult {
 }
 
 // ------------------------------------------------ meetings and scenarios ----
-// These read their arguments as a generic `Val` tree (one conversion for
-// every shape, no serde code per type) and the core checks each field.
+// These read their arguments with the same `read` as every other export and
+// the core checks each field with `value::Obj`; results come back as a
+// `Value` written by `value_to_js` (no serde code per result type).
 
-use crate::meetings::{self, Val};
+use crate::meetings;
 use crate::scenarios;
 
-/// Converts a JS value to a `Val`. Keys named `skip` are left as `null`
-/// (the caller reads them with serde: deals).
-fn val(v: &JsValue, path: &str, depth: u32, skip: &str) -> Result<Val, Error> {
-    if v.is_undefined() || v.is_null() {
-        return Ok(Val::Null);
-    }
-    if let Some(b) = v.as_bool() {
-        return Ok(Val::Bool(b));
-    }
-    if let Some(n) = v.as_f64() {
-        return Ok(Val::Num(n));
-    }
-    if let Some(s) = v.as_string() {
-        return Ok(Val::Text(s));
-    }
-    if depth == 0 {
-        return Err(Error::new(path, "is nested too deeply"));
-    }
-    if let Some(a) = v.dyn_ref::<js_sys::Array>() {
-        if a.length() as usize > meetings::MAX_LIST {
-            return Err(Error::new(path, "has too many entries"));
-        }
-        let mut out = Vec::with_capacity(a.length() as usize);
-        for (i, x) in a.iter().enumerate() {
-            out.push(val(&x, &error::index(path, i), depth - 1, skip)?);
-        }
-        return Ok(Val::List(out));
-    }
-    if v.is_object() && !v.is_function() {
-        let mut out = Vec::new();
-        for e in js_sys::Object::entries(v.unchecked_ref()).iter() {
-            let e: js_sys::Array = e.unchecked_into();
-            let k = e.get(0).as_string().unwrap_or_default();
-            let x = if k == skip { Val::Null } else { val(&e.get(1), &error::join(path, &k), depth - 1, skip)? };
-            out.push((k, x));
-        }
-        return Ok(Val::Obj(out));
-    }
-    Err(Error::new(path, "must be a number, text, true/false, list or object"))
-}
-
-fn arg(v: &JsValue, path: &str) -> Result<Val, Error> {
-    if v.is_undefined() || v.is_null() {
-        return Err(Error::new(if path.is_empty() { "input" } else { path }, "is required"));
-    }
-    val(v, path, meetings::MAX_DEPTH, "")
-}
-
-fn js(v: &Val) -> JsValue {
+/// Writes a result tree as plain JS: objects, arrays, numbers, strings,
+/// booleans and null. One non-generic function for every result shape.
+fn value_to_js(v: &Value) -> JsValue {
     match v {
-        Val::Null => JsValue::NULL,
-        Val::Bool(b) => JsValue::from_bool(*b),
-        Val::Num(n) => JsValue::from_f64(*n),
-        Val::Text(s) => JsValue::from_str(s),
-        Val::List(l) => l.iter().map(js).collect::<js_sys::Array>().into(),
-        Val::Obj(kv) => {
+        Value::Null => JsValue::NULL,
+        Value::Bool(b) => JsValue::from_bool(*b),
+        Value::Number(n) => JsValue::from_f64(*n),
+        Value::String(s) => JsValue::from_str(s),
+        Value::Array(items) => items.iter().map(value_to_js).collect::<js_sys::Array>().into(),
+        Value::Object(entries) => {
             let o = js_sys::Object::new();
-            for (k, x) in kv {
-                let _ = js_sys::Reflect::set(&o, &JsValue::from_str(k), &js(x));
+            for (k, x) in entries {
+                let _ = js_sys::Reflect::set(&o, &JsValue::from_str(k), &value_to_js(x));
             }
             o.into()
         }
     }
 }
 
-/// A field of an object argument, `undefined` when absent.
-fn field(v: &JsValue, key: &str) -> JsValue {
-    if v.is_object() {
-        js_sys::Reflect::get(v, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
-    } else {
-        JsValue::UNDEFINED
+/// Reads an argument as a `Value`; `undefined` and `null` are `Null`.
+/// `path` names it in errors.
+fn value_arg(v: &JsValue, path: &str) -> Result<Value, Error> {
+    read(v, 0).map_err(|e| e.within(path))
+}
+
+/// Reads a required argument (`path` empty: the single input object, called
+/// `input` when missing).
+fn arg(v: &JsValue, path: &str) -> Result<Value, Error> {
+    if v.is_undefined() || v.is_null() {
+        return Err(Error::new(if path.is_empty() { "input" } else { path }, "is required"));
     }
+    value_arg(v, path)
+}
+
+/// The field `key` of an object value (absent, `null` and not an object
+/// are `None`; the core reports a value that is not an object).
+fn field<'a>(v: &'a Value, key: &str) -> Option<&'a Value> {
+    Obj::new(v, "").ok().and_then(|o| o.get(key))
+}
+
+fn done(r: Result<Value, Error>) -> JsResult {
+    r.map(|v| value_to_js(&v)).map_err(fail)
 }
 
 /// `meetingPlan({ marginBudget, meetingsPerWeek, weeks, meetingToOpportunity?,
 /// winRate?, averageMargin? })` → `{ meetings, requiredMarginPerMeeting, ... }`.
 #[wasm_bindgen(js_name = meetingPlan)]
-pub fn meeting_plan(input: JsValue) -> Result<JsValue, JsError> {
-    let run = || -> Result<Val, Error> {
+pub fn meeting_plan(input: JsValue) -> JsResult {
+    let run = || -> Result<Value, Error> {
         let p = meetings::PlanInput::from_val(&arg(&input, "")?, "")?;
         Ok(meetings::meeting_plan(&p).to_val())
     };
-    run().map(|v| js(&v)).map_err(fail)
+    done(run())
 }
 
 /// `meetingValue(model, deal, milestoneId, options?)` →
 /// `{ probabilityBefore, probabilityAfter, margin, value, ratio, worthIt, ... }`.
 #[wasm_bindgen(js_name = meetingValue)]
-pub fn meeting_value(model: JsValue, deal: JsValue, milestone: JsValue, options: JsValue) -> Result<JsValue, JsError> {
-    let run = || -> Result<Val, Error> {
+pub fn meeting_value(model: JsValue, deal: JsValue, milestone: JsValue, options: JsValue) -> JsResult {
+    let run = || -> Result<Value, Error> {
         let p = process(model)?;
         let mut d: Deal = from_js(deal, "deal")?;
         let Some(m) = milestone.as_string() else {
             return Err(Error::new("milestoneId", "must be a milestone id (text)"));
         };
-        let o = meetings::ValueOptions::from_val(&val(&options, "options", meetings::MAX_DEPTH, "")?, "options")?;
+        let o = meetings::ValueOptions::from_val(&value_arg(&options, "options")?, "options")?;
         Ok(meetings::meeting_value(&p, &mut d, "deal", &m, "milestoneId", &o)?.to_val())
     };
-    run().map(|v| js(&v)).map_err(fail)
+    done(run())
 }
 
 /// `rankMeetings(model, meetings, options?)` → the meetings ranked by value,
 /// each with `checks: { rightCustomer, rightPeople, prepared }`.
 #[wasm_bindgen(js_name = rankMeetings)]
-pub fn rank_meetings(model: JsValue, list: JsValue, options: JsValue) -> Result<JsValue, JsError> {
-    let run = || -> Result<Val, Error> {
+pub fn rank_meetings(model: JsValue, list: JsValue, options: JsValue) -> JsResult {
+    let run = || -> Result<Value, Error> {
         let p = process(model)?;
-        let ms = val(&list, "meetings", meetings::MAX_DEPTH, "deal")?;
+        let ms = value_arg(&list, "meetings")?;
+        // Deals given inside meetings and in options.deals are core deals,
+        // read with serde from the tree already read.
         let mut inline = Vec::new();
-        if let Some(a) = list.dyn_ref::<js_sys::Array>() {
-            for (i, m) in a.iter().enumerate() {
-                let d = field(&m, "deal");
-                inline.push(if d.is_undefined() || d.is_null() {
-                    None
-                } else {
-                    Some(from_js::<Deal>(d, &format!("meetings[{i}].deal"))?)
+        if let Value::Array(items) = &ms {
+            for (i, m) in items.iter().enumerate() {
+                inline.push(match field(m, "deal") {
+                    Some(d) => Some(from_value::<Deal>(d, &error::join(&error::index("meetings", i), "deal"))?),
+                    None => None,
                 });
             }
         }
-        let deals_js = field(&options, "deals");
-        let mut deals: Vec<Deal> =
-            if deals_js.is_undefined() || deals_js.is_null() { Vec::new() } else { from_js(deals_js, "options.deals")? };
+        let o = value_arg(&options, "options")?;
+        let mut deals: Vec<Deal> = match field(&o, "deals") {
+            Some(d) => from_value(d, "options.deals")?,
+            None => Vec::new(),
+        };
         error::at_most("options.deals", &deals, crate::deal::MAX_DEALS, "deals")?;
-        let o = meetings::RankOptions::from_val(&val(&options, "options", meetings::MAX_DEPTH, "deals")?, "options", &p)?;
-        let ranked = meetings::rank_meetings(&p, &ms, &mut inline, &mut deals, &o)?;
-        Ok(Val::List(ranked.iter().map(meetings::RankedMeeting::to_val).collect()))
+        let ro = meetings::RankOptions::from_val(&o, "options", &p)?;
+        let ranked = meetings::rank_meetings(&p, &ms, &mut inline, &mut deals, &ro)?;
+        Ok(Value::Array(ranked.iter().map(meetings::RankedMeeting::to_val).collect()))
     };
-    run().map(|v| js(&v)).map_err(fail)
+    done(run())
 }
 
 /// `compareScenarios(base, variants)` → `[base, ...variants]`, each
 /// `{ name, meetings, opportunities, expectedWins, expectedMargin, pHitBudget,
 /// requiredMarginPerMeeting, gap, winsNeeded, sensitivity: [...] }`.
 #[wasm_bindgen(js_name = compareScenarios)]
-pub fn compare_scenarios(base: JsValue, variants: JsValue) -> Result<JsValue, JsError> {
-    let run = || -> Result<Val, Error> {
+pub fn compare_scenarios(base: JsValue, variants: JsValue) -> JsResult {
+    let run = || -> Result<Value, Error> {
         let b = arg(&base, "base")?;
-        let v = val(&variants, "variants", meetings::MAX_DEPTH, "")?;
-        Ok(Val::List(scenarios::compare_scenarios(&b, &v)?.iter().map(scenarios::Outcome::to_val).collect()))
+        let v = value_arg(&variants, "variants")?;
+        Ok(Value::Array(scenarios::compare_scenarios(&b, &v)?.iter().map(scenarios::Outcome::to_val).collect()))
     };
-    run().map(|v| js(&v)).map_err(fail)
+    done(run())
 }
 
 /// `specialisationWhatIf(model, { skills, pipeline, capacity? })` → per step,
 /// the current sellers' conversion versus the specialist's and the change in
 /// expected margin.
 #[wasm_bindgen(js_name = specialisationWhatIf)]
-pub fn specialisation_what_if(model: JsValue, input: JsValue) -> Result<JsValue, JsError> {
-    let run = || -> Result<Val, Error> {
+pub fn specialisation_what_if(model: JsValue, input: JsValue) -> JsResult {
+    let run = || -> Result<Value, Error> {
         let p = process(model)?;
         let (skills, pipeline, capacity) = scenarios::specialisation_input(&arg(&input, "")?)?;
         Ok(scenarios::specialise(&p, &skills, &pipeline, capacity)?.to_val())
     };
-    run().map(|v| js(&v)).map_err(fail)
+    done(run())
 }
 
 /// `lifetimeValue({ annualMargin, retention, discountRate })` →
 /// `{ lifetimeValue, expectedYears }`, lifetimeValue = m / (1 + d − r).
 #[wasm_bindgen(js_name = lifetimeValue)]
-pub fn lifetime_value(input: JsValue) -> Result<JsValue, JsError> {
-    let run = || scenarios::lifetime_value_val(&arg(&input, "")?);
-    run().map(|v| js(&v)).map_err(fail)
+pub fn lifetime_value(input: JsValue) -> JsResult {
+    done(arg(&input, "").and_then(|v| scenarios::lifetime_value_val(&v)))
 }
 
 /// `retentionWhatIf({ annualMargin, retention, discountRate, retentionPoints?,
 /// customers?, costRatio?, acquisitionCost? })`.
 #[wasm_bindgen(js_name = retentionWhatIf)]
-pub fn retention_what_if(input: JsValue) -> Result<JsValue, JsError> {
-    let run = || -> Result<Val, Error> { Ok(scenarios::retention_what_if(&arg(&input, "")?)?.to_val()) };
-    run().map(|v| js(&v)).map_err(fail)
+pub fn retention_what_if(input: JsValue) -> JsResult {
+    done(arg(&input, "").and_then(|v| Ok(scenarios::retention_what_if(&v)?.to_val())))
 }
 
 /// Imports deals from CSV text: `parseCsv(text, mapping, model?, options?)`
