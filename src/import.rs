@@ -29,6 +29,9 @@
 //!   is open. Without a status column, the stage column is read this way.
 //! * **Close date**: the first non-empty cell of the `closeDate` columns, kept
 //!   only for won or lost deals (an open deal's close date is a plan).
+//! * **Stage**: the stage column's value is looked up in `stageMap`; a value
+//!   that is not there is an error for the row (so no stage is silently
+//!   read as "no milestone"), unless `stageMap` is empty.
 //! * **Milestone columns**: a cell that is a date reaches the milestone on
 //!   that date; `yes`, `y`, `true`, `x`, `1`, `done`, `ja`, `j` reach it
 //!   undated; an empty cell, `no`, `n`, `false`, `0`, `nej`, `nei` do not;
@@ -669,7 +672,8 @@ fn row(
     // Events: the stage's milestones, then the milestone columns; a milestone
     // named twice keeps its first place and the first date given.
     if let Some(i) = plan.stage {
-        if !stage.is_empty() {
+        // Without a stage map the stage column only feeds the status.
+        if !stage.is_empty() && !m.stage_map.is_empty() {
             let ids = m
                 .stage_map
                 .iter()

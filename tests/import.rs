@@ -185,6 +185,15 @@ fn max_rows_is_a_hard_bound_and_done_is_exact() {
 }
 
 #[test]
+fn a_stage_column_without_a_stage_map_only_gives_the_status() {
+    let m = ColumnMapping { stage: Some("stage".into()), ..ColumnMapping::default() };
+    let out = parse_csv("stage\nClosed Won\nDemo\n", &m, Some(&process()), ImportOptions::default()).unwrap();
+    assert_eq!(out.skipped, 0, "{:?}", out.errors);
+    assert_eq!(out.deals.iter().map(|d| d.status).collect::<Vec<_>>(), vec![Status::Won, Status::Open]);
+    assert!(out.deals.iter().all(|d| d.events.is_empty()));
+}
+
+#[test]
 fn close_date_takes_one_column_or_a_list() {
     let one: ColumnMapping = serde_json::from_str(r#"{"closeDate": "Close Date"}"#).unwrap();
     assert_eq!(one.close_date, vec!["Close Date"]);
