@@ -11,33 +11,43 @@ say() { printf '\033[1m[build]\033[0m %s\n' "$*"; }
 # shellcheck disable=SC1091
 . .build/toolchain.env
 
-# 1. cargo build for wasm32.
-if [ "$WASM_TOOLCHAIN" = debian ]; then
-  say "cargo build (Debian rustc-web, build-std)"
-  RUSTC_BOOTSTRAP=1 RUSTC=/usr/bin/rustc /usr/bin/cargo build --release --lib \
-    --target wasm32-unknown-unknown -Zbuild-std=std,panic_abort --target-dir target/debian
-  WASM=target/debian/wasm32-unknown-unknown/release/stagecast.wasm
-else
-  say "cargo build (rustup)"
-  cargo build --release --lib --target wasm32-unknown-unknown
-  WASM=target/wasm32-unknown-unknown/release/stagecast.wasm
-fi
+# 1-3. cargo build for wasm32, then wasm-bindgen and wasm-opt (only when the
+# wasm changed), once per variant: the widget's wasm (pkg/), and the CSV
+# worker's wasm with the `csv` feature (pkg/csv/: parseCsv, csvPreview,
+# csvPresets), which only the import's Web Worker loads.
+variant() { # name out-dir sum-file cargo-args...
+  local name="$1" out="$2" sumfile="$3"; shift 3
+  local dir wasm
+  if [ "$WASM_TOOLCHAIN" = debian ]; then
+    say "cargo build $name (Debian rustc-web, build-std)"
+    dir="target/debian${name:+-$name}"
+    RUSTC_BOOTSTRAP=1 RUSTC=/usr/bin/rustc /usr/bin/cargo build --release --lib \
+      --target wasm32-unknown-unknown -Zbuild-std=std,panic_abort --target-dir "$dir" "$@"
+  else
+    say "cargo build $name (rustup)"
+    dir="target${name:+/$name}"
+    cargo build --release --lib --target wasm32-unknown-unknown --target-dir "$dir" "$@"
+  fi
+  wasm="$dir/wasm32-unknown-unknown/release/stagecast.wasm"
+  local sum
+  sum="$(sha256sum "$wasm" | cut -d' ' -f1)-$(sha256sum scripts/build.sh | cut -c1-16)"
+  if [ "$(cat "$sumfile" 2>/dev/null)" != "$sum" ] || [ ! -f "$out/stagecast_bg.wasm" ]; then
+    local tmp=".build/pkg${name:+-$name}"
+    say "wasm-bindgen --target web $name"
+    rm -rf "$tmp" && mkdir -p "$tmp"
+    wasm-bindgen --target web --out-dir "$tmp" --out-name stagecast "$wasm"
+    say "wasm-opt -Oz $name"
+    node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers \
+      -o "$tmp/stagecast_bg.opt.wasm" "$tmp/stagecast_bg.wasm"
+    mv "$tmp/stagecast_bg.opt.wasm" "$tmp/stagecast_bg.wasm"
+    mkdir -p "$out"
+    cp "$tmp/stagecast.js" "$tmp/stagecast_bg.wasm" "$tmp/stagecast.d.ts" "$tmp/stagecast_bg.wasm.d.ts" "$out/"
+    echo "$sum" > "$sumfile"
+  fi
+}
+variant "" pkg .build/wasm.sum
+variant csv pkg/csv .build/wasm-csv.sum --features csv
 
-# 2-3. wasm-bindgen and wasm-opt, only when the wasm changed.
-sum="$(sha256sum "$WASM" | cut -d' ' -f1)-$(sha256sum scripts/build.sh | cut -c1-16)"
-if [ "$(cat .build/wasm.sum 2>/dev/null)" != "$sum" ] || [ ! -f pkg/stagecast_bg.wasm ]; then
-  say "wasm-bindgen --target web"
-  rm -rf .build/pkg && mkdir -p .build/pkg
-  wasm-bindgen --target web --out-dir .build/pkg --out-name stagecast "$WASM"
-  say "wasm-opt -Oz"
-  node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers \
-    -o .build/pkg/stagecast_bg.opt.wasm .build/pkg/stagecast_bg.wasm
-  mv .build/pkg/stagecast_bg.opt.wasm .build/pkg/stagecast_bg.wasm
-  mkdir -p pkg
-  cp .build/pkg/stagecast.js .build/pkg/stagecast_bg.wasm .build/pkg/stagecast.d.ts \
-     .build/pkg/stagecast_bg.wasm.d.ts pkg/
-  echo "$sum" > .build/wasm.sum
-fi
-
-# 4. The ES entry, the elements and package.json in pkg/, and dist/stagecast.js.
+# 4. The ES entry, the elements and package.json in pkg/, dist/stagecast.js
+# and dist/stagecast-csv.js (the CSV worker, started next to it).
 node www/build.mjs

@@ -36,7 +36,7 @@ const pkgJson = {
     './stagecast_bg.wasm': './stagecast_bg.wasm',
     './package.json': './package.json',
   },
-  files: ['index.js', 'index.d.ts', 'stagecast.js', 'stagecast.d.ts', 'stagecast_bg.wasm', 'stagecast_bg.wasm.d.ts', ...uiModules],
+  files: ['index.js', 'index.d.ts', 'stagecast.js', 'stagecast.d.ts', 'stagecast_bg.wasm', 'stagecast_bg.wasm.d.ts', 'csv/', ...uiModules],
   sideEffects: ['./index.js'],
 };
 writeFileSync(at('pkg/package.json'), JSON.stringify(pkgJson, null, 2) + '\n');
@@ -52,7 +52,7 @@ export { default } from './stagecast.js';
 export { defineElements };
 /** Resolves once the wasm is instantiated (fetching it next to this file if needed). */
 export function ready() { return init().then(() => api); }
-if (typeof customElements !== 'undefined') defineElements(api, ready);
+if (typeof customElements !== 'undefined') defineElements(api, ready, { worker: () => new Worker(new URL('./csv-worker.js', import.meta.url), { type: 'module' }) });
 `,
 );
 writeFileSync(
@@ -61,36 +61,38 @@ writeFileSync(
 export { default } from './stagecast.js';
 /** Resolves once the wasm is instantiated. */
 export function ready(): Promise<typeof import('./stagecast.js')>;
-/** Registers the <stagecast-*> custom elements (done on import where customElements exists). */
-export function defineElements(api: typeof import('./stagecast.js'), ready: () => Promise<unknown>): void;
+/** Registers the <stagecast-*> custom elements (done on import where customElements exists); options.worker starts the CSV import worker. */
+export function defineElements(api: typeof import('./stagecast.js'), ready: () => Promise<unknown>, options?: { worker?: (() => Worker) | null }): void;
 `,
 );
 
 // --- dist/stagecast.js ------------------------------------------------------
-const wasm = readFileSync(at('pkg/stagecast_bg.wasm'));
-const inlineWasm = {
+const inlineWasm = (file) => ({
   name: 'inline-wasm',
   setup(b) {
     b.onResolve({ filter: /^stagecast:wasm$/ }, () => ({ path: 'wasm', namespace: 'inline' }));
     b.onLoad({ filter: /.*/, namespace: 'inline' }, () => ({
-      contents: `export default ${JSON.stringify(wasm.toString('base64'))};`,
+      contents: `export default ${JSON.stringify(readFileSync(at(file)).toString('base64'))};`,
       loader: 'js',
     }));
   },
-};
+});
 mkdirSync(at('dist'), { recursive: true });
-await build({
-  entryPoints: [at('www/src/global.js')],
+for (const [entry, out, wasmFile, what] of [
+  ['www/src/global.js', 'dist/stagecast.js', 'pkg/stagecast_bg.wasm', 'one-file build, wasm inlined'],
+  ['www/src/global-csv.js', 'dist/stagecast-csv.js', 'pkg/csv/stagecast_bg.wasm', 'CSV import worker, started by stagecast.js from the same folder'],
+]) await build({
+  entryPoints: [at(entry)],
   bundle: true,
   format: 'iife',
   minify: true,
   target: ['es2020'],
-  outfile: at('dist/stagecast.js'),
-  plugins: [inlineWasm],
+  outfile: at(out),
+  plugins: [inlineWasm(wasmFile)],
   // The glue's default wasm URL uses import.meta.url; the one-file script
   // always passes the inlined bytes, so that path is never taken.
   define: { 'import.meta.url': '"about:blank"' },
-  banner: { js: `/*! stagecast ${version} | one-file build, wasm inlined | runs in the page, sends nothing */` },
+  banner: { js: `/*! stagecast ${version} | ${what} | runs in the page, sends nothing */` },
   legalComments: 'none',
   logLevel: 'warning',
 });
@@ -101,3 +103,5 @@ const size = (p) => {
 };
 console.log('[build] ' + size('pkg/stagecast_bg.wasm'));
 console.log('[build] ' + size('dist/stagecast.js'));
+console.log('[build] ' + size('pkg/csv/stagecast_bg.wasm'));
+console.log('[build] ' + size('dist/stagecast-csv.js'));

@@ -6,7 +6,10 @@
     const v = $(id).value;
     return v === '' ? undefined : Math.max(0, Number(v));
   };
+  const week = document.getElementById('week');
   function update() {
+    week.currency = $('deal-currency').value;
+    week.locale = $('deal-locale').value;
     calc.currency = $('deal-currency').value;
     calc.locale = $('deal-locale').value;
     calc.deal = {
@@ -20,4 +23,10 @@
   $('deal-form').addEventListener('input', update);
   $('deal-form').addEventListener('submit', (e) => e.preventDefault());
   update();
+  fetch('/data/week.json')
+    .then((r) => r.json())
+    .then((w) => {
+      week.plan = w.plan;
+      week.meetings = w.meetings;
+    });
 })();

@@ -87,3 +87,43 @@ test('bad input throws an Error naming the field, and the module keeps working',
   assert.ok(out.ok > 0);
   page.assertClean();
 });
+
+test('forecast and calibration in the CRM page: Norwegian from the page lang, engine numbers, untrusted seller names as text, events heard', async () => {
+  const page = await env.open('/embed.html');
+  await page.locator('stagecast-calibration [data-role="brier"]').waitFor();
+  await page.locator('stagecast-forecast [data-role="p50"]').waitFor();
+  assert.equal(await page.locator('stagecast-forecast h2').textContent(), 'Prognosespenn');
+  assert.equal(await page.locator('stagecast-calibration h2').textContent(), 'Kalibrering');
+  // The hostile `input { display: none !important }` does not reach the target input.
+  assert.equal(await page.locator('stagecast-forecast').getByRole('spinbutton', { name: 'Mål' }).isVisible(), true);
+  const exp = await page.evaluate(() => {
+    const f = document.getElementById('pipeline');
+    const c = document.getElementById('team');
+    const m = Stagecast.defaultModel();
+    const s = Stagecast.scoreDeals(m, f.deals);
+    const d = Stagecast.distribution(f.deals.map((x, i) => ({ amount: x.margin ?? x.value, probability: s[i].probability })), { target: 900000 });
+    const ev = Stagecast.evaluate(m, c.history);
+    const nok = (v) => new Intl.NumberFormat('nb', { style: 'currency', currency: 'NOK', maximumFractionDigits: 0 }).format(v);
+    return { p50: nok(d.p50), p90: nok(d.p90), brier: new Intl.NumberFormat('nb', { maximumFractionDigits: 3 }).format(ev.brier), sellers: ev.versus.sellerProbability != null };
+  });
+  assert.equal(await page.locator('stagecast-forecast [data-role="p50"]').textContent(), exp.p50);
+  assert.equal(await page.locator('stagecast-forecast [data-role="p90"]').textContent(), exp.p90);
+  assert.equal(await page.locator('stagecast-calibration [data-role="brier"]').textContent(), exp.brier);
+  assert.equal(exp.sellers, true);
+  assert.equal(await page.locator('stagecast-calibration [data-role="brier-sellers"]').count(), 1);
+  const names = await page.locator('stagecast-calibration tr[data-seller] td:first-child').allTextContents();
+  assert.deepEqual(names, ['Kari Nordmann', 'Ola <img src=x onerror="window.__xss=2">']);
+  assert.equal(await page.locator('stagecast-calibration img, stagecast-forecast img').count(), 0);
+  assert.equal(await page.evaluate(() => window.__xss), undefined);
+  await page.waitForFunction(() => /forecast: P50=\d+/.test(document.getElementById('crm-log').textContent) && /calibration: brier=0\.\d+/.test(document.getElementById('crm-log').textContent));
+  page.assertClean();
+});
+
+test('phone width: the CRM page with the widgets fits in 390 px', async () => {
+  const page = await env.open('/embed.html', { viewport: { width: 390, height: 844 } });
+  await page.locator('stagecast-calibration [data-role="brier"]').waitFor();
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `page is ${overflow}px wider than the phone`);
+  await shot(page, 'embed-phone');
+  page.assertClean();
+});

@@ -20,4 +20,28 @@
     log.textContent = `${new Date().toISOString().slice(11, 19)} ${record.id}: probability=${p.toFixed(3)} reached=${e.detail.reached.join(',')}\n` + log.textContent;
   });
   widget.deal = record;
+
+  // The pipeline and last year's closed deals, from the CRM's records: seller
+  // names are untrusted too.
+  const xss = 'Ola <img src=x onerror="window.__xss=2">';
+  const steps = ['need_confirmed', 'mobilizer_met', 'solution_presented', 'proposal_requested', 'verbal_yes'];
+  const open = [record];
+  const closed = [];
+  for (let i = 0; i < 60; i++) {
+    const n = 1 + (i % 5);
+    const events = steps.slice(0, n).map((milestone) => ({ milestone }));
+    if (i < 12) open.push({ id: `OPP-${5000 + i}`, label: `Kunde ${i}`, seller: i % 2 ? xss : 'Kari Nordmann', value: 100000 + 25000 * (i % 7), events });
+    closed.push({ id: `WON-${i}`, seller: i % 3 ? 'Kari Nordmann' : xss, status: (i * 7) % 10 < n * 2 ? 'won' : 'lost', sellerProbability: 0.5, events });
+  }
+  const pipeline = document.getElementById('pipeline');
+  const team = document.getElementById('team');
+  pipeline.deals = open;
+  team.history = closed;
+  for (const el of [pipeline, team]) {
+    el.addEventListener('stagecast-change', (e) => {
+      const d = e.detail;
+      const line = el === pipeline ? `forecast: P50=${Math.round(d.p50)} P(target)=${d.pAtLeastTarget.toFixed(3)}` : `calibration: brier=${d.brier.toFixed(3)} n=${d.n}`;
+      log.textContent = `${new Date().toISOString().slice(11, 19)} ${line}\n` + log.textContent;
+    });
+  }
 })();

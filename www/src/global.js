@@ -1,6 +1,9 @@
 // Entry of dist/stagecast.js, the one-file classic script: defines the
-// global `Stagecast` (the same functions as the ES module, plus `ready`)
-// and registers the custom elements. Loading it twice is harmless.
+// global `Stagecast` (the same functions as the ES module, plus `ready` and
+// `scriptUrl`) and registers the custom elements. Loading it twice is
+// harmless. The CSV import runs in a Web Worker started from
+// stagecast-csv.js next to this script (a strict CSP blocks blob: workers,
+// but allows a same-origin script URL).
 import init, * as glue from '../../.build/pkg/stagecast.js';
 import WASM_BASE64 from 'stagecast:wasm';
 import { decodeBase64 } from './base64.js';
@@ -23,5 +26,8 @@ import { defineElements } from './elements.js';
     return api;
   });
   g.Stagecast = api;
-  if (typeof customElements !== 'undefined') defineElements(api, () => api.ready);
+  if (typeof customElements !== 'undefined') {
+    const csvUrl = api.scriptUrl ? new URL('stagecast-csv.js', api.scriptUrl).href : null;
+    defineElements(api, () => api.ready, { worker: csvUrl ? () => new Worker(csvUrl) : null });
+  }
 })(globalThis);

@@ -1,0 +1,80 @@
+// <stagecast-meetings> on the calculator page: the plan (budget -> required
+// margin per meeting) and the week's meetings ranked by value, with the
+// quality checks and their reasons, equal to the engine's.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { setup, shot } from './harness.mjs';
+
+let env;
+before(async () => {
+  env = await setup();
+});
+after(async () => {
+  await env?.close();
+});
+
+const week = (page) => page.locator('stagecast-meetings');
+
+const expected = (page) =>
+  page.evaluate(() => {
+    const el = document.getElementById('week');
+    const model = Stagecast.defaultModel();
+    const budget = Number(el.shadowRoot.querySelector('[data-field="marginBudget"]').value);
+    const plan = Stagecast.meetingPlan({ ...el.plan, marginBudget: budget });
+    const ranked = Stagecast.rankMeetings(model, el.meetings, { deals: [], requiredMarginPerMeeting: plan.requiredMarginPerMeeting });
+    const money = (v) => new Intl.NumberFormat(el.locale || 'en', { style: 'currency', currency: el.currency, maximumFractionDigits: 0 }).format(v);
+    return { required: money(plan.requiredMarginPerMeeting), order: ranked.map((r) => r.index), values: ranked.map((r) => money(r.value)), reasons: ranked.map((r) => r.checks.rightPeople.reason) };
+  });
+
+test('the plan and the ranked meetings equal meetingPlan and rankMeetings; changing the budget updates them', async () => {
+  const page = await env.open('/');
+  await week(page).locator('[data-role="required"]').waitFor();
+  await week(page).locator('li[data-meeting]').first().waitFor();
+  let exp = await expected(page);
+  assert.equal(await week(page).locator('[data-role="required"]').textContent(), exp.required);
+  const order = await week(page).locator('li[data-meeting]').evaluateAll((ls) => ls.map((l) => Number(l.dataset.meeting)));
+  assert.deepEqual(order, exp.order);
+  assert.deepEqual(await week(page).locator('li[data-meeting] [data-role="value"]').allTextContents(), exp.values);
+  // Each meeting shows its three checks with the engine's reasons.
+  assert.equal(await week(page).locator('li[data-meeting] [data-check]').count(), 3 * exp.order.length);
+  const people = await week(page).locator('li[data-meeting] [data-check="rightPeople"]').allTextContents();
+  assert.deepEqual(people, exp.reasons.map((r) => `✓${'Right people'}: ${r}`).map((s, i) => (people[i].startsWith('✗') ? s.replace('✓', '✗') : s)));
+  // Budget: labelled input; the event carries the engine's result.
+  const got = page.evaluate(() => new Promise((r) => document.getElementById('week').addEventListener('stagecast-change', (e) => r(e.detail), { once: true })));
+  const budget = week(page).getByRole('spinbutton', { name: 'Margin budget' });
+  await budget.fill('900000');
+  await budget.press('Enter');
+  await budget.blur();
+  const detail = await got;
+  exp = await expected(page);
+  assert.equal(await week(page).locator('[data-role="required"]').textContent(), exp.required);
+  assert.equal(detail.ranked.length, exp.order.length);
+  assert.ok(detail.plan.requiredMarginPerMeeting > 0);
+  await shot(page, 'calculator-meetings-desktop');
+  page.assertClean();
+});
+
+test('Norwegian: the calculator page in nb shows the meetings in Norwegian with NOK', async () => {
+  const page = await env.open('/');
+  await week(page).locator('[data-role="required"]').waitFor();
+  await page.selectOption('#deal-locale', 'nb');
+  await page.selectOption('#deal-currency', 'NOK');
+  await week(page).locator('h2', { hasText: 'Møteplan' }).waitFor();
+  assert.match(await week(page).locator('[data-role="required"]').textContent(), /kr/);
+  assert.equal(await week(page).locator('h3').textContent(), 'Ukens møter, rangert etter verdi');
+  assert.equal(await page.locator('stagecast-deal .muted').first().textContent(), 'Sannsynlighet for å vinne');
+  page.assertClean();
+});
+
+test('an XSS payload in a meeting label is shown as text', async () => {
+  const page = await env.open('/');
+  await week(page).locator('[data-role="required"]').waitFor();
+  await page.evaluate(() => {
+    const el = document.getElementById('week');
+    el.meetings = [{ label: '<img src=x onerror="window.__xss=4">', targetMilestone: 'need_confirmed', deal: { id: 'x', value: 1000, margin: 300, events: [] } }];
+  });
+  await week(page).locator('li[data-meeting] b', { hasText: '<img' }).waitFor();
+  assert.equal(await week(page).locator('img').count(), 0);
+  assert.equal(await page.evaluate(() => window.__xss), undefined);
+  page.assertClean();
+});

@@ -1,0 +1,73 @@
+// The manager board: loads the Maven example pipeline through the CSV
+// import (the engine's parseCsv with the "maven" preset), calibrates the
+// model on the closed deals, forecasts the open ones, and re-does both when
+// the user imports another file. Open Maven deals have no close value: they
+// are valued at their product's list price (products.csv).
+(function () {
+  const $ = (id) => document.getElementById(id);
+  const status = $('board-status');
+  const importer = $('import');
+  const say = (text) => { status.textContent = text; };
+
+  let prices = new Map();
+  const key = (p) => String(p || '').replace(/\s+/g, '').toLowerCase(); // "GTXPro" vs "GTX Pro"
+
+  function use(deals) {
+    const closed = deals.filter((d) => d.status === 'won' || d.status === 'lost');
+    const open = deals
+      .filter((d) => !d.status || d.status === 'open')
+      .map((d) => (d.value ? d : { ...d, value: prices.get(key(d.attributes && d.attributes.product)) || 0 }));
+    let model = Stagecast.defaultModel();
+    if (typeof Stagecast.calibrate === 'function' && closed.length) {
+      try {
+        model = Stagecast.calibrate(model, closed);
+      } catch (e) {
+        say(`Calibration failed: ${e.message}`);
+      }
+    }
+    $('calibration').model = model;
+    $('calibration').history = closed;
+    $('forecast').model = model;
+    $('scenarios').model = model; // exported with the scenarios
+    $('forecast').deals = open;
+    if ($('forecast').getAttribute('target') == null && open.length) {
+      // A first target: the pipeline's expected value, rounded.
+      try {
+        const s = Stagecast.scoreDeals(model, open);
+        const e = open.reduce((t, d, i) => t + (d.value || 0) * s[i].probability, 0);
+        $('forecast').target = String(Math.round(e / 10000) * 10000);
+      } catch { /* the forecast element reports errors itself */ }
+    }
+    say(`${deals.length.toLocaleString('en')} deals: ${closed.length.toLocaleString('en')} closed (calibration), ${open.length.toLocaleString('en')} open (forecast).`);
+  }
+
+  importer.addEventListener('stagecast-change', (e) => use(e.detail.deals));
+  // A model imported with the scenarios (JSON file) scores the board.
+  $('scenarios').addEventListener('stagecast-import', (e) => {
+    if (!e.detail.model) return;
+    $('forecast').model = e.detail.model;
+    $('calibration').model = e.detail.model;
+    say('Imported model in use.');
+  });
+  // The Maven columns. Its deal_stage says Won or Lost but not which steps a
+  // closed deal went through, so closed deals keep only what their dates
+  // show (engage_date: need confirmed); mapping "Won" to every milestone
+  // would hand the outcome to the model and make its scores meaningless.
+  importer.mapping = {
+    id: 'opportunity_id', seller: 'sales_agent', value: 'close_value', stage: 'deal_stage', closeDate: ['close_date'],
+    milestoneColumns: { engage_date: 'need_confirmed' }, attributes: ['product', 'account'],
+    stageMap: { Prospecting: [], Engaging: ['need_confirmed'], Won: [], Lost: [] },
+  };
+
+  Stagecast.ready.then(async () => {
+    try {
+      const [pipeline, products] = await Promise.all(['/data/sales_pipeline.csv', '/data/products.csv'].map((u) => fetch(u).then((r) => r.text())));
+      prices = new Map(products.trim().split('\n').slice(1).map((l) => l.split(',')).map(([p, , price]) => [key(p), Number(price)]));
+      say('Loading the Maven example pipeline…');
+      await customElements.whenDefined('stagecast-import');
+      await importer.loadFile(pipeline);
+    } catch (e) {
+      say(`Could not load the example data: ${e.message}`);
+    }
+  });
+})();

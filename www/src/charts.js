@@ -1,0 +1,119 @@
+// SVG charts drawn from the engine's numbers (createElementNS only, text via
+// textContent). Every chart uses a viewBox, so it scales to the card's width.
+import { svg } from './base.js';
+
+const W = 320;
+const r1 = (v) => Math.round(v * 10) / 10;
+
+function axisText(x, y, text, anchor = 'middle') {
+  return svg('text', { x: r1(x), y: r1(y), 'text-anchor': anchor, text });
+}
+
+/**
+ * Reliability diagram: bins `{ lo, hi, n, meanPredicted, observed }`;
+ * the diagonal is perfect calibration; dot size grows with the bin's count.
+ */
+export function reliabilityChart(bins, { title, xLabel, yLabel, pct }) {
+  const L = 46, T = 10, S = 200;
+  const x = (p) => L + p * S;
+  const y = (p) => T + (1 - p) * S;
+  const root = svg('svg', { viewBox: `0 0 ${L + S + 14} ${T + S + 34}`, role: 'img', 'aria-label': title, 'data-chart': 'reliability' });
+  root.append(svg('title', { text: title }));
+  root.append(svg('rect', { x: L, y: T, width: S, height: S, fill: 'none', stroke: 'var(--line)' }));
+  for (const g of [0, 0.5, 1]) {
+    root.append(axisText(x(g), T + S + 14, pct(g)), axisText(L - 4, y(g) + 4, pct(g), 'end'));
+  }
+  root.append(axisText(x(0.5), T + S + 30, xLabel), svg('line', { x1: x(0), y1: y(0), x2: x(1), y2: y(1), stroke: 'var(--muted)', 'stroke-dasharray': '4 3' }));
+  root.append(svg('text', { x: 9, y: y(0.5), transform: `rotate(-90 9 ${y(0.5)})`, 'text-anchor': 'middle', text: yLabel }));
+  const maxN = Math.max(1, ...bins.map((b) => b.n || 0));
+  const pts = bins.filter((b) => b.n > 0 && b.meanPredicted != null && b.observed != null);
+  if (pts.length > 1) {
+    root.append(svg('polyline', { points: pts.map((b) => `${r1(x(b.meanPredicted))},${r1(y(b.observed))}`).join(' '), fill: 'none', stroke: 'var(--accent)', 'stroke-width': 1.5 }));
+  }
+  for (const b of pts) {
+    const c = svg('circle', { cx: r1(x(b.meanPredicted)), cy: r1(y(b.observed)), r: r1(3 + 5 * Math.sqrt(b.n / maxN)), fill: 'var(--accent)', 'fill-opacity': 0.75, 'data-n': b.n });
+    c.append(svg('title', { text: `${pct(b.lo)}–${pct(b.hi)}: ${pct(b.meanPredicted)} → ${pct(b.observed)} (n=${b.n})` }));
+    root.append(c);
+  }
+  return root;
+}
+
+/**
+ * The pipeline's distribution as a CDF: `points [{ amount, cdf }]`, with
+ * P10/P50/P90 and the target marked (P(total >= target) = 1 - cdf just below).
+ */
+export function cdfChart(d, { title, money, target, labels }) {
+  const L = 8, R = 8, T = 22, H = 130;
+  const pts = d.points || [];
+  const lo = Math.min(pts.length ? pts[0].amount : 0, d.p10, target ?? Infinity);
+  const hi = Math.max(pts.length ? pts[pts.length - 1].amount : 1, d.p90, target ?? -Infinity);
+  const span = hi - lo || 1;
+  const x = (a) => L + ((a - lo) / span) * (W - L - R);
+  const y = (c) => T + (1 - c) * H;
+  const root = svg('svg', { viewBox: `0 0 ${W} ${T + H + 44}`, role: 'img', 'aria-label': title, 'data-chart': 'forecast' });
+  root.append(svg('title', { text: title }));
+  root.append(svg('line', { x1: L, y1: y(0), x2: W - R, y2: y(0), stroke: 'var(--line)' }));
+  // The band between P10 and P90.
+  root.append(svg('rect', { x: r1(x(d.p10)), y: T, width: r1(Math.max(1, x(d.p90) - x(d.p10))), height: H, fill: 'var(--accent)', 'fill-opacity': 0.1 }));
+  if (pts.length) {
+    let path = `M${r1(x(pts[0].amount))},${r1(y(0))}`;
+    let prev = 0;
+    for (const p of pts) {
+      path += `L${r1(x(p.amount))},${r1(y(prev))}L${r1(x(p.amount))},${r1(y(p.cdf))}`;
+      prev = p.cdf;
+    }
+    path += `L${r1(x(hi))},${r1(y(prev))}`;
+    root.append(svg('path', { d: path, fill: 'none', stroke: 'var(--accent)', 'stroke-width': 2 }));
+  }
+  const marks = [['P10', d.p10, 0.1], ['P50', d.p50, 0.5], ['P90', d.p90, 0.9]];
+  marks.forEach(([name, a], i) => {
+    root.append(svg('line', { x1: r1(x(a)), y1: T, x2: r1(x(a)), y2: y(0), stroke: 'var(--accent)', 'stroke-dasharray': '2 2', 'data-mark': name }));
+    const ax = x(a);
+    root.append(axisText(ax, y(0) + 13 + i * 12, `${name} ${money(a)}`, ax < W * 0.25 ? 'start' : ax > W * 0.75 ? 'end' : 'middle'));
+  });
+  if (target != null) {
+    const tx = r1(x(target));
+    root.append(svg('line', { x1: tx, y1: T - 8, x2: tx, y2: y(0), stroke: 'var(--warn)', 'stroke-width': 2, 'data-mark': 'target' }));
+    root.append(svg('text', { x: tx, y: T - 11, 'text-anchor': tx > W / 2 ? 'end' : 'start', fill: 'var(--warn)', text: `${labels.target} ${money(target)}` }));
+  }
+  return root;
+}
+
+/**
+ * Tornado: each lever's low/high value of a measure around the base value,
+ * bars sorted as given (the engine sorts them by swing).
+ */
+export function tornadoChart(bars, { title, base, fmt, lever }) {
+  const rowH = 36, T = 4, L = 6, R = 6;
+  const all = bars.flatMap((b) => [b.low, b.high]).concat(base);
+  const lo = Math.min(...all), hi = Math.max(...all);
+  const span = hi - lo || 1;
+  const x = (v) => L + ((v - lo) / span) * (W - L - R);
+  const root = svg('svg', { viewBox: `0 0 ${W} ${T + rowH * bars.length + 4}`, role: 'img', 'aria-label': title, 'data-chart': 'tornado' });
+  root.append(svg('title', { text: title }));
+  bars.forEach((b, i) => {
+    const yy = T + i * rowH;
+    const min = Math.min(b.low, b.high), max = Math.max(b.low, b.high);
+    // The lever's name and its range on one line, the bar under it: no overlap at any width.
+    root.append(svg('text', { x: L, y: yy + 11, 'text-anchor': 'start', text: `${lever(b.lever)}: ${fmt(min)} – ${fmt(max)}` }));
+    root.append(svg('rect', { x: r1(x(min)), y: yy + 16, width: r1(Math.max(1.5, x(max) - x(min))), height: 14, rx: 2, fill: 'var(--accent)', 'fill-opacity': 0.8, 'data-lever': b.lever }));
+  });
+  root.append(svg('line', { x1: r1(x(base)), y1: T + 14, x2: r1(x(base)), y2: T + rowH * bars.length, stroke: 'var(--text)', 'stroke-width': 1.5 }));
+  return root;
+}
+
+/** The milestone funnel: each milestone's probability, reached ones filled. */
+export function funnelChart(milestones, reached, { title, pct }) {
+  const rowH = 20;
+  const root = svg('svg', { viewBox: `0 0 ${W} ${rowH * milestones.length + 4}`, role: 'img', 'aria-label': title, 'data-chart': 'funnel' });
+  root.append(svg('title', { text: title }));
+  milestones.forEach((m, i) => {
+    const p = m.probability ?? 0;
+    const w = Math.max(2, p * (W - 50));
+    const yy = 2 + i * rowH;
+    const on = reached.has(m.id);
+    root.append(svg('rect', { x: r1((W - 50 - w) / 2), y: yy, width: r1(w), height: rowH - 4, rx: 3, fill: on ? 'var(--accent)' : 'var(--line)', 'data-milestone': m.id }));
+    root.append(svg('text', { x: W - 4, y: yy + 12, 'text-anchor': 'end', text: pct(p) }));
+  });
+  return root;
+}

@@ -1,0 +1,11 @@
+// Entry of dist/stagecast-csv.js: the CSV import worker of the one-file
+// build. stagecast.js starts it with new Worker(<its own folder>/stagecast-csv.js):
+// a same-origin script URL, which a strict CSP (script-src 'self') allows
+// where a blob: worker is blocked. Its wasm (inlined) has the csv feature.
+import init, * as glue from '../../.build/pkg-csv/stagecast.js';
+import WASM_BASE64 from 'stagecast:wasm';
+import { decodeBase64 } from './base64.js';
+import { handleCsvMessage } from './csv-core.js';
+
+const api = { ...glue, ready: init({ module_or_path: decodeBase64(WASM_BASE64) }) };
+self.onmessage = handleCsvMessage(api, (m) => self.postMessage(m));

@@ -1,0 +1,252 @@
+// <stagecast-scenarios>: the what-if board. Scenarios side by side, a
+// labelled slider per lever, the engine's compareScenarios() numbers, a
+// tornado chart; add / remove / rename; saved in localStorage; export and
+// import of model + scenarios as a JSON file.
+import { StagecastElement, el } from './base.js';
+import { formatPercent, formatMoney, formatNumber } from './i18n.js';
+import { tornadoChart } from './charts.js';
+import { PREFIX, load, save, downloadJson } from './store.js';
+
+const CSS = `
+.bar { display: flex; flex-wrap: wrap; gap: 8px; align-items: center; margin: 0 0 12px; }
+.bar label.file { position: relative; }
+.cols { display: grid; grid-template-columns: repeat(auto-fit, minmax(240px, 1fr)); gap: 12px; }
+fieldset { border: 1px solid var(--line); border-radius: 8px; margin: 0; padding: 10px 12px; min-width: 0; }
+fieldset.active { border-color: var(--accent); }
+legend { font-weight: 650; padding: 0 4px; overflow-wrap: anywhere; }
+.lever { margin: 6px 0; }
+.lever label { display: flex; justify-content: space-between; gap: 8px; font-size: .9em; }
+.lever output { font-variant-numeric: tabular-nums; font-weight: 600; }
+.name input { width: 100%; }
+dl.res { display: grid; grid-template-columns: auto auto; gap: 2px 10px; margin: 10px 0 6px; font-size: .9em; }
+dl.res dt { color: var(--muted); } dl.res dd { margin: 0; text-align: right; font-variant-numeric: tabular-nums; font-weight: 600; }
+.tornado { margin-top: 14px; }
+.tornado svg { max-width: 480px; }
+p.status { margin: 0 0 8px; }
+p.status:empty { display: none; }
+`;
+
+export const LEVERS = [
+  { key: 'meetingsPerWeek', min: 0, max: 40, step: 1, kind: 'n' },
+  { key: 'weeks', min: 1, max: 52, step: 1, kind: 'n' },
+  { key: 'meetingToOpportunity', min: 0, max: 1, step: 0.01, kind: '%' },
+  { key: 'winRate', min: 0, max: 1, step: 0.01, kind: '%' },
+  { key: 'averageMargin', min: 0, max: 200000, step: 1000, kind: '$' },
+  { key: 'marginBudget', min: 0, max: 5000000, step: 10000, kind: '$' },
+];
+
+export const DEFAULT_SCENARIOS = [
+  { name: 'Today', meetingsPerWeek: 8, weeks: 12, meetingToOpportunity: 0.3, winRate: 0.25, averageMargin: 60000, marginBudget: 500000 },
+  { name: 'More meetings', meetingsPerWeek: 11, weeks: 12, meetingToOpportunity: 0.3, winRate: 0.25, averageMargin: 60000, marginBudget: 500000 },
+];
+
+/** Throws unless `list` is a non-empty list of scenarios with every lever a finite number. */
+export function checkScenarios(list) {
+  if (!Array.isArray(list) || list.length === 0 || list.length > 12) throw new Error('scenarios: must be a list of 1 to 12 scenarios');
+  return list.map((s, i) => {
+    if (!s || typeof s !== 'object') throw new Error(`scenarios[${i}]: must be an object`);
+    const out = { name: typeof s.name === 'string' && s.name.trim() ? s.name.slice(0, 80) : `Scenario ${i + 1}` };
+    for (const l of LEVERS) {
+      const v = s[l.key];
+      if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || (l.kind === '%' && v > 1)) throw new Error(`scenarios[${i}].${l.key}: must be a number${l.kind === '%' ? ' from 0 to 1' : ' >= 0'}`);
+      out[l.key] = v;
+    }
+    return out;
+  });
+}
+
+export class StagecastScenarios extends StagecastElement {
+  static json = ['model', 'scenarios'];
+  static text = ['locale', 'currency', 'storage-key'];
+  static styles() {
+    return [CSS];
+  }
+  get storageKey() {
+    return this.prop('storage-key') || `${PREFIX}scenarios`;
+  }
+  get scenarios() {
+    return this._list ? this._list.map((s) => ({ ...s })) : this.prop('scenarios');
+  }
+  set scenarios(v) {
+    this._list = checkScenarios(v);
+    this._persist();
+    this.schedule();
+  }
+  /** The last compareScenarios() result. */
+  get result() {
+    return this._result;
+  }
+
+  _init() {
+    if (this._list) return;
+    const saved = load(this.storageKey, (v) => checkScenarios(v && v.scenarios));
+    this._status = null;
+    if (saved.value) this._list = saved.value;
+    else {
+      if (saved.broken) this._status = { kind: 'error', text: this.t('brokenSaved', { key: saved.setAside || this.storageKey }) };
+      if (saved.blocked) this._status = { kind: 'error', text: this.t('notSaved') };
+      const given = this.prop('scenarios');
+      this._list = checkScenarios(given || DEFAULT_SCENARIOS);
+    }
+    if (saved.broken || saved.blocked) {
+      this.dispatchEvent(new CustomEvent('stagecast-storage', { detail: { ...saved }, bubbles: true, composed: true }));
+    }
+    this._active = 0;
+  }
+
+  _persist() {
+    const r = save(this.storageKey, { version: 1, scenarios: this._list });
+    if (!r.ok) this._status = { kind: 'error', text: this.t('notSaved') };
+    else if (this._status && this._status.text === this.t('notSaved')) this._status = null;
+    return r.ok;
+  }
+
+  render() {
+    this._init();
+    this.keepFocus(() => this._build());
+    this._update();
+  }
+
+  fmt(kind, v) {
+    const { tag } = this.loc;
+    if (kind === '%') return formatPercent(tag, v);
+    if (kind === '$') return formatMoney(tag, this.currency || 'EUR', v);
+    return formatNumber(tag, v, 1);
+  }
+
+  _build() {
+    const u = this._uid;
+    const file = el('input', { type: 'file', id: `${u}imp`, accept: '.json,application/json', className: 'visually-file' });
+    file.addEventListener('change', () => file.files[0] && this._import(file.files[0]));
+    const toolbar = el('div', { className: 'bar' },
+      el('button', { type: 'button', id: `${u}add`, 'data-action': 'add', text: this.t('addScenario'), onclick: () => this._add() }),
+      el('button', { type: 'button', id: `${u}exp`, 'data-action': 'export', text: this.t('exportJson'), onclick: () => this._export() }),
+      el('label', { for: `${u}imp`, className: 'muted', text: `${this.t('importJson')}: ` }), file);
+    this._status_el = el('p', { className: 'status', role: 'status', 'aria-live': 'polite', 'data-role': 'status' });
+    const cols = el('div', { className: 'cols' });
+    this._results = [];
+    this._list.forEach((s, i) => {
+      const name = el('input', { type: 'text', id: `${u}n${i}`, value: s.name, maxlength: 80, 'data-field': 'name' });
+      const legend = el('legend', { text: s.name });
+      name.addEventListener('input', () => {
+        s.name = name.value.slice(0, 80) || `${this.t('scenario')} ${i + 1}`;
+        legend.textContent = s.name;
+        this._changed(i);
+      });
+      const fs = el('fieldset', { 'data-scenario': i, className: i === this._active ? 'active' : null }, legend,
+        el('div', { className: 'name' }, el('label', { for: `${u}n${i}`, className: 'muted', text: this.t('name') }), name));
+      for (const l of LEVERS) {
+        const id = `${u}${i}${l.key}`;
+        const v = s[l.key];
+        const max = Math.max(l.max, v);
+        const range = el('input', { type: 'range', id, min: l.min, max, step: l.step, value: v, 'data-lever': l.key });
+        const out = el('output', { for: id, 'data-value': l.key, text: this.fmt(l.kind, v) });
+        range.addEventListener('input', () => {
+          s[l.key] = Number(range.value);
+          out.textContent = this.fmt(l.kind, s[l.key]);
+          this._changed(i);
+        });
+        fs.append(el('div', { className: 'lever' }, el('label', { for: id }, el('span', { text: this.t(l.key) }), out), range));
+      }
+      const res = el('dl', { className: 'res', 'data-role': 'result' });
+      this._results.push(res);
+      fs.append(res);
+      if (this._list.length > 1) {
+        fs.append(el('button', { type: 'button', id: `${u}rm${i}`, 'data-action': 'remove', 'aria-label': `${this.t('remove')}: ${s.name}`, text: this.t('remove'), onclick: () => this._remove(i) }));
+      }
+      fs.addEventListener('focusin', () => {
+        if (this._active !== i) {
+          this._active = i;
+          for (const f of cols.children) f.classList.toggle('active', f.dataset.scenario === String(i));
+          this._update();
+        }
+      });
+      cols.append(fs);
+    });
+    this._tornado = el('div', { className: 'tornado', 'data-role': 'tornado' });
+    this._live = el('p', { className: 'muted', 'aria-live': 'polite', 'data-role': 'summary' });
+    this._root.replaceChildren(el('div', { className: 'card' }, el('h2', { text: this.t('scenarios') }), toolbar, this._status_el, cols, this._live, this._tornado));
+  }
+
+  _changed(i) {
+    this._active = i;
+    this._persist();
+    this._update();
+  }
+
+  /** Recomputes with the engine and fills the results and the tornado in place. */
+  _update() {
+    this._status_el.textContent = this._status ? this._status.text : '';
+    this._status_el.className = `status ${this._status && this._status.kind === 'error' ? 'error' : 'muted'}`;
+    let out;
+    try {
+      const [base, ...variants] = this._list;
+      out = this.fn('compareScenarios')(base, variants);
+    } catch (e) {
+      this.showError(e, this._tornado);
+      return;
+    }
+    this._result = out;
+    out.forEach((r, i) => {
+      const dl = this._results[i];
+      if (!dl) return;
+      dl.replaceChildren();
+      for (const [k, kind] of [['pHitBudget', '%'], ['expectedMargin', '$'], ['gap', '$'], ['expectedWins', 'n'], ['opportunities', 'n'], ['requiredPerMeeting', '$']]) {
+        const v = k === 'requiredPerMeeting' ? r.requiredMarginPerMeeting : r[k];
+        dl.append(el('dt', { text: this.t(k) }), el('dd', { 'data-key': k, text: v == null ? '–' : this.fmt(kind, v) }));
+      }
+    });
+    const a = out[this._active] || out[0];
+    this._live.textContent = `${a.name}: ${this.t('pHitBudget')} ${this.fmt('%', a.pHitBudget)}, ${this.t('expectedMargin')} ${this.fmt('$', a.expectedMargin)}`;
+    const bars = (a.sensitivity || []).map((b) => ({ lever: b.lever, low: b.lowPHitBudget, high: b.highPHitBudget }));
+    this._tornado.replaceChildren(el('h3', { text: `${this.t('tornado')}: ${a.name}` }),
+      tornadoChart(bars, { title: this.t('tornado'), base: a.pHitBudget, fmt: (v) => this.fmt('%', v), lever: (k) => this.t(k) }));
+    this.emit(out);
+  }
+
+  _add() {
+    if (this._list.length >= 12) return;
+    const from = this._list[this._active] || this._list[0];
+    this._list.push({ ...from, name: `${this.t('scenario')} ${this._list.length + 1}` });
+    this._active = this._list.length - 1;
+    this._persist();
+    this.render();
+    this._root.getElementById(`${this._uid}n${this._active}`)?.focus();
+  }
+
+  _remove(i) {
+    if (this._list.length <= 1) return;
+    this._list.splice(i, 1);
+    this._active = Math.min(this._active, this._list.length - 1);
+    this._persist();
+    this.render();
+    this._root.getElementById(`${this._uid}add`)?.focus();
+  }
+
+  _export() {
+    downloadJson('stagecast-scenarios.json', { stagecast: 1, model: this.currentModel(), scenarios: this.scenarios });
+  }
+
+  /** Reads a JSON file; replaces the state (and the saved copy) only when all of it is valid. */
+  async _import(file) {
+    try {
+      const data = JSON.parse(await file.text());
+      if (!data || typeof data !== 'object') throw new Error('not a stagecast export');
+      const list = checkScenarios(data.scenarios);
+      const [base, ...variants] = list;
+      if (typeof this.api.compareScenarios === 'function') this.api.compareScenarios(base, variants);
+      const model = data.model != null ? this.api.validateModel(data.model) : null;
+      this._list = list;
+      // The model is for this session (the page decides what scores with it); the file keeps it.
+      if (model) this._props.model = model;
+      this._status = { kind: 'ok', text: this.t('imported') };
+      this._persist();
+      this._active = 0;
+      this.render();
+      this.dispatchEvent(new CustomEvent('stagecast-import', { detail: { model, scenarios: this.scenarios }, bubbles: true, composed: true }));
+    } catch (e) {
+      this._status = { kind: 'error', text: this.t('importBad', { msg: e.message }) };
+      this._update();
+    }
+  }
+}

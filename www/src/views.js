@@ -1,0 +1,189 @@
+// <stagecast-meetings>, <stagecast-forecast>, <stagecast-calibration>:
+// views over the engine's meeting, forecast and evaluation functions. Each
+// shows a clear notice when the loaded build lacks the function it needs.
+import { StagecastElement, el } from './base.js';
+import { formatPercent, formatMoney, formatNumber } from './i18n.js';
+import { cdfChart, reliabilityChart } from './charts.js';
+
+const CSS = `
+.row { display: flex; flex-wrap: wrap; gap: 8px 16px; align-items: end; margin: 0 0 10px; }
+.row label { display: flex; flex-direction: column; gap: 3px; font-size: .88em; color: var(--muted); }
+ol.ranked > li { border-top: 1px solid var(--line); padding: 8px 0; }
+.mhead { display: flex; justify-content: space-between; gap: 10px; flex-wrap: wrap; }
+.mhead b { overflow-wrap: anywhere; }
+.money { font-variant-numeric: tabular-nums; font-weight: 650; color: var(--accent); white-space: nowrap; }
+ul.checks { margin: 4px 0 0; font-size: .88em; }
+ul.checks li { display: grid; grid-template-columns: 1.3em 1fr; }
+ul.checks li.fail { color: var(--warn); }
+.chart { max-width: 520px; }
+svg[data-chart=reliability] { max-width: 340px; }
+.scroll.sellers { max-height: 22em; overflow-y: auto; }
+.two { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 280px), 1fr)); gap: 18px; }
+`;
+
+const money = (self, v) => formatMoney(self.loc.tag, self.currency || 'EUR', v);
+const pct = (self, v) => formatPercent(self.loc.tag, v);
+
+function kpi(label, value, role) {
+  return el('div', { className: 'kpi' }, el('span', { className: 'muted', text: label }), el('b', { 'data-role': role, text: value }));
+}
+
+/** <stagecast-meetings>: budget → required margin per meeting, and the week's meetings ranked by value with their quality checks. */
+export class StagecastMeetings extends StagecastElement {
+  static json = ['model', 'deals', 'meetings', 'plan'];
+  static text = ['locale', 'currency'];
+  static styles() {
+    return [CSS];
+  }
+  render() {
+    const u = this._uid;
+    const model = this.currentModel();
+    const plan = { ...(this.prop('plan') || {}) };
+    if (this._budget != null) plan.marginBudget = this._budget;
+    const budget = el('input', { type: 'number', id: `${u}b`, min: 0, step: 10000, value: plan.marginBudget ?? '', 'data-field': 'marginBudget' });
+    budget.addEventListener('change', () => {
+      this._budget = budget.value === '' ? undefined : Math.max(0, Number(budget.value));
+      this.keepFocus(() => this.render());
+    });
+    const out = el('section', { 'aria-live': 'polite' });
+    const card = el('div', { className: 'card' }, el('h2', { text: this.t('plan') }),
+      el('div', { className: 'row' }, el('label', { for: `${u}b`, text: this.t('budget') }, budget)), out);
+    this._root.replaceChildren(card);
+    let planned;
+    let ranked;
+    try {
+      planned = this.fn('meetingPlan')(plan);
+      out.append(el('div', { className: 'kpis' },
+        kpi(this.t('requiredPerMeeting'), money(this, planned.requiredMarginPerMeeting), 'required'),
+        kpi(this.t('meetingsPlanned'), formatNumber(this.loc.tag, planned.meetings), 'meetings'),
+        planned.expectedMargin != null ? kpi(this.t('expectedMargin'), money(this, planned.expectedMargin), 'expected') : null,
+        planned.gap != null ? kpi(this.t('gap'), money(this, planned.gap), 'gap') : null));
+      const meetings = this.prop('meetings') || [];
+      ranked = this.fn('rankMeetings')(model, meetings, { deals: this.prop('deals') || [], requiredMarginPerMeeting: planned.requiredMarginPerMeeting });
+      const deals = new Map((this.prop('deals') || []).map((d) => [d.id, d]));
+      const labels = new Map(model.milestones.map((m) => [m.id, m.label || m.id]));
+      const list = el('ol', { className: 'ranked' });
+      for (const r of ranked) {
+        const m = meetings[r.index] || {};
+        const deal = m.deal || deals.get(r.dealId) || {};
+        const title = `${r.rank}. ${m.label || deal.label || r.dealId}`;
+        const target = r.targetMilestone ? labels.get(r.targetMilestone) || r.targetMilestone : null;
+        const checks = el('ul', { className: 'checks' });
+        for (const k of ['rightCustomer', 'rightPeople', 'prepared']) {
+          const c = r.checks[k];
+          checks.append(el('li', { className: c.ok ? 'pass' : 'fail', 'data-check': k }, el('span', { 'aria-hidden': 'true', text: c.ok ? '✓' : '✗' }),
+            el('span', { text: c.reason.startsWith(`${this.t(k)}:`) ? c.reason : `${this.t(k)}: ${c.reason}` })));
+        }
+        list.append(el('li', { 'data-meeting': r.index },
+          el('div', { className: 'mhead' }, el('b', { text: title }), el('span', { className: 'money', 'data-role': 'value', text: money(this, r.value) })),
+          el('div', { className: 'muted', text: [target, r.worthIt == null ? null : r.worthIt ? this.t('worthIt') : this.t('notWorthIt')].filter(Boolean).join(' · ') }),
+          checks));
+      }
+      out.append(el('h3', { text: this.t('meetings') }), list);
+    } catch (e) {
+      this.showError(e, out);
+      return;
+    }
+    this.emit({ plan: planned, ranked });
+  }
+}
+
+/** <stagecast-forecast>: the range of the open pipeline's total, P10/P50/P90, and the chance of reaching a target. */
+export class StagecastForecast extends StagecastElement {
+  static json = ['model', 'deals'];
+  static text = ['locale', 'currency', 'target', 'measure'];
+  static styles() {
+    return [CSS];
+  }
+  render() {
+    const u = this._uid;
+    const model = this.currentModel();
+    const measure = this.prop('measure') === 'value' ? 'value' : 'margin';
+    const t = this.prop('target');
+    const target = t == null || t === '' || !Number.isFinite(Number(t)) ? undefined : Number(t);
+    const input = el('input', { type: 'number', id: `${u}t`, min: 0, step: 1000, value: target ?? '', 'data-field': 'target' });
+    input.addEventListener('change', () => {
+      this._props.target = input.value;
+      this.keepFocus(() => this.render());
+    });
+    const out = el('section', { 'aria-live': 'polite', 'aria-atomic': 'true' });
+    this._root.replaceChildren(el('div', { className: 'card' }, el('h2', { text: this.t('forecast') }),
+      el('div', { className: 'row' }, el('label', { for: `${u}t`, text: this.t('target') }, input)), out));
+    let d;
+    try {
+      const open = (this.prop('deals') || []).filter((x) => !x.status || x.status === 'open');
+      const scores = open.length ? this.api.scoreDeals(model, open) : [];
+      const items = open.map((x, i) => ({ amount: x[measure] ?? x.value ?? 0, probability: scores[i].probability }));
+      if (!items.length) {
+        out.append(el('p', { className: 'muted', 'data-role': 'empty', text: this.t('noOpen') }));
+        return;
+      }
+      d = this.fn('distribution')(items, target == null ? {} : { target });
+    } catch (e) {
+      this.showError(e, out);
+      return;
+    }
+    this._result = d;
+    const m = (v) => money(this, v);
+    out.append(el('div', { className: 'kpis' },
+      kpi(this.t('expected'), m(d.expected), 'expected'), kpi('P10', m(d.p10), 'p10'), kpi('P50', m(d.p50), 'p50'), kpi('P90', m(d.p90), 'p90'),
+      d.pAtLeastTarget != null ? kpi(this.t('pAtLeast'), pct(this, d.pAtLeastTarget), 'p-target') : null),
+    el('div', { className: 'chart' }, cdfChart(d, { title: this.t('forecast'), money: m, target, labels: { target: this.t('target') } })));
+    this.emit(d);
+  }
+  get result() {
+    return this._result;
+  }
+}
+
+/** <stagecast-calibration>: the reliability diagram and Brier scores (model, priors, sellers' own guesses, each seller). */
+export class StagecastCalibration extends StagecastElement {
+  static json = ['model', 'history'];
+  static text = ['locale'];
+  static styles() {
+    return [CSS];
+  }
+  render() {
+    const model = this.currentModel();
+    const history = this.prop('history') || [];
+    const out = el('section', { 'aria-live': 'polite' });
+    this._root.replaceChildren(el('div', { className: 'card' }, el('h2', { text: this.t('calibration') }), out));
+    let ev;
+    const bySeller = [];
+    if (!history.length) {
+      out.append(el('p', { className: 'muted', 'data-role': 'empty', text: this.t('noClosed') }));
+      return;
+    }
+    try {
+      const evaluate = this.fn('evaluate');
+      ev = evaluate(model, history);
+      const groups = new Map();
+      for (const d of history) if (d.seller) groups.set(d.seller, [...(groups.get(d.seller) || []), d]);
+      for (const [seller, deals] of [...groups].sort((a, b) => a[0].localeCompare(b[0]))) {
+        bySeller.push({ seller, n: deals.length, brier: evaluate(model, deals).brier });
+      }
+    } catch (e) {
+      this.showError(e, out);
+      return;
+    }
+    const p = (v) => pct(this, v);
+    const b3 = (v) => formatNumber(this.loc.tag, v, 3);
+    const table = el('table', null, el('thead', null, el('tr', null, el('th', { text: this.t('seller') }), el('th', { className: 'num', text: this.t('deals') }), el('th', { className: 'num', text: 'Brier' }))));
+    const body = el('tbody');
+    for (const s of bySeller) body.append(el('tr', { 'data-seller': s.seller }, el('td', { text: s.seller }), el('td', { className: 'num', text: formatNumber(this.loc.tag, s.n) }), el('td', { className: 'num', text: b3(s.brier) })));
+    table.append(body);
+    const v = ev.versus || {};
+    out.append(el('div', { className: 'two' },
+      el('div', { className: 'chart' }, el('h3', { text: this.t('reliability') }), reliabilityChart(ev.reliability || [], { title: this.t('reliability'), xLabel: this.t('predicted'), yLabel: this.t('observed'), pct: p })),
+      el('div', null, el('h3', { text: this.t('brier') }),
+        el('div', { className: 'kpis' }, kpi(this.t('model'), b3(ev.brier), 'brier'),
+          v.priors ? kpi(this.t('priors'), b3(v.priors.brier), 'brier-priors') : null,
+          v.sellerProbability ? kpi(this.t('sellersOwn'), b3(v.sellerProbability.brier), 'brier-sellers') : null),
+        bySeller.length ? el('h3', { text: this.t('bySeller') }) : null, bySeller.length ? el('div', { className: 'scroll sellers', tabindex: 0, role: 'region', 'aria-label': this.t('bySeller') }, table) : null)));
+    this._result = { ...ev, bySeller };
+    this.emit(this._result);
+  }
+  get result() {
+    return this._result;
+  }
+}
