@@ -6,10 +6,13 @@
 //! JS values to core types and back, and maps every error to a JS `Error`
 //! whose message names the field.
 
+pub mod calibration;
 pub mod deal;
+pub mod evaluation;
 pub mod error;
 pub mod model;
 pub mod probability;
+pub mod stats;
 pub mod value;
 
 #[cfg(target_arch = "wasm32")]
@@ -19,3 +22,5 @@ pub use deal::{Deal, DealState, Event, Status};
 pub use error::{Error, Result};
 pub use model::{default_model, Milestone, Process, ProcessModel};
 pub use probability::{score_deal, score_deals, DealScore, NextStep};
+pub use calibration::{calibrate, calibrate_table, correct_seller_probability, skill_profile, CalibrateOptions, Calibration, Paths, Table};
+pub use evaluation::{cross_validate, evaluate, Evaluation, Metrics};

@@ -42,6 +42,9 @@ pub struct ProcessModel {
     /// Probability of a deal before any milestone.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub base_probability: Option<f64>,
+    /// What history taught (see `calibration`); absent until calibrated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calibration: Option<crate::calibration::Calibration>,
 }
 
 /// A validated model, with its lookups precomputed. Everything that scores
@@ -59,6 +62,7 @@ pub struct Process {
     /// non-decreasing along the mandatory ladder).
     ladder: Vec<f64>,
     base: f64,
+    fitted: Option<crate::calibration::Fitted>,
 }
 
 impl Process {
@@ -127,7 +131,12 @@ impl Process {
             ));
         }
         let ladder = ladder(ms, base);
-        Ok(Process { model, index, after, mandatory_before, mandatory, ladder, base })
+        let mut p = Process { model, index, after, mandatory_before, mandatory, ladder, base, fitted: None };
+        if let Some(c) = &p.model.calibration {
+            let f = crate::calibration::compile(&p, c).map_err(|e| e.within("calibration"))?;
+            p.fitted = Some(f);
+        }
+        Ok(p)
     }
 
     pub fn len(&self) -> usize {
@@ -192,6 +201,20 @@ impl Process {
     /// Effective prior of milestone `i`.
     pub fn prior(&self, i: usize) -> f64 {
         self.ladder.get(i).copied().unwrap_or(self.base)
+    }
+
+    /// The compiled calibration, when the model carries one.
+    pub fn fitted(&self) -> Option<&crate::calibration::Fitted> {
+        self.fitted.as_ref()
+    }
+
+    /// The same process without its calibration (scores on the priors).
+    #[must_use]
+    pub fn uncalibrated(&self) -> Process {
+        let mut p = self.clone();
+        p.model.calibration = None;
+        p.fitted = None;
+        p
     }
 
     pub fn base(&self) -> f64 {
@@ -306,6 +329,7 @@ pub fn default_model() -> ProcessModel {
             m("contract_signed", "Contract signed", true, &[], 0.97),
         ],
         base_probability: Some(DEFAULT_BASE_PROBABILITY),
+        calibration: None,
     }
 }
 
@@ -327,6 +351,7 @@ mod tests {
                 })
                 .collect(),
             base_probability: None,
+            calibration: None,
         }
     }
 
@@ -361,6 +386,7 @@ mod tests {
                 .map(|(id, m)| Milestone { id: id.clone(), label: String::new(), mandatory: *m, after: vec![], probability: None })
                 .collect(),
             base_probability: None,
+            calibration: None,
         };
         assert!(Process::new(model).unwrap_err().to_string().contains("at most 64"));
     }

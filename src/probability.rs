@@ -4,9 +4,11 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::calibration::{Fitted, MIN_HISTORY, SELLER, THIN_STATE};
 use crate::deal::{Deal, DealState};
 use crate::error::{self, Result};
 use crate::model::{bit, members, Process};
+use crate::stats;
 
 /// Each missing prerequisite halves the credit a milestone gives.
 pub const MISSING_FACTOR: f64 = 0.5;
@@ -115,15 +117,109 @@ pub fn score_deals(process: &Process, deals: &[Deal], path: &str) -> Result<Vec<
         .collect()
 }
 
-/// Scores a checked state.
-pub fn score_state(process: &Process, deal: &Deal, st: &DealState) -> DealScore {
-    let (p, mut explanation) = prior_probability(process, st);
-    if let Some(sp) = deal.seller_probability {
-        explanation.push(format!(
-            "The seller's own estimate ({}) is shown for comparison only; it does not move the number.",
-            pct(sp)
+/// The attribute values a deal is scored on: its `attributes`, and its
+/// seller as the attribute `seller` (unless an attribute has that name).
+pub fn features(deal: &Deal) -> Vec<(&str, &str)> {
+    let mut v: Vec<(&str, &str)> = deal.attributes.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    if let Some(s) = &deal.seller {
+        if !s.is_empty() && !deal.attributes.contains_key(SELLER) {
+            v.push((SELLER, s.as_str()));
+        }
+    }
+    v
+}
+
+/// A calibrated probability: the state's learned rate moved by the learned
+/// attribute effects on the logit scale. Returns (probability, interval,
+/// deals in the exact state, reasons). The interval is the state rate's 90%
+/// credible interval moved by the same effects.
+pub fn calibrated_probability(
+    process: &Process,
+    fitted: &Fitted,
+    st: &DealState,
+    attrs: &[(&str, &str)],
+) -> (f64, [f64; 2], u32, Vec<String>) {
+    let e = fitted.estimate(process, st.reached, st.out_of_order != 0, None);
+    let mut why = Vec::new();
+    if e.n >= THIN_STATE {
+        why.push(format!(
+            "Learned from {} closed deals that reached this stage: {} won.",
+            e.n,
+            pct(f64::from(e.won) / f64::from(e.n))
+        ));
+    } else {
+        why.push(format!(
+            "Only {} closed deal{} reached exactly this stage, so the number leans on deals at similar stages.",
+            e.n,
+            if e.n == 1 { "" } else { "s" }
         ));
     }
+    why.push(format!(
+        "History puts this stage at {} (90% credible range {} to {}).",
+        pct(e.probability),
+        pct(e.interval[0]),
+        pct(e.interval[1])
+    ));
+    let mut effects: Vec<(&str, &str, f64)> = Vec::new();
+    for &(k, v) in attrs {
+        if let Some((b, _)) = fitted.effect(k, v) {
+            effects.push((k, v, b));
+        }
+    }
+    let total: f64 = effects.iter().map(|x| x.2).sum();
+    let z = stats::logit(e.probability) + total;
+    let p = stats::sigmoid(z);
+    for (k, v, b) in effects {
+        let points = ((p - stats::sigmoid(z - b)) * 100.0).round() as i64;
+        if points != 0 {
+            why.push(format!(
+                "{} = {} {} it by {} point{}.",
+                k,
+                v,
+                if points > 0 { "raises" } else { "lowers" },
+                points.abs(),
+                if points.abs() == 1 { "" } else { "s" }
+            ));
+        }
+    }
+    let lo = stats::sigmoid(stats::logit(e.interval[0]) + total);
+    let hi = stats::sigmoid(stats::logit(e.interval[1]) + total);
+    (p, [lo, hi], e.n, why)
+}
+
+/// Scores a checked state: on history when the model is calibrated with
+/// enough closed deals, else on the model's priors.
+pub fn score_state(process: &Process, deal: &Deal, st: &DealState) -> DealScore {
+    if let Some(f) = process.fitted() {
+        if !f.insufficient {
+            let attrs = features(deal);
+            let (p, interval, count, mut explanation) = calibrated_probability(process, f, st, &attrs);
+            seller_note(deal, &mut explanation);
+            return DealScore {
+                id: deal.id.clone(),
+                probability: p,
+                interval: Some(interval),
+                count,
+                source: "history".to_string(),
+                reached: ids(process, st.reached),
+                missing_mandatory: ids(process, st.missing),
+                out_of_order: ids(process, st.out_of_order),
+                next: next_steps(process, st, p, |s| calibrated_probability(process, f, s, &attrs).0),
+                explanation,
+                seller_probability: deal.seller_probability,
+            };
+        }
+    }
+    let (p, mut explanation) = prior_probability(process, st);
+    if let Some(f) = process.fitted() {
+        explanation.push(format!(
+            "Insufficient history: {} closed deal{} (at least {} are needed), so the model's priors are used.",
+            f.deals,
+            if f.deals == 1 { "" } else { "s" },
+            MIN_HISTORY
+        ));
+    }
+    seller_note(deal, &mut explanation);
     DealScore {
         id: deal.id.clone(),
         probability: p,
@@ -136,6 +232,15 @@ pub fn score_state(process: &Process, deal: &Deal, st: &DealState) -> DealScore 
         next: next_steps(process, st, p, |s| prior_probability(process, s).0),
         explanation,
         seller_probability: deal.seller_probability,
+    }
+}
+
+fn seller_note(deal: &Deal, explanation: &mut Vec<String>) {
+    if let Some(sp) = deal.seller_probability {
+        explanation.push(format!(
+            "The seller's own estimate ({}) is shown for comparison only; it does not move the number.",
+            pct(sp)
+        ));
     }
 }
 

@@ -1,0 +1,271 @@
+//! How good the numbers are on closed deals: Brier score, log loss,
+//! expected calibration error and a reliability table, against the model's
+//! priors and the sellers' own estimates; and k-fold cross-validation.
+//!
+//! A closed deal is scored on its final state, exactly as an open deal with
+//! the same events would be.
+
+use serde::{Deserialize, Serialize};
+
+use crate::calibration::{self, CalibrateOptions, Table};
+use crate::deal::{Deal, Status};
+use crate::error::{self, Error, Result};
+use crate::model::Process;
+use crate::stats::{self, EPS};
+
+/// Most folds of a cross-validation.
+pub const MAX_FOLDS: usize = 100;
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct Bin {
+    pub lo: f64,
+    pub hi: f64,
+    pub n: u32,
+    /// Absent for an empty bin.
+    pub mean_predicted: Option<f64>,
+    pub observed: Option<f64>,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct Metrics {
+    pub n: u32,
+    pub brier: f64,
+    /// Mean negative log likelihood (natural log; probabilities clamped to
+    /// [1e-6, 1 - 1e-6]).
+    pub log_loss: f64,
+    /// Expected calibration error over the 10 reliability bins.
+    pub ece: f64,
+    pub reliability: Vec<Bin>,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct Versus {
+    /// The model's priors on the same deals.
+    pub priors: Metrics,
+    /// The sellers' own estimates, on the deals that have one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seller_probability: Option<Metrics>,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct Evaluation {
+    pub n: u32,
+    pub brier: f64,
+    pub log_loss: f64,
+    pub ece: f64,
+    pub reliability: Vec<Bin>,
+    pub versus: Versus,
+    /// Brier score of each fold (cross-validation only).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub folds: Vec<f64>,
+}
+
+/// Metrics of predictions `(p, won)`.
+pub fn metrics(pairs: &[(f64, bool)]) -> Metrics {
+    let mut bins = [(0u32, 0.0f64, 0.0f64); 10];
+    let (mut brier, mut ll) = (0.0, 0.0);
+    for &(p, won) in pairs {
+        let y = if won { 1.0 } else { 0.0 };
+        brier += (p - y) * (p - y);
+        let q = p.clamp(EPS, 1.0 - EPS);
+        ll -= if won { q.ln() } else { (1.0 - q).ln() };
+        let b = ((p * 10.0).floor().max(0.0) as usize).min(9);
+        if let Some(bin) = bins.get_mut(b) {
+            bin.0 += 1;
+            bin.1 += p;
+            bin.2 += y;
+        }
+    }
+    let n = pairs.len().max(1) as f64;
+    let mut ece = 0.0;
+    let reliability = bins
+        .iter()
+        .enumerate()
+        .map(|(k, &(c, sp, sy))| {
+            let (mp, ob) = if c > 0 { (Some(sp / f64::from(c)), Some(sy / f64::from(c))) } else { (None, None) };
+            if let (Some(a), Some(b)) = (mp, ob) {
+                ece += f64::from(c) / n * (a - b).abs();
+            }
+            Bin { lo: k as f64 / 10.0, hi: (k + 1) as f64 / 10.0, n: c, mean_predicted: mp, observed: ob }
+        })
+        .collect();
+    Metrics { n: pairs.len() as u32, brier: brier / n, log_loss: ll / n, ece, reliability }
+}
+
+/// Probability, 90% interval and exact-state count of every row of a table
+/// (open rows too), without explanations: the fast path. States and
+/// attribute codes are resolved once, so this is linear in the rows.
+pub fn score_table(process: &Process, t: &Table) -> Result<Vec<(f64, [f64; 2], u32)>> {
+    t.check(process)?;
+    let na = t.attributes.len();
+    let fitted = process.fitted().filter(|f| !f.insufficient);
+    // Effect of every (attribute column, code).
+    let effects: Vec<Vec<f64>> = t
+        .attributes
+        .iter()
+        .zip(&t.values)
+        .map(|(a, vals)| {
+            vals.iter().map(|v| fitted.and_then(|f| f.effect(a, v)).map_or(0.0, |e| e.0)).collect()
+        })
+        .collect();
+    let mut cache: std::collections::BTreeMap<(u64, bool), (f64, [f64; 2], u32)> = std::collections::BTreeMap::new();
+    let mut buf = Vec::new();
+    let mut out = Vec::with_capacity(t.len());
+    for r in 0..t.len() {
+        let a = t.offsets.get(r).copied().unwrap_or(0) as usize;
+        let b = t.offsets.get(r + 1).copied().unwrap_or(0) as usize;
+        calibration::final_state(process, t.steps.get(a..b).unwrap_or(&[]), &mut buf);
+        let (reached, ooo) = buf.first().copied().unwrap_or((0, false));
+        let base = *cache.entry((reached, ooo)).or_insert_with(|| match fitted {
+            Some(f) => {
+                let e = f.estimate(process, reached, ooo, None);
+                (e.probability, e.interval, e.n)
+            }
+            None => {
+                let st = state_from(process, reached, ooo, t.steps.get(a..b).unwrap_or(&[]));
+                let p = crate::probability::prior_probability(process, &st).0;
+                (p, [p, p], 0)
+            }
+        });
+        let mut shift = 0.0;
+        for (col, eff) in effects.iter().enumerate() {
+            let c = t.codes.get(r * na + col).copied().unwrap_or(0) as usize;
+            if c > 0 {
+                shift += eff.get(c - 1).copied().unwrap_or(0.0);
+            }
+        }
+        if shift == 0.0 {
+            out.push(base);
+        } else {
+            let mv = |p: f64| stats::sigmoid(stats::logit(p) + shift);
+            out.push((mv(base.0), [mv(base.1[0]), mv(base.1[1])], base.2));
+        }
+    }
+    Ok(out)
+}
+
+fn state_from(process: &Process, _reached: u64, _ooo: bool, steps: &[u8]) -> crate::deal::DealState {
+    let s: Vec<(usize, Option<i32>)> = steps.iter().map(|&i| (usize::from(i), None)).collect();
+    crate::deal::state_of(process, &s)
+}
+
+/// Evaluates a table's closed rows.
+pub fn evaluate_table(process: &Process, t: &Table) -> Result<Evaluation> {
+    let scored = score_table(process, t)?;
+    let priors = score_table(&process.uncalibrated(), t)?;
+    let mut main = Vec::new();
+    let mut prior = Vec::new();
+    let mut seller = Vec::new();
+    for (r, (s, q)) in scored.iter().zip(&priors).enumerate() {
+        let out = t.outcome.get(r).copied().unwrap_or(2);
+        if out > 1 {
+            continue;
+        }
+        let won = out == 1;
+        main.push((s.0, won));
+        prior.push((q.0, won));
+        let sp = t.seller_probability.get(r).copied().unwrap_or(f64::NAN);
+        if !sp.is_nan() {
+            seller.push((sp, won));
+        }
+    }
+    Ok(assemble(&main, &prior, &seller, Vec::new()))
+}
+
+fn assemble(main: &[(f64, bool)], prior: &[(f64, bool)], seller: &[(f64, bool)], folds: Vec<f64>) -> Evaluation {
+    let m = metrics(main);
+    Evaluation {
+        n: m.n,
+        brier: m.brier,
+        log_loss: m.log_loss,
+        ece: m.ece,
+        reliability: m.reliability,
+        versus: Versus {
+            priors: metrics(prior),
+            seller_probability: if seller.is_empty() { None } else { Some(metrics(seller)) },
+        },
+        folds,
+    }
+}
+
+fn closed_only(deals: &[Deal], path: &str) -> Result<()> {
+    for (k, d) in deals.iter().enumerate() {
+        if d.status == Status::Open {
+            return Err(Error::new(
+                error::join(&error::index(path, k), "status"),
+                "must be won or lost: only closed deals can be evaluated",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Evaluates a model (calibrated or not) on closed deals.
+pub fn evaluate(process: &Process, deals: &[Deal]) -> Result<Evaluation> {
+    closed_only(deals, "deals")?;
+    let t = Table::from_deals(process, deals, "deals", calibration::Paths::Final)?;
+    evaluate_table(process, &t)
+}
+
+/// k-fold cross-validation: deal i is in fold i % k (deterministic; shuffle
+/// the input beforehand if its order carries a trend). Each fold is scored by
+/// a calibration on the other folds; the metrics pool all held-out scores.
+pub fn cross_validate(process: &Process, history: &[Deal], k: usize, options: &CalibrateOptions) -> Result<Evaluation> {
+    closed_only(history, "history")?;
+    let t = Table::from_deals(process, history, "history", options.paths)?;
+    cross_validate_table(process, &t, k)
+}
+
+/// Cross-validation on a table's closed rows (fold = row index % k).
+pub fn cross_validate_table(process: &Process, t: &Table, k: usize) -> Result<Evaluation> {
+    if k < 2 || k > MAX_FOLDS || k > t.len() {
+        return Err(Error::new("k", format!("must be between 2 and {MAX_FOLDS}, and at most the number of deals")));
+    }
+    let base = process.uncalibrated();
+    let mut main = vec![(0.0, false); t.len()];
+    let mut folds = Vec::with_capacity(k);
+    for fold in 0..k {
+        let mut train = t.clone();
+        for (r, o) in train.outcome.iter_mut().enumerate() {
+            if r % k == fold {
+                *o = 2;
+            }
+        }
+        let mut model = base.model.clone();
+        model.calibration = Some(calibration::calibrate_table(&base, &train)?);
+        let p = Process::new(model)?;
+        let scored = score_table(&p, t)?;
+        let mut this = Vec::new();
+        for (r, s) in scored.iter().enumerate() {
+            let out = t.outcome.get(r).copied().unwrap_or(2);
+            if r % k == fold && out <= 1 {
+                if let Some(slot) = main.get_mut(r) {
+                    *slot = (s.0, out == 1);
+                }
+                this.push((s.0, out == 1));
+            }
+        }
+        folds.push(metrics(&this).brier);
+    }
+    let priors = score_table(&base, t)?;
+    let mut m = Vec::new();
+    let mut prior = Vec::new();
+    let mut seller = Vec::new();
+    for (r, (s, q)) in main.iter().zip(&priors).enumerate() {
+        let out = t.outcome.get(r).copied().unwrap_or(2);
+        if out > 1 {
+            continue;
+        }
+        m.push(*s);
+        prior.push((q.0, out == 1));
+        let sp = t.seller_probability.get(r).copied().unwrap_or(f64::NAN);
+        if !sp.is_nan() {
+            seller.push((sp, out == 1));
+        }
+    }
+    Ok(assemble(&m, &prior, &seller, folds))
+}

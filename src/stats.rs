@@ -1,0 +1,261 @@
+//! Small numeric helpers: logistic link, Beta quantiles, and an L2
+//! logistic fit on aggregated rows. No allocation-heavy or generic code, to
+//! keep the wasm small.
+
+/// Probabilities are kept within [EPS, 1 - EPS] before taking logits.
+pub const EPS: f64 = 1e-6;
+
+pub fn sigmoid(x: f64) -> f64 {
+    1.0 / (1.0 + (-x).exp())
+}
+
+pub fn logit(p: f64) -> f64 {
+    let p = p.clamp(EPS, 1.0 - EPS);
+    (p / (1.0 - p)).ln()
+}
+
+/// ln Γ(x) for x > 0 (Lanczos, g = 7, n = 9).
+pub fn ln_gamma(x: f64) -> f64 {
+    const C: [f64; 9] = [
+        0.999_999_999_999_809_9,
+        676.520_368_121_885_1,
+        -1_259.139_216_722_402_8,
+        771.323_428_777_653_1,
+        -176.615_029_162_140_6,
+        12.507_343_278_686_905,
+        -0.138_571_095_265_720_12,
+        9.984_369_578_019_572e-6,
+        1.505_632_735_149_311_6e-7,
+    ];
+    if x < 0.5 {
+        let pi = std::f64::consts::PI;
+        return (pi / (pi * x).sin()).ln() - ln_gamma(1.0 - x);
+    }
+    let x = x - 1.0;
+    let mut a = C.first().copied().unwrap_or(1.0);
+    let t = x + 7.5;
+    for (k, c) in C.iter().enumerate().skip(1) {
+        a += c / (x + k as f64);
+    }
+    0.5 * (2.0 * std::f64::consts::PI).ln() + (x + 0.5) * t.ln() - t + a.ln()
+}
+
+/// Continued fraction for the regularised incomplete beta (Numerical Recipes).
+fn beta_cf(a: f64, b: f64, x: f64) -> f64 {
+    let tiny = 1e-300;
+    let (qab, qap, qam) = (a + b, a + 1.0, a - 1.0);
+    let mut c = 1.0;
+    let mut d = 1.0 - qab * x / qap;
+    if d.abs() < tiny {
+        d = tiny;
+    }
+    d = 1.0 / d;
+    let mut h = d;
+    for m in 1..200 {
+        let m = f64::from(m);
+        let m2 = 2.0 * m;
+        let aa = m * (b - m) * x / ((qam + m2) * (a + m2));
+        d = 1.0 + aa * d;
+        if d.abs() < tiny {
+            d = tiny;
+        }
+        c = 1.0 + aa / c;
+        if c.abs() < tiny {
+            c = tiny;
+        }
+        d = 1.0 / d;
+        h *= d * c;
+        let aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2));
+        d = 1.0 + aa * d;
+        if d.abs() < tiny {
+            d = tiny;
+        }
+        c = 1.0 + aa / c;
+        if c.abs() < tiny {
+            c = tiny;
+        }
+        d = 1.0 / d;
+        let del = d * c;
+        h *= del;
+        if (del - 1.0).abs() < 1e-12 {
+            break;
+        }
+    }
+    h
+}
+
+/// P(X <= x) for X ~ Beta(a, b), a, b > 0.
+pub fn beta_cdf(x: f64, a: f64, b: f64) -> f64 {
+    if x <= 0.0 {
+        return 0.0;
+    }
+    if x >= 1.0 {
+        return 1.0;
+    }
+    let ln_front = ln_gamma(a + b) - ln_gamma(a) - ln_gamma(b) + a * x.ln() + b * (1.0 - x).ln();
+    let front = ln_front.exp();
+    if x < (a + 1.0) / (a + b + 2.0) {
+        front * beta_cf(a, b, x) / a
+    } else {
+        1.0 - front * beta_cf(b, a, 1.0 - x) / b
+    }
+}
+
+/// The q-quantile of Beta(a, b), by bisection (60 steps: exact to 1e-15).
+pub fn beta_quantile(q: f64, a: f64, b: f64) -> f64 {
+    let (mut lo, mut hi) = (0.0f64, 1.0f64);
+    for _ in 0..60 {
+        let mid = 0.5 * (lo + hi);
+        if beta_cdf(mid, a, b) < q {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    0.5 * (lo + hi)
+}
+
+/// Central 90% credible interval of Beta(a, b).
+pub fn beta_interval(a: f64, b: f64) -> [f64; 2] {
+    let a = a.max(1e-3);
+    let b = b.max(1e-3);
+    [beta_quantile(0.05, a, b), beta_quantile(0.95, a, b)]
+}
+
+/// One aggregated row of a logistic fit: `count` deals sharing the same
+/// offset, features (indices of one-hot features) and outcome.
+#[derive(Clone, Debug)]
+pub struct Row {
+    pub offset: f64,
+    pub features: Vec<u32>,
+    pub won: bool,
+    pub count: f64,
+}
+
+fn linear(beta: &[f64], row: &Row) -> f64 {
+    row.offset + row.features.iter().map(|&f| beta.get(f as usize).copied().unwrap_or(0.0)).sum::<f64>()
+}
+
+/// Fits one-hot effects `beta` (no intercept: the offset carries the level)
+/// maximising the log likelihood minus `lambda/2 * |beta|^2`, by Newton's
+/// method with the Newton step solved by conjugate gradients (the Hessian is
+/// never formed: rows are sparse). `weight(row)` scales each row's count
+/// (used to hold out a fold). Deterministic.
+pub fn fit_logistic(rows: &[Row], n_features: usize, lambda: f64, weight: &dyn Fn(usize, &Row) -> f64) -> Vec<f64> {
+    let mut beta = vec![0.0; n_features];
+    for _ in 0..30 {
+        // Gradient of the penalised negative log likelihood and the curvature
+        // weight of every row.
+        let mut grad: Vec<f64> = beta.iter().map(|b| lambda * b).collect();
+        let mut curv = Vec::with_capacity(rows.len());
+        for (k, r) in rows.iter().enumerate() {
+            let c = weight(k, r);
+            let p = sigmoid(linear(&beta, r));
+            let y = if r.won { 1.0 } else { 0.0 };
+            for &f in &r.features {
+                if let Some(g) = grad.get_mut(f as usize) {
+                    *g += c * (p - y);
+                }
+            }
+            curv.push(c * p * (1.0 - p));
+        }
+        // Solve (X' W X + lambda I) step = grad by conjugate gradients.
+        let hv = |v: &[f64]| -> Vec<f64> {
+            let mut out: Vec<f64> = v.iter().map(|x| lambda * x).collect();
+            for (r, w) in rows.iter().zip(&curv) {
+                if *w == 0.0 {
+                    continue;
+                }
+                let s: f64 = r.features.iter().map(|&f| v.get(f as usize).copied().unwrap_or(0.0)).sum();
+                for &f in &r.features {
+                    if let Some(o) = out.get_mut(f as usize) {
+                        *o += w * s;
+                    }
+                }
+            }
+            out
+        };
+        let mut step = vec![0.0; n_features];
+        let mut res = grad.clone();
+        let mut dir = res.clone();
+        let mut rr: f64 = res.iter().map(|x| x * x).sum();
+        let tol = 1e-20 + 1e-18 * rr;
+        for _ in 0..n_features.max(1) * 2 {
+            if rr <= tol {
+                break;
+            }
+            let hd = hv(&dir);
+            let dhd: f64 = dir.iter().zip(&hd).map(|(a, b)| a * b).sum();
+            if dhd <= 0.0 {
+                break;
+            }
+            let alpha = rr / dhd;
+            for ((s, d), (r, h)) in step.iter_mut().zip(&dir).zip(res.iter_mut().zip(&hd)) {
+                *s += alpha * d;
+                *r -= alpha * h;
+            }
+            let rr2: f64 = res.iter().map(|x| x * x).sum();
+            let ratio = rr2 / rr;
+            for (d, r) in dir.iter_mut().zip(&res) {
+                *d = r + ratio * *d;
+            }
+            rr = rr2;
+        }
+        let mut biggest = 0.0f64;
+        for (b, s) in beta.iter_mut().zip(&step) {
+            // Damped: no effect moves more than 2 logits in one step.
+            let s = s.clamp(-2.0, 2.0);
+            *b -= s;
+            biggest = biggest.max(s.abs());
+        }
+        if biggest < 1e-7 {
+            break;
+        }
+    }
+    beta
+}
+
+/// Mean log loss of rows under `beta`, weighted by `weight`.
+pub fn log_loss(rows: &[Row], beta: &[f64], weight: &dyn Fn(usize, &Row) -> f64) -> (f64, f64) {
+    let (mut loss, mut n) = (0.0, 0.0);
+    for (k, r) in rows.iter().enumerate() {
+        let c = weight(k, r);
+        if c == 0.0 {
+            continue;
+        }
+        let p = sigmoid(linear(beta, r)).clamp(EPS, 1.0 - EPS);
+        loss -= c * if r.won { p.ln() } else { (1.0 - p).ln() };
+        n += c;
+    }
+    (loss, n)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn beta_quantiles_match_known_values() {
+        // Beta(1,1) is uniform.
+        assert!((beta_quantile(0.05, 1.0, 1.0) - 0.05).abs() < 1e-9);
+        // Beta(2,2): cdf(0.5) = 0.5.
+        assert!((beta_cdf(0.5, 2.0, 2.0) - 0.5).abs() < 1e-12);
+        // Beta(10, 30): 5% quantile ~ 0.1441 (scipy.stats.beta.ppf).
+        assert!((beta_quantile(0.05, 10.0, 30.0) - 0.1441).abs() < 1e-3, "{}", beta_quantile(0.05, 10.0, 30.0));
+        assert!((ln_gamma(5.0) - 24f64.ln()).abs() < 1e-10);
+    }
+
+    #[test]
+    fn logistic_recovers_an_effect_and_shrinks_with_little_data() {
+        let rows = vec![
+            Row { offset: 0.0, features: vec![0], won: true, count: 800.0 },
+            Row { offset: 0.0, features: vec![0], won: false, count: 200.0 },
+            Row { offset: 0.0, features: vec![1], won: true, count: 2.0 },
+            Row { offset: 0.0, features: vec![1], won: false, count: 0.0 },
+        ];
+        let b = fit_logistic(&rows, 2, 1.0, &|_, r| r.count);
+        assert!((b[0] - 4f64.ln()).abs() < 0.01, "{b:?}");
+        assert!(b[1] > 0.0 && b[1] < 1.0, "{b:?}");
+    }
+}

@@ -1,0 +1,72 @@
+//! Quality target on real data: the Salvirt B2B deals (Bohanec et al. 2017),
+//! 365 distinct rows, 10-fold cross-validation (fold = row % 10 in file order
+//! after dropping exact duplicates). The qualification facts are milestones
+//! without order or dates, so every deal is a snapshot (`Paths::Auto`).
+#![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+
+mod common;
+
+use stagecast::{cross_validate, CalibrateOptions, Deal, Event, Milestone, Process, ProcessModel, Status};
+
+const MILESTONES: [(&str, &str); 7] = [
+    ("Needs_def", "needs_defined"),
+    ("RFI", "rfi"),
+    ("RFP", "rfp"),
+    ("Budgt_alloc", "budget_allocated"),
+    ("Purch_dept", "purchasing_involved"),
+    ("Forml_tend", "formal_tender"),
+    ("Posit_statm", "positive_statement"),
+];
+
+fn model() -> ProcessModel {
+    ProcessModel {
+        milestones: MILESTONES
+            .iter()
+            .map(|(_, id)| Milestone { id: id.to_string(), label: String::new(), mandatory: false, after: vec![], probability: None })
+            .collect(),
+        base_probability: None,
+        calibration: None,
+    }
+}
+
+fn deals() -> Option<Vec<Deal>> {
+    let (header, rows) = common::read_csv(&common::data("salvirt_b2b/B2B_dataset.csv")?);
+    let mut seen = std::collections::BTreeSet::new();
+    let mut out = Vec::new();
+    for row in rows {
+        if !seen.insert(row.clone()) {
+            continue;
+        }
+        let mut d = Deal { id: format!("s{}", out.len()), ..Deal::default() };
+        for (h, v) in header.iter().zip(&row) {
+            if let Some((_, id)) = MILESTONES.iter().find(|(c, _)| c == h) {
+                if v == "Yes" {
+                    d.events.push(Event { milestone: id.to_string(), date: None });
+                }
+            } else if h == "Status" {
+                d.status = if v == "Won" { Status::Won } else { Status::Lost };
+            } else if h == "Seller" {
+                d.seller = Some(v.clone());
+            } else {
+                d.attributes.insert(h.clone(), v.clone());
+            }
+        }
+        out.push(d);
+    }
+    Some(out)
+}
+
+#[test]
+fn salvirt_ten_fold_cross_validation() {
+    let Some(deals) = deals() else { return };
+    assert_eq!(deals.len(), 365);
+    let p = Process::new(model()).unwrap();
+    let e = cross_validate(&p, &deals, 10, &CalibrateOptions::default()).unwrap();
+    println!(
+        "salvirt 10-fold: n={} brier={:.4} logLoss={:.4} ece={:.4} | priors brier={:.4} logLoss={:.4} | folds {:?}",
+        e.n, e.brier, e.log_loss, e.ece, e.versus.priors.brier, e.versus.priors.log_loss, e.folds
+    );
+    assert_eq!(e.n, 365);
+    assert!(e.brier <= 0.170, "brier {}", e.brier);
+    assert!(e.log_loss <= 0.52, "log loss {}", e.log_loss);
+}
