@@ -10,6 +10,7 @@ pub mod calibration;
 pub mod deal;
 pub mod evaluation;
 pub mod error;
+pub mod forecast;
 pub mod model;
 pub mod probability;
 pub mod stats;
@@ -20,6 +21,7 @@ mod wasm;
 
 pub use deal::{Deal, DealState, Event, Status};
 pub use error::{Error, Result};
+pub use forecast::{distribution, Summary};
 pub use model::{default_model, Milestone, Process, ProcessModel};
 pub use probability::{score_deal, score_deals, DealScore, NextStep};
 pub use calibration::{calibrate, calibrate_table, correct_seller_probability, skill_profile, CalibrateOptions, Calibration, Paths, Table};

@@ -1,0 +1,442 @@
+//! The distribution of a pipeline's total: the sum of independent
+//! Bernoulli(p) × amount terms (a generalised Poisson-binomial), computed
+//! exactly when the amounts are small integers, else on an amount grid whose
+//! error is bounded and reported. Optionally a mixture over scenarios of a
+//! common multiplier on every probability (dependence between deals).
+//!
+//! Method: amounts are rounded to a grid of step `h`; deals that are certain
+//! (p = 1) are added exactly, deals with p = 0 or amount 0 drop out. The
+//! rounded sum S' never differs from the true sum S by more than
+//! `max_error = Σ |a_i - h·k_i|` in any outcome, so every quantile, the
+//! shortfall and the chance of reaching a target move by at most that amount.
+//! The polynomial Π (1 - p_i + p_i z^k_i) is multiplied out by divide and
+//! conquer (short products directly, long ones by a radix-2 FFT), modulo
+//! z^B. When the grid support exceeds B bins, only a window around the mean
+//! is kept; Hoeffding's inequality bounds the probability outside the window
+//! (and so the aliasing error on any cdf value) by `TAIL`.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{self, Result};
+
+/// Bins of the amount grid (a power of two).
+pub const BINS: usize = 4096;
+/// Bound on the probability left outside the grid window.
+pub const TAIL: f64 = 1e-10;
+/// Products with a factor this short are done directly.
+const DIRECT: usize = 32;
+/// Deals multiplied in one by one at the leaves of the recursion.
+const LEAF: usize = 16;
+/// Most chart points returned.
+pub const MAX_POINTS: usize = 200;
+
+#[derive(Deserialize, Clone, Copy, Debug, PartialEq)]
+pub struct Item {
+    pub amount: f64,
+    pub probability: f64,
+}
+
+#[derive(Serialize, Clone, Copy, Debug, PartialEq)]
+pub struct Point {
+    pub amount: f64,
+    pub cdf: f64,
+}
+
+/// What `distribution` returns.
+#[derive(Serialize, Clone, Debug, PartialEq, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct Summary {
+    pub expected: f64,
+    pub p10: f64,
+    pub p50: f64,
+    pub p90: f64,
+    /// P(total >= target), when a target is given.
+    pub p_at_least_target: Option<f64>,
+    /// E[max(target - total, 0)], when a target is given.
+    pub expected_shortfall: Option<f64>,
+    /// Step of the amount grid (1 when exact, 0 when nothing is uncertain).
+    pub grid_step: f64,
+    /// Largest possible gap, in amount, between the true total and the grid
+    /// total in any outcome: each quantile and the shortfall are within it.
+    pub max_error: f64,
+    /// Bound on the error of any cdf value from the window (0 when none).
+    pub cdf_error: f64,
+    /// True when computed without any rounding (up to float arithmetic).
+    pub exact: bool,
+    pub points: Vec<Point>,
+}
+
+/// The probability mass of a total on a grid: amount of bin t is
+/// `offset + t·step`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Grid {
+    pub offset: f64,
+    pub step: f64,
+    pub pmf: Vec<f64>,
+    pub expected: f64,
+    pub max_error: f64,
+    pub cdf_error: f64,
+    pub exact: bool,
+}
+
+impl Grid {
+    pub fn amount(&self, t: usize) -> f64 {
+        self.offset + t as f64 * self.step
+    }
+
+    /// Smallest grid amount a with P(total <= a) >= q.
+    pub fn quantile(&self, q: f64) -> f64 {
+        let mut c = 0.0;
+        for (t, &m) in self.pmf.iter().enumerate() {
+            c += m;
+            if c >= q - 1e-9 {
+                return self.amount(t);
+            }
+        }
+        self.amount(self.pmf.len().saturating_sub(1))
+    }
+
+    /// P(total >= target).
+    pub fn at_least(&self, target: f64) -> f64 {
+        let tol = 1e-12 * target.abs().max(1.0);
+        let p: f64 = self.pmf.iter().enumerate().filter(|(t, _)| self.amount(*t) >= target - tol).map(|(_, m)| m).sum();
+        p.clamp(0.0, 1.0)
+    }
+
+    /// E[max(target - total, 0)].
+    pub fn shortfall(&self, target: f64) -> f64 {
+        self.pmf.iter().enumerate().map(|(t, m)| m * (target - self.amount(t)).max(0.0)).sum()
+    }
+
+    pub fn summary(&self, target: Option<f64>) -> Summary {
+        let n = self.pmf.len();
+        let mut cdf = Vec::with_capacity(n);
+        let mut c = 0.0;
+        for m in &self.pmf {
+            c += m;
+            cdf.push(c.min(1.0));
+        }
+        let lo = cdf.iter().position(|&c| c >= 1e-4).unwrap_or(0);
+        let hi = cdf.iter().position(|&c| c >= 1.0 - 1e-4).unwrap_or(n.saturating_sub(1)).max(lo);
+        let span = hi - lo + 1;
+        let stride = span.div_ceil(MAX_POINTS - 1).max(1);
+        let mut points: Vec<Point> = (lo..=hi)
+            .step_by(stride)
+            .filter_map(|t| cdf.get(t).map(|&c| Point { amount: self.amount(t), cdf: c }))
+            .collect();
+        if points.last().map(|p| p.amount) != Some(self.amount(hi)) {
+            if let Some(&c) = cdf.get(hi) {
+                points.push(Point { amount: self.amount(hi), cdf: c });
+            }
+        }
+        Summary {
+            expected: self.expected,
+            p10: self.quantile(0.1),
+            p50: self.quantile(0.5),
+            p90: self.quantile(0.9),
+            p_at_least_target: target.map(|t| self.at_least(t)),
+            expected_shortfall: target.map(|t| self.shortfall(t)),
+            grid_step: self.step,
+            max_error: self.max_error,
+            cdf_error: self.cdf_error,
+            exact: self.exact,
+            points,
+        }
+    }
+}
+
+/// Checks the items and the target, naming the bad field.
+pub fn check(items: &[Item], target: Option<f64>, path: &str) -> Result<()> {
+    error::at_most(path, items, crate::deal::MAX_DEALS, "items")?;
+    for (i, it) in items.iter().enumerate() {
+        let at = error::index(path, i);
+        error::non_negative(&error::join(&at, "amount"), it.amount)?;
+        error::probability(&error::join(&at, "probability"), it.probability)?;
+    }
+    if let Some(t) = target {
+        error::finite("options.target", t)?;
+    }
+    Ok(())
+}
+
+/// The distribution of Σ Bernoulli(p_i)·a_i for checked items.
+pub fn distribution(items: &[Item], target: Option<f64>, path: &str) -> Result<Summary> {
+    check(items, target, path)?;
+    let amounts: Vec<f64> = items.iter().map(|i| i.amount).collect();
+    let probs: Vec<f64> = items.iter().map(|i| i.probability).collect();
+    Ok(grid(&amounts, &probs, &[(1.0, 1.0)]).summary(target))
+}
+
+/// 5-point Gauss-Hermite scenarios of a common multiplier with mean 1 and
+/// standard deviation `sd` (weights, multipliers; multipliers floored at 0).
+pub fn factor_scenarios(sd: f64) -> Vec<(f64, f64)> {
+    const Z: [f64; 5] = [-2.856_970_013_872_806, -1.355_626_179_974_266, 0.0, 1.355_626_179_974_266, 2.856_970_013_872_806];
+    const W: [f64; 5] = [0.011_257_411_327_720_69, 0.222_075_922_005_612_6, 0.533_333_333_333_333_3, 0.222_075_922_005_612_6, 0.011_257_411_327_720_69];
+    Z.iter().zip(W).map(|(z, w)| (w, (1.0 + sd * z).max(0.0))).collect()
+}
+
+/// The (mixture) distribution on a grid. `amounts` and `probs` must be
+/// checked (finite, amounts >= 0, probabilities in [0, 1]); `scenarios` are
+/// (weight, multiplier) pairs, each multiplier applied to every probability
+/// (capped at 1), weights summing to 1.
+pub fn grid(amounts: &[f64], probs: &[f64], scenarios: &[(f64, f64)]) -> Grid {
+    let q = |p: f64, m: f64| (p * m).clamp(0.0, 1.0);
+    let mut offset = 0.0;
+    let mut expected = 0.0;
+    // Uncertain terms: (amount, probability).
+    let mut random: Vec<(f64, f64)> = Vec::new();
+    for (&a, &p) in amounts.iter().zip(probs) {
+        for &(w, m) in scenarios {
+            expected += w * q(p, m) * a;
+        }
+        if a <= 0.0 || scenarios.iter().all(|&(_, m)| q(p, m) <= 0.0) {
+            continue;
+        }
+        if scenarios.iter().all(|&(_, m)| q(p, m) >= 1.0) {
+            offset += a;
+        } else {
+            random.push((a, p));
+        }
+    }
+    if random.is_empty() {
+        return Grid { offset, step: 0.0, pmf: vec![1.0], expected, max_error: 0.0, cdf_error: 0.0, exact: true };
+    }
+    let total: f64 = random.iter().map(|r| r.0).sum();
+    let exact = total <= (BINS - 1) as f64 && random.iter().all(|r| r.0.fract() == 0.0);
+    // Grid step: start from the Hoeffding window, widen until it fits.
+    let ln = (2.0 / TAIL).ln() / 2.0;
+    let mut step = if exact {
+        1.0
+    } else {
+        let sumsq: f64 = random.iter().map(|r| r.0 * r.0).sum();
+        let t = (sumsq * ln).sqrt();
+        (2.0 * t).min(total) / (BINS - 8) as f64
+    };
+    let mut ks: Vec<(usize, f64)> = Vec::new();
+    let mut window = (0usize, 0usize);
+    let mut aliased = false;
+    for _ in 0..60 {
+        ks = random.iter().map(|&(a, p)| ((a / step).round() as usize, p)).collect();
+        let k_total: usize = ks.iter().map(|k| k.0).sum();
+        if k_total < BINS {
+            window = (0, k_total);
+            aliased = false;
+            break;
+        }
+        let sumsq: f64 = ks.iter().map(|k| (k.0 as f64) * (k.0 as f64)).sum();
+        let t = (sumsq * ln).sqrt();
+        let means = scenarios.iter().map(|&(_, m)| ks.iter().map(|&(k, p)| k as f64 * q(p, m)).sum::<f64>());
+        let (lo_mean, hi_mean) = means.fold((f64::INFINITY, 0.0f64), |(l, h), v| (l.min(v), h.max(v)));
+        let lo = (lo_mean - t).floor().max(0.0) as usize;
+        let hi = ((hi_mean + t).ceil() as usize).min(k_total);
+        let need = hi.saturating_sub(lo) + 1;
+        if need <= BINS {
+            window = (lo, hi);
+            aliased = true;
+            break;
+        }
+        step *= need as f64 / (BINS - 8) as f64 * 1.001;
+    }
+    let max_error: f64 = random.iter().zip(&ks).map(|(r, k)| (r.0 - k.0 as f64 * step).abs()).sum();
+    ks.retain(|k| k.0 > 0);
+    ks.sort_by_key(|a| a.0);
+    let len = window.1 - window.0 + 1;
+    let m = len.next_power_of_two().min(BINS);
+    let fft = Fft::new(m);
+    let mut pmf = vec![0.0; len];
+    for &(w, mult) in scenarios {
+        if w <= 0.0 {
+            continue;
+        }
+        let terms: Vec<(usize, f64)> = ks.iter().map(|&(k, p)| (k, q(p, mult))).filter(|t| t.1 > 0.0).collect();
+        let poly = product(&terms, m, &fft);
+        for (t, slot) in pmf.iter_mut().enumerate() {
+            if let Some(v) = poly.get((window.0 + t) % m) {
+                *slot += w * v.max(0.0);
+            }
+        }
+    }
+    let sum: f64 = pmf.iter().sum();
+    if sum > 0.0 {
+        pmf.iter_mut().for_each(|v| *v /= sum);
+    }
+    Grid {
+        offset: offset + window.0 as f64 * step,
+        step,
+        pmf,
+        expected,
+        max_error: if exact { 0.0 } else { max_error },
+        cdf_error: if aliased { TAIL } else { 0.0 },
+        exact,
+    }
+}
+
+/// Coefficients of Π (1 - p + p z^k) modulo z^m (length <= m).
+fn product(terms: &[(usize, f64)], m: usize, fft: &Fft) -> Vec<f64> {
+    if terms.len() <= LEAF {
+        let mut a = vec![1.0];
+        for &(k, p) in terms {
+            a = times_binomial(&a, k, p, m);
+        }
+        return a;
+    }
+    let (l, r) = terms.split_at(terms.len() / 2);
+    convolve(&product(l, m, fft), &product(r, m, fft), m, fft)
+}
+
+/// a × (1 - p + p z^k) modulo z^m.
+fn times_binomial(a: &[f64], k: usize, p: f64, m: usize) -> Vec<f64> {
+    let n = (a.len() + k).min(m);
+    let mut out = vec![0.0; n];
+    for (j, &v) in a.iter().enumerate() {
+        if let Some(o) = out.get_mut(j) {
+            *o += (1.0 - p) * v;
+        }
+        if let Some(o) = out.get_mut((j + k) % m) {
+            *o += p * v;
+        }
+    }
+    out
+}
+
+/// a × b modulo z^m (circular when the product is longer than m).
+fn convolve(a: &[f64], b: &[f64], m: usize, fft: &Fft) -> Vec<f64> {
+    let full = a.len() + b.len() - 1;
+    if a.len().min(b.len()) <= DIRECT {
+        let mut out = vec![0.0; full.min(m)];
+        for (i, &x) in a.iter().enumerate() {
+            for (j, &y) in b.iter().enumerate() {
+                if let Some(o) = out.get_mut((i + j) % m) {
+                    *o += x * y;
+                }
+            }
+        }
+        return out;
+    }
+    let n = full.next_power_of_two().min(m);
+    // Both real inputs in one complex transform: z = a + i b.
+    let mut z = vec![C::default(); n];
+    for (slot, &x) in z.iter_mut().zip(a) {
+        slot.re = x;
+    }
+    for (slot, &y) in z.iter_mut().zip(b) {
+        slot.im = y;
+    }
+    fft.run(&mut z, false);
+    let mut c = vec![C::default(); n];
+    for (k, slot) in c.iter_mut().enumerate() {
+        let zk = z.get(k).copied().unwrap_or_default();
+        let zn = z.get((n - k) % n).copied().unwrap_or_default().conj();
+        // A = (zk + zn)/2, B = (zk - zn)/(2i)
+        let fa = C { re: (zk.re + zn.re) / 2.0, im: (zk.im + zn.im) / 2.0 };
+        let d = C { re: (zk.re - zn.re) / 2.0, im: (zk.im - zn.im) / 2.0 };
+        let fb = C { re: d.im, im: -d.re };
+        *slot = fa.mul(fb);
+    }
+    fft.run(&mut c, true);
+    c.iter().take(full.min(n)).map(|v| v.re / n as f64).collect()
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+struct C {
+    re: f64,
+    im: f64,
+}
+
+impl C {
+    fn mul(self, o: C) -> C {
+        C { re: self.re * o.re - self.im * o.im, im: self.re * o.im + self.im * o.re }
+    }
+    fn conj(self) -> C {
+        C { re: self.re, im: -self.im }
+    }
+}
+
+/// Iterative radix-2 FFT with a twiddle table for the largest size.
+struct Fft {
+    size: usize,
+    twiddles: Vec<C>,
+}
+
+impl Fft {
+    fn new(size: usize) -> Fft {
+        let twiddles = (0..size / 2)
+            .map(|j| {
+                let a = -2.0 * std::f64::consts::PI * j as f64 / size as f64;
+                C { re: a.cos(), im: a.sin() }
+            })
+            .collect();
+        Fft { size, twiddles }
+    }
+
+    /// In place, unscaled; `inverse` conjugates the twiddles. The length
+    /// must be a power of two no larger than `size`.
+    fn run(&self, x: &mut [C], inverse: bool) {
+        let n = x.len();
+        if n < 2 || !n.is_power_of_two() || n > self.size {
+            return;
+        }
+        let bits = n.trailing_zeros();
+        for i in 0..n {
+            let j = i.reverse_bits() >> (usize::BITS - bits);
+            if j > i {
+                x.swap(i, j);
+            }
+        }
+        let mut len = 2;
+        while len <= n {
+            let stride = self.size / len;
+            for chunk in x.chunks_exact_mut(len) {
+                let (a, b) = chunk.split_at_mut(len / 2);
+                for ((u, v), w) in a.iter_mut().zip(b.iter_mut()).zip(self.twiddles.iter().step_by(stride)) {
+                    let w = if inverse { w.conj() } else { *w };
+                    let t = v.mul(w);
+                    *v = C { re: u.re - t.re, im: u.im - t.im };
+                    *u = C { re: u.re + t.re, im: u.im + t.im };
+                }
+            }
+            len *= 2;
+        }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fft_convolution_matches_direct() {
+        let a: Vec<f64> = (0..100).map(|i| ((i * 7) % 13) as f64).collect();
+        let b: Vec<f64> = (0..77).map(|i| ((i * 5) % 11) as f64 - 3.0).collect();
+        let fft = Fft::new(256);
+        let fast = convolve(&a, &b, 256, &fft);
+        let mut slow = vec![0.0; a.len() + b.len() - 1];
+        for (i, x) in a.iter().enumerate() {
+            for (j, y) in b.iter().enumerate() {
+                slow[i + j] += x * y;
+            }
+        }
+        assert_eq!(fast.len(), slow.len());
+        for (f, s) in fast.iter().zip(&slow) {
+            assert!((f - s).abs() < 1e-9, "{f} {s}");
+        }
+        // Circular when longer than m.
+        let fft = Fft::new(128);
+        let circ = convolve(&a, &b, 128, &fft);
+        for t in 0..128 {
+            let want: f64 = slow.iter().enumerate().filter(|(i, _)| i % 128 == t).map(|(_, v)| v).sum();
+            assert!((circ[t] - want).abs() < 1e-8);
+        }
+    }
+
+    #[test]
+    fn empty_and_certain_pipelines() {
+        let s = distribution(&[], Some(10.0), "items").unwrap();
+        assert_eq!((s.expected, s.p10, s.p50, s.p90), (0.0, 0.0, 0.0, 0.0));
+        assert_eq!(s.p_at_least_target, Some(0.0));
+        assert_eq!(s.expected_shortfall, Some(10.0));
+        let s = distribution(&[Item { amount: 5.5, probability: 1.0 }, Item { amount: 3.0, probability: 0.0 }], None, "items").unwrap();
+        assert_eq!((s.expected, s.p10, s.p90), (5.5, 5.5, 5.5));
+    }
+}
