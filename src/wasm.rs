@@ -12,7 +12,7 @@ use wasm_bindgen::JsCast;
 
 use crate::error::{self, Error};
 use crate::value::{from_value, Value, MAX_DEPTH};
-use crate::{probability, Deal, Process, ProcessModel};
+use crate::{forecast, probability, Deal, Process, ProcessModel};
 
 type JsResult = Result<JsValue, JsError>;
 
@@ -127,4 +127,48 @@ pub fn score_deals(model: JsValue, deals: JsValue) -> JsResult {
     error::at_most("deals", &ds, crate::deal::MAX_DEALS, "deals").map_err(fail)?;
     let s = probability::score_deals(&p, &ds, "deals").map_err(fail)?;
     to_js(&s)
+}
+
+/// Reads an optional argument: `undefined` or `null` gives the default.
+fn opt_js<T: DeserializeOwned + Default>(value: JsValue, path: &str) -> Result<T, Error> {
+    if value.is_undefined() || value.is_null() {
+        Ok(T::default())
+    } else {
+        from_js(value, path)
+    }
+}
+
+/// The distribution of a pipeline's total, `items: [{ amount, probability }]`,
+/// `options: { target }`: `{ expected, p10, p50, p90, pAtLeastTarget,
+/// expectedShortfall, gridStep, maxError, cdfError, exact, points }`.
+#[wasm_bindgen]
+pub fn distribution(items: JsValue, options: JsValue) -> JsResult {
+    let items: Vec<forecast::Item> = from_js(items, "items").map_err(fail)?;
+    let o: forecast::Options = opt_js(options, "options").map_err(fail)?;
+    to_js(&forecast::distribution(&items, o.target, "items").map_err(fail)?)
+}
+
+/// Learns time to close from history (`options: { asOf }` censors open
+/// deals at that date): plain data to pass as `forecast`'s `options.timing`.
+#[wasm_bindgen(js_name = learnTiming)]
+pub fn learn_timing(model: JsValue, history: JsValue, options: JsValue) -> JsResult {
+    let p = process(model).map_err(fail)?;
+    let h: Vec<Deal> = from_js(history, "history").map_err(fail)?;
+    let o: forecast::Options = opt_js(options, "options").map_err(fail)?;
+    let as_of = match &o.as_of {
+        Some(d) => Some(crate::deal::parse_date("options.asOf", d).map_err(fail)?),
+        None => None,
+    };
+    to_js(&forecast::learn(&p, &h, as_of, "history").map_err(fail)?)
+}
+
+/// Forecast of won value or margin for the open deals: model, sellers raw
+/// and (once calibration provides it) sellers corrected, side by side.
+#[wasm_bindgen]
+pub fn forecast(model: JsValue, deals: JsValue, options: JsValue) -> JsResult {
+    let p = process(model).map_err(fail)?;
+    let ds: Vec<Deal> = from_js(deals, "deals").map_err(fail)?;
+    let o: forecast::Options = opt_js(options, "options").map_err(fail)?;
+    // Seller bias: wired to calibration when it lands; none until then.
+    to_js(&forecast::forecast(&p, &ds, &o, None).map_err(fail)?)
 }

@@ -226,11 +226,13 @@ fn extreme_inputs_do_not_panic() {
     let tiny = Item { amount: 1e-300, probability: 0.5 };
     let s = dist::distribution(&[huge, tiny, huge], Some(0.0), "items").unwrap();
     assert!(s.p90 >= s.p10);
+    let e = dist::distribution(&[Item { amount: f64::MAX, probability: 0.5 }; 3], None, "items").unwrap_err();
+    assert_eq!(e.to_string(), "items: the amounts add up to more than a number can hold");
     let s = dist::distribution(&[tiny; 50], None, "items").unwrap();
     assert!(s.p90 >= s.p10);
     let one = Item { amount: 7.0, probability: 0.3 };
     let s = dist::distribution(&vec![one; 20_000], None, "items").unwrap();
-    assert!(s.exact == false && s.p10 <= s.p50 && s.p50 <= s.p90);
+    assert!(!s.exact && s.p10 <= s.p50 && s.p50 <= s.p90);
 }
 
 /// `cargo test --release --test forecast_dist -- --ignored --nocapture`

@@ -1,6 +1,277 @@
 //! Forecasts: ranges, not one weighted sum. `dist` computes the distribution
-//! of a pipeline's total; `timing` learns how long deals take to close.
+//! of a pipeline's total; `timing` learns how long deals take to close;
+//! `forecast` puts them together for a pipeline of open deals.
 
 pub mod dist;
+pub mod timing;
+
+use serde::{Deserialize, Serialize};
+
+use crate::deal::{parse_date, Deal, Status};
+use crate::error::{self, Error, Result};
+use crate::model::Process;
 
 pub use dist::{distribution, Grid, Item, Point, Summary};
+pub use timing::{learn, Curve, Timing};
+
+/// Most standard deviation a common factor may have.
+pub const MAX_FACTOR_SD: f64 = 2.0;
+
+#[derive(Deserialize, Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Measure {
+    #[default]
+    Value,
+    Margin,
+}
+
+#[derive(Deserialize, Clone, Copy, Debug, PartialEq, Default)]
+pub struct CommonFactor {
+    pub sd: f64,
+}
+
+#[derive(Deserialize, Clone, Debug, PartialEq, Default)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Options {
+    pub measure: Measure,
+    pub target: Option<f64>,
+    /// `YYYY-MM-DD`; default: the latest date seen in deals and history.
+    pub as_of: Option<String>,
+    /// `YYYY-MM-DD`; without it, every deal may close (no period).
+    pub period_end: Option<String>,
+    /// Closed (and open) deals to learn time to close from.
+    pub history: Vec<Deal>,
+    /// A timing model from `learnTiming`, instead of `history`.
+    pub timing: Option<Timing>,
+    pub common_factor: Option<CommonFactor>,
+}
+
+/// One open deal in the forecast.
+#[derive(Serialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct DealForecast {
+    pub id: String,
+    pub amount: f64,
+    /// Model probability of winning at all.
+    pub probability: f64,
+    /// P(close by the period end | still open at asOf); 1 without a period.
+    pub close_in_period: f64,
+    pub seller_probability: Option<f64>,
+    pub days_in_state: Option<u32>,
+    pub stale: bool,
+}
+
+/// What `forecast` returns.
+#[derive(Serialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct Forecast {
+    pub as_of: Option<String>,
+    pub period_end: Option<String>,
+    /// Independent deals, model probabilities.
+    pub model: Summary,
+    /// Sellers' own probabilities as entered.
+    pub sellers_raw: Summary,
+    /// Sellers' probabilities corrected by their learned bias; `None` when
+    /// no correction is available.
+    pub sellers_corrected: Option<Summary>,
+    /// Open deals without a seller probability: in both seller views they
+    /// keep the model's probability.
+    pub without_seller_probability: u32,
+    /// Model probabilities under the common factor, when one is given.
+    pub dependent: Option<Summary>,
+    /// P90 - P10 without and with the common factor.
+    pub width_independent: f64,
+    pub width_dependent: Option<f64>,
+    pub open_deals: u32,
+    /// Sum of the open deals' amounts, unweighted.
+    pub pipeline: f64,
+    /// Sum of amount × P(won in period): the model's expected value.
+    pub weighted_pipeline: f64,
+    /// weighted pipeline / target.
+    pub coverage: Option<f64>,
+    /// Ids of open deals in their state for longer than 90% of history's deals.
+    pub stale: Vec<String>,
+    /// Data quality: events without a date, open deals with no milestone,
+    /// open deals without the measured amount (counted as 0), open deals
+    /// whose state has no date (time counted from reaching it), open deals
+    /// older than any history shows (all-deals curve from day 0), closed
+    /// deals passed in `deals` (ignored: pass them as history).
+    pub undated_events: u32,
+    pub without_milestone: u32,
+    pub without_amount: u32,
+    pub undated_state: u32,
+    pub beyond_history: u32,
+    pub closed_ignored: u32,
+    pub deals: Vec<DealForecast>,
+}
+
+/// A per-seller correction of sellers' probabilities: (seller, p) -> p.
+pub type SellerCorrection<'a> = &'a dyn Fn(&str, f64) -> f64;
+
+fn date(path: &str, s: &Option<String>) -> Result<Option<i32>> {
+    s.as_deref().map(|d| parse_date(path, d)).transpose()
+}
+
+/// Latest date in events and close dates (unchecked strings are skipped).
+fn latest(deals: &[Deal]) -> Option<i32> {
+    deals
+        .iter()
+        .flat_map(|d| d.events.iter().filter_map(|e| e.date.as_deref()).chain(d.close_date.as_deref()))
+        .filter_map(|s| parse_date("", s).ok())
+        .max()
+}
+
+/// The forecast of won value or margin for the open `deals`.
+pub fn forecast(process: &Process, deals: &[Deal], options: &Options, correct: Option<SellerCorrection>) -> Result<Forecast> {
+    error::at_most("deals", deals, crate::deal::MAX_DEALS, "deals")?;
+    let target = options.target.map(|t| error::finite("options.target", t)).transpose()?;
+    let sd = match options.common_factor {
+        Some(f) => {
+            let sd = error::non_negative("options.commonFactor.sd", f.sd)?;
+            if sd > MAX_FACTOR_SD {
+                return Err(Error::new("options.commonFactor.sd", "must be at most 2"));
+            }
+            Some(sd)
+        }
+        None => None,
+    };
+    let as_of = match date("options.asOf", &options.as_of)? {
+        Some(d) => Some(d),
+        None => latest(deals).max(latest(&options.history)),
+    };
+    let period_end = date("options.periodEnd", &options.period_end)?;
+    let learned;
+    let timing = match (period_end, &options.timing) {
+        (None, _) => None,
+        (Some(_), Some(t)) => Some((t, "options.timing")),
+        (Some(_), None) => {
+            if options.history.is_empty() {
+                return Err(Error::new("options.history", "is required with options.periodEnd (or pass options.timing)"));
+            }
+            // Open deals of the pipeline are censored observations too.
+            let mut all = options.history.clone();
+            all.extend(deals.iter().filter(|d| d.status == Status::Open).cloned());
+            learned = timing::learn(process, &all, as_of, "options.history")?;
+            Some((&learned, "options.timing"))
+        }
+    };
+    let lookup = timing.map(|(t, path)| timing::Lookup::new(process, t, path)).transpose()?;
+    let (horizon, now) = match (period_end, as_of) {
+        (Some(end), Some(now)) => match u32::try_from(end - now) {
+            Ok(h) => (h, Some(now)),
+            Err(_) => return Err(Error::new("options.periodEnd", "must not be before asOf")),
+        },
+        (Some(_), None) => return Err(Error::new("options.asOf", "is required: no dated event to take it from")),
+        (None, now) => (0, now),
+    };
+
+    let mut out_deals = Vec::new();
+    let (mut amounts, mut model_p, mut raw_p, mut cor_p) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let mut f = Forecast {
+        as_of: as_of.map(crate::deal::civil_from_days),
+        period_end: period_end.map(crate::deal::civil_from_days),
+        model: Summary::default(),
+        sellers_raw: Summary::default(),
+        sellers_corrected: None,
+        without_seller_probability: 0,
+        dependent: None,
+        width_independent: 0.0,
+        width_dependent: None,
+        open_deals: 0,
+        pipeline: 0.0,
+        weighted_pipeline: 0.0,
+        coverage: None,
+        stale: Vec::new(),
+        undated_events: 0,
+        without_milestone: 0,
+        without_amount: 0,
+        undated_state: 0,
+        beyond_history: 0,
+        closed_ignored: 0,
+        deals: Vec::new(),
+    };
+    for (k, d) in deals.iter().enumerate() {
+        let path = error::index("deals", k);
+        let score = crate::probability::score_deal(process, d, &path)?;
+        if d.status != Status::Open {
+            f.closed_ignored += 1;
+            continue;
+        }
+        let st = d.check(process, &path)?;
+        f.open_deals += 1;
+        f.undated_events += d.events.iter().filter(|e| e.date.is_none()).count() as u32;
+        if st.reached == 0 {
+            f.without_milestone += 1;
+        }
+        let amount = match options.measure {
+            Measure::Value => d.value,
+            Measure::Margin => d.margin,
+        };
+        if amount.is_none() {
+            f.without_amount += 1;
+        }
+        let amount = amount.unwrap_or(0.0);
+        let since = timing::state_day(&st);
+        let age = match (now, since) {
+            (Some(n), Some(s)) => u32::try_from(n - s).ok(),
+            _ => None,
+        };
+        let mut stale = false;
+        let close = match &lookup {
+            Some(l) => {
+                if age.is_none() {
+                    f.undated_state += 1;
+                }
+                let (p, beyond) = l.close_within(process, st.reached, age, horizon);
+                f.beyond_history += u32::from(beyond);
+                stale = matches!((age, l.dwell_p90(process, st.reached)), (Some(a), Some(w)) if a > w);
+                p
+            }
+            None => 1.0,
+        };
+        if stale {
+            f.stale.push(d.id.clone());
+        }
+        let p = score.probability;
+        let sp = d.seller_probability;
+        if sp.is_none() {
+            f.without_seller_probability += 1;
+        }
+        let seller = d.seller.as_deref().unwrap_or("");
+        let corrected = match (sp, correct) {
+            (Some(s), Some(c)) => c(seller, s).clamp(0.0, 1.0),
+            _ => p,
+        };
+        amounts.push(amount);
+        model_p.push(p * close);
+        raw_p.push(sp.unwrap_or(p) * close);
+        cor_p.push(if corrected.is_finite() { corrected } else { p } * close);
+        f.pipeline += amount;
+        out_deals.push(DealForecast {
+            id: d.id.clone(),
+            amount,
+            probability: p,
+            close_in_period: close,
+            seller_probability: sp,
+            days_in_state: age,
+            stale,
+        });
+    }
+    dist::finite_total("deals", amounts.iter().copied())?;
+    let one = [(1.0, 1.0)];
+    f.model = dist::grid(&amounts, &model_p, &one).summary(target);
+    f.sellers_raw = dist::grid(&amounts, &raw_p, &one).summary(target);
+    if correct.is_some() {
+        f.sellers_corrected = Some(dist::grid(&amounts, &cor_p, &one).summary(target));
+    }
+    f.width_independent = f.model.p90 - f.model.p10;
+    if let Some(sd) = sd {
+        let dep = dist::grid(&amounts, &model_p, &dist::factor_scenarios(sd)).summary(target);
+        f.width_dependent = Some(dep.p90 - dep.p10);
+        f.dependent = Some(dep);
+    }
+    f.weighted_pipeline = f.model.expected;
+    f.coverage = target.filter(|&t| t > 0.0).map(|t| f.weighted_pipeline / t);
+    f.deals = out_deals;
+    Ok(f)
+}

@@ -1,0 +1,298 @@
+//! Time to close, learned from history: for every state a deal passed
+//! through, the days from reaching it to the close (won or lost), as a
+//! Kaplan-Meier survival curve; deals still open count as censored at the
+//! learning date. Curves exist at three levels, most specific first: the
+//! exact state (set of milestones), the furthest mandatory milestone, all
+//! deals. A forecast backs off to the next level when a curve has too few
+//! closes or has not seen deals as old as the one at hand.
+//!
+//! The same observations give each state's dwell time (days until the next
+//! milestone or the close), which tells which open deals are stale.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+use crate::deal::{parse_date, Deal, DealState, Status};
+use crate::error::{self, Error, Result};
+use crate::model::{members, Process};
+
+/// Fewest closes a curve needs before a forecast uses it.
+pub const MIN_CLOSES: u32 = 20;
+
+/// A learned survival curve. `open[i]` is the share of deals still open
+/// `days[i]` days after reaching the state (a step function, 1 before the
+/// first step).
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct Curve {
+    /// `"state"`, `"milestone"` (furthest mandatory milestone) or `"all"`.
+    pub level: String,
+    /// The state's milestones; the furthest mandatory milestone; or none.
+    pub milestones: Vec<String>,
+    /// Deals observed in this state, and how many of them closed.
+    pub deals: u32,
+    pub closes: u32,
+    /// Longest time observed in this state, closed or not.
+    pub max_days: u32,
+    pub days: Vec<u32>,
+    pub open: Vec<f64>,
+    /// Days by which 90% of deals had left the state (next milestone or
+    /// close), when history shows it.
+    pub dwell_p90: Option<u32>,
+}
+
+/// What `learnTiming` returns and `forecast` takes as `options.timing`.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct Timing {
+    /// Open deals of the history were censored at this date.
+    pub as_of: Option<String>,
+    pub curves: Vec<Curve>,
+}
+
+impl Curve {
+    /// Share still open after `t` days.
+    pub fn survival(&self, t: u32) -> f64 {
+        let k = self.days.partition_point(|&d| d <= t);
+        match k.checked_sub(1) {
+            Some(i) => self.open.get(i).copied().unwrap_or(1.0),
+            None => 1.0,
+        }
+    }
+
+    /// P(close within `horizon` days | still open `age` days after reaching
+    /// the state); `None` when the curve cannot say: no close was ever seen
+    /// later than `age` days in this state.
+    pub fn close_within(&self, age: u32, horizon: u32) -> Option<f64> {
+        if self.days.last().map_or(true, |&last| age >= last) {
+            return None;
+        }
+        let s0 = self.survival(age);
+        if s0 <= 1e-12 {
+            return None;
+        }
+        Some((1.0 - self.survival(age.saturating_add(horizon)) / s0).clamp(0.0, 1.0))
+    }
+}
+
+/// Kaplan-Meier: (duration, closed?) observations to (event days, survival).
+pub fn kaplan_meier(obs: &mut [(u32, bool)]) -> (Vec<u32>, Vec<f64>) {
+    obs.sort_unstable();
+    let mut at_risk = obs.len() as f64;
+    let mut s = 1.0;
+    let (mut days, mut open) = (Vec::new(), Vec::new());
+    let mut rest = &obs[..];
+    while let Some(&(t, _)) = rest.first() {
+        let same = rest.partition_point(|o| o.0 == t);
+        let (now, later) = rest.split_at(same);
+        let events = now.iter().filter(|o| o.1).count() as f64;
+        if events > 0.0 && at_risk > 0.0 {
+            s *= 1.0 - events / at_risk;
+            days.push(t);
+            open.push(s);
+        }
+        at_risk -= now.len() as f64;
+        rest = later;
+    }
+    (days, open)
+}
+
+/// The day a deal reached each state it passed through, with the state.
+fn dated_states(st: &DealState) -> Vec<(u64, i32)> {
+    let mut reached = 0u64;
+    let mut out = Vec::new();
+    for (&i, &day) in st.sequence.iter().zip(&st.days) {
+        reached |= crate::model::bit(i);
+        if let Some(d) = day {
+            out.push((reached, d));
+        }
+    }
+    out
+}
+
+/// Furthest mandatory milestone of a state.
+pub fn furthest_mandatory(process: &Process, reached: u64) -> Option<usize> {
+    members(reached & process.mandatory_set()).last()
+}
+
+#[derive(Default)]
+struct Obs {
+    close: Vec<(u32, bool)>,
+    dwell: Vec<(u32, bool)>,
+}
+
+/// Learns timing from deals: closed ones (with `closeDate`) give closes,
+/// open ones are censored at `as_of` (skipped without it).
+pub fn learn(process: &Process, history: &[Deal], as_of: Option<i32>, path: &str) -> Result<Timing> {
+    error::at_most(path, history, crate::deal::MAX_DEALS, "deals")?;
+    let mut by_state: BTreeMap<u64, Obs> = BTreeMap::new();
+    for (k, d) in history.iter().enumerate() {
+        let at = error::index(path, k);
+        let st = d.check(process, &at)?;
+        let close = match (&d.close_date, d.status) {
+            (Some(c), Status::Won | Status::Lost) => Some(parse_date(&error::join(&at, "closeDate"), c)?),
+            (None, Status::Won | Status::Lost) => continue,
+            _ => None,
+        };
+        let end = match close.or(as_of) {
+            Some(e) => e,
+            None => continue,
+        };
+        let states = dated_states(&st);
+        for (j, &(reached, day)) in states.iter().enumerate() {
+            let Ok(to_end) = u32::try_from(end - day) else { continue };
+            let o = by_state.entry(reached).or_default();
+            o.close.push((to_end, close.is_some()));
+            let next = states.get(j + 1).map(|n| n.1);
+            let dwell = match next {
+                Some(n) => u32::try_from(n - day).ok().map(|t| (t, true)),
+                None => Some((to_end, close.is_some())),
+            };
+            if let Some(w) = dwell {
+                o.dwell.push(w);
+            }
+        }
+    }
+    let mut by_milestone: BTreeMap<usize, Obs> = BTreeMap::new();
+    let mut all = Obs::default();
+    for (&reached, o) in &by_state {
+        if let Some(m) = furthest_mandatory(process, reached) {
+            let e = by_milestone.entry(m).or_default();
+            e.close.extend_from_slice(&o.close);
+            e.dwell.extend_from_slice(&o.dwell);
+        }
+        all.close.extend_from_slice(&o.close);
+        all.dwell.extend_from_slice(&o.dwell);
+    }
+    let mut curves = Vec::new();
+    for (reached, o) in by_state {
+        curves.push(curve("state", crate::probability::ids(process, reached), o));
+    }
+    for (m, o) in by_milestone {
+        curves.push(curve("milestone", vec![process.id(m).to_string()], o));
+    }
+    curves.push(curve("all", Vec::new(), all));
+    Ok(Timing { as_of: as_of.map(crate::deal::civil_from_days), curves })
+}
+
+fn curve(level: &str, milestones: Vec<String>, mut o: Obs) -> Curve {
+    let (days, open) = kaplan_meier(&mut o.close);
+    let (dd, dopen) = kaplan_meier(&mut o.dwell);
+    let dwell_p90 = dd.iter().zip(&dopen).find(|(_, &s)| s <= 0.1).map(|(&d, _)| d);
+    Curve {
+        level: level.to_string(),
+        milestones,
+        deals: o.close.len() as u32,
+        closes: o.close.iter().filter(|c| c.1).count() as u32,
+        max_days: o.close.iter().map(|c| c.0).max().unwrap_or(0),
+        days,
+        open,
+        dwell_p90,
+    }
+}
+
+/// A timing model checked against a process, with curves found by key.
+pub struct Lookup<'a> {
+    state: BTreeMap<u64, &'a Curve>,
+    milestone: BTreeMap<usize, &'a Curve>,
+    all: Option<&'a Curve>,
+}
+
+impl<'a> Lookup<'a> {
+    pub fn new(process: &Process, timing: &'a Timing, path: &str) -> Result<Lookup<'a>> {
+        let mut l = Lookup { state: BTreeMap::new(), milestone: BTreeMap::new(), all: None };
+        for (k, c) in timing.curves.iter().enumerate() {
+            let at = error::index(&error::join(path, "curves"), k);
+            if c.days.len() != c.open.len() || c.open.iter().any(|s| !(0.0..=1.0).contains(s)) {
+                return Err(Error::new(error::join(&at, "open"), "must hold one share in [0, 1] per entry of days"));
+            }
+            let mut set = 0u64;
+            for (j, id) in c.milestones.iter().enumerate() {
+                let Some(i) = process.find(id) else {
+                    return Err(Error::new(format!("{at}.milestones[{j}]"), "unknown milestone"));
+                };
+                set |= crate::model::bit(i);
+            }
+            match c.level.as_str() {
+                "state" => {
+                    l.state.insert(set, c);
+                }
+                "milestone" => {
+                    if let Some(m) = members(set).next() {
+                        l.milestone.insert(m, c);
+                    }
+                }
+                "all" => l.all = Some(c),
+                _ => return Err(Error::new(format!("{at}.level"), "must be \"state\", \"milestone\" or \"all\"")),
+            }
+        }
+        Ok(l)
+    }
+
+    /// Curves to try for a state, most specific first.
+    pub fn chain(&self, process: &Process, reached: u64) -> Vec<&'a Curve> {
+        let mut v = Vec::with_capacity(3);
+        if let Some(c) = self.state.get(&reached) {
+            v.push(*c);
+        }
+        if let Some(c) = furthest_mandatory(process, reached).and_then(|m| self.milestone.get(&m)) {
+            v.push(*c);
+        }
+        if let Some(c) = self.all {
+            v.push(c);
+        }
+        v
+    }
+
+    /// P(close within `horizon` days) for a deal in state `reached` for
+    /// `age` days (unknown age: counted from reaching it). The flag is true
+    /// when no curve saw a close that late: then the all-deals curve is read
+    /// at the oldest age it knows (its last close minus one day).
+    pub fn close_within(&self, process: &Process, reached: u64, age: Option<u32>, horizon: u32) -> (f64, bool) {
+        let chain = self.chain(process, reached);
+        let a = age.unwrap_or(0);
+        for c in &chain {
+            if c.closes >= MIN_CLOSES {
+                if let Some(p) = c.close_within(a, horizon) {
+                    return (p, false);
+                }
+            }
+        }
+        match self.all {
+            Some(c) => {
+                let oldest = c.days.last().map_or(0, |d| d.saturating_sub(1)).min(a);
+                (c.close_within(oldest, horizon).unwrap_or(0.0), true)
+            }
+            None => (1.0, true),
+        }
+    }
+
+    /// The dwell time to compare a deal's time in state with.
+    pub fn dwell_p90(&self, process: &Process, reached: u64) -> Option<u32> {
+        self.chain(process, reached).iter().filter(|c| c.closes >= MIN_CLOSES).find_map(|c| c.dwell_p90)
+    }
+}
+
+/// Day the deal reached its current state (its latest dated milestone).
+pub fn state_day(st: &DealState) -> Option<i32> {
+    st.days.iter().flatten().max().copied()
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kaplan_meier_handles_censoring() {
+        // 4 deals: closes at 1 and 3, censored at 2 and 4.
+        let (d, s) = kaplan_meier(&mut [(1, true), (2, false), (3, true), (4, false)]);
+        assert_eq!(d, vec![1, 3]);
+        assert!((s[0] - 0.75).abs() < 1e-12);
+        assert!((s[1] - 0.375).abs() < 1e-12);
+        let c = Curve { days: d, open: s, max_days: 4, closes: 2, ..Curve::default() };
+        assert_eq!(c.survival(0), 1.0);
+        assert!((c.close_within(1, 2).unwrap() - 0.5).abs() < 1e-12);
+        assert!(c.close_within(3, 1).is_none());
+    }
+}
