@@ -187,6 +187,13 @@ pub fn calibrated_probability(
     (p, [lo, hi], e.n, why)
 }
 
+/// The calibrated probability alone (no interval, no reasons): equal to
+/// `calibrated_probability(..).0`, for next-step gains.
+pub fn calibrated_point(process: &Process, fitted: &Fitted, st: &DealState, attrs: &[(&str, &str)]) -> f64 {
+    let total: f64 = attrs.iter().filter_map(|&(k, v)| fitted.effect(k, v)).map(|e| e.0).sum();
+    stats::sigmoid(stats::logit(fitted.rate(process, st.reached, st.out_of_order != 0)) + total)
+}
+
 /// Scores a checked state: on history when the model is calibrated with
 /// enough closed deals, else on the model's priors.
 pub fn score_state(process: &Process, deal: &Deal, st: &DealState) -> DealScore {
@@ -204,7 +211,7 @@ pub fn score_state(process: &Process, deal: &Deal, st: &DealState) -> DealScore 
                 reached: ids(process, st.reached),
                 missing_mandatory: ids(process, st.missing),
                 out_of_order: ids(process, st.out_of_order),
-                next: next_steps(process, st, p, |s| calibrated_probability(process, f, s, &attrs).0),
+                next: next_steps(process, st, p, |s| calibrated_point(process, f, s, &attrs)),
                 explanation,
                 seller_probability: deal.seller_probability,
             };
