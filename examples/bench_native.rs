@@ -34,7 +34,6 @@ struct Data {
     model: ProcessModel,
     process: Process,
     calibrated: ProcessModel,
-    calibrated_process: Process,
     history_deals: HashMap<usize, Vec<Deal>>,
     history_tables: HashMap<usize, Table>,
     open_deals: HashMap<usize, Vec<Deal>>,
@@ -50,12 +49,10 @@ impl Data {
         let t = gen::to_table(&gen::raw_deals(CALIBRATION_HISTORY, HISTORY_SEED, true));
         let mut calibrated = model.clone();
         calibrated.calibration = Some(calibrate_table(&process, &t).unwrap());
-        let calibrated_process = Process::new(calibrated.clone()).unwrap();
         Data {
             model,
             process,
             calibrated,
-            calibrated_process,
             history_deals: HashMap::new(),
             history_tables: HashMap::new(),
             open_deals: HashMap::new(),
@@ -83,13 +80,16 @@ impl Data {
             "score-obj" => {
                 let d = self.open_deals.entry(n).or_insert_with(|| gen::to_deals(&gen::raw_deals(n, OPEN_SEED, false), &model));
                 let t0 = Instant::now();
-                black_box(stagecast::score_deals(&self.calibrated_process, d, "deals").unwrap());
+                // The model is compiled per call, as the wasm export does.
+                let p = Process::new(self.calibrated.clone()).unwrap();
+                black_box(stagecast::score_deals(&p, d, "deals").unwrap());
                 ms(t0)
             }
             "score-col" => {
                 let (t, _) = self.open_tables.entry(n).or_insert_with(|| open_table(n));
                 let t0 = Instant::now();
-                black_box(stagecast::evaluation::score_table(&self.calibrated_process, t).unwrap());
+                let p = Process::new(self.calibrated.clone()).unwrap();
+                black_box(stagecast::evaluation::score_table(&p, t).unwrap());
                 ms(t0)
             }
             "dist" => {

@@ -415,6 +415,10 @@ pub struct Fitted {
     effects: BTreeMap<(String, String), (f64, u32)>,
     sellers: BTreeMap<String, (f64, f64)>,
     team: Option<(f64, f64)>,
+    /// Estimates already computed (no leave-one-out), by state: scoring many
+    /// deals meets the same few states again and again, and each estimate
+    /// costs two Beta quantiles by bisection.
+    memo: std::cell::RefCell<BTreeMap<(u64, bool), StateEstimate>>,
 }
 
 /// A state's learned rate.
@@ -454,6 +458,18 @@ impl Fitted {
     /// The learned rate of a state; `minus` removes one deal's own outcome
     /// (1 = won, 0 = lost) from every level, for leave-one-out offsets.
     pub fn estimate(&self, process: &Process, reached: u64, ooo: bool, minus: Option<bool>) -> StateEstimate {
+        if minus.is_some() {
+            return self.compute(process, reached, ooo, minus);
+        }
+        if let Some(e) = self.memo.borrow().get(&(reached, ooo)) {
+            return *e;
+        }
+        let e = self.compute(process, reached, ooo, None);
+        self.memo.borrow_mut().insert((reached, ooo), e);
+        e
+    }
+
+    fn compute(&self, process: &Process, reached: u64, ooo: bool, minus: Option<bool>) -> StateEstimate {
         let (dn, dw) = match minus {
             Some(w) => (1.0, if w { 1.0 } else { 0.0 }),
             None => (0.0, 0.0),
