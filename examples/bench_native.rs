@@ -143,6 +143,13 @@ fn main() {
         let mut parts = line.split_whitespace();
         let (Some(case), Some(n)) = (parts.next(), parts.next()) else { continue };
         let n: usize = n.parse().unwrap();
+        if case == "dump-calibration" {
+            // For bench/check.mjs: the calibration the JS baseline must match.
+            let t = gen::to_table(&gen::raw_deals(n, HISTORY_SEED, true));
+            let c = calibrate_table(&data.process, &t).unwrap();
+            writeln!(out, "{}", serde_json::to_string(&c).unwrap()).unwrap();
+            continue;
+        }
         let t = data.run(case, n);
         writeln!(out, "{{\"case\":\"{case}\",\"n\":{n},\"ms\":{t}}}").unwrap();
         out.flush().unwrap();
