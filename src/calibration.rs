@@ -41,7 +41,7 @@
 //! model is loaded, so a calibration from JS is checked like any input.
 
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use crate::deal::{Deal, Status};
 use crate::error::{self, Error, Result};
@@ -64,8 +64,13 @@ pub const THIN_STATE: u32 = 5;
 /// L2 strengths tried for attribute effects, in equivalent deals (lambda =
 /// deals / 4, the Fisher information of a deal at p = 1/2): an attribute
 /// value seen in n deals keeps roughly n / (n + deals) of its raw effect.
-/// The best is chosen by 5-fold cross-validated log loss on the history.
-pub const EFFECT_GRID: [f64; 5] = [2.0, 8.0, 32.0, 128.0, 512.0];
+/// The best is chosen by 5-fold cross-validated log loss on the history
+/// (strongest first, each fit warm-started from the previous one).
+pub const EFFECT_GRID: [f64; 5] = [512.0, 128.0, 32.0, 8.0, 2.0];
+/// From this many closed deals on, the strength is chosen on one held-out
+/// fifth instead of five folds: the held-out log loss is then already
+/// precise, and calibrating a million deals stays a matter of seconds.
+pub const ONE_FOLD_FROM: f64 = 50_000.0;
 /// Seller recalibration is shrunk toward the team with this strength, in
 /// equivalent deals (same lambda = deals / 4 reading).
 pub const SELLER_STRENGTH: f64 = 20.0;
@@ -196,6 +201,71 @@ pub struct Table {
 
 pub const SELLER: &str = "seller";
 
+/// The one ordered map type of the crate: a u128 key to a slot in a Vec
+/// kept beside it. Every composite key is packed into a u128, so the wasm
+/// carries one BTreeMap instantiation instead of one per key type (each
+/// costs kilobytes). Iteration is in key order: deterministic.
+#[derive(Clone, Debug, Default)]
+pub struct Slots {
+    map: BTreeMap<u128, usize>,
+}
+
+impl Slots {
+    /// The slot of `key`, allocating the next one for a new key; `true` when new.
+    pub fn slot(&mut self, key: u128) -> (usize, bool) {
+        let next = self.map.len();
+        let mut new = false;
+        let v = *self.map.entry(key).or_insert_with(|| {
+            new = true;
+            next
+        });
+        (v, new)
+    }
+
+    pub fn get(&self, key: u128) -> Option<usize> {
+        self.map.get(&key).copied()
+    }
+
+    pub fn len(&self) -> usize {
+        self.map.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.map.is_empty()
+    }
+
+    /// (key, slot) in key order.
+    pub fn iter(&self) -> impl Iterator<Item = (u128, usize)> + '_ {
+        self.map.iter().map(|(k, v)| (*k, *v))
+    }
+}
+
+/// Adds `(n, won)` at `key`.
+fn tally(slots: &mut Slots, values: &mut Vec<[f64; 2]>, key: u128, n: f64, won: f64) {
+    let (i, new) = slots.slot(key);
+    if new {
+        values.push([0.0, 0.0]);
+    }
+    if let Some(v) = values.get_mut(i) {
+        v[0] += n;
+        v[1] += won;
+    }
+}
+
+/// Interns a string: its index in `names`, in first-seen order.
+fn intern(index: &mut HashMap<String, usize>, names: &mut Vec<String>, s: &str) -> usize {
+    if let Some(&i) = index.get(s) {
+        return i;
+    }
+    index.insert(s.to_string(), names.len());
+    names.push(s.to_string());
+    names.len() - 1
+}
+
+fn state_key(reached: u64, ooo: bool) -> u128 {
+    (u128::from(ooo) << 64) | u128::from(reached)
+}
+
 impl Table {
     pub fn len(&self) -> usize {
         self.outcome.len()
@@ -274,10 +344,11 @@ impl Table {
     pub fn from_deals(process: &Process, deals: &[Deal], path: &str, paths: Paths) -> Result<Table> {
         error::at_most(path, deals, crate::deal::MAX_DEALS, "deals")?;
         let mut t = Table::default();
-        let mut attr_index: BTreeMap<String, usize> = BTreeMap::new();
-        let mut value_index: Vec<BTreeMap<String, u32>> = Vec::new();
-        let mut seller_index: BTreeMap<String, u32> = BTreeMap::new();
-        let mut rows: Vec<Vec<(usize, u32)>> = Vec::with_capacity(deals.len());
+        let mut attr_index: HashMap<String, usize> = HashMap::new();
+        let mut value_index: Vec<HashMap<String, usize>> = Vec::new();
+        let mut seller_index: HashMap<String, usize> = HashMap::new();
+        let mut rows: Vec<(usize, u32)> = Vec::new();
+        let mut row_start: Vec<usize> = Vec::with_capacity(deals.len() + 1);
         t.offsets.push(0);
         for (k, d) in deals.iter().enumerate() {
             let p = error::index(path, k);
@@ -299,59 +370,37 @@ impl Table {
             });
             t.seller_probability.push(d.seller_probability.unwrap_or(f64::NAN));
             let s = match &d.seller {
-                Some(s) if !s.is_empty() => {
-                    let next = u32::try_from(seller_index.len() + 1).unwrap_or(u32::MAX);
-                    *seller_index.entry(s.clone()).or_insert(next)
-                }
+                Some(s) if !s.is_empty() => intern(&mut seller_index, &mut t.sellers, s) + 1,
                 _ => 0,
             };
-            t.seller.push(s);
-            let mut row = Vec::with_capacity(d.attributes.len() + 1);
-            let mut add = |name: &str, value: &str| -> Result<()> {
-                let next = attr_index.len();
-                let a = *attr_index.entry(name.to_string()).or_insert(next);
-                if a == value_index.len() {
-                    value_index.push(BTreeMap::new());
-                }
-                if attr_index.len() > MAX_COLUMNS {
+            t.seller.push(u32::try_from(s).unwrap_or(0));
+            row_start.push(rows.len());
+            let seller_attr = match &d.seller {
+                Some(s) if !s.is_empty() && !d.attributes.contains_key(SELLER) => Some((SELLER, s.as_str())),
+                _ => None,
+            };
+            for (name, value) in d.attributes.iter().map(|(k, v)| (k.as_str(), v.as_str())).chain(seller_attr) {
+                let a = intern(&mut attr_index, &mut t.attributes, name);
+                if t.attributes.len() > MAX_COLUMNS {
                     return Err(Error::new(error::join(&p, "attributes"), format!("at most {MAX_COLUMNS} distinct attributes are supported")));
                 }
-                if let Some(vi) = value_index.get_mut(a) {
-                    let next = u32::try_from(vi.len() + 1).unwrap_or(u32::MAX);
-                    row.push((a, *vi.entry(value.to_string()).or_insert(next)));
+                if a == value_index.len() {
+                    value_index.push(HashMap::new());
+                    t.values.push(Vec::new());
                 }
-                Ok(())
-            };
-            for (name, value) in &d.attributes {
-                add(name, value)?;
-            }
-            if let Some(s) = &d.seller {
-                if !s.is_empty() && !d.attributes.contains_key(SELLER) {
-                    add(SELLER, s)?;
+                if let (Some(vi), Some(names)) = (value_index.get_mut(a), t.values.get_mut(a)) {
+                    let c = intern(vi, names, value) + 1;
+                    rows.push((a, u32::try_from(c).unwrap_or(0)));
                 }
             }
-            rows.push(row);
         }
-        // Attribute columns in first-seen order; dictionaries in code order.
-        let mut names: Vec<(usize, String)> = attr_index.into_iter().map(|(k, v)| (v, k)).collect();
-        names.sort();
-        t.attributes = names.into_iter().map(|(_, k)| k).collect();
-        t.values = value_index
-            .into_iter()
-            .map(|vi| {
-                let mut v: Vec<(u32, String)> = vi.into_iter().map(|(k, c)| (c, k)).collect();
-                v.sort();
-                v.into_iter().map(|(_, k)| k).collect()
-            })
-            .collect();
-        let mut s: Vec<(u32, String)> = seller_index.into_iter().map(|(k, c)| (c, k)).collect();
-        s.sort();
-        t.sellers = s.into_iter().map(|(_, k)| k).collect();
+        row_start.push(rows.len());
         let na = t.attributes.len();
         t.codes = vec![0; deals.len() * na];
-        for (r, row) in rows.iter().enumerate() {
-            for &(a, c) in row {
-                if let Some(slot) = t.codes.get_mut(r * na + a) {
+        for r in 0..deals.len() {
+            let (a, b) = (row_start.get(r).copied().unwrap_or(0), row_start.get(r + 1).copied().unwrap_or(0));
+            for &(col, c) in rows.get(a..b).unwrap_or(&[]) {
+                if let Some(slot) = t.codes.get_mut(r * na + col) {
                     *slot = c;
                 }
             }
@@ -409,11 +458,15 @@ pub struct Fitted {
     pub won: u32,
     pub insufficient: bool,
     /// Pooled (deals, won) of every node of the back-off chain.
-    nodes: BTreeMap<u128, (f64, f64)>,
+    nodes: Slots,
+    node_counts: Vec<[f64; 2]>,
     /// Masks of the first t optional milestones, t = 0..=optional count.
     optional_masks: Vec<u64>,
-    effects: BTreeMap<(String, String), (f64, u32)>,
-    sellers: BTreeMap<String, (f64, f64)>,
+    /// "attribute\u{1f}value" -> index into `effect_values`.
+    effects: HashMap<String, usize>,
+    effect_values: Vec<(f64, u32)>,
+    sellers: HashMap<String, usize>,
+    seller_values: Vec<(f64, f64)>,
     team: Option<(f64, f64)>,
     /// Estimates already computed (no leave-one-out), by state: scoring many
     /// deals meets the same few states again and again, and each estimate
@@ -478,7 +531,7 @@ impl Fitted {
         let (mut a, mut b) = (STATE_STRENGTH * p, STATE_STRENGTH * (1.0 - p));
         let (mut n_leaf, mut w_leaf) = (0.0, 0.0);
         for k in self.chain(process, reached, ooo) {
-            let (n, w) = self.nodes.get(&k).copied().unwrap_or((0.0, 0.0));
+            let [n, w] = self.nodes.get(k).and_then(|i| self.node_counts.get(i)).copied().unwrap_or([0.0, 0.0]);
             let n = (n - dn).max(0.0);
             let w = (w - dw).clamp(0.0, n);
             a = w + STATE_STRENGTH * p;
@@ -501,7 +554,7 @@ impl Fitted {
     pub fn rate(&self, process: &Process, reached: u64, ooo: bool) -> f64 {
         let mut p = Self::root(process, reached);
         for k in self.chain(process, reached, ooo) {
-            let (n, w) = self.nodes.get(&k).copied().unwrap_or((0.0, 0.0));
+            let [n, w] = self.nodes.get(k).and_then(|i| self.node_counts.get(i)).copied().unwrap_or([0.0, 0.0]);
             let a = w + STATE_STRENGTH * p;
             let b = (n - w) + STATE_STRENGTH * (1.0 - p);
             p = a / (a + b);
@@ -511,7 +564,8 @@ impl Fitted {
 
     /// The effect of one attribute value, with its deal count.
     pub fn effect(&self, attribute: &str, value: &str) -> Option<(f64, u32)> {
-        self.effects.get(&(attribute.to_string(), value.to_string())).copied()
+        let i = *self.effects.get(&effect_key(attribute, value))?;
+        self.effect_values.get(i).copied()
     }
 
     pub fn has_effects(&self) -> bool {
@@ -520,8 +574,16 @@ impl Fitted {
 
     /// `(a, b)` of a seller's recalibration, falling back to the team's.
     pub fn bias(&self, seller: Option<&str>) -> Option<(f64, f64)> {
-        seller.and_then(|s| self.sellers.get(s).copied()).or(self.team)
+        seller.and_then(|s| self.sellers.get(s)).and_then(|&i| self.seller_values.get(i).copied()).or(self.team)
     }
+}
+
+fn effect_key(attribute: &str, value: &str) -> String {
+    let mut k = String::with_capacity(attribute.len() + value.len() + 1);
+    k.push_str(attribute);
+    k.push('\u{1f}');
+    k.push_str(value);
+    k
 }
 
 /// Rebuilds and validates a calibration against its process.
@@ -542,20 +604,18 @@ pub fn compile(process: &Process, c: &Calibration) -> Result<Fitted> {
         mask |= bit(i);
         f.optional_masks.push(mask);
     }
-    let mut seen = std::collections::BTreeSet::new();
+    let mut seen = Slots::default();
     for (k, s) in c.states.iter().enumerate() {
         let p = error::index("states", k);
         let reached = set_of(process, &s.reached, &error::join(&p, "reached"))?;
         if s.won > s.n {
             return Err(Error::new(error::join(&p, "won"), "must not exceed n"));
         }
-        if !seen.insert((reached, s.out_of_order)) {
+        if !seen.slot(state_key(reached, s.out_of_order)).1 {
             return Err(Error::new(p, "duplicate state"));
         }
         for node in f.chain(process, reached, s.out_of_order) {
-            let e = f.nodes.entry(node).or_insert((0.0, 0.0));
-            e.0 += f64::from(s.n);
-            e.1 += f64::from(s.won);
+            tally(&mut f.nodes, &mut f.node_counts, node, f64::from(s.n), f64::from(s.won));
         }
     }
     for (k, e) in c.effects.iter().enumerate() {
@@ -566,7 +626,8 @@ pub fn compile(process: &Process, c: &Calibration) -> Result<Fitted> {
         if v.abs() > 20.0 {
             return Err(Error::new(error::join(&p, "effect"), "must be between -20 and 20"));
         }
-        f.effects.insert((e.attribute.clone(), e.value.clone()), (v, e.n));
+        f.effects.insert(effect_key(&e.attribute, &e.value), f.effect_values.len());
+        f.effect_values.push((v, e.n));
     }
     let check_bias = |b: &SellerBias, p: &str| -> Result<(f64, f64)> {
         let a = error::finite(&error::join(p, "a"), b.a)?;
@@ -582,7 +643,8 @@ pub fn compile(process: &Process, c: &Calibration) -> Result<Fitted> {
     }
     for (k, b) in c.seller_bias.iter().enumerate() {
         let ab = check_bias(b, &error::index("sellerBias", k))?;
-        f.sellers.insert(b.seller.clone(), ab);
+        f.sellers.insert(b.seller.clone(), f.seller_values.len());
+        f.seller_values.push(ab);
     }
     for (k, s) in c.skills.iter().enumerate() {
         let p = error::index("skills", k);
@@ -634,7 +696,8 @@ pub fn calibrate_table(process: &Process, t: &Table) -> Result<Calibration> {
     let n = t.len();
     let na = t.attributes.len();
     // 1. State counts.
-    let mut counts: BTreeMap<(u64, bool), (u32, u32)> = BTreeMap::new();
+    let mut counts = Slots::default();
+    let mut count_values: Vec<[f64; 2]> = Vec::new();
     let mut finals: Vec<(u64, bool)> = Vec::with_capacity(n);
     let mut buf = Vec::new();
     let (mut deals, mut won_total) = (0u32, 0u32);
@@ -648,10 +711,8 @@ pub fn calibrate_table(process: &Process, t: &Table) -> Result<Calibration> {
         deals += 1;
         won_total += u32::from(won);
         states_of(process, t.steps_of(r), t.ordered.get(r) == Some(&1), &mut buf);
-        for &s in &buf {
-            let e = counts.entry(s).or_insert((0, 0));
-            e.0 += 1;
-            e.1 += u32::from(won);
+        for &(reached, ooo) in &buf {
+            tally(&mut counts, &mut count_values, state_key(reached, ooo), 1.0, f64::from(u8::from(won)));
         }
         // The final state, for effects and evaluation.
         let last = if t.ordered.get(r) == Some(&1) { buf.last().copied() } else { buf.first().copied() };
@@ -665,11 +726,14 @@ pub fn calibrate_table(process: &Process, t: &Table) -> Result<Calibration> {
         effect_strength: 0.0,
         states: counts
             .iter()
-            .map(|(&(reached, ooo), &(n, w))| StateCount {
-                reached: crate::probability::ids(process, reached),
-                out_of_order: ooo,
-                n,
-                won: w,
+            .map(|(k, i)| {
+                let [n, w] = count_values.get(i).copied().unwrap_or([0.0, 0.0]);
+                StateCount {
+                    reached: crate::probability::ids(process, k as u64),
+                    out_of_order: k >> 64 != 0,
+                    n: n as u32,
+                    won: w as u32,
+                }
             })
             .collect(),
         ..Calibration::default()
@@ -678,57 +742,80 @@ pub fn calibrate_table(process: &Process, t: &Table) -> Result<Calibration> {
     if fitted.insufficient {
         return Ok(cal);
     }
-    // 2. Attribute effects, on leave-one-out state offsets.
-    let ncol = na;
-    let mut feature_of: BTreeMap<(usize, u32), u32> = BTreeMap::new();
-    {
-        let mut freq: BTreeMap<(usize, u32), u32> = BTreeMap::new();
-        for r in 0..n {
-            if t.outcome.get(r).copied().unwrap_or(2) > 1 {
-                continue;
-            }
-            for a in 0..ncol {
-                let c = t.codes.get(r * na + a).copied().unwrap_or(0);
-                if c > 0 {
-                    *freq.entry((a, c)).or_insert(0) += 1;
-                }
-            }
+    // 2. Attribute effects, on leave-one-out state offsets. Feature ids in
+    //    (column, code) order; at most MAX_VALUES codes per column (the
+    //    first seen).
+    let code_of = |r: usize, a: usize| t.codes.get(r * na + a).copied().unwrap_or(0);
+    let mut features = Slots::default();
+    for r in 0..n {
+        if t.outcome.get(r).copied().unwrap_or(2) > 1 {
+            continue;
         }
-        for a in 0..ncol {
-            let mut vals: Vec<(u32, u32)> = freq.range((a, 0)..=(a, u32::MAX)).map(|(&(_, c), &k)| (k, c)).collect();
-            vals.sort_by(|x, y| y.0.cmp(&x.0).then(x.1.cmp(&y.1)));
-            for &(_, c) in vals.iter().take(MAX_VALUES) {
-                let id = u32::try_from(feature_of.len()).unwrap_or(u32::MAX);
-                feature_of.insert((a, c), id);
+        for a in 0..na {
+            let c = code_of(r, a);
+            if c > 0 && (c as usize) <= MAX_VALUES {
+                features.slot(((a as u128) << 32) | u128::from(c));
             }
         }
     }
-    let nf = feature_of.len();
+    // Feature id = rank of (column, code) in key order.
+    let mut feature_id = vec![0u32; features.len()];
+    let mut feature_key = Vec::with_capacity(features.len());
+    for (rank, (k, slot)) in features.iter().enumerate() {
+        if let Some(x) = feature_id.get_mut(slot) {
+            *x = u32::try_from(rank).unwrap_or(0);
+        }
+        feature_key.push(k);
+    }
+    let nf = features.len();
     if nf > 0 {
-        let mut agg: BTreeMap<(u64, bool, bool, Vec<u32>), u32> = BTreeMap::new();
+        // Rows aggregated by (feature combination, final state, outcome). A
+        // combination is interned column by column through the same map.
+        let mut combos = Slots::default();
+        let mut combo_features: Vec<Vec<u32>> = vec![Vec::new()];
+        let mut agg = Slots::default();
+        let mut agg_rows: Vec<Row> = Vec::new();
+        let mut cache = Slots::default();
+        let mut offsets: Vec<f64> = Vec::new();
         for (r, &(reached, ooo)) in finals.iter().enumerate() {
             let out = t.outcome.get(r).copied().unwrap_or(2);
             if out > 1 {
                 continue;
             }
-            let feats: Vec<u32> = (0..ncol)
-                .filter_map(|a| feature_of.get(&(a, t.codes.get(r * na + a).copied().unwrap_or(0))).copied())
-                .collect();
-            *agg.entry((reached, ooo, out == 1, feats)).or_insert(0) += 1;
+            let won = out == 1;
+            let mut combo = 0usize;
+            for a in 0..na {
+                let Some(slot) = features.get(((a as u128) << 32) | u128::from(code_of(r, a))) else {
+                    continue;
+                };
+                let f = feature_id.get(slot).copied().unwrap_or(0);
+                let (next, new) = combos.slot(((combo as u128) << 32) | u128::from(f));
+                let next = next + 1;
+                if new {
+                    let mut v = combo_features.get(combo).cloned().unwrap_or_default();
+                    v.push(f);
+                    combo_features.push(v);
+                }
+                combo = next;
+            }
+            let sk = state_key(reached, ooo) | (u128::from(won) << 65);
+            let (oi, new) = cache.slot(sk);
+            if new {
+                offsets.push(stats::logit(fitted.estimate(process, reached, ooo, Some(won)).probability));
+            }
+            let offset = offsets.get(oi).copied().unwrap_or(0.0);
+            let (i, new) = agg.slot(sk | ((combo as u128) << 66));
+            if new {
+                agg_rows.push(Row { offset, features: combo_features.get(combo).cloned().unwrap_or_default(), won, count: 0.0 });
+            }
+            if let Some(row) = agg_rows.get_mut(i) {
+                row.count += 1.0;
+            }
         }
-        let mut cache: BTreeMap<(u64, bool, bool), f64> = BTreeMap::new();
-        let rows: Vec<Row> = agg
-            .into_iter()
-            .map(|((reached, ooo, won, features), count)| {
-                let offset = *cache
-                    .entry((reached, ooo, won))
-                    .or_insert_with(|| stats::logit(fitted.estimate(process, reached, ooo, Some(won)).probability));
-                Row { offset, features, won, count: f64::from(count) }
-            })
-            .collect();
-        let chosen = choose_strength(&rows, nf);
-        if let Some(e) = chosen {
-            let beta = stats::fit_logistic(&rows, nf, e / 4.0, &|_, r| r.count);
+        // Rows in key order, so that fits do not depend on input order.
+        let rows: Vec<Row> = agg.iter().filter_map(|(_, i)| agg_rows.get(i).cloned()).collect();
+        if let Some(e) = choose_strength(&rows, nf) {
+            let beta = stats::fit_logistic(&rows, nf, e / 4.0, &|_, r| r.count, None);
             let mut n_of = vec![0u32; nf];
             for r in &rows {
                 for &f in &r.features {
@@ -738,22 +825,17 @@ pub fn calibrate_table(process: &Process, t: &Table) -> Result<Calibration> {
                 }
             }
             cal.effect_strength = e;
-            for (&(a, c), &id) in &feature_of {
-                let (Some(name), Some(value)) = (t.attributes.get(a), t.values.get(a).and_then(|v| v.get(c as usize - 1))) else {
+            for (id, &k) in feature_key.iter().enumerate() {
+                let (a, c) = ((k >> 32) as usize, (k & 0xffff_ffff) as usize);
+                let (Some(name), Some(value)) = (t.attributes.get(a), t.values.get(a).and_then(|v| v.get(c.wrapping_sub(1)))) else {
                     continue;
                 };
-                let b = beta.get(id as usize).copied().unwrap_or(0.0);
+                let b = beta.get(id).copied().unwrap_or(0.0);
                 if b.abs() < 1e-4 {
                     continue;
                 }
-                cal.effects.push(Effect {
-                    attribute: name.clone(),
-                    value: value.clone(),
-                    effect: b,
-                    n: n_of.get(id as usize).copied().unwrap_or(0),
-                });
+                cal.effects.push(Effect { attribute: name.clone(), value: value.clone(), effect: b, n: n_of.get(id).copied().unwrap_or(0) });
             }
-            cal.effects.sort_by(|x, y| x.attribute.cmp(&y.attribute).then(x.value.cmp(&y.value)));
         }
     }
     // 3. Seller bias and 4. skill.
@@ -774,17 +856,21 @@ fn choose_strength(rows: &[Row], nf: usize) -> Option<f64> {
         let pos = (fold + K - k % K) % K;
         ((c + K - 1 - pos) / K) as f64
     };
+    let total: f64 = rows.iter().map(|r| r.count).sum();
+    let folds = if total >= ONE_FOLD_FROM { 1 } else { K };
     let zero = vec![0.0; nf];
     let mut base = 0.0;
-    for fold in 0..K {
+    for fold in 0..folds {
         base += stats::log_loss(rows, &zero, &|k, r| share(k, r, fold)).0;
     }
     let mut best: Option<(f64, f64)> = None;
+    let mut warm: Vec<Vec<f64>> = vec![Vec::new(); folds];
     for &e in &EFFECT_GRID {
         let mut loss = 0.0;
-        for fold in 0..K {
-            let beta = stats::fit_logistic(rows, nf, e / 4.0, &|k, r| r.count - share(k, r, fold));
+        for (fold, w) in warm.iter_mut().enumerate() {
+            let beta = stats::fit_logistic(rows, nf, e / 4.0, &|k, r| r.count - share(k, r, fold), Some(w));
             loss += stats::log_loss(rows, &beta, &|k, r| share(k, r, fold)).0;
+            *w = beta;
         }
         if loss < base && best.map_or(true, |(l, _)| loss < l) {
             best = Some((loss, e));
@@ -826,24 +912,27 @@ fn recalibrate(rows: &[(f64, bool, f64)], to: (f64, f64), lambda: f64) -> (f64, 
 
 fn seller_bias(t: &Table, cal: &mut Calibration) {
     // (seller code, probability bits, won) -> count
-    let mut agg: BTreeMap<(u32, u64, bool), u32> = BTreeMap::new();
+    let mut agg = Slots::default();
+    let mut counts: Vec<[f64; 2]> = Vec::new();
     for r in 0..t.len() {
         let out = t.outcome.get(r).copied().unwrap_or(2);
         let p = t.seller_probability.get(r).copied().unwrap_or(f64::NAN);
         if out > 1 || p.is_nan() {
             continue;
         }
-        *agg.entry((t.seller.get(r).copied().unwrap_or(0), p.to_bits(), out == 1)).or_insert(0) += 1;
+        let s = t.seller.get(r).copied().unwrap_or(0);
+        tally(&mut agg, &mut counts, (u128::from(s) << 65) | (u128::from(out) << 64) | u128::from(p.to_bits()), 1.0, 0.0);
     }
     if agg.is_empty() {
         return;
     }
     let rows_of = |s: Option<u32>| -> Vec<(f64, f64, bool, f64)> {
         agg.iter()
-            .filter(|((code, _, _), _)| s.map_or(true, |s| *code == s))
-            .map(|(&(_, bits, won), &c)| {
-                let p = f64::from_bits(bits);
-                (p, stats::logit(p.clamp(0.01, 0.99)), won, f64::from(c))
+            .filter(|(k, _)| s.map_or(true, |s| (k >> 65) as u32 == s))
+            .map(|(k, i)| {
+                let p = f64::from_bits(k as u64);
+                let c = counts.get(i).map_or(0.0, |c| c[0]);
+                (p, stats::logit(p.clamp(0.01, 0.99)), (k >> 64) & 1 == 1, c)
             })
             .collect()
     };
@@ -870,11 +959,11 @@ fn seller_bias(t: &Table, cal: &mut Calibration) {
         let ab = fit(&rows, team, SELLER_STRENGTH / 4.0);
         cal.seller_bias.push(summary(name.clone(), &rows, ab));
     }
-    cal.seller_bias.sort_by(|x, y| x.seller.cmp(&y.seller));
 }
 
 fn skills(process: &Process, t: &Table, finals: &[(u64, bool)]) -> Vec<SkillCount> {
-    let mut agg: BTreeMap<(u32, usize), (u32, u32)> = BTreeMap::new();
+    let mut agg = Slots::default();
+    let mut counts: Vec<[f64; 2]> = Vec::new();
     for (r, &(reached, _)) in finals.iter().enumerate() {
         let out = t.outcome.get(r).copied().unwrap_or(2);
         let s = t.seller.get(r).copied().unwrap_or(0);
@@ -883,24 +972,21 @@ fn skills(process: &Process, t: &Table, finals: &[(u64, bool)]) -> Vec<SkillCoun
         }
         for i in members(reached) {
             let further = out == 1 || reached >> i > 1;
-            let e = agg.entry((s, i)).or_insert((0, 0));
-            e.0 += 1;
-            e.1 += u32::from(further);
+            tally(&mut agg, &mut counts, (u128::from(s) << 8) | i as u128, 1.0, f64::from(u8::from(further)));
         }
     }
-    let mut out: Vec<SkillCount> = agg
-        .into_iter()
-        .filter_map(|((s, i), (n, adv))| {
+    // In (seller number, milestone) order.
+    agg.iter()
+        .filter_map(|(k, slot)| {
+            let [n, adv] = counts.get(slot).copied()?;
             Some(SkillCount {
-                seller: t.sellers.get(s as usize - 1)?.clone(),
-                milestone: process.id(i).to_string(),
-                reached: n,
-                advanced: adv,
+                seller: t.sellers.get(((k >> 8) as usize).checked_sub(1)?)?.clone(),
+                milestone: process.id((k & 0xff) as usize).to_string(),
+                reached: n as u32,
+                advanced: adv as u32,
             })
         })
-        .collect();
-    out.sort_by(|x, y| x.seller.cmp(&y.seller).then(process.find(&x.milestone).cmp(&process.find(&y.milestone))));
-    out
+        .collect()
 }
 
 /// Corrects a seller's stated probability with what history learned about
@@ -939,25 +1025,26 @@ pub struct SellerSkill {
     pub milestones: Vec<MilestoneSkill>,
 }
 
-/// Per seller (sorted by name) and milestone (process order): conversion
+/// Per seller (in the order of the calibration's skill counts) and milestone: conversion
 /// from the milestone onward, shrunk toward the team. Empty without a
 /// calibration.
 pub fn skill_profile(process: &Process) -> Vec<SellerSkill> {
     let Some(c) = process.model.calibration.as_ref() else {
         return Vec::new();
     };
-    let mut team: BTreeMap<&str, (f64, f64)> = BTreeMap::new();
+    let mut team = vec![(0.0, 0.0); process.len()];
     for s in &c.skills {
-        let e = team.entry(s.milestone.as_str()).or_insert((0.0, 0.0));
-        e.0 += f64::from(s.reached);
-        e.1 += f64::from(s.advanced);
+        if let Some(e) = process.find(&s.milestone).and_then(|i| team.get_mut(i)) {
+            e.0 += f64::from(s.reached);
+            e.1 += f64::from(s.advanced);
+        }
     }
     let mut out: Vec<SellerSkill> = Vec::new();
     for s in &c.skills {
-        let (tn, ta) = team.get(s.milestone.as_str()).copied().unwrap_or((0.0, 0.0));
+        let (tn, ta) = process.find(&s.milestone).and_then(|i| team.get(i)).copied().unwrap_or((0.0, 0.0));
         let team_rate = (ta + 1.0) / (tn + 2.0);
         let a = f64::from(s.advanced) + SKILL_STRENGTH * team_rate;
-        let b = f64::from(s.reached - s.advanced) + SKILL_STRENGTH * (1.0 - team_rate);
+        let b = f64::from(s.reached.saturating_sub(s.advanced)) + SKILL_STRENGTH * (1.0 - team_rate);
         let rate = a / (a + b);
         let interval = stats::beta_interval(a, b);
         let verdict = if interval[0] > team_rate {
@@ -983,4 +1070,171 @@ pub fn skill_profile(process: &Process) -> Vec<SellerSkill> {
         }
     }
     out
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+    use crate::deal::Event;
+    use crate::model::{default_model, ProcessModel};
+    use crate::probability::score_deal;
+
+    fn deal(id: usize, ms: &[&str], dated: bool, won: bool) -> Deal {
+        Deal {
+            id: format!("d{id}"),
+            status: if won { Status::Won } else { Status::Lost },
+            events: ms
+                .iter()
+                .enumerate()
+                .map(|(k, m)| Event { milestone: m.to_string(), date: dated.then(|| format!("2024-01-{:02}", k + 1)) })
+                .collect(),
+            ..Deal::default()
+        }
+    }
+
+    const LADDER: [&str; 4] = ["need_confirmed", "mobilizer_met", "solution_presented", "proposal_requested"];
+
+    /// 200 deals: the further along, the more often won; segment "Public"
+    /// loses more; seller "Ann" states 0.9 on everything.
+    fn history() -> Vec<Deal> {
+        (0..200)
+            .map(|i| {
+                let depth = 1 + i % 4;
+                let public = i % 5 == 0;
+                let won = (i * 7919) % 100 < 15 + 20 * depth - if public { 15 } else { 0 };
+                let mut d = deal(i, &LADDER[..depth], true, won);
+                d.attributes.insert("segment".into(), if public { "Public" } else { "Private" }.into());
+                d.seller = Some(if i % 2 == 0 { "Ann" } else { "Bob" }.into());
+                d.seller_probability = Some(if i % 2 == 0 { 0.9 } else { 0.2 + 0.1 * depth as f64 });
+                d
+            })
+            .collect()
+    }
+
+    fn calibrated() -> Process {
+        let p = Process::new(default_model()).unwrap();
+        Process::new(calibrate(&p, &history(), &CalibrateOptions::default()).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn dated_deals_are_paths_undated_ones_snapshots() {
+        let p = Process::new(default_model()).unwrap();
+        let h: Vec<Deal> = (0..40).map(|i| deal(i, &LADDER[..3], i % 2 == 0, true)).collect();
+        let m = calibrate(&p, &h, &CalibrateOptions::default()).unwrap();
+        let c = m.calibration.unwrap();
+        let n_of = |k: usize| c.states.iter().find(|s| s.reached.len() == k).map_or(0, |s| s.n);
+        // 20 dated deals count for {}, {A}, {A,B}; all 40 for {A,B,C}.
+        assert_eq!((n_of(0), n_of(1), n_of(2), n_of(3)), (20, 20, 20, 40));
+        let f = calibrate(&p, &h, &CalibrateOptions { paths: Paths::Final }).unwrap().calibration.unwrap();
+        assert_eq!(f.states.len(), 1);
+        let pre = calibrate(&p, &h, &CalibrateOptions { paths: Paths::Prefix }).unwrap().calibration.unwrap();
+        assert_eq!(pre.states.len(), 4);
+        assert!(pre.states.iter().all(|s| s.n == 40));
+    }
+
+    #[test]
+    fn calibrated_scores_explain_and_round_trip_through_json() {
+        let p = calibrated();
+        let mut d = deal(0, &LADDER[..3], false, false);
+        d.status = Status::Open;
+        d.attributes.insert("segment".into(), "Public".into());
+        let s = score_deal(&p, &d, "deal").unwrap();
+        assert_eq!(s.source, "history");
+        let [lo, hi] = s.interval.unwrap();
+        assert!(lo < s.probability && s.probability < hi, "{s:?}");
+        assert!(s.explanation[0].starts_with("Learned from 100 closed deals that reached this stage:"), "{:?}", s.explanation);
+        assert!(s.explanation.iter().any(|e| e.starts_with("segment = Public lowers it by")), "{:?}", s.explanation);
+        assert!(s.next.iter().any(|n| n.milestone == "proposal_requested" && n.gain > 0.0), "{:?}", s.next);
+        // Plain data: through JSON and back scores the same.
+        let json = serde_json::to_string(&p.model).unwrap();
+        let back: ProcessModel = serde_json::from_str(&json).unwrap();
+        let q = Process::new(back).unwrap();
+        assert_eq!(score_deal(&q, &d, "deal").unwrap(), s);
+        // Deterministic.
+        assert_eq!(calibrated().model, p.model);
+    }
+
+    #[test]
+    fn columnar_and_object_calibrations_agree() {
+        let p = Process::new(default_model()).unwrap();
+        let h = history();
+        let t = Table::from_deals(&p, &h, "history", Paths::Auto).unwrap();
+        let mut c = calibrate_table(&p, &t).unwrap();
+        c.paths = Paths::Auto;
+        assert_eq!(Some(c), calibrate(&p, &h, &CalibrateOptions::default()).unwrap().calibration);
+        let scored = crate::evaluation::score_table(&calibrated(), &t).unwrap();
+        let one = score_deal(&calibrated(), &h[3], "d").unwrap();
+        assert!((scored[3].0 - one.probability).abs() < 1e-12);
+    }
+
+    #[test]
+    fn little_history_says_so() {
+        let p = Process::new(default_model()).unwrap();
+        let h: Vec<Deal> = (0..10).map(|i| deal(i, &LADDER[..2], false, i % 2 == 0)).collect();
+        let q = Process::new(calibrate(&p, &h, &CalibrateOptions::default()).unwrap()).unwrap();
+        let s = score_deal(&q, &deal(0, &LADDER[..2], false, false), "d").unwrap();
+        assert_eq!(s.source, "prior");
+        assert!(s.explanation.iter().any(|e| e.starts_with("Insufficient history: 10 closed deals")), "{:?}", s.explanation);
+    }
+
+    #[test]
+    fn seller_bias_is_learned_and_corrects() {
+        let p = calibrated();
+        let c = p.model.calibration.as_ref().unwrap();
+        let ann = c.seller_bias.iter().find(|b| b.seller == "Ann").unwrap();
+        assert!(ann.stated - ann.corrected > 0.2, "{ann:?}");
+        let fixed = correct_seller_probability(&p, Some("Ann"), 0.9).unwrap();
+        assert!(fixed < 0.7, "{fixed}");
+        assert!(correct_seller_probability(&p, Some("Ann"), 1.5).is_err());
+        let skills = skill_profile(&p);
+        assert_eq!(skills.len(), 2);
+        assert!(skills[0].milestones.iter().all(|m| m.rate > 0.0 && m.rate < 1.0 && m.interval[0] <= m.rate));
+    }
+
+    #[test]
+    fn bad_history_and_bad_calibrations_are_named() {
+        let p = Process::new(default_model()).unwrap();
+        let mut h = history();
+        h[3].events[1].milestone = "x".into();
+        let e = calibrate(&p, &h, &CalibrateOptions::default()).unwrap_err();
+        assert_eq!(e.to_string(), "history[3].events[1].milestone: unknown milestone \"x\"");
+        let mut h = history();
+        h[5].status = Status::Open;
+        assert_eq!(calibrate(&p, &h, &CalibrateOptions::default()).unwrap_err().path, "history[5].status");
+        let mut h = history();
+        h[7].value = Some(f64::INFINITY);
+        assert_eq!(calibrate(&p, &h, &CalibrateOptions::default()).unwrap_err().path, "history[7].value");
+
+        let good = calibrated().model;
+        let mut m = good.clone();
+        m.calibration.as_mut().unwrap().effects[0].effect = f64::NAN;
+        assert_eq!(Process::new(m).unwrap_err().to_string(), "calibration.effects[0].effect: must be a finite number");
+        let mut m = good.clone();
+        m.calibration.as_mut().unwrap().states[1].reached[0] = "nope".into();
+        assert_eq!(Process::new(m).unwrap_err().to_string(), "calibration.states[1].reached[0]: unknown milestone \"nope\"");
+        let mut m = good.clone();
+        m.calibration.as_mut().unwrap().states[0].won = 1_000_000;
+        assert_eq!(Process::new(m).unwrap_err().path, "calibration.states[0].won");
+        let mut m = good.clone();
+        m.calibration.as_mut().unwrap().seller_bias[0].stated = 2.0;
+        assert_eq!(Process::new(m).unwrap_err().path, "calibration.sellerBias[0].stated");
+        let mut m = good;
+        let dup = m.calibration.as_ref().unwrap().states[0].clone();
+        m.calibration.as_mut().unwrap().states.push(dup);
+        assert!(Process::new(m).unwrap_err().to_string().contains("duplicate state"));
+    }
+
+    #[test]
+    fn bad_tables_are_named() {
+        let p = Process::new(default_model()).unwrap();
+        let mut t = Table::from_deals(&p, &history(), "history", Paths::Auto).unwrap();
+        t.steps[2] = 99;
+        assert_eq!(calibrate_table(&p, &t).unwrap_err().to_string(), "steps[2]: no milestone has index 99");
+        let mut t = Table::from_deals(&p, &history(), "history", Paths::Auto).unwrap();
+        t.codes[0] = 50;
+        assert_eq!(calibrate_table(&p, &t).unwrap_err().path, "codes[0]");
+        t.codes.pop();
+        assert_eq!(calibrate_table(&p, &t).unwrap_err().path, "codes");
+    }
 }

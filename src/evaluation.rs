@@ -112,7 +112,8 @@ pub fn score_table(process: &Process, t: &Table) -> Result<Vec<(f64, [f64; 2], u
             vals.iter().map(|v| fitted.and_then(|f| f.effect(a, v)).map_or(0.0, |e| e.0)).collect()
         })
         .collect();
-    let mut cache: std::collections::BTreeMap<(u64, bool), (f64, [f64; 2], u32)> = std::collections::BTreeMap::new();
+    let mut cache = calibration::Slots::default();
+    let mut cached: Vec<(f64, [f64; 2], u32)> = Vec::new();
     let mut buf = Vec::new();
     let mut out = Vec::with_capacity(t.len());
     for r in 0..t.len() {
@@ -120,7 +121,9 @@ pub fn score_table(process: &Process, t: &Table) -> Result<Vec<(f64, [f64; 2], u
         let b = t.offsets.get(r + 1).copied().unwrap_or(0) as usize;
         calibration::final_state(process, t.steps.get(a..b).unwrap_or(&[]), &mut buf);
         let (reached, ooo) = buf.first().copied().unwrap_or((0, false));
-        let base = *cache.entry((reached, ooo)).or_insert_with(|| match fitted {
+        let (slot, new) = cache.slot((u128::from(ooo) << 64) | u128::from(reached));
+        if new {
+            cached.push(match fitted {
             Some(f) => {
                 let e = f.estimate(process, reached, ooo, None);
                 (e.probability, e.interval, e.n)
@@ -130,7 +133,9 @@ pub fn score_table(process: &Process, t: &Table) -> Result<Vec<(f64, [f64; 2], u
                 let p = crate::probability::prior_probability(process, &st).0;
                 (p, [p, p], 0)
             }
-        });
+            });
+        }
+        let base = cached.get(slot).copied().unwrap_or((0.0, [0.0, 0.0], 0));
         let mut shift = 0.0;
         for (col, eff) in effects.iter().enumerate() {
             let c = t.codes.get(r * na + col).copied().unwrap_or(0) as usize;

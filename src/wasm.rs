@@ -12,7 +12,7 @@ use wasm_bindgen::JsCast;
 
 use crate::error::{self, Error};
 use crate::value::{from_value, Value, MAX_DEPTH};
-use crate::{forecast, probability, Deal, Process, ProcessModel};
+use crate::{forecast, probability, Deal, Process, ProcessModel, Table};
 
 type JsResult = Result<JsValue, JsError>;
 
@@ -171,4 +171,131 @@ pub fn forecast(model: JsValue, deals: JsValue, options: JsValue) -> JsResult {
     let o: forecast::Options = opt_js(options, "options").map_err(fail)?;
     // Seller bias: wired to calibration when it lands; none until then.
     to_js(&forecast::forecast(&p, &ds, &o, None).map_err(fail)?)
+}
+
+fn options(value: JsValue) -> Result<crate::CalibrateOptions, Error> {
+    if value.is_undefined() || value.is_null() {
+        Ok(crate::CalibrateOptions::default())
+    } else {
+        from_js(value, "options")
+    }
+}
+
+/// Learns from closed deals and returns the model with its `calibration`:
+/// pass it anywhere a model is taken. `options`: `{ paths: "auto" | "prefix"
+/// | "final" }` (default "auto": dated deals are paths, others snapshots).
+#[wasm_bindgen]
+pub fn calibrate(model: JsValue, history: JsValue, options_: JsValue) -> JsResult {
+    let p = process(model).map_err(fail)?;
+    let h: Vec<Deal> = from_js(history, "history").map_err(fail)?;
+    let o = options(options_).map_err(fail)?;
+    let m = crate::calibrate(&p, &h, &o).map_err(fail)?;
+    to_js(&m)
+}
+
+/// `{ n, brier, logLoss, ece, reliability, versus: { priors, sellerProbability? } }`
+/// of a model (calibrated or not) on closed deals.
+#[wasm_bindgen]
+pub fn evaluate(model: JsValue, deals: JsValue) -> JsResult {
+    let p = process(model).map_err(fail)?;
+    let ds: Vec<Deal> = from_js(deals, "deals").map_err(fail)?;
+    let e = crate::evaluate(&p, &ds).map_err(fail)?;
+    to_js(&e)
+}
+
+/// k-fold cross-validation (deal i in fold i % k): the evaluation of the
+/// pooled held-out scores, plus `folds` (Brier of each fold).
+#[wasm_bindgen(js_name = crossValidate)]
+pub fn cross_validate(model: JsValue, history: JsValue, k: u32, options_: JsValue) -> JsResult {
+    let p = process(model).map_err(fail)?;
+    let h: Vec<Deal> = from_js(history, "history").map_err(fail)?;
+    let o = options(options_).map_err(fail)?;
+    let e = crate::cross_validate(&p, &h, k as usize, &o).map_err(fail)?;
+    to_js(&e)
+}
+
+/// Dictionaries of a columnar table: `{ attributes: [name], values:
+/// [[value]], sellers: [name] }`.
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct Dictionaries {
+    attributes: Vec<String>,
+    values: Vec<Vec<String>>,
+    sellers: Vec<String>,
+}
+
+fn table(dictionaries: JsValue, steps: Vec<u8>, offsets: Vec<u32>, codes: Vec<u32>) -> Result<Table, Error> {
+    let d: Dictionaries = from_js(dictionaries, "dictionaries")?;
+    let n = offsets.len().saturating_sub(1);
+    Ok(Table {
+        attributes: d.attributes,
+        values: d.values,
+        sellers: d.sellers,
+        steps,
+        offsets,
+        ordered: vec![0; n],
+        outcome: vec![2; n],
+        codes,
+        seller: vec![0; n],
+        seller_probability: vec![f64::NAN; n],
+    })
+}
+
+/// The fast path of `calibrate`, on typed arrays (see `Table` in the Rust
+/// docs): deal r's milestone indices are `steps[offsets[r]..offsets[r+1]]`
+/// (`ordered[r]` 1 = in completion order, 0 = a snapshot); `outcome[r]` 0
+/// lost, 1 won (2 open: ignored); `codes[r * attributes.length + a]` is 0 or
+/// 1 + an index into `values[a]`; `seller[r]` 0 or 1 + an index into
+/// `sellers`; `sellerProbability[r]` NaN for none. To learn a seller effect
+/// on the probability, also pass the seller as an attribute named "seller".
+#[wasm_bindgen(js_name = calibrateColumns)]
+#[allow(clippy::too_many_arguments)]
+pub fn calibrate_columns(
+    model: JsValue,
+    dictionaries: JsValue,
+    steps: Vec<u8>,
+    offsets: Vec<u32>,
+    ordered: Vec<u8>,
+    outcome: Vec<u8>,
+    codes: Vec<u32>,
+    seller: Vec<u32>,
+    seller_probability: Vec<f64>,
+) -> JsResult {
+    let p = process(model).map_err(fail)?;
+    let mut t = table(dictionaries, steps, offsets, codes).map_err(fail)?;
+    t.ordered = ordered;
+    t.outcome = outcome;
+    t.seller = seller;
+    t.seller_probability = seller_probability;
+    let c = crate::calibrate_table(&p, &t).map_err(fail)?;
+    let mut m = p.model;
+    m.calibration = Some(c);
+    to_js(&m)
+}
+
+/// The fast path of `scoreDeals`: `[p, lo, hi]` per deal, flat (`lo`, `hi`
+/// equal `p` on an uncalibrated model). Same columns as `calibrateColumns`.
+#[wasm_bindgen(js_name = scoreColumns)]
+pub fn score_columns(model: JsValue, dictionaries: JsValue, steps: Vec<u8>, offsets: Vec<u32>, codes: Vec<u32>) -> Result<Vec<f64>, JsError> {
+    let p = process(model).map_err(fail)?;
+    let t = table(dictionaries, steps, offsets, codes).map_err(fail)?;
+    let s = crate::evaluation::score_table(&p, &t).map_err(fail)?;
+    Ok(s.iter().flat_map(|(p, i, _)| [*p, i[0], i[1]]).collect())
+}
+
+/// A seller's stated probability corrected by what history learned of their
+/// over- or under-confidence (the team's correction for an unknown seller).
+#[wasm_bindgen(js_name = correctSellerProbability)]
+pub fn correct_seller_probability(model: JsValue, seller: Option<String>, probability: f64) -> Result<f64, JsError> {
+    let p = process(model).map_err(fail)?;
+    crate::correct_seller_probability(&p, seller.as_deref(), probability).map_err(fail)
+}
+
+/// Per seller: conversion from each milestone onward versus the team:
+/// `[{ seller, milestones: [{ milestone, reached, advanced, rate, interval,
+/// teamRate, delta, verdict }] }]`.
+#[wasm_bindgen(js_name = sellerSkills)]
+pub fn seller_skills(model: JsValue) -> JsResult {
+    let p = process(model).map_err(fail)?;
+    to_js(&crate::skill_profile(&p))
 }
