@@ -42,9 +42,11 @@ for (const [name, js] of [['columns', jsCol], ['objects', jsObj]]) {
   for (const e of js.effects) close(e.effect, re.get(`${e.attribute}=${e.value}`)?.effect ?? NaN, 1e-6, `${name} effect ${e.attribute}=${e.value}`);
   close(js.teamBias.a, rust.teamBias.a, 1e-9, `${name} team bias a`);
   close(js.sellerBias.length, rust.sellerBias.length, 0, `${name} seller bias`);
-  js.sellerBias.forEach((b, k) => close(b.b, rust.sellerBias[k].b, 1e-9, `${name} seller ${b.seller} b`));
+  const rb = new Map(rust.sellerBias.map((b) => [b.seller, b]));
+  js.sellerBias.forEach((b) => close(b.b, rb.get(b.seller)?.b ?? NaN, 1e-9, `${name} seller ${b.seller} b`));
   close(js.skills.length, rust.skills.length, 0, `${name} skills`);
-  js.skills.forEach((s, k) => close(s.advanced, rust.skills[k].advanced, 0, `${name} skill`));
+  const rk = new Map(rust.skills.map((s) => [`${s.seller}/${s.milestone}`, s]));
+  js.skills.forEach((s) => close(s.advanced, rk.get(`${s.seller}/${s.milestone}`)?.advanced ?? NaN, 0, `${name} skill`));
 }
 console.log(`calibration: JS matches native on ${N} deals (${jsCol.states.length} states, ${jsCol.effects.length} effects)`);
 

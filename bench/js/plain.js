@@ -18,7 +18,8 @@ const DEFAULT_BASE = 0.05;
 const STATE_STRENGTH = 10;
 const MIN_HISTORY = 30;
 const THIN_STATE = 5;
-const EFFECT_GRID = [2, 8, 32, 128, 512];
+const EFFECT_GRID = [512, 128, 32, 8, 2];
+const ONE_FOLD_FROM = 50000;
 const SELLER_STRENGTH = 20;
 const MAX_VALUES = 256;
 const EPS = 1e-6;
@@ -44,7 +45,7 @@ export function logit(p) {
 }
 const LANCZOS = [0.9999999999998099, 676.5203681218851, -1259.1392167224028, 771.3234287776531, -176.6150291621406, 12.507343278686905, -0.13857109526572012, 9.984369578019572e-6, 1.5056327351493116e-7];
 function lnGamma(x) {
-  if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - lnGamma(1 - x);
+  if (x < 0.5) return lnGamma(x + 1) - Math.log(x);
   x -= 1;
   let a = LANCZOS[0];
   const t = x + 7.5;
@@ -107,19 +108,21 @@ function linear(beta, r) {
   for (const f of r.features) s += beta[f];
   return s;
 }
-export function fitLogistic(rows, nf, lambda, weight) {
-  const beta = new Float64Array(nf);
+export function fitLogistic(rows, nf, lambda, weight, start) {
+  const beta = start && start.length === nf ? Float64Array.from(start) : new Float64Array(nf);
   const curv = new Float64Array(rows.length);
   for (let it = 0; it < 30; it++) {
     const grad = new Float64Array(nf);
+    const diag = new Float64Array(nf).fill(lambda);
     for (let f = 0; f < nf; f++) grad[f] = lambda * beta[f];
     for (let k = 0; k < rows.length; k++) {
       const r = rows[k];
       const c = weight(k, r);
       const p = sigmoid(linear(beta, r));
       const g = c * (p - (r.won ? 1 : 0));
-      for (const f of r.features) grad[f] += g;
-      curv[k] = c * p * (1 - p);
+      const h = c * p * (1 - p);
+      for (const f of r.features) { grad[f] += g; diag[f] += h; }
+      curv[k] = h;
     }
     const hv = (v) => {
       const out = new Float64Array(nf);
@@ -134,13 +137,15 @@ export function fitLogistic(rows, nf, lambda, weight) {
       }
       return out;
     };
+    // Conjugate gradients preconditioned by the Hessian's diagonal.
     const step = new Float64Array(nf);
     const res = Float64Array.from(grad);
-    const dir = Float64Array.from(res);
+    const z = new Float64Array(nf);
     let rr = 0;
-    for (const x of res) rr += x * x;
-    const tol = 1e-20 + 1e-18 * rr;
-    for (let i = 0; i < Math.max(nf, 1) * 2; i++) {
+    for (let f = 0; f < nf; f++) { z[f] = res[f] / Math.max(diag[f], 1e-12); rr += res[f] * z[f]; }
+    const dir = Float64Array.from(z);
+    const tol = 1e-24 + 1e-16 * rr;
+    for (let i = 0, iters = Math.min(Math.max(nf, 1), 200); i < iters; i++) {
       if (rr <= tol) break;
       const hd = hv(dir);
       let dhd = 0;
@@ -151,10 +156,11 @@ export function fitLogistic(rows, nf, lambda, weight) {
       for (let f = 0; f < nf; f++) {
         step[f] += alpha * dir[f];
         res[f] -= alpha * hd[f];
-        rr2 += res[f] * res[f];
+        z[f] = res[f] / Math.max(diag[f], 1e-12);
+        rr2 += res[f] * z[f];
       }
       const ratio = rr2 / rr;
-      for (let f = 0; f < nf; f++) dir[f] = res[f] + ratio * dir[f];
+      for (let f = 0; f < nf; f++) dir[f] = z[f] + ratio * dir[f];
       rr = rr2;
     }
     let biggest = 0;
@@ -623,48 +629,59 @@ function calibrateTable(p, t) {
   const f = fit(p, cal);
   if (f.insufficient) return cal;
   // 2. Attribute effects on leave-one-out offsets.
-  const freq = new Map();
+  // Features: every (attribute, value code) seen on a closed row, in that order.
+  const seen = new Set();
   for (let r = 0; r < n; r++) {
     if (t.outcome[r] > 1) continue;
     for (let a = 0; a < na; a++) {
       const c = t.codes[r * na + a];
-      if (c > 0) freq.set(a * 2 ** 32 + c, (freq.get(a * 2 ** 32 + c) || 0) + 1);
+      if (c > 0 && c <= MAX_VALUES) seen.add(a * 2 ** 32 + c);
     }
   }
   const featureOf = new Map();
   const featureList = [];
-  for (let a = 0; a < na; a++) {
-    const vals = [];
-    for (const [key, k] of freq) if (Math.floor(key / 2 ** 32) === a) vals.push([k, key % 2 ** 32]);
-    vals.sort((x, y) => y[0] - x[0] || x[1] - y[1]);
-    for (const [, c] of vals.slice(0, MAX_VALUES)) {
-      featureOf.set(a * 2 ** 32 + c, featureList.length);
-      featureList.push([a, c]);
-    }
+  for (const key of [...seen].sort((x, y) => x - y)) {
+    featureOf.set(key, featureList.length);
+    featureList.push([Math.floor(key / 2 ** 32), key % 2 ** 32]);
   }
   const nf = featureList.length;
   if (nf > 0) {
+    // Feature combinations interned as a trie (combo 0 = none), rows keyed
+    // by (combo, won, out of order, milestones) and fitted in that order:
+    // the order decides which deals fall in which cross-validation fold.
+    const combos = new Map();
+    const comboFeatures = [[]];
     const agg = new Map();
     for (let r = 0; r < n; r++) {
       const out = t.outcome[r];
       if (out > 1) continue;
-      const feats = [];
+      let combo = 0;
       for (let a = 0; a < na; a++) {
         const id = featureOf.get(a * 2 ** 32 + t.codes[r * na + a]);
-        if (id !== undefined) feats.push(id);
+        if (id === undefined) continue;
+        const ck = combo * 2 ** 32 + id;
+        let next = combos.get(ck);
+        if (next === undefined) {
+          next = combos.size + 1;
+          combos.set(ck, next);
+          comboFeatures.push([...comboFeatures[combo], id]);
+        }
+        combo = next;
       }
-      const key = `${finals[r * 2]},${finals[r * 2 + 1]},${out},${feats.join(',')}`;
+      const reached = finals[r * 2], ooo = finals[r * 2 + 1];
+      const key = `${combo},${out},${ooo},${reached}`;
       const e = agg.get(key);
       if (e) e.count++;
-      else agg.set(key, { reached: finals[r * 2], ooo: finals[r * 2 + 1] === 1, won: out === 1, features: Int32Array.from(feats), count: 1 });
+      else agg.set(key, { combo, reached, ooo: ooo === 1, won: out === 1, count: 1 });
     }
     const cache = new Map();
     const rows = [];
-    for (const e of agg.values()) {
+    const sorted = [...agg.values()].sort((x, y) => x.combo - y.combo || x.won - y.won || x.ooo - y.ooo || x.reached - y.reached);
+    for (const e of sorted) {
       const ck = `${e.reached},${e.ooo},${e.won}`;
       let offset = cache.get(ck);
       if (offset === undefined) cache.set(ck, (offset = logit(estimate(p, f, e.reached, e.ooo, e.won).probability)));
-      rows.push({ offset, features: e.features, won: e.won, count: e.count });
+      rows.push({ offset, features: Int32Array.from(comboFeatures[e.combo]), won: e.won, count: e.count });
     }
     const chosen = chooseStrength(rows, nf);
     if (chosen !== null) {
@@ -676,7 +693,6 @@ function calibrateTable(p, t) {
         if (Math.abs(beta[id]) < 1e-4) return;
         cal.effects.push({ attribute: dict.attributes[a], value: dict.values[a][c - 1], effect: beta[id], n: nOf[id] });
       });
-      cal.effects.sort((x, y) => (x.attribute < y.attribute ? -1 : x.attribute > y.attribute ? 1 : x.value < y.value ? -1 : x.value > y.value ? 1 : 0));
     }
   }
   // 3. Seller bias and 4. skill.
@@ -691,15 +707,20 @@ function chooseStrength(rows, nf) {
     const pos = (fold + K - (k % K)) % K;
     return Math.floor((r.count + K - 1 - pos) / K);
   };
+  let total = 0;
+  for (const r of rows) total += r.count;
+  const folds = total >= ONE_FOLD_FROM ? 1 : K;
   const zero = new Float64Array(nf);
   let base = 0;
-  for (let fold = 0; fold < K; fold++) base += logLoss(rows, zero, (k, r) => share(k, r, fold));
+  for (let fold = 0; fold < folds; fold++) base += logLoss(rows, zero, (k, r) => share(k, r, fold));
   let best = null;
+  const warm = new Array(folds).fill(null);
   for (const e of EFFECT_GRID) {
     let loss = 0;
-    for (let fold = 0; fold < K; fold++) {
-      const beta = fitLogistic(rows, nf, e / 4, (k, r) => r.count - share(k, r, fold));
+    for (let fold = 0; fold < folds; fold++) {
+      const beta = fitLogistic(rows, nf, e / 4, (k, r) => r.count - share(k, r, fold), warm[fold]);
       loss += logLoss(rows, beta, (k, r) => share(k, r, fold));
+      warm[fold] = beta;
     }
     if (loss < base && (best === null || loss < best[0])) best = [loss, e];
   }
@@ -776,7 +797,6 @@ function sellerBias(t, cal) {
     if (!rows.length) continue;
     cal.sellerBias.push(summary(sellers[k], rows, recalibrate(rows, team, SELLER_STRENGTH / 4)));
   }
-  cal.sellerBias.sort((x, y) => (x.seller < y.seller ? -1 : x.seller > y.seller ? 1 : 0));
 }
 
 function skills(p, t, finals) {
@@ -795,8 +815,10 @@ function skills(p, t, finals) {
     }
   }
   const out = [];
-  for (const [key, [cn, adv]] of agg) out.push({ seller: t.dictionaries.sellers[Math.floor(key / 64) - 1], milestone: p.ms[key % 64].id, reached: cn, advanced: adv });
-  out.sort((x, y) => (x.seller < y.seller ? -1 : x.seller > y.seller ? 1 : p.index.get(x.milestone) - p.index.get(y.milestone)));
+  for (const [key, [cn, adv]] of agg) out.push({ key, seller: t.dictionaries.sellers[Math.floor(key / 64) - 1], milestone: p.ms[key % 64].id, reached: cn, advanced: adv });
+  // In (seller number, milestone) order.
+  out.sort((x, y) => x.key - y.key);
+  for (const o of out) delete o.key;
   return out;
 }
 
