@@ -31,10 +31,9 @@ const PLAN = [
   ['dist', [1e2, 1e3, 1e4, 1e5]],
   ['whatif', [1e4]],
 ];
-const rounds = (n, name) => (n >= 1e6 ? (name.startsWith('calibrate') ? 1 : QUICK ? 1 : 3) : n >= 1e5 ? (QUICK ? 3 : 5) : QUICK ? 5 : 15);
-// Calibrating a million deals takes a minute or more per implementation:
-// the full run does it once each, BENCH_QUICK=1 leaves it out.
-const skipInQuick = (name, n) => QUICK && name.startsWith('calibrate') && n >= 1e6;
+const rounds = (n, name) => (n >= 1e6 ? (name.startsWith('calibrate') || name.endsWith('-obj') ? 1 : QUICK ? 1 : 3) : n >= 1e5 ? (QUICK ? 3 : 5) : QUICK ? 5 : 11);
+// Calibrating a million deals takes seconds per implementation: once each.
+const skipInQuick = () => false;
 const COLD_RUNS = QUICK ? 5 : 9;
 const LABEL = {
   'calibrate-col': 'calibrate (columns)',
