@@ -16,7 +16,9 @@
 //!   state rate, fitted by L2-regularised logistic regression with the state
 //!   rate as an offset. The offset of each training deal is the state rate
 //!   computed *without that deal* (leave-one-out), so the effects are not
-//!   fitted against a rate that already knows the answer. The L2 strength is
+//!   fitted against a rate that already knows the answer. That offset uses
+//!   the same back-off over the deals' *final* states: a closed deal's
+//!   outcome belongs to where it ended. The L2 strength is
 //!   chosen by deterministic 5-fold cross-validation on the history itself
 //!   from a fixed grid stated in equivalent deals ([`EFFECT_GRID`]), including
 //!   "no effects at all": where attributes carry no signal they stay at zero.
@@ -509,20 +511,23 @@ impl Fitted {
     }
 
     /// The learned rate of a state; `minus` removes one deal's own outcome
-    /// (1 = won, 0 = lost) from every level, for leave-one-out offsets.
-    pub fn estimate(&self, process: &Process, reached: u64, ooo: bool, minus: Option<bool>) -> StateEstimate {
-        if minus.is_some() {
-            return self.compute(process, reached, ooo, minus);
+    /// (1 = won, 0 = lost) from every level, for leave-one-out offsets. The
+    /// credible interval (the costly part) only when `interval`; estimates
+    /// with their interval are memoised per state (scoring many deals meets
+    /// the same few states again and again).
+    pub fn estimate(&self, process: &Process, reached: u64, ooo: bool, minus: Option<bool>, interval: bool) -> StateEstimate {
+        if minus.is_some() || !interval {
+            return self.compute(process, reached, ooo, minus, interval);
         }
         if let Some(e) = self.memo.borrow().get(&(reached, ooo)) {
             return *e;
         }
-        let e = self.compute(process, reached, ooo, None);
+        let e = self.compute(process, reached, ooo, None, true);
         self.memo.borrow_mut().insert((reached, ooo), e);
         e
     }
 
-    fn compute(&self, process: &Process, reached: u64, ooo: bool, minus: Option<bool>) -> StateEstimate {
+    fn compute(&self, process: &Process, reached: u64, ooo: bool, minus: Option<bool>, interval: bool) -> StateEstimate {
         let (dn, dw) = match minus {
             Some(w) => (1.0, if w { 1.0 } else { 0.0 }),
             None => (0.0, 0.0),
@@ -542,24 +547,10 @@ impl Fitted {
         }
         StateEstimate {
             probability: p,
-            interval: stats::beta_interval(a, b),
+            interval: if interval { stats::beta_interval(a, b) } else { [p, p] },
             n: n_leaf.round() as u32,
             won: w_leaf.round() as u32,
         }
-    }
-
-    /// The learned rate of a state, without its interval: what next-step
-    /// gains need. The same walk down the chain as `estimate`, minus the
-    /// two Beta quantiles (a bisection each), which cost 20x the rest.
-    pub fn rate(&self, process: &Process, reached: u64, ooo: bool) -> f64 {
-        let mut p = Self::root(process, reached);
-        for k in self.chain(process, reached, ooo) {
-            let [n, w] = self.nodes.get(k).and_then(|i| self.node_counts.get(i)).copied().unwrap_or([0.0, 0.0]);
-            let a = w + STATE_STRENGTH * p;
-            let b = (n - w) + STATE_STRENGTH * (1.0 - p);
-            p = a / (a + b);
-        }
-        p
     }
 
     /// The effect of one attribute value, with its deal count.
@@ -742,6 +733,30 @@ pub fn calibrate_table(process: &Process, t: &Table) -> Result<Calibration> {
     if fitted.insufficient {
         return Ok(cal);
     }
+    // Offsets for the effects: the same back-off over *final* states only.
+    // A closed deal's outcome belongs to the state it ended in; measuring it
+    // against the path rate of that state (which counts the deals that went
+    // on and won) would push every effect down. For snapshots the two are
+    // the same counts.
+    let final_fit = {
+        let mut slots = Slots::default();
+        let mut values: Vec<[f64; 2]> = Vec::new();
+        for (r, &(reached, ooo)) in finals.iter().enumerate() {
+            let out = t.outcome.get(r).copied().unwrap_or(2);
+            if out <= 1 {
+                tally(&mut slots, &mut values, state_key(reached, ooo), 1.0, f64::from(out));
+            }
+        }
+        let mut c = cal.clone();
+        c.states = slots
+            .iter()
+            .map(|(k, i)| {
+                let [n, w] = values.get(i).copied().unwrap_or([0.0, 0.0]);
+                StateCount { reached: crate::probability::ids(process, k as u64), out_of_order: k >> 64 != 0, n: n as u32, won: w as u32 }
+            })
+            .collect();
+        compile(process, &c)?
+    };
     // 2. Attribute effects, on leave-one-out state offsets. Feature ids in
     //    (column, code) order; at most MAX_VALUES codes per column (the
     //    first seen).
@@ -798,10 +813,11 @@ pub fn calibrate_table(process: &Process, t: &Table) -> Result<Calibration> {
                 }
                 combo = next;
             }
-            let sk = state_key(reached, ooo) | (u128::from(won) << 65);
+            {
+                let sk = state_key(reached, ooo) | (u128::from(won) << 65);
             let (oi, new) = cache.slot(sk);
             if new {
-                offsets.push(stats::logit(fitted.estimate(process, reached, ooo, Some(won)).probability));
+                offsets.push(stats::logit(final_fit.estimate(process, reached, ooo, Some(won), false).probability));
             }
             let offset = offsets.get(oi).copied().unwrap_or(0.0);
             let (i, new) = agg.slot(sk | ((combo as u128) << 66));
@@ -810,6 +826,7 @@ pub fn calibrate_table(process: &Process, t: &Table) -> Result<Calibration> {
             }
             if let Some(row) = agg_rows.get_mut(i) {
                 row.count += 1.0;
+            }
             }
         }
         // Rows in key order, so that fits do not depend on input order.
@@ -1146,6 +1163,10 @@ mod tests {
         assert!(s.explanation[0].starts_with("Learned from 100 closed deals that reached this stage:"), "{:?}", s.explanation);
         assert!(s.explanation.iter().any(|e| e.starts_with("segment = Public lowers it by")), "{:?}", s.explanation);
         assert!(s.next.iter().any(|n| n.milestone == "proposal_requested" && n.gain > 0.0), "{:?}", s.next);
+        // Path-based effects are measured against path-based rates: the
+        // majority value is not pushed down to fit where closed deals died.
+        let eff = |v: &str| p.fitted().unwrap().effect("segment", v).unwrap().0;
+        assert!(eff("Public") < -0.3 && eff("Private") > -0.1 && eff("Private") - eff("Public") > 0.4, "{} {}", eff("Public"), eff("Private"));
         // Plain data: through JSON and back scores the same.
         let json = serde_json::to_string(&p.model).unwrap();
         let back: ProcessModel = serde_json::from_str(&json).unwrap();

@@ -125,7 +125,7 @@ pub fn score_table(process: &Process, t: &Table) -> Result<Vec<(f64, [f64; 2], u
         if new {
             cached.push(match fitted {
             Some(f) => {
-                let e = f.estimate(process, reached, ooo, None);
+                let e = f.estimate(process, reached, ooo, None, true);
                 (e.probability, e.interval, e.n)
             }
             None => {
@@ -227,7 +227,7 @@ pub fn cross_validate(process: &Process, history: &[Deal], k: usize, options: &C
 
 /// Cross-validation on a table's closed rows (fold = row index % k).
 pub fn cross_validate_table(process: &Process, t: &Table, k: usize) -> Result<Evaluation> {
-    if k < 2 || k > MAX_FOLDS || k > t.len() {
+    if !(2..=MAX_FOLDS).contains(&k) || k > t.len() {
         return Err(Error::new("k", format!("must be between 2 and {MAX_FOLDS}, and at most the number of deals")));
     }
     let base = process.uncalibrated();

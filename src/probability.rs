@@ -139,7 +139,7 @@ pub fn calibrated_probability(
     st: &DealState,
     attrs: &[(&str, &str)],
 ) -> (f64, [f64; 2], u32, Vec<String>) {
-    let e = fitted.estimate(process, st.reached, st.out_of_order != 0, None);
+    let e = fitted.estimate(process, st.reached, st.out_of_order != 0, None, true);
     let mut why = Vec::new();
     if e.n >= THIN_STATE {
         why.push(format!(
@@ -187,11 +187,11 @@ pub fn calibrated_probability(
     (p, [lo, hi], e.n, why)
 }
 
-/// The calibrated probability alone (no interval, no reasons): equal to
-/// `calibrated_probability(..).0`, for next-step gains.
-pub fn calibrated_point(process: &Process, fitted: &Fitted, st: &DealState, attrs: &[(&str, &str)]) -> f64 {
-    let total: f64 = attrs.iter().filter_map(|&(k, v)| fitted.effect(k, v)).map(|e| e.0).sum();
-    stats::sigmoid(stats::logit(fitted.rate(process, st.reached, st.out_of_order != 0)) + total)
+/// The calibrated probability alone (no interval, no words): for next steps.
+pub fn calibrated_only(process: &Process, fitted: &Fitted, st: &DealState, attrs: &[(&str, &str)]) -> f64 {
+    let e = fitted.estimate(process, st.reached, st.out_of_order != 0, None, false);
+    let shift: f64 = attrs.iter().filter_map(|&(k, v)| fitted.effect(k, v)).map(|x| x.0).sum();
+    stats::sigmoid(stats::logit(e.probability) + shift)
 }
 
 /// Scores a checked state: on history when the model is calibrated with
@@ -211,7 +211,7 @@ pub fn score_state(process: &Process, deal: &Deal, st: &DealState) -> DealScore 
                 reached: ids(process, st.reached),
                 missing_mandatory: ids(process, st.missing),
                 out_of_order: ids(process, st.out_of_order),
-                next: next_steps(process, st, p, |s| calibrated_point(process, f, s, &attrs)),
+                next: next_steps(process, st, p, |s| calibrated_only(process, f, s, &attrs)),
                 explanation,
                 seller_probability: deal.seller_probability,
             };

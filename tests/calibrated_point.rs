@@ -1,4 +1,4 @@
-//! `calibrated_point` (next-step gains without intervals) gives exactly the
+//! `calibrated_only` (next-step gains without intervals) gives exactly the
 //! probability `calibrated_probability` gives, on every state of a history.
 #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
 
@@ -6,7 +6,7 @@
 mod gen;
 
 use stagecast::calibration::calibrate_table;
-use stagecast::probability::{calibrated_point, calibrated_probability, features};
+use stagecast::probability::{calibrated_only, calibrated_probability, features};
 use stagecast::Process;
 
 #[test]
@@ -23,10 +23,10 @@ fn point_equals_full_estimate() {
         let st = d.check(&p, "deal").unwrap();
         let attrs = features(&d);
         let full = calibrated_probability(&p, f, &st, &attrs).0;
-        assert_eq!(calibrated_point(&p, f, &st, &attrs), full);
+        assert_eq!(calibrated_only(&p, f, &st, &attrs), full);
         for i in p.indices() {
             let s = stagecast::probability::with_step(&p, &st, i);
-            assert_eq!(calibrated_point(&p, f, &s, &attrs), calibrated_probability(&p, f, &s, &attrs).0);
+            assert_eq!(calibrated_only(&p, f, &s, &attrs), calibrated_probability(&p, f, &s, &attrs).0);
         }
     }
 }

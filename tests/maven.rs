@@ -21,7 +21,9 @@ fn lookup(file: &str) -> Option<BTreeMap<String, Vec<String>>> {
 }
 
 /// Closed deals with their close date, and open deals.
-fn deals() -> Option<(Vec<(String, Deal)>, Vec<Deal>)> {
+type Split = (Vec<(String, Deal)>, Vec<Deal>);
+
+fn deals() -> Option<Split> {
     let (header, rows) = common::read_csv(&common::data("maven_crm/sales_pipeline.csv")?);
     let teams = lookup("maven_crm/sales_teams.csv")?;
     let accounts = lookup("maven_crm/accounts.csv")?;
