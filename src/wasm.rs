@@ -148,6 +148,13 @@ pub fn distribution(items: JsValue, options: JsValue) -> JsResult {
     to_js(&forecast::distribution(&items, o.target, "items").map_err(fail)?)
 }
 
+/// `distribution` over two Float64Arrays (amounts, probabilities) and an
+/// optional target: same result, without reading one object per item.
+#[wasm_bindgen(js_name = distributionArrays)]
+pub fn distribution_arrays(amounts: &[f64], probabilities: &[f64], target: Option<f64>) -> JsResult {
+    to_js(&forecast::dist::distribution_arrays(amounts, probabilities, target).map_err(fail)?)
+}
+
 /// Learns time to close from history (`options: { asOf }` censors open
 /// deals at that date): plain data to pass as `forecast`'s `options.timing`.
 #[wasm_bindgen(js_name = learnTiming)]

@@ -95,10 +95,11 @@ fn grid_pipelines_stay_within_the_reported_bound() {
             let s = dist::distribution(&its, None, "items").unwrap();
             assert!(!s.exact);
             let naive_bound = n as f64 * s.grid_step / 2.0;
-            assert!(s.max_error <= naive_bound + 1e-9, "{} > {}", s.max_error, naive_bound);
+            assert!(s.worst_error <= naive_bound + 1e-9, "{} > {}", s.worst_error, naive_bound);
+            assert!(s.max_error <= s.worst_error);
             for (q, got) in [(0.1, s.p10), (0.5, s.p50), (0.9, s.p90)] {
                 let want = exact_quantile(&outcomes, q);
-                assert!((got - want).abs() <= s.max_error + 1e-6, "n={n} q={q}: {got} vs {want} (bound {})", s.max_error);
+                assert!((got - want).abs() <= s.worst_error + 1e-6, "n={n} q={q}: {got} vs {want} (bound {})", s.worst_error);
             }
         }
     }
@@ -176,7 +177,7 @@ fn p10_p90_band_covers_about_80_percent() {
         let its = items(&mut rng, 40);
         let s = dist::distribution(&its, None, "items").unwrap();
         let x: f64 = its.iter().filter(|i| rng.unit() < i.probability).map(|i| i.amount).sum();
-        if x >= s.p10 - s.max_error && x <= s.p90 + s.max_error {
+        if x >= s.p10 && x <= s.p90 {
             inside += 1;
         }
     }
@@ -242,27 +243,46 @@ fn timing() {
     let mut rng = Rng(7);
     for n in [100, 1_000, 10_000, 100_000] {
         let its = items(&mut rng, n);
-        let reps = if n >= 100_000 { 3 } else { 20 };
-        let start = std::time::Instant::now();
+        // Fastest of several runs: the machine may be shared.
+        let reps = if n >= 100_000 { 5 } else { 20 };
+        let mut ms = f64::INFINITY;
         let mut s = None;
         for _ in 0..reps {
+            let start = std::time::Instant::now();
             s = Some(dist::distribution(&its, Some(1e6), "items").unwrap());
+            ms = ms.min(start.elapsed().as_secs_f64() * 1000.0);
         }
-        let ms = start.elapsed().as_secs_f64() * 1000.0 / reps as f64;
         let s = s.unwrap();
-        let start = std::time::Instant::now();
         let a: Vec<f64> = its.iter().map(|i| i.amount).collect();
         let p: Vec<f64> = its.iter().map(|i| i.probability).collect();
+        let mut ms5 = f64::INFINITY;
         for _ in 0..reps {
+            let start = std::time::Instant::now();
             grid(&a, &p, &factor_scenarios(0.1));
+            ms5 = ms5.min(start.elapsed().as_secs_f64() * 1000.0);
         }
-        let ms5 = start.elapsed().as_secs_f64() * 1000.0 / reps as f64;
         println!(
-            "n={n:>6}: {ms:8.2} ms (with 5-scenario common factor {ms5:8.2} ms); step {:.1}, maxError {:.0} = {:.4}% of p50, naive n*h/2 {:.0}",
+            "n={n:>6}: {ms:8.2} ms (with 5-scenario common factor {ms5:8.2} ms); step {:.1}, maxError {:.0} = {:.3}% of p50 = {:.3} of P90-P10, worstError {:.0}, naive n*h/2 {:.0}",
             s.grid_step,
             s.max_error,
             100.0 * s.max_error / s.p50,
+            s.max_error / (s.p90 - s.p10),
+            s.worst_error,
             n as f64 * s.grid_step / 2.0
         );
     }
+}
+
+#[test]
+fn arrays_give_the_same_answer_and_name_fields() {
+    let mut rng = Rng(8);
+    let its = items(&mut rng, 300);
+    let a: Vec<f64> = its.iter().map(|i| i.amount).collect();
+    let p: Vec<f64> = its.iter().map(|i| i.probability).collect();
+    assert_eq!(dist::distribution_arrays(&a, &p, Some(5e5)).unwrap(), dist::distribution(&its, Some(5e5), "items").unwrap());
+    assert_eq!(dist::distribution_arrays(&a, &p[1..], None).unwrap_err().path, "probabilities");
+    let mut bad = p.clone();
+    bad[7] = 2.0;
+    assert_eq!(dist::distribution_arrays(&a, &bad, None).unwrap_err().to_string(), "probabilities[7]: must be a number between 0 and 1");
+    assert_eq!(dist::distribution_arrays(&a, &p, Some(f64::NAN)).unwrap_err().path, "target");
 }

@@ -23,6 +23,9 @@ use crate::error::{self, Result};
 pub const BINS: usize = 4096;
 /// Bound on the probability left outside the grid window.
 pub const TAIL: f64 = 1e-10;
+/// Chance that the rounding error exceeds `max_error` (when that bound is
+/// the probabilistic one).
+pub const ETA: f64 = 1e-6;
 /// Products with a factor this short are done directly.
 const DIRECT: usize = 32;
 /// Deals multiplied in one by one at the leaves of the recursion.
@@ -56,10 +59,16 @@ pub struct Summary {
     pub expected_shortfall: Option<f64>,
     /// Step of the amount grid (1 when exact, 0 when nothing is uncertain).
     pub grid_step: f64,
-    /// Largest possible gap, in amount, between the true total and the grid
-    /// total in any outcome: each quantile and the shortfall are within it.
+    /// Bound on the gap, in amount, between the true total and the grid
+    /// total: each pN is within it of a true quantile at a level within
+    /// `cdfError` of N/100, and the shortfall is within it (+ cdfError ×
+    /// range). It holds except with probability ETA = 1e-6 (Hoeffding on the
+    /// rounding errors), or surely when it equals `worstError`.
     pub max_error: f64,
-    /// Bound on the error of any cdf value from the window (0 when none).
+    /// The gap that holds in every outcome (rounding errors all one way).
+    pub worst_error: f64,
+    /// Bound on the error of any cdf value from the window and from the
+    /// probabilistic error bound (0 when neither applies).
     pub cdf_error: f64,
     /// True when computed without any rounding (up to float arithmetic).
     pub exact: bool,
@@ -75,6 +84,7 @@ pub struct Grid {
     pub pmf: Vec<f64>,
     pub expected: f64,
     pub max_error: f64,
+    pub worst_error: f64,
     pub cdf_error: f64,
     pub exact: bool,
 }
@@ -138,6 +148,7 @@ impl Grid {
             expected_shortfall: target.map(|t| self.shortfall(t)),
             grid_step: self.step,
             max_error: self.max_error,
+            worst_error: self.worst_error,
             cdf_error: self.cdf_error,
             exact: self.exact,
             points,
@@ -176,6 +187,24 @@ pub fn distribution(items: &[Item], target: Option<f64>, path: &str) -> Result<S
     Ok(grid(&amounts, &probs, &[(1.0, 1.0)]).summary(target))
 }
 
+/// `distribution` over two parallel arrays (no per-item objects to read:
+/// the fast path for sliders).
+pub fn distribution_arrays(amounts: &[f64], probs: &[f64], target: Option<f64>) -> Result<Summary> {
+    if amounts.len() != probs.len() {
+        return Err(crate::error::Error::new("probabilities", "must have one entry per amount"));
+    }
+    error::at_most("amounts", amounts, crate::deal::MAX_DEALS, "items")?;
+    for (i, (&a, &p)) in amounts.iter().zip(probs).enumerate() {
+        error::non_negative(&error::index("amounts", i), a)?;
+        error::probability(&error::index("probabilities", i), p)?;
+    }
+    if let Some(t) = target {
+        error::finite("target", t)?;
+    }
+    finite_total("amounts", amounts.iter().copied())?;
+    Ok(grid(amounts, probs, &[(1.0, 1.0)]).summary(target))
+}
+
 /// 5-point Gauss-Hermite scenarios of a common multiplier with mean 1 and
 /// standard deviation `sd` (weights, multipliers; multipliers floored at 0).
 pub fn factor_scenarios(sd: f64) -> Vec<(f64, f64)> {
@@ -208,16 +237,18 @@ pub fn grid(amounts: &[f64], probs: &[f64], scenarios: &[(f64, f64)]) -> Grid {
         }
     }
     if random.is_empty() {
-        return Grid { offset, step: 0.0, pmf: vec![1.0], expected, max_error: 0.0, cdf_error: 0.0, exact: true };
+        return Grid { offset, step: 0.0, pmf: vec![1.0], expected, max_error: 0.0, worst_error: 0.0, cdf_error: 0.0, exact: true };
     }
     let total: f64 = random.iter().map(|r| r.0).sum();
     if !total.is_finite() {
         // Unreachable through `check`, which rejects such totals.
-        return Grid { offset, step: 0.0, pmf: vec![1.0], expected, max_error: f64::INFINITY, cdf_error: 1.0, exact: false };
+        return Grid { offset, step: 0.0, pmf: vec![1.0], expected, max_error: f64::INFINITY, worst_error: f64::INFINITY, cdf_error: 1.0, exact: false };
     }
     let exact = total <= (BINS - 1) as f64 && random.iter().all(|r| r.0.fract() == 0.0);
     // Grid step: start from the Hoeffding window, widen until it fits.
-    let ln = (2.0 / TAIL).ln() / 2.0;
+    // ln(2 / TAIL) / 2, written out so that no `ln` is linked.
+    const LN: f64 = 11.859_499_055_250_2;
+    let ln = LN;
     let mut step = if exact {
         1.0
     } else {
@@ -252,19 +283,40 @@ pub fn grid(amounts: &[f64], probs: &[f64], scenarios: &[(f64, f64)]) -> Grid {
         }
         step *= need as f64 / (BINS - 8) as f64 * 1.001;
     }
-    let max_error: f64 = random.iter().zip(&ks).map(|(r, k)| (r.0 - k.0 as f64 * step).abs()).sum();
+    // Rounding errors e_i: the total's error is Σ B_i e_i.
+    let errs: Vec<f64> = random.iter().zip(&ks).map(|(r, k)| r.0 - k.0 as f64 * step).collect();
+    let up: f64 = errs.iter().filter(|&&e| e > 0.0).sum();
+    let down: f64 = -errs.iter().filter(|&&e| e < 0.0).sum::<f64>();
+    let worst_error = up.max(down);
+    // Its mean in each scenario; the grid is shifted by their average, so
+    // only the scenarios' differences from it remain as drift.
+    let means: Vec<f64> = scenarios.iter().map(|&(_, m)| random.iter().zip(&errs).map(|(r, e)| q(r.1, m) * e).sum()).collect();
+    let shift: f64 = scenarios.iter().zip(&means).map(|(s, m)| s.0 * m).sum();
+    let drift = means.iter().map(|m| (m - shift).abs()).fold(0.0, f64::max);
+    // ln(2 / ETA) / 2
+    const LN_ETA: f64 = 7.254_328_869_262_11;
+    let spread = (errs.iter().map(|e| e * e).sum::<f64>() * LN_ETA).sqrt();
+    let worst_shifted = (up - shift).max(down + shift);
+    let (max_error, worst_error, eta, shift) = if drift + spread < worst_shifted {
+        (drift + spread, worst_shifted, ETA, shift)
+    } else {
+        (worst_error, worst_error, 0.0, 0.0)
+    };
     ks.retain(|k| k.0 > 0);
-    ks.sort_by_key(|a| a.0);
+    let mut order: Vec<(u64, u64)> = ks.iter().enumerate().map(|(i, k)| (k.0 as u64, i as u64)).collect();
+    super::sort_pairs(&mut order);
+    let ks: Vec<(usize, f64)> = order.iter().filter_map(|&(_, i)| ks.get(i as usize).copied()).collect();
     let len = window.1 - window.0 + 1;
     let m = len.next_power_of_two().min(BINS);
-    let fft = Fft::new(m);
+    let largest_group = ks.chunk_by(|a, b| a.0 == b.0).map(<[_]>::len).max().unwrap_or(0);
+    let fft = Fft::new(m.max((largest_group + 1).next_power_of_two()));
     let mut pmf = vec![0.0; len];
     for &(w, mult) in scenarios {
         if w <= 0.0 {
             continue;
         }
         let terms: Vec<(usize, f64)> = ks.iter().map(|&(k, p)| (k, q(p, mult))).filter(|t| t.1 > 0.0).collect();
-        let poly = product(&terms, m, &fft);
+        let poly = grouped(&terms, m, &fft);
         for (t, slot) in pmf.iter_mut().enumerate() {
             if let Some(v) = poly.get((window.0 + t) % m) {
                 *slot += w * v.max(0.0);
@@ -276,14 +328,81 @@ pub fn grid(amounts: &[f64], probs: &[f64], scenarios: &[(f64, f64)]) -> Grid {
         pmf.iter_mut().for_each(|v| *v /= sum);
     }
     Grid {
-        offset: offset + window.0 as f64 * step,
+        offset: offset + window.0 as f64 * step + shift,
         step,
         pmf,
         expected,
         max_error: if exact { 0.0 } else { max_error },
-        cdf_error: if aliased { TAIL } else { 0.0 },
+        worst_error: if exact { 0.0 } else { worst_error },
+        cdf_error: if aliased { TAIL } else { 0.0 } + if exact { 0.0 } else { eta },
         exact,
     }
+}
+
+/// Deals sharing a grid amount k in groups of at least this many are
+/// multiplied as a count distribution, then spread at stride k.
+const GROUP: usize = 8;
+
+/// Π (1 - p + p z^k) modulo z^m, for terms sorted by k.
+fn grouped(terms: &[(usize, f64)], m: usize, fft: &Fft) -> Vec<f64> {
+    let mut singles: Vec<(usize, f64)> = Vec::new();
+    let mut polys: Vec<Vec<f64>> = Vec::new();
+    for g in terms.chunk_by(|a, b| a.0 == b.0) {
+        let k = g.first().map_or(0, |t| t.0);
+        if g.len() < GROUP || k == 0 {
+            singles.extend_from_slice(g);
+            continue;
+        }
+        let ones: Vec<(usize, f64)> = g.iter().map(|t| (1, t.1)).collect();
+        let cap = (g.len() + 1).next_power_of_two().min(fft.size);
+        let counts = product(&ones, cap, fft);
+        let mut spread = vec![0.0; (counts.len().saturating_sub(1) * k + 1).min(m)];
+        for (j, c) in counts.iter().enumerate() {
+            if let Some(o) = spread.get_mut((j * k) % m) {
+                *o += c;
+            }
+        }
+        polys.push(spread);
+    }
+    polys.push(product(&singles, m, fft));
+    combine(&polys, m, fft)
+}
+
+/// The product of polynomials modulo z^m: the product of their transforms
+/// (two real polynomials per complex FFT), then one inverse transform.
+fn combine(polys: &[Vec<f64>], m: usize, fft: &Fft) -> Vec<f64> {
+    match polys {
+        [] => return vec![1.0],
+        [one] => return one.clone(),
+        [a, b] => return convolve(a, b, m, fft),
+        _ => {}
+    }
+    let full = polys.iter().map(|p| p.len().saturating_sub(1)).sum::<usize>() + 1;
+    let n = full.next_power_of_two().min(m);
+    let mut acc = vec![C { re: 1.0, im: 0.0 }; n];
+    let mut z = vec![C::default(); n];
+    for pair in polys.chunks(2) {
+        z.iter_mut().for_each(|c| *c = C::default());
+        for (part, poly) in pair.iter().enumerate() {
+            for (j, &v) in poly.iter().enumerate() {
+                if let Some(c) = z.get_mut(j % n) {
+                    if part == 0 { c.re += v } else { c.im += v }
+                }
+            }
+        }
+        fft.run(&mut z, false);
+        let single = pair.len() == 1;
+        for (k, slot) in acc.iter_mut().enumerate() {
+            let zk = z.get(k).copied().unwrap_or_default();
+            let zn = z.get((n - k) % n).copied().unwrap_or_default().conj();
+            let fa = C { re: (zk.re + zn.re) / 2.0, im: (zk.im + zn.im) / 2.0 };
+            let d = C { re: (zk.re - zn.re) / 2.0, im: (zk.im - zn.im) / 2.0 };
+            let fb = if single { C { re: 1.0, im: 0.0 } } else { C { re: d.im, im: -d.re } };
+            *slot = slot.mul(fa).mul(fb);
+        }
+    }
+    fft.run(&mut acc, true);
+    acc.iter().take(full.min(n)).map(|v| v.re / n as f64).collect()
 }
 
 /// Coefficients of Π (1 - p + p z^k) modulo z^m (length <= m).
@@ -374,13 +493,34 @@ struct Fft {
 }
 
 impl Fft {
+    /// Twiddles e^{-2πij/size} without sin and cos (which would add their
+    /// code to the wasm): the roots for j = 2^b come from repeated half
+    /// angles, the others from products along the set bits of j.
     fn new(size: usize) -> Fft {
-        let twiddles = (0..size / 2)
-            .map(|j| {
-                let a = -2.0 * std::f64::consts::PI * j as f64 / size as f64;
-                C { re: a.cos(), im: a.sin() }
-            })
-            .collect();
+        let bits = size.trailing_zeros() as usize;
+        let mut roots = vec![C::default(); bits];
+        // Angle π/2: cos 0, sin 1; each step halves it.
+        let (mut c, mut s) = (0.0f64, 1.0f64);
+        for b in (0..bits).rev() {
+            if let Some(r) = roots.get_mut(b) {
+                *r = if b + 1 == bits { C { re: -1.0, im: 0.0 } } else { C { re: c, im: -s } };
+            }
+            if b + 1 < bits {
+                let c2 = ((1.0 + c) / 2.0).sqrt();
+                s /= 2.0 * c2;
+                c = c2;
+            }
+        }
+        let mut twiddles: Vec<C> = Vec::with_capacity(size / 2);
+        for j in 0..size / 2 {
+            let w = if j == 0 {
+                C { re: 1.0, im: 0.0 }
+            } else {
+                let prev = twiddles.get(j & (j - 1)).copied().unwrap_or_default();
+                prev.mul(roots.get(j.trailing_zeros() as usize).copied().unwrap_or_default())
+            };
+            twiddles.push(w);
+        }
         Fft { size, twiddles }
     }
 
@@ -421,6 +561,15 @@ mod tests {
     use super::*;
 
     #[test]
+    fn twiddles_are_accurate() {
+        let f = Fft::new(1 << 16);
+        for (j, w) in f.twiddles.iter().enumerate() {
+            let a = -2.0 * std::f64::consts::PI * j as f64 / f.size as f64;
+            assert!((w.re - a.cos()).abs() < 1e-13 && (w.im - a.sin()).abs() < 1e-13, "{j}");
+        }
+    }
+
+    #[test]
     fn fft_convolution_matches_direct() {
         let a: Vec<f64> = (0..100).map(|i| ((i * 7) % 13) as f64).collect();
         let b: Vec<f64> = (0..77).map(|i| ((i * 5) % 11) as f64 - 3.0).collect();
@@ -444,6 +593,13 @@ mod tests {
             assert!((c - want).abs() < 1e-8);
         }
         assert_eq!(circ.len(), 128);
+    }
+
+    #[test]
+    fn constants_are_right() {
+        let ln = 11.859_499_055_250_2;
+        assert!(((2.0 / TAIL).ln() / 2.0 - ln).abs() < 1e-12);
+        assert!(((2.0 / ETA).ln() / 2.0 - 7.254_328_869_262_11).abs() < 1e-12);
     }
 
     #[test]

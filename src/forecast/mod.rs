@@ -94,8 +94,8 @@ pub struct Forecast {
     /// Data quality: events without a date, open deals with no milestone,
     /// open deals without the measured amount (counted as 0), open deals
     /// whose state has no date (time counted from reaching it), open deals
-    /// older than any history shows (all-deals curve from day 0), closed
-    /// deals passed in `deals` (ignored: pass them as history).
+    /// older than any close history shows, closed deals passed in `deals`
+    /// (not forecast; with a period they teach time to close).
     pub undated_events: u32,
     pub without_milestone: u32,
     pub without_amount: u32,
@@ -119,6 +119,35 @@ fn latest(deals: &[Deal]) -> Option<i32> {
         .flat_map(|d| d.events.iter().filter_map(|e| e.date.as_deref()).chain(d.close_date.as_deref()))
         .filter_map(|s| parse_date("", s).ok())
         .max()
+}
+
+/// Sorts pairs in place (heapsort: one small function for every sort of
+/// this module, where the standard sorts would add kilobytes to the wasm).
+pub fn sort_pairs(v: &mut [(u64, u64)]) {
+    fn sift(v: &mut [(u64, u64)], mut root: usize, end: usize) {
+        loop {
+            let mut child = 2 * root + 1;
+            if child >= end {
+                return;
+            }
+            if child + 1 < end && v.get(child + 1) > v.get(child) {
+                child += 1;
+            }
+            if v.get(root) >= v.get(child) {
+                return;
+            }
+            v.swap(root, child);
+            root = child;
+        }
+    }
+    let n = v.len();
+    for i in (0..n / 2).rev() {
+        sift(v, i, n);
+    }
+    for end in (1..n).rev() {
+        v.swap(0, end);
+        sift(v, 0, end);
+    }
 }
 
 /// The forecast of won value or margin for the open `deals`.
@@ -148,10 +177,10 @@ pub fn forecast(process: &Process, deals: &[Deal], options: &Options, correct: O
             if options.history.is_empty() {
                 return Err(Error::new("options.history", "is required with options.periodEnd (or pass options.timing)"));
             }
-            // Open deals of the pipeline are censored observations too.
-            let mut all = options.history.clone();
-            all.extend(deals.iter().filter(|d| d.status == Status::Open).cloned());
-            learned = timing::learn(process, &all, as_of, "options.history")?;
+            // The pipeline's deals teach timing too: open ones as censored
+            // observations, closed ones (not forecast) as closes.
+            error::at_most("options.history", &options.history, crate::deal::MAX_DEALS, "deals")?;
+            learned = timing::learn_from(process, &[(&options.history, "options.history"), (deals, "deals")], as_of)?;
             Some((&learned, "options.timing"))
         }
     };

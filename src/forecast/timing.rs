@@ -10,11 +10,11 @@
 //! milestone or the close), which tells which open deals are stale.
 
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
-
 use crate::deal::{parse_date, Deal, DealState, Status};
 use crate::error::{self, Error, Result};
 use crate::model::{members, Process};
+
+use super::sort_pairs;
 
 /// Fewest closes a curve needs before a forecast uses it.
 pub const MIN_CLOSES: u32 = 20;
@@ -77,7 +77,11 @@ impl Curve {
 
 /// Kaplan-Meier: (duration, closed?) observations to (event days, survival).
 pub fn kaplan_meier(obs: &mut [(u32, bool)]) -> (Vec<u32>, Vec<f64>) {
-    obs.sort_unstable();
+    let mut keys: Vec<(u64, u64)> = obs.iter().map(|o| (u64::from(o.0), u64::from(o.1))).collect();
+    super::sort_pairs(&mut keys);
+    for (o, k) in obs.iter_mut().zip(keys) {
+        *o = (k.0 as u32, k.1 == 1);
+    }
     let mut at_risk = obs.len() as f64;
     let mut s = 1.0;
     let (mut days, mut open) = (Vec::new(), Vec::new());
@@ -115,6 +119,9 @@ pub fn furthest_mandatory(process: &Process, reached: u64) -> Option<usize> {
     members(reached & process.mandatory_set()).last()
 }
 
+/// Days observed, and whether the spell ended (else censored).
+type Spell = (u32, bool);
+
 #[derive(Default)]
 struct Obs {
     close: Vec<(u32, bool)>,
@@ -124,9 +131,15 @@ struct Obs {
 /// Learns timing from deals: closed ones (with `closeDate`) give closes,
 /// open ones are censored at `as_of` (skipped without it).
 pub fn learn(process: &Process, history: &[Deal], as_of: Option<i32>, path: &str) -> Result<Timing> {
-    error::at_most(path, history, crate::deal::MAX_DEALS, "deals")?;
-    let mut by_state: BTreeMap<u64, Obs> = BTreeMap::new();
-    for (k, d) in history.iter().enumerate() {
+    learn_from(process, &[(history, path)], as_of)
+}
+
+/// `learn` over several lists of deals, each with its path.
+pub fn learn_from(process: &Process, lists: &[(&[Deal], &str)], as_of: Option<i32>) -> Result<Timing> {
+    // (state, observation index), grouped by sorting.
+    let mut keys: Vec<(u64, u64)> = Vec::new();
+    let mut rows: Vec<(Spell, Option<Spell>)> = Vec::new();
+    for (k, d, path) in lists.iter().flat_map(|&(l, path)| l.iter().enumerate().map(move |(k, d)| (k, d, path))) {
         let at = error::index(path, k);
         let st = d.check(process, &at)?;
         let close = match (&d.close_date, d.status) {
@@ -141,37 +154,41 @@ pub fn learn(process: &Process, history: &[Deal], as_of: Option<i32>, path: &str
         let states = dated_states(&st);
         for (j, &(reached, day)) in states.iter().enumerate() {
             let Ok(to_end) = u32::try_from(end - day) else { continue };
-            let o = by_state.entry(reached).or_default();
-            o.close.push((to_end, close.is_some()));
             let next = states.get(j + 1).map(|n| n.1);
             let dwell = match next {
                 Some(n) => u32::try_from(n - day).ok().map(|t| (t, true)),
                 None => Some((to_end, close.is_some())),
             };
-            if let Some(w) = dwell {
-                o.dwell.push(w);
+            keys.push((reached, rows.len() as u64));
+            rows.push(((to_end, close.is_some()), dwell));
+        }
+    }
+    let gather = |keys: &[(u64, u64)]| {
+        let mut o = Obs::default();
+        for &(_, i) in keys {
+            if let Some((c, d)) = rows.get(i as usize) {
+                o.close.push(*c);
+                o.dwell.extend(*d);
             }
         }
-    }
-    let mut by_milestone: BTreeMap<usize, Obs> = BTreeMap::new();
-    let mut all = Obs::default();
-    for (&reached, o) in &by_state {
-        if let Some(m) = furthest_mandatory(process, reached) {
-            let e = by_milestone.entry(m).or_default();
-            e.close.extend_from_slice(&o.close);
-            e.dwell.extend_from_slice(&o.dwell);
-        }
-        all.close.extend_from_slice(&o.close);
-        all.dwell.extend_from_slice(&o.dwell);
-    }
+        o
+    };
     let mut curves = Vec::new();
-    for (reached, o) in by_state {
-        curves.push(curve("state", crate::probability::ids(process, reached), o));
+    sort_pairs(&mut keys);
+    for g in keys.chunk_by(|a, b| a.0 == b.0) {
+        let reached = g.first().map_or(0, |k| k.0);
+        curves.push(curve("state", crate::probability::ids(process, reached), gather(g)));
     }
-    for (m, o) in by_milestone {
-        curves.push(curve("milestone", vec![process.id(m).to_string()], o));
+    let mut by_milestone: Vec<(u64, u64)> = keys
+        .iter()
+        .filter_map(|&(reached, i)| furthest_mandatory(process, reached).map(|m| (m as u64, i)))
+        .collect();
+    sort_pairs(&mut by_milestone);
+    for g in by_milestone.chunk_by(|a, b| a.0 == b.0) {
+        let m = g.first().map_or(0, |k| k.0 as usize);
+        curves.push(curve("milestone", vec![process.id(m).to_string()], gather(g)));
     }
-    curves.push(curve("all", Vec::new(), all));
+    curves.push(curve("all", Vec::new(), gather(&keys)));
     Ok(Timing { as_of: as_of.map(crate::deal::civil_from_days), curves })
 }
 
@@ -193,14 +210,16 @@ fn curve(level: &str, milestones: Vec<String>, mut o: Obs) -> Curve {
 
 /// A timing model checked against a process, with curves found by key.
 pub struct Lookup<'a> {
-    state: BTreeMap<u64, &'a Curve>,
-    milestone: BTreeMap<usize, &'a Curve>,
+    /// Sorted by state.
+    state: Vec<(u64, &'a Curve)>,
+    /// By milestone index.
+    milestone: Vec<Option<&'a Curve>>,
     all: Option<&'a Curve>,
 }
 
 impl<'a> Lookup<'a> {
     pub fn new(process: &Process, timing: &'a Timing, path: &str) -> Result<Lookup<'a>> {
-        let mut l = Lookup { state: BTreeMap::new(), milestone: BTreeMap::new(), all: None };
+        let mut l = Lookup { state: Vec::new(), milestone: vec![None; process.len()], all: None };
         for (k, c) in timing.curves.iter().enumerate() {
             let at = error::index(&error::join(path, "curves"), k);
             if c.days.len() != c.open.len() || c.open.iter().any(|s| !(0.0..=1.0).contains(s)) {
@@ -214,12 +233,15 @@ impl<'a> Lookup<'a> {
                 set |= crate::model::bit(i);
             }
             match c.level.as_str() {
-                "state" => {
-                    l.state.insert(set, c);
-                }
+                "state" => match l.state.last() {
+                    Some(last) if last.0 >= set => {
+                        return Err(Error::new(format!("{at}.milestones"), "states must be distinct and in the order learnTiming gives"))
+                    }
+                    _ => l.state.push((set, c)),
+                },
                 "milestone" => {
-                    if let Some(m) = members(set).next() {
-                        l.milestone.insert(m, c);
+                    if let Some(slot) = members(set).next().and_then(|m| l.milestone.get_mut(m)) {
+                        *slot = Some(c);
                     }
                 }
                 "all" => l.all = Some(c),
@@ -232,11 +254,14 @@ impl<'a> Lookup<'a> {
     /// Curves to try for a state, most specific first.
     pub fn chain(&self, process: &Process, reached: u64) -> Vec<&'a Curve> {
         let mut v = Vec::with_capacity(3);
-        if let Some(c) = self.state.get(&reached) {
-            v.push(*c);
+        let i = self.state.partition_point(|s| s.0 < reached);
+        if let Some(&(s, c)) = self.state.get(i) {
+            if s == reached {
+                v.push(c);
+            }
         }
-        if let Some(c) = furthest_mandatory(process, reached).and_then(|m| self.milestone.get(&m)) {
-            v.push(*c);
+        if let Some(c) = furthest_mandatory(process, reached).and_then(|m| self.milestone.get(m).copied().flatten()) {
+            v.push(c);
         }
         if let Some(c) = self.all {
             v.push(c);
