@@ -83,6 +83,11 @@ if (wasm.distribution) {
     const b = wasm.distribution(items, { target });
     for (const k of ['expected', 'p10', 'p50', 'p90', 'pAtLeastTarget', 'expectedShortfall', 'gridStep', 'maxError']) close(a[k], b[k], 1e-9, `distribution ${n} ${k}`);
     close(a.points.length, b.points.length, 0, `distribution ${n} points`);
+    if (wasm.distributionArrays) {
+      const c = plain.distributionArrays(Float64Array.from(items, (i) => i.amount), Float64Array.from(items, (i) => i.probability), target);
+      const d = wasm.distributionArrays(Float64Array.from(items, (i) => i.amount), Float64Array.from(items, (i) => i.probability), target);
+      for (const k of ['p10', 'p50', 'p90', 'pAtLeastTarget']) close(c[k], d[k], 1e-9, `distributionArrays ${n} ${k}`);
+    }
   }
   console.log('distribution: JS matches wasm');
 }

@@ -72,6 +72,12 @@ const CASES = {
       slider++;
       const milestones = m.milestones.map((x, i) => (i === 6 ? { ...x, probability: slider % 2 ? 0.6 : 0.55 } : x));
       const scores = api.scoreColumns({ ...m, milestones }, c.dictionaries, c.steps, c.offsets, c.codes);
+      if (typeof api.distributionArrays === 'function') {
+        // The slider fast path: two Float64Arrays, no object per deal.
+        const probabilities = new Float64Array(c.n);
+        for (let r = 0; r < c.n; r++) probabilities[r] = scores[r * 3];
+        return api.distributionArrays(c.value, probabilities, target);
+      }
       const list = new Array(c.n);
       for (let r = 0; r < c.n; r++) list[r] = { amount: c.value[r], probability: scores[r * 3] };
       return api.distribution(list, { target });
@@ -101,5 +107,6 @@ window.bench = {
     for (const k of [...cache.keys()]) if (!k.endsWith(` ${n}`) && !k.includes(` ${n} `) && !k.startsWith('calibrated') && !k.startsWith(`history ${CALIBRATION_HISTORY}`) && !k.startsWith(`historyCols ${CALIBRATION_HISTORY}`)) cache.delete(k);
   },
   chromium: navigator.userAgent,
+  whatifPath: () => (typeof W.distributionArrays === 'function' ? 'scoreColumns + distributionArrays' : 'scoreColumns + distribution'),
 };
 window.benchReady = true;

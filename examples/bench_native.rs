@@ -114,9 +114,9 @@ impl Data {
                 m.milestones[6].probability = Some(prior);
                 let p = Process::new(m).unwrap();
                 let scores = stagecast::evaluation::score_table(&p, t).unwrap();
-                let items: Vec<Item> = scores.iter().zip(values.iter()).map(|(s, &v)| Item { amount: v, probability: s.0 }).collect();
+                let probabilities: Vec<f64> = scores.iter().map(|s| s.0).collect();
                 let target = 0.3 * values.iter().sum::<f64>();
-                black_box(distribution(&items, Some(target), "items").unwrap());
+                black_box(stagecast::forecast::dist::distribution_arrays(values, &probabilities, Some(target)).unwrap());
                 ms(t0)
             }
             _ => panic!("unknown case {case}"),

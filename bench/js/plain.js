@@ -87,18 +87,32 @@ function betaCdf(x, a, b) {
   const front = Math.exp(lnGamma(a + b) - lnGamma(a) - lnGamma(b) + a * Math.log(x) + b * Math.log(1 - x));
   return x < (a + 1) / (a + b + 2) ? (front * betaCf(a, b, x)) / a : 1 - (front * betaCf(b, a, 1 - x)) / b;
 }
+/** Newton's method from the mean, kept inside a shrinking bracket. */
 function betaQuantile(q, a, b) {
+  const lnNorm = lnGamma(a + b) - lnGamma(a) - lnGamma(b);
   let lo = 0, hi = 1;
-  for (let i = 0; i < 60; i++) {
-    const mid = 0.5 * (lo + hi);
-    if (betaCdf(mid, a, b) < q) lo = mid;
-    else hi = mid;
+  let x = a / (a + b);
+  for (let i = 0; i < 100; i++) {
+    const f = betaCdf(x, a, b) - q;
+    if (Math.abs(f) < 1e-12) break;
+    if (f < 0) lo = x;
+    else hi = x;
+    const pdf = Math.exp(lnNorm + (a - 1) * Math.log(x) + (b - 1) * Math.log(1 - x));
+    const next = x - f / pdf;
+    x = pdf > 0 && next > lo && next < hi ? next : 0.5 * (lo + hi);
+    if (hi - lo < 1e-12) break;
   }
-  return 0.5 * (lo + hi);
+  return x;
 }
 function betaInterval(a, b) {
   a = Math.max(a, 1e-3);
   b = Math.max(b, 1e-3);
+  if (Math.min(a, b) >= 100) {
+    const n = a + b, m = a / n;
+    const sd = Math.sqrt((m * (1 - m)) / (n + 1));
+    const z = 1.6448536269514722;
+    return [Math.max(m - z * sd, 0), Math.min(m + z * sd, 1)];
+  }
   return [betaQuantile(0.05, a, b), betaQuantile(0.95, a, b)];
 }
 
@@ -628,6 +642,15 @@ function calibrateTable(p, t) {
   };
   const f = fit(p, cal);
   if (f.insufficient) return cal;
+  // Offsets for the effects come from the final states only (one per deal).
+  const finalCounts = new Map();
+  for (let r = 0; r < n; r++) {
+    if (t.outcome[r] > 1) continue;
+    const key = finals[r * 2] * 2 + finals[r * 2 + 1];
+    const e = finalCounts.get(key);
+    if (e) { e[0]++; e[1] += t.outcome[r]; } else finalCounts.set(key, [1, t.outcome[r]]);
+  }
+  const finalFit = fit(p, { ...cal, states: [...finalCounts].map(([key, [cn, cw]]) => ({ reached: ids(p, Math.floor(key / 2)), outOfOrder: key % 2 === 1, n: cn, won: cw })) });
   // 2. Attribute effects on leave-one-out offsets.
   // Features: every (attribute, value code) seen on a closed row, in that order.
   const seen = new Set();
@@ -680,7 +703,7 @@ function calibrateTable(p, t) {
     for (const e of sorted) {
       const ck = `${e.reached},${e.ooo},${e.won}`;
       let offset = cache.get(ck);
-      if (offset === undefined) cache.set(ck, (offset = logit(estimate(p, f, e.reached, e.ooo, e.won).probability)));
+      if (offset === undefined) cache.set(ck, (offset = logit(estimate(p, finalFit, e.reached, e.ooo, e.won, false))));
       rows.push({ offset, features: Int32Array.from(comboFeatures[e.combo]), won: e.won, count: e.count });
     }
     const chosen = chooseStrength(rows, nf);
@@ -828,6 +851,74 @@ const TAIL = 1e-10;
 const DIRECT = 32;
 const LEAF = 16;
 const MAX_POINTS = 200;
+const ETA = 1e-6;
+const LN_ETA = Math.log(2 / ETA) / 2;
+const GROUP = 8;
+
+/** Deals with the same grid amount k (GROUP or more) as one count distribution spread on multiples of k. */
+function grouped(kk, qq, m, t) {
+  const singlesK = [], singlesQ = [];
+  const polys = [];
+  for (let i = 0; i < kk.length; ) {
+    let j = i;
+    while (j < kk.length && kk[j] === kk[i]) j++;
+    if (j - i < GROUP || kk[i] === 0) {
+      for (let x = i; x < j; x++) { singlesK.push(kk[x]); singlesQ.push(qq[x]); }
+    } else {
+      const k = kk[i];
+      let cap = 1;
+      while (cap < j - i + 1) cap *= 2;
+      cap = Math.min(cap, t.size);
+      const counts = product(new Int32Array(j - i).fill(1), qq.subarray(i, j), 0, j - i, cap, t);
+      const spread = new Float64Array(Math.min((counts.length - 1) * k + 1, m));
+      for (let c = 0; c < counts.length; c++) {
+        const o = (c * k) % m;
+        if (o < spread.length) spread[o] += counts[c];
+      }
+      polys.push(spread);
+    }
+    i = j;
+  }
+  polys.push(product(Int32Array.from(singlesK), Float64Array.from(singlesQ), 0, singlesK.length, m, t));
+  return combine(polys, m, t);
+}
+/** The product of several polynomials modulo z^m by one product of transforms (two real inputs per complex FFT). */
+function combine(polys, m, t) {
+  if (polys.length === 0) return new Float64Array([1]);
+  if (polys.length === 1) return polys[0];
+  if (polys.length === 2) return convolve(polys[0], polys[1], m, t);
+  let full = 1;
+  for (const p of polys) full += p.length - 1;
+  let n = 1;
+  while (n < full) n *= 2;
+  n = Math.min(n, m);
+  const ar = new Float64Array(n).fill(1), ai = new Float64Array(n);
+  const zr = new Float64Array(n), zi = new Float64Array(n);
+  for (let pi = 0; pi < polys.length; pi += 2) {
+    zr.fill(0);
+    zi.fill(0);
+    const a = polys[pi], b = polys[pi + 1];
+    for (let j = 0; j < a.length; j++) zr[j % n] += a[j];
+    if (b) for (let j = 0; j < b.length; j++) zi[j % n] += b[j];
+    fft(t, zr, zi, n, false);
+    for (let k = 0; k < n; k++) {
+      const k2 = (n - k) % n;
+      const far = (zr[k] + zr[k2]) / 2, fai = (zi[k] - zi[k2]) / 2;
+      let fbr = 1, fbi = 0;
+      if (b) { fbr = (zi[k] + zi[k2]) / 2; fbi = -(zr[k] - zr[k2]) / 2; }
+      // acc *= fa * fb
+      const xr = far * fbr - fai * fbi, xi = far * fbi + fai * fbr;
+      const nr = ar[k] * xr - ai[k] * xi, ni = ar[k] * xi + ai[k] * xr;
+      ar[k] = nr;
+      ai[k] = ni;
+    }
+  }
+  fft(t, ar, ai, n, true);
+  const len = Math.min(full, n);
+  const out = new Float64Array(len);
+  for (let k = 0; k < len; k++) out[k] = ar[k] / n;
+  return out;
+}
 
 function fftTable(size) {
   const re = new Float64Array(size / 2), im = new Float64Array(size / 2);
@@ -922,20 +1013,26 @@ function product(ks, qs, lo, hi, m, t) {
   return convolve(product(ks, qs, lo, mid, m, t), product(ks, qs, mid, hi, m, t), m, t);
 }
 
+/** `distribution` over two Float64Arrays: the slider fast path. */
+export function distributionArrays(amounts, probabilities, target) {
+  return distributionOf(amounts.length, (j) => amounts[j], (j) => probabilities[j], target);
+}
 /** The distribution of the total of `items: [{ amount, probability }]`. */
 export function distribution(items, options = {}) {
-  const target = options.target;
+  return distributionOf(items.length, (j) => items[j].amount, (j) => items[j].probability, options.target);
+}
+function distributionOf(count, amountOf, probabilityOf, target) {
   let offset = 0, expected = 0;
   const ra = [], rp = [];
-  for (const it of items) {
-    const a = it.amount, q = it.probability;
+  for (let j = 0; j < count; j++) {
+    const a = amountOf(j), q = probabilityOf(j);
     if (!(a >= 0) || !(q >= 0 && q <= 1)) throw new Error('items: amount must be >= 0 and probability in [0, 1]');
     expected += q * a;
     if (a <= 0 || q <= 0) continue;
     if (q >= 1) offset += a;
     else { ra.push(a); rp.push(q); }
   }
-  if (!ra.length) return summary({ offset, step: 0, pmf: new Float64Array([1]), expected, maxError: 0, cdfError: 0, exact: true }, target);
+  if (!ra.length) return summary({ offset, step: 0, pmf: new Float64Array([1]), expected, maxError: 0, worstError: 0, cdfError: 0, exact: true }, target);
   let total = 0, sumsq = 0, integral = true;
   for (const a of ra) { total += a; sumsq += a * a; if (a % 1 !== 0) integral = false; }
   const exact = total <= BINS - 1 && integral;
@@ -960,9 +1057,32 @@ export function distribution(items, options = {}) {
     if (need <= BINS) { window = [lo, hi]; aliased = true; break; }
     step *= (need / (BINS - 8)) * 1.001;
   }
-  let maxError = 0;
-  for (let j = 0; j < ra.length; j++) maxError += Math.abs(ra[j] - ks[j] * step);
-  // Terms with k > 0, sorted by k.
+  // Rounding errors: the worst case, and (when smaller) the mean error
+  // shifted out plus a Hoeffding spread that fails with probability ETA.
+  const errs = new Float64Array(ra.length);
+  let up = 0, down = 0, shift = 0, sq = 0;
+  for (let j = 0; j < ra.length; j++) {
+    const e = ra[j] - ks[j] * step;
+    errs[j] = e;
+    if (e > 0) up += e;
+    else if (e < 0) down -= e;
+    shift += rp[j] * e;
+    sq += e * e;
+  }
+  let worstError = Math.max(up, down);
+  const spread = Math.sqrt(sq * LN_ETA);
+  const worstShifted = Math.max(up - shift, down + shift);
+  let maxError, eta;
+  if (spread < worstShifted) {
+    maxError = spread;
+    worstError = worstShifted;
+    eta = ETA;
+  } else {
+    maxError = worstError;
+    eta = 0;
+    shift = 0;
+  }
+  // Terms with k > 0, sorted by k (stable).
   const order = [];
   for (let j = 0; j < ra.length; j++) if (ks[j] > 0) order.push(j);
   order.sort((x, y) => ks[x] - ks[y]);
@@ -972,8 +1092,15 @@ export function distribution(items, options = {}) {
   let m = 1;
   while (m < len) m *= 2;
   m = Math.min(m, BINS);
-  const t = fftTable(m);
-  const poly = product(kk, qq, 0, kk.length, m, t);
+  let largest = 0;
+  for (let i = 0, run = 0; i < kk.length; i++) {
+    run = i > 0 && kk[i] === kk[i - 1] ? run + 1 : 1;
+    largest = Math.max(largest, run);
+  }
+  let size = 1;
+  while (size < largest + 1) size *= 2;
+  const t = fftTable(Math.max(m, size));
+  const poly = grouped(kk, qq, m, t);
   const pmf = new Float64Array(len);
   let sum = 0;
   for (let i = 0; i < len; i++) {
@@ -982,7 +1109,7 @@ export function distribution(items, options = {}) {
     sum += pmf[i];
   }
   if (sum > 0) for (let i = 0; i < len; i++) pmf[i] /= sum;
-  return summary({ offset: offset + window[0] * step, step, pmf, expected, maxError: exact ? 0 : maxError, cdfError: aliased ? TAIL : 0, exact }, target);
+  return summary({ offset: offset + window[0] * step + shift, step, pmf, expected, maxError: exact ? 0 : maxError, worstError: exact ? 0 : worstError, cdfError: (aliased ? TAIL : 0) + (exact ? 0 : eta), exact }, target);
 }
 
 function summary(g, target) {
@@ -1004,7 +1131,7 @@ function summary(g, target) {
   const points = [];
   for (let i = lo; i <= hi; i += stride) points.push({ amount: amount(i), cdf: cdf[i] });
   if (points[points.length - 1].amount !== amount(hi)) points.push({ amount: amount(hi), cdf: cdf[hi] });
-  const out = { expected: g.expected, p10: quantile(0.1), p50: quantile(0.5), p90: quantile(0.9), pAtLeastTarget: null, expectedShortfall: null, gridStep: g.step, maxError: g.maxError, cdfError: g.cdfError, exact: g.exact, points };
+  const out = { expected: g.expected, p10: quantile(0.1), p50: quantile(0.5), p90: quantile(0.9), pAtLeastTarget: null, expectedShortfall: null, gridStep: g.step, maxError: g.maxError, worstError: g.worstError, cdfError: g.cdfError, exact: g.exact, points };
   if (target != null) {
     const tol = 1e-12 * Math.max(Math.abs(target), 1);
     let at = 0, short = 0;
