@@ -237,10 +237,17 @@ export function markdown(r) {
     out.push('');
   }
   if (r.skipped.length) out.push(`Not measured: ${r.skipped.map((s) => `${s.case} (${s.why})`).join('; ')}.`, '');
+  // The hand-written reading of the numbers (targets met or missed, and why).
+  try {
+    out.push(readFileSync(join(ROOT, 'bench/ANALYSIS.md'), 'utf8'));
+  } catch {}
   return out.join('\n');
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
+if (process.argv[1] === fileURLToPath(import.meta.url) && process.argv[2] === '--markdown') {
+  // Rewrites bench/RESULTS.md from bench/results.json (after editing ANALYSIS.md).
+  writeFileSync(join(ROOT, 'bench/RESULTS.md'), markdown(JSON.parse(readFileSync(join(ROOT, 'bench/results.json'), 'utf8'))));
+} else if (process.argv[1] === fileURLToPath(import.meta.url)) {
   main().catch((e) => {
     console.error(e);
     process.exit(1);
