@@ -128,6 +128,7 @@ pub fn run(dir: &str) -> Vec<Row> {
         let model = ProcessModel {
             milestones: vec![Milestone { id: "engaged".into(), label: String::new(), mandatory: true, after: vec![], probability: Some(win_rate) }],
             base_probability: Some(win_rate),
+            calibration: None,
         };
         let process = Process::new(model).unwrap();
         let o = Options {
