@@ -424,7 +424,10 @@ impl Table {
 fn states_of(process: &Process, steps: &[u8], path: bool, out: &mut Vec<(u64, bool)>) {
     out.clear();
     let mut reached = 0u64;
-    let mut seq: Vec<(usize, u64)> = Vec::with_capacity(steps.len());
+    // First completions, at most one per milestone (64): on the stack, as
+    // this runs once per row of a table (no allocation per deal).
+    let mut seq = [(0usize, 0u64); 64];
+    let mut len = 0;
     let state = |reached: u64, seq: &[(usize, u64)]| -> (u64, bool) {
         let ooo = seq.iter().any(|&(i, before)| process.required_before(i) & !before & reached != 0);
         (reached, ooo)
@@ -437,14 +440,17 @@ fn states_of(process: &Process, steps: &[u8], path: bool, out: &mut Vec<(u64, bo
         if reached & bit(i) != 0 {
             continue;
         }
-        seq.push((i, reached));
+        if let Some(slot) = seq.get_mut(len) {
+            *slot = (i, reached);
+            len += 1;
+        }
         reached |= bit(i);
         if path {
-            out.push(state(reached, &seq));
+            out.push(state(reached, seq.get(..len).unwrap_or(&[])));
         }
     }
     if !path {
-        out.push(state(reached, &seq));
+        out.push(state(reached, seq.get(..len).unwrap_or(&[])));
     }
 }
 
