@@ -1,5 +1,5 @@
 // A small static server for the demo and the browser tests: www/ is the site
-// root, dist/ and pkg/ are served at /dist/ and /pkg/. Every HTML page gets
+// root, dist/ and pkg/ are served at /dist/ and /pkg/, bench/ at /bench/. Every HTML page gets
 // the strict CSP a CRM host would set, so the demo proves the widget works
 // under it. No dependencies.
 import { createServer } from 'node:http';
@@ -12,6 +12,7 @@ export const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'";
 const MOUNTS = [
   ['/dist/', join(ROOT, 'dist')],
   ['/pkg/', join(ROOT, 'pkg')],
+  ['/bench/', join(ROOT, 'bench')], // the benchmark pages (make bench)
   ['/', join(ROOT, 'www')],
 ];
 const TYPES = {

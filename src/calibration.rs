@@ -478,7 +478,10 @@ fn permuted<T: Clone + Default>(items: &[T], rank: &[u32]) -> Vec<T> {
 fn states_of(process: &Process, steps: &[u8], path: bool, out: &mut Vec<(u64, bool)>) {
     out.clear();
     let mut reached = 0u64;
-    let mut seq: Vec<(usize, u64)> = Vec::with_capacity(steps.len());
+    // First completions, at most one per milestone (64): on the stack, as
+    // this runs once per row of a table (no allocation per deal).
+    let mut seq = [(0usize, 0u64); 64];
+    let mut len = 0;
     let state = |reached: u64, seq: &[(usize, u64)]| -> (u64, bool) {
         let ooo = seq.iter().any(|&(i, before)| process.required_before(i) & !before & reached != 0);
         (reached, ooo)
@@ -491,14 +494,17 @@ fn states_of(process: &Process, steps: &[u8], path: bool, out: &mut Vec<(u64, bo
         if reached & bit(i) != 0 {
             continue;
         }
-        seq.push((i, reached));
+        if let Some(slot) = seq.get_mut(len) {
+            *slot = (i, reached);
+            len += 1;
+        }
         reached |= bit(i);
         if path {
-            out.push(state(reached, &seq));
+            out.push(state(reached, seq.get(..len).unwrap_or(&[])));
         }
     }
     if !path {
-        out.push(state(reached, &seq));
+        out.push(state(reached, seq.get(..len).unwrap_or(&[])));
     }
 }
 
@@ -524,6 +530,10 @@ pub struct Fitted {
     sellers: HashMap<String, usize>,
     seller_values: Vec<(f64, f64)>,
     team: Option<(f64, f64)>,
+    /// Estimates already computed (no leave-one-out), by state: scoring many
+    /// deals meets the same few states again and again, and each estimate
+    /// costs two Beta quantiles by bisection.
+    memo: std::cell::RefCell<BTreeMap<(u64, bool), StateEstimate>>,
 }
 
 /// A state's learned rate.
@@ -562,8 +572,22 @@ impl Fitted {
 
     /// The learned rate of a state; `minus` removes one deal's own outcome
     /// (1 = won, 0 = lost) from every level, for leave-one-out offsets. The
-    /// credible interval (the costly part) only when `interval`.
+    /// credible interval (the costly part) only when `interval`; estimates
+    /// with their interval are memoised per state (scoring many deals meets
+    /// the same few states again and again).
     pub fn estimate(&self, process: &Process, reached: u64, ooo: bool, minus: Option<bool>, interval: bool) -> StateEstimate {
+        if minus.is_some() || !interval {
+            return self.compute(process, reached, ooo, minus, interval);
+        }
+        if let Some(e) = self.memo.borrow().get(&(reached, ooo)) {
+            return *e;
+        }
+        let e = self.compute(process, reached, ooo, None, true);
+        self.memo.borrow_mut().insert((reached, ooo), e);
+        e
+    }
+
+    fn compute(&self, process: &Process, reached: u64, ooo: bool, minus: Option<bool>, interval: bool) -> StateEstimate {
         let (dn, dw) = match minus {
             Some(w) => (1.0, if w { 1.0 } else { 0.0 }),
             None => (0.0, 0.0),

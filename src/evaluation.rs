@@ -115,6 +115,7 @@ pub fn score_table(process: &Process, t: &Table) -> Result<Vec<(f64, [f64; 2], u
         .collect();
     let mut cache = calibration::Slots::default();
     let mut cached: Vec<(f64, [f64; 2], u32)> = Vec::new();
+    let mut logits: Vec<[f64; 3]> = Vec::new();
     let mut buf = Vec::new();
     let mut out = Vec::with_capacity(t.len());
     for r in 0..t.len() {
@@ -136,7 +137,13 @@ pub fn score_table(process: &Process, t: &Table) -> Result<Vec<(f64, [f64; 2], u
             }
             });
         }
+        if new {
+            // The logits too, once per state rather than three per row.
+            let b = cached.last().copied().unwrap_or((0.0, [0.0, 0.0], 0));
+            logits.push([stats::logit(b.0), stats::logit(b.1[0]), stats::logit(b.1[1])]);
+        }
         let base = cached.get(slot).copied().unwrap_or((0.0, [0.0, 0.0], 0));
+        let lg = logits.get(slot).copied().unwrap_or([0.0; 3]);
         let mut shift = 0.0;
         for (col, eff) in effects.iter().enumerate() {
             let c = t.codes.get(r * na + col).copied().unwrap_or(0) as usize;
@@ -147,8 +154,8 @@ pub fn score_table(process: &Process, t: &Table) -> Result<Vec<(f64, [f64; 2], u
         if shift == 0.0 {
             out.push(base);
         } else {
-            let mv = |p: f64| stats::sigmoid(stats::logit(p) + shift);
-            out.push((mv(base.0), [mv(base.1[0]), mv(base.1[1])], base.2));
+            let mv = |l: f64| stats::sigmoid(l + shift);
+            out.push((mv(lg[0]), [mv(lg[1]), mv(lg[2])], base.2));
         }
     }
     Ok(out)

@@ -1,0 +1,97 @@
+// Checks that the plain-JS baseline computes what the Rust core computes, so
+// the benchmark compares the same work: the calibration against the native
+// build (examples/bench_native dump-calibration), scores and distributions
+// against the wasm package (pkg/). Run by scripts/bench.sh before timing.
+import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import * as gen from './js/gen.js';
+import * as plain from './js/plain.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const model = JSON.parse(readFileSync(new URL('./model.json', import.meta.url)));
+const native = process.argv[2] || `${ROOT}target/release/examples/bench_native`;
+let failures = 0;
+const close = (a, b, tol, what) => {
+  if (!(Math.abs(a - b) <= tol * Math.max(1, Math.abs(a), Math.abs(b)))) {
+    failures++;
+    if (failures < 20) console.error(`mismatch ${what}: js ${a} vs rust ${b}`);
+  }
+};
+
+// 1. Calibration (columns and objects) against native.
+const N = 3000;
+const rust = JSON.parse(execFileSync(native, { input: `dump-calibration ${N}\n` }).toString());
+const raw = gen.rawDeals(N, 1, true);
+const c = gen.toColumns(raw);
+const jsCol = plain.calibrateColumns(model, c.dictionaries, c.steps, c.offsets, c.ordered, c.outcome, c.codes, c.seller, c.sellerProbability).calibration;
+const jsObj = plain.calibrate(model, gen.toDeals(raw, model)).calibration;
+for (const [name, js] of [['columns', jsCol], ['objects', jsObj]]) {
+  close(js.deals, rust.deals, 0, `${name} deals`);
+  close(js.states.length, rust.states.length, 0, `${name} states`);
+  const rs = new Map(rust.states.map((s) => [`${s.reached}|${s.outOfOrder}`, s]));
+  for (const s of js.states) {
+    const r = rs.get(`${s.reached}|${s.outOfOrder}`);
+    if (!r) { failures++; console.error(`${name}: state ${s.reached} not in rust`); continue; }
+    close(s.n, r.n, 0, `${name} state n`);
+    close(s.won, r.won, 0, `${name} state won`);
+  }
+  close(js.effectStrength, rust.effectStrength, 0, `${name} effect strength`);
+  const re = new Map(rust.effects.map((e) => [`${e.attribute}=${e.value}`, e]));
+  close(js.effects.length, rust.effects.length, 0, `${name} effects`);
+  for (const e of js.effects) close(e.effect, re.get(`${e.attribute}=${e.value}`)?.effect ?? NaN, 1e-6, `${name} effect ${e.attribute}=${e.value}`);
+  close(js.teamBias.a, rust.teamBias.a, 1e-9, `${name} team bias a`);
+  close(js.sellerBias.length, rust.sellerBias.length, 0, `${name} seller bias`);
+  const rb = new Map(rust.sellerBias.map((b) => [b.seller, b]));
+  js.sellerBias.forEach((b) => close(b.b, rb.get(b.seller)?.b ?? NaN, 1e-9, `${name} seller ${b.seller} b`));
+  close(js.skills.length, rust.skills.length, 0, `${name} skills`);
+  const rk = new Map(rust.skills.map((s) => [`${s.seller}/${s.milestone}`, s]));
+  js.skills.forEach((s) => close(s.advanced, rk.get(`${s.seller}/${s.milestone}`)?.advanced ?? NaN, 0, `${name} skill`));
+}
+console.log(`calibration: JS matches native on ${N} deals (${jsCol.states.length} states, ${jsCol.effects.length} effects)`);
+
+// 2. Scores and distributions against the wasm package.
+const wasm = await import(`${ROOT}pkg/stagecast.js`);
+wasm.initSync({ module: readFileSync(`${ROOT}pkg/stagecast_bg.wasm`) });
+const calibrated = { ...model, calibration: jsCol };
+const open = gen.rawDeals(2000, 2, false);
+const deals = gen.toDeals(open, model);
+for (const m of [model, calibrated]) {
+  const a = plain.scoreDeals(m, deals);
+  const b = wasm.scoreDeals(m, deals);
+  a.forEach((s, k) => {
+    close(s.probability, b[k].probability, 1e-12, `score ${k}`);
+    if (JSON.stringify(s.explanation) !== JSON.stringify(b[k].explanation) || s.next.length !== b[k].next.length) {
+      failures++;
+      if (failures < 20) console.error(`score ${k} differs:\n${JSON.stringify(s)}\n${JSON.stringify(b[k])}`);
+    }
+    s.next.forEach((x, j) => close(x.gain, b[k].next[j].gain, 1e-12, `next ${k}`));
+  });
+  if (wasm.scoreColumns) {
+    const oc = gen.toColumns(open);
+    const x = plain.scoreColumns(m, oc.dictionaries, oc.steps, oc.offsets, oc.codes);
+    const y = wasm.scoreColumns(m, oc.dictionaries, oc.steps, oc.offsets, oc.codes);
+    x.forEach((v, k) => close(v, y[k], 1e-12, `columns ${k}`));
+  }
+}
+console.log('scoring: JS matches wasm (objects, priors and calibrated' + (wasm.scoreColumns ? ', columns)' : ')'));
+if (wasm.distribution) {
+  for (const n of [100, 1000, 10000]) {
+    const items = gen.rawDeals(n, 2, false).map((d) => ({ amount: d.value, probability: Math.min(0.95, 0.05 + 0.09 * d.steps.length) }));
+    const target = 0.3 * items.reduce((s, i) => s + i.amount, 0);
+    const a = plain.distribution(items, { target });
+    const b = wasm.distribution(items, { target });
+    for (const k of ['expected', 'p10', 'p50', 'p90', 'pAtLeastTarget', 'expectedShortfall', 'gridStep', 'maxError']) close(a[k], b[k], 1e-9, `distribution ${n} ${k}`);
+    close(a.points.length, b.points.length, 0, `distribution ${n} points`);
+    if (wasm.distributionArrays) {
+      const c = plain.distributionArrays(Float64Array.from(items, (i) => i.amount), Float64Array.from(items, (i) => i.probability), target);
+      const d = wasm.distributionArrays(Float64Array.from(items, (i) => i.amount), Float64Array.from(items, (i) => i.probability), target);
+      for (const k of ['p10', 'p50', 'p90', 'pAtLeastTarget']) close(c[k], d[k], 1e-9, `distributionArrays ${n} ${k}`);
+    }
+  }
+  console.log('distribution: JS matches wasm');
+}
+if (failures) {
+  console.error(`${failures} mismatches`);
+  process.exit(1);
+}

@@ -1,0 +1,72 @@
+//! Criterion benches of the native core (`cargo bench --bench core`), on the
+//! same synthetic data as the browser benchmark (benches/common/gen.rs).
+//! `make bench` runs them for the record; the wasm/native ratios come from
+//! bench/run.mjs, which alternates the browser with examples/bench_native.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+#[path = "common/gen.rs"]
+mod gen;
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use std::hint::black_box;
+
+use stagecast::calibration::calibrate_table;
+use stagecast::forecast::{distribution, Item};
+use stagecast::Process;
+
+fn benches(c: &mut Criterion) {
+    let model = gen::model();
+    let process = Process::new(model.clone()).unwrap();
+    let mut calibrated = model.clone();
+    calibrated.calibration = Some(calibrate_table(&process, &gen::to_table(&gen::raw_deals(10_000, 1, true))).unwrap());
+
+    let mut g = c.benchmark_group("calibrate_columns");
+    g.sample_size(10);
+    for n in [10_000usize, 100_000] {
+        let t = gen::to_table(&gen::raw_deals(n, 1, true));
+        g.throughput(Throughput::Elements(n as u64));
+        g.bench_with_input(BenchmarkId::from_parameter(n), &t, |b, t| b.iter(|| black_box(calibrate_table(&process, t).unwrap())));
+    }
+    g.finish();
+
+    let mut g = c.benchmark_group("score_columns");
+    g.sample_size(10);
+    for n in [10_000usize, 100_000, 1_000_000] {
+        let t = gen::to_table(&gen::raw_deals(n, 2, false));
+        g.throughput(Throughput::Elements(n as u64));
+        g.bench_with_input(BenchmarkId::from_parameter(n), &t, |b, t| {
+            b.iter(|| {
+                let p = Process::new(calibrated.clone()).unwrap();
+                black_box(stagecast::evaluation::score_table(&p, t).unwrap())
+            })
+        });
+    }
+    g.finish();
+
+    let mut g = c.benchmark_group("score_deals");
+    g.sample_size(10);
+    for n in [10_000usize] {
+        let d = gen::to_deals(&gen::raw_deals(n, 2, false), &model);
+        g.throughput(Throughput::Elements(n as u64));
+        g.bench_with_input(BenchmarkId::from_parameter(n), &d, |b, d| {
+            b.iter(|| {
+                let p = Process::new(calibrated.clone()).unwrap();
+                black_box(stagecast::score_deals(&p, d, "deals").unwrap())
+            })
+        });
+    }
+    g.finish();
+
+    let mut g = c.benchmark_group("distribution");
+    g.sample_size(10);
+    for n in [100usize, 1_000, 10_000, 100_000] {
+        let items: Vec<Item> = gen::raw_deals(n, 2, false).iter().map(|d| Item { amount: d.value, probability: (0.05 + 0.09 * d.steps.len() as f64).min(0.95) }).collect();
+        let target = 0.3 * items.iter().map(|i| i.amount).sum::<f64>();
+        g.throughput(Throughput::Elements(n as u64));
+        g.bench_with_input(BenchmarkId::from_parameter(n), &items, |b, items| b.iter(|| black_box(distribution(items, Some(target), "items").unwrap())));
+    }
+    g.finish();
+}
+
+criterion_group!(core, benches);
+criterion_main!(core);

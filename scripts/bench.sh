@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# `make bench` (after `make build`): the native timing binaries, a check that
+# the plain-JS baseline computes what the Rust core computes, criterion's
+# native benches (BENCH_CRITERION=0 skips them), then the alternating browser
+# + native run that writes bench/results.json and bench/RESULTS.md.
+# BENCH_QUICK=1 runs fewer rounds. Not part of `make test` or CI.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+say() { printf '\033[1m[bench]\033[0m %s\n' "$*"; }
+say "native timing binaries (release = the wasm's opt-level z, and bench-o3)"
+cargo build --quiet --release --example bench_native
+cargo build --quiet --profile bench-o3 --example bench_native
+say "plain-JS baseline computes what the Rust core computes"
+node bench/check.mjs
+if [ "${BENCH_CRITERION:-1}" != 0 ]; then
+  say "criterion (native, for the record: target/criterion/)"
+  cargo bench --quiet --bench core -- ${BENCH_QUICK:+--quick} 2>&1 | grep -E '^[a-z].*time:|^\S+/\S+\s*$|time:' || true
+fi
+say "browser (headless Chromium) and native, alternating"
+node bench/run.mjs
