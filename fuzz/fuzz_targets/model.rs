@@ -1,18 +1,21 @@
-//! JSON text -> ProcessModel -> Process::new: must return Ok or Err, never
+//! JSON -> Value -> ProcessModel -> Process::new: must return Ok or Err, never
 //! panic; a valid model's priors are probabilities.
 #![no_main]
 
+#[path = "common.rs"]
+mod common;
+
 use libfuzzer_sys::fuzz_target;
+use stagecast::value::from_value;
 use stagecast::{Process, ProcessModel};
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else { return };
-    let Ok(model) = serde_json::from_str::<ProcessModel>(text) else { return };
+    let Some(v) = common::parse(data) else { return };
+    let Ok(model) = from_value::<ProcessModel>(&v, "model") else { return };
     if let Ok(p) = Process::new(model) {
-        assert!((0.0..=1.0).contains(&p.base()));
+        common::in_unit(p.base());
         for i in p.indices() {
-            let prior = p.prior(i);
-            assert!((0.0..=1.0).contains(&prior), "prior {prior}");
+            common::in_unit(p.prior(i));
         }
     }
 });

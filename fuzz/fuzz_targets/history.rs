@@ -1,0 +1,47 @@
+//! JSON `{ "model"?: ProcessModel, "history": [Deal], "deals"?: [Deal] }` ->
+//! calibrate -> the calibrated model passes back through `Process::new` (as
+//! saved JSON would) -> score and evaluate. Errors are fine; a panic, a
+//! rejected calibration or a probability outside [0, 1] is a bug.
+#![no_main]
+
+#[path = "common.rs"]
+mod common;
+
+use libfuzzer_sys::fuzz_target;
+use stagecast::calibration::{calibrate, CalibrateOptions};
+use stagecast::evaluation::evaluate;
+use stagecast::value::from_value;
+use stagecast::{default_model, score_deal, Deal, Process, ProcessModel, Value};
+
+fuzz_target!(|data: &[u8]| {
+    let Some(v) = common::parse(data) else { return };
+    let model = match common::field(&v, "model") {
+        Value::Null => default_model(),
+        m => match from_value::<ProcessModel>(m, "model") {
+            Ok(m) => m,
+            Err(_) => return,
+        },
+    };
+    let Ok(history) = from_value::<Vec<Deal>>(common::field(&v, "history"), "history") else { return };
+    let deals = from_value::<Vec<Deal>>(common::field(&v, "deals"), "deals").unwrap_or_default();
+    let Ok(process) = Process::new(model) else { return };
+    let Ok(calibrated) = calibrate(&process, &history, &CalibrateOptions::default()) else { return };
+    // What calibrate returns must be accepted back, as a saved model is.
+    let json = serde_json::to_string(&calibrated).expect("a calibrated model serializes");
+    let back = common::parse(json.as_bytes()).expect("its JSON parses");
+    let again = from_value::<ProcessModel>(&back, "model").expect("the saved model reads back");
+    let p = Process::new(again).expect("a calibrated model is valid");
+    for d in deals.iter().chain(history.iter()).take(64) {
+        if let Ok(s) = score_deal(&p, d, "deal") {
+            common::in_unit(s.probability);
+            if let Some([lo, hi]) = s.interval {
+                common::in_unit(lo);
+                common::in_unit(hi);
+                assert!(lo <= hi + 1e-12, "interval {lo} > {hi}");
+            }
+        }
+    }
+    if let Ok(e) = evaluate(&p, &history) {
+        assert!(e.brier.is_finite() && e.brier >= 0.0 && e.brier <= 1.0, "brier {}", e.brier);
+    }
+});
