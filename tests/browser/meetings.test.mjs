@@ -78,3 +78,26 @@ test('an XSS payload in a meeting label is shown as text', async () => {
   assert.equal(await page.evaluate(() => window.__xss), undefined);
   page.assertClean();
 });
+
+test('before a plan is given the meetings element says what it needs instead of showing an error', async () => {
+  const page = await env.open('/embed.html');
+  await page.evaluate(() => Stagecast.ready);
+  await page.evaluate(() => {
+    const m = document.createElement('stagecast-meetings');
+    m.id = 'fresh';
+    document.body.append(m);
+  });
+  const prompt = page.locator('#fresh [data-role="enter-budget"]');
+  await prompt.waitFor();
+  // embed.html is lang="nb": the prompt follows the page's language.
+  assert.match(await prompt.textContent(), /møteplan/);
+  assert.equal(await page.locator('#fresh [data-role="error"]').count(), 0);
+  // Once the host hands over a plan, it plans: 200,000 over 20 meetings.
+  await page.evaluate(() => {
+    document.getElementById('fresh').plan = { marginBudget: 200000, meetingsPerWeek: 5, weeks: 4 };
+  });
+  const required = page.locator('#fresh [data-role="required"]');
+  await required.waitFor();
+  assert.match(await required.textContent(), /10[\s\u00a0.,]?000/);
+  page.assertClean();
+});

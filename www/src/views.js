@@ -49,6 +49,12 @@ export class StagecastMeetings extends StagecastElement {
     const card = el('div', { className: 'card' }, el('h2', { text: this.t('plan') }),
       el('div', { className: 'row' }, el('label', { for: `${u}b`, text: this.t('budget') }, budget)), out);
     this._root.replaceChildren(card);
+    if (!this.prop('plan')) {
+      // No plan handed over yet (the host sets it, e.g. after a fetch): say
+      // what is needed rather than show an error.
+      out.append(el('p', { className: 'muted', 'data-role': 'enter-budget', text: this.t('enterBudget') }));
+      return;
+    }
     let planned;
     let ranked;
     try {
