@@ -11,14 +11,17 @@
 //! - Value of an open deal: the list price of its product (`products.csv`,
 //!   "GTXPro" read as "GTX Pro"); the close value is not known before the
 //!   close, and Lost deals have 0.
-//! - Probability: the model's one milestone ("engaged") gets the win rate of
-//!   the deals closed by s (the calibration stand-in for this test).
+//! - Probability: the engine calibrated at s on the deals closed by s (the
+//!   one milestone "engaged", with the product and the sales agent as
+//!   attributes), as a team would run it that day. The win rate of those
+//!   deals is shown beside it for reference.
 //! - Time to close: learned from deals closed by s, open ones censored at s.
 //! - Actual: sum of close_value of those open deals won in (s, s + 30 days].
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
 
 use std::collections::HashMap;
 
+use stagecast::calibration::{calibrate, CalibrateOptions};
 use stagecast::deal::{civil_from_days, parse_date};
 use stagecast::forecast::{self, Options};
 use stagecast::{Deal, Event, Milestone, Process, ProcessModel, Status};
@@ -46,6 +49,7 @@ pub const FACTOR_SD: f64 = 0.3;
 
 struct Rec {
     id: String,
+    agent: String,
     product: String,
     stage: String,
     engage: Option<i32>,
@@ -73,6 +77,7 @@ fn read(dir: &str) -> (Vec<Rec>, HashMap<String, f64>) {
             let f: Vec<&str> = l.trim_end().split(',').collect();
             Rec {
                 id: f[0].to_string(),
+                agent: f[1].to_string(),
                 product: key(f[2]),
                 stage: f[4].to_string(),
                 engage: date(f[5]),
@@ -96,6 +101,13 @@ pub fn run(dir: &str) -> Vec<Row> {
     let (recs, price) = read(dir);
     let last_close = recs.iter().filter_map(|r| r.close).max().unwrap();
     let engaged = |day: i32| vec![Event { milestone: "engaged".into(), date: Some(civil_from_days(day)) }];
+    let deal = |r: &Rec, e: i32| Deal {
+        id: r.id.clone(),
+        seller: Some(r.agent.clone()),
+        attributes: [("product".to_string(), r.product.clone())].into_iter().collect(),
+        events: engaged(e),
+        ..Deal::default()
+    };
     let mut rows = Vec::new();
     for s in snapshots(last_close) {
         let mut history = Vec::new();
@@ -108,29 +120,25 @@ pub fn run(dir: &str) -> Vec<Row> {
                 Some(c) if c <= s => {
                     let status = if r.stage == "Won" { Status::Won } else { Status::Lost };
                     if status == Status::Won { won += 1 } else { lost += 1 }
-                    history.push(Deal {
-                        id: r.id.clone(),
-                        status,
-                        events: engaged(e),
-                        close_date: Some(civil_from_days(c)),
-                        ..Deal::default()
-                    });
+                    history.push(Deal { status, close_date: Some(civil_from_days(c)), ..deal(r, e) });
                 }
                 close => {
                     if r.stage == "Won" && close.is_some_and(|c| c <= s + 30) {
                         actual += r.value;
                     }
-                    open.push(Deal { id: r.id.clone(), value: price.get(&r.product).copied(), events: engaged(e), ..Deal::default() });
+                    open.push(Deal { value: price.get(&r.product).copied(), ..deal(r, e) });
                 }
             }
         }
         let win_rate = f64::from(won) / f64::from((won + lost).max(1));
+        // Priors say nothing (50%): what the engine reports is learned.
         let model = ProcessModel {
-            milestones: vec![Milestone { id: "engaged".into(), label: String::new(), mandatory: true, after: vec![], probability: Some(win_rate) }],
-            base_probability: Some(win_rate),
+            milestones: vec![Milestone { id: "engaged".into(), label: String::new(), mandatory: true, after: vec![], probability: Some(0.5) }],
+            base_probability: Some(0.5),
             calibration: None,
         };
-        let process = Process::new(model).unwrap();
+        let priors = Process::new(model).unwrap();
+        let process = Process::new(calibrate(&priors, &history, &CalibrateOptions::default()).unwrap()).unwrap();
         let o = Options {
             as_of: Some(civil_from_days(s)),
             period_end: Some(civil_from_days(s + 30)),
