@@ -1,5 +1,5 @@
 //! The forecast's "sellers corrected" view uses the bias calibration learned:
-//! a seller who says 90% and wins 30% is corrected down, not copied.
+//! a seller who says 90% and wins 40% is corrected down, not copied.
 #![allow(clippy::expect_used)]
 
 use stagecast::calibration::{calibrate, CalibrateOptions};
