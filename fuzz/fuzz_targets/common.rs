@@ -3,7 +3,8 @@
 //! is read (`stagecast::value::from_value`, `Obj`), not through serde_json.
 #![allow(dead_code)]
 
-use stagecast::Value;
+use stagecast::value::from_value;
+use stagecast::{default_model, ProcessModel, Value};
 
 pub fn parse(data: &[u8]) -> Option<Value> {
     let text = std::str::from_utf8(data).ok()?;
@@ -36,4 +37,13 @@ pub fn field<'a>(v: &'a Value, key: &str) -> &'a Value {
 
 pub fn in_unit(p: f64) {
     assert!((0.0..=1.0).contains(&p), "probability {p}");
+}
+
+/// The input's `model`, or the built-in one when there is none; `None` when
+/// the given model does not read.
+pub fn model_or_default(v: &Value) -> Option<ProcessModel> {
+    match field(v, "model") {
+        Value::Null => Some(default_model()),
+        m => from_value::<ProcessModel>(m, "model").ok(),
+    }
 }

@@ -8,17 +8,11 @@ mod common;
 
 use libfuzzer_sys::fuzz_target;
 use stagecast::value::from_value;
-use stagecast::{default_model, score_deal, score_deals, Deal, Process, ProcessModel, Value};
+use stagecast::{score_deal, score_deals, Deal, Process};
 
 fuzz_target!(|data: &[u8]| {
     let Some(v) = common::parse(data) else { return };
-    let model = match common::field(&v, "model") {
-        Value::Null => default_model(),
-        m => match from_value::<ProcessModel>(m, "model") {
-            Ok(m) => m,
-            Err(_) => return,
-        },
-    };
+    let Some(model) = common::model_or_default(&v) else { return };
     let Ok(deals) = from_value::<Vec<Deal>>(common::field(&v, "deals"), "deals") else { return };
     let Ok(process) = Process::new(model) else { return };
     for (k, d) in deals.iter().enumerate() {

@@ -11,17 +11,11 @@ use libfuzzer_sys::fuzz_target;
 use stagecast::calibration::{calibrate, CalibrateOptions};
 use stagecast::evaluation::evaluate;
 use stagecast::value::from_value;
-use stagecast::{default_model, score_deal, Deal, Process, ProcessModel, Value};
+use stagecast::{score_deal, Deal, Process, ProcessModel};
 
 fuzz_target!(|data: &[u8]| {
     let Some(v) = common::parse(data) else { return };
-    let model = match common::field(&v, "model") {
-        Value::Null => default_model(),
-        m => match from_value::<ProcessModel>(m, "model") {
-            Ok(m) => m,
-            Err(_) => return,
-        },
-    };
+    let Some(model) = common::model_or_default(&v) else { return };
     let Ok(history) = from_value::<Vec<Deal>>(common::field(&v, "history"), "history") else { return };
     let deals = from_value::<Vec<Deal>>(common::field(&v, "deals"), "deals").unwrap_or_default();
     let Ok(process) = Process::new(model) else { return };
