@@ -977,9 +977,7 @@ fn recalibrate(rows: &[(f64, bool, f64)], to: (f64, f64), lambda: f64) -> (f64, 
         let mut l = 0.5 * lambda * ((a - to.0).powi(2) + (b - to.1).powi(2));
         for &(x, won, c) in rows {
             let z = a + b * x;
-            // -log sigmoid(z) for a win, -log(1 - sigmoid(z)) for a loss, stably.
-            let m = if won { -z } else { z };
-            l += c * if m > 0.0 { m + (-m).exp().ln_1p() } else { m.exp().ln_1p() };
+            l += c * stats::neg_log_sigmoid(if won { z } else { -z });
         }
         l
     };

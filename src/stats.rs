@@ -261,6 +261,16 @@ pub fn fit_logistic(rows: &[Row], n_features: usize, lambda: f64, weight: &dyn F
     beta
 }
 
+/// `-ln(sigmoid(m))`, without overflow for large |m|: the log loss of an
+/// outcome whose logit, signed toward that outcome, is `m`.
+pub fn neg_log_sigmoid(m: f64) -> f64 {
+    if m > 0.0 {
+        (-m).exp().ln_1p()
+    } else {
+        -m + m.exp().ln_1p()
+    }
+}
+
 /// The objective `fit_logistic` minimises: weighted log loss plus
 /// `lambda/2 * |beta|^2`.
 fn penalised_loss(rows: &[Row], beta: &[f64], lambda: f64, weight: &dyn Fn(usize, &Row) -> f64) -> f64 {
@@ -271,9 +281,7 @@ fn penalised_loss(rows: &[Row], beta: &[f64], lambda: f64, weight: &dyn Fn(usize
             continue;
         }
         let z = linear(beta, r);
-        // -log sigmoid(m), stably, with m = z for a win and -z for a loss.
-        let m = if r.won { z } else { -z };
-        l += c * if m > 0.0 { (-m).exp().ln_1p() } else { -m + m.exp().ln_1p() };
+        l += c * neg_log_sigmoid(if r.won { z } else { -z });
     }
     l
 }
