@@ -79,6 +79,219 @@ impl<T: Into<Value>> From<Option<T>> for Value {
     }
 }
 
+/// A core type read from a `Value` by hand (no serde code per type in the
+/// wasm): errors name the field's path. `path` names the value itself.
+pub trait FromVal: Sized {
+    fn from_val(v: &Value, path: &str) -> Result<Self>;
+}
+
+/// A core result written as a `Value` by hand (the binding layer turns the
+/// tree into plain JS with one non-generic function).
+pub trait ToVal {
+    fn to_val(&self) -> Value;
+}
+
+fn wrong(path: &str, expected: &str, got: &Value) -> Error {
+    Error::new(path, format!("expected {expected}, got {}", got.kind()))
+}
+
+impl FromVal for f64 {
+    fn from_val(v: &Value, path: &str) -> Result<Self> {
+        match v {
+            Value::Number(n) => Ok(*n),
+            other => Err(wrong(path, "a number", other)),
+        }
+    }
+}
+impl FromVal for bool {
+    fn from_val(v: &Value, path: &str) -> Result<Self> {
+        match v {
+            Value::Bool(b) => Ok(*b),
+            other => Err(wrong(path, "a boolean", other)),
+        }
+    }
+}
+impl FromVal for String {
+    fn from_val(v: &Value, path: &str) -> Result<Self> {
+        match v {
+            Value::String(s) => Ok(s.clone()),
+            other => Err(wrong(path, "a string", other)),
+        }
+    }
+}
+impl FromVal for u32 {
+    fn from_val(v: &Value, path: &str) -> Result<Self> {
+        match v {
+            Value::Number(n) if n.fract() == 0.0 && *n >= 0.0 && *n <= f64::from(u32::MAX) => Ok(*n as u32),
+            other => Err(wrong(path, "a whole number from 0 to 4294967295", other)),
+        }
+    }
+}
+impl FromVal for usize {
+    fn from_val(v: &Value, path: &str) -> Result<Self> {
+        match v {
+            Value::Number(n) if n.fract() == 0.0 && *n >= 0.0 && *n <= 9_007_199_254_740_991.0 => Ok(*n as usize),
+            other => Err(wrong(path, "a whole number >= 0", other)),
+        }
+    }
+}
+impl FromVal for Value {
+    fn from_val(v: &Value, _path: &str) -> Result<Self> {
+        Ok(v.clone())
+    }
+}
+/// `null` (or an absent field, see `Obj::opt`) is `None`.
+impl<T: FromVal> FromVal for Option<T> {
+    fn from_val(v: &Value, path: &str) -> Result<Self> {
+        match v {
+            Value::Null => Ok(None),
+            v => T::from_val(v, path).map(Some),
+        }
+    }
+}
+impl<T: FromVal> FromVal for Vec<T> {
+    fn from_val(v: &Value, path: &str) -> Result<Self> {
+        let items = list(v, path)?;
+        let mut out = Vec::with_capacity(items.len());
+        for (i, item) in items.iter().enumerate() {
+            out.push(T::from_val(item, &crate::error::index(path, i))?);
+        }
+        Ok(out)
+    }
+}
+/// An object whose values are all `T` (keys in key order).
+impl<T: FromVal> FromVal for std::collections::BTreeMap<String, T> {
+    fn from_val(v: &Value, path: &str) -> Result<Self> {
+        let o = Obj::new(v, path)?;
+        let mut out = std::collections::BTreeMap::new();
+        for (k, x) in o.entries {
+            out.insert(k.clone(), T::from_val(x, &o.at(k))?);
+        }
+        Ok(out)
+    }
+}
+
+/// The items of a list value.
+pub fn list<'a>(v: &'a Value, path: &str) -> Result<&'a [Value]> {
+    match v {
+        Value::Array(items) => Ok(items),
+        other => Err(wrong(path, "a list", other)),
+    }
+}
+
+/// The value of a string field that must be one of `names`, as its index:
+/// `unknown value "x", expected one of a, b, c` otherwise.
+pub fn one_of(v: &Value, path: &str, names: &[&str]) -> Result<usize> {
+    match v {
+        Value::String(s) => names.iter().position(|n| n == s).ok_or_else(|| {
+            let shown: String = s.chars().take(60).collect();
+            Error::new(path, format!("unknown value \"{shown}\", expected one of {}", names.join(", ")))
+        }),
+        other => Err(wrong(path, "a string", other)),
+    }
+}
+
+impl ToVal for f64 {
+    fn to_val(&self) -> Value {
+        Value::Number(*self)
+    }
+}
+impl ToVal for u32 {
+    fn to_val(&self) -> Value {
+        Value::Number(f64::from(*self))
+    }
+}
+impl ToVal for usize {
+    fn to_val(&self) -> Value {
+        Value::Number(*self as f64)
+    }
+}
+impl ToVal for bool {
+    fn to_val(&self) -> Value {
+        Value::Bool(*self)
+    }
+}
+impl ToVal for str {
+    fn to_val(&self) -> Value {
+        Value::String(self.to_string())
+    }
+}
+impl ToVal for String {
+    fn to_val(&self) -> Value {
+        Value::String(self.clone())
+    }
+}
+impl ToVal for Value {
+    fn to_val(&self) -> Value {
+        self.clone()
+    }
+}
+impl<T: ToVal> ToVal for Option<T> {
+    fn to_val(&self) -> Value {
+        self.as_ref().map_or(Value::Null, T::to_val)
+    }
+}
+impl<T: ToVal> ToVal for [T] {
+    fn to_val(&self) -> Value {
+        Value::Array(self.iter().map(T::to_val).collect())
+    }
+}
+impl<T: ToVal> ToVal for Vec<T> {
+    fn to_val(&self) -> Value {
+        self.as_slice().to_val()
+    }
+}
+impl<T: ToVal, const N: usize> ToVal for [T; N] {
+    fn to_val(&self) -> Value {
+        self.as_slice().to_val()
+    }
+}
+impl<T: ToVal> ToVal for std::collections::BTreeMap<String, T> {
+    fn to_val(&self) -> Value {
+        Value::Object(self.iter().map(|(k, v)| (k.clone(), v.to_val())).collect())
+    }
+}
+
+/// Builds a result object field by field, in the order written (the order
+/// JS sees in `Object.keys`).
+#[derive(Default)]
+pub struct Rec(Vec<(String, Value)>);
+
+impl Rec {
+    pub fn new() -> Rec {
+        Rec(Vec::new())
+    }
+    /// Adds `key: value`.
+    pub fn put<T: ToVal + ?Sized>(mut self, key: &str, value: &T) -> Rec {
+        self.0.push((key.to_string(), value.to_val()));
+        self
+    }
+    /// Adds `key: value` unless `value` is `None` (serde's
+    /// `skip_serializing_if = "Option::is_none"`).
+    pub fn opt<T: ToVal>(self, key: &str, value: &Option<T>) -> Rec {
+        match value {
+            Some(v) => self.put(key, v),
+            None => self,
+        }
+    }
+    /// Adds `key: value` unless `value` is empty.
+    pub fn nonempty<T: ToVal>(self, key: &str, value: &[T]) -> Rec {
+        if value.is_empty() {
+            self
+        } else {
+            self.put(key, value)
+        }
+    }
+    /// Adds an already built value.
+    pub fn val(mut self, key: &str, value: Value) -> Rec {
+        self.0.push((key.to_string(), value));
+        self
+    }
+    pub fn done(self) -> Value {
+        Value::Object(self.0)
+    }
+}
+
 /// Reads a core type from a value; `path` names the argument (`deals`).
 pub fn from_value<T: de::DeserializeOwned>(v: &Value, path: &str) -> Result<T> {
     T::deserialize(De(v)).map_err(|e| e.within(path))
@@ -295,6 +508,22 @@ pub(crate) mod tests {
         conv(serde_json::from_str(text).unwrap())
     }
 
+    /// Asserts that `to_val` writes what serde's derive wrote (the wasm
+    /// used serde-wasm-bindgen before): same keys in the same order, same
+    /// numbers (NaN compared as JSON's null). For the switch off serde.
+    pub fn same_as_serde<T: serde::Serialize + ToVal + ?Sized>(x: &T) {
+        fn norm(v: Value) -> Value {
+            match v {
+                Value::Number(n) if !n.is_finite() => Value::Null,
+                Value::Array(a) => Value::Array(a.into_iter().map(norm).collect()),
+                Value::Object(o) => Value::Object(o.into_iter().map(|(k, v)| (k, norm(v))).collect()),
+                v => v,
+            }
+        }
+        let by_serde = json(&serde_json::to_string(x).unwrap());
+        assert_eq!(norm(x.to_val()), by_serde);
+    }
+
     #[test]
     fn reads_core_types() {
         let d: Deal = from_value(
@@ -413,6 +642,28 @@ impl<'a> Obj<'a> {
             Some(Value::Array(items)) => Ok(Some(items.as_slice())),
             Some(other) => Err(Error::new(self.at(key), format!("expected a list, got {}", other.kind()))),
         }
+    }
+
+    /// A required field of any readable type.
+    pub fn req<T: FromVal>(&self, key: &str) -> Result<T> {
+        match self.get(key) {
+            Some(v) => T::from_val(v, &self.at(key)),
+            None => Err(Error::new(self.at(key), "is required")),
+        }
+    }
+
+    /// An optional field (absent or `null` is `None`).
+    pub fn opt<T: FromVal>(&self, key: &str) -> Result<Option<T>> {
+        match self.get(key) {
+            Some(v) => T::from_val(v, &self.at(key)).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// An optional field, `T::default()` when absent or `null` (serde's
+    /// `#[serde(default)]`).
+    pub fn or_default<T: FromVal + Default>(&self, key: &str) -> Result<T> {
+        Ok(self.opt(key)?.unwrap_or_default())
     }
 
     pub fn opt_obj(&self, key: &str) -> Result<Option<Obj<'a>>> {
