@@ -598,7 +598,8 @@ impl Fitted {
         for k in self.chain(process, reached, ooo) {
             let [n, w] = self.nodes.get(k).and_then(|i| self.node_counts.get(i)).copied().unwrap_or([0.0, 0.0]);
             let n = (n - dn).max(0.0);
-            let w = (w - dw).clamp(0.0, n);
+            // Not `clamp`: its NaN/order assertion formats floats, kilobytes of wasm.
+            let w = (w - dw).min(n).max(0.0);
             a = w + STATE_STRENGTH * p;
             b = (n - w) + STATE_STRENGTH * (1.0 - p);
             p = a / (a + b);
@@ -705,7 +706,7 @@ pub fn compile(process: &Process, c: &Calibration) -> Result<Fitted> {
     for (k, s) in c.skills.iter().enumerate() {
         let p = error::index("skills", k);
         if process.find(&s.milestone).is_none() {
-            return Err(Error::new(error::join(&p, "milestone"), format!("unknown milestone {:?}", short(&s.milestone))));
+            return Err(Error::new(error::join(&p, "milestone"), format!("unknown milestone \"{}\"", short(&s.milestone))));
         }
         error::text(&error::join(&p, "seller"), &s.seller, crate::model::MAX_TEXT_CHARS)?;
         if s.advanced > s.reached {
@@ -723,7 +724,7 @@ fn set_of(process: &Process, ids: &[String], path: &str) -> Result<u64> {
     let mut set = 0u64;
     for (k, id) in ids.iter().enumerate() {
         let Some(i) = process.find(id) else {
-            return Err(Error::new(error::index(path, k), format!("unknown milestone {:?}", short(id))));
+            return Err(Error::new(error::index(path, k), format!("unknown milestone \"{}\"", short(id))));
         };
         set |= bit(i);
     }
