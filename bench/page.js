@@ -11,6 +11,8 @@ const OPEN_SEED = 2;
 const CALIBRATION_HISTORY = 10000;
 const model = await (await fetch('/bench/model.json')).json();
 await Stagecast.ready;
+// calibrate and calibrateColumns are in the analysis part, loaded on first use.
+await Stagecast.loadAnalysis();
 const W = Stagecast;
 
 const cache = new Map();

@@ -12,20 +12,20 @@ say() { printf '\033[1m[build]\033[0m %s\n' "$*"; }
 . .build/toolchain.env
 
 # 1-3. cargo build for wasm32, then wasm-bindgen and wasm-opt (only when the
-# wasm changed), once per variant: the widget's wasm (pkg/), and the CSV
-# worker's wasm with the `csv` feature (pkg/csv/: parseCsv, csvPreview,
-# csvPresets), which only the import's Web Worker loads.
+# wasm changed), once per part (see [features] in Cargo.toml): the widget's
+# wasm (pkg/), the analysis wasm loaded on first use (pkg/analysis/), and the
+# CSV worker's wasm (pkg/csv/), which only the import's Web Worker loads.
 variant() { # name out-dir sum-file cargo-args...
   local name="$1" out="$2" sumfile="$3"; shift 3
   local dir wasm
   if [ "$WASM_TOOLCHAIN" = debian ]; then
     say "cargo build $name (Debian rustc-web, build-std)"
-    dir="target/debian${name:+-$name}"
+    dir="target/debian"
     RUSTC_BOOTSTRAP=1 RUSTC=/usr/bin/rustc /usr/bin/cargo build --release --lib \
       --target wasm32-unknown-unknown -Zbuild-std=std,panic_abort --target-dir "$dir" "$@"
   else
     say "cargo build $name (rustup)"
-    dir="target${name:+/$name}"
+    dir="target"
     cargo build --release --lib --target wasm32-unknown-unknown --target-dir "$dir" "$@"
   fi
   wasm="$dir/wasm32-unknown-unknown/release/stagecast.wasm"
@@ -46,6 +46,7 @@ variant() { # name out-dir sum-file cargo-args...
   fi
 }
 variant "" pkg .build/wasm.sum
+variant analysis pkg/analysis .build/wasm-analysis.sum --features analysis
 variant csv pkg/csv .build/wasm-csv.sum --features csv
 
 # 4. The ES entry, the elements and package.json in pkg/, dist/stagecast.js

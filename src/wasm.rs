@@ -7,7 +7,7 @@
 //!
 //! With the `csv` feature this builds the CSV import worker's wasm instead:
 //! only the import exports (and `version`), so the worker stays small.
-#![cfg_attr(feature = "csv", allow(dead_code, unused_imports))]
+#![cfg_attr(any(feature = "csv", feature = "analysis"), allow(dead_code, unused_imports))]
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -110,14 +110,14 @@ pub fn version() -> String {
 }
 
 /// The built-in process model.
-#[cfg(not(feature = "csv"))]
+#[cfg(not(any(feature = "csv", feature = "analysis")))]
 #[wasm_bindgen(js_name = defaultModel)]
 pub fn default_model() -> JsResult {
     to_js(&crate::default_model())
 }
 
 /// Checks a model and returns it normalised, or throws naming the bad field.
-#[cfg(not(feature = "csv"))]
+#[cfg(not(any(feature = "csv", feature = "analysis")))]
 #[wasm_bindgen(js_name = validateModel)]
 pub fn validate_model(model: JsValue) -> JsResult {
     let p = process(model).map_err(fail)?;
@@ -126,7 +126,7 @@ pub fn validate_model(model: JsValue) -> JsResult {
 
 /// Scores one deal: `{ id, probability, interval, reached, missingMandatory,
 /// outOfOrder, next, explanation }`.
-#[cfg(not(feature = "csv"))]
+#[cfg(not(any(feature = "csv", feature = "analysis")))]
 #[wasm_bindgen(js_name = scoreDeal)]
 pub fn score_deal(model: JsValue, deal: JsValue) -> JsResult {
     let p = process(model).map_err(fail)?;
@@ -136,7 +136,7 @@ pub fn score_deal(model: JsValue, deal: JsValue) -> JsResult {
 }
 
 /// Scores many deals, in input order.
-#[cfg(not(feature = "csv"))]
+#[cfg(not(any(feature = "csv", feature = "analysis")))]
 #[wasm_bindgen(js_name = scoreDeals)]
 pub fn score_deals(model: JsValue, deals: JsValue) -> JsResult {
     let p = process(model).map_err(fail)?;
@@ -201,7 +201,7 @@ fn done(r: Result<Value, Error>) -> JsResult {
 
 /// `meetingPlan({ marginBudget, meetingsPerWeek, weeks, meetingToOpportunity?,
 /// winRate?, averageMargin? })` → `{ meetings, requiredMarginPerMeeting, ... }`.
-#[cfg(not(feature = "csv"))]
+#[cfg(not(any(feature = "csv", feature = "analysis")))]
 #[wasm_bindgen(js_name = meetingPlan)]
 pub fn meeting_plan(input: JsValue) -> JsResult {
     let run = || -> Result<Value, Error> {
@@ -213,7 +213,7 @@ pub fn meeting_plan(input: JsValue) -> JsResult {
 
 /// `meetingValue(model, deal, milestoneId, options?)` →
 /// `{ probabilityBefore, probabilityAfter, margin, value, ratio, worthIt, ... }`.
-#[cfg(not(feature = "csv"))]
+#[cfg(not(any(feature = "csv", feature = "analysis")))]
 #[wasm_bindgen(js_name = meetingValue)]
 pub fn meeting_value(model: JsValue, deal: JsValue, milestone: JsValue, options: JsValue) -> JsResult {
     let run = || -> Result<Value, Error> {
@@ -230,7 +230,7 @@ pub fn meeting_value(model: JsValue, deal: JsValue, milestone: JsValue, options:
 
 /// `rankMeetings(model, meetings, options?)` → the meetings ranked by value,
 /// each with `checks: { rightCustomer, rightPeople, prepared }`.
-#[cfg(not(feature = "csv"))]
+#[cfg(not(any(feature = "csv", feature = "analysis")))]
 #[wasm_bindgen(js_name = rankMeetings)]
 pub fn rank_meetings(model: JsValue, list: JsValue, options: JsValue) -> JsResult {
     let run = || -> Result<Value, Error> {
@@ -263,7 +263,7 @@ pub fn rank_meetings(model: JsValue, list: JsValue, options: JsValue) -> JsResul
 /// `compareScenarios(base, variants)` → `[base, ...variants]`, each
 /// `{ name, meetings, opportunities, expectedWins, expectedMargin, pHitBudget,
 /// requiredMarginPerMeeting, gap, winsNeeded, sensitivity: [...] }`.
-#[cfg(not(feature = "csv"))]
+#[cfg(not(any(feature = "csv", feature = "analysis")))]
 #[wasm_bindgen(js_name = compareScenarios)]
 pub fn compare_scenarios(base: JsValue, variants: JsValue) -> JsResult {
     let run = || -> Result<Value, Error> {
@@ -277,7 +277,7 @@ pub fn compare_scenarios(base: JsValue, variants: JsValue) -> JsResult {
 /// `specialisationWhatIf(model, { skills, pipeline, capacity? })` → per step,
 /// the current sellers' conversion versus the specialist's and the change in
 /// expected margin.
-#[cfg(not(feature = "csv"))]
+#[cfg(feature = "analysis")]
 #[wasm_bindgen(js_name = specialisationWhatIf)]
 pub fn specialisation_what_if(model: JsValue, input: JsValue) -> JsResult {
     let run = || -> Result<Value, Error> {
@@ -290,7 +290,7 @@ pub fn specialisation_what_if(model: JsValue, input: JsValue) -> JsResult {
 
 /// `lifetimeValue({ annualMargin, retention, discountRate })` →
 /// `{ lifetimeValue, expectedYears }`, lifetimeValue = m / (1 + d − r).
-#[cfg(not(feature = "csv"))]
+#[cfg(feature = "analysis")]
 #[wasm_bindgen(js_name = lifetimeValue)]
 pub fn lifetime_value(input: JsValue) -> JsResult {
     done(arg(&input, "").and_then(|v| scenarios::lifetime_value_val(&v)))
@@ -298,7 +298,7 @@ pub fn lifetime_value(input: JsValue) -> JsResult {
 
 /// `retentionWhatIf({ annualMargin, retention, discountRate, retentionPoints?,
 /// customers?, costRatio?, acquisitionCost? })`.
-#[cfg(not(feature = "csv"))]
+#[cfg(feature = "analysis")]
 #[wasm_bindgen(js_name = retentionWhatIf)]
 pub fn retention_what_if(input: JsValue) -> JsResult {
     done(arg(&input, "").and_then(|v| Ok(scenarios::retention_what_if(&v)?.to_val())))
@@ -316,7 +316,7 @@ fn opt_js<T: DeserializeOwned + Default>(value: JsValue, path: &str) -> Result<T
 /// The distribution of a pipeline's total, `items: [{ amount, probability }]`,
 /// `options: { target }`: `{ expected, p10, p50, p90, pAtLeastTarget,
 /// expectedShortfall, gridStep, maxError, cdfError, exact, points }`.
-#[cfg(not(feature = "csv"))]
+#[cfg(not(any(feature = "csv", feature = "analysis")))]
 #[wasm_bindgen]
 pub fn distribution(items: JsValue, options: JsValue) -> JsResult {
     let items: Vec<forecast::Item> = from_js(items, "items").map_err(fail)?;
@@ -326,7 +326,7 @@ pub fn distribution(items: JsValue, options: JsValue) -> JsResult {
 
 /// `distribution` over two Float64Arrays (amounts, probabilities) and an
 /// optional target: same result, without reading one object per item.
-#[cfg(not(feature = "csv"))]
+#[cfg(not(any(feature = "csv", feature = "analysis")))]
 #[wasm_bindgen(js_name = distributionArrays)]
 pub fn distribution_arrays(amounts: &[f64], probabilities: &[f64], target: Option<f64>) -> JsResult {
     to_js(&forecast::dist::distribution_arrays(amounts, probabilities, target).map_err(fail)?)
@@ -334,7 +334,7 @@ pub fn distribution_arrays(amounts: &[f64], probabilities: &[f64], target: Optio
 
 /// Learns time to close from history (`options: { asOf }` censors open
 /// deals at that date): plain data to pass as `forecast`'s `options.timing`.
-#[cfg(not(feature = "csv"))]
+#[cfg(feature = "analysis")]
 #[wasm_bindgen(js_name = learnTiming)]
 pub fn learn_timing(model: JsValue, history: JsValue, options: JsValue) -> JsResult {
     let p = process(model).map_err(fail)?;
@@ -349,7 +349,7 @@ pub fn learn_timing(model: JsValue, history: JsValue, options: JsValue) -> JsRes
 
 /// Forecast of won value or margin for the open deals: model, sellers raw
 /// and sellers corrected by their learned bias (calibrated models), side by side.
-#[cfg(not(feature = "csv"))]
+#[cfg(feature = "analysis")]
 #[wasm_bindgen]
 pub fn forecast(model: JsValue, deals: JsValue, options: JsValue) -> JsResult {
     let p = process(model).map_err(fail)?;
@@ -358,6 +358,7 @@ pub fn forecast(model: JsValue, deals: JsValue, options: JsValue) -> JsResult {
     to_js(&forecast::forecast_calibrated(&p, &ds, &o).map_err(fail)?)
 }
 
+#[cfg(feature = "analysis")]
 fn options(value: JsValue) -> Result<crate::CalibrateOptions, Error> {
     if value.is_undefined() || value.is_null() {
         Ok(crate::CalibrateOptions::default())
@@ -369,7 +370,7 @@ fn options(value: JsValue) -> Result<crate::CalibrateOptions, Error> {
 /// Learns from closed deals and returns the model with its `calibration`:
 /// pass it anywhere a model is taken. `options`: `{ paths: "auto" | "prefix"
 /// | "final" }` (default "auto": dated deals are paths, others snapshots).
-#[cfg(not(feature = "csv"))]
+#[cfg(feature = "analysis")]
 #[wasm_bindgen]
 pub fn calibrate(model: JsValue, history: JsValue, options_: JsValue) -> JsResult {
     let p = process(model).map_err(fail)?;
@@ -381,7 +382,7 @@ pub fn calibrate(model: JsValue, history: JsValue, options_: JsValue) -> JsResul
 
 /// `{ n, brier, logLoss, ece, reliability, versus: { priors, sellerProbability? } }`
 /// of a model (calibrated or not) on closed deals.
-#[cfg(not(feature = "csv"))]
+#[cfg(feature = "analysis")]
 #[wasm_bindgen]
 pub fn evaluate(model: JsValue, deals: JsValue) -> JsResult {
     let p = process(model).map_err(fail)?;
@@ -392,7 +393,7 @@ pub fn evaluate(model: JsValue, deals: JsValue) -> JsResult {
 
 /// k-fold cross-validation (deal i in fold i % k): the evaluation of the
 /// pooled held-out scores, plus `folds` (Brier of each fold).
-#[cfg(not(feature = "csv"))]
+#[cfg(feature = "analysis")]
 #[wasm_bindgen(js_name = crossValidate)]
 pub fn cross_validate(model: JsValue, history: JsValue, k: u32, options_: JsValue) -> JsResult {
     let p = process(model).map_err(fail)?;
@@ -436,7 +437,7 @@ fn table(dictionaries: JsValue, steps: Vec<u8>, offsets: Vec<u32>, codes: Vec<u3
 /// 1 + an index into `values[a]`; `seller[r]` 0 or 1 + an index into
 /// `sellers`; `sellerProbability[r]` NaN for none. To learn a seller effect
 /// on the probability, also pass the seller as an attribute named "seller".
-#[cfg(not(feature = "csv"))]
+#[cfg(feature = "analysis")]
 #[wasm_bindgen(js_name = calibrateColumns)]
 #[allow(clippy::too_many_arguments)]
 pub fn calibrate_columns(
@@ -464,7 +465,7 @@ pub fn calibrate_columns(
 
 /// The fast path of `scoreDeals`: `[p, lo, hi]` per deal, flat (`lo`, `hi`
 /// equal `p` on an uncalibrated model). Same columns as `calibrateColumns`.
-#[cfg(not(feature = "csv"))]
+#[cfg(not(any(feature = "csv", feature = "analysis")))]
 #[wasm_bindgen(js_name = scoreColumns)]
 pub fn score_columns(model: JsValue, dictionaries: JsValue, steps: Vec<u8>, offsets: Vec<u32>, codes: Vec<u32>) -> Result<Vec<f64>, JsError> {
     let p = process(model).map_err(fail)?;
@@ -475,7 +476,7 @@ pub fn score_columns(model: JsValue, dictionaries: JsValue, steps: Vec<u8>, offs
 
 /// A seller's stated probability corrected by what history learned of their
 /// over- or under-confidence (the team's correction for an unknown seller).
-#[cfg(not(feature = "csv"))]
+#[cfg(not(any(feature = "csv", feature = "analysis")))]
 #[wasm_bindgen(js_name = correctSellerProbability)]
 pub fn correct_seller_probability(model: JsValue, seller: Option<String>, probability: f64) -> Result<f64, JsError> {
     let p = process(model).map_err(fail)?;
@@ -485,7 +486,7 @@ pub fn correct_seller_probability(model: JsValue, seller: Option<String>, probab
 /// Per seller: conversion from each milestone onward versus the team:
 /// `[{ seller, milestones: [{ milestone, reached, advanced, rate, interval,
 /// teamRate, delta, verdict }] }]`.
-#[cfg(not(feature = "csv"))]
+#[cfg(feature = "analysis")]
 #[wasm_bindgen(js_name = sellerSkills)]
 pub fn seller_skills(model: JsValue) -> JsResult {
     let p = process(model).map_err(fail)?;

@@ -2,7 +2,9 @@
 //  - pkg/: the npm package (ES modules: wasm-bindgen's glue, the element
 //    definitions, an entry that registers them, package.json with exports);
 //  - dist/stagecast.js: ONE classic script, wasm inlined as base64, which
-//    defines the global `Stagecast` and registers the custom elements.
+//    defines the global `Stagecast` and registers the custom elements;
+//  - dist/stagecast-analysis.js and dist/stagecast-csv.js, which it loads
+//    from its own folder on first use (analysis part; CSV import worker).
 // Prints raw and gzip sizes.
 import { build } from 'esbuild';
 import { readFileSync, writeFileSync, mkdirSync, copyFileSync, readdirSync } from 'node:fs';
@@ -33,10 +35,11 @@ const pkgJson = {
     '.': { types: './index.d.ts', default: './index.js' },
     './core': { types: './stagecast.d.ts', default: './stagecast.js' },
     './elements': './elements.js',
+    './analysis': { types: './analysis/stagecast.d.ts', default: './analysis/stagecast.js' },
     './stagecast_bg.wasm': './stagecast_bg.wasm',
     './package.json': './package.json',
   },
-  files: ['index.js', 'index.d.ts', 'stagecast.js', 'stagecast.d.ts', 'stagecast_bg.wasm', 'stagecast_bg.wasm.d.ts', 'csv/', ...uiModules],
+  files: ['index.js', 'index.d.ts', 'stagecast.js', 'stagecast.d.ts', 'stagecast_bg.wasm', 'stagecast_bg.wasm.d.ts', 'analysis/', 'csv/', ...uiModules],
   sideEffects: ['./index.js'],
 };
 writeFileSync(at('pkg/package.json'), JSON.stringify(pkgJson, null, 2) + '\n');
@@ -52,7 +55,14 @@ export { default } from './stagecast.js';
 export { defineElements };
 /** Resolves once the wasm is instantiated (fetching it next to this file if needed). */
 export function ready() { return init().then(() => api); }
-if (typeof customElements !== 'undefined') defineElements(api, ready, { worker: () => new Worker(new URL('./csv-worker.js', import.meta.url), { type: 'module' }) });
+let analysis;
+/** Loads the analysis part (calibrate, evaluate, crossValidate, forecast,
+ * learnTiming, sellerSkills, what-ifs: its own wasm, fetched on first use)
+ * and resolves to its functions. Also importable as 'stagecast/analysis'. */
+export function loadAnalysis() {
+  return (analysis ||= import('./analysis/stagecast.js').then(async (m) => { await m.default(); return m; }).catch((e) => { analysis = null; throw e; }));
+}
+if (typeof customElements !== 'undefined') defineElements(api, ready, { worker: () => new Worker(new URL('./csv-worker.js', import.meta.url), { type: 'module' }), analysis: loadAnalysis });
 `,
 );
 writeFileSync(
@@ -61,8 +71,10 @@ writeFileSync(
 export { default } from './stagecast.js';
 /** Resolves once the wasm is instantiated. */
 export function ready(): Promise<typeof import('./stagecast.js')>;
+/** Loads the analysis part (its own wasm) and resolves to its functions. */
+export function loadAnalysis(): Promise<typeof import('./analysis/stagecast.js')>;
 /** Registers the <stagecast-*> custom elements (done on import where customElements exists); options.worker starts the CSV import worker. */
-export function defineElements(api: typeof import('./stagecast.js'), ready: () => Promise<unknown>, options?: { worker?: (() => Worker) | null }): void;
+export function defineElements(api: typeof import('./stagecast.js'), ready: () => Promise<unknown>, options?: { worker?: (() => Worker) | null; analysis?: () => Promise<unknown> }): void;
 `,
 );
 
@@ -78,8 +90,13 @@ const inlineWasm = (file) => ({
   },
 });
 mkdirSync(at('dist'), { recursive: true });
+// The names the analysis part exports: stagecast.js defines them as
+// functions that say to load it first.
+const analysisNames = [...readFileSync(at('.build/pkg-analysis/stagecast.js'), 'utf8').matchAll(/^export function (\w+)/gm)]
+  .map((m) => m[1]).filter((n) => n !== 'initSync' && n !== 'version');
 for (const [entry, out, wasmFile, what] of [
   ['www/src/global.js', 'dist/stagecast.js', 'pkg/stagecast_bg.wasm', 'one-file build, wasm inlined'],
+  ['www/src/global-analysis.js', 'dist/stagecast-analysis.js', 'pkg/analysis/stagecast_bg.wasm', 'analysis part, loaded by stagecast.js from the same folder on first use'],
   ['www/src/global-csv.js', 'dist/stagecast-csv.js', 'pkg/csv/stagecast_bg.wasm', 'CSV import worker, started by stagecast.js from the same folder'],
 ]) await build({
   entryPoints: [at(entry)],
@@ -91,7 +108,7 @@ for (const [entry, out, wasmFile, what] of [
   plugins: [inlineWasm(wasmFile)],
   // The glue's default wasm URL uses import.meta.url; the one-file script
   // always passes the inlined bytes, so that path is never taken.
-  define: { 'import.meta.url': '"about:blank"' },
+  define: { 'import.meta.url': '"about:blank"', __ANALYSIS_NAMES__: JSON.stringify(analysisNames) },
   banner: { js: `/*! stagecast ${version} | ${what} | runs in the page, sends nothing */` },
   legalComments: 'none',
   logLevel: 'warning',
@@ -103,5 +120,7 @@ const size = (p) => {
 };
 console.log('[build] ' + size('pkg/stagecast_bg.wasm'));
 console.log('[build] ' + size('dist/stagecast.js'));
+console.log('[build] ' + size('pkg/analysis/stagecast_bg.wasm'));
+console.log('[build] ' + size('dist/stagecast-analysis.js'));
 console.log('[build] ' + size('pkg/csv/stagecast_bg.wasm'));
 console.log('[build] ' + size('dist/stagecast-csv.js'));

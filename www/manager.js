@@ -12,14 +12,16 @@
   let prices = new Map();
   const key = (p) => String(p || '').replace(/\s+/g, '').toLowerCase(); // "GTXPro" vs "GTX Pro"
 
-  function use(deals) {
+  async function use(deals) {
     const closed = deals.filter((d) => d.status === 'won' || d.status === 'lost');
     const open = deals
       .filter((d) => !d.status || d.status === 'open')
       .map((d) => (d.value ? d : { ...d, value: prices.get(key(d.attributes && d.attributes.product)) || 0 }));
     let model = Stagecast.defaultModel();
-    if (typeof Stagecast.calibrate === 'function' && closed.length) {
+    if (closed.length) {
       try {
+        // calibrate is in the analysis part, loaded on first use.
+        await Stagecast.loadAnalysis();
         model = Stagecast.calibrate(model, closed);
       } catch (e) {
         say(`Calibration failed: ${e.message}`);

@@ -31,6 +31,9 @@ test('ticking mandatory milestones in order raises the displayed probability, wh
   assert.equal(await shown(page), first.text);
   let last = first.p;
   const model = await page.evaluate(() => Stagecast.defaultModel());
+  // The seller's page needs only the widget part: the analysis part stays unloaded.
+  assert.deepEqual(await page.evaluate(() => performance.getEntriesByType('resource').map((r) => new URL(r.name).pathname).filter((p) => p.includes('stagecast-analysis'))), []);
+  await assert.rejects(page.evaluate(() => Stagecast.calibrate(Stagecast.defaultModel(), [])), /Stagecast.calibrate is in the analysis part: await Stagecast.loadAnalysis\(\) first/);
   const mandatory = model.milestones.filter((m) => m.mandatory).slice(0, 4);
   for (const m of mandatory) {
     const box = page.locator(`stagecast-deal input[type=checkbox][data-milestone="${m.id}"]`);

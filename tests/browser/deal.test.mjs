@@ -25,6 +25,7 @@ test('calibrated model: interval, source and next steps in money match scoreDeal
       const n = 1 + (i % 6);
       history.push({ id: `h${i}`, status: (i * 37) % 100 < n * 14 ? 'won' : 'lost', events: steps.slice(0, n).filter((s) => s !== 'decision_process_mapped' && s !== 'budget_confirmed').map((milestone) => ({ milestone })) });
     }
+    await Stagecast.loadAnalysis(); // calibrate is in the analysis part
     const model = Stagecast.calibrate(Stagecast.defaultModel(), history);
     const changed = new Promise((r) => calc.addEventListener('stagecast-change', (e) => r(e.detail), { once: true }));
     calc.model = model;

@@ -96,7 +96,8 @@ test('forecast and calibration in the CRM page: Norwegian from the page lang, en
   assert.equal(await page.locator('stagecast-calibration h2').textContent(), 'Kalibrering');
   // The hostile `input { display: none !important }` does not reach the target input.
   assert.equal(await page.locator('stagecast-forecast').getByRole('spinbutton', { name: 'Mål' }).isVisible(), true);
-  const exp = await page.evaluate(() => {
+  const exp = await page.evaluate(async () => {
+    await Stagecast.loadAnalysis(); // evaluate is in the analysis part
     const f = document.getElementById('pipeline');
     const c = document.getElementById('team');
     const m = Stagecast.defaultModel();

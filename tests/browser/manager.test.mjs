@@ -29,9 +29,13 @@ test('first visit loads the Maven pipeline in the CSV worker: forecast and calib
   // The import ran in the worker file next to stagecast.js.
   const worker = await page.evaluate(() => performance.getEntriesByType('resource').map((r) => new URL(r.name).pathname).filter((p) => p.endsWith('stagecast-csv.js')));
   assert.deepEqual(worker, ['/dist/stagecast-csv.js']);
+  // calibrate came from the analysis part, loaded from next to stagecast.js.
+  const analysis = await page.evaluate(() => performance.getEntriesByType('resource').map((r) => new URL(r.name).pathname).filter((p) => p.endsWith('stagecast-analysis.js')));
+  assert.deepEqual(analysis, ['/dist/stagecast-analysis.js']);
   assert.equal(await page.evaluate(() => typeof Stagecast.parseCsv), 'undefined', 'the widget wasm leaves the CSV import out');
 
-  const exp = await page.evaluate(() => {
+  const exp = await page.evaluate(async () => {
+    await Stagecast.loadAnalysis(); // loaded already by the page (calibrate): resolves at once
     const f = document.getElementById('forecast');
     const c = document.getElementById('calibration');
     const money = (v) => new Intl.NumberFormat('en', { style: 'currency', currency: 'USD', maximumFractionDigits: 0 }).format(v);

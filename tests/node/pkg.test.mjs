@@ -30,3 +30,31 @@ test('Node 20 loads the ES module with initSync({ module: bytes }) and scores a 
   // Still answers after errors.
   assert.equal(mod.scoreDeals(model, [{ id: 'a' }, { id: 'b' }]).length, 2);
 });
+
+test('the analysis part (stagecast/analysis) loads on its own and its calibrated model scores in the widget part', async () => {
+  const pkg = JSON.parse(readFileSync(new URL('pkg/package.json', root), 'utf8'));
+  assert.equal(pkg.exports['./analysis'].default, './analysis/stagecast.js');
+  const mod = await import(fileURLToPath(new URL('pkg/index.js', root)));
+  mod.initSync({ module: readFileSync(new URL('pkg/stagecast_bg.wasm', root)) });
+  const an = await import(fileURLToPath(new URL('pkg/analysis/stagecast.js', root)));
+  an.initSync({ module: readFileSync(new URL('pkg/analysis/stagecast_bg.wasm', root)) });
+  assert.equal(typeof mod.calibrate, 'undefined', 'calibrate is not in the widget part');
+  assert.equal(typeof an.scoreDeal, 'undefined', 'scoring is not in the analysis part');
+  const model = mod.defaultModel();
+  const ids = model.milestones.map((m) => m.id);
+  const history = [];
+  for (let i = 0; i < 200; i++) {
+    const n = 1 + (i % 5);
+    history.push({ id: `h${i}`, status: (i * 37) % 100 < n * 15 ? 'won' : 'lost', events: ids.slice(0, n).map((milestone) => ({ milestone })) });
+  }
+  const calibrated = an.calibrate(model, history);
+  assert.ok(calibrated.calibration && calibrated.calibration.states.length > 0);
+  const deal = { id: 'x', events: ids.slice(0, 3).map((milestone) => ({ milestone })) };
+  const s = mod.scoreDeal(calibrated, deal);
+  assert.ok(s.interval[0] < s.probability && s.probability < s.interval[1], JSON.stringify(s.interval));
+  assert.notEqual(s.probability, mod.scoreDeal(model, deal).probability);
+  const ev = an.evaluate(calibrated, history);
+  assert.equal(ev.n, 200);
+  assert.throws(() => an.calibrate(model, [{ id: 'a', status: 'won', value: -1 }]), { message: 'history[0].value: must be a finite number >= 0' });
+  assert.equal(typeof mod.loadAnalysis, 'function');
+});

@@ -102,6 +102,8 @@ let uid = 0;
 export class StagecastElement extends (globalThis.HTMLElement || class {}) {
   static json = ['model', 'deal', 'history'];
   static text = ['locale', 'currency'];
+  /** True for elements that need the analysis part of the wasm. */
+  static analysis = false;
   static get observedAttributes() {
     return [...this.json, ...this.text];
   }
@@ -149,9 +151,10 @@ export class StagecastElement extends (globalThis.HTMLElement || class {}) {
   get api() {
     return StagecastElement.api;
   }
-  /** The wasm function `name`, or a MissingFunction error when this build lacks it. */
+  /** The wasm function `name` (of the widget's part, or of the analysis part
+   * once loaded), or a MissingFunction error when this build lacks it. */
   fn(name) {
-    const f = this.api && this.api[name];
+    const f = (this.api && this.api[name]) || (StagecastElement.analysisApi && StagecastElement.analysisApi[name]);
     if (typeof f !== 'function') throw new MissingFunction(name);
     return f;
   }
@@ -167,6 +170,8 @@ export class StagecastElement extends (globalThis.HTMLElement || class {}) {
       if (!this._connected) return;
       try {
         await StagecastElement.ready();
+        // Elements that call calibrate/evaluate/forecast... load the analysis part first.
+        if (this.constructor.analysis) await StagecastElement.loadAnalysis();
         this.render();
       } catch (e) {
         this.showError(e);

@@ -156,7 +156,9 @@ for (const cls of Object.values(ELEMENTS)) mirror(cls);
 /**
  * Registers the elements over an API object (the wasm exports) and a function
  * returning a promise that resolves once the wasm is ready. `options.worker`
- * is a function that starts the CSV worker (null: parse on the main thread).
+ * is a function that starts the CSV worker (null: parse on the main thread);
+ * `options.analysis` a function returning a promise of the analysis part's
+ * functions (calibrate, evaluate, forecast...), called on first need.
  * Registering twice is harmless.
  */
 export function defineElements(api, ready, options = {}) {
@@ -165,6 +167,13 @@ export function defineElements(api, ready, options = {}) {
     StagecastElement.worker = options.worker || null;
     let p;
     StagecastElement.ready = () => (p ||= Promise.resolve(ready()));
+    // The analysis part (calibrate, evaluate, forecast...), loaded on first
+    // need; without options.analysis, elements that need it say so.
+    let a;
+    StagecastElement.analysisApi = null;
+    StagecastElement.loadAnalysis = () => (a ||= Promise.resolve(options.analysis ? options.analysis() : null)
+      .then((part) => (StagecastElement.analysisApi = part))
+      .catch((e) => { a = null; throw e; }));
   }
   for (const [name, cls] of Object.entries(ELEMENTS)) {
     if (!customElements.get(name)) customElements.define(name, cls);

@@ -1,14 +1,17 @@
 // Entry of dist/stagecast.js, the one-file classic script: defines the
-// global `Stagecast` (the same functions as the ES module, plus `ready` and
-// `scriptUrl`) and registers the custom elements. Loading it twice is
-// harmless. The CSV import runs in a Web Worker started from
-// stagecast-csv.js next to this script (a strict CSP blocks blob: workers,
-// but allows a same-origin script URL).
+// global `Stagecast` (the same functions as the ES module, plus `ready`,
+// `loadAnalysis` and `scriptUrl`) and registers the custom elements. Loading
+// it twice is harmless. Two parts load later, from files next to this
+// script (a strict CSP blocks blob: URLs but allows same-origin scripts):
+//  - stagecast-analysis.js, on first use: calibrate, evaluate, forecast...
+//    (`await Stagecast.loadAnalysis()`; elements that need it load it);
+//  - stagecast-csv.js, the CSV import's Web Worker.
 import init, * as glue from '../../.build/pkg/stagecast.js';
 import WASM_BASE64 from 'stagecast:wasm';
 import { decodeBase64 } from './base64.js';
 import { defineElements } from './elements.js';
 
+/* global __ANALYSIS_NAMES__ */
 (function install(g) {
   if (g.Stagecast && g.Stagecast.__stagecast) return;
   const script = typeof document !== 'undefined' ? document.currentScript : null;
@@ -21,13 +24,53 @@ import { defineElements } from './elements.js';
       return fn(...args);
     };
   }
+  // Until the analysis part is loaded, its functions say how to get them.
+  for (const name of __ANALYSIS_NAMES__) {
+    api[name] = function () {
+      throw new Error(`Stagecast.${name} is in the analysis part: await Stagecast.loadAnalysis() first`);
+    };
+  }
   api.ready = init({ module_or_path: decodeBase64(WASM_BASE64) }).then(() => {
     loaded = true;
     return api;
   });
+
+  let analysis = null;
+  /**
+   * Loads stagecast-analysis.js (from `url`, by default next to this script)
+   * and adds its functions to `Stagecast`. Resolves to `Stagecast`; a failed
+   * load can be retried.
+   */
+  api.loadAnalysis = function (url) {
+    if (analysis) return analysis;
+    analysis = new Promise((resolve, reject) => {
+      if (g.StagecastAnalysis) return resolve(g.StagecastAnalysis);
+      const base = url || (api.scriptUrl ? new URL('stagecast-analysis.js', api.scriptUrl).href : null);
+      if (!base || typeof document === 'undefined') {
+        return reject(new Error('Stagecast.loadAnalysis: cannot tell where stagecast-analysis.js is; pass its URL'));
+      }
+      api.__analysisLoaded = resolve;
+      const s = document.createElement('script');
+      s.src = base;
+      s.async = true;
+      s.onerror = () => reject(new Error(`Stagecast.loadAnalysis: could not load ${base}`));
+      document.head.appendChild(s);
+    })
+      .then((part) => Promise.all([api.ready, part]))
+      .then(([, part]) => {
+        for (const [name, fn] of Object.entries(part)) if (name !== 'version') api[name] = fn;
+        return api;
+      })
+      .catch((e) => {
+        analysis = null;
+        throw e;
+      });
+    return analysis;
+  };
+
   g.Stagecast = api;
   if (typeof customElements !== 'undefined') {
     const csvUrl = api.scriptUrl ? new URL('stagecast-csv.js', api.scriptUrl).href : null;
-    defineElements(api, () => api.ready, { worker: csvUrl ? () => new Worker(csvUrl) : null });
+    defineElements(api, () => api.ready, { worker: csvUrl ? () => new Worker(csvUrl) : null, analysis: () => api.loadAnalysis() });
   }
 })(globalThis);

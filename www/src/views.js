@@ -146,6 +146,7 @@ export class StagecastForecast extends StagecastElement {
 export class StagecastCalibration extends StagecastElement {
   static json = ['model', 'history'];
   static text = ['locale'];
+  static analysis = true; // evaluate
   static styles() {
     return [CSS];
   }

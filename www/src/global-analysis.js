@@ -1,0 +1,22 @@
+// Entry of dist/stagecast-analysis.js: the analysis part of the one-file
+// build (calibrate, evaluate, crossValidate, forecast, learnTiming,
+// sellerSkills and the specialisation/retention/lifetime what-ifs), which
+// managers need and the seller's calculator does not. stagecast.js loads it
+// from its own folder on first use (Stagecast.loadAnalysis(), or an element
+// that needs it), so the widget's first load stays small. Its wasm is
+// inlined here; a same-origin script, which a strict CSP (script-src 'self')
+// allows.
+import init, * as glue from '../../.build/pkg-analysis/stagecast.js';
+import WASM_BASE64 from 'stagecast:wasm';
+import { decodeBase64 } from './base64.js';
+
+(function install(g) {
+  if (g.StagecastAnalysis) return;
+  const api = {};
+  for (const [name, fn] of Object.entries(glue)) {
+    if (typeof fn === 'function' && name !== 'default' && name !== 'initSync') api[name] = fn;
+  }
+  const ready = init({ module_or_path: decodeBase64(WASM_BASE64) }).then(() => api);
+  g.StagecastAnalysis = ready;
+  if (g.Stagecast && typeof g.Stagecast.__analysisLoaded === 'function') g.Stagecast.__analysisLoaded(ready);
+})(globalThis);
