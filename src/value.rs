@@ -154,7 +154,8 @@ impl<T: FromVal> FromVal for Vec<T> {
         let items = list(v, path)?;
         let mut out = Vec::with_capacity(items.len());
         for (i, item) in items.iter().enumerate() {
-            out.push(T::from_val(item, &crate::error::index(path, i))?);
+            // The item's path is built only on error (lists of a million deals).
+            out.push(T::from_val(item, "").map_err(|e| e.within(&crate::error::index(path, i)))?);
         }
         Ok(out)
     }
