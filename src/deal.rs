@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use crate::error::{self, Error, Result};
 use crate::model::{bit, members, Process, MAX_TEXT_CHARS};
+use crate::value::{self, FromVal, Obj, Rec, ToVal, Value};
 
 /// Most attributes one deal may carry.
 pub const MAX_ATTRIBUTES: usize = 32;
@@ -58,6 +59,168 @@ pub struct Deal {
     /// When the deal was won or lost (`YYYY-MM-DD`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub close_date: Option<String>,
+}
+
+/// The spellings of `Status`, in variant order.
+const STATUS: [&str; 3] = ["open", "won", "lost"];
+
+impl FromVal for Status {
+    fn from_val(v: &Value, path: &str) -> Result<Self> {
+        Ok(match value::one_of(v, path, &STATUS)? {
+            1 => Status::Won,
+            2 => Status::Lost,
+            _ => Status::Open,
+        })
+    }
+}
+
+impl ToVal for Status {
+    fn to_val(&self) -> Value {
+        Value::from(match self {
+            Status::Open => "open",
+            Status::Won => "won",
+            Status::Lost => "lost",
+        })
+    }
+}
+
+// Deals come by the million (`scoreDeals`), so they are read in one pass over
+// each object's entries, with error paths relative to the deal or event
+// (`events[1].milestone`) that the caller prefixes: no path string is built
+// unless a field is bad. Unknown keys are ignored (CRM data carries extra
+// fields); `null` counts as absent; a known key given twice is an error, as
+// with serde.
+
+/// The entries of an object value; `path` names it in the error.
+fn entries<'a>(v: &'a Value, path: &str) -> Result<&'a [(String, Value)]> {
+    match v {
+        Value::Object(e) => Ok(e),
+        // Not an object: `Obj::new` fails with the usual message.
+        _ => Obj::new(v, path).map(|_| &[][..]),
+    }
+}
+
+/// Marks field `bit` as seen; a second time is an error.
+fn once(seen: &mut u32, bit: u32, key: &str) -> Result<()> {
+    if *seen & bit != 0 {
+        return Err(Error::new(key, "is given twice"));
+    }
+    *seen |= bit;
+    Ok(())
+}
+
+fn read_event(v: &Value) -> Result<Event> {
+    let (mut milestone, mut date, mut seen) = (None, None, 0);
+    for (k, x) in entries(v, "")? {
+        let bit = match k.as_str() {
+            "milestone" => 1,
+            "date" => 2,
+            _ => continue,
+        };
+        once(&mut seen, bit, k)?;
+        if matches!(x, Value::Null) {
+            continue;
+        }
+        let s = String::from_val(x, k)?;
+        if bit == 1 {
+            milestone = Some(s);
+        } else {
+            date = Some(s);
+        }
+    }
+    match milestone {
+        Some(milestone) => Ok(Event { milestone, date }),
+        None => Err(Error::new("milestone", "is required")),
+    }
+}
+
+fn read_events(v: &Value, key: &str) -> Result<Vec<Event>> {
+    let items = value::list(v, key)?;
+    let mut out = Vec::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
+        out.push(read_event(item).map_err(|e| e.within(&error::index(key, i)))?);
+    }
+    Ok(out)
+}
+
+fn read_attributes(v: &Value, key: &str) -> Result<BTreeMap<String, String>> {
+    let mut out = BTreeMap::new();
+    for (name, x) in entries(v, key)? {
+        out.insert(name.clone(), String::from_val(x, name).map_err(|e| e.within(key))?);
+    }
+    Ok(out)
+}
+
+fn read_deal(v: &Value) -> Result<Deal> {
+    let mut d = Deal::default();
+    let mut seen = 0;
+    for (k, x) in entries(v, "")? {
+        let bit = match k.as_str() {
+            "id" => 1,
+            "label" => 2,
+            "seller" => 4,
+            "value" => 8,
+            "margin" => 16,
+            "status" => 32,
+            "events" => 64,
+            "attributes" => 128,
+            "sellerProbability" => 256,
+            "closeDate" => 512,
+            _ => continue,
+        };
+        once(&mut seen, bit, k)?;
+        if matches!(x, Value::Null) {
+            continue;
+        }
+        match bit {
+            1 => d.id = String::from_val(x, k)?,
+            2 => d.label = Some(String::from_val(x, k)?),
+            4 => d.seller = Some(String::from_val(x, k)?),
+            8 => d.value = Some(f64::from_val(x, k)?),
+            16 => d.margin = Some(f64::from_val(x, k)?),
+            32 => d.status = Status::from_val(x, k)?,
+            64 => d.events = read_events(x, k)?,
+            128 => d.attributes = read_attributes(x, k)?,
+            256 => d.seller_probability = Some(f64::from_val(x, k)?),
+            _ => d.close_date = Some(String::from_val(x, k)?),
+        }
+    }
+    Ok(d)
+}
+
+impl FromVal for Event {
+    fn from_val(v: &Value, path: &str) -> Result<Self> {
+        read_event(v).map_err(|e| e.within(path))
+    }
+}
+
+impl FromVal for Deal {
+    fn from_val(v: &Value, path: &str) -> Result<Self> {
+        read_deal(v).map_err(|e| e.within(path))
+    }
+}
+
+impl ToVal for Event {
+    fn to_val(&self) -> Value {
+        Rec::new().put("milestone", &self.milestone).opt("date", &self.date).done()
+    }
+}
+
+impl ToVal for Deal {
+    fn to_val(&self) -> Value {
+        let mut r = Rec::new()
+            .put("id", &self.id)
+            .opt("label", &self.label)
+            .opt("seller", &self.seller)
+            .opt("value", &self.value)
+            .opt("margin", &self.margin)
+            .put("status", &self.status)
+            .put("events", &self.events);
+        if !self.attributes.is_empty() {
+            r = r.put("attributes", &self.attributes);
+        }
+        r.opt("sellerProbability", &self.seller_probability).opt("closeDate", &self.close_date).done()
+    }
 }
 
 /// Where a deal stands in the process.
@@ -243,7 +406,7 @@ pub fn civil_from_days(z: i32) -> String {
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::indexing_slicing)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::model::default_model;
 
@@ -315,5 +478,179 @@ mod tests {
         d.value = None;
         d.seller_probability = Some(1.2);
         assert_eq!(d.check(&p, "deal").unwrap_err().path, "deal.sellerProbability");
+    }
+
+    use crate::value::tests::{json, same_as_serde};
+    use crate::value::{from_value, FromVal, ToVal, Value};
+
+    /// `same_as_serde` without the trip through JSON text, which reads some
+    /// floats back 1 ulp off (`0.19999999999999998` as `0.2`: serde_json
+    /// lacks `float_roundtrip` here): what serde's derive writes, as a tree.
+    pub(crate) fn same_as_serde_exact<T: serde::Serialize + ToVal + ?Sized>(x: &T) {
+        fn conv(v: serde_json::Value) -> Value {
+            match v {
+                serde_json::Value::Null => Value::Null,
+                serde_json::Value::Bool(b) => Value::Bool(b),
+                serde_json::Value::Number(n) => Value::Number(n.as_f64().unwrap()),
+                serde_json::Value::String(s) => Value::String(s),
+                serde_json::Value::Array(a) => Value::Array(a.into_iter().map(conv).collect()),
+                serde_json::Value::Object(o) => Value::Object(o.into_iter().map(|(k, v)| (k, conv(v))).collect()),
+            }
+        }
+        fn norm(v: Value) -> Value {
+            match v {
+                Value::Number(n) if !n.is_finite() => Value::Null,
+                Value::Array(a) => Value::Array(a.into_iter().map(norm).collect()),
+                Value::Object(o) => Value::Object(o.into_iter().map(|(k, v)| (k, norm(v))).collect()),
+                v => v,
+            }
+        }
+        assert_eq!(norm(x.to_val()), conv(serde_json::to_value(x).unwrap()));
+    }
+
+    /// Reads `text` both ways (by hand and through serde): same result,
+    /// same error text.
+    #[allow(clippy::panic_in_result_fn)]
+    fn agree<T: FromVal + serde::de::DeserializeOwned + PartialEq + std::fmt::Debug>(text: &str, path: &str) -> Result<T> {
+        let v = json(text);
+        let by_hand = T::from_val(&v, path);
+        assert_eq!(by_hand, from_value::<T>(&v, path), "{text}");
+        by_hand
+    }
+
+    #[test]
+    fn deal_from_val_reads_what_serde_reads() {
+        let full = r#"{"id":"a","label":"Big one","seller":"Ann","value":1200.5,"margin":300,"status":"won",
+            "events":[{"milestone":"need_confirmed","date":"2024-01-02"},{"milestone":"mobilizer_met"}],
+            "attributes":{"segment":"public","region":"north"},"sellerProbability":0.7,"closeDate":"2024-03-01"}"#;
+        let d = agree::<Deal>(full, "deal").unwrap();
+        assert_eq!(d.status, Status::Won);
+        assert_eq!(d.events.len(), 2);
+        assert_eq!(d.attributes.len(), 2);
+        assert_eq!(d.close_date.as_deref(), Some("2024-03-01"));
+        assert_eq!(agree::<Deal>("{}", "deal").unwrap(), Deal::default());
+        agree::<Deal>(r#"{"id":"a"}"#, "deal").unwrap();
+        agree::<Deal>(r#"{"id":"a","status":"lost","events":[],"attributes":{}}"#, "deal").unwrap();
+        // CRM exports carry extra fields, of any kind: ignored.
+        let extra = r#"{"id":"a","Owner":{"x":[1,2]},"amount":"12","status":"open","events":[{"milestone":"m","note":"x","by":3}],"stage":null}"#;
+        assert_eq!(agree::<Deal>(extra, "deal").unwrap().events[0].milestone, "m");
+        // null optional fields are absent.
+        let nulls = r#"{"id":"a","label":null,"seller":null,"value":null,"margin":null,"sellerProbability":null,"closeDate":null,"events":[{"milestone":"m","date":null}]}"#;
+        assert_eq!(agree::<Deal>(nulls, "deal").unwrap().events[0].date, None);
+        agree::<Event>(r#"{"milestone":"m","date":"2024-01-01","x":1}"#, "e").unwrap();
+        for s in ["open", "won", "lost"] {
+            agree::<Status>(&format!("\"{s}\""), "s").unwrap();
+        }
+        let many = agree::<Vec<Deal>>(&format!("[{full},{extra},{nulls},{{}}]"), "deals").unwrap();
+        assert_eq!(many.len(), 4);
+    }
+
+    #[test]
+    fn deal_from_val_errors_match_serde() {
+        // The texts checked in value.rs for the serde path, by hand.
+        let e = Vec::<Deal>::from_val(&json(r#"[{"id":"a"},{"id":"b","status":"maybe"}]"#), "deals").unwrap_err();
+        assert_eq!(e.to_string(), "deals[1].status: unknown value \"maybe\", expected one of open, won, lost");
+        let e = Vec::<Deal>::from_val(&json(r#"[{"id":"a","events":[{"milestone":"m"},{"date":"2024-01-01"}]}]"#), "deals").unwrap_err();
+        assert_eq!(e.to_string(), "deals[0].events[1].milestone: is required");
+        let e = Deal::from_val(&json(r#"{"id":"a","value":"ten"}"#), "deal").unwrap_err();
+        assert_eq!(e.to_string(), "deal.value: expected a number, got a string");
+        let e = Deal::from_val(&json(r#"{"id":3.5}"#), "deal").unwrap_err();
+        assert_eq!(e.to_string(), "deal.id: expected a string, got a number");
+        let e = Deal::from_val(&json(r#"[1]"#), "deal").unwrap_err();
+        assert_eq!(e.to_string(), "deal: expected an object, got a list");
+        let e = Deal::from_val(&json(r#"{"id":"a","attributes":{"x":1}}"#), "deal").unwrap_err();
+        assert_eq!(e.to_string(), "deal.attributes.x: expected a string, got a number");
+        // And many more, compared with serde's texts.
+        for bad in [
+            r#"[{"id":"a"},{"id":"b","status":"maybe"}]"#,
+            r#"[{"id":"a","events":[{"milestone":"m"},{"date":"2024-01-01"}]}]"#,
+            r#"[{"id":"a"},"b"]"#,
+            r#"[null]"#,
+            r#"{"id":"a"}"#,
+            r#"[{"status":1}]"#,
+            r#"[{"status":"Won"}]"#,
+            r#"[{"events":{"milestone":"m"}}]"#,
+            r#"[{"events":"m"}]"#,
+            r#"[{"events":["m"]}]"#,
+            r#"[{"events":[null]}]"#,
+            r#"[{"events":[{"milestone":"m"},{"milestone":2}]}]"#,
+            r#"[{"events":[{"milestone":"m","date":20240101}]}]"#,
+            r#"[{"attributes":[]}]"#,
+            r#"[{"attributes":"x"}]"#,
+            r#"[{"attributes":{"a":"b","c":null}}]"#,
+            r#"[{"attributes":{"a":true}}]"#,
+            r#"[{"attributes":{"":1}}]"#,
+            r#"[{"value":true}]"#,
+            r#"[{"margin":[1]}]"#,
+            r#"[{"sellerProbability":"0.5"}]"#,
+            r#"[{"closeDate":20240101}]"#,
+            r#"[{"label":{}}]"#,
+            r#"[{"seller":1}]"#,
+        ] {
+            let v = json(bad);
+            let by_hand = Vec::<Deal>::from_val(&v, "deals").unwrap_err();
+            assert_eq!(by_hand, from_value::<Vec<Deal>>(&v, "deals").unwrap_err(), "{bad}");
+        }
+        for bad in ["null", "1", "\"a\"", "[]"] {
+            agree::<Deal>(bad, "deal").unwrap_err();
+            agree::<Event>(bad, "e").unwrap_err();
+        }
+        agree::<Status>("\"maybe\"", "s").unwrap_err();
+        agree::<Status>("null", "s").unwrap_err();
+        // A known key given twice (no JS object has that, but a Value may).
+        let twice = |k: &str, a: Value, b: Value| Value::Object(vec![("id".into(), "a".into()), (k.into(), a), (k.into(), b)]);
+        for v in [
+            twice("id", "b".into(), "c".into()),
+            twice("value", 1.0.into(), Value::Null),
+            twice("events", Value::Array(vec![]), Value::Array(vec![])),
+        ] {
+            assert_eq!(Deal::from_val(&v, "deal").unwrap_err(), from_value::<Deal>(&v, "deal").unwrap_err());
+        }
+        let e = Value::Object(vec![("milestone".into(), "m".into()), ("milestone".into(), "n".into())]);
+        assert_eq!(Event::from_val(&e, "e").unwrap_err().to_string(), "e.milestone: is given twice");
+        assert_eq!(Event::from_val(&e, "e").unwrap_err(), from_value::<Event>(&e, "e").unwrap_err());
+    }
+
+    #[test]
+    fn deal_from_val_null_is_absent_and_nan_is_a_number() {
+        // Deliberate difference from serde: null for a defaulted field is
+        // absent (serde rejected it).
+        let d = Deal::from_val(&json(r#"{"id":null,"status":null,"events":null,"attributes":null}"#), "deal").unwrap();
+        assert_eq!(d, Deal::default());
+        // A required field given as null is missing (serde: "expected a string, got null").
+        let e = Vec::<Deal>::from_val(&json(r#"[{"events":[{"milestone":null}]}]"#), "deals").unwrap_err();
+        assert_eq!(e.to_string(), "deals[0].events[0].milestone: is required");
+        // NaN reaches Deal::check, which names it.
+        let v = Value::Object(vec![("id".into(), "a".into()), ("value".into(), Value::Number(f64::NAN))]);
+        let d = Deal::from_val(&v, "deal").unwrap();
+        assert!(d.value.unwrap().is_nan());
+        let p = Process::new(default_model()).unwrap();
+        assert_eq!(d.check(&p, "deal").unwrap_err().to_string(), "deal.value: must be a finite number >= 0");
+    }
+
+    #[test]
+    fn deal_to_val_writes_what_serde_wrote_and_reads_back() {
+        let full = Deal::from_val(
+            &json(
+                r#"{"id":"a","label":"Big","seller":"Ann","value":1200.5,"margin":0,"status":"won",
+                "events":[{"milestone":"need_confirmed","date":"2024-01-02"},{"milestone":"mobilizer_met"}],
+                "attributes":{"segment":"public","region":"north"},"sellerProbability":0.7,"closeDate":"2024-03-01"}"#,
+            ),
+            "deal",
+        )
+        .unwrap();
+        let lost = Deal { status: Status::Lost, ..deal(&[("need_confirmed", Some("2024-01-01"))]) };
+        for d in [Deal::default(), deal(&[("need_confirmed", None)]), lost, full] {
+            same_as_serde(&d);
+            same_as_serde(&d.events);
+            same_as_serde(&d.status);
+            assert_eq!(Deal::from_val(&d.to_val(), "p").unwrap(), d);
+            for e in &d.events {
+                assert_eq!(&Event::from_val(&e.to_val(), "p").unwrap(), e);
+            }
+            assert_eq!(Status::from_val(&d.status.to_val(), "p").unwrap(), d.status);
+        }
+        let nan = Deal { value: Some(f64::NAN), ..Deal::default() };
+        same_as_serde(&nan);
     }
 }

@@ -13,6 +13,7 @@ use crate::deal::{Deal, Status};
 use crate::error::{self, Error, Result};
 use crate::model::Process;
 use crate::stats::{self, EPS};
+use crate::value::{Rec, ToVal, Value};
 
 /// Most folds of a cross-validation.
 pub const MAX_FOLDS: usize = 100;
@@ -63,6 +64,51 @@ pub struct Evaluation {
     /// Brier score of each fold (cross-validation only).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub folds: Vec<f64>,
+}
+
+impl ToVal for Bin {
+    fn to_val(&self) -> Value {
+        // Empty bins write `null` means (serde wrote them too).
+        Rec::new()
+            .put("lo", &self.lo)
+            .put("hi", &self.hi)
+            .put("n", &self.n)
+            .put("meanPredicted", &self.mean_predicted)
+            .put("observed", &self.observed)
+            .done()
+    }
+}
+
+impl ToVal for Metrics {
+    fn to_val(&self) -> Value {
+        Rec::new()
+            .put("n", &self.n)
+            .put("brier", &self.brier)
+            .put("logLoss", &self.log_loss)
+            .put("ece", &self.ece)
+            .put("reliability", &self.reliability)
+            .done()
+    }
+}
+
+impl ToVal for Versus {
+    fn to_val(&self) -> Value {
+        Rec::new().put("priors", &self.priors).opt("sellerProbability", &self.seller_probability).done()
+    }
+}
+
+impl ToVal for Evaluation {
+    fn to_val(&self) -> Value {
+        Rec::new()
+            .put("n", &self.n)
+            .put("brier", &self.brier)
+            .put("logLoss", &self.log_loss)
+            .put("ece", &self.ece)
+            .put("reliability", &self.reliability)
+            .put("versus", &self.versus)
+            .nonempty("folds", &self.folds)
+            .done()
+    }
 }
 
 /// Metrics of predictions `(p, won)`.
@@ -321,4 +367,61 @@ pub fn cross_validate_table(process: &Process, t: &Table, k: usize) -> Result<Ev
         }
     }
     Ok(assemble(&m, &prior, &seller, folds))
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+    use crate::deal::tests::same_as_serde_exact as same_as_serde;
+    use crate::deal::Event;
+    use crate::model::default_model;
+
+    /// Closed deals: every other one dated (scored along its path), every
+    /// third with the seller's estimate when `seller` is set.
+    fn history(seller: bool) -> Vec<Deal> {
+        let p = Process::new(default_model()).unwrap();
+        let order: Vec<String> = p.indices().map(|i| p.id(i).to_string()).collect();
+        (0..60)
+            .map(|k| {
+                let reached = 1 + (k * 7) % order.len().min(5);
+                let events = order[..reached]
+                    .iter()
+                    .enumerate()
+                    .map(|(j, m)| Event { milestone: m.clone(), date: (k % 2 == 0).then(|| format!("2024-0{}-1{j}", 1 + k % 9)) })
+                    .collect();
+                Deal {
+                    id: format!("d{k}"),
+                    status: if (k * 5 + reached) % 3 == 0 { Status::Won } else { Status::Lost },
+                    events,
+                    seller_probability: (seller && k % 3 == 0).then_some(0.1 * (k % 10) as f64),
+                    ..Deal::default()
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn evaluations_to_val_write_what_serde_wrote() {
+        let p = Process::new(default_model()).unwrap();
+        // Priors, without and with the sellers' estimates.
+        let plain = evaluate(&p, &history(false)).unwrap();
+        assert!(plain.versus.seller_probability.is_none() && plain.folds.is_empty());
+        assert!(plain.reliability.iter().any(|b| b.mean_predicted.is_none()), "an empty bin");
+        same_as_serde(&plain);
+        let with_seller = evaluate(&p, &history(true)).unwrap();
+        assert!(with_seller.versus.seller_probability.is_some());
+        same_as_serde(&with_seller);
+        same_as_serde(&with_seller.versus);
+        same_as_serde(&with_seller.reliability);
+        // Calibrated, and cross-validated (folds written).
+        let cp = Process::new(crate::calibration::calibrate(&p, &history(true), &CalibrateOptions::default()).unwrap()).unwrap();
+        same_as_serde(&evaluate(&cp, &history(true)).unwrap());
+        let cv = cross_validate(&p, &history(true), 3, &CalibrateOptions::default()).unwrap();
+        assert_eq!(cv.folds.len(), 3);
+        same_as_serde(&cv);
+        // No deal at all: zero counts, every bin empty.
+        let m = metrics(&[]);
+        same_as_serde(&m);
+    }
 }

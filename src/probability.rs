@@ -9,6 +9,7 @@ use crate::deal::{Deal, DealState};
 use crate::error::{self, Result};
 use crate::model::{bit, members, Process};
 use crate::stats;
+use crate::value::{Rec, ToVal, Value};
 
 /// Each missing prerequisite halves the credit a milestone gives.
 pub const MISSING_FACTOR: f64 = 0.5;
@@ -46,6 +47,36 @@ pub struct DealScore {
     pub explanation: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub seller_probability: Option<f64>,
+}
+
+impl ToVal for NextStep {
+    fn to_val(&self) -> Value {
+        Rec::new()
+            .put("milestone", &self.milestone)
+            .put("label", &self.label)
+            .put("mandatory", &self.mandatory)
+            .put("probability", &self.probability)
+            .put("gain", &self.gain)
+            .done()
+    }
+}
+
+impl ToVal for DealScore {
+    fn to_val(&self) -> Value {
+        Rec::new()
+            .put("id", &self.id)
+            .put("probability", &self.probability)
+            .put("interval", &self.interval)
+            .put("count", &self.count)
+            .put("source", &self.source)
+            .put("reached", &self.reached)
+            .put("missingMandatory", &self.missing_mandatory)
+            .put("outOfOrder", &self.out_of_order)
+            .put("next", &self.next)
+            .put("explanation", &self.explanation)
+            .opt("sellerProbability", &self.seller_probability)
+            .done()
+    }
 }
 
 /// The probability of a state under the model's priors, with the reasons.
@@ -370,5 +401,40 @@ mod tests {
         let next: Vec<&str> = s.next.iter().map(|n| n.milestone.as_str()).collect();
         assert_eq!(next, vec!["budget_confirmed", "mobilizer_met"], "most valuable first");
         assert!(s.next.iter().all(|n| n.gain > 0.0));
+    }
+
+    #[test]
+    fn scores_to_val_write_what_serde_wrote() {
+        use crate::calibration::{calibrate, CalibrateOptions};
+        use crate::deal::Status;
+        use crate::deal::tests::same_as_serde_exact as same_as_serde;
+        let p = Process::new(default_model()).unwrap();
+        let mut skipped = deal(&["need_confirmed", "solution_presented"]);
+        skipped.seller_probability = Some(0.4);
+        // Priors: no interval, with and without the seller's estimate.
+        let prior = score_deals(&p, &[deal(&[]), deal(&["need_confirmed"]), skipped.clone()], "deals").unwrap();
+        assert!(prior[0].interval.is_none() && prior[2].seller_probability.is_some());
+        same_as_serde(&prior);
+        for s in &prior {
+            same_as_serde(s);
+            same_as_serde(&s.next);
+        }
+        // History: with an interval and attribute effects.
+        let order: Vec<&str> = p.indices().map(|i| p.id(i)).collect();
+        let history: Vec<Deal> = (0..80)
+            .map(|k| {
+                let mut d = deal(&order[..1 + k % 4]);
+                d.id = format!("h{k}");
+                d.status = if k % 3 == 0 { Status::Won } else { Status::Lost };
+                d.attributes.insert("segment".into(), if k % 2 == 0 { "public" } else { "private" }.into());
+                d
+            })
+            .collect();
+        let cp = Process::new(calibrate(&p, &history, &CalibrateOptions::default()).unwrap()).unwrap();
+        skipped.attributes.insert("segment".into(), "public".into());
+        let hist = score_deals(&cp, &[deal(&["need_confirmed"]), skipped], "deals").unwrap();
+        assert_eq!(hist[0].source, "history");
+        assert!(hist[1].interval.is_some());
+        same_as_serde(&hist);
     }
 }
