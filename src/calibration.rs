@@ -50,6 +50,7 @@ use crate::order::order;
 use crate::error::{self, Error, Result};
 use crate::model::{bit, members, Process};
 use crate::stats::{self, Row};
+use crate::value::{one_of, FromVal, Obj, Rec, ToVal, Value};
 
 /// Prior strength of every level of the state back-off, in equivalent
 /// deals: a state's own record counts as much as the group above it once 10
@@ -98,10 +99,39 @@ pub enum Paths {
     Final,
 }
 
+const PATHS: [&str; 3] = ["auto", "prefix", "final"];
+
+impl FromVal for Paths {
+    fn from_val(v: &Value, path: &str) -> Result<Self> {
+        Ok(match one_of(v, path, &PATHS)? {
+            1 => Paths::Prefix,
+            2 => Paths::Final,
+            _ => Paths::Auto,
+        })
+    }
+}
+
+impl ToVal for Paths {
+    fn to_val(&self) -> Value {
+        Value::from(match self {
+            Paths::Auto => "auto",
+            Paths::Prefix => "prefix",
+            Paths::Final => "final",
+        })
+    }
+}
+
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
 #[serde(rename_all = "camelCase", default)]
 pub struct CalibrateOptions {
     pub paths: Paths,
+}
+
+impl FromVal for CalibrateOptions {
+    fn from_val(v: &Value, path: &str) -> Result<Self> {
+        let o = Obj::new(v, path)?;
+        Ok(CalibrateOptions { paths: o.or_default("paths")? })
+    }
 }
 
 /// Closed deals seen in one state.
@@ -115,6 +145,19 @@ pub struct StateCount {
     pub won: u32,
 }
 
+impl FromVal for StateCount {
+    fn from_val(v: &Value, path: &str) -> Result<Self> {
+        let o = Obj::new(v, path)?;
+        Ok(StateCount { reached: o.req("reached")?, out_of_order: o.or_default("outOfOrder")?, n: o.req("n")?, won: o.req("won")? })
+    }
+}
+
+impl ToVal for StateCount {
+    fn to_val(&self) -> Value {
+        Rec::new().put("reached", &self.reached).put("outOfOrder", &self.out_of_order).put("n", &self.n).put("won", &self.won).done()
+    }
+}
+
 /// Effect of one attribute value on the logit of the win probability.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 #[serde(rename_all = "camelCase")]
@@ -124,6 +167,19 @@ pub struct Effect {
     pub effect: f64,
     /// Closed deals with this value.
     pub n: u32,
+}
+
+impl FromVal for Effect {
+    fn from_val(v: &Value, path: &str) -> Result<Self> {
+        let o = Obj::new(v, path)?;
+        Ok(Effect { attribute: o.req("attribute")?, value: o.req("value")?, effect: o.req("effect")?, n: o.req("n")? })
+    }
+}
+
+impl ToVal for Effect {
+    fn to_val(&self) -> Value {
+        Rec::new().put("attribute", &self.attribute).put("value", &self.value).put("effect", &self.effect).put("n", &self.n).done()
+    }
 }
 
 /// Logistic recalibration of a seller's stated probability:
@@ -145,6 +201,35 @@ pub struct SellerBias {
     pub observed: f64,
 }
 
+impl FromVal for SellerBias {
+    fn from_val(v: &Value, path: &str) -> Result<Self> {
+        let o = Obj::new(v, path)?;
+        Ok(SellerBias {
+            seller: o.req("seller")?,
+            a: o.req("a")?,
+            b: o.req("b")?,
+            n: o.req("n")?,
+            stated: o.req("stated")?,
+            corrected: o.req("corrected")?,
+            observed: o.req("observed")?,
+        })
+    }
+}
+
+impl ToVal for SellerBias {
+    fn to_val(&self) -> Value {
+        Rec::new()
+            .put("seller", &self.seller)
+            .put("a", &self.a)
+            .put("b", &self.b)
+            .put("n", &self.n)
+            .put("stated", &self.stated)
+            .put("corrected", &self.corrected)
+            .put("observed", &self.observed)
+            .done()
+    }
+}
+
 /// How many of a seller's closed deals reached a milestone, and how many of
 /// those went further (a later milestone in process order, or a win).
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
@@ -154,6 +239,19 @@ pub struct SkillCount {
     pub milestone: String,
     pub reached: u32,
     pub advanced: u32,
+}
+
+impl FromVal for SkillCount {
+    fn from_val(v: &Value, path: &str) -> Result<Self> {
+        let o = Obj::new(v, path)?;
+        Ok(SkillCount { seller: o.req("seller")?, milestone: o.req("milestone")?, reached: o.req("reached")?, advanced: o.req("advanced")? })
+    }
+}
+
+impl ToVal for SkillCount {
+    fn to_val(&self) -> Value {
+        Rec::new().put("seller", &self.seller).put("milestone", &self.milestone).put("reached", &self.reached).put("advanced", &self.advanced).done()
+    }
 }
 
 /// A calibration: plain data, carried in `ProcessModel::calibration`.
@@ -178,6 +276,41 @@ pub struct Calibration {
     pub seller_bias: Vec<SellerBias>,
     #[serde(default)]
     pub skills: Vec<SkillCount>,
+}
+
+impl FromVal for Calibration {
+    fn from_val(v: &Value, path: &str) -> Result<Self> {
+        let o = Obj::new(v, path)?;
+        Ok(Calibration {
+            deals: o.req("deals")?,
+            won: o.req("won")?,
+            paths: o.req("paths")?,
+            strength: o.req("strength")?,
+            effect_strength: o.req("effectStrength")?,
+            states: o.req("states")?,
+            effects: o.or_default("effects")?,
+            team_bias: o.opt("teamBias")?,
+            seller_bias: o.or_default("sellerBias")?,
+            skills: o.or_default("skills")?,
+        })
+    }
+}
+
+impl ToVal for Calibration {
+    fn to_val(&self) -> Value {
+        Rec::new()
+            .put("deals", &self.deals)
+            .put("won", &self.won)
+            .put("paths", &self.paths)
+            .put("strength", &self.strength)
+            .put("effectStrength", &self.effect_strength)
+            .put("states", &self.states)
+            .put("effects", &self.effects)
+            .opt("teamBias", &self.team_bias)
+            .put("sellerBias", &self.seller_bias)
+            .put("skills", &self.skills)
+            .done()
+    }
 }
 
 /// Deals in columns: the shape of the fast path, and what every calibrate or
@@ -1132,11 +1265,32 @@ pub struct MilestoneSkill {
     pub verdict: String,
 }
 
+impl ToVal for MilestoneSkill {
+    fn to_val(&self) -> Value {
+        Rec::new()
+            .put("milestone", &self.milestone)
+            .put("reached", &self.reached)
+            .put("advanced", &self.advanced)
+            .put("rate", &self.rate)
+            .put("interval", &self.interval)
+            .put("teamRate", &self.team_rate)
+            .put("delta", &self.delta)
+            .put("verdict", &self.verdict)
+            .done()
+    }
+}
+
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct SellerSkill {
     pub seller: String,
     pub milestones: Vec<MilestoneSkill>,
+}
+
+impl ToVal for SellerSkill {
+    fn to_val(&self) -> Value {
+        Rec::new().put("seller", &self.seller).put("milestones", &self.milestones).done()
+    }
 }
 
 /// Per seller (in the order of the calibration's skill counts) and milestone: conversion
