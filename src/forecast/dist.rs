@@ -18,6 +18,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::{self, Result};
+use crate::value::{FromVal, Obj, ToVal, Value};
 
 /// Bins of the amount grid (a power of two).
 pub const BINS: usize = 4096;
@@ -73,6 +74,44 @@ pub struct Summary {
     /// True when computed without any rounding (up to float arithmetic).
     pub exact: bool,
     pub points: Vec<Point>,
+}
+
+impl FromVal for Item {
+    fn from_val(v: &Value, path: &str) -> Result<Item> {
+        let o = Obj::new(v, path)?;
+        Ok(Item { amount: o.f64("amount")?, probability: o.f64("probability")? })
+    }
+}
+
+impl ToVal for Point {
+    fn to_val(&self) -> Value {
+        Value::record(&["amount", "cdf"], vec![self.amount.into(), self.cdf.into()])
+    }
+}
+
+const SUMMARY_KEYS: [&str; 12] =
+    ["expected", "p10", "p50", "p90", "pAtLeastTarget", "expectedShortfall", "gridStep", "maxError", "worstError", "cdfError", "exact", "points"];
+
+impl ToVal for Summary {
+    fn to_val(&self) -> Value {
+        Value::record(
+            &SUMMARY_KEYS,
+            vec![
+                self.expected.into(),
+                self.p10.into(),
+                self.p50.into(),
+                self.p90.into(),
+                self.p_at_least_target.into(),
+                self.expected_shortfall.into(),
+                self.grid_step.into(),
+                self.max_error.into(),
+                self.worst_error.into(),
+                self.cdf_error.into(),
+                self.exact.into(),
+                self.points.to_val(),
+            ],
+        )
+    }
 }
 
 /// The probability mass of a total on a grid: amount of bin t is

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::deal::{parse_date, Deal, Status};
 use crate::error::{self, Error, Result};
 use crate::model::Process;
+use crate::value::{one_of, FromVal, Obj, ToVal, Value};
 
 pub use dist::{distribution, Grid, Item, Point, Summary};
 pub use timing::{learn, Curve, Timing};
@@ -103,6 +104,112 @@ pub struct Forecast {
     pub beyond_history: u32,
     pub closed_ignored: u32,
     pub deals: Vec<DealForecast>,
+}
+
+impl FromVal for Measure {
+    fn from_val(v: &Value, path: &str) -> Result<Measure> {
+        Ok(if one_of(v, path, &["value", "margin"])? == 0 { Measure::Value } else { Measure::Margin })
+    }
+}
+
+impl FromVal for CommonFactor {
+    fn from_val(v: &Value, path: &str) -> Result<CommonFactor> {
+        Ok(CommonFactor { sd: Obj::new(v, path)?.f64("sd")? })
+    }
+}
+
+impl FromVal for Options {
+    fn from_val(v: &Value, path: &str) -> Result<Options> {
+        let o = Obj::new(v, path)?;
+        // Deals are read by serde until `Deal` has its own reader.
+        let history = match o.get("history") {
+            Some(h) => crate::value::from_value(h, &o.at("history"))?,
+            None => Vec::new(),
+        };
+        Ok(Options {
+            measure: o.or_default("measure")?,
+            target: o.opt_f64("target")?,
+            as_of: o.opt_str("asOf")?.map(str::to_string),
+            period_end: o.opt_str("periodEnd")?.map(str::to_string),
+            history,
+            timing: o.opt("timing")?,
+            common_factor: o.opt("commonFactor")?,
+        })
+    }
+}
+
+const DEAL_KEYS: [&str; 7] = ["id", "amount", "probability", "closeInPeriod", "sellerProbability", "daysInState", "stale"];
+
+impl ToVal for DealForecast {
+    fn to_val(&self) -> Value {
+        Value::record(
+            &DEAL_KEYS,
+            vec![
+                self.id.to_val(),
+                self.amount.into(),
+                self.probability.into(),
+                self.close_in_period.into(),
+                self.seller_probability.into(),
+                self.days_in_state.to_val(),
+                self.stale.into(),
+            ],
+        )
+    }
+}
+
+const FORECAST_KEYS: [&str; 21] = [
+    "asOf",
+    "periodEnd",
+    "model",
+    "sellersRaw",
+    "sellersCorrected",
+    "withoutSellerProbability",
+    "dependent",
+    "widthIndependent",
+    "widthDependent",
+    "openDeals",
+    "pipeline",
+    "weightedPipeline",
+    "coverage",
+    "stale",
+    "undatedEvents",
+    "withoutMilestone",
+    "withoutAmount",
+    "undatedState",
+    "beyondHistory",
+    "closedIgnored",
+    "deals",
+];
+
+impl ToVal for Forecast {
+    fn to_val(&self) -> Value {
+        Value::record(
+            &FORECAST_KEYS,
+            vec![
+                self.as_of.to_val(),
+                self.period_end.to_val(),
+                self.model.to_val(),
+                self.sellers_raw.to_val(),
+                self.sellers_corrected.to_val(),
+                self.without_seller_probability.to_val(),
+                self.dependent.to_val(),
+                self.width_independent.into(),
+                self.width_dependent.into(),
+                self.open_deals.to_val(),
+                self.pipeline.into(),
+                self.weighted_pipeline.into(),
+                self.coverage.into(),
+                self.stale.to_val(),
+                self.undated_events.to_val(),
+                self.without_milestone.to_val(),
+                self.without_amount.to_val(),
+                self.undated_state.to_val(),
+                self.beyond_history.to_val(),
+                self.closed_ignored.to_val(),
+                self.deals.to_val(),
+            ],
+        )
+    }
 }
 
 /// A per-seller correction of sellers' probabilities: (seller, p) -> p.

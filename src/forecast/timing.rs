@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use crate::deal::{parse_date, Deal, DealState, Status};
 use crate::error::{self, Error, Result};
 use crate::model::{members, Process};
+use crate::value::{FromVal, Obj, ToVal, Value};
 
 use super::sort_pairs;
 
@@ -48,6 +49,55 @@ pub struct Timing {
     /// Open deals of the history were censored at this date.
     pub as_of: Option<String>,
     pub curves: Vec<Curve>,
+}
+
+impl FromVal for Curve {
+    fn from_val(v: &Value, path: &str) -> Result<Curve> {
+        let o = Obj::new(v, path)?;
+        Ok(Curve {
+            level: o.str("level")?.to_string(),
+            milestones: o.req("milestones")?,
+            deals: o.req("deals")?,
+            closes: o.req("closes")?,
+            max_days: o.req("maxDays")?,
+            days: o.req("days")?,
+            open: o.req("open")?,
+            dwell_p90: o.opt("dwellP90")?,
+        })
+    }
+}
+
+const CURVE_KEYS: [&str; 8] = ["level", "milestones", "deals", "closes", "maxDays", "days", "open", "dwellP90"];
+
+impl ToVal for Curve {
+    fn to_val(&self) -> Value {
+        Value::record(
+            &CURVE_KEYS,
+            vec![
+                self.level.to_val(),
+                self.milestones.to_val(),
+                self.deals.to_val(),
+                self.closes.to_val(),
+                self.max_days.to_val(),
+                self.days.to_val(),
+                self.open.to_val(),
+                self.dwell_p90.to_val(),
+            ],
+        )
+    }
+}
+
+impl FromVal for Timing {
+    fn from_val(v: &Value, path: &str) -> Result<Timing> {
+        let o = Obj::new(v, path)?;
+        Ok(Timing { as_of: o.opt_str("asOf")?.map(str::to_string), curves: o.req("curves")? })
+    }
+}
+
+impl ToVal for Timing {
+    fn to_val(&self) -> Value {
+        Value::record(&["asOf", "curves"], vec![self.as_of.to_val(), self.curves.to_val()])
+    }
 }
 
 impl Curve {
