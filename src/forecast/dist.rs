@@ -18,6 +18,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::{self, Result};
+use crate::value::{FromVal, Obj, ToVal, Value};
 
 /// Bins of the amount grid (a power of two).
 pub const BINS: usize = 4096;
@@ -73,6 +74,44 @@ pub struct Summary {
     /// True when computed without any rounding (up to float arithmetic).
     pub exact: bool,
     pub points: Vec<Point>,
+}
+
+impl FromVal for Item {
+    fn from_val(v: &Value, path: &str) -> Result<Item> {
+        let o = Obj::new(v, path)?;
+        Ok(Item { amount: o.f64("amount")?, probability: o.f64("probability")? })
+    }
+}
+
+impl ToVal for Point {
+    fn to_val(&self) -> Value {
+        Value::record(&["amount", "cdf"], vec![self.amount.into(), self.cdf.into()])
+    }
+}
+
+const SUMMARY_KEYS: [&str; 12] =
+    ["expected", "p10", "p50", "p90", "pAtLeastTarget", "expectedShortfall", "gridStep", "maxError", "worstError", "cdfError", "exact", "points"];
+
+impl ToVal for Summary {
+    fn to_val(&self) -> Value {
+        Value::record(
+            &SUMMARY_KEYS,
+            vec![
+                self.expected.into(),
+                self.p10.into(),
+                self.p50.into(),
+                self.p90.into(),
+                self.p_at_least_target.into(),
+                self.expected_shortfall.into(),
+                self.grid_step.into(),
+                self.max_error.into(),
+                self.worst_error.into(),
+                self.cdf_error.into(),
+                self.exact.into(),
+                self.points.to_val(),
+            ],
+        )
+    }
 }
 
 /// The probability mass of a total on a grid: amount of bin t is
@@ -558,7 +597,9 @@ impl Fft {
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
+    use super::super::tests::{hand_error, same_read};
     use super::*;
+    use crate::value::tests::{json, same_as_serde};
 
     #[test]
     fn twiddles_are_accurate() {
@@ -610,5 +651,65 @@ mod tests {
         assert_eq!(s.expected_shortfall, Some(10.0));
         let s = distribution(&[Item { amount: 5.5, probability: 1.0 }, Item { amount: 3.0, probability: 0.0 }], None, "items").unwrap();
         assert_eq!((s.expected, s.p10, s.p90), (5.5, 5.5, 5.5));
+    }
+
+    fn written_as_serde(s: &Summary) {
+        same_as_serde(s);
+        for p in &s.points {
+            same_as_serde(p);
+        }
+    }
+
+    #[test]
+    fn summary_writes_as_serde() {
+        let items = |text: &str| Vec::<Item>::from_val(&json(text), "items").unwrap();
+        // Small integers: the exact path.
+        let small = items(r#"[{"amount": 3, "probability": 0.5}, {"amount": 5, "probability": 0.25}, {"amount": 7, "probability": 1}]"#);
+        for target in [None, Some(9.0)] {
+            let s = distribution(&small, target, "items").unwrap();
+            assert!(s.exact && s.grid_step == 1.0);
+            assert_eq!(s.p_at_least_target.is_some(), target.is_some());
+            written_as_serde(&s);
+        }
+        // Fractional and large amounts: the grid path, with a window.
+        let mut big = Vec::new();
+        for i in 0..300 {
+            big.push(Item { amount: 1234.56 + 97.3 * f64::from(i % 17) + f64::from(i) * 0.01, probability: 0.05 + 0.003 * f64::from(i) });
+        }
+        for target in [None, Some(150_000.0)] {
+            let s = distribution(&big, target, "items").unwrap();
+            assert!(!s.exact && s.max_error > 0.0 && s.cdf_error > 0.0 && s.points.len() > 100);
+            written_as_serde(&s);
+        }
+        // Nothing uncertain, and nothing at all.
+        written_as_serde(&distribution(&items(r#"[{"amount": 2.5, "probability": 1}]"#), Some(1.0), "items").unwrap());
+        written_as_serde(&distribution(&[], None, "items").unwrap());
+        // The arrays entry point writes the same kind of result.
+        written_as_serde(&distribution_arrays(&[10.0, 20.5], &[0.3, 0.6], Some(15.0)).unwrap());
+    }
+
+    #[test]
+    fn items_read_as_serde() {
+        let ok = [
+            r#"[]"#,
+            r#"[{"amount": 1, "probability": 0.5}]"#,
+            r#"[{"probability": 0, "amount": 1e6, "id": "x", "extra": null}, {"amount": -3, "probability": 7}]"#,
+        ];
+        for text in ok {
+            assert_eq!(same_read::<Vec<Item>>(text), None, "{text}");
+        }
+        let errors = [
+            (r#"{}"#, "p: expected a list, got an object"),
+            (r#"[3]"#, "p[0]: expected an object, got a number"),
+            (r#"[{"amount": 1}]"#, "p[0].probability: is required"),
+            (r#"[{"amount": 1, "probability": 0.5}, {"probability": 0.5}]"#, "p[1].amount: is required"),
+            (r#"[{"amount": "1", "probability": 0.5}]"#, "p[0].amount: expected a number, got a string"),
+            (r#"[{"amount": 1, "probability": true}]"#, "p[0].probability: expected a number, got true/false"),
+        ];
+        for (text, want) in errors {
+            assert_eq!(same_read::<Vec<Item>>(text).as_deref(), Some(want), "{text}");
+        }
+        // Deliberate: null is absent (serde: "expected a number, got null").
+        assert_eq!(hand_error::<Item>(r#"{"amount": null, "probability": 0.5}"#), "p.amount: is required");
     }
 }

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::deal::{parse_date, Deal, Status};
 use crate::error::{self, Error, Result};
 use crate::model::Process;
+use crate::value::{one_of, FromVal, Obj, ToVal, Value};
 
 pub use dist::{distribution, Grid, Item, Point, Summary};
 pub use timing::{learn, Curve, Timing};
@@ -103,6 +104,108 @@ pub struct Forecast {
     pub beyond_history: u32,
     pub closed_ignored: u32,
     pub deals: Vec<DealForecast>,
+}
+
+impl FromVal for Measure {
+    fn from_val(v: &Value, path: &str) -> Result<Measure> {
+        Ok(if one_of(v, path, &["value", "margin"])? == 0 { Measure::Value } else { Measure::Margin })
+    }
+}
+
+impl FromVal for CommonFactor {
+    fn from_val(v: &Value, path: &str) -> Result<CommonFactor> {
+        Ok(CommonFactor { sd: Obj::new(v, path)?.f64("sd")? })
+    }
+}
+
+impl FromVal for Options {
+    fn from_val(v: &Value, path: &str) -> Result<Options> {
+        let o = Obj::new(v, path)?;
+        let history = o.or_default("history")?;
+        Ok(Options {
+            measure: o.or_default("measure")?,
+            target: o.opt_f64("target")?,
+            as_of: o.opt_str("asOf")?.map(str::to_string),
+            period_end: o.opt_str("periodEnd")?.map(str::to_string),
+            history,
+            timing: o.opt("timing")?,
+            common_factor: o.opt("commonFactor")?,
+        })
+    }
+}
+
+const DEAL_KEYS: [&str; 7] = ["id", "amount", "probability", "closeInPeriod", "sellerProbability", "daysInState", "stale"];
+
+impl ToVal for DealForecast {
+    fn to_val(&self) -> Value {
+        Value::record(
+            &DEAL_KEYS,
+            vec![
+                self.id.to_val(),
+                self.amount.into(),
+                self.probability.into(),
+                self.close_in_period.into(),
+                self.seller_probability.into(),
+                self.days_in_state.to_val(),
+                self.stale.into(),
+            ],
+        )
+    }
+}
+
+const FORECAST_KEYS: [&str; 21] = [
+    "asOf",
+    "periodEnd",
+    "model",
+    "sellersRaw",
+    "sellersCorrected",
+    "withoutSellerProbability",
+    "dependent",
+    "widthIndependent",
+    "widthDependent",
+    "openDeals",
+    "pipeline",
+    "weightedPipeline",
+    "coverage",
+    "stale",
+    "undatedEvents",
+    "withoutMilestone",
+    "withoutAmount",
+    "undatedState",
+    "beyondHistory",
+    "closedIgnored",
+    "deals",
+];
+
+impl ToVal for Forecast {
+    fn to_val(&self) -> Value {
+        Value::record(
+            &FORECAST_KEYS,
+            vec![
+                self.as_of.to_val(),
+                self.period_end.to_val(),
+                self.model.to_val(),
+                self.sellers_raw.to_val(),
+                self.sellers_corrected.to_val(),
+                self.without_seller_probability.to_val(),
+                self.dependent.to_val(),
+                self.width_independent.into(),
+                self.width_dependent.into(),
+                self.open_deals.to_val(),
+                self.pipeline.into(),
+                self.weighted_pipeline.into(),
+                self.coverage.into(),
+                self.stale.to_val(),
+                self.undated_events.to_val(),
+                self.without_milestone.to_val(),
+                self.without_amount.to_val(),
+                self.undated_state.to_val(),
+                self.beyond_history.to_val(),
+                self.closed_ignored.to_val(),
+                self.deals.to_val(),
+            ],
+        )
+    }
 }
 
 /// A per-seller correction of sellers' probabilities: (seller, p) -> p.
@@ -312,4 +415,198 @@ pub fn forecast(process: &Process, deals: &[Deal], options: &Options, correct: O
     f.coverage = target.filter(|&t| t > 0.0).map(|t| f.weighted_pipeline / t);
     f.deals = out_deals;
     Ok(f)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::value::tests::{json, same_as_serde};
+    use crate::value::{from_value, FromVal};
+
+    /// Reads `text` by hand and through serde: the same value, or the same
+    /// error (returned, to check its words too).
+    pub(crate) fn same_read<T>(text: &str) -> Option<String>
+    where
+        T: FromVal + serde::de::DeserializeOwned + PartialEq + std::fmt::Debug,
+    {
+        let v = json(text);
+        match (T::from_val(&v, "p"), from_value::<T>(&v, "p")) {
+            (Ok(a), Ok(b)) => {
+                assert_eq!(a, b, "{text}");
+                None
+            }
+            (Err(a), Err(b)) => {
+                assert_eq!(a.to_string(), b.to_string(), "{text}");
+                Some(a.to_string())
+            }
+            (a, b) => panic!("{text}: by hand {a:?}, by serde {b:?}"),
+        }
+    }
+
+    /// The error text of reading `text` by hand.
+    pub(crate) fn hand_error<T: FromVal + std::fmt::Debug>(text: &str) -> String {
+        T::from_val(&json(text), "p").unwrap_err().to_string()
+    }
+
+    fn process() -> Process {
+        Process::new(crate::default_model()).unwrap()
+    }
+
+    fn deals(text: &str) -> Vec<Deal> {
+        from_value(&json(text), "deals").unwrap()
+    }
+
+    const PIPELINE: &str = r#"[
+        {"id": "a", "seller": "ann", "value": 100, "margin": 30, "sellerProbability": 0.9,
+         "events": [{"milestone": "need_confirmed", "date": "2024-02-01"}]},
+        {"id": "b", "seller": "bob", "value": 50.5, "margin": 10, "events": [
+            {"milestone": "need_confirmed", "date": "2024-01-20"}, {"milestone": "mobilizer_met", "date": "2024-02-03"}]},
+        {"id": "c", "seller": "ann", "value": 70, "status": "won", "closeDate": "2024-01-01"},
+        {"id": "d", "seller": "bob", "sellerProbability": 0.5, "events": [{"milestone": "need_confirmed"}]}
+    ]"#;
+
+    /// Closed deals (and two open ones) with dated milestones.
+    fn history_text() -> String {
+        let mut v = Vec::new();
+        for i in 0..40 {
+            let start = 1 + i % 12;
+            let status = if i % 3 == 0 { "lost" } else { "won" };
+            v.push(format!(
+                r#"{{"id": "h{i}", "status": "{status}", "seller": "{}", "sellerProbability": 0.{}, "closeDate": "2024-01-{:02}",
+                   "events": [{{"milestone": "need_confirmed", "date": "2024-01-{start:02}"}},
+                              {{"milestone": "mobilizer_met", "date": "2024-01-{:02}"}}]}}"#,
+                if i % 2 == 0 { "ann" } else { "bob" },
+                5 + i % 5,
+                start + 5 + i % 7,
+                start + 2
+            ));
+        }
+        v.push(r#"{"id": "o1", "events": [{"milestone": "need_confirmed", "date": "2024-01-25"}]}"#.to_string());
+        format!("[{}]", v.join(","))
+    }
+
+    fn check_forecast(f: &Forecast) {
+        same_as_serde(f);
+        for d in &f.deals {
+            same_as_serde(d);
+        }
+    }
+
+    #[test]
+    fn forecast_writes_as_serde() {
+        let p = process();
+        let ds = deals(PIPELINE);
+        // No target, no period: coverage, shortfall, dependent, corrected absent.
+        let f = forecast_calibrated(&p, &ds, &Options::default()).unwrap();
+        assert!(f.coverage.is_none() && f.sellers_corrected.is_none() && f.dependent.is_none() && f.period_end.is_none());
+        check_forecast(&f);
+        // Target, common factor, margin.
+        let o = Options::from_val(&json(r#"{"target": 120, "commonFactor": {"sd": 0.3}, "measure": "margin"}"#), "options").unwrap();
+        let f = forecast_calibrated(&p, &ds, &o).unwrap();
+        assert!(f.coverage.is_some() && f.dependent.is_some() && f.width_dependent.is_some());
+        assert!(f.model.p_at_least_target.is_some());
+        check_forecast(&f);
+        // A period with history: days in state and close in period.
+        let text = format!(r#"{{"target": 80, "asOf": "2024-02-10", "periodEnd": "2024-03-01", "history": {}}}"#, history_text());
+        let o = Options::from_val(&json(&text), "options").unwrap();
+        let f = forecast_calibrated(&p, &ds, &o).unwrap();
+        assert!(f.deals.iter().any(|d| d.days_in_state.is_some()));
+        assert!(f.deals.iter().any(|d| d.seller_probability.is_none()));
+        check_forecast(&f);
+        // Empty pipeline.
+        check_forecast(&forecast_calibrated(&p, &[], &Options { target: Some(10.0), ..Options::default() }).unwrap());
+    }
+
+    /// learnTiming's result, written and read back as options.timing,
+    /// forecasts the same as the timing itself.
+    #[test]
+    fn learned_timing_round_trips_through_options() {
+        let p = process();
+        let history = deals(&history_text());
+        let t = timing::learn(&p, &history, parse_date("asOf", "2024-02-10").ok(), "history").unwrap();
+        let o = Options { as_of: Some("2024-02-10".into()), period_end: Some("2024-02-20".into()), timing: Some(t.clone()), ..Options::default() };
+        let v = Value::Object(vec![
+            ("asOf".into(), "2024-02-10".into()),
+            ("periodEnd".into(), "2024-02-20".into()),
+            ("timing".into(), t.to_val()),
+        ]);
+        let read = Options::from_val(&v, "options").unwrap();
+        assert_eq!(read, o);
+        let ds = deals(PIPELINE);
+        let f = forecast_calibrated(&p, &ds, &read).unwrap();
+        assert_eq!(f, forecast_calibrated(&p, &ds, &o).unwrap());
+        assert!(f.deals.iter().any(|d| d.close_in_period < 1.0));
+        check_forecast(&f);
+    }
+
+    #[test]
+    fn calibrated_forecast_writes_as_serde() {
+        let p = process();
+        let mut history = deals(&history_text());
+        history.retain(|d| d.status != Status::Open);
+        let model = crate::calibrate(&p, &history, &crate::CalibrateOptions::default()).unwrap();
+        let calibrated = Process::new(model).unwrap();
+        let ds = deals(PIPELINE);
+        for o in [Options::default(), Options { target: Some(100.0), ..Options::default() }] {
+            let f = forecast_calibrated(&calibrated, &ds, &o).unwrap();
+            assert!(f.sellers_corrected.is_some());
+            check_forecast(&f);
+        }
+    }
+
+    #[test]
+    fn options_read_as_serde() {
+        let timing = r#"{"asOf": "2024-02-01", "curves": [{"level": "all", "milestones": [], "deals": 3, "closes": 2, "maxDays": 9,
+            "days": [4, 9], "open": [0.5, 0.0], "dwellP90": 7, "extra": true}]}"#;
+        let full = format!(
+            r#"{{"measure": "margin", "target": 1e3, "asOf": "2024-02-01", "periodEnd": "2024-03-01",
+                "history": [{{"id": "h", "status": "won", "closeDate": "2024-01-05"}}], "timing": {timing},
+                "commonFactor": {{"sd": 0.25, "x": 1}}, "unknown": [1, 2]}}"#
+        );
+        for ok in [r#"{}"#, r#"{"measure": "value"}"#, r#"{"target": -5, "foo": null}"#, r#"{"history": []}"#, &full] {
+            assert_eq!(same_read::<Options>(ok), None, "{ok}");
+        }
+        let full = Options::from_val(&json(&full), "p").unwrap();
+        assert_eq!(full.measure, Measure::Margin);
+        assert_eq!(full.common_factor, Some(CommonFactor { sd: 0.25 }));
+        assert_eq!(full.history.len(), 1);
+        assert_eq!(full.timing.unwrap().curves[0].dwell_p90, Some(7));
+        let errors = [
+            (r#"[]"#, "p: expected an object, got a list"),
+            (r#"3"#, "p: expected an object, got a number"),
+            (r#"{"measure": "gross"}"#, "p.measure: unknown value \"gross\", expected one of value, margin"),
+            (r#"{"measure": 1}"#, "p.measure: expected a string, got a number"),
+            (r#"{"target": "10"}"#, "p.target: expected a number, got a string"),
+            (r#"{"asOf": 20240101}"#, "p.asOf: expected a string, got a number"),
+            (r#"{"periodEnd": true}"#, "p.periodEnd: expected a string, got true/false"),
+            (r#"{"history": {}}"#, "p.history: expected a list, got an object"),
+            (r#"{"history": [{"id": "a"}, {"id": "b", "status": "maybe"}]}"#, "p.history[1].status: unknown value \"maybe\", expected one of open, won, lost"),
+            (r#"{"commonFactor": {}}"#, "p.commonFactor.sd: is required"),
+            (r#"{"commonFactor": 0.3}"#, "p.commonFactor: expected an object, got a number"),
+            (r#"{"commonFactor": {"sd": "x"}}"#, "p.commonFactor.sd: expected a number, got a string"),
+            (r#"{"timing": []}"#, "p.timing: expected an object, got a list"),
+            (r#"{"timing": {"asOf": "2024-01-01"}}"#, "p.timing.curves: is required"),
+            (r#"{"timing": {"curves": [{"level": "all", "milestones": [], "deals": 1, "closes": 1, "maxDays": 2, "days": [1.5], "open": [0]}]}}"#,
+             "p.timing.curves[0].days[0]: expected a whole number from 0 to 4294967295, got a number"),
+        ];
+        for (text, want) in errors {
+            assert_eq!(same_read::<Options>(text).as_deref(), Some(want), "{text}");
+        }
+        // Measure and CommonFactor on their own.
+        assert_eq!(same_read::<Measure>(r#""margin""#), None);
+        assert_eq!(same_read::<Measure>(r#""Value""#).unwrap(), "p: unknown value \"Value\", expected one of value, margin");
+        assert_eq!(same_read::<CommonFactor>(r#"{"sd": 0}"#), None);
+        assert_eq!(same_read::<CommonFactor>(r#"{"sd": [0]}"#).unwrap(), "p.sd: expected a number, got a list");
+    }
+
+    /// Deliberate difference: `null` is an absent field (serde said
+    /// `expected ..., got null`).
+    #[test]
+    fn options_take_null_as_absent() {
+        let o = Options::from_val(&json(r#"{"measure": null, "history": null, "timing": null, "commonFactor": null, "asOf": null}"#), "p").unwrap();
+        assert_eq!(o, Options::default());
+        assert!(from_value::<Options>(&json(r#"{"measure": null}"#), "p").is_err());
+        assert_eq!(hand_error::<CommonFactor>(r#"{"sd": null}"#), "p.sd: is required");
+    }
 }

@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use crate::deal::{parse_date, Deal, DealState, Status};
 use crate::error::{self, Error, Result};
 use crate::model::{members, Process};
+use crate::value::{FromVal, Obj, ToVal, Value};
 
 use super::sort_pairs;
 
@@ -48,6 +49,55 @@ pub struct Timing {
     /// Open deals of the history were censored at this date.
     pub as_of: Option<String>,
     pub curves: Vec<Curve>,
+}
+
+impl FromVal for Curve {
+    fn from_val(v: &Value, path: &str) -> Result<Curve> {
+        let o = Obj::new(v, path)?;
+        Ok(Curve {
+            level: o.str("level")?.to_string(),
+            milestones: o.req("milestones")?,
+            deals: o.req("deals")?,
+            closes: o.req("closes")?,
+            max_days: o.req("maxDays")?,
+            days: o.req("days")?,
+            open: o.req("open")?,
+            dwell_p90: o.opt("dwellP90")?,
+        })
+    }
+}
+
+const CURVE_KEYS: [&str; 8] = ["level", "milestones", "deals", "closes", "maxDays", "days", "open", "dwellP90"];
+
+impl ToVal for Curve {
+    fn to_val(&self) -> Value {
+        Value::record(
+            &CURVE_KEYS,
+            vec![
+                self.level.to_val(),
+                self.milestones.to_val(),
+                self.deals.to_val(),
+                self.closes.to_val(),
+                self.max_days.to_val(),
+                self.days.to_val(),
+                self.open.to_val(),
+                self.dwell_p90.to_val(),
+            ],
+        )
+    }
+}
+
+impl FromVal for Timing {
+    fn from_val(v: &Value, path: &str) -> Result<Timing> {
+        let o = Obj::new(v, path)?;
+        Ok(Timing { as_of: o.opt_str("asOf")?.map(str::to_string), curves: o.req("curves")? })
+    }
+}
+
+impl ToVal for Timing {
+    fn to_val(&self) -> Value {
+        Value::record(&["asOf", "curves"], vec![self.as_of.to_val(), self.curves.to_val()])
+    }
 }
 
 impl Curve {
@@ -306,7 +356,9 @@ pub fn state_day(st: &DealState) -> Option<i32> {
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
+    use super::super::tests::{hand_error, same_read};
     use super::*;
+    use crate::value::tests::{json, same_as_serde};
 
     #[test]
     fn kaplan_meier_handles_censoring() {
@@ -319,5 +371,78 @@ mod tests {
         assert_eq!(c.survival(0), 1.0);
         assert!((c.close_within(1, 2).unwrap() - 0.5).abs() < 1e-12);
         assert!(c.close_within(3, 1).is_none());
+    }
+
+    /// Learns from a small dated history: closed deals, and open ones
+    /// censored at `as_of` (when given).
+    fn learned(as_of: Option<&str>) -> Timing {
+        let p = Process::new(crate::default_model()).unwrap();
+        let text = r#"[
+            {"id": "a", "status": "won", "closeDate": "2024-01-20", "events": [
+                {"milestone": "need_confirmed", "date": "2024-01-02"}, {"milestone": "mobilizer_met", "date": "2024-01-09"}]},
+            {"id": "b", "status": "lost", "closeDate": "2024-01-15", "events": [{"milestone": "need_confirmed", "date": "2024-01-05"}]},
+            {"id": "c", "status": "won", "closeDate": "2024-02-01", "events": [{"milestone": "need_confirmed", "date": "2024-01-03"}]},
+            {"id": "d", "events": [{"milestone": "need_confirmed", "date": "2024-01-25"}]},
+            {"id": "f", "events": [{"milestone": "budget_confirmed", "date": "2024-01-28"}]},
+            {"id": "e", "status": "lost", "events": [{"milestone": "need_confirmed", "date": "2024-01-25"}]}
+        ]"#;
+        let history: Vec<Deal> = crate::value::from_value(&json(text), "history").unwrap();
+        let as_of = as_of.map(|d| parse_date("asOf", d).unwrap());
+        learn(&p, &history, as_of, "history").unwrap()
+    }
+
+    #[test]
+    fn timing_writes_as_serde_and_reads_back() {
+        for as_of in [None, Some("2024-02-10")] {
+            let t = learned(as_of);
+            assert_eq!(t.as_of.is_some(), as_of.is_some());
+            assert!(t.curves.len() >= 3);
+            same_as_serde(&t);
+            for c in &t.curves {
+                same_as_serde(c);
+            }
+            // What learnTiming gives comes back as options.timing.
+            assert_eq!(Timing::from_val(&t.to_val(), "p").unwrap(), t);
+            let by_serde = json(&serde_json::to_string(&t).unwrap());
+            assert_eq!(Timing::from_val(&by_serde, "p").unwrap(), t);
+        }
+        let t = learned(Some("2024-02-10"));
+        assert!(t.curves.iter().any(|c| c.dwell_p90.is_some()) && t.curves.iter().any(|c| c.dwell_p90.is_none()));
+        same_as_serde(&Timing::default());
+        same_as_serde(&Curve::default());
+    }
+
+    #[test]
+    fn timing_reads_as_serde() {
+        let curve = r#"{"level": "state", "milestones": ["need_confirmed"], "deals": 4, "closes": 3, "maxDays": 30,
+            "days": [10, 20], "open": [0.5, 0.25]"#;
+        let ok = [
+            r#"{"curves": []}"#.to_string(),
+            format!(r#"{{"asOf": "2024-01-01", "curves": [{curve}, "dwellP90": 12}}], "more": 1}}"#),
+            format!(r#"{{"asOf": null, "curves": [{curve}, "dwellP90": null, "x": {{}}}}]}}"#),
+        ];
+        for text in &ok {
+            assert_eq!(same_read::<Timing>(text), None, "{text}");
+        }
+        let errors = [
+            (r#"{}"#.to_string(), "p.curves: is required"),
+            (r#"[]"#.to_string(), "p: expected an object, got a list"),
+            (r#"{"asOf": 1, "curves": []}"#.to_string(), "p.asOf: expected a string, got a number"),
+            (r#"{"curves": {}}"#.to_string(), "p.curves: expected a list, got an object"),
+            (r#"{"curves": [{"level": "all"}]}"#.to_string(), "p.curves[0].milestones: is required"),
+            (format!(r#"{{"curves": [{curve}}}, {{"level": 3}}]}}"#), "p.curves[1].level: expected a string, got a number"),
+            (format!(r#"{{"curves": [{curve}, "dwellP90": -1}}]}}"#), "p.curves[0].dwellP90: expected a whole number from 0 to 4294967295, got a number"),
+            (format!(r#"{{"curves": [{curve}, "deals": 1.5}}]}}"#), "p.curves[0].deals: expected a whole number from 0 to 4294967295, got a number"),
+            (r#"{"curves": [{"level": "all", "milestones": [1]}]}"#.to_string(), "p.curves[0].milestones[0]: expected a string, got a number"),
+            (
+                r#"{"curves": [{"level": "all", "milestones": [], "deals": 1, "closes": 1, "maxDays": 1, "days": [1], "open": ["x"]}]}"#.to_string(),
+                "p.curves[0].open[0]: expected a number, got a string",
+            ),
+        ];
+        for (text, want) in &errors {
+            assert_eq!(same_read::<Timing>(text).as_deref(), Some(*want), "{text}");
+        }
+        // Deliberate: null is absent for a required field (serde: "expected a string, got null").
+        assert_eq!(hand_error::<Timing>(r#"{"curves": null}"#), "p.curves: is required");
     }
 }
