@@ -466,7 +466,7 @@ fn find(header: &[Cow<str>], name: &str, path: &str) -> Result<usize> {
         .or_else(|| header.iter().position(|h| same(h, name)))
         .ok_or_else(|| {
             let shown: String = name.chars().take(MAX_TEXT_CHARS).collect();
-            Error::new(path, format!("no column {shown:?} in the CSV header"))
+            Error::new(path, format!("no column {} in the CSV header", quoted(&shown)))
         })
 }
 
@@ -494,7 +494,7 @@ fn plan<'m>(header: &[Cow<str>], m: &'m ColumnMapping, process: Option<&Process>
         match process {
             Some(p) if p.find(id).is_none() => {
                 let shown: String = id.chars().take(MAX_TEXT_CHARS).collect();
-                Err(Error::new(path, format!("unknown milestone {shown:?}")))
+                Err(Error::new(path, format!("unknown milestone {}", quoted(&shown))))
             }
             _ => Ok(()),
         }
@@ -579,7 +579,7 @@ pub fn parse_csv(text: &str, mapping: &ColumnMapping, process: Option<&Process>,
             }
             Ok(d) => {
                 let column = plan.id.and_then(|i| header.get(i)).map(|h| h.to_string());
-                push_error(&mut out, line, column, format!("duplicate id {:?}", d.id));
+                push_error(&mut out, line, column, format!("duplicate id {}", quoted(&d.id)));
                 out.skipped += 1;
             }
             Err((column, message)) => {
@@ -629,7 +629,7 @@ fn row(
         }
         match parse_number(v) {
             Some(x) if x >= 0.0 => Ok(Some(x)),
-            _ => Err(fail(i, format!("not an amount >= 0: {:?}", short(v)))),
+            _ => Err(fail(i, format!("not an amount >= 0: {}", quoted(&short(v))))),
         }
     };
     let date = |i: usize| -> RowResult<Option<String>> {
@@ -652,7 +652,7 @@ fn row(
         let v = cell(i);
         if !v.is_empty() {
             d.seller_probability = Some(parse_probability(v, percent_header).ok_or_else(|| {
-                fail(i, format!("not a probability (0-1 or 0-100%): {:?}", short(v)))
+                fail(i, format!("not a probability (0-1 or 0-100%): {}", quoted(&short(v))))
             })?);
         }
     }
@@ -679,7 +679,7 @@ fn row(
                 .iter()
                 .find(|(k, _)| same(k, stage))
                 .map(|(_, ids)| ids)
-                .ok_or_else(|| fail(i, format!("stage {:?} is not in the stage map", short(stage))))?;
+                .ok_or_else(|| fail(i, format!("stage {} is not in the stage map", quoted(&short(stage)))))?;
             for id in ids {
                 add_event(&mut d.events, id, None);
             }
@@ -694,7 +694,7 @@ fn row(
             add_event(&mut d.events, id, None);
         } else {
             let day = parse_date_text(v, m.date_order)
-                .map_err(|_| fail(i, format!("not yes/no or a date: {:?}", short(v))))?;
+                .map_err(|_| fail(i, format!("not yes/no or a date: {}", quoted(&short(v)))))?;
             add_event(&mut d.events, id, Some(day));
         }
     }
@@ -731,6 +731,21 @@ fn add_event(events: &mut Vec<Event>, id: &str, date: Option<String>) {
 
 fn short(s: &str) -> String {
     s.chars().take(40).collect()
+}
+
+/// `s` in double quotes, `"` and `\` escaped with a backslash: what `{:?}`
+/// wrote for plain text, without pulling Debug's char escaping into the wasm.
+fn quoted(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        if c == '"' || c == '\\' {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('"');
+    out
 }
 
 fn status_of(v: &str, map: &BTreeMap<String, Status>) -> Status {
@@ -819,7 +834,7 @@ pub fn parse_probability(s: &str, percent_header: bool) -> Option<f64> {
 /// Reads a date in one of the accepted formats and returns it as
 /// `YYYY-MM-DD`, or a message saying why not.
 pub fn parse_date_text(s: &str, order: Option<DateOrder>) -> std::result::Result<String, String> {
-    let bad = || format!("not a date (YYYY-MM-DD, DD.MM.YYYY or MM/DD/YYYY): {:?}", short(s));
+    let bad = || format!("not a date (YYYY-MM-DD, DD.MM.YYYY or MM/DD/YYYY): {}", quoted(&short(s)));
     let day = s.split([' ', 'T']).next().unwrap_or("");
     let sep = day.chars().find(|c| matches!(c, '-' | '/' | '.')).ok_or_else(bad)?;
     let parts: Vec<&str> = day.split(sep).collect();
@@ -845,8 +860,8 @@ pub fn parse_date_text(s: &str, order: Option<DateOrder>) -> std::result::Result
                 Some(DateOrder::Mdy) => (z, x, y),
                 None => {
                     return Err(format!(
-                        "ambiguous date {:?}: set dateOrder to \"dmy\" or \"mdy\"",
-                        short(s)
+                        "ambiguous date {}: set dateOrder to \"dmy\" or \"mdy\"",
+                        quoted(&short(s))
                     ))
                 }
             }
@@ -932,6 +947,28 @@ mod tests {
         for s in ["2023-02-30", "1/2/24", "yesterday", "2024-03", "31.02.2024", "2024-1-1-1"] {
             assert!(parse_date_text(s, None).is_err(), "{s}");
         }
+    }
+
+    #[test]
+    fn messages_quote_without_debug_formatting() {
+        assert_eq!(quoted(r#"a "b" \c"#), r#""a \"b\" \\c""#);
+        assert_eq!(quoted("Åsa"), "\"Åsa\"", "no escapes beyond quote and backslash");
+        let m = ColumnMapping {
+            id: Some("id".into()),
+            value: Some("value".into()),
+            stage: Some("stage".into()),
+            stage_map: BTreeMap::from([("Demo".to_string(), vec![])]),
+            ..ColumnMapping::default()
+        };
+        let csv = "id,value,stage\n\"a\"\"1\",1,Demo\n\"a\"\"1\",2,Demo\nb,\"x\"\"y\",Demo\nc,1,Nope\n";
+        let out = parse_csv(csv, &m, None, ImportOptions::default()).unwrap();
+        let messages: Vec<&str> = out.errors.iter().map(|e| e.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            vec![r#"duplicate id "a\"1""#, r#"not an amount >= 0: "x\"y""#, r#"stage "Nope" is not in the stage map"#]
+        );
+        assert_eq!(parse_date_text("x", None).unwrap_err(), r#"not a date (YYYY-MM-DD, DD.MM.YYYY or MM/DD/YYYY): "x""#);
+        assert_eq!(parse_date_text("03/04/2024", None).unwrap_err(), r#"ambiguous date "03/04/2024": set dateOrder to "dmy" or "mdy""#);
     }
 
     #[test]
