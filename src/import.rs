@@ -50,6 +50,7 @@ use std::collections::{BTreeMap, HashMap};
 use crate::deal::{self, Deal, Event, Status};
 use crate::error::{self, Error, Result};
 use crate::model::{Process, MAX_TEXT_CHARS};
+use crate::value::{self, FromVal, Obj, Rec, ToVal, Value};
 
 /// Largest CSV text accepted, in bytes of UTF-8 (50 MiB).
 pub const MAX_CSV_BYTES: usize = 50 * 1024 * 1024;
@@ -69,6 +70,21 @@ pub const PREVIEW_ROWS: usize = 10;
 pub enum DateOrder {
     Dmy,
     Mdy,
+}
+
+impl FromVal for DateOrder {
+    fn from_val(v: &Value, path: &str) -> Result<Self> {
+        Ok(if value::one_of(v, path, &["dmy", "mdy"])? == 0 { DateOrder::Dmy } else { DateOrder::Mdy })
+    }
+}
+
+impl ToVal for DateOrder {
+    fn to_val(&self) -> Value {
+        Value::from(match self {
+            DateOrder::Dmy => "dmy",
+            DateOrder::Mdy => "mdy",
+        })
+    }
 }
 
 /// Which CSV column feeds which deal field. Every name is a header of the
@@ -108,6 +124,113 @@ pub struct ColumnMapping {
     pub date_order: Option<DateOrder>,
     /// `","`, `";"`, `"\t"` or `"|"`; detected when absent.
     pub delimiter: Option<String>,
+}
+
+impl FromVal for ColumnMapping {
+    fn from_val(v: &Value, path: &str) -> Result<Self> {
+        let o = Obj::new(v, path)?;
+        Ok(ColumnMapping {
+            id: o.opt("id")?,
+            label: o.opt("label")?,
+            seller: o.opt("seller")?,
+            value: o.opt("value")?,
+            margin: o.opt("margin")?,
+            status: o.opt("status")?,
+            close_date: column_names(o.get("closeDate"), &o.at("closeDate"))?,
+            seller_probability: o.opt("sellerProbability")?,
+            stage: o.opt("stage")?,
+            stage_map: o.or_default("stageMap")?,
+            milestone_columns: o.or_default("milestoneColumns")?,
+            attributes: o.or_default("attributes")?,
+            status_map: status_map(o.get("statusMap"), &o.at("statusMap"))?,
+            date_order: o.opt("dateOrder")?,
+            delimiter: o.opt("delimiter")?,
+        })
+    }
+}
+
+impl ToVal for ColumnMapping {
+    fn to_val(&self) -> Value {
+        let mut statuses = Vec::with_capacity(self.status_map.len());
+        for (k, s) in &self.status_map {
+            statuses.push((k.clone(), Value::from(status_name(*s))));
+        }
+        Rec::new()
+            .put("id", &self.id)
+            .put("label", &self.label)
+            .put("seller", &self.seller)
+            .put("value", &self.value)
+            .put("margin", &self.margin)
+            .put("status", &self.status)
+            .put("closeDate", &self.close_date)
+            .put("sellerProbability", &self.seller_probability)
+            .put("stage", &self.stage)
+            .put("stageMap", &self.stage_map)
+            .put("milestoneColumns", &self.milestone_columns)
+            .put("attributes", &self.attributes)
+            .val("statusMap", Value::Object(statuses))
+            .put("dateOrder", &self.date_order)
+            .put("delimiter", &self.delimiter)
+            .done()
+    }
+}
+
+/// `closeDate` of a mapping, read as `one_or_many` reads it with serde: a
+/// column name or a list of them; absent or `null` is none.
+fn column_names(v: Option<&Value>, path: &str) -> Result<Vec<String>> {
+    let mut out = Vec::new();
+    let got = match v {
+        None => return Ok(out),
+        Some(Value::String(s)) => {
+            out.push(s.clone());
+            return Ok(out);
+        }
+        Some(Value::Array(items)) => {
+            for (i, item) in items.iter().enumerate() {
+                let name = String::from_val(item, &error::index(path, i))?;
+                if out.len() >= MAX_CSV_COLUMNS {
+                    return Err(Error::new(path, "too many columns"));
+                }
+                out.push(name);
+            }
+            return Ok(out);
+        }
+        Some(Value::Bool(_)) => "true/false",
+        Some(Value::Number(_)) => "a number",
+        Some(_) => "an object",
+    };
+    Err(Error::new(path, format!("expected a column name or a list of column names, got {got}")))
+}
+
+// The status spellings of `deal::Status` (serde's `lowercase`). To be
+// replaced by `Status::from_val` / `Status::to_val` once deal.rs has them.
+const STATUSES: [Status; 3] = [Status::Open, Status::Won, Status::Lost];
+
+fn status_name(s: Status) -> &'static str {
+    match s {
+        Status::Open => "open",
+        Status::Won => "won",
+        Status::Lost => "lost",
+    }
+}
+
+/// `statusMap` of a mapping: status value -> `"open"`, `"won"` or `"lost"`.
+fn status_map(v: Option<&Value>, path: &str) -> Result<BTreeMap<String, Status>> {
+    let mut out = BTreeMap::new();
+    match v {
+        None => {}
+        Some(Value::Object(entries)) => {
+            for (k, s) in entries {
+                let i = value::one_of(s, &error::join(path, k), &["open", "won", "lost"])?;
+                out.insert(k.clone(), STATUSES.get(i).copied().unwrap_or_default());
+            }
+        }
+        // Not an object: Obj::new says so.
+        Some(other) => {
+            Obj::new(other, path)?;
+        }
+    }
+    Ok(out)
 }
 
 /// A column name or a list of them (`"Close Date"` or `["Won", "Lost"]`).
@@ -152,6 +275,19 @@ pub struct ImportOptions {
     pub max_rows: Option<usize>,
 }
 
+impl FromVal for ImportOptions {
+    fn from_val(v: &Value, path: &str) -> Result<Self> {
+        let o = Obj::new(v, path)?;
+        Ok(ImportOptions { offset_rows: o.or_default("offsetRows")?, max_rows: o.opt("maxRows")? })
+    }
+}
+
+impl ToVal for ImportOptions {
+    fn to_val(&self) -> Value {
+        Rec::new().put("offsetRows", &self.offset_rows).put("maxRows", &self.max_rows).done()
+    }
+}
+
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 pub struct RowError {
     /// 1-based line of the file where the row starts (0: the whole file).
@@ -159,6 +295,12 @@ pub struct RowError {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub column: Option<String>,
     pub message: String,
+}
+
+impl ToVal for RowError {
+    fn to_val(&self) -> Value {
+        Rec::new().put("line", &self.line).opt("column", &self.column).put("message", &self.message).done()
+    }
 }
 
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
@@ -174,6 +316,44 @@ pub struct Import {
     pub done: bool,
 }
 
+impl ToVal for Import {
+    fn to_val(&self) -> Value {
+        let mut deals = Vec::with_capacity(self.deals.len());
+        for d in &self.deals {
+            deals.push(deal_val(d));
+        }
+        Rec::new()
+            .val("deals", Value::Array(deals))
+            .put("errors", &self.errors)
+            .put("rows", &self.rows)
+            .put("skipped", &self.skipped)
+            .put("done", &self.done)
+            .done()
+    }
+}
+
+/// A deal as serde's derive on `Deal` writes it (camelCase, absent options
+/// and empty attributes left out). To be replaced by `Deal::to_val` once
+/// deal.rs has it.
+fn deal_val(d: &Deal) -> Value {
+    let mut events = Vec::with_capacity(d.events.len());
+    for e in &d.events {
+        events.push(Rec::new().put("milestone", &e.milestone).opt("date", &e.date).done());
+    }
+    let mut r = Rec::new()
+        .put("id", &d.id)
+        .opt("label", &d.label)
+        .opt("seller", &d.seller)
+        .opt("value", &d.value)
+        .opt("margin", &d.margin)
+        .put("status", status_name(d.status))
+        .val("events", Value::Array(events));
+    if !d.attributes.is_empty() {
+        r = r.put("attributes", &d.attributes);
+    }
+    r.opt("sellerProbability", &d.seller_probability).opt("closeDate", &d.close_date).done()
+}
+
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct Preview {
@@ -183,6 +363,17 @@ pub struct Preview {
     pub delimiter: String,
     /// The preset whose columns the header has, if any.
     pub preset: Option<String>,
+}
+
+impl ToVal for Preview {
+    fn to_val(&self) -> Value {
+        Rec::new()
+            .put("header", &self.header)
+            .put("rows", &self.rows)
+            .put("delimiter", &self.delimiter)
+            .put("preset", &self.preset)
+            .done()
+    }
 }
 
 /// The built-in mappings, as a JSON array of `ColumnMapping`s with a `name`
@@ -466,7 +657,7 @@ fn find(header: &[Cow<str>], name: &str, path: &str) -> Result<usize> {
         .or_else(|| header.iter().position(|h| same(h, name)))
         .ok_or_else(|| {
             let shown: String = name.chars().take(MAX_TEXT_CHARS).collect();
-            Error::new(path, format!("no column {shown:?} in the CSV header"))
+            Error::new(path, format!("no column {} in the CSV header", quoted(&shown)))
         })
 }
 
@@ -494,7 +685,7 @@ fn plan<'m>(header: &[Cow<str>], m: &'m ColumnMapping, process: Option<&Process>
         match process {
             Some(p) if p.find(id).is_none() => {
                 let shown: String = id.chars().take(MAX_TEXT_CHARS).collect();
-                Err(Error::new(path, format!("unknown milestone {shown:?}")))
+                Err(Error::new(path, format!("unknown milestone {}", quoted(&shown))))
             }
             _ => Ok(()),
         }
@@ -579,7 +770,7 @@ pub fn parse_csv(text: &str, mapping: &ColumnMapping, process: Option<&Process>,
             }
             Ok(d) => {
                 let column = plan.id.and_then(|i| header.get(i)).map(|h| h.to_string());
-                push_error(&mut out, line, column, format!("duplicate id {:?}", d.id));
+                push_error(&mut out, line, column, format!("duplicate id {}", quoted(&d.id)));
                 out.skipped += 1;
             }
             Err((column, message)) => {
@@ -629,7 +820,7 @@ fn row(
         }
         match parse_number(v) {
             Some(x) if x >= 0.0 => Ok(Some(x)),
-            _ => Err(fail(i, format!("not an amount >= 0: {:?}", short(v)))),
+            _ => Err(fail(i, format!("not an amount >= 0: {}", quoted(&short(v))))),
         }
     };
     let date = |i: usize| -> RowResult<Option<String>> {
@@ -652,7 +843,7 @@ fn row(
         let v = cell(i);
         if !v.is_empty() {
             d.seller_probability = Some(parse_probability(v, percent_header).ok_or_else(|| {
-                fail(i, format!("not a probability (0-1 or 0-100%): {:?}", short(v)))
+                fail(i, format!("not a probability (0-1 or 0-100%): {}", quoted(&short(v))))
             })?);
         }
     }
@@ -679,7 +870,7 @@ fn row(
                 .iter()
                 .find(|(k, _)| same(k, stage))
                 .map(|(_, ids)| ids)
-                .ok_or_else(|| fail(i, format!("stage {:?} is not in the stage map", short(stage))))?;
+                .ok_or_else(|| fail(i, format!("stage {} is not in the stage map", quoted(&short(stage)))))?;
             for id in ids {
                 add_event(&mut d.events, id, None);
             }
@@ -694,7 +885,7 @@ fn row(
             add_event(&mut d.events, id, None);
         } else {
             let day = parse_date_text(v, m.date_order)
-                .map_err(|_| fail(i, format!("not yes/no or a date: {:?}", short(v))))?;
+                .map_err(|_| fail(i, format!("not yes/no or a date: {}", quoted(&short(v)))))?;
             add_event(&mut d.events, id, Some(day));
         }
     }
@@ -731,6 +922,21 @@ fn add_event(events: &mut Vec<Event>, id: &str, date: Option<String>) {
 
 fn short(s: &str) -> String {
     s.chars().take(40).collect()
+}
+
+/// `s` in double quotes, `"` and `\` escaped with a backslash: what `{:?}`
+/// wrote for plain text, without pulling Debug's char escaping into the wasm.
+fn quoted(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        if c == '"' || c == '\\' {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('"');
+    out
 }
 
 fn status_of(v: &str, map: &BTreeMap<String, Status>) -> Status {
@@ -819,7 +1025,7 @@ pub fn parse_probability(s: &str, percent_header: bool) -> Option<f64> {
 /// Reads a date in one of the accepted formats and returns it as
 /// `YYYY-MM-DD`, or a message saying why not.
 pub fn parse_date_text(s: &str, order: Option<DateOrder>) -> std::result::Result<String, String> {
-    let bad = || format!("not a date (YYYY-MM-DD, DD.MM.YYYY or MM/DD/YYYY): {:?}", short(s));
+    let bad = || format!("not a date (YYYY-MM-DD, DD.MM.YYYY or MM/DD/YYYY): {}", quoted(&short(s)));
     let day = s.split([' ', 'T']).next().unwrap_or("");
     let sep = day.chars().find(|c| matches!(c, '-' | '/' | '.')).ok_or_else(bad)?;
     let parts: Vec<&str> = day.split(sep).collect();
@@ -845,8 +1051,8 @@ pub fn parse_date_text(s: &str, order: Option<DateOrder>) -> std::result::Result
                 Some(DateOrder::Mdy) => (z, x, y),
                 None => {
                     return Err(format!(
-                        "ambiguous date {:?}: set dateOrder to \"dmy\" or \"mdy\"",
-                        short(s)
+                        "ambiguous date {}: set dateOrder to \"dmy\" or \"mdy\"",
+                        quoted(&short(s))
                     ))
                 }
             }
@@ -935,6 +1141,28 @@ mod tests {
     }
 
     #[test]
+    fn messages_quote_without_debug_formatting() {
+        assert_eq!(quoted(r#"a "b" \c"#), r#""a \"b\" \\c""#);
+        assert_eq!(quoted("Åsa"), "\"Åsa\"", "no escapes beyond quote and backslash");
+        let m = ColumnMapping {
+            id: Some("id".into()),
+            value: Some("value".into()),
+            stage: Some("stage".into()),
+            stage_map: BTreeMap::from([("Demo".to_string(), vec![])]),
+            ..ColumnMapping::default()
+        };
+        let csv = "id,value,stage\n\"a\"\"1\",1,Demo\n\"a\"\"1\",2,Demo\nb,\"x\"\"y\",Demo\nc,1,Nope\n";
+        let out = parse_csv(csv, &m, None, ImportOptions::default()).unwrap();
+        let messages: Vec<&str> = out.errors.iter().map(|e| e.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            vec![r#"duplicate id "a\"1""#, r#"not an amount >= 0: "x\"y""#, r#"stage "Nope" is not in the stage map"#]
+        );
+        assert_eq!(parse_date_text("x", None).unwrap_err(), r#"not a date (YYYY-MM-DD, DD.MM.YYYY or MM/DD/YYYY): "x""#);
+        assert_eq!(parse_date_text("03/04/2024", None).unwrap_err(), r#"ambiguous date "03/04/2024": set dateOrder to "dmy" or "mdy""#);
+    }
+
+    #[test]
     fn status_words() {
         let none = BTreeMap::new();
         assert_eq!(status_of("Closed Won", &none), Status::Won);
@@ -943,5 +1171,294 @@ mod tests {
         assert_eq!(status_of("Negotiation", &none), Status::Open);
         let map = BTreeMap::from([("Signed".to_string(), Status::Won)]);
         assert_eq!(status_of("signed", &map), Status::Won);
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
+mod val_tests {
+    use super::*;
+    use crate::model::default_model;
+    use crate::value::from_value;
+    use crate::value::tests::{json, same_as_serde};
+
+    fn by_serde<T: serde::de::DeserializeOwned>(text: &str) -> Result<T> {
+        from_value(&json(text), "p")
+    }
+
+    fn by_hand<T: FromVal>(text: &str) -> Result<T> {
+        T::from_val(&json(text), "p")
+    }
+
+    /// The built-in presets, as the worker's JS passes them (with their
+    /// `name` and `title`, unknown to `ColumnMapping`).
+    fn presets() -> Vec<Value> {
+        match json(PRESETS_JSON) {
+            Value::Array(all) => all,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    fn preset(name: &str) -> ColumnMapping {
+        let v = presets().into_iter().find(|p| Obj::new(p, "").unwrap().str("name").unwrap() == name).unwrap();
+        ColumnMapping::from_val(&v, "mapping").unwrap()
+    }
+
+    fn process() -> Process {
+        Process::new(default_model()).unwrap()
+    }
+
+    /// A deal written by `deal_val` (serde's Serialize of the deal itself).
+    struct Written<'a>(&'a Deal);
+    impl serde::Serialize for Written<'_> {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+            self.0.serialize(s)
+        }
+    }
+    impl ToVal for Written<'_> {
+        fn to_val(&self) -> Value {
+            deal_val(self.0)
+        }
+    }
+
+    /// The import and its parts are written as serde writes them.
+    fn same_import(out: &Import) {
+        same_as_serde(out);
+        for d in &out.deals {
+            same_as_serde(&Written(d));
+        }
+        for e in &out.errors {
+            same_as_serde(e);
+        }
+    }
+
+    #[test]
+    fn date_order_reads_and_writes_like_serde() {
+        for t in [r#""dmy""#, r#""mdy""#, r#""ymd""#, r#""DMY""#, "3", "true", "null", "[]", "{}"] {
+            assert_eq!(by_hand::<DateOrder>(t), by_serde::<DateOrder>(t), "{t}");
+        }
+        assert_eq!(by_hand::<DateOrder>(r#""ymd""#).unwrap_err().to_string(), "p: unknown value \"ymd\", expected one of dmy, mdy");
+        for d in [DateOrder::Dmy, DateOrder::Mdy] {
+            same_as_serde(&d);
+            assert_eq!(DateOrder::from_val(&d.to_val(), "p").unwrap(), d);
+        }
+    }
+
+    const FULL_MAPPING: &str = r#"{"id":"Id","label":"Name","seller":"Owner","value":"Amount","margin":"GM",
+        "status":"State","closeDate":["Won at","Lost at"],"sellerProbability":"Prob (%)","stage":"Stage",
+        "stageMap":{"Demo":["need_confirmed","mobilizer_met"],"New":[]},"milestoneColumns":{"Met":"mobilizer_met","RFP":"proposal_requested"},
+        "attributes":["Region","Source"],"statusMap":{"Signed":"won","Dead":"lost","On hold":"open"},"dateOrder":"mdy",
+        "delimiter":";","name":"mine","extra":{"deep":[1,null]}}"#;
+
+    #[test]
+    fn column_mapping_reads_like_serde() {
+        let mut texts: Vec<String> = presets().iter().map(|p| serde_json::to_string(&to_json(p)).unwrap()).collect();
+        texts.extend(
+            [
+                "{}",
+                FULL_MAPPING,
+                r#"{"closeDate":"Close Date"}"#,
+                r#"{"closeDate":[]}"#,
+                r#"{"closeDate":null,"id":null,"label":null,"seller":null,"value":null,"margin":null,"status":null,
+                   "sellerProbability":null,"stage":null,"dateOrder":null,"delimiter":null}"#,
+                r#"{"stageMap":{},"milestoneColumns":{},"attributes":[],"statusMap":{},"delimiter":""}"#,
+                r#"{"stageMap":{"":["a"],"a.b":["c"],"[x":[]}}"#,
+            ]
+            .map(str::to_string),
+        );
+        for t in &texts {
+            let m = by_hand::<ColumnMapping>(t).unwrap();
+            assert_eq!(Ok(m.clone()), by_serde::<ColumnMapping>(t), "{t}");
+            same_as_serde(&m);
+            assert_eq!(ColumnMapping::from_val(&m.to_val(), "p").unwrap(), m, "round trip {t}");
+        }
+        let full = by_hand::<ColumnMapping>(FULL_MAPPING).unwrap();
+        assert_eq!(full.close_date, vec!["Won at", "Lost at"]);
+        assert_eq!(full.status_map["On hold"], Status::Open);
+        assert_eq!(full.date_order, Some(DateOrder::Mdy));
+    }
+
+    fn to_json(v: &Value) -> serde_json::Value {
+        match v {
+            Value::Null => serde_json::Value::Null,
+            Value::Bool(b) => serde_json::Value::Bool(*b),
+            Value::Number(n) => serde_json::json!(n),
+            Value::String(s) => serde_json::Value::String(s.clone()),
+            Value::Array(a) => serde_json::Value::Array(a.iter().map(to_json).collect()),
+            Value::Object(o) => serde_json::Value::Object(o.iter().map(|(k, v)| (k.clone(), to_json(v))).collect()),
+        }
+    }
+
+    #[test]
+    fn column_mapping_errors_are_serdes() {
+        let too_many = format!(r#"{{"closeDate":[{}]}}"#, vec![r#""c""#; MAX_CSV_COLUMNS + 1].join(","));
+        let too_many_bad_last = format!(r#"{{"closeDate":[{}1]}}"#, r#""c","#.repeat(MAX_CSV_COLUMNS));
+        let cases = [
+            "[1]",
+            "3",
+            "null",
+            r#"{"id":1}"#,
+            r#"{"label":true}"#,
+            r#"{"delimiter":[","]}"#,
+            r#"{"closeDate":1}"#,
+            r#"{"closeDate":true}"#,
+            r#"{"closeDate":{"a":"b"}}"#,
+            r#"{"closeDate":["a",2]}"#,
+            r#"{"closeDate":[null]}"#,
+            &too_many,
+            &too_many_bad_last,
+            r#"{"stageMap":[]}"#,
+            r#"{"stageMap":"Demo"}"#,
+            r#"{"stageMap":{"x":"a"}}"#,
+            r#"{"stageMap":{"x":null}}"#,
+            r#"{"stageMap":{"x":["a",1]}}"#,
+            r#"{"stageMap":{"":[1]}}"#,
+            r#"{"milestoneColumns":{"a":1}}"#,
+            r#"{"milestoneColumns":{"a":null}}"#,
+            r#"{"milestoneColumns":["a"]}"#,
+            r#"{"attributes":"a"}"#,
+            r#"{"attributes":[1]}"#,
+            r#"{"statusMap":{"a":"maybe"}}"#,
+            r#"{"statusMap":{"a":"Won"}}"#,
+            r#"{"statusMap":{"a":1}}"#,
+            r#"{"statusMap":{"a":null}}"#,
+            r#"{"statusMap":1}"#,
+            r#"{"statusMap":[]}"#,
+            r#"{"dateOrder":"ymd"}"#,
+            r#"{"dateOrder":3}"#,
+        ];
+        for t in cases {
+            let hand = by_hand::<ColumnMapping>(t).unwrap_err().to_string();
+            assert_eq!(hand, by_serde::<ColumnMapping>(t).unwrap_err().to_string(), "{t}");
+        }
+        let e = |t: &str| by_hand::<ColumnMapping>(t).unwrap_err().to_string();
+        assert_eq!(e(r#"{"closeDate":1}"#), "p.closeDate: expected a column name or a list of column names, got a number");
+        assert_eq!(e(r#"{"stageMap":{"x":["a",1]}}"#), "p.stageMap.x[1]: expected a string, got a number");
+        assert_eq!(e(r#"{"statusMap":{"a":"maybe"}}"#), "p.statusMap.a: unknown value \"maybe\", expected one of open, won, lost");
+        assert_eq!(e(&too_many), "p.closeDate: too many columns");
+    }
+
+    /// Deliberate: `null` for a map or list field is its default (serde
+    /// refused it).
+    #[test]
+    fn column_mapping_null_collections_are_empty() {
+        for t in [r#"{"stageMap":null}"#, r#"{"milestoneColumns":null}"#, r#"{"attributes":null}"#, r#"{"statusMap":null}"#] {
+            assert!(by_serde::<ColumnMapping>(t).is_err(), "{t}");
+            assert_eq!(by_hand::<ColumnMapping>(t).unwrap(), ColumnMapping::default(), "{t}");
+        }
+    }
+
+    #[test]
+    fn import_options_read_like_serde() {
+        for t in ["{}", r#"{"offsetRows":5,"maxRows":10}"#, r#"{"maxRows":null}"#, r#"{"offsetRows":0,"chunk":1}"#, r#"{"maxRows":0}"#] {
+            let o = by_hand::<ImportOptions>(t).unwrap();
+            assert_eq!(Ok(o), by_serde::<ImportOptions>(t), "{t}");
+            same_as_serde(&o);
+            assert_eq!(ImportOptions::from_val(&o.to_val(), "p").unwrap(), o);
+        }
+        for t in ["[1]", "2", r#"{"offsetRows":-1}"#, r#"{"offsetRows":1.5}"#, r#"{"offsetRows":"1"}"#, r#"{"maxRows":"a"}"#, r#"{"maxRows":-2}"#] {
+            let hand = by_hand::<ImportOptions>(t).unwrap_err().to_string();
+            assert_eq!(hand, by_serde::<ImportOptions>(t).unwrap_err().to_string(), "{t}");
+        }
+        // Deliberate: null is absent.
+        assert!(by_serde::<ImportOptions>(r#"{"offsetRows":null}"#).is_err());
+        assert_eq!(by_hand::<ImportOptions>(r#"{"offsetRows":null}"#).unwrap(), ImportOptions::default());
+    }
+
+    #[test]
+    fn row_errors_are_written_like_serde() {
+        same_as_serde(&RowError { line: 3, column: Some("Amount".into()), message: "not an amount >= 0: \"x\"".into() });
+        same_as_serde(&RowError { line: 0, column: None, message: "at most 1000000 rows are imported".into() });
+    }
+
+    /// Exports as the presets meet them (tests/import.rs has the same), with
+    /// good and bad rows, with and without a model.
+    #[test]
+    fn imports_and_previews_are_written_like_serde() {
+        let p = process();
+        let hubspot = "\u{feff}Deal Name,Deal Stage,Amount,Close Date,Deal owner,Create Date,Pipeline\r\n\
+                       \"Acme, Inc.\",Closed won,\"$1,234.50\",2024-03-01 10:00,Ann,2024-01-01,Sales Pipeline\r\n\
+                       \"Big \"\"Co\"\"\",Contract sent,99,2024-12-01,Bob,,Sales Pipeline\r\n\
+                       Gamma,Closed lost,,03/15/2024,Cid,,Sales Pipeline\r\n\
+                       Delta,Somewhere,5,,Dee,,\r\n";
+        let salesforce = "Opportunity Name;Stage;Amount;Close Date;Opportunity Owner;Probability (%);Account Name;Type;Lead Source\n\
+                          X;Closed Won;1 234,50 kr;01.03.2024;Åsa;100;Acme;New;Web\n\
+                          Y;Negotiation/Review;5.000;13.04.2024;Björn;75;Beta;;\n\
+                          Z;Prospecting;-3;;Cecilia;12,5;Gamma;;\n\
+                          W;Prospecting;3;;Cecilia;lots;Gamma;;\n";
+        let pipedrive = "Deal - Title\tDeal - Value\tDeal - Stage\tDeal - Status\tDeal - Owner\tDeal - Expected close date\tDeal - Won time\tDeal - Lost time\tOrganization - Name\n\
+                         A\t100\tProposal Made\twon\tAnn\t2024-05-01\t2024-04-03 10:22:11\t\tAcme\n\
+                         B\t\tQualified\tlost\tBob\t\t\t2024-04-04 09:00:00\t\"multi\nline\"\n\
+                         C\t7\tNo Such Stage\topen\tBob\t\t\t\t\n\
+                         D\t8\tLead In\topen\tBob\t\t\t\t\"open\n";
+        let mine = "Id;Name;Owner;Amount;GM;State;Won at;Lost at;Prob (%);Stage;Met;RFP;Region;Source\n\
+                    1;One;Ann;1000;250;Signed;2024-02-03;;40;Demo;2024-01-05;yes;North;Web\n\
+                    2;Two;Bob;10;;Dead;;02/04/2024;;New;no;;;\n\
+                    1;Again;Bob;10;;;;;;New;;;;\n\
+                    3;Three;Cid;10;;Open;;;;Demo;maybe;;;\n\
+                    4;;;;;On hold;;;;;;2024-13-01;;\n";
+        let mine_map = by_hand::<ColumnMapping>(FULL_MAPPING).unwrap();
+        let cases = [
+            (hubspot, preset("hubspot")),
+            (salesforce, preset("salesforce")),
+            (pipedrive, preset("pipedrive")),
+            (mine, mine_map),
+        ];
+        let (mut with_column, mut without) = (0, 0);
+        for (csv, m) in &cases {
+            for process in [Some(&p), None] {
+                let out = parse_csv(csv, m, process, ImportOptions::default()).unwrap();
+                assert!(!out.deals.is_empty() && !out.errors.is_empty(), "{out:?}");
+                with_column += out.errors.iter().filter(|e| e.column.is_some()).count();
+                without += out.errors.iter().filter(|e| e.column.is_none()).count();
+                same_import(&out);
+                let part = parse_csv(csv, m, process, ImportOptions { offset_rows: 1, max_rows: Some(2) }).unwrap();
+                assert!(!part.done);
+                same_import(&part);
+            }
+            same_as_serde(&csv_preview(csv).unwrap());
+        }
+        let out = parse_csv(mine, &cases[3].1, Some(&p), ImportOptions::default()).unwrap();
+        let one = &out.deals[0];
+        assert!(one.margin.is_some() && one.seller_probability.is_some() && !one.attributes.is_empty());
+        assert!(one.events.iter().any(|e| e.date.is_some()) && one.events.iter().any(|e| e.date.is_none()));
+        assert!(with_column > 0 && without > 0, "row errors with and without a column");
+        // An empty import and previews with and without a preset.
+        same_import(&parse_csv("a,b\n", &ColumnMapping::default(), None, ImportOptions::default()).unwrap());
+        same_as_serde(&csv_preview("a;b\n").unwrap());
+        assert_eq!(csv_preview(hubspot).unwrap().preset.as_deref(), Some("hubspot"));
+        assert_eq!(csv_preview(mine).unwrap().preset, None);
+    }
+
+    fn data(file: &str) -> Option<String> {
+        let path = format!("{}/../shared/data/{file}", env!("CARGO_MANIFEST_DIR"));
+        let text = std::fs::read_to_string(&path).ok();
+        if text.is_none() {
+            eprintln!("skipped: {path} not found");
+        }
+        text
+    }
+
+    /// The real Maven CRM and Salvirt exports, whole.
+    #[test]
+    fn real_exports_are_written_like_serde() {
+        let p = process();
+        if let Some(text) = data("maven_crm/sales_pipeline.csv") {
+            let out = parse_csv(&text, &preset("maven"), Some(&p), ImportOptions::default()).unwrap();
+            assert_eq!(out.rows, 8800);
+            same_import(&out);
+            same_as_serde(&csv_preview(&text).unwrap());
+        }
+        if let Some(text) = data("salvirt_b2b/B2B_dataset.csv") {
+            let m = by_hand::<ColumnMapping>(
+                r#"{"seller":"Seller","status":"Status","attributes":["Product","Comp_size","Source"],
+                    "milestoneColumns":{"Needs_def":"need_confirmed","Purch_dept":"decision_process_mapped","RFP":"proposal_requested"}}"#,
+            )
+            .unwrap();
+            let out = parse_csv(&text, &m, Some(&p), ImportOptions::default()).unwrap();
+            assert!(out.deals.len() > 300 && !out.errors.is_empty(), "{} deals, {} errors", out.deals.len(), out.errors.len());
+            same_import(&out);
+            same_as_serde(&csv_preview(&text).unwrap());
+        }
     }
 }
