@@ -658,9 +658,9 @@ pub struct Fitted {
     /// Masks of the first t optional milestones, t = 0..=optional count.
     optional_masks: Vec<u64>,
     /// "attribute\u{1f}value" -> index into `effect_values`.
-    effects: HashMap<String, usize>,
+    effects: crate::order::Lookup,
     effect_values: Vec<(f64, u32)>,
-    sellers: HashMap<String, usize>,
+    sellers: crate::order::Lookup,
     seller_values: Vec<(f64, f64)>,
     team: Option<(f64, f64)>,
     /// Estimates already computed (no leave-one-out), by state: scoring many
@@ -749,7 +749,7 @@ impl Fitted {
 
     /// The effect of one attribute value, with its deal count.
     pub fn effect(&self, attribute: &str, value: &str) -> Option<(f64, u32)> {
-        let i = *self.effects.get(&effect_key(attribute, value))?;
+        let i = self.effects.get(&effect_key(attribute, value))?;
         self.effect_values.get(i).copied()
     }
 
@@ -764,7 +764,7 @@ impl Fitted {
     }
 
     pub fn bias(&self, seller: Option<&str>) -> Option<(f64, f64)> {
-        seller.and_then(|s| self.sellers.get(s)).and_then(|&i| self.seller_values.get(i).copied()).or(self.team)
+        seller.and_then(|s| self.sellers.get(s)).and_then(|i| self.seller_values.get(i).copied()).or(self.team)
     }
 }
 
@@ -808,6 +808,7 @@ pub fn compile(process: &Process, c: &Calibration) -> Result<Fitted> {
             tally(&mut f.nodes, &mut f.node_counts, node, f64::from(s.n), f64::from(s.won));
         }
     }
+    let mut effect_keys = Vec::with_capacity(c.effects.len());
     for (k, e) in c.effects.iter().enumerate() {
         let p = error::index("effects", k);
         error::text(&error::join(&p, "attribute"), &e.attribute, crate::model::MAX_TEXT_CHARS)?;
@@ -816,9 +817,10 @@ pub fn compile(process: &Process, c: &Calibration) -> Result<Fitted> {
         if v.abs() > 20.0 {
             return Err(Error::new(error::join(&p, "effect"), "must be between -20 and 20"));
         }
-        f.effects.insert(effect_key(&e.attribute, &e.value), f.effect_values.len());
+        effect_keys.push(effect_key(&e.attribute, &e.value));
         f.effect_values.push((v, e.n));
     }
+    f.effects = crate::order::Lookup::new(effect_keys);
     let check_bias = |b: &SellerBias, p: &str| -> Result<(f64, f64)> {
         let a = error::finite(&error::join(p, "a"), b.a)?;
         let bb = error::finite(&error::join(p, "b"), b.b)?;
@@ -833,9 +835,9 @@ pub fn compile(process: &Process, c: &Calibration) -> Result<Fitted> {
     }
     for (k, b) in c.seller_bias.iter().enumerate() {
         let ab = check_bias(b, &error::index("sellerBias", k))?;
-        f.sellers.insert(b.seller.clone(), f.seller_values.len());
         f.seller_values.push(ab);
     }
+    f.sellers = crate::order::Lookup::new(c.seller_bias.iter().map(|b| b.seller.clone()).collect());
     for (k, s) in c.skills.iter().enumerate() {
         let p = error::index("skills", k);
         if process.find(&s.milestone).is_none() {
@@ -1350,7 +1352,7 @@ mod tests {
     use crate::model::Milestone;
     use crate::probability::score_deal;
     use crate::value::tests::{json, same_as_serde};
-    use crate::value::{from_value, FromVal, ToVal};
+    use crate::value::{from_serde, FromVal, ToVal};
 
     fn deal(id: usize, ms: &[&str], dated: bool, won: bool) -> Deal {
         Deal {
@@ -1578,7 +1580,7 @@ mod tests {
         let v = m.to_val();
         let back = ProcessModel::from_val(&v, "model").unwrap();
         assert_eq!(&back, m);
-        assert_eq!(from_value::<ProcessModel>(&v, "model").unwrap(), back);
+        assert_eq!(from_serde::<ProcessModel>(&v, "model").unwrap(), back);
         let (p, q) = (Process::new(m.clone()).unwrap(), Process::new(back).unwrap());
         for d in deals {
             let open = Deal { status: Status::Open, ..d.clone() };
@@ -1717,7 +1719,7 @@ mod tests {
         // declaration order, so the first error may be another one.
         let v = json(r#"{"n":"x","won":1}"#);
         assert_eq!(StateCount::from_val(&v, "s").unwrap_err().to_string(), "s.reached: is required");
-        assert_eq!(from_value::<StateCount>(&v, "s").unwrap_err().to_string(), format!("s.n: {whole}, got a string"));
+        assert_eq!(from_serde::<StateCount>(&v, "s").unwrap_err().to_string(), format!("s.n: {whole}, got a string"));
     }
 
     #[test]

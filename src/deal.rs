@@ -299,11 +299,11 @@ impl Deal {
 /// Orders the completions: by date when every event is dated (a stable sort,
 /// so same-day events keep their listed order), else as listed.
 pub fn ordered(steps: &[(usize, Option<i32>)]) -> Vec<(usize, Option<i32>)> {
-    let mut v = steps.to_vec();
-    if !v.is_empty() && v.iter().all(|(_, d)| d.is_some()) {
-        v.sort_by_key(|(_, d)| *d);
+    if steps.len() > 1 && steps.iter().all(|(_, d)| d.is_some()) {
+        let by_day = crate::order::order(steps.len(), &|a, b| steps.get(a).map(|s| s.1) < steps.get(b).map(|s| s.1));
+        return crate::order::permute(steps, &by_day);
     }
-    v
+    steps.to_vec()
 }
 
 /// The state after the given completions (milestone index, day).
@@ -481,7 +481,7 @@ pub(crate) mod tests {
     }
 
     use crate::value::tests::{json, same_as_serde};
-    use crate::value::{from_value, FromVal, ToVal, Value};
+    use crate::value::{from_serde, FromVal, ToVal, Value};
 
     /// `same_as_serde` without the trip through JSON text, which reads some
     /// floats back 1 ulp off (`0.19999999999999998` as `0.2`: serde_json
@@ -514,7 +514,7 @@ pub(crate) mod tests {
     fn agree<T: FromVal + serde::de::DeserializeOwned + PartialEq + std::fmt::Debug>(text: &str, path: &str) -> Result<T> {
         let v = json(text);
         let by_hand = T::from_val(&v, path);
-        assert_eq!(by_hand, from_value::<T>(&v, path), "{text}");
+        assert_eq!(by_hand, from_serde::<T>(&v, path), "{text}");
         by_hand
     }
 
@@ -589,7 +589,7 @@ pub(crate) mod tests {
         ] {
             let v = json(bad);
             let by_hand = Vec::<Deal>::from_val(&v, "deals").unwrap_err();
-            assert_eq!(by_hand, from_value::<Vec<Deal>>(&v, "deals").unwrap_err(), "{bad}");
+            assert_eq!(by_hand, from_serde::<Vec<Deal>>(&v, "deals").unwrap_err(), "{bad}");
         }
         for bad in ["null", "1", "\"a\"", "[]"] {
             agree::<Deal>(bad, "deal").unwrap_err();
@@ -604,11 +604,11 @@ pub(crate) mod tests {
             twice("value", 1.0.into(), Value::Null),
             twice("events", Value::Array(vec![]), Value::Array(vec![])),
         ] {
-            assert_eq!(Deal::from_val(&v, "deal").unwrap_err(), from_value::<Deal>(&v, "deal").unwrap_err());
+            assert_eq!(Deal::from_val(&v, "deal").unwrap_err(), from_serde::<Deal>(&v, "deal").unwrap_err());
         }
         let e = Value::Object(vec![("milestone".into(), "m".into()), ("milestone".into(), "n".into())]);
         assert_eq!(Event::from_val(&e, "e").unwrap_err().to_string(), "e.milestone: is given twice");
-        assert_eq!(Event::from_val(&e, "e").unwrap_err(), from_value::<Event>(&e, "e").unwrap_err());
+        assert_eq!(Event::from_val(&e, "e").unwrap_err(), from_serde::<Event>(&e, "e").unwrap_err());
     }
 
     #[test]

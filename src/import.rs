@@ -1179,11 +1179,11 @@ mod tests {
 mod val_tests {
     use super::*;
     use crate::model::default_model;
-    use crate::value::from_value;
+    use crate::value::from_serde;
     use crate::value::tests::{json, same_as_serde};
 
     fn by_serde<T: serde::de::DeserializeOwned>(text: &str) -> Result<T> {
-        from_value(&json(text), "p")
+        from_serde(&json(text), "p")
     }
 
     fn by_hand<T: FromVal>(text: &str) -> Result<T> {

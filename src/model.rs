@@ -3,7 +3,6 @@
 //! and the prior probability each one carries until history calibrates it.
 
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 
 use crate::error::{self, Error, Result};
 use crate::value::{FromVal, Obj, Rec, ToVal, Value};
@@ -99,7 +98,7 @@ impl ToVal for ProcessModel {
 #[derive(Clone, Debug)]
 pub struct Process {
     pub model: ProcessModel,
-    index: HashMap<String, usize>,
+    index: crate::order::Lookup,
     /// Bit set of each milestone's direct `after` prerequisites.
     after: Vec<u64>,
     /// Bit set of the mandatory milestones listed before each milestone.
@@ -123,7 +122,6 @@ impl Process {
             Some(p) => error::probability("baseProbability", p)?,
             None => DEFAULT_BASE_PROBABILITY,
         };
-        let mut index = HashMap::with_capacity(ms.len());
         for (i, m) in ms.iter().enumerate() {
             let path = error::index("milestones", i);
             if m.id.trim().is_empty() {
@@ -134,13 +132,14 @@ impl Process {
             if let Some(p) = m.probability {
                 error::probability(&error::join(&path, "probability"), p)?;
             }
-            if index.insert(m.id.clone(), i).is_some() {
+            if ms.iter().take(i).any(|o| o.id == m.id) {
                 return Err(Error::new(
                     error::join(&path, "id"),
                     format!("duplicate milestone id \"{}\"", m.id),
                 ));
             }
         }
+        let index = crate::order::Lookup::new(ms.iter().map(|m| m.id.clone()).collect());
         let mut after = vec![0u64; ms.len()];
         let mut mandatory = 0u64;
         let mut mandatory_before = vec![0u64; ms.len()];
@@ -154,7 +153,7 @@ impl Process {
             error::at_most(&format!("milestones[{i}].after"), &m.after, MAX_MILESTONES, "prerequisites")?;
             for (k, a) in m.after.iter().enumerate() {
                 let path = format!("milestones[{i}].after[{k}]");
-                let Some(&j) = index.get(a) else {
+                let Some(j) = index.get(a) else {
                     return Err(Error::new(path, format!("unknown milestone \"{a}\"")));
                 };
                 if j == i {
@@ -212,7 +211,7 @@ impl Process {
     }
 
     pub fn find(&self, id: &str) -> Option<usize> {
-        self.index.get(id).copied()
+        self.index.get(id)
     }
 
     pub fn is_mandatory(&self, i: usize) -> bool {
@@ -384,7 +383,7 @@ pub fn default_model() -> ProcessModel {
 #[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 pub(crate) mod tests {
     use super::*;
-    use crate::value::from_value;
+    use crate::value::from_serde;
     use crate::value::tests::{json, same_as_serde};
 
     fn ms(spec: &[(&str, bool, &[&str], Option<f64>)]) -> ProcessModel {
@@ -461,7 +460,7 @@ pub(crate) mod tests {
         T: FromVal + serde::de::DeserializeOwned + PartialEq + std::fmt::Debug,
     {
         let v = json(text);
-        let (by_hand, by_serde) = (T::from_val(&v, "p"), from_value::<T>(&v, "p"));
+        let (by_hand, by_serde) = (T::from_val(&v, "p"), from_serde::<T>(&v, "p"));
         assert_eq!(by_hand.as_ref().ok(), by_serde.as_ref().ok(), "{text}: by hand {by_hand:?}, by serde {by_serde:?}");
         by_hand.unwrap()
     }
@@ -474,7 +473,7 @@ pub(crate) mod tests {
     {
         let v = json(text);
         let by_hand = T::from_val(&v, "p").err().map(|e| e.to_string());
-        let by_serde = from_value::<T>(&v, "p").err().map(|e| e.to_string());
+        let by_serde = from_serde::<T>(&v, "p").err().map(|e| e.to_string());
         assert_eq!(by_hand, by_serde, "{text}");
         by_hand.unwrap()
     }
@@ -536,7 +535,7 @@ pub(crate) mod tests {
     fn null_fields_count_as_absent() {
         // serde rejected `null` for a defaulted non-optional field.
         let text = r#"{"id":"a","label":null,"mandatory":null,"after":null,"probability":null}"#;
-        assert!(from_value::<Milestone>(&json(text), "p").is_err());
+        assert!(from_serde::<Milestone>(&json(text), "p").is_err());
         let m = Milestone::from_val(&json(text), "p").unwrap();
         assert_eq!(m, Milestone { id: "a".into(), label: String::new(), mandatory: false, after: vec![], probability: None });
         let e = Milestone::from_val(&json(r#"{"id":null}"#), "p").unwrap_err();

@@ -41,6 +41,43 @@ pub fn permute<T: Clone>(items: &[T], order: &[usize]) -> Vec<T> {
     order.iter().filter_map(|&i| items.get(i).cloned()).collect()
 }
 
+/// A name -> index map for lookups by name: sorted pairs searched by
+/// bisection. In the wasm it is one small instantiation, where a `HashMap`
+/// brings a hasher and a table implementation.
+#[derive(Clone, Debug, Default)]
+pub struct Lookup {
+    pairs: Vec<(String, usize)>,
+}
+
+impl Lookup {
+    /// Maps each name to its position in `names`; a repeated name maps to
+    /// its last position (as inserting them in turn into a map would).
+    pub fn new(names: Vec<String>) -> Lookup {
+        let n = names.len();
+        let by_name = order(n, &|a, b| names.get(a) < names.get(b));
+        let mut pairs: Vec<(String, usize)> = Vec::with_capacity(n);
+        let mut names: Vec<Option<String>> = names.into_iter().map(Some).collect();
+        for i in by_name {
+            let Some(name) = names.get_mut(i).and_then(Option::take) else { continue };
+            match pairs.last_mut() {
+                // Stable order: a later duplicate comes after, and wins.
+                Some(last) if last.0 == name => last.1 = i,
+                _ => pairs.push((name, i)),
+            }
+        }
+        Lookup { pairs }
+    }
+
+    pub fn get(&self, name: &str) -> Option<usize> {
+        let i = self.pairs.binary_search_by(|(k, _)| k.as_str().cmp(name)).ok()?;
+        self.pairs.get(i).map(|(_, v)| *v)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.pairs.is_empty()
+    }
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
@@ -62,5 +99,19 @@ mod tests {
             assert_eq!(got, want, "n={n}");
         }
         assert_eq!(permute(&["c", "a", "b"], &order(3, &|x, y| ["c", "a", "b"][x] < ["c", "a", "b"][y])), vec!["a", "b", "c"]);
+    }
+
+    #[test]
+    fn lookup_finds_each_name_and_the_last_of_a_repeated_one() {
+        let names: Vec<String> = ["b", "a", "c", "a", "", "é"].iter().map(|s| s.to_string()).collect();
+        let l = Lookup::new(names.clone());
+        let mut map = std::collections::HashMap::new();
+        for (i, n) in names.iter().enumerate() {
+            map.insert(n.clone(), i);
+        }
+        for n in ["a", "b", "c", "", "é", "d", "aa"] {
+            assert_eq!(l.get(n), map.get(n).copied(), "{n}");
+        }
+        assert!(Lookup::new(Vec::new()).is_empty() && Lookup::new(Vec::new()).get("a").is_none());
     }
 }

@@ -294,7 +294,15 @@ impl Rec {
 }
 
 /// Reads a core type from a value; `path` names the argument (`deals`).
-pub fn from_value<T: de::DeserializeOwned>(v: &Value, path: &str) -> Result<T> {
+pub fn from_value<T: FromVal>(v: &Value, path: &str) -> Result<T> {
+    T::from_val(v, path)
+}
+
+/// What serde's derive reads from a value (tests only: the derives stay on
+/// the core types as the reference the hand-written readers are checked
+/// against, and for native users; the wasm never instantiates them).
+#[cfg(test)]
+pub fn from_serde<T: de::DeserializeOwned>(v: &Value, path: &str) -> Result<T> {
     T::deserialize(De(v)).map_err(|e| e.within(path))
 }
 

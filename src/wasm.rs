@@ -9,14 +9,14 @@
 //! only the import exports (and `version`), so the worker stays small.
 #![cfg_attr(any(feature = "csv", feature = "analysis"), allow(dead_code, unused_imports))]
 
-use serde::de::DeserializeOwned;
-use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::error::{self, Error};
-use crate::value::{from_value, Obj, Value, MAX_DEPTH};
-use crate::{forecast, probability, Deal, Process, ProcessModel, Table};
+use crate::value::{from_value, FromVal, Obj, ToVal, Value, MAX_DEPTH};
+use crate::{probability, Deal, Process, ProcessModel};
+#[cfg(feature = "analysis")]
+use crate::{forecast, Table};
 
 type JsResult = Result<JsValue, JsError>;
 
@@ -26,7 +26,7 @@ fn fail(e: Error) -> JsError {
 
 /// Reads an argument into a core type, naming the field where it went wrong
 /// (`deals[3].status: unknown value "x", ...`). `path` names the argument.
-fn from_js<T: DeserializeOwned>(value: JsValue, path: &str) -> Result<T, Error> {
+fn from_js<T: FromVal>(value: JsValue, path: &str) -> Result<T, Error> {
     if value.is_undefined() || value.is_null() {
         return Err(Error::new(path, "is required"));
     }
@@ -92,10 +92,11 @@ fn at_most_items(value: &JsValue, max: usize, path: &str) -> Result<(), Error> {
     Ok(())
 }
 
-fn to_js<T: Serialize>(value: &T) -> JsResult {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| JsError::new(&format!("could not convert the result: {e}")))
+/// Hands a result to JS as plain data (objects, arrays, numbers, strings,
+/// booleans, null), through the one non-generic `value_to_js`.
+#[allow(clippy::unnecessary_wraps)] // every export returns a JsResult
+fn to_js<T: ToVal + ?Sized>(value: &T) -> JsResult {
+    Ok(value_to_js(&value.to_val()))
 }
 
 fn process(model: JsValue) -> Result<Process, Error> {
@@ -305,7 +306,8 @@ pub fn retention_what_if(input: JsValue) -> JsResult {
 }
 
 /// Reads an optional argument: `undefined` or `null` gives the default.
-fn opt_js<T: DeserializeOwned + Default>(value: JsValue, path: &str) -> Result<T, Error> {
+#[cfg(any(feature = "analysis", feature = "csv"))]
+fn opt_js<T: FromVal + Default>(value: JsValue, path: &str) -> Result<T, Error> {
     if value.is_undefined() || value.is_null() {
         Ok(T::default())
     } else {
@@ -316,7 +318,7 @@ fn opt_js<T: DeserializeOwned + Default>(value: JsValue, path: &str) -> Result<T
 /// The distribution of a pipeline's total, `items: [{ amount, probability }]`,
 /// `options: { target }`: `{ expected, p10, p50, p90, pAtLeastTarget,
 /// expectedShortfall, gridStep, maxError, cdfError, exact, points }`.
-#[cfg(not(any(feature = "csv", feature = "analysis")))]
+#[cfg(feature = "analysis")]
 #[wasm_bindgen]
 pub fn distribution(items: JsValue, options: JsValue) -> JsResult {
     let items: Vec<forecast::Item> = from_js(items, "items").map_err(fail)?;
@@ -326,7 +328,7 @@ pub fn distribution(items: JsValue, options: JsValue) -> JsResult {
 
 /// `distribution` over two Float64Arrays (amounts, probabilities) and an
 /// optional target: same result, without reading one object per item.
-#[cfg(not(any(feature = "csv", feature = "analysis")))]
+#[cfg(feature = "analysis")]
 #[wasm_bindgen(js_name = distributionArrays)]
 pub fn distribution_arrays(amounts: &[f64], probabilities: &[f64], target: Option<f64>) -> JsResult {
     to_js(&forecast::dist::distribution_arrays(amounts, probabilities, target).map_err(fail)?)
@@ -404,15 +406,24 @@ pub fn cross_validate(model: JsValue, history: JsValue, k: u32, options_: JsValu
 }
 
 /// Dictionaries of a columnar table: `{ attributes: [name], values:
-/// [[value]], sellers: [name] }`.
-#[derive(serde::Deserialize, Default)]
-#[serde(default)]
+/// [[value]], sellers: [name] }`, each optional.
+#[cfg(feature = "analysis")]
+#[derive(Default)]
 struct Dictionaries {
     attributes: Vec<String>,
     values: Vec<Vec<String>>,
     sellers: Vec<String>,
 }
 
+#[cfg(feature = "analysis")]
+impl FromVal for Dictionaries {
+    fn from_val(v: &Value, path: &str) -> Result<Self, Error> {
+        let o = Obj::new(v, path)?;
+        Ok(Dictionaries { attributes: o.or_default("attributes")?, values: o.or_default("values")?, sellers: o.or_default("sellers")? })
+    }
+}
+
+#[cfg(feature = "analysis")]
 fn table(dictionaries: JsValue, steps: Vec<u8>, offsets: Vec<u32>, codes: Vec<u32>) -> Result<Table, Error> {
     let d: Dictionaries = from_js(dictionaries, "dictionaries")?;
     let n = offsets.len().saturating_sub(1);
@@ -465,7 +476,7 @@ pub fn calibrate_columns(
 
 /// The fast path of `scoreDeals`: `[p, lo, hi]` per deal, flat (`lo`, `hi`
 /// equal `p` on an uncalibrated model). Same columns as `calibrateColumns`.
-#[cfg(not(any(feature = "csv", feature = "analysis")))]
+#[cfg(feature = "analysis")]
 #[wasm_bindgen(js_name = scoreColumns)]
 pub fn score_columns(model: JsValue, dictionaries: JsValue, steps: Vec<u8>, offsets: Vec<u32>, codes: Vec<u32>) -> Result<Vec<f64>, JsError> {
     let p = process(model).map_err(fail)?;

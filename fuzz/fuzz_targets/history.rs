@@ -10,7 +10,7 @@ mod common;
 use libfuzzer_sys::fuzz_target;
 use stagecast::calibration::{calibrate, CalibrateOptions};
 use stagecast::evaluation::evaluate;
-use stagecast::value::from_value;
+use stagecast::value::{from_value, ToVal};
 use stagecast::{score_deal, Deal, Process, ProcessModel};
 
 fuzz_target!(|data: &[u8]| {
@@ -24,6 +24,9 @@ fuzz_target!(|data: &[u8]| {
     let json = serde_json::to_string(&calibrated).expect("a calibrated model serializes");
     let back = common::parse(json.as_bytes()).expect("its JSON parses");
     let again = from_value::<ProcessModel>(&back, "model").expect("the saved model reads back");
+    // And as the wasm hands it to JS (the tree the binding layer writes).
+    let direct = from_value::<ProcessModel>(&calibrated.to_val(), "model").expect("the written model reads back");
+    assert_eq!(direct, calibrated, "the written model reads back unchanged");
     let p = Process::new(again).expect("a calibrated model is valid");
     for d in deals.iter().chain(history.iter()).take(64) {
         if let Ok(s) = score_deal(&p, d, "deal") {

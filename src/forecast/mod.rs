@@ -422,7 +422,7 @@ pub fn forecast(process: &Process, deals: &[Deal], options: &Options, correct: O
 pub(crate) mod tests {
     use super::*;
     use crate::value::tests::{json, same_as_serde};
-    use crate::value::{from_value, FromVal};
+    use crate::value::{from_serde, FromVal};
 
     /// Reads `text` by hand and through serde: the same value, or the same
     /// error (returned, to check its words too).
@@ -431,7 +431,7 @@ pub(crate) mod tests {
         T: FromVal + serde::de::DeserializeOwned + PartialEq + std::fmt::Debug,
     {
         let v = json(text);
-        match (T::from_val(&v, "p"), from_value::<T>(&v, "p")) {
+        match (T::from_val(&v, "p"), from_serde::<T>(&v, "p")) {
             (Ok(a), Ok(b)) => {
                 assert_eq!(a, b, "{text}");
                 None
@@ -454,7 +454,7 @@ pub(crate) mod tests {
     }
 
     fn deals(text: &str) -> Vec<Deal> {
-        from_value(&json(text), "deals").unwrap()
+        from_serde(&json(text), "deals").unwrap()
     }
 
     const PIPELINE: &str = r#"[
@@ -606,7 +606,7 @@ pub(crate) mod tests {
     fn options_take_null_as_absent() {
         let o = Options::from_val(&json(r#"{"measure": null, "history": null, "timing": null, "commonFactor": null, "asOf": null}"#), "p").unwrap();
         assert_eq!(o, Options::default());
-        assert!(from_value::<Options>(&json(r#"{"measure": null}"#), "p").is_err());
+        assert!(from_serde::<Options>(&json(r#"{"measure": null}"#), "p").is_err());
         assert_eq!(hand_error::<CommonFactor>(r#"{"sd": null}"#), "p.sd: is required");
     }
 }

@@ -386,7 +386,7 @@ mod tests {
             {"id": "f", "events": [{"milestone": "budget_confirmed", "date": "2024-01-28"}]},
             {"id": "e", "status": "lost", "events": [{"milestone": "need_confirmed", "date": "2024-01-25"}]}
         ]"#;
-        let history: Vec<Deal> = crate::value::from_value(&json(text), "history").unwrap();
+        let history: Vec<Deal> = crate::value::from_serde(&json(text), "history").unwrap();
         let as_of = as_of.map(|d| parse_date("asOf", d).unwrap());
         learn(&p, &history, as_of, "history").unwrap()
     }
