@@ -1,12 +1,16 @@
-//! A JSON-like value tree and a serde `Deserializer` over it whose errors
-//! name the path of the bad field (`deals[3].status: unknown value "x", ...`).
+//! A JSON-like value tree, and the hand-written readers (`FromVal`, `Obj`)
+//! and writers (`ToVal`, `Rec`) that move core types in and out of it.
 //!
 //! The binding layer turns a JS value into a `Value` (with a depth limit),
-//! then any `#[derive(Deserialize)]` core type is read from it. Going through
-//! our own deserializer, rather than reading JS values with serde directly,
-//! gives paths in every error without a second wrapper, and keeps float
-//! formatting (several KiB of wasm) out of error messages. The fuzz targets
-//! use the same path from JSON text, so they exercise what JS callers hit.
+//! reads core types from it with errors that name the path of the bad field
+//! (`deals[3].status: unknown value "x", expected one of open, won, lost`),
+//! and writes results back through one non-generic `value_to_js`. Readers
+//! and writers are written by hand rather than derived with serde: serde's
+//! code per type cost tens of KiB of wasm, and its error messages format
+//! floats. The core types still derive serde for native users, and the
+//! tests check the hand-written code against those derives (`from_serde`,
+//! `same_as_serde`). The fuzz targets read from JSON text through the same
+//! path as JS callers.
 
 use serde::de::{self, DeserializeSeed, IntoDeserializer, MapAccess, SeqAccess, Visitor};
 use serde::forward_to_deserialize_any;

@@ -154,6 +154,7 @@ pub fn score_deals(model: JsValue, deals: JsValue) -> JsResult {
 // `Value` written by `value_to_js` (no serde code per result type).
 
 use crate::meetings;
+#[cfg(feature = "analysis")]
 use crate::scenarios;
 
 /// Writes a result tree as plain JS: objects, arrays, numbers, strings,
@@ -264,7 +265,7 @@ pub fn rank_meetings(model: JsValue, list: JsValue, options: JsValue) -> JsResul
 /// `compareScenarios(base, variants)` → `[base, ...variants]`, each
 /// `{ name, meetings, opportunities, expectedWins, expectedMargin, pHitBudget,
 /// requiredMarginPerMeeting, gap, winsNeeded, sensitivity: [...] }`.
-#[cfg(not(any(feature = "csv", feature = "analysis")))]
+#[cfg(feature = "analysis")]
 #[wasm_bindgen(js_name = compareScenarios)]
 pub fn compare_scenarios(base: JsValue, variants: JsValue) -> JsResult {
     let run = || -> Result<Value, Error> {
@@ -487,7 +488,7 @@ pub fn score_columns(model: JsValue, dictionaries: JsValue, steps: Vec<u8>, offs
 
 /// A seller's stated probability corrected by what history learned of their
 /// over- or under-confidence (the team's correction for an unknown seller).
-#[cfg(not(any(feature = "csv", feature = "analysis")))]
+#[cfg(feature = "analysis")]
 #[wasm_bindgen(js_name = correctSellerProbability)]
 pub fn correct_seller_probability(model: JsValue, seller: Option<String>, probability: f64) -> Result<f64, JsError> {
     let p = process(model).map_err(fail)?;

@@ -19,7 +19,8 @@ const board = (page) => page.locator('stagecast-scenarios');
 
 /** What the page's engine says for the element's scenarios, formatted like the element. */
 const expected = (page) =>
-  page.evaluate(() => {
+  page.evaluate(async () => {
+    await Stagecast.loadAnalysis(); // compareScenarios is in the analysis part (the board loaded it already)
     const el = document.querySelector('stagecast-scenarios');
     const [base, ...variants] = el.scenarios;
     const out = Stagecast.compareScenarios(base, variants);

@@ -1,11 +1,13 @@
 // Size: the widget lives inside other people's pages. Deterministic (gzip -9
 // of the built files), so it is a test, not a benchmark.
 //
-// The budget of issue 8 is 60 KiB gzip for the wasm and 120 KiB for
-// dist/stagecast.js. It is NOT met yet (README, "Size"): the wasm carries
-// calibration, forecasting, meetings and scenarios and is ~141 KiB. Until it
-// is, these tests hold the line where it is, so that nothing grows it
-// unnoticed; lower the ceilings as the size comes down.
+// The budget of issue 8: the widget's wasm at most 60 KiB gzip, and
+// dist/stagecast.js (UI and inlined wasm) at most 120 KiB. The widget's part
+// is what a seller's page loads (models, scoring, meetings); what managers
+// run on history (calibrate, evaluate, forecast, distributions, scenarios)
+// is the analysis part, loaded on first use, and the CSV import has its own
+// worker: those two get ceilings at about their size today, so that nothing
+// grows them unnoticed.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -14,18 +16,30 @@ import { gzipSync } from 'node:zlib';
 const root = new URL('../../', import.meta.url);
 const gz = (p) => gzipSync(readFileSync(new URL(p, root)), { level: 9 }).length;
 const KiB = 1024;
-export const TARGET = { wasm: 60 * KiB, dist: 120 * KiB };
-const CEILING = { wasm: 150 * KiB, dist: 215 * KiB };
+const BUDGET = {
+  'pkg/stagecast_bg.wasm': 60 * KiB,
+  'dist/stagecast.js': 120 * KiB,
+};
+const CEILING = {
+  'pkg/analysis/stagecast_bg.wasm': 110 * KiB,
+  'dist/stagecast-analysis.js': 145 * KiB,
+  'pkg/csv/stagecast_bg.wasm': 56 * KiB,
+  'dist/stagecast-csv.js': 76 * KiB,
+};
 
-test(`pkg/stagecast_bg.wasm stays under its current ceiling of ${CEILING.wasm / KiB} KiB gzip (target ${TARGET.wasm / KiB} KiB, not met)`, () => {
-  const n = gz('pkg/stagecast_bg.wasm');
-  assert.ok(n <= CEILING.wasm, `${n} B gzip > ${CEILING.wasm}`);
-});
+for (const [file, max] of Object.entries(BUDGET)) {
+  test(`${file} is within its budget of ${max / KiB} KiB gzip`, () => {
+    const n = gz(file);
+    assert.ok(n <= max, `${n} B gzip > ${max}`);
+  });
+}
 
-test(`dist/stagecast.js stays under its current ceiling of ${CEILING.dist / KiB} KiB gzip (target ${TARGET.dist / KiB} KiB, not met)`, () => {
-  const n = gz('dist/stagecast.js');
-  assert.ok(n <= CEILING.dist, `${n} B gzip > ${CEILING.dist}`);
-});
+for (const [file, max] of Object.entries(CEILING)) {
+  test(`${file} (loaded on first use) stays under its ceiling of ${max / KiB} KiB gzip`, () => {
+    const n = gz(file);
+    assert.ok(n <= max, `${n} B gzip > ${max}`);
+  });
+}
 
 test('the UI JavaScript itself (dist minus the inlined wasm) is at most 45 KiB gzip', () => {
   const dist = readFileSync(new URL('dist/stagecast.js', root), 'utf8');
@@ -35,7 +49,12 @@ test('the UI JavaScript itself (dist minus the inlined wasm) is at most 45 KiB g
   assert.ok(ui <= 45 * KiB, `${ui} B gzip`);
 });
 
-test('the wasm ships without its debug name section', () => {
-  const m = new WebAssembly.Module(readFileSync(new URL('pkg/stagecast_bg.wasm', root)));
-  assert.deepEqual(WebAssembly.Module.customSections(m, 'name'), []);
+test('each wasm ships without its debug name section, and without float formatting', () => {
+  for (const file of ['pkg/stagecast_bg.wasm', 'pkg/analysis/stagecast_bg.wasm', 'pkg/csv/stagecast_bg.wasm']) {
+    const bytes = readFileSync(new URL(file, root));
+    const m = new WebAssembly.Module(bytes);
+    assert.deepEqual(WebAssembly.Module.customSections(m, 'name'), [], file);
+    // core's float printing (flt2dec) brings this assertion text with it.
+    assert.ok(!bytes.includes('assertion failed: digits < 40'), `${file} carries float formatting`);
+  }
 });

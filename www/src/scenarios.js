@@ -58,6 +58,7 @@ export function checkScenarios(list) {
 export class StagecastScenarios extends StagecastElement {
   static json = ['model', 'scenarios'];
   static text = ['locale', 'currency', 'storage-key'];
+  static analysis = true; // compareScenarios
   static styles() {
     return [CSS];
   }
@@ -234,7 +235,7 @@ export class StagecastScenarios extends StagecastElement {
       if (!data || typeof data !== 'object') throw new Error('not a stagecast export');
       const list = checkScenarios(data.scenarios);
       const [base, ...variants] = list;
-      if (typeof this.api.compareScenarios === 'function') this.api.compareScenarios(base, variants);
+      this.fn('compareScenarios')(base, variants); // the engine checks every field
       const model = data.model != null ? this.api.validateModel(data.model) : null;
       this._list = list;
       // The model is for this session (the page decides what scores with it); the file keeps it.

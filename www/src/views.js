@@ -98,6 +98,7 @@ export class StagecastMeetings extends StagecastElement {
 export class StagecastForecast extends StagecastElement {
   static json = ['model', 'deals'];
   static text = ['locale', 'currency', 'target', 'measure'];
+  static analysis = true; // distribution
   static styles() {
     return [CSS];
   }
