@@ -40,10 +40,12 @@ for (const [name, js] of [['columns', jsCol], ['objects', jsObj]]) {
   const re = new Map(rust.effects.map((e) => [`${e.attribute}=${e.value}`, e]));
   close(js.effects.length, rust.effects.length, 0, `${name} effects`);
   for (const e of js.effects) close(e.effect, re.get(`${e.attribute}=${e.value}`)?.effect ?? NaN, 1e-6, `${name} effect ${e.attribute}=${e.value}`);
-  close(js.teamBias.a, rust.teamBias.a, 1e-9, `${name} team bias a`);
+  // Both fits are iterative and stop at a gradient tolerance, so they agree
+  // to about 1e-8, like the effects, not to the last bit.
+  close(js.teamBias.a, rust.teamBias.a, 1e-6, `${name} team bias a`);
   close(js.sellerBias.length, rust.sellerBias.length, 0, `${name} seller bias`);
   const rb = new Map(rust.sellerBias.map((b) => [b.seller, b]));
-  js.sellerBias.forEach((b) => close(b.b, rb.get(b.seller)?.b ?? NaN, 1e-9, `${name} seller ${b.seller} b`));
+  js.sellerBias.forEach((b) => close(b.b, rb.get(b.seller)?.b ?? NaN, 1e-6, `${name} seller ${b.seller} b`));
   close(js.skills.length, rust.skills.length, 0, `${name} skills`);
   const rk = new Map(rust.skills.map((s) => [`${s.seller}/${s.milestone}`, s]));
   js.skills.forEach((s) => close(s.advanced, rk.get(`${s.seller}/${s.milestone}`)?.advanced ?? NaN, 0, `${name} skill`));
@@ -51,8 +53,13 @@ for (const [name, js] of [['columns', jsCol], ['objects', jsObj]]) {
 console.log(`calibration: JS matches native on ${N} deals (${jsCol.states.length} states, ${jsCol.effects.length} effects)`);
 
 // 2. Scores and distributions against the wasm package.
-const wasm = await import(`${ROOT}pkg/stagecast.js`);
-wasm.initSync({ module: readFileSync(`${ROOT}pkg/stagecast_bg.wasm`) });
+// Both parts of the package: scoreDeals is the widget's, scoreColumns and
+// distribution the analysis part's.
+const widget = await import(`${ROOT}pkg/stagecast.js`);
+widget.initSync({ module: readFileSync(`${ROOT}pkg/stagecast_bg.wasm`) });
+const analysis = await import(`${ROOT}pkg/analysis/stagecast.js`);
+analysis.initSync({ module: readFileSync(`${ROOT}pkg/analysis/stagecast_bg.wasm`) });
+const wasm = { ...widget, ...analysis };
 const calibrated = { ...model, calibration: jsCol };
 const open = gen.rawDeals(2000, 2, false);
 const deals = gen.toDeals(open, model);
@@ -67,15 +74,13 @@ for (const m of [model, calibrated]) {
     }
     s.next.forEach((x, j) => close(x.gain, b[k].next[j].gain, 1e-12, `next ${k}`));
   });
-  if (wasm.scoreColumns) {
-    const oc = gen.toColumns(open);
-    const x = plain.scoreColumns(m, oc.dictionaries, oc.steps, oc.offsets, oc.codes);
-    const y = wasm.scoreColumns(m, oc.dictionaries, oc.steps, oc.offsets, oc.codes);
-    x.forEach((v, k) => close(v, y[k], 1e-12, `columns ${k}`));
-  }
+  const oc = gen.toColumns(open);
+  const x = plain.scoreColumns(m, oc.dictionaries, oc.steps, oc.offsets, oc.codes);
+  const y = wasm.scoreColumns(m, oc.dictionaries, oc.steps, oc.offsets, oc.codes);
+  x.forEach((v, k) => close(v, y[k], 1e-12, `columns ${k}`));
 }
-console.log('scoring: JS matches wasm (objects, priors and calibrated' + (wasm.scoreColumns ? ', columns)' : ')'));
-if (wasm.distribution) {
+console.log('scoring: JS matches wasm (objects and columns, priors and calibrated)');
+{
   for (const n of [100, 1000, 10000]) {
     const items = gen.rawDeals(n, 2, false).map((d) => ({ amount: d.value, probability: Math.min(0.95, 0.05 + 0.09 * d.steps.length) }));
     const target = 0.3 * items.reduce((s, i) => s + i.amount, 0);
@@ -83,11 +88,9 @@ if (wasm.distribution) {
     const b = wasm.distribution(items, { target });
     for (const k of ['expected', 'p10', 'p50', 'p90', 'pAtLeastTarget', 'expectedShortfall', 'gridStep', 'maxError']) close(a[k], b[k], 1e-9, `distribution ${n} ${k}`);
     close(a.points.length, b.points.length, 0, `distribution ${n} points`);
-    if (wasm.distributionArrays) {
-      const c = plain.distributionArrays(Float64Array.from(items, (i) => i.amount), Float64Array.from(items, (i) => i.probability), target);
-      const d = wasm.distributionArrays(Float64Array.from(items, (i) => i.amount), Float64Array.from(items, (i) => i.probability), target);
-      for (const k of ['p10', 'p50', 'p90', 'pAtLeastTarget']) close(c[k], d[k], 1e-9, `distributionArrays ${n} ${k}`);
-    }
+    const c = plain.distributionArrays(Float64Array.from(items, (i) => i.amount), Float64Array.from(items, (i) => i.probability), target);
+    const d = wasm.distributionArrays(Float64Array.from(items, (i) => i.amount), Float64Array.from(items, (i) => i.probability), target);
+    for (const k of ['p10', 'p50', 'p90', 'pAtLeastTarget']) close(c[k], d[k], 1e-9, `distributionArrays ${n} ${k}`);
   }
   console.log('distribution: JS matches wasm');
 }

@@ -21,12 +21,17 @@ before(async () => {
   writeFileSync(join(app, 'index.html'), '<!doctype html><html><head><link rel="icon" href="data:,"></head><body><stagecast-deal id="w"></stagecast-deal><output id="out"></output><script type="module" src="./main.js"></script></body></html>');
   writeFileSync(
     join(app, 'main.js'),
-    `import init, { defaultModel, scoreDeal, ready } from 'stagecast';
+    `import init, { defaultModel, scoreDeal, ready, loadAnalysis } from 'stagecast';
      await init();
      await ready();
      const m = defaultModel();
      const s = scoreDeal(m, { id: 'v', events: [{ milestone: m.milestones[0].id }] });
-     document.getElementById('out').textContent = JSON.stringify({ p: s.probability, el: !!customElements.get('stagecast-deal') });`,
+     // The analysis part: a dynamic import Vite splits into its own chunk, with its own wasm.
+     const analysis = await loadAnalysis();
+     const ids = m.milestones.map((x) => x.id);
+     const history = Array.from({ length: 120 }, (_, i) => ({ id: 'h' + i, status: i % 3 ? 'lost' : 'won', events: ids.slice(0, 1 + (i % 4)).map((milestone) => ({ milestone })) }));
+     const c = analysis.calibrate(m, history);
+     document.getElementById('out').textContent = JSON.stringify({ p: s.probability, el: !!customElements.get('stagecast-deal'), states: c.calibration.states.length, calibrated: scoreDeal(c, history[3]).source });`,
   );
   await build({ root: app, logLevel: 'silent', build: { outDir: join(app, 'dist'), target: 'es2022' } });
   const dist = join(app, 'dist');
@@ -55,7 +60,7 @@ after(async () => {
 
 test('Vite bundles the package, emits the wasm, and the app scores a deal', async () => {
   const assets = readdirSync(join(app, 'dist', 'assets'));
-  assert.ok(assets.some((f) => f.endsWith('.wasm')), `no wasm emitted: ${assets}`);
+  assert.equal(assets.filter((f) => f.endsWith('.wasm')).length, 2, `the widget's and the analysis part's wasm: ${assets}`);
   const page = await env.context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
@@ -65,6 +70,8 @@ test('Vite bundles the package, emits the wasm, and the app scores a deal', asyn
   const out = JSON.parse(await page.locator('#out').textContent());
   assert.ok(out.p > 0 && out.p < 1);
   assert.equal(out.el, true);
+  assert.ok(out.states > 0, JSON.stringify(out));
+  assert.equal(out.calibrated, 'history', JSON.stringify(out));
   await page.locator('stagecast-deal [data-role="probability"]').waitFor();
   assert.deepEqual(errors, []);
 });
