@@ -153,7 +153,7 @@ impl ToVal for ColumnMapping {
     fn to_val(&self) -> Value {
         let mut statuses = Vec::with_capacity(self.status_map.len());
         for (k, s) in &self.status_map {
-            statuses.push((k.clone(), Value::from(status_name(*s))));
+            statuses.push((k.clone(), s.to_val()));
         }
         Rec::new()
             .put("id", &self.id)
@@ -202,18 +202,6 @@ fn column_names(v: Option<&Value>, path: &str) -> Result<Vec<String>> {
     Err(Error::new(path, format!("expected a column name or a list of column names, got {got}")))
 }
 
-// The status spellings of `deal::Status` (serde's `lowercase`). To be
-// replaced by `Status::from_val` / `Status::to_val` once deal.rs has them.
-const STATUSES: [Status; 3] = [Status::Open, Status::Won, Status::Lost];
-
-fn status_name(s: Status) -> &'static str {
-    match s {
-        Status::Open => "open",
-        Status::Won => "won",
-        Status::Lost => "lost",
-    }
-}
-
 /// `statusMap` of a mapping: status value -> `"open"`, `"won"` or `"lost"`.
 fn status_map(v: Option<&Value>, path: &str) -> Result<BTreeMap<String, Status>> {
     let mut out = BTreeMap::new();
@@ -221,8 +209,7 @@ fn status_map(v: Option<&Value>, path: &str) -> Result<BTreeMap<String, Status>>
         None => {}
         Some(Value::Object(entries)) => {
             for (k, s) in entries {
-                let i = value::one_of(s, &error::join(path, k), &["open", "won", "lost"])?;
-                out.insert(k.clone(), STATUSES.get(i).copied().unwrap_or_default());
+                out.insert(k.clone(), Status::from_val(s, &error::join(path, k))?);
             }
         }
         // Not an object: Obj::new says so.
@@ -318,40 +305,14 @@ pub struct Import {
 
 impl ToVal for Import {
     fn to_val(&self) -> Value {
-        let mut deals = Vec::with_capacity(self.deals.len());
-        for d in &self.deals {
-            deals.push(deal_val(d));
-        }
         Rec::new()
-            .val("deals", Value::Array(deals))
+            .put("deals", &self.deals)
             .put("errors", &self.errors)
             .put("rows", &self.rows)
             .put("skipped", &self.skipped)
             .put("done", &self.done)
             .done()
     }
-}
-
-/// A deal as serde's derive on `Deal` writes it (camelCase, absent options
-/// and empty attributes left out). To be replaced by `Deal::to_val` once
-/// deal.rs has it.
-fn deal_val(d: &Deal) -> Value {
-    let mut events = Vec::with_capacity(d.events.len());
-    for e in &d.events {
-        events.push(Rec::new().put("milestone", &e.milestone).opt("date", &e.date).done());
-    }
-    let mut r = Rec::new()
-        .put("id", &d.id)
-        .opt("label", &d.label)
-        .opt("seller", &d.seller)
-        .opt("value", &d.value)
-        .opt("margin", &d.margin)
-        .put("status", status_name(d.status))
-        .val("events", Value::Array(events));
-    if !d.attributes.is_empty() {
-        r = r.put("attributes", &d.attributes);
-    }
-    r.opt("sellerProbability", &d.seller_probability).opt("closeDate", &d.close_date).done()
 }
 
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
@@ -1208,24 +1169,12 @@ mod val_tests {
         Process::new(default_model()).unwrap()
     }
 
-    /// A deal written by `deal_val` (serde's Serialize of the deal itself).
-    struct Written<'a>(&'a Deal);
-    impl serde::Serialize for Written<'_> {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-            self.0.serialize(s)
-        }
-    }
-    impl ToVal for Written<'_> {
-        fn to_val(&self) -> Value {
-            deal_val(self.0)
-        }
-    }
 
     /// The import and its parts are written as serde writes them.
     fn same_import(out: &Import) {
         same_as_serde(out);
         for d in &out.deals {
-            same_as_serde(&Written(d));
+            same_as_serde(d);
         }
         for e in &out.errors {
             same_as_serde(e);

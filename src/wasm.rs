@@ -157,6 +157,44 @@ use crate::meetings;
 #[cfg(feature = "analysis")]
 use crate::scenarios;
 
+#[wasm_bindgen]
+extern "C" {
+    /// A plain object being filled: `object[key] = value`, with no exception
+    /// handling around it (`Reflect.set` has some, and costs more per key).
+    #[wasm_bindgen(js_name = Object)]
+    type Plain;
+    #[wasm_bindgen(method, indexing_setter)]
+    fn set(this: &Plain, key: &JsValue, value: &JsValue);
+}
+
+/// At most this many result keys are kept as JS strings, each at most
+/// `MAX_KEY` bytes long (longer keys are data from outside, such as
+/// attribute names, and are not kept).
+const MAX_KEYS: usize = 256;
+const MAX_KEY: usize = 40;
+
+thread_local! {
+    /// Result keys as JS strings, made once: the same few dozen keys come
+    /// back in every result, and a string made in JS costs a UTF-8 decode.
+    static KEYS: std::cell::RefCell<Vec<(String, JsValue)>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+fn key_js(k: &str) -> JsValue {
+    KEYS.with(|cache| {
+        let Ok(mut c) = cache.try_borrow_mut() else { return JsValue::from_str(k) };
+        match c.binary_search_by(|(x, _)| x.as_str().cmp(k)) {
+            Ok(i) => c.get(i).map_or_else(|| JsValue::from_str(k), |(_, v)| v.clone()),
+            Err(i) => {
+                let v = JsValue::from_str(k);
+                if c.len() < MAX_KEYS && k.len() <= MAX_KEY {
+                    c.insert(i, (k.to_string(), v.clone()));
+                }
+                v
+            }
+        }
+    })
+}
+
 /// Writes a result tree as plain JS: objects, arrays, numbers, strings,
 /// booleans and null. One non-generic function for every result shape.
 fn value_to_js(v: &Value) -> JsValue {
@@ -167,13 +205,28 @@ fn value_to_js(v: &Value) -> JsValue {
         Value::String(s) => JsValue::from_str(s),
         Value::Array(items) => items.iter().map(value_to_js).collect::<js_sys::Array>().into(),
         Value::Object(entries) => {
-            let o = js_sys::Object::new();
+            let o: Plain = js_sys::Object::new().unchecked_into();
             for (k, x) in entries {
-                let _ = js_sys::Reflect::set(&o, &JsValue::from_str(k), &value_to_js(x));
+                if k == "__proto__" {
+                    // An own property named "__proto__" (say, a CSV column), not the prototype.
+                    js_sys::Object::define_property(o.unchecked_ref::<js_sys::Object>(), &JsValue::from_str(k), &own(&value_to_js(x)));
+                } else {
+                    o.set(&key_js(k), &value_to_js(x));
+                }
             }
             o.into()
         }
     }
+}
+
+/// The descriptor of a plain own data property holding `v`.
+fn own(v: &JsValue) -> js_sys::Object {
+    let d: Plain = js_sys::Object::new().unchecked_into();
+    let yes = JsValue::TRUE;
+    for k in ["value", "enumerable", "writable", "configurable"] {
+        d.set(&key_js(k), if k == "value" { v } else { &yes });
+    }
+    d.unchecked_into()
 }
 
 /// Reads an argument as a `Value`; `undefined` and `null` are `Null`.

@@ -60,7 +60,7 @@ after(async () => {
 
 test('Vite bundles the package, emits the wasm, and the app scores a deal', async () => {
   const assets = readdirSync(join(app, 'dist', 'assets'));
-  assert.equal(assets.filter((f) => f.endsWith('.wasm')).length, 2, `the widget's and the analysis part's wasm: ${assets}`);
+  assert.equal(assets.filter((f) => f.endsWith('.wasm')).length, 3, `the widget's, the analysis part's and the CSV worker's wasm: ${assets}`);
   const page = await env.context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));

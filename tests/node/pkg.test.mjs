@@ -58,3 +58,14 @@ test('the analysis part (stagecast/analysis) loads on its own and its calibrated
   assert.throws(() => an.calibrate(model, [{ id: 'a', status: 'won', value: -1 }]), { message: 'history[0].value: must be a finite number >= 0' });
   assert.equal(typeof mod.loadAnalysis, 'function');
 });
+
+test('a CSV column named __proto__ comes back as an own attribute, not as the prototype', async () => {
+  const csv = await import(fileURLToPath(new URL('pkg/csv/stagecast.js', root)));
+  csv.initSync({ module: readFileSync(new URL('pkg/csv/stagecast_bg.wasm', root)) });
+  const out = csv.parseCsv('id,stage,__proto__\nd1,won,x\n', { id: 'id', stage: 'stage', stageMap: { won: [] }, attributes: ['__proto__'] });
+  assert.equal(out.errors.length, 0, JSON.stringify(out.errors));
+  const a = out.deals[0].attributes;
+  assert.equal(Object.getPrototypeOf(a), Object.prototype);
+  assert.deepEqual(Object.keys(a), ['__proto__']);
+  assert.equal(Object.getOwnPropertyDescriptor(a, '__proto__').value, 'x');
+});
