@@ -97,8 +97,9 @@ export function tornadoChart(bars, { title, base, fmt, lever }) {
     // The lever's name and its range on one line, the bar under it: no overlap at any width.
     root.append(svg('text', { x: L, y: yy + 11, 'text-anchor': 'start', text: `${lever(b.lever)}: ${fmt(min)} – ${fmt(max)}` }));
     root.append(svg('rect', { x: r1(x(min)), y: yy + 16, width: r1(Math.max(1.5, x(max) - x(min))), height: 14, rx: 2, fill: 'var(--accent)', 'fill-opacity': 0.8, 'data-lever': b.lever }));
+    // The base case's mark crosses the bar only, never the label above it.
+    root.append(svg('line', { x1: r1(x(base)), y1: yy + 14, x2: r1(x(base)), y2: yy + 32, stroke: 'var(--text)', 'stroke-width': 1.5, 'data-role': 'base' }));
   });
-  root.append(svg('line', { x1: r1(x(base)), y1: T + 14, x2: r1(x(base)), y2: T + rowH * bars.length, stroke: 'var(--text)', 'stroke-width': 1.5 }));
   return root;
 }
 
