@@ -1348,7 +1348,7 @@ mod tests {
     use super::*;
     use crate::deal::Event;
     use crate::model::{default_model, ProcessModel};
-    use crate::model::tests::{err, reads, writes_like_serde};
+    use crate::model::tests::{err, reads};
     use crate::model::Milestone;
     use crate::probability::score_deal;
     use crate::value::tests::{json, same_as_serde};
@@ -1576,7 +1576,7 @@ mod tests {
     /// A calibrated model is written as serde wrote it, reads back (by hand
     /// and by serde) to the same model, and scores every deal the same.
     fn round_trips(m: &ProcessModel, deals: &[Deal]) {
-        writes_like_serde(m);
+        same_as_serde(m);
         let v = m.to_val();
         let back = ProcessModel::from_val(&v, "model").unwrap();
         assert_eq!(&back, m);
@@ -1587,7 +1587,7 @@ mod tests {
             assert_eq!(score_deal(&p, &open, "deal").unwrap(), score_deal(&q, &open, "deal").unwrap());
         }
         let skills = skill_profile(&p);
-        writes_like_serde(&skills);
+        same_as_serde(&skills);
         assert_eq!(skills, skill_profile(&q));
     }
 
@@ -1616,8 +1616,8 @@ mod tests {
         // Each part on its own, optional parts absent too.
         let c = calibrated().model.calibration.unwrap();
         same_as_serde(&c.states[0]);
-        writes_like_serde(&c.effects[0]);
-        writes_like_serde(&c.seller_bias[0]);
+        same_as_serde(&c.effects[0]);
+        same_as_serde(&c.seller_bias[0]);
         same_as_serde(&c.skills[0]);
         same_as_serde(&Calibration::default());
         assert_eq!(Calibration::from_val(&Calibration::default().to_val(), "c").unwrap(), Calibration::default());

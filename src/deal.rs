@@ -483,31 +483,6 @@ pub(crate) mod tests {
     use crate::value::tests::{json, same_as_serde};
     use crate::value::{from_serde, FromVal, ToVal, Value};
 
-    /// `same_as_serde` without the trip through JSON text, which reads some
-    /// floats back 1 ulp off (`0.19999999999999998` as `0.2`: serde_json
-    /// lacks `float_roundtrip` here): what serde's derive writes, as a tree.
-    pub(crate) fn same_as_serde_exact<T: serde::Serialize + ToVal + ?Sized>(x: &T) {
-        fn conv(v: serde_json::Value) -> Value {
-            match v {
-                serde_json::Value::Null => Value::Null,
-                serde_json::Value::Bool(b) => Value::Bool(b),
-                serde_json::Value::Number(n) => Value::Number(n.as_f64().unwrap()),
-                serde_json::Value::String(s) => Value::String(s),
-                serde_json::Value::Array(a) => Value::Array(a.into_iter().map(conv).collect()),
-                serde_json::Value::Object(o) => Value::Object(o.into_iter().map(|(k, v)| (k, conv(v))).collect()),
-            }
-        }
-        fn norm(v: Value) -> Value {
-            match v {
-                Value::Number(n) if !n.is_finite() => Value::Null,
-                Value::Array(a) => Value::Array(a.into_iter().map(norm).collect()),
-                Value::Object(o) => Value::Object(o.into_iter().map(|(k, v)| (k, norm(v))).collect()),
-                v => v,
-            }
-        }
-        assert_eq!(norm(x.to_val()), conv(serde_json::to_value(x).unwrap()));
-    }
-
     /// Reads `text` both ways (by hand and through serde): same result,
     /// same error text.
     #[allow(clippy::panic_in_result_fn)]

@@ -373,7 +373,7 @@ pub fn cross_validate_table(process: &Process, t: &Table, k: usize) -> Result<Ev
 #[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
-    use crate::deal::tests::same_as_serde_exact as same_as_serde;
+    use crate::value::tests::same_as_serde;
     use crate::deal::Event;
     use crate::model::default_model;
 

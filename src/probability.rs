@@ -407,7 +407,7 @@ mod tests {
     fn scores_to_val_write_what_serde_wrote() {
         use crate::calibration::{calibrate, CalibrateOptions};
         use crate::deal::Status;
-        use crate::deal::tests::same_as_serde_exact as same_as_serde;
+        use crate::value::tests::same_as_serde;
         let p = Process::new(default_model()).unwrap();
         let mut skipped = deal(&["need_confirmed", "solution_presented"]);
         skipped.seller_probability = Some(0.4);
