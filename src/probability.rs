@@ -87,18 +87,7 @@ impl ToVal for DealScore {
 /// Completing the next mandatory milestone in order never lowers the result.
 pub fn prior_probability(process: &Process, st: &DealState) -> (f64, Vec<String>) {
     let base = process.base();
-    let mut best = base;
-    let mut best_i: Option<usize> = None;
-    let mut best_missing = 0u32;
-    for i in members(st.reached) {
-        let missing = (process.required_before(i) & !st.reached).count_ones();
-        let credit = base + (process.prior(i) - base) * MISSING_FACTOR.powi(missing as i32);
-        if credit > best || best_i.is_none() && credit >= best {
-            best = credit;
-            best_i = Some(i);
-            best_missing = missing;
-        }
-    }
+    let (mut best, best_i, best_missing) = best_credit(process, st.reached);
     let mut why = Vec::new();
     match best_i {
         None => why.push(format!(
@@ -123,14 +112,57 @@ pub fn prior_probability(process: &Process, st: &DealState) -> (f64, Vec<String>
     if st.out_of_order != 0 {
         let before = best;
         best = base + (best - base) * OUT_OF_ORDER_FACTOR;
-        why.push(format!(
-            "Steps done out of order ({}): deals that skip ahead win less often, {} instead of {}.",
-            names(process, st.out_of_order),
-            pct(best),
-            pct(before)
-        ));
+        // Doing a skipped step late must never score below not doing it:
+        // the deal scored as if the late steps were still missing is a floor.
+        let late = late_steps(process, st);
+        let (floor, _, _) = best_credit(process, st.reached & !late);
+        if floor > best {
+            why.push(format!(
+                "Steps done out of order ({}): scored as if {} were not done yet, which counts for more here ({} instead of {}).",
+                names(process, st.out_of_order),
+                names(process, late),
+                pct(floor),
+                pct(best)
+            ));
+            best = floor;
+        } else {
+            why.push(format!(
+                "Steps done out of order ({}): deals that skip ahead win less often, {} instead of {}.",
+                names(process, st.out_of_order),
+                pct(best),
+                pct(before)
+            ));
+        }
     }
     (best.clamp(0.0, 1.0), why)
+}
+
+/// The best credit among the reached milestones: a milestone's prior, cut
+/// by `MISSING_FACTOR` for each step it requires that is missing. Returns
+/// (credit, milestone, missing count); no milestone gives the base.
+fn best_credit(process: &Process, reached: u64) -> (f64, Option<usize>, u32) {
+    let base = process.base();
+    let mut best = (base, None, 0);
+    for i in members(reached) {
+        let missing = (process.required_before(i) & !reached).count_ones();
+        let credit = base + (process.prior(i) - base) * MISSING_FACTOR.powi(missing as i32);
+        if credit > best.0 || best.1.is_none() && credit >= best.0 {
+            best = (credit, Some(i), missing);
+        }
+    }
+    best
+}
+
+/// The steps completed after a milestone that required them.
+fn late_steps(process: &Process, st: &DealState) -> u64 {
+    let (mut needed, mut late) = (0u64, 0u64);
+    for &i in &st.sequence {
+        if needed & bit(i) != 0 {
+            late |= bit(i);
+        }
+        needed |= process.required_before(i);
+    }
+    late
 }
 
 /// Scores one deal under the model's priors.

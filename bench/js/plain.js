@@ -301,11 +301,11 @@ const ids = (p, set) => members(set).map((i) => p.ms[i].id);
 const names = (p, set) => members(set).map((i) => p.label(i)).join(', ');
 
 // ---------------------------------------------------------------- prior scoring
-export function priorProbability(p, st, why) {
+function bestCredit(p, reached) {
   const base = p.base;
   let best = base, bestI = -1, bestMissing = 0;
-  for (const i of members(st.reached)) {
-    const missing = popcount(p.requiredBefore[i] & ~st.reached);
+  for (const i of members(reached)) {
+    const missing = popcount(p.requiredBefore[i] & ~reached);
     const credit = base + (p.prior[i] - base) * Math.pow(MISSING_FACTOR, missing);
     if (credit > best || (bestI < 0 && credit >= best)) {
       best = credit;
@@ -313,6 +313,20 @@ export function priorProbability(p, st, why) {
       bestMissing = missing;
     }
   }
+  return [best, bestI, bestMissing];
+}
+/** The steps completed after a milestone that required them. */
+function lateSteps(p, st) {
+  let needed = 0, late = 0;
+  for (const i of st.sequence) {
+    if (needed & (1 << i)) late |= 1 << i;
+    needed |= p.requiredBefore[i];
+  }
+  return late;
+}
+export function priorProbability(p, st, why) {
+  const base = p.base;
+  let [best, bestI, bestMissing] = bestCredit(p, st.reached);
   if (why) {
     if (bestI < 0) why.push(`No milestone confirmed yet: ${pct(base)} is the starting probability of the process.`);
     else if (bestMissing === 0) why.push(`Furthest step in good standing: \u201c${p.label(bestI)}\u201d (${pct(p.prior[bestI])}).`);
@@ -324,7 +338,13 @@ export function priorProbability(p, st, why) {
   if (st.outOfOrder) {
     const before = best;
     best = base + (best - base) * OUT_OF_ORDER_FACTOR;
-    if (why) why.push(`Steps done out of order (${names(p, st.outOfOrder)}): deals that skip ahead win less often, ${pct(best)} instead of ${pct(before)}.`);
+    // Doing a skipped step late never scores below not doing it.
+    const late = lateSteps(p, st);
+    const floor = bestCredit(p, st.reached & ~late)[0];
+    if (floor > best) {
+      if (why) why.push(`Steps done out of order (${names(p, st.outOfOrder)}): scored as if ${names(p, late)} were not done yet, which counts for more here (${pct(floor)} instead of ${pct(best)}).`);
+      best = floor;
+    } else if (why) why.push(`Steps done out of order (${names(p, st.outOfOrder)}): deals that skip ahead win less often, ${pct(best)} instead of ${pct(before)}.`);
   }
   return Math.min(1, Math.max(0, best));
 }
