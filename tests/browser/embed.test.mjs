@@ -105,10 +105,22 @@ test('forecast and calibration in the CRM page: Norwegian from the page lang, en
     const d = Stagecast.distribution(f.deals.map((x, i) => ({ amount: x.margin ?? x.value, probability: s[i].probability })), { target: 900000 });
     const ev = Stagecast.evaluate(m, c.history);
     const nok = (v) => new Intl.NumberFormat('nb', { style: 'currency', currency: 'NOK', maximumFractionDigits: 0 }).format(v);
-    return { p50: nok(d.p50), p90: nok(d.p90), brier: new Intl.NumberFormat('nb', { maximumFractionDigits: 3 }).format(ev.brier), sellers: ev.versus.sellerProbability != null };
+    // The model against the sellers' own estimates, from forecast() on the same deals.
+    const fc = Stagecast.forecast(m, f.deals.map((x) => (x.margin == null ? { ...x, margin: x.value } : x)), { measure: 'margin', target: 900000 });
+    const row = (v) => [nok(v.expected), nok(v.p10), nok(v.p50), nok(v.p90), new Intl.NumberFormat('nb', { style: 'percent', maximumFractionDigits: 0 }).format(v.pAtLeastTarget)];
+    return {
+      p50: nok(d.p50), p90: nok(d.p90), brier: new Intl.NumberFormat('nb', { maximumFractionDigits: 3 }).format(ev.brier), sellers: ev.versus.sellerProbability != null,
+      versus: { model: row(fc.model), sellersRaw: row(fc.sellersRaw) }, hopeful: fc.sellersRaw.expected > fc.model.expected,
+    };
   });
   assert.equal(await page.locator('stagecast-forecast [data-role="p50"]').textContent(), exp.p50);
   assert.equal(await page.locator('stagecast-forecast [data-role="p90"]').textContent(), exp.p90);
+  for (const view of ['model', 'sellersRaw']) {
+    assert.deepEqual(await page.locator(`stagecast-forecast tr[data-view="${view}"] td`).allTextContents(), exp.versus[view], view);
+  }
+  assert.equal(await page.locator('stagecast-forecast tr[data-view="sellersCorrected"]').count(), 0, 'no learned seller bias on an uncalibrated model');
+  assert.equal(exp.hopeful, true, 'the demo sellers are hopeful');
+  assert.equal(await page.locator('stagecast-forecast tr[data-view="sellersRaw"] th').textContent(), 'Selgernes egne anslag');
   assert.equal(await page.locator('stagecast-calibration [data-role="brier"]').textContent(), exp.brier);
   assert.equal(exp.sellers, true);
   assert.equal(await page.locator('stagecast-calibration [data-role="brier-sellers"]').count(), 1);

@@ -30,7 +30,8 @@
   for (let i = 0; i < 60; i++) {
     const n = 1 + (i % 5);
     const events = steps.slice(0, n).map((milestone) => ({ milestone }));
-    if (i < 12) open.push({ id: `OPP-${5000 + i}`, label: `Kunde ${i}`, seller: i % 2 ? xss : 'Kari Nordmann', value: 100000 + 25000 * (i % 7), events });
+    // The sellers' own estimates, as the CRM records them: hopeful.
+    if (i < 12) open.push({ id: `OPP-${5000 + i}`, label: `Kunde ${i}`, seller: i % 2 ? xss : 'Kari Nordmann', value: 100000 + 25000 * (i % 7), sellerProbability: Math.min(0.95, 0.35 + 0.12 * n), events });
     closed.push({ id: `WON-${i}`, seller: i % 3 ? 'Kari Nordmann' : xss, status: (i * 7) % 10 < n * 2 ? 'won' : 'lost', sellerProbability: 0.5, events });
   }
   const pipeline = document.getElementById('pipeline');

@@ -117,8 +117,9 @@ export class StagecastForecast extends StagecastElement {
     this._root.replaceChildren(el('div', { className: 'card' }, el('h2', { text: this.t('forecast') }),
       el('div', { className: 'row' }, el('label', { for: `${u}t`, text: this.t('target') }, input)), out));
     let d;
+    let open = [];
     try {
-      const open = (this.prop('deals') || []).filter((x) => !x.status || x.status === 'open');
+      open = (this.prop('deals') || []).filter((x) => !x.status || x.status === 'open');
       const scores = open.length ? this.api.scoreDeals(model, open) : [];
       const items = open.map((x, i) => ({ amount: x[measure] ?? x.value ?? 0, probability: scores[i].probability }));
       if (!items.length) {
@@ -130,13 +131,42 @@ export class StagecastForecast extends StagecastElement {
       this.showError(e, out);
       return;
     }
+    // The model against the sellers' own estimates (as entered, and corrected
+    // by what history learned of each seller), when the deals carry them.
+    let vs = null;
+    if (open.some((x) => Number.isFinite(x.sellerProbability))) {
+      try {
+        // Same amounts as above: the margin, else the value.
+        const measured = open.map((x) => (x[measure] == null ? { ...x, [measure]: x.value ?? 0 } : x));
+        vs = this.fn('forecast')(model, measured, target == null ? { measure } : { measure, target });
+      } catch (e) {
+        this.showError(e, out);
+        return;
+      }
+    }
     this._result = d;
     const m = (v) => money(this, v);
     out.append(el('div', { className: 'kpis' },
       kpi(this.t('expected'), m(d.expected), 'expected'), kpi('P10', m(d.p10), 'p10'), kpi('P50', m(d.p50), 'p50'), kpi('P90', m(d.p90), 'p90'),
       d.pAtLeastTarget != null ? kpi(this.t('pAtLeast'), pct(this, d.pAtLeastTarget), 'p-target') : null),
     el('div', { className: 'chart' }, cdfChart(d, { title: this.t('forecast'), money: m, target, labels: { target: this.t('target') } })));
-    this.emit(d);
+    if (vs) out.append(this.versusSellers(vs, target != null));
+    this.emit(vs ? { ...d, versusSellers: vs } : d);
+  }
+  /** A table: expected value and range of the model, the sellers as entered and corrected. */
+  versusSellers(f, withTarget) {
+    const m = (v) => money(this, v);
+    const head = ['view', 'expected', 'P10', 'P50', 'P90', ...(withTarget ? ['pAtLeast'] : [])]
+      .map((k, i) => el('th', { className: i ? 'num' : '', scope: 'col', text: k.startsWith('P') && k.length === 3 ? k : this.t(k) }));
+    const body = el('tbody');
+    for (const [key, label, s] of [['model', this.t('model'), f.model], ['sellersRaw', this.t('sellersOwn'), f.sellersRaw], ['sellersCorrected', this.t('sellersCorrected'), f.sellersCorrected]]) {
+      if (!s) continue;
+      body.append(el('tr', { 'data-view': key }, el('th', { scope: 'row', text: label }),
+        ...[s.expected, s.p10, s.p50, s.p90].map((v) => el('td', { className: 'num', text: m(v) })),
+        withTarget ? el('td', { className: 'num', text: s.pAtLeastTarget == null ? '' : pct(this, s.pAtLeastTarget) }) : null));
+    }
+    return el('div', { 'data-role': 'versus-sellers' }, el('h3', { text: this.t('versusSellers') }),
+      el('div', { className: 'scroll', tabindex: 0, role: 'region', 'aria-label': this.t('versusSellers') }, el('table', null, el('thead', null, el('tr', null, ...head)), body)));
   }
   get result() {
     return this._result;
