@@ -44,9 +44,13 @@ test('first visit loads the Maven pipeline in the CSV worker: forecast and calib
     const s = Stagecast.scoreDeals(f.model, f.deals);
     const d = Stagecast.distribution(f.deals.map((x, i) => ({ amount: x.value, probability: s[i].probability })), { target: Number(f.target) });
     const ev = Stagecast.evaluate(c.model, c.history);
+    // Sellers stronger or weaker than the team, by sellerSkills.
+    const label = (id) => c.model.milestones.find((m) => m.id === id).label;
+    const skills = Object.fromEntries(Stagecast.sellerSkills(c.model).map((x) => [x.seller, x.milestones.filter((m) => m.verdict !== 'similar')
+      .map((m) => `${m.verdict === 'better' ? '▲' : '▼'} ${label(m.milestone)} ${pct(m.rate)} (team ${pct(m.teamRate)})`).join('; ')]));
     return {
       forecast: { expected: money(d.expected), p10: money(d.p10), p50: money(d.p50), p90: money(d.p90), 'p-target': pct(d.pAtLeastTarget) },
-      brier: b3(ev.brier), priors: b3(ev.versus.priors.brier), calibrated: !!c.model.calibration, n: c.history.length,
+      brier: b3(ev.brier), priors: b3(ev.versus.priors.brier), calibrated: !!c.model.calibration, n: c.history.length, skills,
     };
   });
   for (const [role, text] of Object.entries(exp.forecast)) {
@@ -57,6 +61,10 @@ test('first visit loads the Maven pipeline in the CSV worker: forecast and calib
   assert.equal(await page.locator('stagecast-calibration [data-role="brier"]').textContent(), exp.brier);
   assert.equal(await page.locator('stagecast-calibration [data-role="brier-priors"]').textContent(), exp.priors);
   assert.equal(await page.locator('stagecast-calibration tr[data-seller]').count(), 30);
+  const shown = {};
+  for (const row of await page.locator('stagecast-calibration tr[data-seller]').all()) shown[await row.getAttribute('data-seller')] = await row.locator('[data-role="skills"]').textContent();
+  assert.deepEqual(shown, exp.skills);
+  assert.ok(Object.values(shown).filter(Boolean).length >= 2, 'some sellers differ from the team');
   assert.ok((await page.locator('stagecast-calibration svg[data-chart="reliability"] circle').count()) >= 1);
   // The target is marked, with P10/P50/P90.
   for (const m of ['P10', 'P50', 'P90', 'target']) assert.equal(await page.locator(`stagecast-forecast svg [data-mark="${m}"]`).count(), 1, m);

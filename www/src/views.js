@@ -197,8 +197,14 @@ export class StagecastCalibration extends StagecastElement {
       ev = evaluate(model, history);
       const groups = new Map();
       for (const d of history) if (d.seller) groups.set(d.seller, [...(groups.get(d.seller) || []), d]);
+      // Where each seller converts better or worse than the team (a learned
+      // calibration only): the milestones whose 90% interval excludes the team's rate.
+      const skills = new Map();
+      if (model.calibration) {
+        for (const s of this.fn('sellerSkills')(model)) skills.set(s.seller, s.milestones.filter((x) => x.verdict !== 'similar'));
+      }
       for (const [seller, deals] of [...groups].sort((a, b) => a[0].localeCompare(b[0]))) {
-        bySeller.push({ seller, n: deals.length, brier: evaluate(model, deals).brier });
+        bySeller.push({ seller, n: deals.length, brier: evaluate(model, deals).brier, skills: skills.get(seller) || [] });
       }
     } catch (e) {
       this.showError(e, out);
@@ -206,9 +212,14 @@ export class StagecastCalibration extends StagecastElement {
     }
     const p = (v) => pct(this, v);
     const b3 = (v) => formatNumber(this.loc.tag, v, 3);
-    const table = el('table', null, el('thead', null, el('tr', null, el('th', { text: this.t('seller') }), el('th', { className: 'num', text: this.t('deals') }), el('th', { className: 'num', text: 'Brier' }))));
+    const withSkills = bySeller.some((s) => s.skills.length);
+    const label = (id) => (model.milestones.find((m) => m.id === id) || {}).label || id;
+    const skillText = (list) => list.map((x) => `${x.verdict === 'better' ? '▲' : '▼'} ${label(x.milestone)} ${p(x.rate)} (${this.t('team')} ${p(x.teamRate)})`).join('; ');
+    const table = el('table', null, el('thead', null, el('tr', null, el('th', { text: this.t('seller') }), el('th', { className: 'num', text: this.t('deals') }), el('th', { className: 'num', text: 'Brier' }),
+      withSkills ? el('th', { text: this.t('skills') }) : null)));
     const body = el('tbody');
-    for (const s of bySeller) body.append(el('tr', { 'data-seller': s.seller }, el('td', { text: s.seller }), el('td', { className: 'num', text: formatNumber(this.loc.tag, s.n) }), el('td', { className: 'num', text: b3(s.brier) })));
+    for (const s of bySeller) body.append(el('tr', { 'data-seller': s.seller }, el('td', { text: s.seller }), el('td', { className: 'num', text: formatNumber(this.loc.tag, s.n) }), el('td', { className: 'num', text: b3(s.brier) }),
+      withSkills ? el('td', { 'data-role': 'skills', text: skillText(s.skills) }) : null));
     table.append(body);
     const v = ev.versus || {};
     out.append(el('div', { className: 'two' },
