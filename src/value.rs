@@ -12,7 +12,10 @@
 //! `same_as_serde`). The fuzz targets read from JSON text through the same
 //! path as JS callers.
 
+// serde's side (tests only): the reference the hand-written readers are checked against.
+#[cfg(test)]
 use serde::de::{self, DeserializeSeed, IntoDeserializer, MapAccess, SeqAccess, Visitor};
+#[cfg(test)]
 use serde::forward_to_deserialize_any;
 
 use crate::error::{Error, Result};
@@ -310,6 +313,7 @@ pub fn from_serde<T: de::DeserializeOwned>(v: &Value, path: &str) -> Result<T> {
     T::deserialize(De(v)).map_err(|e| e.within(path))
 }
 
+#[cfg(test)]
 impl de::Error for Error {
     fn custom<T: std::fmt::Display>(msg: T) -> Self {
         Error::new("", msg.to_string())
@@ -338,6 +342,7 @@ impl de::Error for Error {
     }
 }
 
+#[cfg(test)]
 /// Describes what was found without formatting floats.
 fn unexpected(u: &de::Unexpected<'_>) -> &'static str {
     use de::Unexpected as U;
@@ -353,6 +358,7 @@ fn unexpected(u: &de::Unexpected<'_>) -> &'static str {
     }
 }
 
+#[cfg(test)]
 /// serde's expectations in words a JS developer reads at a glance.
 fn friendly(exp: &str) -> String {
     match exp {
@@ -365,9 +371,11 @@ fn friendly(exp: &str) -> String {
     }
 }
 
-/// A deserializer reading from a borrowed `Value`.
+/// A serde deserializer reading from a borrowed `Value` (tests only).
+#[cfg(test)]
 pub struct De<'a>(pub &'a Value);
 
+#[cfg(test)]
 impl<'de> de::Deserializer<'de> for De<'de> {
     type Error = Error;
 
@@ -458,11 +466,13 @@ impl<'de> de::Deserializer<'de> for De<'de> {
     }
 }
 
+#[cfg(test)]
 struct Seq<'a> {
     items: std::slice::Iter<'a, Value>,
     i: usize,
 }
 
+#[cfg(test)]
 impl<'de> SeqAccess<'de> for Seq<'de> {
     type Error = Error;
     fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>> {
@@ -476,11 +486,13 @@ impl<'de> SeqAccess<'de> for Seq<'de> {
     }
 }
 
+#[cfg(test)]
 struct Map<'a> {
     entries: std::slice::Iter<'a, (String, Value)>,
     value: Option<(&'a str, &'a Value)>,
 }
 
+#[cfg(test)]
 impl<'de> MapAccess<'de> for Map<'de> {
     type Error = Error;
     fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>> {

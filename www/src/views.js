@@ -106,6 +106,8 @@ export class StagecastForecast extends StagecastElement {
     const u = this._uid;
     const model = this.currentModel();
     const measure = this.prop('measure') === 'value' ? 'value' : 'margin';
+    /** A deal's amount: the measure (margin by default), else its value. */
+    const amount = (x) => x[measure] ?? x.value ?? 0;
     const t = this.prop('target');
     const target = t == null || t === '' || !Number.isFinite(Number(t)) ? undefined : Number(t);
     const input = el('input', { type: 'number', id: `${u}t`, min: 0, step: 1000, value: target ?? '', 'data-field': 'target' });
@@ -121,7 +123,7 @@ export class StagecastForecast extends StagecastElement {
     try {
       open = (this.prop('deals') || []).filter((x) => !x.status || x.status === 'open');
       const scores = open.length ? this.api.scoreDeals(model, open) : [];
-      const items = open.map((x, i) => ({ amount: x[measure] ?? x.value ?? 0, probability: scores[i].probability }));
+      const items = open.map((x, i) => ({ amount: amount(x), probability: scores[i].probability }));
       if (!items.length) {
         out.append(el('p', { className: 'muted', 'data-role': 'empty', text: this.t('noOpen') }));
         return;
@@ -136,8 +138,8 @@ export class StagecastForecast extends StagecastElement {
     let vs = null;
     if (open.some((x) => Number.isFinite(x.sellerProbability))) {
       try {
-        // Same amounts as above: the margin, else the value.
-        const measured = open.map((x) => (x[measure] == null ? { ...x, [measure]: x.value ?? 0 } : x));
+        // Same amounts as above.
+        const measured = open.map((x) => (x[measure] == null ? { ...x, [measure]: amount(x) } : x));
         vs = this.fn('forecast')(model, measured, target == null ? { measure } : { measure, target });
       } catch (e) {
         this.showError(e, out);
