@@ -991,6 +991,9 @@ pub fn calibrate_table(process: &Process, t: &Table) -> Result<Calibration> {
         let mut combo_features: Vec<Vec<u32>> = vec![Vec::new()];
         let mut agg = Slots::default();
         let mut agg_rows: Vec<Row> = Vec::new();
+        // Each row's state and outcome key, to order rows whose features,
+        // outcome and offset are all equal.
+        let mut agg_states: Vec<u128> = Vec::new();
         let mut cache = Slots::default();
         let mut offsets: Vec<f64> = Vec::new();
         for (r, &(reached, ooo)) in finals.iter().enumerate() {
@@ -1024,19 +1027,21 @@ pub fn calibrate_table(process: &Process, t: &Table) -> Result<Calibration> {
             let (i, new) = agg.slot(sk | ((combo as u128) << 66));
             if new {
                 agg_rows.push(Row { offset, features: combo_features.get(combo).cloned().unwrap_or_default(), won, count: 0.0 });
+                agg_states.push(sk);
             }
             if let Some(row) = agg_rows.get_mut(i) {
                 row.count += 1.0;
             }
             }
         }
-        // Rows in content order (features, outcome, offset), so that the
-        // folds and the fits do not depend on the order of the history: a
-        // combination's number is the order it was first seen in.
-        let by_content = order(agg_rows.len(), &|a, b| match (agg_rows.get(a), agg_rows.get(b)) {
-            (Some(x), Some(y)) => (&x.features, x.won, x.offset.to_bits()) < (&y.features, y.won, y.offset.to_bits()),
-            _ => false,
-        });
+        // Rows in content order (features, outcome, offset, state), so that
+        // the folds and the fits do not depend on the order of the history:
+        // a combination's number is the order it was first seen in. The
+        // state breaks ties: two states can share an offset, and rows tied
+        // on the rest kept their first-seen order, which put different
+        // counts in different folds.
+        let key = |i: usize| agg_rows.get(i).map(|x| (&x.features, x.won, x.offset.to_bits(), agg_states.get(i).copied().unwrap_or(0)));
+        let by_content = order(agg_rows.len(), &|a, b| key(a) < key(b));
         let rows: Vec<Row> = by_content.iter().filter_map(|&i| agg_rows.get(i).cloned()).collect();
         if let Some(e) = choose_strength(&rows, nf) {
             let beta = stats::fit_logistic(&rows, nf, e / 4.0, &|_, r| r.count, None);

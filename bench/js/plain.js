@@ -117,6 +117,8 @@ function betaInterval(a, b) {
 }
 
 // Rows: { offset, features: Int32Array, won, count }.
+const F64 = new Float64Array(1);
+const U64 = new BigUint64Array(F64.buffer);
 function linear(beta, r) {
   let s = r.offset;
   for (const f of r.features) s += beta[f];
@@ -719,13 +721,24 @@ function calibrateTable(p, t) {
     }
     const cache = new Map();
     const rows = [];
-    const sorted = [...agg.values()].sort((x, y) => x.combo - y.combo || x.won - y.won || x.ooo - y.ooo || x.reached - y.reached);
-    for (const e of sorted) {
+    for (const e of agg.values()) {
       const ck = `${e.reached},${e.ooo},${e.won}`;
       let offset = cache.get(ck);
       if (offset === undefined) cache.set(ck, (offset = logit(estimate(p, finalFit, e.reached, e.ooo, e.won, false))));
-      rows.push({ offset, features: Int32Array.from(comboFeatures[e.combo]), won: e.won, count: e.count });
+      rows.push({ offset, features: Int32Array.from(comboFeatures[e.combo]), won: e.won, count: e.count, ooo: e.ooo, reached: e.reached });
     }
+    // The engine's content order (features, outcome, offset's bits, state),
+    // so that the folds do not depend on the order of the history.
+    const bits = (x) => { F64[0] = x; return U64[0]; };
+    rows.sort((x, y) => {
+      const n = Math.min(x.features.length, y.features.length);
+      for (let i = 0; i < n; i++) if (x.features[i] !== y.features[i]) return x.features[i] - y.features[i];
+      if (x.features.length !== y.features.length) return x.features.length - y.features.length;
+      if (x.won !== y.won) return x.won ? 1 : -1;
+      const bx = bits(x.offset), by = bits(y.offset);
+      if (bx !== by) return bx < by ? -1 : 1;
+      return x.ooo - y.ooo || x.reached - y.reached;
+    });
     const chosen = chooseStrength(rows, nf);
     if (chosen !== null) {
       const beta = fitLogistic(rows, nf, chosen / 4, (_, r) => r.count);
