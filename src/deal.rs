@@ -134,23 +134,6 @@ fn read_event(v: &Value) -> Result<Event> {
     }
 }
 
-fn read_events(v: &Value, key: &str) -> Result<Vec<Event>> {
-    let items = value::list(v, key)?;
-    let mut out = Vec::with_capacity(items.len());
-    for (i, item) in items.iter().enumerate() {
-        out.push(read_event(item).map_err(|e| e.within(&error::index(key, i)))?);
-    }
-    Ok(out)
-}
-
-fn read_attributes(v: &Value, key: &str) -> Result<BTreeMap<String, String>> {
-    let mut out = BTreeMap::new();
-    for (name, x) in entries(v, key)? {
-        out.insert(name.clone(), String::from_val(x, name).map_err(|e| e.within(key))?);
-    }
-    Ok(out)
-}
-
 fn read_deal(v: &Value) -> Result<Deal> {
     let mut d = Deal::default();
     let mut seen = 0;
@@ -179,8 +162,8 @@ fn read_deal(v: &Value) -> Result<Deal> {
             8 => d.value = Some(f64::from_val(x, k)?),
             16 => d.margin = Some(f64::from_val(x, k)?),
             32 => d.status = Status::from_val(x, k)?,
-            64 => d.events = read_events(x, k)?,
-            128 => d.attributes = read_attributes(x, k)?,
+            64 => d.events = Vec::<Event>::from_val(x, k)?,
+            128 => d.attributes = BTreeMap::<String, String>::from_val(x, k)?,
             256 => d.seller_probability = Some(f64::from_val(x, k)?),
             _ => d.close_date = Some(String::from_val(x, k)?),
         }

@@ -173,7 +173,8 @@ impl<T: FromVal> FromVal for std::collections::BTreeMap<String, T> {
         let o = Obj::new(v, path)?;
         let mut out = std::collections::BTreeMap::new();
         for (k, x) in o.entries {
-            out.insert(k.clone(), T::from_val(x, &o.at(k))?);
+            // The entry's path is built only on error (attributes of every deal).
+            out.insert(k.clone(), T::from_val(x, k).map_err(|e| e.within(path))?);
         }
         Ok(out)
     }
