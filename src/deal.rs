@@ -6,7 +6,6 @@ use std::collections::BTreeMap;
 
 use crate::error::{self, Error, Result};
 use crate::model::{bit, members, Process, MAX_TEXT_CHARS};
-use crate::value::{self, FromVal, Obj, Rec, ToVal, Value};
 
 /// Most attributes one deal may carry.
 pub const MAX_ATTRIBUTES: usize = 32;
@@ -16,6 +15,7 @@ pub const MAX_DEALS: usize = 2_000_000;
 pub const MAX_EVENTS: usize = 1024;
 
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Default, Hash)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     #[default]
@@ -25,6 +25,7 @@ pub enum Status {
 }
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct Event {
     pub milestone: String,
@@ -34,9 +35,10 @@ pub struct Event {
 }
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct Deal {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::error::null_default")]
     pub id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
@@ -47,11 +49,11 @@ pub struct Deal {
     /// Contribution margin of the deal, in money.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub margin: Option<f64>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::error::null_default")]
     pub status: Status,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::error::null_default")]
     pub events: Vec<Event>,
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default, deserialize_with = "crate::error::null_default", skip_serializing_if = "BTreeMap::is_empty")]
     pub attributes: BTreeMap<String, String>,
     /// The seller's own estimate: kept for comparison, never used to score.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -59,151 +61,6 @@ pub struct Deal {
     /// When the deal was won or lost (`YYYY-MM-DD`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub close_date: Option<String>,
-}
-
-/// The spellings of `Status`, in variant order.
-const STATUS: [&str; 3] = ["open", "won", "lost"];
-
-impl FromVal for Status {
-    fn from_val(v: &Value, path: &str) -> Result<Self> {
-        Ok(match value::one_of(v, path, &STATUS)? {
-            1 => Status::Won,
-            2 => Status::Lost,
-            _ => Status::Open,
-        })
-    }
-}
-
-impl ToVal for Status {
-    fn to_val(&self) -> Value {
-        Value::from(match self {
-            Status::Open => "open",
-            Status::Won => "won",
-            Status::Lost => "lost",
-        })
-    }
-}
-
-// Deals come by the million (`scoreDeals`), so they are read in one pass over
-// each object's entries, with error paths relative to the deal or event
-// (`events[1].milestone`) that the caller prefixes: no path string is built
-// unless a field is bad. Unknown keys are ignored (CRM data carries extra
-// fields); `null` counts as absent; a known key given twice is an error, as
-// with serde.
-
-/// The entries of an object value; `path` names it in the error.
-fn entries<'a>(v: &'a Value, path: &str) -> Result<&'a [(String, Value)]> {
-    match v {
-        Value::Object(e) => Ok(e),
-        // Not an object: `Obj::new` fails with the usual message.
-        _ => Obj::new(v, path).map(|_| &[][..]),
-    }
-}
-
-/// Marks field `bit` as seen; a second time is an error.
-fn once(seen: &mut u32, bit: u32, key: &str) -> Result<()> {
-    if *seen & bit != 0 {
-        return Err(Error::new(key, "is given twice"));
-    }
-    *seen |= bit;
-    Ok(())
-}
-
-fn read_event(v: &Value) -> Result<Event> {
-    let (mut milestone, mut date, mut seen) = (None, None, 0);
-    for (k, x) in entries(v, "")? {
-        let bit = match k.as_str() {
-            "milestone" => 1,
-            "date" => 2,
-            _ => continue,
-        };
-        once(&mut seen, bit, k)?;
-        if matches!(x, Value::Null) {
-            continue;
-        }
-        let s = String::from_val(x, k)?;
-        if bit == 1 {
-            milestone = Some(s);
-        } else {
-            date = Some(s);
-        }
-    }
-    match milestone {
-        Some(milestone) => Ok(Event { milestone, date }),
-        None => Err(Error::new("milestone", "is required")),
-    }
-}
-
-fn read_deal(v: &Value) -> Result<Deal> {
-    let mut d = Deal::default();
-    let mut seen = 0;
-    for (k, x) in entries(v, "")? {
-        let bit = match k.as_str() {
-            "id" => 1,
-            "label" => 2,
-            "seller" => 4,
-            "value" => 8,
-            "margin" => 16,
-            "status" => 32,
-            "events" => 64,
-            "attributes" => 128,
-            "sellerProbability" => 256,
-            "closeDate" => 512,
-            _ => continue,
-        };
-        once(&mut seen, bit, k)?;
-        if matches!(x, Value::Null) {
-            continue;
-        }
-        match bit {
-            1 => d.id = String::from_val(x, k)?,
-            2 => d.label = Some(String::from_val(x, k)?),
-            4 => d.seller = Some(String::from_val(x, k)?),
-            8 => d.value = Some(f64::from_val(x, k)?),
-            16 => d.margin = Some(f64::from_val(x, k)?),
-            32 => d.status = Status::from_val(x, k)?,
-            64 => d.events = Vec::<Event>::from_val(x, k)?,
-            128 => d.attributes = BTreeMap::<String, String>::from_val(x, k)?,
-            256 => d.seller_probability = Some(f64::from_val(x, k)?),
-            _ => d.close_date = Some(String::from_val(x, k)?),
-        }
-    }
-    Ok(d)
-}
-
-impl FromVal for Event {
-    fn from_val(v: &Value, path: &str) -> Result<Self> {
-        read_event(v).map_err(|e| e.within(path))
-    }
-}
-
-impl FromVal for Deal {
-    fn from_val(v: &Value, path: &str) -> Result<Self> {
-        read_deal(v).map_err(|e| e.within(path))
-    }
-}
-
-impl ToVal for Event {
-    fn to_val(&self) -> Value {
-        Rec::new().put("milestone", &self.milestone).opt("date", &self.date).done()
-    }
-}
-
-impl ToVal for Deal {
-    fn to_val(&self) -> Value {
-        let mut r = Rec::new()
-            .put("id", &self.id)
-            .opt("label", &self.label)
-            .opt("seller", &self.seller)
-            .opt("value", &self.value)
-            .opt("margin", &self.margin)
-            .put("status", &self.status)
-            .put("events", &self.events);
-        if !self.attributes.is_empty() {
-            r = r.put("attributes", &self.attributes);
-        }
-        r.opt("sellerProbability", &self.seller_probability).opt("closeDate", &self.close_date).done()
-    }
 }
 
 /// Where a deal stands in the process.
@@ -463,152 +320,48 @@ pub(crate) mod tests {
         assert_eq!(d.check(&p, "deal").unwrap_err().path, "deal.sellerProbability");
     }
 
-    use crate::value::tests::{json, same_as_serde};
-    use crate::value::{from_serde, FromVal, ToVal, Value};
+    /// What the wasm does with a JS argument, natively: serde with the
+    /// field's path in every error.
+    mod boundary {
+        use super::*;
+        use crate::testing::read;
 
-    /// Reads `text` both ways (by hand and through serde): same result,
-    /// same error text.
-    #[allow(clippy::panic_in_result_fn)]
-    fn agree<T: FromVal + serde::de::DeserializeOwned + PartialEq + std::fmt::Debug>(text: &str, path: &str) -> Result<T> {
-        let v = json(text);
-        let by_hand = T::from_val(&v, path);
-        assert_eq!(by_hand, from_serde::<T>(&v, path), "{text}");
-        by_hand
-    }
+        #[test]
+        fn reads_deals_and_ignores_unknown_fields() {
+            let d: Deal = read(
+                r#"{"id":"a","value":10,"status":"won","events":[{"milestone":"m","date":"2024-01-02"}],"attributes":{"segment":"public"},"unknownExtra":1}"#,
+                "deal",
+            )
+            .unwrap();
+            assert_eq!(d.status, Status::Won);
+            assert_eq!(d.value, Some(10.0));
+            assert_eq!(d.events[0].date.as_deref(), Some("2024-01-02"));
+            assert_eq!(d.attributes["segment"], "public");
+            // null is absent, for optional and defaulted fields alike.
+            let d: Deal = read(r#"{"id":null,"label":null,"status":null,"events":null,"attributes":null,"value":null}"#, "deal").unwrap();
+            assert_eq!(d, Deal::default());
+        }
 
-    #[test]
-    fn deal_from_val_reads_what_serde_reads() {
-        let full = r#"{"id":"a","label":"Big one","seller":"Ann","value":1200.5,"margin":300,"status":"won",
-            "events":[{"milestone":"need_confirmed","date":"2024-01-02"},{"milestone":"mobilizer_met"}],
-            "attributes":{"segment":"public","region":"north"},"sellerProbability":0.7,"closeDate":"2024-03-01"}"#;
-        let d = agree::<Deal>(full, "deal").unwrap();
-        assert_eq!(d.status, Status::Won);
-        assert_eq!(d.events.len(), 2);
-        assert_eq!(d.attributes.len(), 2);
-        assert_eq!(d.close_date.as_deref(), Some("2024-03-01"));
-        assert_eq!(agree::<Deal>("{}", "deal").unwrap(), Deal::default());
-        agree::<Deal>(r#"{"id":"a"}"#, "deal").unwrap();
-        agree::<Deal>(r#"{"id":"a","status":"lost","events":[],"attributes":{}}"#, "deal").unwrap();
-        // CRM exports carry extra fields, of any kind: ignored.
-        let extra = r#"{"id":"a","Owner":{"x":[1,2]},"amount":"12","status":"open","events":[{"milestone":"m","note":"x","by":3}],"stage":null}"#;
-        assert_eq!(agree::<Deal>(extra, "deal").unwrap().events[0].milestone, "m");
-        // null optional fields are absent.
-        let nulls = r#"{"id":"a","label":null,"seller":null,"value":null,"margin":null,"sellerProbability":null,"closeDate":null,"events":[{"milestone":"m","date":null}]}"#;
-        assert_eq!(agree::<Deal>(nulls, "deal").unwrap().events[0].date, None);
-        agree::<Event>(r#"{"milestone":"m","date":"2024-01-01","x":1}"#, "e").unwrap();
-        for s in ["open", "won", "lost"] {
-            agree::<Status>(&format!("\"{s}\""), "s").unwrap();
+        #[test]
+        fn errors_name_the_path() {
+            let starts = |text: &str, name: &str, want: &str| {
+                let e = read::<Vec<Deal>>(text, name).map(|_| ()).unwrap_err().to_string();
+                assert!(e.starts_with(want), "{text}: {e}");
+            };
+            starts(r#"[{"id":"a"},{"id":"b","status":"maybe"}]"#, "deals", "deals[1].status: unknown variant `maybe`");
+            starts(r#"[{"id":"a","events":[{"milestone":"m"},{"date":"2024-01-01"}]}]"#, "deals", "deals[0].events[1].milestone: is required");
+            starts(r#"[{"id":"a","value":"ten"}]"#, "deals", "deals[0].value: invalid type");
+            starts(r#"[{"id":3.5}]"#, "deals", "deals[0].id: invalid type");
+            starts(r#"[1]"#, "deals", "deals[0]: invalid type");
+            starts(r#"{"id":"a"}"#, "deals", "deals: invalid type");
+            starts(r#"[{"id":"a","attributes":{"x":1}}]"#, "deals", "deals[0].attributes.x: invalid type");
         }
-        let many = agree::<Vec<Deal>>(&format!("[{full},{extra},{nulls},{{}}]"), "deals").unwrap();
-        assert_eq!(many.len(), 4);
-    }
 
-    #[test]
-    fn deal_from_val_errors_match_serde() {
-        // The texts checked in value.rs for the serde path, by hand.
-        let e = Vec::<Deal>::from_val(&json(r#"[{"id":"a"},{"id":"b","status":"maybe"}]"#), "deals").unwrap_err();
-        assert_eq!(e.to_string(), "deals[1].status: unknown value \"maybe\", expected one of open, won, lost");
-        let e = Vec::<Deal>::from_val(&json(r#"[{"id":"a","events":[{"milestone":"m"},{"date":"2024-01-01"}]}]"#), "deals").unwrap_err();
-        assert_eq!(e.to_string(), "deals[0].events[1].milestone: is required");
-        let e = Deal::from_val(&json(r#"{"id":"a","value":"ten"}"#), "deal").unwrap_err();
-        assert_eq!(e.to_string(), "deal.value: expected a number, got a string");
-        let e = Deal::from_val(&json(r#"{"id":3.5}"#), "deal").unwrap_err();
-        assert_eq!(e.to_string(), "deal.id: expected a string, got a number");
-        let e = Deal::from_val(&json(r#"[1]"#), "deal").unwrap_err();
-        assert_eq!(e.to_string(), "deal: expected an object, got a list");
-        let e = Deal::from_val(&json(r#"{"id":"a","attributes":{"x":1}}"#), "deal").unwrap_err();
-        assert_eq!(e.to_string(), "deal.attributes.x: expected a string, got a number");
-        // And many more, compared with serde's texts.
-        for bad in [
-            r#"[{"id":"a"},{"id":"b","status":"maybe"}]"#,
-            r#"[{"id":"a","events":[{"milestone":"m"},{"date":"2024-01-01"}]}]"#,
-            r#"[{"id":"a"},"b"]"#,
-            r#"[null]"#,
-            r#"{"id":"a"}"#,
-            r#"[{"status":1}]"#,
-            r#"[{"status":"Won"}]"#,
-            r#"[{"events":{"milestone":"m"}}]"#,
-            r#"[{"events":"m"}]"#,
-            r#"[{"events":["m"]}]"#,
-            r#"[{"events":[null]}]"#,
-            r#"[{"events":[{"milestone":"m"},{"milestone":2}]}]"#,
-            r#"[{"events":[{"milestone":"m","date":20240101}]}]"#,
-            r#"[{"attributes":[]}]"#,
-            r#"[{"attributes":"x"}]"#,
-            r#"[{"attributes":{"a":"b","c":null}}]"#,
-            r#"[{"attributes":{"a":true}}]"#,
-            r#"[{"attributes":{"":1}}]"#,
-            r#"[{"value":true}]"#,
-            r#"[{"margin":[1]}]"#,
-            r#"[{"sellerProbability":"0.5"}]"#,
-            r#"[{"closeDate":20240101}]"#,
-            r#"[{"label":{}}]"#,
-            r#"[{"seller":1}]"#,
-        ] {
-            let v = json(bad);
-            let by_hand = Vec::<Deal>::from_val(&v, "deals").unwrap_err();
-            assert_eq!(by_hand, from_serde::<Vec<Deal>>(&v, "deals").unwrap_err(), "{bad}");
+        #[test]
+        fn validation_names_the_field_after_reading() {
+            let p = Process::new(default_model()).unwrap();
+            let d: Deal = read(r#"{"id":"a","value":-1}"#, "deal").unwrap();
+            assert_eq!(d.check(&p, "deals[3]").unwrap_err().to_string(), "deals[3].value: must be a finite number >= 0");
         }
-        for bad in ["null", "1", "\"a\"", "[]"] {
-            agree::<Deal>(bad, "deal").unwrap_err();
-            agree::<Event>(bad, "e").unwrap_err();
-        }
-        agree::<Status>("\"maybe\"", "s").unwrap_err();
-        agree::<Status>("null", "s").unwrap_err();
-        // A known key given twice (no JS object has that, but a Value may).
-        let twice = |k: &str, a: Value, b: Value| Value::Object(vec![("id".into(), "a".into()), (k.into(), a), (k.into(), b)]);
-        for v in [
-            twice("id", "b".into(), "c".into()),
-            twice("value", 1.0.into(), Value::Null),
-            twice("events", Value::Array(vec![]), Value::Array(vec![])),
-        ] {
-            assert_eq!(Deal::from_val(&v, "deal").unwrap_err(), from_serde::<Deal>(&v, "deal").unwrap_err());
-        }
-        let e = Value::Object(vec![("milestone".into(), "m".into()), ("milestone".into(), "n".into())]);
-        assert_eq!(Event::from_val(&e, "e").unwrap_err().to_string(), "e.milestone: is given twice");
-        assert_eq!(Event::from_val(&e, "e").unwrap_err(), from_serde::<Event>(&e, "e").unwrap_err());
-    }
-
-    #[test]
-    fn deal_from_val_null_is_absent_and_nan_is_a_number() {
-        // Deliberate difference from serde: null for a defaulted field is
-        // absent (serde rejected it).
-        let d = Deal::from_val(&json(r#"{"id":null,"status":null,"events":null,"attributes":null}"#), "deal").unwrap();
-        assert_eq!(d, Deal::default());
-        // A required field given as null is missing (serde: "expected a string, got null").
-        let e = Vec::<Deal>::from_val(&json(r#"[{"events":[{"milestone":null}]}]"#), "deals").unwrap_err();
-        assert_eq!(e.to_string(), "deals[0].events[0].milestone: is required");
-        // NaN reaches Deal::check, which names it.
-        let v = Value::Object(vec![("id".into(), "a".into()), ("value".into(), Value::Number(f64::NAN))]);
-        let d = Deal::from_val(&v, "deal").unwrap();
-        assert!(d.value.unwrap().is_nan());
-        let p = Process::new(default_model()).unwrap();
-        assert_eq!(d.check(&p, "deal").unwrap_err().to_string(), "deal.value: must be a finite number >= 0");
-    }
-
-    #[test]
-    fn deal_to_val_writes_what_serde_wrote_and_reads_back() {
-        let full = Deal::from_val(
-            &json(
-                r#"{"id":"a","label":"Big","seller":"Ann","value":1200.5,"margin":0,"status":"won",
-                "events":[{"milestone":"need_confirmed","date":"2024-01-02"},{"milestone":"mobilizer_met"}],
-                "attributes":{"segment":"public","region":"north"},"sellerProbability":0.7,"closeDate":"2024-03-01"}"#,
-            ),
-            "deal",
-        )
-        .unwrap();
-        let lost = Deal { status: Status::Lost, ..deal(&[("need_confirmed", Some("2024-01-01"))]) };
-        for d in [Deal::default(), deal(&[("need_confirmed", None)]), lost, full] {
-            same_as_serde(&d);
-            same_as_serde(&d.events);
-            same_as_serde(&d.status);
-            assert_eq!(Deal::from_val(&d.to_val(), "p").unwrap(), d);
-            for e in &d.events {
-                assert_eq!(&Event::from_val(&e.to_val(), "p").unwrap(), e);
-            }
-            assert_eq!(Status::from_val(&d.status.to_val(), "p").unwrap(), d.status);
-        }
-        let nan = Deal { value: Some(f64::NAN), ..Deal::default() };
-        same_as_serde(&nan);
     }
 }

@@ -13,12 +13,12 @@ use crate::deal::{Deal, Status};
 use crate::error::{self, Error, Result};
 use crate::model::Process;
 use crate::stats::{self, EPS};
-use crate::value::{Rec, ToVal, Value};
 
 /// Most folds of a cross-validation.
 pub const MAX_FOLDS: usize = 100;
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct Bin {
     pub lo: f64,
@@ -30,6 +30,7 @@ pub struct Bin {
 }
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct Metrics {
     pub n: u32,
@@ -43,6 +44,7 @@ pub struct Metrics {
 }
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct Versus {
     /// The model's priors on the same deals.
@@ -53,6 +55,7 @@ pub struct Versus {
 }
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct Evaluation {
     pub n: u32,
@@ -64,51 +67,6 @@ pub struct Evaluation {
     /// Brier score of each fold (cross-validation only).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub folds: Vec<f64>,
-}
-
-impl ToVal for Bin {
-    fn to_val(&self) -> Value {
-        // Empty bins write `null` means (serde wrote them too).
-        Rec::new()
-            .put("lo", &self.lo)
-            .put("hi", &self.hi)
-            .put("n", &self.n)
-            .put("meanPredicted", &self.mean_predicted)
-            .put("observed", &self.observed)
-            .done()
-    }
-}
-
-impl ToVal for Metrics {
-    fn to_val(&self) -> Value {
-        Rec::new()
-            .put("n", &self.n)
-            .put("brier", &self.brier)
-            .put("logLoss", &self.log_loss)
-            .put("ece", &self.ece)
-            .put("reliability", &self.reliability)
-            .done()
-    }
-}
-
-impl ToVal for Versus {
-    fn to_val(&self) -> Value {
-        Rec::new().put("priors", &self.priors).opt("sellerProbability", &self.seller_probability).done()
-    }
-}
-
-impl ToVal for Evaluation {
-    fn to_val(&self) -> Value {
-        Rec::new()
-            .put("n", &self.n)
-            .put("brier", &self.brier)
-            .put("logLoss", &self.log_loss)
-            .put("ece", &self.ece)
-            .put("reliability", &self.reliability)
-            .put("versus", &self.versus)
-            .nonempty("folds", &self.folds)
-            .done()
-    }
 }
 
 /// Metrics of predictions `(p, won)`.
@@ -373,7 +331,7 @@ pub fn cross_validate_table(process: &Process, t: &Table, k: usize) -> Result<Ev
 #[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
-    use crate::value::tests::same_as_serde;
+    use crate::testing::camel_json;
     use crate::deal::Event;
     use crate::model::default_model;
 
@@ -402,26 +360,26 @@ mod tests {
     }
 
     #[test]
-    fn evaluations_to_val_write_what_serde_wrote() {
+    fn evaluations_to_val_are_camel_case_json() {
         let p = Process::new(default_model()).unwrap();
         // Priors, without and with the sellers' estimates.
         let plain = evaluate(&p, &history(false)).unwrap();
         assert!(plain.versus.seller_probability.is_none() && plain.folds.is_empty());
         assert!(plain.reliability.iter().any(|b| b.mean_predicted.is_none()), "an empty bin");
-        same_as_serde(&plain);
+        camel_json(&plain);
         let with_seller = evaluate(&p, &history(true)).unwrap();
         assert!(with_seller.versus.seller_probability.is_some());
-        same_as_serde(&with_seller);
-        same_as_serde(&with_seller.versus);
-        same_as_serde(&with_seller.reliability);
+        camel_json(&with_seller);
+        camel_json(&with_seller.versus);
+        camel_json(&with_seller.reliability);
         // Calibrated, and cross-validated (folds written).
         let cp = Process::new(crate::calibration::calibrate(&p, &history(true), &CalibrateOptions::default()).unwrap()).unwrap();
-        same_as_serde(&evaluate(&cp, &history(true)).unwrap());
+        camel_json(&evaluate(&cp, &history(true)).unwrap());
         let cv = cross_validate(&p, &history(true), 3, &CalibrateOptions::default()).unwrap();
         assert_eq!(cv.folds.len(), 3);
-        same_as_serde(&cv);
+        camel_json(&cv);
         // No deal at all: zero counts, every bin empty.
         let m = metrics(&[]);
-        same_as_serde(&m);
+        camel_json(&m);
     }
 }

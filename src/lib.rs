@@ -19,6 +19,8 @@ pub mod probability;
 pub mod scenarios;
 pub mod stats;
 pub mod value;
+#[cfg(test)]
+mod testing;
 
 #[cfg(target_arch = "wasm32")]
 mod wasm;

@@ -5,7 +5,6 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::{self, Error, Result};
-use crate::value::{FromVal, Obj, Rec, ToVal, Value};
 
 /// Most milestones a model may have: a deal's state is a 64-bit set.
 pub const MAX_MILESTONES: usize = 64;
@@ -19,15 +18,16 @@ pub const DEFAULT_BASE_PROBABILITY: f64 = 0.05;
 const DEFAULT_END_PROBABILITY: f64 = 0.9;
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct Milestone {
     pub id: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::error::null_default")]
     pub label: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::error::null_default")]
     pub mandatory: bool,
     /// Milestones that must come before this one.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, deserialize_with = "crate::error::null_default", skip_serializing_if = "Vec::is_empty")]
     pub after: Vec<String>,
     /// Prior probability of winning once this milestone is reached in good
     /// standing. Missing priors are interpolated along the process.
@@ -36,6 +36,7 @@ pub struct Milestone {
 }
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct ProcessModel {
     pub milestones: Vec<Milestone>,
@@ -45,52 +46,6 @@ pub struct ProcessModel {
     /// What history taught (see `calibration`); absent until calibrated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub calibration: Option<crate::calibration::Calibration>,
-}
-
-impl FromVal for Milestone {
-    fn from_val(v: &Value, path: &str) -> Result<Self> {
-        let o = Obj::new(v, path)?;
-        Ok(Milestone {
-            id: o.req("id")?,
-            label: o.or_default("label")?,
-            mandatory: o.or_default("mandatory")?,
-            after: o.or_default("after")?,
-            probability: o.opt("probability")?,
-        })
-    }
-}
-
-impl ToVal for Milestone {
-    fn to_val(&self) -> Value {
-        Rec::new()
-            .put("id", &self.id)
-            .put("label", &self.label)
-            .put("mandatory", &self.mandatory)
-            .nonempty("after", &self.after)
-            .opt("probability", &self.probability)
-            .done()
-    }
-}
-
-impl FromVal for ProcessModel {
-    fn from_val(v: &Value, path: &str) -> Result<Self> {
-        let o = Obj::new(v, path)?;
-        Ok(ProcessModel {
-            milestones: o.req("milestones")?,
-            base_probability: o.opt("baseProbability")?,
-            calibration: o.opt("calibration")?,
-        })
-    }
-}
-
-impl ToVal for ProcessModel {
-    fn to_val(&self) -> Value {
-        Rec::new()
-            .put("milestones", &self.milestones)
-            .opt("baseProbability", &self.base_probability)
-            .opt("calibration", &self.calibration)
-            .done()
-    }
 }
 
 /// A validated model, with its lookups precomputed. Everything that scores
@@ -383,8 +338,6 @@ pub fn default_model() -> ProcessModel {
 #[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 pub(crate) mod tests {
     use super::*;
-    use crate::value::from_serde;
-    use crate::value::tests::{json, same_as_serde};
 
     fn ms(spec: &[(&str, bool, &[&str], Option<f64>)]) -> ProcessModel {
         ProcessModel {
@@ -452,85 +405,6 @@ pub(crate) mod tests {
         assert!((p.prior(3) - 0.6).abs() < 1e-12, "a later mandatory milestone is never worth less");
         let q = Process::new(ms(&[("a", true, &[], None), ("b", true, &[], None)])).unwrap();
         assert!(q.prior(0) > q.base() && q.prior(1) > q.prior(0) && q.prior(1) < 1.0);
-    }
-
-    /// Reads `text` by hand and by serde's derive: both must succeed, equal.
-    pub(crate) fn reads<T>(text: &str) -> T
-    where
-        T: FromVal + serde::de::DeserializeOwned + PartialEq + std::fmt::Debug,
-    {
-        let v = json(text);
-        let (by_hand, by_serde) = (T::from_val(&v, "p"), from_serde::<T>(&v, "p"));
-        assert_eq!(by_hand.as_ref().ok(), by_serde.as_ref().ok(), "{text}: by hand {by_hand:?}, by serde {by_serde:?}");
-        by_hand.unwrap()
-    }
-
-    /// Reads `text` by hand and by serde's derive: both must fail, with the
-    /// same message.
-    pub(crate) fn err<T>(text: &str) -> String
-    where
-        T: FromVal + serde::de::DeserializeOwned + PartialEq + std::fmt::Debug,
-    {
-        let v = json(text);
-        let by_hand = T::from_val(&v, "p").err().map(|e| e.to_string());
-        let by_serde = from_serde::<T>(&v, "p").err().map(|e| e.to_string());
-        assert_eq!(by_hand, by_serde, "{text}");
-        by_hand.unwrap()
-    }
-
-    #[test]
-    fn milestones_and_models_read_like_serde() {
-        let m = reads::<Milestone>(r#"{"id":"a"}"#);
-        assert_eq!((m.label.as_str(), m.mandatory, m.after.len(), m.probability), ("", false, 0, None));
-        let m = reads::<Milestone>(r#"{"id":"b","label":"B","mandatory":true,"after":["a","c"],"probability":0.4,"extra":{"x":1}}"#);
-        assert_eq!((m.label.as_str(), m.mandatory, m.after.len(), m.probability), ("B", true, 2, Some(0.4)));
-        reads::<Milestone>(r#"{"id":"b","probability":null}"#);
-        reads::<ProcessModel>(r#"{"milestones":[]}"#);
-        reads::<ProcessModel>(r#"{"milestones":[{"id":"a"}],"baseProbability":null,"calibration":null,"version":2}"#);
-        let full = reads::<ProcessModel>(&serde_json::to_string(&default_model()).unwrap());
-        assert_eq!(full, default_model());
-
-        type M = ProcessModel;
-        assert_eq!(err::<M>(r#"{}"#), "p.milestones: is required");
-        assert_eq!(err::<M>(r#"[]"#), "p: expected an object, got a list");
-        assert_eq!(err::<M>(r#"{"milestones":{}}"#), "p.milestones: expected a list, got an object");
-        assert_eq!(err::<M>(r#"{"milestones":[{"id":"a"},{"label":"b"}]}"#), "p.milestones[1].id: is required");
-        assert_eq!(err::<M>(r#"{"milestones":[{"id":7}]}"#), "p.milestones[0].id: expected a string, got a number");
-        assert_eq!(err::<M>(r#"{"milestones":[{"id":"a","label":false}]}"#), "p.milestones[0].label: expected a string, got true/false");
-        assert_eq!(err::<M>(r#"{"milestones":[{"id":"a","mandatory":"yes"}]}"#), "p.milestones[0].mandatory: expected a boolean, got a string");
-        assert_eq!(err::<M>(r#"{"milestones":[{"id":"a","after":"b"}]}"#), "p.milestones[0].after: expected a list, got a string");
-        assert_eq!(err::<M>(r#"{"milestones":[{"id":"a","after":["b",3]}]}"#), "p.milestones[0].after[1]: expected a string, got a number");
-        assert_eq!(err::<M>(r#"{"milestones":[{"id":"a","probability":"high"}]}"#), "p.milestones[0].probability: expected a number, got a string");
-        assert_eq!(err::<M>(r#"{"milestones":[],"baseProbability":[0.1]}"#), "p.baseProbability: expected a number, got a list");
-        assert_eq!(err::<M>(r#"{"milestones":[],"calibration":[]}"#), "p.calibration: expected an object, got a list");
-        assert_eq!(err::<M>(r#"{"milestones":[],"calibration":{"deals":1}}"#), "p.calibration.won: is required");
-    }
-
-    #[test]
-    fn null_fields_count_as_absent() {
-        // serde rejected `null` for a defaulted non-optional field.
-        let text = r#"{"id":"a","label":null,"mandatory":null,"after":null,"probability":null}"#;
-        assert!(from_serde::<Milestone>(&json(text), "p").is_err());
-        let m = Milestone::from_val(&json(text), "p").unwrap();
-        assert_eq!(m, Milestone { id: "a".into(), label: String::new(), mandatory: false, after: vec![], probability: None });
-        let e = Milestone::from_val(&json(r#"{"id":null}"#), "p").unwrap_err();
-        assert_eq!(e.to_string(), "p.id: is required");
-    }
-
-    #[test]
-    fn models_write_like_serde_and_read_back() {
-        let sparse = ms(&[("a", true, &[], None), ("b", false, &["a"], Some(0.5))]);
-        let mut labelled = default_model();
-        labelled.milestones[0].label = String::new();
-        labelled.milestones[1].probability = None;
-        for m in [default_model(), sparse, labelled] {
-            same_as_serde(&m);
-            for x in &m.milestones {
-                same_as_serde(x);
-                assert_eq!(&Milestone::from_val(&x.to_val(), "m").unwrap(), x);
-            }
-            assert_eq!(ProcessModel::from_val(&m.to_val(), "model").unwrap(), m);
-        }
     }
 
     #[test]

@@ -9,7 +9,6 @@ use crate::deal::{Deal, DealState};
 use crate::error::{self, Result};
 use crate::model::{bit, members, Process};
 use crate::stats;
-use crate::value::{Rec, ToVal, Value};
 
 /// Each missing prerequisite halves the credit a milestone gives.
 pub const MISSING_FACTOR: f64 = 0.5;
@@ -17,6 +16,7 @@ pub const MISSING_FACTOR: f64 = 0.5;
 pub const OUT_OF_ORDER_FACTOR: f64 = 0.8;
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct NextStep {
     pub milestone: String,
@@ -29,6 +29,7 @@ pub struct NextStep {
 }
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct DealScore {
     pub id: String,
@@ -49,34 +50,33 @@ pub struct DealScore {
     pub seller_probability: Option<f64>,
 }
 
-impl ToVal for NextStep {
-    fn to_val(&self) -> Value {
-        Rec::new()
-            .put("milestone", &self.milestone)
-            .put("label", &self.label)
-            .put("mandatory", &self.mandatory)
-            .put("probability", &self.probability)
-            .put("gain", &self.gain)
-            .done()
-    }
+/// A deal's number without the detail: what `Engine.scoreDeals` returns
+/// by default, for pipelines of thousands of deals.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase")]
+pub struct Score {
+    pub id: String,
+    pub probability: f64,
+    /// Credible interval, when the number is learned from history.
+    pub interval: Option<[f64; 2]>,
 }
 
-impl ToVal for DealScore {
-    fn to_val(&self) -> Value {
-        Rec::new()
-            .put("id", &self.id)
-            .put("probability", &self.probability)
-            .put("interval", &self.interval)
-            .put("count", &self.count)
-            .put("source", &self.source)
-            .put("reached", &self.reached)
-            .put("missingMandatory", &self.missing_mandatory)
-            .put("outOfOrder", &self.out_of_order)
-            .put("next", &self.next)
-            .put("explanation", &self.explanation)
-            .opt("sellerProbability", &self.seller_probability)
-            .done()
-    }
+/// Scores a deal without next steps or reasons. The same number as
+/// `score_deal`.
+pub fn score_lean(process: &Process, deal: &Deal) -> Result<Score> {
+    let st = deal.check(process, "")?;
+    let (probability, interval) = match process.fitted() {
+        Some(f) if !f.insufficient => {
+            let attrs = features(deal);
+            let e = f.estimate(process, st.reached, st.out_of_order != 0, None, true);
+            let shift: f64 = attrs.iter().filter_map(|&(k, v)| f.effect(k, v)).map(|x| x.0).sum();
+            let at = |q: f64| stats::sigmoid(stats::logit(q) + shift);
+            (at(e.probability), Some([at(e.interval[0]), at(e.interval[1])]))
+        }
+        _ => (prior_probability(process, &st).0, None),
+    };
+    Ok(Score { id: deal.id.clone(), probability, interval })
 }
 
 /// The probability of a state under the model's priors, with the reasons.
@@ -436,20 +436,20 @@ mod tests {
     }
 
     #[test]
-    fn scores_to_val_write_what_serde_wrote() {
+    fn scores_to_val_are_camel_case_json() {
         use crate::calibration::{calibrate, CalibrateOptions};
         use crate::deal::Status;
-        use crate::value::tests::same_as_serde;
+        use crate::testing::camel_json;
         let p = Process::new(default_model()).unwrap();
         let mut skipped = deal(&["need_confirmed", "solution_presented"]);
         skipped.seller_probability = Some(0.4);
         // Priors: no interval, with and without the seller's estimate.
         let prior = score_deals(&p, &[deal(&[]), deal(&["need_confirmed"]), skipped.clone()], "deals").unwrap();
         assert!(prior[0].interval.is_none() && prior[2].seller_probability.is_some());
-        same_as_serde(&prior);
+        camel_json(&prior);
         for s in &prior {
-            same_as_serde(s);
-            same_as_serde(&s.next);
+            camel_json(s);
+            camel_json(&s.next);
         }
         // History: with an interval and attribute effects.
         let order: Vec<&str> = p.indices().map(|i| p.id(i)).collect();
@@ -467,6 +467,6 @@ mod tests {
         let hist = score_deals(&cp, &[deal(&["need_confirmed"]), skipped], "deals").unwrap();
         assert_eq!(hist[0].source, "history");
         assert!(hist[1].interval.is_some());
-        same_as_serde(&hist);
+        camel_json(&hist);
     }
 }

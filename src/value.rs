@@ -46,6 +46,88 @@ impl Value {
     }
 }
 
+// Until meetings and scenarios read typed inputs, their `Value` trees
+// cross the boundary through serde like every other shape.
+impl serde::Serialize for Value {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::{SerializeMap, SerializeSeq};
+        match self {
+            Value::Null => s.serialize_unit(),
+            Value::Bool(b) => s.serialize_bool(*b),
+            Value::Number(n) => s.serialize_f64(*n),
+            Value::String(x) => s.serialize_str(x),
+            Value::Array(items) => {
+                let mut q = s.serialize_seq(Some(items.len()))?;
+                for x in items {
+                    q.serialize_element(x)?;
+                }
+                q.end()
+            }
+            Value::Object(entries) => {
+                let mut m = s.serialize_map(Some(entries.len()))?;
+                for (k, x) in entries {
+                    m.serialize_entry(k, x)?;
+                }
+                m.end()
+            }
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Value {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Value, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Value;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("data")
+            }
+            fn visit_unit<E>(self) -> std::result::Result<Value, E> {
+                Ok(Value::Null)
+            }
+            fn visit_none<E>(self) -> std::result::Result<Value, E> {
+                Ok(Value::Null)
+            }
+            fn visit_some<D2: serde::Deserializer<'de>>(self, d: D2) -> std::result::Result<Value, D2::Error> {
+                <Value as serde::Deserialize>::deserialize(d)
+            }
+            fn visit_bool<E>(self, b: bool) -> std::result::Result<Value, E> {
+                Ok(Value::Bool(b))
+            }
+            fn visit_f64<E>(self, n: f64) -> std::result::Result<Value, E> {
+                Ok(Value::Number(n))
+            }
+            fn visit_i64<E>(self, n: i64) -> std::result::Result<Value, E> {
+                Ok(Value::Number(n as f64))
+            }
+            fn visit_u64<E>(self, n: u64) -> std::result::Result<Value, E> {
+                Ok(Value::Number(n as f64))
+            }
+            fn visit_str<E>(self, x: &str) -> std::result::Result<Value, E> {
+                Ok(Value::String(x.to_string()))
+            }
+            fn visit_string<E>(self, x: String) -> std::result::Result<Value, E> {
+                Ok(Value::String(x))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut a: A) -> std::result::Result<Value, A::Error> {
+                let mut out = Vec::new();
+                while let Some(x) = a.next_element()? {
+                    out.push(x);
+                }
+                Ok(Value::Array(out))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut a: A) -> std::result::Result<Value, A::Error> {
+                let mut out = Vec::new();
+                while let Some((k, x)) = a.next_entry()? {
+                    out.push((k, x));
+                }
+                Ok(Value::Object(out))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
 impl Value {
     /// An object from its keys and, in the same order, its values (results
     /// built in the core): the keys stay one constant table, less wasm than
@@ -517,7 +599,6 @@ impl<'de> MapAccess<'de> for Map<'de> {
 #[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 pub(crate) mod tests {
     use super::*;
-    use crate::{Deal, ProcessModel, Status};
 
     /// Builds a Value from JSON text (tests only).
     pub fn json(text: &str) -> Value {
@@ -534,59 +615,6 @@ pub(crate) mod tests {
         conv(serde_json::from_str(text).unwrap())
     }
 
-    /// Asserts that `to_val` writes what serde's derive wrote (the wasm
-    /// used serde-wasm-bindgen before): same keys in the same order, same
-    /// numbers (NaN compared as JSON's null). For the switch off serde.
-    pub fn same_as_serde<T: serde::Serialize + ToVal + ?Sized>(x: &T) {
-        fn norm(v: Value) -> Value {
-            match v {
-                Value::Number(n) if !n.is_finite() => Value::Null,
-                Value::Array(a) => Value::Array(a.into_iter().map(norm).collect()),
-                Value::Object(o) => Value::Object(o.into_iter().map(|(k, v)| (k, norm(v))).collect()),
-                v => v,
-            }
-        }
-        let by_serde = json(&serde_json::to_string(x).unwrap());
-        assert_eq!(norm(x.to_val()), by_serde);
-    }
-
-    #[test]
-    fn reads_core_types() {
-        let d: Deal = from_value(
-            &json(r#"{"id":"a","value":10,"status":"won","events":[{"milestone":"m","date":"2024-01-02"}],"attributes":{"segment":"public"},"unknownExtra":1}"#),
-            "deal",
-        )
-        .unwrap();
-        assert_eq!(d.status, Status::Won);
-        assert_eq!(d.value, Some(10.0));
-        assert_eq!(d.events[0].date.as_deref(), Some("2024-01-02"));
-        assert_eq!(d.attributes["segment"], "public");
-        let m: ProcessModel = from_value(&json(r#"{"milestones":[{"id":"a","mandatory":true}]}"#), "model").unwrap();
-        assert!(m.milestones[0].mandatory);
-    }
-
-    #[test]
-    fn errors_name_the_path() {
-        let e = from_value::<Vec<Deal>>(&json(r#"[{"id":"a"},{"id":"b","status":"maybe"}]"#), "deals").unwrap_err();
-        assert_eq!(e.to_string(), "deals[1].status: unknown value \"maybe\", expected one of open, won, lost");
-        let e = from_value::<Vec<Deal>>(&json(r#"[{"id":"a","events":[{"milestone":"m"},{"date":"2024-01-01"}]}]"#), "deals").unwrap_err();
-        assert_eq!(e.to_string(), "deals[0].events[1].milestone: is required");
-        let e = from_value::<Deal>(&json(r#"{"id":"a","value":"ten"}"#), "deal").unwrap_err();
-        assert_eq!(e.to_string(), "deal.value: expected a number, got a string");
-        let e = from_value::<Deal>(&json(r#"{"id":3.5}"#), "deal").unwrap_err();
-        assert_eq!(e.to_string(), "deal.id: expected a string, got a number");
-        let e = from_value::<Deal>(&json(r#"[1]"#), "deal").unwrap_err();
-        assert_eq!(e.to_string(), "deal: expected an object, got a list");
-        let e = from_value::<Deal>(&json(r#"{"id":"a","attributes":{"x":1}}"#), "deal").unwrap_err();
-        assert_eq!(e.to_string(), "deal.attributes.x: expected a string, got a number");
-    }
-
-    #[test]
-    fn nan_passes_as_a_number_and_is_left_to_validation() {
-        let v = Value::Object(vec![("id".into(), Value::String("a".into())), ("value".into(), Value::Number(f64::NAN))]);
-        let d: Deal = from_value(&v, "deal").unwrap();
-        assert!(d.value.unwrap().is_nan());
-    }
 }
 
 /// A non-generic reader over an object `Value`, for input types whose serde

@@ -18,7 +18,6 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::{self, Result};
-use crate::value::{FromVal, Obj, ToVal, Value};
 
 /// Bins of the amount grid (a power of two).
 pub const BINS: usize = 4096;
@@ -35,12 +34,14 @@ const LEAF: usize = 16;
 pub const MAX_POINTS: usize = 200;
 
 #[derive(Deserialize, Clone, Copy, Debug, PartialEq)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct Item {
     pub amount: f64,
     pub probability: f64,
 }
 
 #[derive(Serialize, Clone, Copy, Debug, PartialEq)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct Point {
     pub amount: f64,
     pub cdf: f64,
@@ -48,6 +49,7 @@ pub struct Point {
 
 /// What `distribution` returns.
 #[derive(Serialize, Clone, Debug, PartialEq, Default)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct Summary {
     pub expected: f64,
@@ -76,43 +78,6 @@ pub struct Summary {
     pub points: Vec<Point>,
 }
 
-impl FromVal for Item {
-    fn from_val(v: &Value, path: &str) -> Result<Item> {
-        let o = Obj::new(v, path)?;
-        Ok(Item { amount: o.f64("amount")?, probability: o.f64("probability")? })
-    }
-}
-
-impl ToVal for Point {
-    fn to_val(&self) -> Value {
-        Value::record(&["amount", "cdf"], vec![self.amount.into(), self.cdf.into()])
-    }
-}
-
-const SUMMARY_KEYS: [&str; 12] =
-    ["expected", "p10", "p50", "p90", "pAtLeastTarget", "expectedShortfall", "gridStep", "maxError", "worstError", "cdfError", "exact", "points"];
-
-impl ToVal for Summary {
-    fn to_val(&self) -> Value {
-        Value::record(
-            &SUMMARY_KEYS,
-            vec![
-                self.expected.into(),
-                self.p10.into(),
-                self.p50.into(),
-                self.p90.into(),
-                self.p_at_least_target.into(),
-                self.expected_shortfall.into(),
-                self.grid_step.into(),
-                self.max_error.into(),
-                self.worst_error.into(),
-                self.cdf_error.into(),
-                self.exact.into(),
-                self.points.to_val(),
-            ],
-        )
-    }
-}
 
 /// The probability mass of a total on a grid: amount of bin t is
 /// `offset + t·step`.
@@ -599,7 +564,7 @@ impl Fft {
 mod tests {
     use super::super::tests::{hand_error, same_read};
     use super::*;
-    use crate::value::tests::{json, same_as_serde};
+    use crate::testing::{camel_json, read};
 
     #[test]
     fn twiddles_are_accurate() {
@@ -654,15 +619,15 @@ mod tests {
     }
 
     fn written_as_serde(s: &Summary) {
-        same_as_serde(s);
+        camel_json(s);
         for p in &s.points {
-            same_as_serde(p);
+            camel_json(p);
         }
     }
 
     #[test]
-    fn summary_writes_as_serde() {
-        let items = |text: &str| Vec::<Item>::from_val(&json(text), "items").unwrap();
+    fn summary_writes_camel_case_json() {
+        let items = |text: &str| read::<Vec<Item>>(text, "items").unwrap();
         // Small integers: the exact path.
         let small = items(r#"[{"amount": 3, "probability": 0.5}, {"amount": 5, "probability": 0.25}, {"amount": 7, "probability": 1}]"#);
         for target in [None, Some(9.0)] {
@@ -689,7 +654,7 @@ mod tests {
     }
 
     #[test]
-    fn items_read_as_serde() {
+    fn items_read_and_errors_name_the_field() {
         let ok = [
             r#"[]"#,
             r#"[{"amount": 1, "probability": 0.5}]"#,
@@ -699,17 +664,18 @@ mod tests {
             assert_eq!(same_read::<Vec<Item>>(text), None, "{text}");
         }
         let errors = [
-            (r#"{}"#, "p: expected a list, got an object"),
-            (r#"[3]"#, "p[0]: expected an object, got a number"),
-            (r#"[{"amount": 1}]"#, "p[0].probability: is required"),
-            (r#"[{"amount": 1, "probability": 0.5}, {"probability": 0.5}]"#, "p[1].amount: is required"),
-            (r#"[{"amount": "1", "probability": 0.5}]"#, "p[0].amount: expected a number, got a string"),
-            (r#"[{"amount": 1, "probability": true}]"#, "p[0].probability: expected a number, got true/false"),
+            (r#"{}"#, "p: "),
+            (r#"[3]"#, "p[0]: "),
+            (r#"[{"amount": 1}]"#, "p[0].probability: "),
+            (r#"[{"amount": 1, "probability": 0.5}, {"probability": 0.5}]"#, "p[1].amount: "),
+            (r#"[{"amount": "1", "probability": 0.5}]"#, "p[0].amount: "),
+            (r#"[{"amount": 1, "probability": true}]"#, "p[0].probability: "),
         ];
         for (text, want) in errors {
-            assert_eq!(same_read::<Vec<Item>>(text).as_deref(), Some(want), "{text}");
+            let e = same_read::<Vec<Item>>(text).unwrap();
+            assert!(e.starts_with(want), "{text}: {e}");
         }
-        // Deliberate: null is absent (serde: "expected a number, got null").
-        assert_eq!(hand_error::<Item>(r#"{"amount": null, "probability": 0.5}"#), "p.amount: is required");
+        // A required number given as null is an error naming it.
+        assert!(hand_error::<Item>(r#"{"amount": null, "probability": 0.5}"#).starts_with("p.amount: "));
     }
 }
