@@ -279,17 +279,16 @@ proptest! {
 
 // ------------------------------------------------- forecast, scenarios, calibration
 
-fn value_of_scenario(meetings_per_week: f64, weeks: f64, to_opp: f64, win: f64, margin: f64, budget: f64) -> stagecast::Value {
-    use stagecast::Value as V;
-    V::Object(vec![
-        ("name".into(), V::String("Base".into())),
-        ("meetingsPerWeek".into(), V::Number(meetings_per_week)),
-        ("weeks".into(), V::Number(weeks)),
-        ("meetingToOpportunity".into(), V::Number(to_opp)),
-        ("winRate".into(), V::Number(win)),
-        ("averageMargin".into(), V::Number(margin)),
-        ("marginBudget".into(), V::Number(budget)),
-    ])
+fn scenario(meetings_per_week: f64, weeks: f64, to_opp: f64, win: f64, margin: f64, budget: f64) -> stagecast::Scenario {
+    stagecast::Scenario {
+        name: Some("Base".into()),
+        meetings_per_week,
+        weeks,
+        meeting_to_opportunity: to_opp,
+        win_rate: win,
+        average_margin: margin,
+        margin_budget: budget,
+    }
 }
 
 proptest! {
@@ -322,12 +321,12 @@ proptest! {
         mpw in 0.5f64..20.0, weeks in 1.0f64..13.0, to_opp in 0.01f64..=1.0,
         win in 0.01f64..=1.0, margin in 100.0f64..1e6, budget in 0.0f64..1e7,
     ) {
-        let base = value_of_scenario(mpw, weeks, to_opp, win, margin, budget);
-        let out = stagecast::compare_scenarios(&base, &stagecast::Value::Array(vec![stagecast::Value::Object(vec![])])).unwrap();
+        let base = scenario(mpw, weeks, to_opp, win, margin, budget);
+        let out = stagecast::compare_scenarios(&base, &[stagecast::Variant::default()]).unwrap();
         prop_assert_eq!(out.len(), 2);
-        prop_assert_eq!(&out[0].numbers, &out[1].numbers);
+        prop_assert_eq!(out[0].numbers(), out[1].numbers());
         prop_assert_eq!(&out[0].sensitivity, &out[1].sensitivity);
-        prop_assert!((0.0..=1.0).contains(&out[0].numbers.p_hit_budget));
+        prop_assert!((0.0..=1.0).contains(&out[0].p_hit_budget));
     }
 }
 
