@@ -744,3 +744,76 @@ fn prepared_check(target: Option<&str>, already: bool, explicit: Option<bool>) -
         Check::pass(Reason::AimsAtTarget { milestone, confirmed: explicit == Some(true) })
     }
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn key_roles_are_read_in_any_spelling() {
+        assert_eq!(key_role("Decision-Maker"), Some(KeyRole::DecisionMaker));
+        assert_eq!(key_role("economic buyer"), Some(KeyRole::DecisionMaker));
+        assert_eq!(key_role(" MOBILISER "), Some(KeyRole::Mobilizer));
+        assert_eq!(key_role("buyer"), None);
+        assert_eq!(key_role(""), None);
+    }
+
+    #[test]
+    fn people_check_tells_unknown_from_failed() {
+        let deal = Deal { events: vec![Event { milestone: "m".into(), date: None }], ..Deal::default() };
+        let none = Deal::default();
+        let it = [Attendee { role: "IT".into(), name: None }];
+        assert_eq!(people_check(&none, None, Some("m")).status, CheckStatus::Unknown);
+        assert_eq!(people_check(&none, Some(&[]), Some("m")).status, CheckStatus::Fail);
+        assert_eq!(people_check(&none, Some(&it), None).reason, Reason::NoKeyPeople);
+        assert_eq!(people_check(&deal, None, Some("m")).reason, Reason::PeopleEngaged { milestone: "m".into() });
+        let cfo = [Attendee { role: "IT".into(), name: None }, Attendee { role: "decision maker".into(), name: Some("CFO".into()) }];
+        assert_eq!(people_check(&none, Some(&cfo), None), Check::pass(Reason::KeyPersonAttends { role: KeyRole::DecisionMaker }));
+    }
+
+    #[test]
+    fn customer_check_fails_before_it_is_unknown() {
+        let mut deal = Deal::default();
+        deal.attributes.insert("industry".into(), "Retail".into());
+        let ideal: BTreeMap<String, String> = [("industry", "retail"), ("size", "big")].map(|(k, v)| (k.to_string(), v.to_string())).into();
+        // industry matches (ASCII case aside), size is missing: unknown.
+        assert_eq!(customer_check(&deal, 0.5, &ideal, 0.0), Check::unknown(Reason::AttributeMissing { attribute: "size".into() }));
+        // A probability below the minimum is a definite fail, before the missing size.
+        assert_eq!(customer_check(&deal, 0.1, &ideal, 0.2).status, CheckStatus::Fail);
+        deal.attributes.insert("size".into(), "small".into());
+        assert!(matches!(customer_check(&deal, 0.5, &ideal, 0.0).reason, Reason::NotIdealCustomer { .. }));
+        assert_eq!(customer_check(&deal, 0.5, &BTreeMap::new(), 0.0), Check::unknown(Reason::FitNotChecked));
+        deal.status = Status::Won;
+        assert_eq!(customer_check(&deal, 1.0, &BTreeMap::new(), 0.0), Check::fail(Reason::DealWon));
+    }
+
+    #[test]
+    fn meeting_validate_names_fields_relative_to_the_meeting() {
+        let m = Meeting { deal_id: Some("a".into()), ..Meeting::default() };
+        assert_eq!(m.validate(), Ok(()));
+        let long = "x".repeat(MAX_TEXT_CHARS + 1);
+        let bad = Meeting {
+            attendees: Some(vec![Attendee { role: "CFO".into(), name: None }, Attendee { role: "IT".into(), name: Some(long.clone()) }]),
+            ..m.clone()
+        };
+        assert_eq!(bad.validate().unwrap_err().to_string(), "attendees[1].name: must be at most 200 characters");
+        assert_eq!(bad.validate().unwrap_err().within("meetings[3]").path, "meetings[3].attendees[1].name");
+        let bad = Meeting { label: Some(long), ..m.clone() };
+        assert_eq!(bad.validate().unwrap_err().path, "label");
+        let bad = Meeting { attendees: Some(vec![Attendee::default(); MAX_ATTENDEES + 1]), ..m };
+        assert_eq!(bad.validate().unwrap_err().path, "attendees");
+    }
+
+    #[test]
+    fn plan_conversion_needs_all_three_fields() {
+        let mut p = PlanInput { margin_budget: 1.0, meetings_per_week: 1.0, weeks: 1.0, ..PlanInput::default() };
+        assert_eq!(p.conversion(), None);
+        p.win_rate = Some(0.5);
+        p.average_margin = Some(2.0);
+        assert_eq!(p.validate().unwrap_err().path, "meetingToOpportunity");
+        p.meeting_to_opportunity = Some(0.1);
+        assert_eq!(p.conversion(), Some((0.1, 0.5, 2.0)));
+        assert_eq!(p.validate(), Ok(()));
+    }
+}

@@ -785,3 +785,55 @@ pub fn retention_what_if(input: &RetentionInput) -> Result<RetentionWhatIf> {
         retention_cost: input.acquisition_cost.map(|c| c / cost_ratio),
     })
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+
+    fn base() -> Scenario {
+        Scenario {
+            name: Some("Today".into()),
+            meetings_per_week: 5.0,
+            weeks: 4.0,
+            meeting_to_opportunity: 0.25,
+            win_rate: 0.4,
+            average_margin: 50_000.0,
+            margin_budget: 200_000.0,
+        }
+    }
+
+    #[test]
+    fn a_variant_inherits_every_number_it_leaves_out_but_not_the_name() {
+        let b = base();
+        let same = Variant::default().resolve(&b).unwrap();
+        assert_eq!(same, Scenario { name: None, ..b.clone() });
+        let v = Variant { win_rate: Some(0.5), name: Some("Better".into()), ..Variant::default() };
+        let s = v.resolve(&b).unwrap();
+        assert_eq!((s.win_rate, s.weeks, s.name.as_deref()), (0.5, 4.0, Some("Better")));
+        // The check runs on the resolved scenario: an inherited number can make it bad.
+        let v = Variant { meetings_per_week: Some(30_000.0), ..Variant::default() };
+        assert!(v.resolve(&b).unwrap_err().to_string().starts_with("weeks: meetingsPerWeek × weeks"));
+    }
+
+    #[test]
+    fn specialisation_capacity_is_a_whole_count() {
+        let mut input = SpecialisationInput::default();
+        assert_eq!(input.validate(), Ok(None));
+        input.capacity = Some(3.0);
+        assert_eq!(input.validate(), Ok(Some(3)));
+        for bad in [-1.0, 1.5, f64::NAN, f64::INFINITY, (MAX_LIST + 1) as f64] {
+            input.capacity = Some(bad);
+            assert_eq!(input.validate().unwrap_err().path, "capacity", "{bad}");
+        }
+    }
+
+    #[test]
+    fn retention_defaults_are_the_documented_ones() {
+        let r = RetentionInput { annual_margin: 1.0, retention: 0.5, discount_rate: 0.1, ..RetentionInput::default() };
+        assert_eq!((r.retention_points(), r.customers(), r.cost_ratio()), (0.05, 1.0, 5.0));
+        assert_eq!(r.validate(), Ok(()));
+        let nan = RetentionInput { customers: Some(f64::NAN), ..r };
+        assert_eq!(nan.validate().unwrap_err().path, "customers");
+    }
+}

@@ -379,3 +379,77 @@ fn same_within(a: &serde_json::Value, b: &serde_json::Value, tol: f64) -> bool {
         _ => a == b,
     }
 }
+
+// ------------------------------------------------------------ meetings
+
+/// Meetings over the default model, mostly valid: a deal inline (any
+/// status, any margin, known milestones) or by id, a target or none,
+/// attendees or none; now and then an unknown id, target or milestone.
+fn any_meeting() -> impl Strategy<Value = stagecast::Meeting> {
+    let milestone = "need_confirmed|mobilizer_met|solution_presented|proposal_requested|verbal_yes|contract_signed";
+    let target = prop_oneof![30 => proptest::option::of(milestone), 1 => Just(Some("x".to_string()))];
+    let attendees = proptest::option::of(proptest::collection::vec("mobilizer|decision maker|IT|", 0..3));
+    let events = proptest::collection::vec(prop_oneof![30 => milestone, 1 => "[a-c]"], 0..5);
+    let margin = prop_oneof![30 => (0.0f64..1e6).prop_map(Some), 1 => proptest::option::of(any_f64())];
+    let inline = (events, margin, 0u8..3, proptest::option::of("retail|public")).prop_map(|(events, margin, s, industry)| Deal {
+        id: "inline".into(),
+        margin,
+        status: [Status::Open, Status::Won, Status::Lost][usize::from(s)],
+        events: events.into_iter().map(|milestone| Event { milestone, date: None }).collect(),
+        attributes: industry.map(|v| ("industry".to_string(), v)).into_iter().collect(),
+        ..Deal::default()
+    });
+    let source = prop_oneof![
+        15 => inline.prop_map(|d| (None, Some(d))),
+        15 => "[ab]".prop_map(|id| (Some(id), None)),
+        1 => (proptest::option::of("[a-c]"), proptest::option::of(any_deal())),
+    ];
+    (source, target, attendees, proptest::option::of(any::<bool>())).prop_map(|((deal_id, deal), target_milestone, attendees, prepared)| {
+        stagecast::Meeting {
+            deal_id,
+            deal,
+            target_milestone,
+            attendees: attendees.map(|roles| roles.into_iter().map(|role| stagecast::meetings::Attendee { role, name: None }).collect()),
+            prepared,
+            ..stagecast::Meeting::default()
+        }
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, .. ProptestConfig::default() })]
+
+    /// rankMeetings never panics; when it ranks, ranks run 1..=n by falling
+    /// value, `passed` counts the passes (an unknown check is not one), and
+    /// every meeting keeps its index.
+    #[test]
+    fn rank_meetings_never_panics_and_ranks_by_value(
+        mut meetings in proptest::collection::vec(any_meeting(), 0..6),
+        min_probability in prop_oneof![30 => proptest::option::of(0.0f64..=1.0), 1 => proptest::option::of(any_f64())],
+        ideal in proptest::option::of("retail|public"),
+    ) {
+        let p = Process::new(default_model()).unwrap();
+        let deals = ["a", "b"].map(|id| Deal { id: id.into(), margin: Some(1000.0), ..Deal::default() }).to_vec();
+        let mut o = stagecast::RankOptions { deals, min_probability, ..stagecast::RankOptions::default() };
+        if let Some(v) = ideal {
+            o.ideal_customer.insert("industry".into(), v);
+        }
+        let n = meetings.len();
+        if let Ok(r) = stagecast::rank_meetings(&p, &mut meetings, &mut o) {
+            prop_assert_eq!(r.len(), n);
+            let mut seen: Vec<usize> = r.iter().map(|m| m.index).collect();
+            seen.sort_unstable();
+            prop_assert_eq!(seen, (0..n).collect::<Vec<_>>());
+            for (k, m) in r.iter().enumerate() {
+                prop_assert_eq!(m.rank, k + 1);
+                prop_assert!(in_unit(m.probability_before) && in_unit(m.probability_after));
+                let c = &m.checks;
+                let passes = [&c.right_customer, &c.right_people, &c.prepared].iter().filter(|c| c.status == stagecast::meetings::CheckStatus::Pass).count();
+                prop_assert_eq!(m.passed as usize, passes);
+                if let Some(w) = r.get(k + 1) {
+                    prop_assert!(m.value >= w.value || m.value.is_nan() || w.value.is_nan());
+                }
+            }
+        }
+    }
+}
