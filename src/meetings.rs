@@ -2,18 +2,22 @@
 //! which of a week's meetings are worth having (right customer, right people,
 //! a prepared seller).
 //!
-//! Inputs are read from a [`Value`] (the tree the wasm layer builds from any
-//! JS value) field by field with [`Obj`], naming the bad field and rejecting
-//! unknown ones; results are built as `Value` and written back to JS by one
-//! shared function. No serde code per type, and native tests drive exactly
-//! what JS sends.
+//! Inputs are serde structs (read by the boundary, serde-wasm-bindgen in the
+//! wasm, serde_json natively), checked by their `validate` with errors whose
+//! paths are relative to the input; callers put the outer path in front with
+//! [`Error::within`]. Unknown keys are ignored, as for [`Deal`]. Results are
+//! serde structs too, and the checks' reasons are codes with parameters,
+//! worded by the UI.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
 
 use crate::deal::{Deal, Event, Status};
 use crate::error::{self, Error, Result};
-use crate::model::Process;
+use crate::model::{Process, MAX_TEXT_CHARS};
 use crate::order::order;
 use crate::probability::score_deal;
-use crate::value::{Obj, Value};
 
 /// Most meetings `rankMeetings` accepts in one call.
 pub const MAX_RANKED_MEETINGS: usize = 10_000;
@@ -21,48 +25,24 @@ pub const MAX_RANKED_MEETINGS: usize = 10_000;
 pub const MAX_PLANNED_MEETINGS: f64 = 100_000.0;
 /// Most entries of the skills and pipeline lists.
 pub const MAX_LIST: usize = 100_000;
+/// Most attendees of one meeting.
+pub const MAX_ATTENDEES: usize = 1000;
 
-/// Reads an object whose keys must all be in `known`: a typo is an error
-/// naming the field, never silently ignored. A top-level argument (empty
-/// `path`) is called `input` when it is not an object.
-pub fn fields<'a>(v: &'a Value, path: &str, known: &[&str]) -> Result<Obj<'a>> {
-    let o = Obj::new(v, path).map_err(|e| if path.is_empty() { e.within("input") } else { e })?;
-    o.only(known)?;
-    Ok(o)
+/// Checks the length of text field `key` (at most `MAX_TEXT_CHARS`).
+pub fn check_text(key: &str, s: &str) -> Result<()> {
+    error::text(key, s, MAX_TEXT_CHARS).map(|_| ())
 }
 
-/// Reads a list of at most `max` entries.
-pub fn list<'a>(v: &'a Value, path: &str, max: usize, what: &str) -> Result<&'a [Value]> {
-    let Value::Array(items) = v else {
-        return Err(Error::new(path, "must be a list"));
-    };
-    error::at_most(path, items, max, what)?;
-    Ok(items)
+/// Checks an optional text field.
+pub fn check_opt_text(key: &str, s: Option<&str>) -> Result<()> {
+    s.map_or(Ok(()), |s| check_text(key, s))
 }
 
-/// An optional text field of at most `MAX_TEXT_CHARS` characters.
-pub fn text<'a>(o: &Obj<'a>, key: &str) -> Result<Option<&'a str>> {
-    match o.opt_str(key)? {
-        Some(s) => error::text("", s, crate::model::MAX_TEXT_CHARS).map(Some).map_err(|e| e.within(&o.at(key))),
-        None => Ok(None),
-    }
-}
-
-/// A text field that must be there.
-pub fn req_text<'a>(o: &Obj<'a>, key: &str) -> Result<&'a str> {
-    text(o, key)?.ok_or_else(|| Error::new(o.at(key), "is required"))
-}
-
-/// `unknown milestone "x"` (the id cut to 64 characters; no Debug formatting).
-pub fn unknown_milestone(path: impl Into<String>, id: &str) -> Error {
+/// `unknown milestone "x"` (the id cut to 64 characters; no Debug
+/// formatting), with an empty path: the caller says where.
+pub fn unknown_milestone(id: &str) -> Error {
     let shown: String = id.chars().take(64).collect();
-    Error::new(path, format!("unknown milestone \"{shown}\""))
-}
-
-/// Puts the path of field `key` of `o` on a check's error (the path is
-/// built only on error): `checked(&f, "winRate", error::probability("", x))`.
-pub fn checked(o: &Obj<'_>, key: &str, r: Result<f64>) -> Result<f64> {
-    r.map_err(|e| e.within(&o.at(key)))
+    Error::new("", format!("unknown milestone \"{shown}\""))
 }
 
 /// Indices of `keys` from the largest key to the smallest; equal keys keep
@@ -94,81 +74,101 @@ pub fn units_needed(target: f64, size: f64) -> Option<f64> {
 
 // ---------------------------------------------------------------- plan ----
 
-/// `meetingPlan` input. Conversion fields come all three or not at all.
-#[derive(Clone, Debug, PartialEq)]
+/// `meetingPlan` input. The conversion fields come all three or not at all.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
+#[serde(rename_all = "camelCase")]
 pub struct PlanInput {
     pub margin_budget: f64,
     pub meetings_per_week: f64,
     pub weeks: f64,
-    /// (meetingToOpportunity, winRate, averageMargin)
-    pub conversion: Option<(f64, f64, f64)>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub meeting_to_opportunity: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub win_rate: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub average_margin: Option<f64>,
 }
 
-const PLAN_FIELDS: [&str; 6] = ["marginBudget", "meetingsPerWeek", "weeks", "meetingToOpportunity", "winRate", "averageMargin"];
-
-/// Checks meetings per week and weeks, and returns the number of meetings.
-pub fn meetings_of(path: &str, per_week: f64, weeks: f64) -> Result<f64> {
-    error::positive(&error::join(path, "meetingsPerWeek"), per_week)?;
-    error::positive(&error::join(path, "weeks"), weeks)?;
+/// Checks meetings per week and weeks, and returns the number of meetings
+/// (paths relative to the object holding both fields).
+pub fn meetings_of(per_week: f64, weeks: f64) -> Result<f64> {
+    error::positive("meetingsPerWeek", per_week)?;
+    error::positive("weeks", weeks)?;
     let n = per_week * weeks;
     if !(n > 0.0 && n <= MAX_PLANNED_MEETINGS) {
         return Err(Error::new(
-            error::join(path, "weeks"),
+            "weeks",
             format!("meetingsPerWeek × weeks must be more than 0 and at most {} meetings", MAX_PLANNED_MEETINGS as u64),
         ));
     }
     Ok(n)
 }
 
+const CONVERSION_FIELDS: [&str; 3] = ["meetingToOpportunity", "winRate", "averageMargin"];
+
 impl PlanInput {
-    pub fn from_val(v: &Value, path: &str) -> Result<PlanInput> {
-        let f = fields(v, path, &PLAN_FIELDS)?;
-        let margin_budget = checked(&f, "marginBudget", error::non_negative("", f.f64("marginBudget")?))?;
-        let meetings_per_week = f.f64("meetingsPerWeek")?;
-        let weeks = f.f64("weeks")?;
-        meetings_of(path, meetings_per_week, weeks)?;
-        let rates = [f.opt_f64("meetingToOpportunity")?, f.opt_f64("winRate")?, f.opt_f64("averageMargin")?];
-        let conversion = match rates {
-            [None, None, None] => None,
-            [Some(a), Some(b), Some(m)] => Some((
-                checked(&f, "meetingToOpportunity", error::probability("", a))?,
-                checked(&f, "winRate", error::probability("", b))?,
-                checked(&f, "averageMargin", error::non_negative("", m))?,
-            )),
-            _ => {
-                let missing = PLAN_FIELDS.iter().skip(3).zip(rates).find(|(_, r)| r.is_none()).map_or("", |(k, _)| *k);
-                return Err(Error::new(
-                    f.at(missing),
-                    "is required with the other conversion fields (meetingToOpportunity, winRate, averageMargin)",
-                ));
+    /// Checks every field; paths are relative to the plan.
+    pub fn validate(&self) -> Result<()> {
+        error::non_negative("marginBudget", self.margin_budget)?;
+        meetings_of(self.meetings_per_week, self.weeks)?;
+        let rates = [self.meeting_to_opportunity, self.win_rate, self.average_margin];
+        match rates {
+            [None, None, None] => Ok(()),
+            [Some(a), Some(b), Some(m)] => {
+                error::probability("meetingToOpportunity", a)?;
+                error::probability("winRate", b)?;
+                error::non_negative("averageMargin", m)?;
+                Ok(())
             }
-        };
-        Ok(PlanInput { margin_budget, meetings_per_week, weeks, conversion })
+            _ => {
+                let missing = CONVERSION_FIELDS.iter().zip(rates).find(|(_, r)| r.is_none()).map_or("", |(k, _)| *k);
+                Err(Error::new(
+                    missing,
+                    "is required with the other conversion fields (meetingToOpportunity, winRate, averageMargin)",
+                ))
+            }
+        }
+    }
+
+    /// (meetingToOpportunity, winRate, averageMargin) when all three are given.
+    pub fn conversion(&self) -> Option<(f64, f64, f64)> {
+        Some((self.meeting_to_opportunity?, self.win_rate?, self.average_margin?))
     }
 }
 
-#[derive(Clone, Debug, PartialEq)]
+/// `meetingPlan` result.
+#[derive(Serialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
 pub struct MeetingPlan {
     pub meetings: f64,
     pub required_margin_per_meeting: f64,
     /// The rest is there only when the conversion fields were given.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub opportunities: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_wins: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_margin_per_meeting: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_margin: Option<f64>,
     /// Whole meetings needed for the expected margin to reach the budget
     /// (`None` when a meeting is expected to create nothing).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub meetings_needed: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub meetings_needed_per_week: Option<f64>,
     /// Meetings to add to the plan (0 when the plan is enough).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub extra_meetings: Option<f64>,
     /// Budget minus expected margin: positive is a shortfall.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gap: Option<f64>,
 }
 
 /// The plan: 5 meetings a week for 4 weeks is 20 meetings, and a budget of
-/// 200,000 asks 10,000 of each.
-pub fn meeting_plan(input: &PlanInput) -> MeetingPlan {
+/// 200,000 asks 10,000 of each. Validates `input` first.
+pub fn meeting_plan(input: &PlanInput) -> Result<MeetingPlan> {
+    input.validate()?;
     let meetings = input.meetings_per_week * input.weeks;
     let required = input.margin_budget / meetings;
     let mut plan = MeetingPlan {
@@ -183,7 +183,7 @@ pub fn meeting_plan(input: &PlanInput) -> MeetingPlan {
         extra_meetings: None,
         gap: None,
     };
-    if let Some((to_opp, win, margin)) = input.conversion {
+    if let Some((to_opp, win, margin)) = input.conversion() {
         let per_meeting = to_opp * win * margin;
         let expected = meetings * to_opp * win * margin;
         let needed = units_needed(input.margin_budget, per_meeting);
@@ -196,66 +196,54 @@ pub fn meeting_plan(input: &PlanInput) -> MeetingPlan {
         plan.extra_meetings = needed.map(|n| (n - meetings).max(0.0).ceil());
         plan.gap = Some(input.margin_budget - expected);
     }
-    plan
-}
-
-impl MeetingPlan {
-    pub fn to_val(&self) -> Value {
-        Value::record(
-            &["meetings", "requiredMarginPerMeeting", "opportunities", "expectedWins", "expectedMarginPerMeeting", "expectedMargin", "meetingsNeeded", "meetingsNeededPerWeek", "extraMeetings", "gap"],
-            vec![
-                self.meetings.into(),
-                self.required_margin_per_meeting.into(),
-                self.opportunities.into(),
-                self.expected_wins.into(),
-                self.expected_margin_per_meeting.into(),
-                self.expected_margin.into(),
-                self.meetings_needed.into(),
-                self.meetings_needed_per_week.into(),
-                self.extra_meetings.into(),
-                self.gap.into(),
-            ],
-        )
-    }
+    Ok(plan)
 }
 
 // --------------------------------------------------------------- value ----
 
-/// What a meeting is compared with, and how margin is found for deals that
-/// only carry a value.
-#[derive(Clone, Debug, PartialEq, Default)]
+/// `meetingValue` options: what a meeting is compared with (a required
+/// margin per meeting, or a plan that gives one), and how margin is found
+/// for deals that only carry a value.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
+#[serde(rename_all = "camelCase", default)]
 pub struct ValueOptions {
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub margin_rate: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub required_margin_per_meeting: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub plan: Option<PlanInput>,
 }
-
-const VALUE_FIELDS: [&str; 3] = ["marginRate", "requiredMarginPerMeeting", "plan"];
 
 impl ValueOptions {
-    fn read(f: &Obj<'_>) -> Result<ValueOptions> {
-        let margin_rate = f.opt_f64("marginRate")?.map(|r| checked(f, "marginRate", error::probability("", r))).transpose()?;
-        let mut required =
-            f.opt_f64("requiredMarginPerMeeting")?.map(|r| checked(f, "requiredMarginPerMeeting", error::non_negative("", r))).transpose()?;
-        if let Some(plan) = f.get("plan") {
-            if required.is_some() {
-                return Err(Error::new(f.at("plan"), "give either plan or requiredMarginPerMeeting, not both"));
-            }
-            let p = PlanInput::from_val(plan, &f.at("plan"))?;
-            required = Some(meeting_plan(&p).required_margin_per_meeting);
+    /// Checks every field; paths are relative to the options.
+    pub fn validate(&self) -> Result<()> {
+        if let Some(r) = self.margin_rate {
+            error::probability("marginRate", r)?;
         }
-        Ok(ValueOptions { margin_rate, required_margin_per_meeting: required })
+        if let Some(r) = self.required_margin_per_meeting {
+            error::non_negative("requiredMarginPerMeeting", r)?;
+        }
+        if let Some(plan) = &self.plan {
+            if self.required_margin_per_meeting.is_some() {
+                return Err(Error::new("plan", "give either plan or requiredMarginPerMeeting, not both"));
+            }
+            plan.validate().map_err(|e| e.within("plan"))?;
+        }
+        Ok(())
     }
 
-    /// `options` of `meetingValue` (`null` is no options).
-    pub fn from_val(v: &Value, path: &str) -> Result<ValueOptions> {
-        if matches!(v, Value::Null) {
-            return Ok(ValueOptions::default());
-        }
-        ValueOptions::read(&fields(v, path, &VALUE_FIELDS)?)
+    /// The margin a meeting should bring: `requiredMarginPerMeeting`, else
+    /// the plan's.
+    pub fn required(&self) -> Option<f64> {
+        self.required_margin_per_meeting
+            .or_else(|| self.plan.as_ref().and_then(|p| meeting_plan(p).ok()).map(|p| p.required_margin_per_meeting))
     }
 }
 
-#[derive(Clone, Debug, PartialEq)]
+/// `meetingValue` result.
+#[derive(Serialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
 pub struct MeetingValue {
     pub probability_before: f64,
     /// Probability once the meeting reaches its milestone.
@@ -265,88 +253,44 @@ pub struct MeetingValue {
     /// (after − before) × margin; 0 for a won or lost deal.
     pub value: f64,
     pub already_reached: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub required_margin_per_meeting: Option<f64>,
     /// value / required margin per meeting (when that is > 0).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ratio: Option<f64>,
     /// value >= required margin per meeting.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub worth_it: Option<bool>,
-}
-
-const VALUE_KEYS: [&str; 8] =
-    ["probabilityBefore", "probabilityAfter", "margin", "value", "alreadyReached", "requiredMarginPerMeeting", "ratio", "worthIt"];
-
-impl MeetingValue {
-    pub fn to_val(&self) -> Value {
-        let mut values = Vec::with_capacity(VALUE_KEYS.len());
-        self.values(&mut values);
-        Value::record(&VALUE_KEYS, values)
-    }
-
-    /// The values for `VALUE_KEYS`, in that order.
-    fn values(&self, out: &mut Vec<Value>) {
-        out.extend([
-            self.probability_before.into(),
-            self.probability_after.into(),
-            self.margin.into(),
-            self.value.into(),
-            self.already_reached.into(),
-            self.required_margin_per_meeting.into(),
-            self.ratio.into(),
-            self.worth_it.into(),
-        ]);
-    }
 }
 
 /// The probability of `deal` with `milestone` completed now, scored by
 /// `score_deal`. When every event is dated the new one takes the latest
 /// date, so that it comes last in date order too. The event is pushed and
-/// popped again (no copy of the deal).
-fn score_with(process: &Process, deal: &mut Deal, path: &str, milestone: &str) -> Result<f64> {
+/// popped again (no copy of the deal). Errors are relative to the deal.
+fn score_with(process: &Process, deal: &mut Deal, milestone: &str) -> Result<f64> {
     let date = if deal.events.iter().all(|e| e.date.is_some()) {
         deal.events.iter().filter_map(|e| e.date.as_deref()).map(|s| s.get(..10).unwrap_or(s)).max().map(str::to_string)
     } else {
         None
     };
     deal.events.push(Event { milestone: milestone.to_string(), date });
-    let p = score_deal(process, deal, path).map(|s| s.probability);
+    let p = score_deal(process, deal, "").map(|s| s.probability);
     deal.events.pop();
     p
 }
 
-/// What a meeting that gets `deal` to `milestone` is worth: the rise in
-/// win probability times the deal's margin, scored by the same function as
-/// `scoreDeal` (so a calibrated model is used as such).
-pub fn meeting_value(
-    process: &Process,
-    deal: &mut Deal,
-    deal_path: &str,
-    milestone: &str,
-    milestone_path: &str,
-    opts: &ValueOptions,
-) -> Result<MeetingValue> {
-    if process.find(milestone).is_none() {
-        return Err(unknown_milestone(milestone_path, milestone));
-    }
-    let before = score_deal(process, deal, deal_path)?.probability;
+/// The value of a meeting on `deal` once it is scored at `before` (errors
+/// relative to the deal; `milestone` is known to the model).
+fn value_of(process: &Process, deal: &mut Deal, before: f64, milestone: &str, opts: &ValueOptions, required: Option<f64>) -> Result<MeetingValue> {
     let already_reached = deal.events.iter().any(|e| e.milestone == milestone);
     // A closed deal's outcome is settled: no meeting changes it.
-    let after = if already_reached || deal.status != Status::Open {
-        before
-    } else {
-        score_with(process, deal, deal_path, milestone)?
-    };
+    let after = if already_reached || deal.status != Status::Open { before } else { score_with(process, deal, milestone)? };
     let margin = match (deal.margin, deal.value, opts.margin_rate) {
         (Some(m), _, _) => m,
         (None, Some(v), Some(r)) => v * r,
-        _ => {
-            return Err(Error::new(
-                error::join(deal_path, "margin"),
-                "is required (or give the deal a value and options.marginRate)",
-            ))
-        }
+        _ => return Err(Error::new("margin", "is required (or give the deal a value and options.marginRate)")),
     };
     let value = (after - before) * margin;
-    let required = opts.required_margin_per_meeting;
     Ok(MeetingValue {
         probability_before: before,
         probability_after: after,
@@ -359,250 +303,380 @@ pub fn meeting_value(
     })
 }
 
+/// What a meeting that gets `deal` to `milestone_id` is worth: the rise in
+/// win probability times the deal's margin, scored by the same function as
+/// `scoreDeal` (so a calibrated model is used as such). Errors name the
+/// argument (`deal.margin`, `milestoneId`, `options.marginRate`).
+pub fn meeting_value(process: &Process, deal: &mut Deal, milestone_id: &str, options: &ValueOptions) -> Result<MeetingValue> {
+    options.validate().map_err(|e| e.within("options"))?;
+    if process.find(milestone_id).is_none() {
+        return Err(unknown_milestone(milestone_id).within("milestoneId"));
+    }
+    let before = score_deal(process, deal, "deal")?.probability;
+    value_of(process, deal, before, milestone_id, options, options.required()).map_err(|e| e.within("deal"))
+}
+
 // ---------------------------------------------------------------- rank ----
 
-/// One quality check: passed or not, and why, in a manager's words.
-#[derive(Clone, Debug, PartialEq)]
+/// One person in a meeting.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct Attendee {
+    /// Decision makers (`decision maker`, `economic buyer`) and mobilizers
+    /// count as the right people; any spelling of case, spaces and dashes.
+    pub role: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+/// One meeting of the week: the deal it is about (its `dealId` in
+/// `options.deals`, or the `deal` itself), what it should get the customer
+/// to confirm, and who attends.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Meeting {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deal_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deal: Option<Deal>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target_milestone: Option<String>,
+    /// `None` when nobody said who attends (the people check is then
+    /// unknown, not failed).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attendees: Option<Vec<Attendee>>,
+    /// The seller's own word; `false` fails the preparation check.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prepared: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+}
+
+impl Meeting {
+    /// Checks the fields that need no model; paths are relative to the
+    /// meeting (`attendees[0].role`). The deal itself is checked when it is
+    /// scored.
+    pub fn validate(&self) -> Result<()> {
+        check_opt_text("label", self.label.as_deref())?;
+        check_opt_text("id", self.id.as_deref())?;
+        check_opt_text("dealId", self.deal_id.as_deref())?;
+        check_opt_text("targetMilestone", self.target_milestone.as_deref())?;
+        match (&self.deal_id, &self.deal) {
+            (Some(_), Some(_)) => return Err(Error::new("dealId", "give either dealId or deal, not both")),
+            (None, None) => return Err(Error::new("dealId", "is required (or give the deal itself as deal)")),
+            _ => {}
+        }
+        if let Some(list) = &self.attendees {
+            error::at_most("attendees", list, MAX_ATTENDEES, "attendees")?;
+            for (k, a) in list.iter().enumerate() {
+                let check = || -> Result<()> {
+                    check_text("role", &a.role)?;
+                    check_opt_text("name", a.name.as_deref())
+                };
+                check().map_err(|e| e.within(&error::index("attendees", k)))?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// `rankMeetings` options.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
+#[serde(rename_all = "camelCase", default)]
+pub struct RankOptions {
+    /// As in [`ValueOptions`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub margin_rate: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub required_margin_per_meeting: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub plan: Option<PlanInput>,
+    /// Deals that meetings name by `dealId` (the first with that id).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub deals: Vec<Deal>,
+    /// Ideal customer profile: attribute → value the deal must carry
+    /// (compared without regard to ASCII case).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub ideal_customer: BTreeMap<String, String>,
+    /// Below this win probability a deal is not the right customer (default 0).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min_probability: Option<f64>,
+    /// Milestone meaning "the right people are already engaged"
+    /// (default `mobilizer_met` when the model has it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub people_milestone: Option<String>,
+}
+
+impl RankOptions {
+    /// The options that value each meeting.
+    pub fn value_options(&self) -> ValueOptions {
+        ValueOptions {
+            margin_rate: self.margin_rate,
+            required_margin_per_meeting: self.required_margin_per_meeting,
+            plan: self.plan.clone(),
+        }
+    }
+
+    /// Checks every field but the deals (checked when scored); paths are
+    /// relative to the options (`idealCustomer.industry`, `peopleMilestone`).
+    pub fn validate(&self, process: &Process) -> Result<()> {
+        self.value_options().validate()?;
+        error::at_most("deals", &self.deals, crate::deal::MAX_DEALS, "deals")?;
+        if self.ideal_customer.len() > crate::deal::MAX_ATTRIBUTES {
+            let max = crate::deal::MAX_ATTRIBUTES;
+            return Err(Error::new(
+                "idealCustomer",
+                format!("at most {max} attributes are supported (got {})", self.ideal_customer.len()),
+            ));
+        }
+        for (k, v) in &self.ideal_customer {
+            let p = || error::join("idealCustomer", k);
+            error::text("", k, MAX_TEXT_CHARS).map_err(|e| e.within(&p()))?;
+            error::text("", v, MAX_TEXT_CHARS).map_err(|e| e.within(&p()))?;
+        }
+        if let Some(p) = self.min_probability {
+            error::probability("minProbability", p)?;
+        }
+        if let Some(m) = &self.people_milestone {
+            check_text("peopleMilestone", m)?;
+            if process.find(m).is_none() {
+                return Err(unknown_milestone(m).within("peopleMilestone"));
+            }
+        }
+        Ok(())
+    }
+
+    /// `peopleMilestone`, else `mobilizer_met` when the model has it.
+    fn people_milestone<'a>(&'a self, process: &Process) -> Option<&'a str> {
+        match &self.people_milestone {
+            Some(m) => Some(m),
+            None => process.find("mobilizer_met").map(|_| "mobilizer_met"),
+        }
+    }
+}
+
+/// A check's outcome. `Unknown` is neither a pass nor a fail: the input did
+/// not say enough to check (no ideal customer profile, no attendees).
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckStatus {
+    Pass,
+    Fail,
+    Unknown,
+}
+
+/// A role that counts as the right people.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum KeyRole {
+    DecisionMaker,
+    Mobilizer,
+}
+
+/// Why a check came out as it did: a code with its parameters, worded by
+/// the UI (`{ code: "not_ideal_customer", attribute, value, wanted }`).
+/// Milestones are given by id.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(tag = "code", rename_all = "snake_case", rename_all_fields = "camelCase")]
+pub enum Reason {
+    // Right customer.
+    /// The deal is already won: the meeting cannot raise its chances.
+    DealWon,
+    /// The deal is lost: the meeting cannot raise its chances.
+    DealLost,
+    /// The deal's `attribute` is `value`; the profile asks for `wanted`.
+    NotIdealCustomer { attribute: String, value: String, wanted: String },
+    /// The win probability is below the minimum set for meetings.
+    BelowMinProbability { probability: f64, min_probability: f64 },
+    /// The deal has no `attribute`, which the profile asks for (unknown).
+    AttributeMissing { attribute: String },
+    /// Open deal, but no ideal customer profile was given (unknown).
+    FitNotChecked,
+    /// Open deal that matches the ideal customer profile.
+    IdealCustomer,
+    // Right people.
+    /// A decision maker or mobilizer attends.
+    KeyPersonAttends { role: KeyRole },
+    /// Nobody key attends, but `milestone` (the people milestone) is reached.
+    PeopleEngaged { milestone: String },
+    /// Attendees are listed, none of them key, and none is engaged yet.
+    NoKeyPeople,
+    /// No attendees were given and none is engaged yet (unknown).
+    AttendeesUnknown,
+    // Prepared.
+    /// No target milestone: nobody said what the customer should confirm.
+    NoTarget,
+    /// The target `milestone` is already reached.
+    TargetAlreadyReached { milestone: String },
+    /// The target is `milestone`, but the seller marked the meeting as not prepared.
+    MarkedNotPrepared { milestone: String },
+    /// The meeting aims at `milestone` (`confirmed`: the seller marked it prepared).
+    AimsAtTarget { milestone: String, confirmed: bool },
+}
+
+/// One quality check: its outcome and why.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
 pub struct Check {
-    pub ok: bool,
-    pub reason: String,
+    pub status: CheckStatus,
+    pub reason: Reason,
 }
 
 impl Check {
-    fn new(ok: bool, reason: String) -> Check {
-        Check { ok, reason }
+    fn pass(reason: Reason) -> Check {
+        Check { status: CheckStatus::Pass, reason }
     }
-    fn to_val(&self) -> Value {
-        Value::record(
-            &["ok", "reason"],
-            vec![
-                self.ok.into(),
-                self.reason.as_str().into(),
-            ],
-        )
+    fn fail(reason: Reason) -> Check {
+        Check { status: CheckStatus::Fail, reason }
+    }
+    fn unknown(reason: Reason) -> Check {
+        Check { status: CheckStatus::Unknown, reason }
+    }
+    pub fn passed(&self) -> bool {
+        self.status == CheckStatus::Pass
     }
 }
 
-#[derive(Clone, Debug, PartialEq)]
+/// The three checks of a meeting.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct Checks {
+    pub right_customer: Check,
+    pub right_people: Check,
+    pub prepared: Check,
+}
+
+/// One meeting of `rankMeetings`' result: where it ranks, what it is worth
+/// (the fields of [`MeetingValue`], inline) and its checks.
+#[derive(Serialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
 pub struct RankedMeeting {
     /// 1 for the most valuable.
     pub rank: usize,
     /// Position in the input list.
     pub index: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     pub deal_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub target_milestone: Option<String>,
+    pub probability_before: f64,
+    pub probability_after: f64,
+    pub margin: f64,
     /// Value of reaching the target (0 without a target).
-    pub value: MeetingValue,
-    pub right_customer: Check,
-    pub right_people: Check,
-    pub prepared: Check,
-    /// Checks passed, 0 to 3.
+    pub value: f64,
+    pub already_reached: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub required_margin_per_meeting: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ratio: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub worth_it: Option<bool>,
+    pub checks: Checks,
+    /// Checks passed, 0 to 3 (an unknown check is not passed).
     pub passed: u32,
 }
 
-const RANKED_KEYS: [&str; 15] = [
-    "rank",
-    "index",
-    "id",
-    "dealId",
-    "targetMilestone",
-    "probabilityBefore",
-    "probabilityAfter",
-    "margin",
-    "value",
-    "alreadyReached",
-    "requiredMarginPerMeeting",
-    "ratio",
-    "worthIt",
-    "checks",
-    "passed",
-];
-
-impl RankedMeeting {
-    pub fn to_val(&self) -> Value {
-        let mut values = Vec::with_capacity(RANKED_KEYS.len());
-        values.extend([
-            self.rank.into(),
-            self.index.into(),
-            self.id.clone().into(),
-            self.deal_id.as_str().into(),
-            self.target_milestone.clone().into(),
-        ]);
-        self.value.values(&mut values);
-        values.push(Value::record(
-            &["rightCustomer", "rightPeople", "prepared"],
-            vec![self.right_customer.to_val(), self.right_people.to_val(), self.prepared.to_val()],
-        ));
-        values.push(f64::from(self.passed).into());
-        Value::record(&RANKED_KEYS, values)
-    }
-}
-
-/// `rankMeetings` options.
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct RankOptions {
-    pub value: ValueOptions,
-    /// Ideal customer profile: attribute → value the deal must carry.
-    pub ideal_customer: Vec<(String, String)>,
-    /// Below this win probability a deal is not the right customer (default 0).
-    pub min_probability: f64,
-    /// Milestone meaning "the right people are already engaged"
-    /// (default `mobilizer_met` when the model has it).
-    pub people_milestone: Option<String>,
-}
-
-const RANK_FIELDS: [&str; 7] =
-    ["marginRate", "requiredMarginPerMeeting", "plan", "deals", "idealCustomer", "minProbability", "peopleMilestone"];
-
-impl RankOptions {
-    /// `deals` is read by the caller (it is a list of deals); here it is
-    /// only an allowed key.
-    pub fn from_val(v: &Value, path: &str, process: &Process) -> Result<RankOptions> {
-        let mut o = RankOptions::default();
-        if matches!(v, Value::Null) {
-            o.people_milestone = process.find("mobilizer_met").map(|_| "mobilizer_met".to_string());
-            return Ok(o);
-        }
-        let f = fields(v, path, &RANK_FIELDS)?;
-        o.value = ValueOptions::read(&f)?;
-        if let Some(ideal) = f.get("idealCustomer") {
-            let Value::Object(items) = ideal else {
-                return Err(Error::new(f.at("idealCustomer"), "must be an object of attribute: value"));
-            };
-            error::at_most(&f.at("idealCustomer"), items, crate::deal::MAX_ATTRIBUTES, "attributes")?;
-            for (k, val) in items {
-                let p = error::join(&f.at("idealCustomer"), k);
-                let Value::String(s) = val else {
-                    return Err(Error::new(p, "must be a text"));
-                };
-                error::text(&p, k, crate::model::MAX_TEXT_CHARS)?;
-                error::text(&p, s, crate::model::MAX_TEXT_CHARS)?;
-                o.ideal_customer.push((k.clone(), s.clone()));
-            }
-        }
-        if let Some(p) = f.opt_f64("minProbability")? {
-            o.min_probability = checked(&f, "minProbability", error::probability("", p))?;
-        }
-        o.people_milestone = match text(&f, "peopleMilestone")? {
-            Some(m) if process.find(m).is_none() => return Err(unknown_milestone(f.at("peopleMilestone"), m)),
-            Some(m) => Some(m.to_string()),
-            None => process.find("mobilizer_met").map(|_| "mobilizer_met".to_string()),
-        };
-        Ok(o)
-    }
-}
-
 /// Roles that count as the right people: decision makers and mobilizers.
-fn key_role(role: &str) -> Option<&'static str> {
+fn key_role(role: &str) -> Option<KeyRole> {
     let r: String = role.chars().filter(char::is_ascii_alphabetic).map(|c| c.to_ascii_lowercase()).collect();
     match r.as_str() {
-        "decisionmaker" | "economicbuyer" => Some("decision maker"),
-        "mobilizer" | "mobiliser" => Some("mobilizer"),
+        "decisionmaker" | "economicbuyer" => Some(KeyRole::DecisionMaker),
+        "mobilizer" | "mobiliser" => Some(KeyRole::Mobilizer),
         _ => None,
     }
 }
 
-const MEETING_FIELDS: [&str; 7] = ["id", "dealId", "deal", "targetMilestone", "attendees", "prepared", "label"];
-
 /// Ranks a week's meetings by value (ties keep input order), each with three
-/// quality checks. `inline[i]` is the `deal` given inside meeting `i`, read
-/// by the caller; `deals` are `options.deals`, looked up by `dealId`.
-pub fn rank_meetings(
-    process: &Process,
-    meetings: &Value,
-    inline: &mut [Option<Deal>],
-    deals: &mut [Deal],
-    opts: &RankOptions,
-) -> Result<Vec<RankedMeeting>> {
-    let items = list(meetings, "meetings", MAX_RANKED_MEETINGS, "meetings")?;
+/// quality checks. Validates its arguments; error paths name them
+/// (`meetings[3].dealId`, `meetings[0].deal.value`, `options.deals[2].value`,
+/// `options.peopleMilestone`). Deals are borrowed mutably only to be scored
+/// with the target reached (an event pushed and popped again).
+pub fn rank_meetings(process: &Process, meetings: &mut [Meeting], options: &mut RankOptions) -> Result<Vec<RankedMeeting>> {
+    error::at_most("meetings", meetings, MAX_RANKED_MEETINGS, "meetings")?;
+    options.validate(process).map_err(|e| e.within("options"))?;
+    let value_opts = options.value_options();
+    let required = value_opts.required();
+    let people = options.people_milestone(process).map(str::to_string);
+    let (ideal, min_probability) = (&options.ideal_customer, options.min_probability.unwrap_or(0.0));
+    let deals = &mut options.deals;
     // Deal indices sorted by id (stable: the first deal with an id comes
     // first), searched by halving.
     let by_id = {
         let id_of = |k: usize| deals.get(k).map_or("", |d| d.id.as_str());
         order(deals.len(), &|a, b| id_of(a) < id_of(b))
     };
-    let mut out = Vec::with_capacity(items.len());
-    for (i, m) in items.iter().enumerate() {
-        let path = error::index("meetings", i);
-        let f = fields(m, &path, &MEETING_FIELDS)?;
-        text(&f, "label")?;
-        let id = text(&f, "id")?.map(str::to_string);
-        let (deal, deal_path) = match (text(&f, "dealId")?, inline.get_mut(i).and_then(Option::as_mut)) {
-            (Some(_), Some(_)) => return Err(Error::new(f.at("dealId"), "give either dealId or deal, not both")),
-            (None, Some(d)) => (d, f.at("deal")),
-            (Some(id), None) => match find_deal(deals, &by_id, id) {
-                Some(k) => {
-                    (deals.get_mut(k).ok_or_else(|| Error::new(f.at("dealId"), "no such deal"))?, error::index("options.deals", k))
-                }
+    let mut out = Vec::with_capacity(meetings.len());
+    for (i, m) in meetings.iter_mut().enumerate() {
+        let at = || error::index("meetings", i);
+        m.validate().map_err(|e| e.within(&at()))?;
+        let (deal, deal_path): (&mut Deal, Box<dyn Fn() -> String>) = match (m.deal.as_mut(), m.deal_id.as_deref()) {
+            (Some(d), _) => (d, Box::new(move || error::join(&error::index("meetings", i), "deal"))),
+            (None, Some(id)) => match find_deal(deals, &by_id, id) {
+                Some(k) => match deals.get_mut(k) {
+                    Some(d) => (d, Box::new(move || error::index("options.deals", k))),
+                    None => return Err(Error::new("dealId", "no such deal").within(&at())),
+                },
                 None => {
-                    return Err(Error::new(f.at("dealId"), format!("no deal with id \"{id}\" in options.deals")));
+                    let shown: String = id.chars().take(64).collect();
+                    return Err(Error::new("dealId", format!("no deal with id \"{shown}\" in options.deals")).within(&at()));
                 }
             },
-            (None, None) => return Err(Error::new(f.at("dealId"), "is required (or give the deal itself as deal)")),
+            (None, None) => return Err(Error::new("dealId", "is required (or give the deal itself as deal)").within(&at())),
         };
-        let target = text(&f, "targetMilestone")?;
-        let mut roles = Vec::new();
-        if let Some(a) = f.get("attendees") {
-            let ap = f.at("attendees");
-            for (k, att) in list(a, &ap, 1000, "attendees")?.iter().enumerate() {
-                let p = error::index(&ap, k);
-                let af = fields(att, &p, &["role", "name"])?;
-                text(&af, "name")?;
-                let role = req_text(&af, "role")?;
-                roles.push(role);
+        let target = m.target_milestone.as_deref();
+        if let Some(t) = target {
+            if process.find(t).is_none() {
+                return Err(unknown_milestone(t).within(&error::join(&at(), "targetMilestone")));
             }
         }
-        let explicit_prepared = f.opt_bool("prepared")?;
+        let before = score_deal(process, deal, "").map_err(|e| e.within(&deal_path()))?.probability;
         let value = match target {
-            Some(t) => meeting_value(process, deal, &deal_path, t, &f.at("targetMilestone"), &opts.value)?,
-            None => {
-                let p = score_deal(process, deal, &deal_path)?.probability;
-                MeetingValue {
-                    probability_before: p,
-                    probability_after: p,
-                    margin: deal.margin.or_else(|| deal.value.zip(opts.value.margin_rate).map(|(v, r)| v * r)).unwrap_or(0.0),
-                    value: 0.0,
-                    already_reached: false,
-                    required_margin_per_meeting: opts.value.required_margin_per_meeting,
-                    ratio: opts.value.required_margin_per_meeting.filter(|r| *r > 0.0).map(|_| 0.0),
-                    worth_it: opts.value.required_margin_per_meeting.map(|r| r <= 0.0),
-                }
-            }
+            Some(t) => value_of(process, deal, before, t, &value_opts, required).map_err(|e| e.within(&deal_path()))?,
+            None => MeetingValue {
+                probability_before: before,
+                probability_after: before,
+                margin: deal.margin.or_else(|| deal.value.zip(value_opts.margin_rate).map(|(v, r)| v * r)).unwrap_or(0.0),
+                value: 0.0,
+                already_reached: false,
+                required_margin_per_meeting: required,
+                ratio: required.filter(|r| *r > 0.0).map(|_| 0.0),
+                worth_it: required.map(|r| r <= 0.0),
+            },
         };
-        let right_customer = customer_check(deal, value.probability_before, opts);
-        let right_people = people_check(process, deal, &roles, opts);
-        let prepared = prepared_check(process, target, value.already_reached, explicit_prepared);
-        let passed = u32::from(right_customer.ok) + u32::from(right_people.ok) + u32::from(prepared.ok);
+        let checks = Checks {
+            right_customer: customer_check(deal, before, ideal, min_probability),
+            right_people: people_check(deal, m.attendees.as_deref(), people.as_deref()),
+            prepared: prepared_check(target, value.already_reached, m.prepared),
+        };
+        let passed = u32::from(checks.right_customer.passed()) + u32::from(checks.right_people.passed()) + u32::from(checks.prepared.passed());
         out.push(RankedMeeting {
             rank: 0,
             index: i,
-            id,
+            id: m.id.clone(),
             deal_id: deal.id.clone(),
-            target_milestone: target.map(str::to_string),
-            value,
-            right_customer,
-            right_people,
-            prepared,
+            target_milestone: m.target_milestone.clone(),
+            probability_before: value.probability_before,
+            probability_after: value.probability_after,
+            margin: value.margin,
+            value: value.value,
+            already_reached: value.already_reached,
+            required_margin_per_meeting: value.required_margin_per_meeting,
+            ratio: value.ratio,
+            worth_it: value.worth_it,
+            checks,
             passed,
         });
     }
     // Stable: equal values keep their input order.
-    let order = order_desc(&out.iter().map(|m| m.value.value).collect::<Vec<_>>());
+    let order = order_desc(&out.iter().map(|m| m.value).collect::<Vec<_>>());
     let mut ranked = take_in_order(out, &order);
     for (r, m) in ranked.iter_mut().enumerate() {
         m.rank = r + 1;
     }
     Ok(ranked)
-}
-
-/// `“label”` in typographic quotes.
-fn quoted(s: &str) -> String {
-    let mut q = String::with_capacity(s.len() + 6);
-    q.push('\u{201c}');
-    q.push_str(s);
-    q.push('\u{201d}');
-    q
 }
 
 /// The first deal with id `id`, given the deal indices sorted by id.
@@ -612,59 +686,134 @@ fn find_deal(deals: &[Deal], by_id: &[usize], id: &str) -> Option<usize> {
     by_id.get(at).copied().filter(|&k| id_of(k) == id)
 }
 
-fn customer_check(deal: &Deal, probability: f64, opts: &RankOptions) -> Check {
+/// Right customer: open, matching the profile, likely enough. A definite
+/// mismatch fails before a missing attribute makes the fit unknown.
+fn customer_check(deal: &Deal, probability: f64, ideal: &BTreeMap<String, String>, min_probability: f64) -> Check {
     match deal.status {
-        Status::Won => return Check::new(false, "The deal is already won: the meeting cannot raise its chances.".into()),
-        Status::Lost => return Check::new(false, "The deal is lost: the meeting cannot raise its chances.".into()),
+        Status::Won => return Check::fail(Reason::DealWon),
+        Status::Lost => return Check::fail(Reason::DealLost),
         Status::Open => {}
     }
-    for (k, want) in &opts.ideal_customer {
+    let mut missing = None;
+    for (k, want) in ideal {
         match deal.attributes.get(k) {
             Some(v) if v.eq_ignore_ascii_case(want) => {}
             Some(v) => {
-                return Check::new(
-                    false,
-                    format!("Not the ideal customer: {k} is {}, the profile asks for {}.", quoted(v), quoted(want)),
-                )
+                return Check::fail(Reason::NotIdealCustomer { attribute: k.clone(), value: v.clone(), wanted: want.clone() })
             }
-            None => {
-                return Check::new(false, format!("Fit unknown: the deal has no {k}, which the ideal customer profile asks for."))
-            }
+            None => missing = missing.or(Some(k)),
         }
     }
-    if probability < opts.min_probability {
-        return Check::new(false, "The deal's win probability is below the minimum set for meetings.".into());
+    if probability < min_probability {
+        return Check::fail(Reason::BelowMinProbability { probability, min_probability });
     }
-    if opts.ideal_customer.is_empty() {
-        Check::new(true, "Open deal. No ideal customer profile was given, so fit was not checked.".into())
-    } else {
-        Check::new(true, "Open deal that matches the ideal customer profile.".into())
+    match missing {
+        Some(k) => Check::unknown(Reason::AttributeMissing { attribute: k.clone() }),
+        None if ideal.is_empty() => Check::unknown(Reason::FitNotChecked),
+        None => Check::pass(Reason::IdealCustomer),
     }
 }
 
-fn people_check(process: &Process, deal: &Deal, roles: &[&str], opts: &RankOptions) -> Check {
-    if let Some(who) = roles.iter().find_map(|r| key_role(r)) {
-        return Check::new(true, format!("A {who} attends: the people who move the deal are in the room."));
+/// Right people: a key person attends, or the people milestone is reached.
+fn people_check(deal: &Deal, attendees: Option<&[Attendee]>, people_milestone: Option<&str>) -> Check {
+    if let Some(role) = attendees.unwrap_or_default().iter().find_map(|a| key_role(&a.role)) {
+        return Check::pass(Reason::KeyPersonAttends { role });
     }
-    if let Some(m) = &opts.people_milestone {
-        if deal.events.iter().any(|e| &e.milestone == m) {
-            let label = process.find(m).map_or(m.as_str(), |i| process.label(i));
-            return Check::new(true, format!("No decision maker or mobilizer attends, but {} is already reached, so they are engaged.", quoted(label)));
+    if let Some(m) = people_milestone {
+        if deal.events.iter().any(|e| e.milestone == m) {
+            return Check::pass(Reason::PeopleEngaged { milestone: m.to_string() });
         }
     }
-    Check::new(false, "No decision maker or mobilizer attends, and none is engaged yet: the meeting may not move the deal.".into())
+    match attendees {
+        Some(_) => Check::fail(Reason::NoKeyPeople),
+        None => Check::unknown(Reason::AttendeesUnknown),
+    }
 }
 
-fn prepared_check(process: &Process, target: Option<&str>, already: bool, explicit: Option<bool>) -> Check {
+/// Prepared: the meeting has a new target and the seller did not say no.
+fn prepared_check(target: Option<&str>, already: bool, explicit: Option<bool>) -> Check {
     let Some(t) = target else {
-        return Check::new(false, "No target milestone: nobody has said what the customer should confirm in this meeting.".into());
+        return Check::fail(Reason::NoTarget);
     };
-    let label = quoted(process.find(t).map_or(t, |i| process.label(i)));
+    let milestone = t.to_string();
     if already {
-        Check::new(false, format!("The target {label} is already reached: the meeting aims at nothing new."))
+        Check::fail(Reason::TargetAlreadyReached { milestone })
     } else if explicit == Some(false) {
-        Check::new(false, format!("The target is {label}, but the seller marked the meeting as not prepared."))
+        Check::fail(Reason::MarkedNotPrepared { milestone })
     } else {
-        Check::new(true, format!("Prepared: the meeting aims at {label}."))
+        Check::pass(Reason::AimsAtTarget { milestone, confirmed: explicit == Some(true) })
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn key_roles_are_read_in_any_spelling() {
+        assert_eq!(key_role("Decision-Maker"), Some(KeyRole::DecisionMaker));
+        assert_eq!(key_role("economic buyer"), Some(KeyRole::DecisionMaker));
+        assert_eq!(key_role(" MOBILISER "), Some(KeyRole::Mobilizer));
+        assert_eq!(key_role("buyer"), None);
+        assert_eq!(key_role(""), None);
+    }
+
+    #[test]
+    fn people_check_tells_unknown_from_failed() {
+        let deal = Deal { events: vec![Event { milestone: "m".into(), date: None }], ..Deal::default() };
+        let none = Deal::default();
+        let it = [Attendee { role: "IT".into(), name: None }];
+        assert_eq!(people_check(&none, None, Some("m")).status, CheckStatus::Unknown);
+        assert_eq!(people_check(&none, Some(&[]), Some("m")).status, CheckStatus::Fail);
+        assert_eq!(people_check(&none, Some(&it), None).reason, Reason::NoKeyPeople);
+        assert_eq!(people_check(&deal, None, Some("m")).reason, Reason::PeopleEngaged { milestone: "m".into() });
+        let cfo = [Attendee { role: "IT".into(), name: None }, Attendee { role: "decision maker".into(), name: Some("CFO".into()) }];
+        assert_eq!(people_check(&none, Some(&cfo), None), Check::pass(Reason::KeyPersonAttends { role: KeyRole::DecisionMaker }));
+    }
+
+    #[test]
+    fn customer_check_fails_before_it_is_unknown() {
+        let mut deal = Deal::default();
+        deal.attributes.insert("industry".into(), "Retail".into());
+        let ideal: BTreeMap<String, String> = [("industry", "retail"), ("size", "big")].map(|(k, v)| (k.to_string(), v.to_string())).into();
+        // industry matches (ASCII case aside), size is missing: unknown.
+        assert_eq!(customer_check(&deal, 0.5, &ideal, 0.0), Check::unknown(Reason::AttributeMissing { attribute: "size".into() }));
+        // A probability below the minimum is a definite fail, before the missing size.
+        assert_eq!(customer_check(&deal, 0.1, &ideal, 0.2).status, CheckStatus::Fail);
+        deal.attributes.insert("size".into(), "small".into());
+        assert!(matches!(customer_check(&deal, 0.5, &ideal, 0.0).reason, Reason::NotIdealCustomer { .. }));
+        assert_eq!(customer_check(&deal, 0.5, &BTreeMap::new(), 0.0), Check::unknown(Reason::FitNotChecked));
+        deal.status = Status::Won;
+        assert_eq!(customer_check(&deal, 1.0, &BTreeMap::new(), 0.0), Check::fail(Reason::DealWon));
+    }
+
+    #[test]
+    fn meeting_validate_names_fields_relative_to_the_meeting() {
+        let m = Meeting { deal_id: Some("a".into()), ..Meeting::default() };
+        assert_eq!(m.validate(), Ok(()));
+        let long = "x".repeat(MAX_TEXT_CHARS + 1);
+        let bad = Meeting {
+            attendees: Some(vec![Attendee { role: "CFO".into(), name: None }, Attendee { role: "IT".into(), name: Some(long.clone()) }]),
+            ..m.clone()
+        };
+        assert_eq!(bad.validate().unwrap_err().to_string(), "attendees[1].name: must be at most 200 characters");
+        assert_eq!(bad.validate().unwrap_err().within("meetings[3]").path, "meetings[3].attendees[1].name");
+        let bad = Meeting { label: Some(long), ..m.clone() };
+        assert_eq!(bad.validate().unwrap_err().path, "label");
+        let bad = Meeting { attendees: Some(vec![Attendee::default(); MAX_ATTENDEES + 1]), ..m };
+        assert_eq!(bad.validate().unwrap_err().path, "attendees");
+    }
+
+    #[test]
+    fn plan_conversion_needs_all_three_fields() {
+        let mut p = PlanInput { margin_budget: 1.0, meetings_per_week: 1.0, weeks: 1.0, ..PlanInput::default() };
+        assert_eq!(p.conversion(), None);
+        p.win_rate = Some(0.5);
+        p.average_margin = Some(2.0);
+        assert_eq!(p.validate().unwrap_err().path, "meetingToOpportunity");
+        p.meeting_to_opportunity = Some(0.1);
+        assert_eq!(p.conversion(), Some((0.1, 0.5, 2.0)));
+        assert_eq!(p.validate(), Ok(()));
     }
 }

@@ -2,11 +2,12 @@
 //! margin budget, the sensitivity of each lever, handing a step to the
 //! seller strongest at it, and customer lifetime value versus acquisition.
 
+use serde::{Deserialize, Serialize};
+
 use crate::error::{self, Error, Result};
-use crate::meetings::{checked, fields, list, meetings_of, req_text, text, unknown_milestone, units_needed, MAX_LIST};
+use crate::meetings::{check_opt_text, check_text, meetings_of, unknown_milestone, units_needed, MAX_LIST};
 use crate::model::Process;
 use crate::order::{order, permute};
-use crate::value::{Obj, Value};
 
 /// Most variants `compareScenarios` accepts next to the base.
 pub const MAX_VARIANTS: usize = 100;
@@ -17,12 +18,15 @@ pub const SENSITIVITY_STEP: f64 = 0.1;
 
 /// The numeric fields of a scenario, in this order.
 const NUMBERS: [&str; 6] = ["meetingsPerWeek", "weeks", "meetingToOpportunity", "winRate", "averageMargin", "marginBudget"];
-const SCENARIO_FIELDS: [&str; 7] =
-    ["name", "meetingsPerWeek", "weeks", "meetingToOpportunity", "winRate", "averageMargin", "marginBudget"];
 
-#[derive(Clone, Debug, PartialEq)]
+/// A meeting plan with its conversion: the base of `compareScenarios`, and
+/// every variant once resolved over the base.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
+#[serde(rename_all = "camelCase")]
 pub struct Scenario {
-    pub name: String,
+    /// Shown as given; without one the UI names the scenario by position.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     pub meetings_per_week: f64,
     pub weeks: f64,
     pub meeting_to_opportunity: f64,
@@ -36,29 +40,57 @@ impl Scenario {
         [self.meetings_per_week, self.weeks, self.meeting_to_opportunity, self.win_rate, self.average_margin, self.margin_budget]
     }
 
-    fn from_numbers(name: String, n: [f64; 6]) -> Scenario {
+    fn from_numbers(name: Option<String>, n: [f64; 6]) -> Scenario {
         let [meetings_per_week, weeks, meeting_to_opportunity, win_rate, average_margin, margin_budget] = n;
         Scenario { name, meetings_per_week, weeks, meeting_to_opportunity, win_rate, average_margin, margin_budget }
     }
 
-    /// Reads `v` over `base` (every field of `base` that `v` does not give is
-    /// kept as it is). Without a base every field is required.
-    pub fn from_val(v: &Value, path: &str, base: Option<&Scenario>, default_name: &str) -> Result<Scenario> {
-        let f = fields(v, path, &SCENARIO_FIELDS)?;
-        let mut n = base.map_or([f64::NAN; 6], Scenario::numbers);
-        for (k, slot) in NUMBERS.iter().zip(n.iter_mut()) {
-            match f.opt_f64(k)? {
-                Some(x) => *slot = x,
-                None if base.is_none() => return Err(Error::new(f.at(k), "is required")),
-                None => {}
-            }
-        }
-        let s = Scenario::from_numbers(text(&f, "name")?.unwrap_or(default_name).to_string(), n);
-        meetings_of(path, s.meetings_per_week, s.weeks)?;
-        checked(&f, "meetingToOpportunity", error::probability("", s.meeting_to_opportunity))?;
-        checked(&f, "winRate", error::probability("", s.win_rate))?;
-        checked(&f, "averageMargin", error::non_negative("", s.average_margin))?;
-        checked(&f, "marginBudget", error::non_negative("", s.margin_budget))?;
+    /// Checks every field; paths are relative to the scenario.
+    pub fn validate(&self) -> Result<()> {
+        check_opt_text("name", self.name.as_deref())?;
+        meetings_of(self.meetings_per_week, self.weeks)?;
+        error::probability("meetingToOpportunity", self.meeting_to_opportunity)?;
+        error::probability("winRate", self.win_rate)?;
+        error::non_negative("averageMargin", self.average_margin)?;
+        error::non_negative("marginBudget", self.margin_budget)?;
+        Ok(())
+    }
+}
+
+/// A variant of `compareScenarios`: every field it leaves out is the base's.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Variant {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub meetings_per_week: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub weeks: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub meeting_to_opportunity: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub win_rate: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub average_margin: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub margin_budget: Option<f64>,
+}
+
+impl Variant {
+    /// The variant over `base`, checked (paths relative to the variant). The
+    /// name is not inherited: a variant without one has none.
+    pub fn resolve(&self, base: &Scenario) -> Result<Scenario> {
+        let s = Scenario {
+            name: self.name.clone(),
+            meetings_per_week: self.meetings_per_week.unwrap_or(base.meetings_per_week),
+            weeks: self.weeks.unwrap_or(base.weeks),
+            meeting_to_opportunity: self.meeting_to_opportunity.unwrap_or(base.meeting_to_opportunity),
+            win_rate: self.win_rate.unwrap_or(base.win_rate),
+            average_margin: self.average_margin.unwrap_or(base.average_margin),
+            margin_budget: self.margin_budget.unwrap_or(base.margin_budget),
+        };
+        s.validate()?;
         Ok(s)
     }
 }
@@ -169,21 +201,28 @@ pub fn binomial(n: u64, q: f64, k: u64) -> (f64, f64) {
 }
 
 /// One bar of the tornado chart: a lever moved down and up by the step.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Serialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
 pub struct Lever {
+    /// The scenario field moved (`meetingsPerWeek`, `meetingToOpportunity`,
+    /// `winRate`, `averageMargin`).
     pub lever: &'static str,
     pub low_value: f64,
     pub high_value: f64,
-    pub low: Numbers,
-    pub high: Numbers,
+    pub low_expected_margin: f64,
+    pub high_expected_margin: f64,
+    pub low_p_hit_budget: f64,
+    pub high_p_hit_budget: f64,
+    pub p_hit_budget_swing: f64,
+    pub expected_margin_swing: f64,
 }
 
 impl Lever {
     pub fn p_swing(&self) -> f64 {
-        (self.high.p_hit_budget - self.low.p_hit_budget).abs()
+        self.p_hit_budget_swing
     }
     pub fn margin_swing(&self) -> f64 {
-        (self.high.expected_margin - self.low.expected_margin).abs()
+        self.expected_margin_swing
     }
 }
 
@@ -208,9 +247,20 @@ pub fn sensitivity(s: &Scenario) -> Vec<Lever> {
                 if let Some(slot) = n.get_mut(i) {
                     *slot = x;
                 }
-                numbers(&Scenario::from_numbers(String::new(), n))
+                numbers(&Scenario::from_numbers(None, n))
             };
-            Some(Lever { lever: NUMBERS.get(i).copied().unwrap_or(""), low_value: lo, high_value: hi, low: at(lo), high: at(hi) })
+            let (low, high) = (at(lo), at(hi));
+            Some(Lever {
+                lever: NUMBERS.get(i).copied().unwrap_or(""),
+                low_value: lo,
+                high_value: hi,
+                low_expected_margin: low.expected_margin,
+                high_expected_margin: high.expected_margin,
+                low_p_hit_budget: low.p_hit_budget,
+                high_p_hit_budget: high.p_hit_budget,
+                p_hit_budget_swing: (high.p_hit_budget - low.p_hit_budget).abs(),
+                expected_margin_swing: (high.expected_margin - low.expected_margin).abs(),
+            })
         })
         .collect();
     // By pHitBudget swing, then margin swing, then lever order (stable).
@@ -222,82 +272,71 @@ pub fn sensitivity(s: &Scenario) -> Vec<Lever> {
     permute(&out, &by_swing)
 }
 
-#[derive(Clone, Debug, PartialEq)]
+/// One scenario of `compareScenarios`' result: its numbers and the
+/// sensitivity of each lever.
+#[derive(Serialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
 pub struct Outcome {
-    pub name: String,
-    pub numbers: Numbers,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    pub meetings: f64,
+    pub opportunities: f64,
+    pub expected_wins: f64,
+    pub expected_margin: f64,
+    pub p_hit_budget: f64,
+    pub required_margin_per_meeting: f64,
+    /// Budget minus expected margin: positive is a shortfall.
+    pub gap: f64,
+    /// Wins needed to reach the budget (absent when no number of wins can).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub wins_needed: Option<f64>,
     pub sensitivity: Vec<Lever>,
 }
 
-/// `[base, ...variants]`, each variant read over the base. A variant that
-/// changes nothing gives the base's numbers bit for bit (its name defaults
-/// to `Variant 1`, `Variant 2`, ...).
-pub fn compare_scenarios(base: &Value, variants: &Value) -> Result<Vec<Outcome>> {
-    let b = Scenario::from_val(base, "base", None, "Base")?;
-    let vs = match variants {
-        Value::Null => &[][..],
-        v => list(v, "variants", MAX_VARIANTS, "variants")?,
-    };
-    let mut scenarios = vec![b.clone()];
-    for (i, v) in vs.iter().enumerate() {
-        let name = format!("Variant {}", i + 1);
-        scenarios.push(Scenario::from_val(v, &error::index("variants", i), Some(&b), &name)?);
+impl Outcome {
+    fn of(s: Scenario) -> Outcome {
+        let n = numbers(&s);
+        Outcome {
+            sensitivity: sensitivity(&s),
+            name: s.name,
+            meetings: n.meetings,
+            opportunities: n.opportunities,
+            expected_wins: n.expected_wins,
+            expected_margin: n.expected_margin,
+            p_hit_budget: n.p_hit_budget,
+            required_margin_per_meeting: n.required_margin_per_meeting,
+            gap: n.gap,
+            wins_needed: n.wins_needed,
+        }
     }
-    Ok(scenarios.into_iter().map(|s| Outcome { numbers: numbers(&s), sensitivity: sensitivity(&s), name: s.name }).collect())
+
+    /// The scenario's numbers.
+    pub fn numbers(&self) -> Numbers {
+        Numbers {
+            meetings: self.meetings,
+            opportunities: self.opportunities,
+            expected_wins: self.expected_wins,
+            expected_margin: self.expected_margin,
+            p_hit_budget: self.p_hit_budget,
+            required_margin_per_meeting: self.required_margin_per_meeting,
+            gap: self.gap,
+            wins_needed: self.wins_needed,
+        }
+    }
 }
 
-const OUTCOME_KEYS: [&str; 10] = [
-    "name",
-    "meetings",
-    "opportunities",
-    "expectedWins",
-    "expectedMargin",
-    "pHitBudget",
-    "requiredMarginPerMeeting",
-    "gap",
-    "winsNeeded",
-    "sensitivity",
-];
-
-impl Outcome {
-    pub fn to_val(&self) -> Value {
-        let n = &self.numbers;
-        let bars = self
-            .sensitivity
-            .iter()
-            .map(|l| {
-                Value::record(
-                    &["lever", "lowValue", "highValue", "lowExpectedMargin", "highExpectedMargin", "lowPHitBudget", "highPHitBudget", "pHitBudgetSwing", "expectedMarginSwing"],
-                    vec![
-                        l.lever.into(),
-                        l.low_value.into(),
-                        l.high_value.into(),
-                        l.low.expected_margin.into(),
-                        l.high.expected_margin.into(),
-                        l.low.p_hit_budget.into(),
-                        l.high.p_hit_budget.into(),
-                        l.p_swing().into(),
-                        l.margin_swing().into(),
-                    ],
-                )
-            })
-            .collect();
-        Value::record(
-            &OUTCOME_KEYS,
-            vec![
-                self.name.as_str().into(),
-                n.meetings.into(),
-                n.opportunities.into(),
-                n.expected_wins.into(),
-                n.expected_margin.into(),
-                n.p_hit_budget.into(),
-                n.required_margin_per_meeting.into(),
-                n.gap.into(),
-                n.wins_needed.into(),
-                Value::Array(bars),
-            ],
-        )
+/// `[base, ...variants]`, each variant resolved over the base. A variant
+/// that changes nothing gives the base's numbers bit for bit. Errors name
+/// the argument: `base.winRate`, `variants[1].weeks`.
+pub fn compare_scenarios(base: &Scenario, variants: &[Variant]) -> Result<Vec<Outcome>> {
+    base.validate().map_err(|e| e.within("base"))?;
+    error::at_most("variants", variants, MAX_VARIANTS, "variants")?;
+    let mut scenarios = Vec::with_capacity(variants.len() + 1);
+    scenarios.push(base.clone());
+    for (i, v) in variants.iter().enumerate() {
+        scenarios.push(v.resolve(base).map_err(|e| e.within(&error::index("variants", i)))?);
     }
+    Ok(scenarios.into_iter().map(Outcome::of).collect())
 }
 
 // ------------------------------------------------------ specialisation ----
@@ -305,31 +344,92 @@ impl Outcome {
 /// One entry of a skill profile: how often `seller` converts a deal from
 /// `milestone` to the next mandatory milestone. The engine's seller ×
 /// milestone profile maps to a list of these.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
 pub struct StepSkill {
     pub seller: String,
     pub milestone: String,
     pub conversion: f64,
 }
 
+impl StepSkill {
+    /// Checks the fields that need no model; paths relative to the entry.
+    pub fn validate(&self) -> Result<()> {
+        check_text("seller", &self.seller)?;
+        check_text("milestone", &self.milestone)?;
+        error::probability("conversion", self.conversion)?;
+        Ok(())
+    }
+}
+
 /// An open deal: who owns it, where it stands (its furthest mandatory
 /// milestone) and its margin.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
 pub struct PipelineDeal {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     pub seller: String,
     pub milestone: String,
     pub margin: f64,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+impl PipelineDeal {
+    /// Checks the fields that need no model; paths relative to the deal.
+    pub fn validate(&self) -> Result<()> {
+        check_opt_text("id", self.id.as_deref())?;
+        check_text("seller", &self.seller)?;
+        check_text("milestone", &self.milestone)?;
+        error::non_negative("margin", self.margin)?;
+        Ok(())
+    }
+}
+
+/// `specialisationWhatIf` input: `{ skills, pipeline, capacity? }`.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct SpecialisationInput {
+    pub skills: Vec<StepSkill>,
+    pub pipeline: Vec<PipelineDeal>,
+    /// Most deals a specialist can take over per step (unlimited when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capacity: Option<f64>,
+}
+
+impl SpecialisationInput {
+    /// Checks the fields that need no model (paths relative to the input)
+    /// and returns the capacity as a count.
+    pub fn validate(&self) -> Result<Option<usize>> {
+        error::at_most("skills", &self.skills, MAX_LIST, "skills")?;
+        error::at_most("pipeline", &self.pipeline, MAX_LIST, "pipeline")?;
+        for (i, s) in self.skills.iter().enumerate() {
+            s.validate().map_err(|e| e.within(&error::index("skills", i)))?;
+        }
+        for (i, d) in self.pipeline.iter().enumerate() {
+            d.validate().map_err(|e| e.within(&error::index("pipeline", i)))?;
+        }
+        match self.capacity {
+            None => Ok(None),
+            Some(c) if c.is_finite() && c >= 0.0 && c.fract() == 0.0 && c <= MAX_LIST as f64 => Ok(Some(c as usize)),
+            Some(_) => Err(Error::new("capacity", "must be a whole number of deals >= 0")),
+        }
+    }
+}
+
+/// One step of `specialisationWhatIf`'s result.
+#[derive(Serialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
 pub struct StepResult {
     pub milestone: String,
     pub label: String,
     /// Deals that still have to pass this step.
     pub deals: usize,
     /// Mean conversion at this step of the deals' own sellers.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub current_conversion: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub specialist: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub specialist_conversion: Option<f64>,
     /// Deals the specialist takes over at this step.
     pub handed_over: usize,
@@ -338,7 +438,9 @@ pub struct StepResult {
     pub change: f64,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+/// `specialisationWhatIf` result.
+#[derive(Serialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
 pub struct Specialisation {
     /// Everybody does everything: each deal's own seller at every step.
     pub expected_margin: f64,
@@ -347,43 +449,23 @@ pub struct Specialisation {
     pub all_steps_expected_margin: f64,
     pub all_steps_change: f64,
     /// Pipeline sellers with no entry for a step they need, who are given
-    /// the team average there.
+    /// the team average.
     pub team_average_used: usize,
-    pub assumption: String,
+    pub assumption: Assumption,
 }
 
-/// Reads `{ skills: [{ seller, milestone, conversion }], pipeline: [{ seller,
-/// milestone, margin, id? }], capacity? }`.
-pub fn specialisation_input(v: &Value) -> Result<(Vec<StepSkill>, Vec<PipelineDeal>, Option<usize>)> {
-    let f = fields(v, "", &["skills", "pipeline", "capacity"])?;
-    let required_list = |k: &str| list(f.get(k).ok_or_else(|| Error::new(k, "is required"))?, k, MAX_LIST, k);
-    let mut skills = Vec::new();
-    for (i, s) in required_list("skills")?.iter().enumerate() {
-        let p = error::index("skills", i);
-        let g = fields(s, &p, &["seller", "milestone", "conversion"])?;
-        skills.push(StepSkill {
-            seller: req_text(&g, "seller")?.to_string(),
-            milestone: req_text(&g, "milestone")?.to_string(),
-            conversion: checked(&g, "conversion", error::probability("", g.f64("conversion")?))?,
-        });
-    }
-    let mut pipeline = Vec::new();
-    for (i, d) in required_list("pipeline")?.iter().enumerate() {
-        let p = error::index("pipeline", i);
-        let g = fields(d, &p, &["id", "seller", "milestone", "margin"])?;
-        text(&g, "id")?;
-        pipeline.push(PipelineDeal {
-            seller: req_text(&g, "seller")?.to_string(),
-            milestone: req_text(&g, "milestone")?.to_string(),
-            margin: checked(&g, "margin", error::non_negative("", g.f64("margin")?))?,
-        });
-    }
-    let capacity = match f.opt_f64("capacity")? {
-        None => None,
-        Some(c) if c.is_finite() && c >= 0.0 && c.fract() == 0.0 && c <= MAX_LIST as f64 => Some(c as usize),
-        Some(_) => return Err(Error::new("capacity", "must be a whole number of deals >= 0")),
-    };
-    Ok((skills, pipeline, capacity))
+/// What `specialise` assumes, for the UI to word.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(tag = "code", rename_all = "snake_case", rename_all_fields = "camelCase")]
+pub enum Assumption {
+    /// The specialist takes every deal that gains at the step, with no loss
+    /// of conversion; the deal's own seller keeps every other step;
+    /// conversions are the profile's, and sellers without an entry for a
+    /// step get the team average.
+    UnlimitedCapacity,
+    /// The same, but the specialist takes at most `capacity` more deals per
+    /// step (the ones that gain most).
+    LimitedCapacity { capacity: usize },
 }
 
 /// What handing each step to the seller best at it would change. Steps run
@@ -391,12 +473,9 @@ pub fn specialisation_input(v: &Value) -> Result<(Vec<StepSkill>, Vec<PipelineDe
 /// milestone j to mandatory milestone j + 1; the last mandatory milestone is
 /// the win. A deal's expected margin is its margin times the conversions of
 /// the steps still ahead of it.
-pub fn specialise(
-    process: &Process,
-    skills: &[StepSkill],
-    pipeline: &[PipelineDeal],
-    capacity: Option<usize>,
-) -> Result<Specialisation> {
+pub fn specialise(process: &Process, input: &SpecialisationInput) -> Result<Specialisation> {
+    let capacity = input.validate()?;
+    let (skills, pipeline) = (&input.skills, &input.pipeline);
     let ladder: Vec<usize> = process.indices().filter(|&i| process.is_mandatory(i)).collect();
     let steps = ladder.len().saturating_sub(1);
     if steps == 0 {
@@ -407,7 +486,7 @@ pub fn specialise(
     let step_of = |id: &str, list: &str, k: usize| -> Result<usize> {
         let path = || error::join(&error::index(list, k), "milestone");
         let Some(i) = process.find(id) else {
-            return Err(unknown_milestone(path(), id));
+            return Err(unknown_milestone(id).within(&path()));
         };
         ladder.iter().take(steps).position(|&m| m == i).ok_or_else(|| {
             Error::new(path(), "must be a mandatory milestone before the last one (a step runs from one mandatory milestone to the next)")
@@ -547,14 +626,9 @@ pub fn specialise(
         taken.push(mine);
     }
     let all = expected(&|k, j| taken.get(j).and_then(|t| t.get(k)).copied().unwrap_or(false));
-    const REST: &str = "and the deal's own seller keeps every other step. Conversions are the profile's; sellers \
-                        without an entry for a step get the team average.";
     let assumption = match capacity {
-        None => format!("Assumes the specialist can take every deal at the step with no loss of conversion (unlimited capacity), {REST}"),
-        Some(c) => format!(
-            "Assumes the specialist can take at most {c} more deals per step (the ones that gain most), with no loss of \
-             conversion, {REST}"
-        ),
+        None => Assumption::UnlimitedCapacity,
+        Some(capacity) => Assumption::LimitedCapacity { capacity },
     };
     Ok(Specialisation {
         expected_margin: before,
@@ -566,42 +640,6 @@ pub fn specialise(
     })
 }
 
-impl Specialisation {
-    pub fn to_val(&self) -> Value {
-        let steps = self
-            .steps
-            .iter()
-            .map(|s| {
-                Value::record(
-                    &["milestone", "label", "deals", "currentConversion", "specialist", "specialistConversion", "handedOver", "expectedMargin", "change"],
-                    vec![
-                        s.milestone.as_str().into(),
-                        s.label.as_str().into(),
-                        s.deals.into(),
-                        s.current_conversion.into(),
-                        s.specialist.clone().into(),
-                        s.specialist_conversion.into(),
-                        s.handed_over.into(),
-                        s.expected_margin.into(),
-                        s.change.into(),
-                    ],
-                )
-            })
-            .collect();
-        Value::record(
-            &["expectedMargin", "steps", "allStepsExpectedMargin", "allStepsChange", "teamAverageUsed", "assumption"],
-            vec![
-                self.expected_margin.into(),
-                Value::Array(steps),
-                self.all_steps_expected_margin.into(),
-                self.all_steps_change.into(),
-                self.team_average_used.into(),
-                self.assumption.as_str().into(),
-            ],
-        )
-    }
-}
-
 // ------------------------------------------------------ lifetime value ----
 
 /// Customer lifetime value: margin `m` counted at the end of each year the
@@ -611,39 +649,107 @@ pub fn lifetime_value(annual_margin: f64, retention: f64, discount_rate: f64) ->
     annual_margin / (1.0 + discount_rate - retention)
 }
 
-const CLV_FIELDS: [&str; 3] = ["annualMargin", "retention", "discountRate"];
-
-/// Reads and checks `{ annualMargin, retention, discountRate }` (and the
-/// extra `allowed` fields).
-fn clv_input<'a>(v: &'a Value, allowed: &[&str]) -> Result<(Obj<'a>, f64, f64, f64)> {
-    let f = fields(v, "", allowed)?;
-    let m = error::non_negative("annualMargin", f.f64("annualMargin")?)?;
-    let r = error::probability("retention", f.f64("retention")?)?;
-    let d = error::non_negative("discountRate", f.f64("discountRate")?)?;
-    if r >= 1.0 + d {
+/// Checks margin, retention and discount rate (paths are the field names).
+fn check_clv(annual_margin: f64, retention: f64, discount_rate: f64) -> Result<()> {
+    error::non_negative("annualMargin", annual_margin)?;
+    error::probability("retention", retention)?;
+    error::non_negative("discountRate", discount_rate)?;
+    if retention >= 1.0 + discount_rate {
         return Err(Error::new("retention", "must be below 1 + discountRate (otherwise the value never ends)"));
     }
-    Ok((f, m, r, d))
+    Ok(())
 }
 
-/// `lifetimeValue` → `{ lifetimeValue, expectedYears }` (expected years as
-/// a customer, 1 / (1 − r), or `null` when retention is 1).
-pub fn lifetime_value_val(v: &Value) -> Result<Value> {
-    let (_, m, r, d) = clv_input(v, &CLV_FIELDS)?;
-    Ok(Value::record(
-        &["lifetimeValue", "expectedYears"],
-        vec![
-            lifetime_value(m, r, d).into(),
-            (r < 1.0).then(|| 1.0 / (1.0 - r)).into(),
-        ],
-    ))
+/// `lifetimeValue` input.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct LifetimeInput {
+    pub annual_margin: f64,
+    /// Share of customers kept each year, 0 to 1.
+    pub retention: f64,
+    pub discount_rate: f64,
 }
 
-/// Retention versus acquisition: the value of `retentionPoints` more
-/// retention (default 0.05) over `customers` (default 1), the number of new
-/// customers that would bring the same value, and what winning them would
-/// cost when acquiring costs `costRatio` (default 5) times keeping one.
-#[derive(Clone, Debug, PartialEq)]
+impl LifetimeInput {
+    /// Checks every field; paths are relative to the input.
+    pub fn validate(&self) -> Result<()> {
+        check_clv(self.annual_margin, self.retention, self.discount_rate)
+    }
+}
+
+/// `lifetimeValue` result.
+#[derive(Serialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct Lifetime {
+    pub lifetime_value: f64,
+    /// Expected years as a customer, 1 / (1 − r); absent when retention is 1.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expected_years: Option<f64>,
+}
+
+/// `lifetimeValue`: validates `input`, then m / (1 + d − r).
+pub fn lifetime(input: &LifetimeInput) -> Result<Lifetime> {
+    input.validate()?;
+    let r = input.retention;
+    Ok(Lifetime {
+        lifetime_value: lifetime_value(input.annual_margin, r, input.discount_rate),
+        expected_years: (r < 1.0).then(|| 1.0 / (1.0 - r)),
+    })
+}
+
+/// `retentionWhatIf` input: the lifetime value's fields, plus
+/// `retentionPoints` more retention (default 0.05) over `customers`
+/// (default 1), with acquiring a customer costing `costRatio` (default 5)
+/// times keeping one, and optionally `acquisitionCost` in money.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct RetentionInput {
+    pub annual_margin: f64,
+    pub retention: f64,
+    pub discount_rate: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retention_points: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customers: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost_ratio: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub acquisition_cost: Option<f64>,
+}
+
+impl RetentionInput {
+    pub fn retention_points(&self) -> f64 {
+        self.retention_points.unwrap_or(0.05)
+    }
+    pub fn customers(&self) -> f64 {
+        self.customers.unwrap_or(1.0)
+    }
+    pub fn cost_ratio(&self) -> f64 {
+        self.cost_ratio.unwrap_or(5.0)
+    }
+
+    /// Checks every field; paths are relative to the input.
+    pub fn validate(&self) -> Result<()> {
+        let (r, d) = (self.retention, self.discount_rate);
+        check_clv(self.annual_margin, r, d)?;
+        let points = error::probability("retentionPoints", self.retention_points())?;
+        if r + points > 1.0 || r + points >= 1.0 + d {
+            return Err(Error::new("retentionPoints", "retention + retentionPoints must stay at most 1 and below 1 + discountRate"));
+        }
+        error::non_negative("customers", self.customers())?;
+        error::positive("costRatio", self.cost_ratio())?;
+        if let Some(c) = self.acquisition_cost {
+            error::non_negative("acquisitionCost", c)?;
+        }
+        Ok(())
+    }
+}
+
+/// Retention versus acquisition: the value of more retention over the
+/// customers, the number of new customers that would bring the same value,
+/// and what winning them would cost.
+#[derive(Serialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
 pub struct RetentionWhatIf {
     pub lifetime_value: f64,
     pub lifetime_value_after: f64,
@@ -653,26 +759,21 @@ pub struct RetentionWhatIf {
     pub equivalent_new_customers: f64,
     pub cost_ratio: f64,
     /// In money when `acquisitionCost` was given.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub acquisition_cost_of_same_value: Option<f64>,
     /// acquisitionCost / costRatio.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub retention_cost: Option<f64>,
 }
 
-pub fn retention_what_if(v: &Value) -> Result<RetentionWhatIf> {
-    let (f, m, r, d) = clv_input(
-        v,
-        &["annualMargin", "retention", "discountRate", "retentionPoints", "customers", "costRatio", "acquisitionCost"],
-    )?;
-    let points = error::probability("retentionPoints", f.opt_f64("retentionPoints")?.unwrap_or(0.05))?;
-    if r + points > 1.0 || r + points >= 1.0 + d {
-        return Err(Error::new("retentionPoints", "retention + retentionPoints must stay at most 1 and below 1 + discountRate"));
-    }
-    let customers = error::non_negative("customers", f.opt_f64("customers")?.unwrap_or(1.0))?;
-    let cost_ratio = error::positive("costRatio", f.opt_f64("costRatio")?.unwrap_or(5.0))?;
-    let acquisition = f.opt_f64("acquisitionCost")?.map(|c| error::non_negative("acquisitionCost", c)).transpose()?;
+/// `retentionWhatIf`: validates `input`, then compares.
+pub fn retention_what_if(input: &RetentionInput) -> Result<RetentionWhatIf> {
+    input.validate()?;
+    let (m, r, d) = (input.annual_margin, input.retention, input.discount_rate);
+    let cost_ratio = input.cost_ratio();
     let before = lifetime_value(m, r, d);
-    let after = lifetime_value(m, r + points, d);
-    let gain = (after - before) * customers;
+    let after = lifetime_value(m, r + input.retention_points(), d);
+    let gain = (after - before) * input.customers();
     let equivalent = if before > 0.0 { gain / before } else { 0.0 };
     Ok(RetentionWhatIf {
         lifetime_value: before,
@@ -680,24 +781,59 @@ pub fn retention_what_if(v: &Value) -> Result<RetentionWhatIf> {
         value_of_retention: gain,
         equivalent_new_customers: equivalent,
         cost_ratio,
-        acquisition_cost_of_same_value: acquisition.map(|c| c * equivalent),
-        retention_cost: acquisition.map(|c| c / cost_ratio),
+        acquisition_cost_of_same_value: input.acquisition_cost.map(|c| c * equivalent),
+        retention_cost: input.acquisition_cost.map(|c| c / cost_ratio),
     })
 }
 
-impl RetentionWhatIf {
-    pub fn to_val(&self) -> Value {
-        Value::record(
-            &["lifetimeValue", "lifetimeValueAfter", "valueOfRetention", "equivalentNewCustomers", "costRatio", "acquisitionCostOfSameValue", "retentionCost"],
-            vec![
-                self.lifetime_value.into(),
-                self.lifetime_value_after.into(),
-                self.value_of_retention.into(),
-                self.equivalent_new_customers.into(),
-                self.cost_ratio.into(),
-                self.acquisition_cost_of_same_value.into(),
-                self.retention_cost.into(),
-            ],
-        )
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+
+    fn base() -> Scenario {
+        Scenario {
+            name: Some("Today".into()),
+            meetings_per_week: 5.0,
+            weeks: 4.0,
+            meeting_to_opportunity: 0.25,
+            win_rate: 0.4,
+            average_margin: 50_000.0,
+            margin_budget: 200_000.0,
+        }
+    }
+
+    #[test]
+    fn a_variant_inherits_every_number_it_leaves_out_but_not_the_name() {
+        let b = base();
+        let same = Variant::default().resolve(&b).unwrap();
+        assert_eq!(same, Scenario { name: None, ..b.clone() });
+        let v = Variant { win_rate: Some(0.5), name: Some("Better".into()), ..Variant::default() };
+        let s = v.resolve(&b).unwrap();
+        assert_eq!((s.win_rate, s.weeks, s.name.as_deref()), (0.5, 4.0, Some("Better")));
+        // The check runs on the resolved scenario: an inherited number can make it bad.
+        let v = Variant { meetings_per_week: Some(30_000.0), ..Variant::default() };
+        assert!(v.resolve(&b).unwrap_err().to_string().starts_with("weeks: meetingsPerWeek × weeks"));
+    }
+
+    #[test]
+    fn specialisation_capacity_is_a_whole_count() {
+        let mut input = SpecialisationInput::default();
+        assert_eq!(input.validate(), Ok(None));
+        input.capacity = Some(3.0);
+        assert_eq!(input.validate(), Ok(Some(3)));
+        for bad in [-1.0, 1.5, f64::NAN, f64::INFINITY, (MAX_LIST + 1) as f64] {
+            input.capacity = Some(bad);
+            assert_eq!(input.validate().unwrap_err().path, "capacity", "{bad}");
+        }
+    }
+
+    #[test]
+    fn retention_defaults_are_the_documented_ones() {
+        let r = RetentionInput { annual_margin: 1.0, retention: 0.5, discount_rate: 0.1, ..RetentionInput::default() };
+        assert_eq!((r.retention_points(), r.customers(), r.cost_ratio()), (0.05, 1.0, 5.0));
+        assert_eq!(r.validate(), Ok(()));
+        let nan = RetentionInput { customers: Some(f64::NAN), ..r };
+        assert_eq!(nan.validate().unwrap_err().path, "customers");
     }
 }

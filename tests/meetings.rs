@@ -1,20 +1,20 @@
 //! Meetings and scenarios, driven with the same JSON-like values JS sends.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
 
+use serde::de::DeserializeOwned;
 use serde_json::{json, Value as Json};
-use stagecast::meetings::{self, order_desc, PlanInput, RankOptions, ValueOptions};
-use stagecast::scenarios::{self, binomial, p_at_least};
-use stagecast::{default_model, Deal, Event, Milestone, Process, ProcessModel, Value};
+use stagecast::meetings::{self, order_desc, CheckStatus, KeyRole, Meeting, PlanInput, RankOptions, Reason, ValueOptions};
+use stagecast::scenarios::{self, binomial, p_at_least, Scenario, SpecialisationInput, Variant};
+use stagecast::{default_model, Deal, Event, Milestone, Process, ProcessModel};
 
-fn val(v: &Json) -> Value {
-    match v {
-        Json::Null => Value::Null,
-        Json::Bool(b) => Value::Bool(*b),
-        Json::Number(n) => Value::Number(n.as_f64().unwrap()),
-        Json::String(s) => Value::String(s.clone()),
-        Json::Array(a) => Value::Array(a.iter().map(val).collect()),
-        Json::Object(o) => Value::Object(o.iter().map(|(k, x)| (k.clone(), val(x))).collect()),
-    }
+/// Reads `v` as JS would send it (serde, as the boundary does).
+fn from<T: DeserializeOwned>(v: Json) -> T {
+    serde_json::from_value(v).unwrap()
+}
+
+/// The boundary's read: a deserialization error (wrong type, missing field).
+fn bad_shape<T: DeserializeOwned + std::fmt::Debug>(v: Json) -> String {
+    serde_json::from_value::<T>(v).unwrap_err().to_string()
 }
 
 fn err<T: std::fmt::Debug>(r: stagecast::Result<T>) -> String {
@@ -22,7 +22,7 @@ fn err<T: std::fmt::Debug>(r: stagecast::Result<T>) -> String {
 }
 
 fn plan(v: Json) -> stagecast::Result<meetings::MeetingPlan> {
-    PlanInput::from_val(&val(&v), "").map(|p| meetings::meeting_plan(&p))
+    meetings::meeting_plan(&from::<PlanInput>(v))
 }
 
 // ------------------------------------------------------------- plan ----
@@ -77,32 +77,28 @@ fn plan_bad_input_names_the_field() {
     assert_eq!(err(plan(with("meetingsPerWeek", json!(-5)))), "meetingsPerWeek: must be > 0");
     assert_eq!(err(plan(with("weeks", json!(0)))), "weeks: must be > 0");
     assert_eq!(err(plan(with("marginBudget", json!(-1)))), "marginBudget: must be a finite number >= 0");
-    assert_eq!(err(plan(with("weeks", json!("4")))), "weeks: expected a number, got a string");
     assert!(err(plan(with("weeks", json!(1e9)))).starts_with("weeks: meetingsPerWeek × weeks must be"));
     // Non-finite numbers (JS NaN and Infinity arrive as numbers).
     for bad in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
-        let v = Value::Object(vec![
-            ("marginBudget".into(), Value::Number(200000.0)),
-            ("meetingsPerWeek".into(), Value::Number(bad)),
-            ("weeks".into(), Value::Number(4.0)),
-        ]);
-        assert_eq!(err(PlanInput::from_val(&v, "")), "meetingsPerWeek: must be > 0");
+        let p = PlanInput { margin_budget: 200000.0, meetings_per_week: bad, weeks: 4.0, ..PlanInput::default() };
+        assert_eq!(err(p.validate()), "meetingsPerWeek: must be > 0");
     }
-    let v = Value::Object(vec![
-        ("marginBudget".into(), Value::Number(f64::NAN)),
-        ("meetingsPerWeek".into(), Value::Number(5.0)),
-        ("weeks".into(), Value::Number(4.0)),
-    ]);
-    assert_eq!(err(PlanInput::from_val(&v, "")), "marginBudget: must be a finite number >= 0");
+    let p = PlanInput { margin_budget: f64::NAN, meetings_per_week: 5.0, weeks: 4.0, ..PlanInput::default() };
+    assert_eq!(err(meetings::meeting_plan(&p)), "marginBudget: must be a finite number >= 0");
     let mut b = with("winRate", json!(1.5));
     b["meetingToOpportunity"] = json!(0.2);
     b["averageMargin"] = json!(1000);
     assert_eq!(err(plan(b)), "winRate: must be a number between 0 and 1");
     assert!(err(plan(with("winRate", json!(0.3)))).starts_with("meetingToOpportunity: is required with"));
-    let e = err(plan(with("meetingPerWeek", json!(5))));
-    assert_eq!(e, "meetingPerWeek: unknown field, expected one of marginBudget, meetingsPerWeek, weeks, meetingToOpportunity, winRate, averageMargin");
-    assert_eq!(err(plan(json!({ "meetingsPerWeek": 5, "weeks": 4 }))), "marginBudget: is required");
-    assert_eq!(err(plan(json!([1, 2]))), "input: expected an object, got a list");
+    // Wrong types and missing fields are the boundary's (serde) errors now;
+    // unknown keys are ignored, as for deals (a misspelt required field
+    // then shows as missing).
+    assert!(bad_shape::<PlanInput>(with("weeks", json!("4"))).contains("invalid type: string"));
+    assert!(bad_shape::<PlanInput>(json!({ "meetingsPerWeek": 5, "weeks": 4 })).contains("missing field `marginBudget`"));
+    assert!(bad_shape::<PlanInput>(json!([1, 2])).contains("invalid"));
+    let typo = json!({ "marginBudget": 1, "meetingPerWeek": 5, "weeks": 4 });
+    assert!(bad_shape::<PlanInput>(typo).contains("missing field `meetingsPerWeek`"));
+    assert!(plan(with("note", json!("extra keys are ignored"))).is_ok());
 }
 
 // -------------------------------------------------------- binomial ----
@@ -187,6 +183,10 @@ fn large_counts_stay_stable_and_in_range() {
 
 // -------------------------------------------------------- scenarios ----
 
+fn compare(b: Json, v: Json) -> stagecast::Result<Vec<scenarios::Outcome>> {
+    scenarios::compare_scenarios(&from::<Scenario>(b), &from::<Vec<Variant>>(v))
+}
+
 fn base() -> Json {
     json!({ "name": "Today", "meetingsPerWeek": 5, "weeks": 4, "meetingToOpportunity": 0.25,
             "winRate": 0.4, "averageMargin": 50000, "marginBudget": 200000 })
@@ -194,28 +194,28 @@ fn base() -> Json {
 
 #[test]
 fn empty_variant_equals_the_base_bit_for_bit() {
-    let out = scenarios::compare_scenarios(&val(&base()), &val(&json!([{}, { "winRate": 0.5 }]))).unwrap();
+    let out = compare(base(), json!([{}, { "winRate": 0.5 }])).unwrap();
     assert_eq!(out.len(), 3);
     let (b, v) = (&out[0], &out[1]);
-    assert_eq!(b.name, "Today");
-    assert_eq!(v.name, "Variant 1");
+    assert_eq!(b.name.as_deref(), Some("Today"));
+    assert_eq!(v.name, None, "a variant without a name has none (the UI names it)");
     let bits = |n: &scenarios::Numbers| {
         [n.meetings, n.opportunities, n.expected_wins, n.expected_margin, n.p_hit_budget, n.required_margin_per_meeting, n.gap]
             .map(f64::to_bits)
     };
-    assert_eq!(bits(&b.numbers), bits(&v.numbers));
-    assert_eq!(b.numbers, v.numbers);
+    assert_eq!(bits(&b.numbers()), bits(&v.numbers()));
+    assert_eq!(b.numbers(), v.numbers());
     assert_eq!(b.sensitivity, v.sensitivity);
     // The other variant moves what it should.
-    assert!(out[2].numbers.expected_margin > b.numbers.expected_margin);
-    assert!(out[2].numbers.p_hit_budget > b.numbers.p_hit_budget);
-    assert_eq!(out[2].numbers.meetings, b.numbers.meetings);
+    assert!(out[2].numbers().expected_margin > b.numbers().expected_margin);
+    assert!(out[2].numbers().p_hit_budget > b.numbers().p_hit_budget);
+    assert_eq!(out[2].numbers().meetings, b.numbers().meetings);
 }
 
 #[test]
 fn scenario_numbers_follow_the_closed_form() {
-    let out = scenarios::compare_scenarios(&val(&base()), &Value::Null).unwrap();
-    let n = out[0].numbers;
+    let out = compare(base(), json!([])).unwrap();
+    let n = out[0].numbers();
     assert_eq!(n.meetings, 20.0);
     assert_eq!(n.opportunities, 5.0);
     assert!((n.expected_wins - 2.0).abs() < 1e-12);
@@ -228,19 +228,19 @@ fn scenario_numbers_follow_the_closed_form() {
 
 #[test]
 fn sensitivity_lists_each_lever_sorted_by_swing() {
-    let out = scenarios::compare_scenarios(&val(&base()), &Value::Null).unwrap();
+    let out = compare(base(), json!([])).unwrap();
     let s = &out[0].sensitivity;
     let mut names: Vec<&str> = s.iter().map(|l| l.lever).collect();
     names.sort_unstable();
     assert_eq!(names, ["averageMargin", "meetingToOpportunity", "meetingsPerWeek", "winRate"]);
     assert!(s.windows(2).all(|w| w[0].p_swing() >= w[1].p_swing()));
     for l in s {
-        assert!((0.0..=1.0).contains(&l.low.p_hit_budget) && (0.0..=1.0).contains(&l.high.p_hit_budget));
-        assert!(l.low.expected_margin < l.high.expected_margin);
+        assert!((0.0..=1.0).contains(&l.low_p_hit_budget) && (0.0..=1.0).contains(&l.high_p_hit_budget));
+        assert!(l.low_expected_margin < l.high_expected_margin);
     }
     // Rates are capped at 1.
-    let out = scenarios::compare_scenarios(&val(&json!({ "meetingsPerWeek": 5, "weeks": 4, "meetingToOpportunity": 1,
-        "winRate": 0.95, "averageMargin": 50000, "marginBudget": 200000 })), &Value::Null)
+    let out = compare(json!({ "meetingsPerWeek": 5, "weeks": 4, "meetingToOpportunity": 1,
+        "winRate": 0.95, "averageMargin": 50000, "marginBudget": 200000 }), json!([]))
     .unwrap();
     let m2o = out[0].sensitivity.iter().find(|l| l.lever == "meetingToOpportunity").unwrap();
     assert_eq!(m2o.high_value, 1.0);
@@ -250,21 +250,31 @@ fn sensitivity_lists_each_lever_sorted_by_swing() {
 
 #[test]
 fn scenario_bad_input_names_the_field() {
-    let cmp = |b: Json, v: Json| scenarios::compare_scenarios(&val(&b), &val(&v)).map(|_| ());
+    let cmp = |b: Json, v: Json| compare(b, v).map(|_| ());
     assert_eq!(err(cmp(base(), json!([{}, { "winRate": 1.2 }]))), "variants[1].winRate: must be a number between 0 and 1");
     assert_eq!(err(cmp(base(), json!([{ "meetingsPerWeek": 0 }]))), "variants[0].meetingsPerWeek: must be > 0");
-    assert!(err(cmp(base(), json!([{ "winrate": 0.5 }]))).starts_with("variants[0].winrate: unknown field"));
-    let mut b = base();
-    b.as_object_mut().unwrap().remove("averageMargin");
-    assert_eq!(err(cmp(b, json!([]))), "base.averageMargin: is required");
+    // A variant's bad field is named even when the base is what makes it bad:
+    // 100 meetings a week for 2000 weeks is too many meetings.
+    assert!(err(cmp(base(), json!([{}, {}, { "weeks": 2000, "meetingsPerWeek": 100 }]))).starts_with("variants[2].weeks: meetingsPerWeek × weeks"));
     let mut b = base();
     b["meetingToOpportunity"] = json!(-0.1);
     assert_eq!(err(cmp(b, json!([]))), "base.meetingToOpportunity: must be a number between 0 and 1");
+    let mut b = base();
+    b["name"] = json!("x".repeat(201));
+    assert_eq!(err(cmp(b, json!([]))), "base.name: must be at most 200 characters");
     let many: Vec<Json> = (0..101).map(|_| json!({})).collect();
     assert_eq!(err(cmp(base(), Json::Array(many))), "variants: at most 100 variants are supported (got 101)");
     let hundred: Vec<Json> = (0..100).map(|_| json!({})).collect();
     assert!(cmp(base(), Json::Array(hundred)).is_ok());
-    assert_eq!(err(cmp(base(), json!({}))), "variants: must be a list");
+    // Shapes are the boundary's: a missing base field, a variant list that is
+    // not a list. Unknown keys are ignored, so a misspelt variant field
+    // changes nothing.
+    let mut b = base();
+    b.as_object_mut().unwrap().remove("averageMargin");
+    assert!(bad_shape::<Scenario>(b).contains("missing field `averageMargin`"));
+    assert!(bad_shape::<Vec<Variant>>(json!({})).contains("invalid type: map"));
+    let out = compare(base(), json!([{ "winrate": 0.5 }])).unwrap();
+    assert_eq!(out[0].numbers(), out[1].numbers());
 }
 
 #[test]
@@ -274,12 +284,12 @@ fn property_probabilities_stay_in_range_over_a_grid() {
             for budget in [0.0, 1.0, 50_000.0, 1e7] {
                 let b = json!({ "meetingsPerWeek": mpw, "weeks": 13, "meetingToOpportunity": rate, "winRate": 0.5,
                     "averageMargin": 20000, "marginBudget": budget });
-                let out = scenarios::compare_scenarios(&val(&b), &val(&json!([{}]))).unwrap();
-                assert_eq!(out[0].numbers, out[1].numbers);
+                let out = compare(b, json!([{}])).unwrap();
+                assert_eq!(out[0].numbers(), out[1].numbers());
                 for o in &out {
-                    assert!((0.0..=1.0).contains(&o.numbers.p_hit_budget));
+                    assert!((0.0..=1.0).contains(&o.numbers().p_hit_budget));
                     if budget == 0.0 {
-                        assert_eq!(o.numbers.p_hit_budget, 1.0);
+                        assert_eq!(o.numbers().p_hit_budget, 1.0);
                     }
                 }
             }
@@ -306,8 +316,8 @@ fn process() -> Process {
 fn meeting_value_is_the_probability_rise_times_margin() {
     let p = process();
     let mut d = deal("d1", &["need_confirmed"], Some(100_000.0));
-    let opts = ValueOptions { margin_rate: None, required_margin_per_meeting: Some(10_000.0) };
-    let v = meetings::meeting_value(&p, &mut d, "deal", "mobilizer_met", "milestoneId", &opts).unwrap();
+    let opts = ValueOptions { required_margin_per_meeting: Some(10_000.0), ..ValueOptions::default() };
+    let v = meetings::meeting_value(&p, &mut d, "mobilizer_met", &opts).unwrap();
     assert!((v.probability_before - 0.10).abs() < 1e-12);
     assert!((v.probability_after - 0.18).abs() < 1e-12);
     assert!((v.value - 8000.0).abs() < 1e-6);
@@ -317,18 +327,14 @@ fn meeting_value_is_the_probability_rise_times_margin() {
     // Margin from value × marginRate, and a plan instead of the required margin.
     let mut d = deal("d2", &["need_confirmed", "mobilizer_met"], None);
     d.value = Some(500_000.0);
-    let o = ValueOptions::from_val(
-        &val(&json!({ "marginRate": 0.4, "plan": { "marginBudget": 200000, "meetingsPerWeek": 5, "weeks": 4 } })),
-        "options",
-    )
-    .unwrap();
-    assert_eq!(o.required_margin_per_meeting, Some(10_000.0));
-    let v = meetings::meeting_value(&p, &mut d, "deal", "solution_presented", "milestoneId", &o).unwrap();
+    let o: ValueOptions = from(json!({ "marginRate": 0.4, "plan": { "marginBudget": 200000, "meetingsPerWeek": 5, "weeks": 4 } }));
+    assert_eq!(o.required(), Some(10_000.0));
+    let v = meetings::meeting_value(&p, &mut d, "solution_presented", &o).unwrap();
     assert!((v.margin - 200_000.0).abs() < 1e-9);
     assert!((v.value - (0.40 - 0.18) * 200_000.0).abs() < 1e-6);
     assert_eq!(v.worth_it, Some(true));
     // Already reached: worth nothing.
-    let v = meetings::meeting_value(&p, &mut d, "deal", "mobilizer_met", "milestoneId", &o).unwrap();
+    let v = meetings::meeting_value(&p, &mut d, "mobilizer_met", &o).unwrap();
     assert!(v.already_reached && v.value == 0.0);
 }
 
@@ -340,7 +346,7 @@ fn meeting_value_with_dated_events_puts_the_new_step_last() {
         Event { milestone: "mobilizer_met".into(), date: Some("2024-03-10".into()) },
         Event { milestone: "need_confirmed".into(), date: Some("2024-03-01".into()) },
     ];
-    let v = meetings::meeting_value(&p, &mut d, "deal", "solution_presented", "milestoneId", &ValueOptions::default())
+    let v = meetings::meeting_value(&p, &mut d, "solution_presented", &ValueOptions::default())
         .unwrap();
     assert!((v.probability_after - 0.40).abs() < 1e-12, "{}", v.probability_after);
     assert_eq!(v.worth_it, None);
@@ -350,98 +356,172 @@ fn meeting_value_with_dated_events_puts_the_new_step_last() {
 fn meeting_value_errors_name_the_field() {
     let p = process();
     let mut d = deal("d", &["need_confirmed"], Some(1.0));
-    let e = meetings::meeting_value(&p, &mut d, "deal", "nope", "milestoneId", &ValueOptions::default());
+    let e = meetings::meeting_value(&p, &mut d, "nope", &ValueOptions::default());
     assert_eq!(err(e), "milestoneId: unknown milestone \"nope\"");
     let mut d = deal("d", &["need_confirmed"], None);
-    let e = meetings::meeting_value(&p, &mut d, "deal", "mobilizer_met", "milestoneId", &ValueOptions::default());
+    let e = meetings::meeting_value(&p, &mut d, "mobilizer_met", &ValueOptions::default());
     assert!(err(e).starts_with("deal.margin: is required"));
-    let e = ValueOptions::from_val(&val(&json!({ "marginRate": 2 })), "options");
-    assert_eq!(err(e), "options.marginRate: must be a number between 0 and 1");
-    let e = ValueOptions::from_val(&val(&json!({ "requiredMarginPerMeting": 2 })), "options");
-    assert!(err(e).starts_with("options.requiredMarginPerMeting: unknown field"));
+    let bad = |o: Json| {
+        let mut d = deal("d", &["need_confirmed"], Some(1.0));
+        err(meetings::meeting_value(&p, &mut d, "mobilizer_met", &from::<ValueOptions>(o)))
+    };
+    assert_eq!(bad(json!({ "marginRate": 2 })), "options.marginRate: must be a number between 0 and 1");
+    assert_eq!(bad(json!({ "requiredMarginPerMeeting": -2 })), "options.requiredMarginPerMeeting: must be a finite number >= 0");
+    assert_eq!(
+        bad(json!({ "requiredMarginPerMeeting": 2, "plan": { "marginBudget": 1, "meetingsPerWeek": 1, "weeks": 1 } })),
+        "options.plan: give either plan or requiredMarginPerMeeting, not both"
+    );
+    // A bad field deep inside names its whole path.
+    assert_eq!(
+        bad(json!({ "plan": { "marginBudget": 1, "meetingsPerWeek": 1, "weeks": 1, "winRate": 0.5, "meetingToOpportunity": 0.1, "averageMargin": -3 } })),
+        "options.plan.averageMargin: must be a finite number >= 0"
+    );
+    assert_eq!(bad(json!({ "plan": { "marginBudget": 1, "meetingsPerWeek": 1, "weeks": 0 } })), "options.plan.weeks: must be > 0");
+    // The deal's own fields are named under `deal`.
+    let mut d = deal("d", &["need_confirmed"], Some(-1.0));
+    assert_eq!(err(meetings::meeting_value(&p, &mut d, "mobilizer_met", &ValueOptions::default())), "deal.margin: must be a finite number >= 0");
+    // Unknown keys are ignored (a misspelt option has no effect).
+    let o: ValueOptions = from(json!({ "requiredMarginPerMeting": 2 }));
+    assert_eq!(o, ValueOptions::default());
 }
 
 // ------------------------------------------------------------- rank ----
 
+fn rank(p: &Process, meetings: Json, options: Json) -> stagecast::Result<Vec<meetings::RankedMeeting>> {
+    let mut m: Vec<Meeting> = from(meetings);
+    let mut o: RankOptions = from(options);
+    meetings::rank_meetings(p, &mut m, &mut o)
+}
+
+fn deals_json() -> Json {
+    json!([
+        { "id": "big", "margin": 100000, "events": [{ "milestone": "need_confirmed" }], "attributes": { "industry": "manufacturing" } },
+        { "id": "small", "margin": 10000, "events": [{ "milestone": "need_confirmed" }], "attributes": { "industry": "retail" } },
+        { "id": "late", "margin": 50000, "events": [{ "milestone": "need_confirmed" }, { "milestone": "mobilizer_met" },
+            { "milestone": "solution_presented" }, { "milestone": "proposal_requested" }] },
+    ])
+}
+
 #[test]
 fn rank_meetings_by_value_with_reasons() {
     let p = process();
-    let mut deals = vec![
-        deal("big", &["need_confirmed"], Some(100_000.0)),
-        deal("small", &["need_confirmed"], Some(10_000.0)),
-        deal("late", &["need_confirmed", "mobilizer_met", "solution_presented", "proposal_requested"], Some(50_000.0)),
-    ];
-    deals[0].attributes.insert("industry".into(), "manufacturing".into());
-    deals[1].attributes.insert("industry".into(), "retail".into());
-    let meetings = val(&json!([
+    let meetings = json!([
         { "dealId": "small", "targetMilestone": "mobilizer_met", "attendees": [{ "role": "Mobilizer" }] },
         { "dealId": "big", "targetMilestone": "mobilizer_met", "attendees": [{ "role": "IT" }] },
         { "dealId": "late", "targetMilestone": "verbal_yes", "attendees": [{ "role": "decision maker", "name": "CFO" }] },
         { "dealId": "big" },
         { "dealId": "small", "targetMilestone": "mobilizer_met", "prepared": false },
-    ]));
-    let opts = RankOptions::from_val(
-        &val(&json!({ "requiredMarginPerMeeting": 10000, "idealCustomer": { "industry": "Manufacturing" } })),
-        "options",
-        &p,
-    )
-    .unwrap();
-    let r = meetings::rank_meetings(&p, &meetings, &mut [], &mut deals, &opts).unwrap();
+    ]);
+    let opts = json!({ "requiredMarginPerMeeting": 10000, "idealCustomer": { "industry": "Manufacturing" }, "deals": deals_json() });
+    let r = rank(&p, meetings, opts).unwrap();
     let order: Vec<usize> = r.iter().map(|m| m.index).collect();
     // late: (0.82-0.55)*50000 = 13500; big: 8000; small: 800 twice (input order); no target: 0.
     assert_eq!(order, vec![2, 1, 0, 4, 3]);
     assert_eq!(r.iter().map(|m| m.rank).collect::<Vec<_>>(), vec![1, 2, 3, 4, 5]);
-    assert!((r[0].value.value - 13_500.0).abs() < 1e-6);
-    assert_eq!(r[0].value.worth_it, Some(true));
-    let late = &r[0];
-    assert!(late.right_people.ok && late.right_people.reason.contains("decision maker"));
-    assert!(!late.right_customer.ok && late.right_customer.reason.contains("no industry"), "{}", late.right_customer.reason);
+    assert!((r[0].value - 13_500.0).abs() < 1e-6);
+    assert_eq!(r[0].worth_it, Some(true));
+    let late = &r[0].checks;
+    assert_eq!(late.right_people.status, CheckStatus::Pass);
+    assert_eq!(late.right_people.reason, Reason::KeyPersonAttends { role: KeyRole::DecisionMaker });
+    // No industry on the deal: the fit is unknown, neither a pass nor a fail.
+    assert_eq!(late.right_customer.status, CheckStatus::Unknown);
+    assert_eq!(late.right_customer.reason, Reason::AttributeMissing { attribute: "industry".into() });
     let big = &r[1];
-    assert!(big.right_customer.ok, "{}", big.right_customer.reason);
-    assert!(!big.right_people.ok);
-    assert!(big.prepared.ok && big.prepared.reason.contains("Mobilizer identified and met"));
+    assert_eq!((big.checks.right_customer.status, &big.checks.right_customer.reason), (CheckStatus::Pass, &Reason::IdealCustomer));
+    assert_eq!((big.checks.right_people.status, &big.checks.right_people.reason), (CheckStatus::Fail, &Reason::NoKeyPeople));
+    assert_eq!(big.checks.prepared.status, CheckStatus::Pass);
+    assert_eq!(big.checks.prepared.reason, Reason::AimsAtTarget { milestone: "mobilizer_met".into(), confirmed: false });
     assert_eq!(big.passed, 2);
-    let small = &r[2];
-    assert!(!small.right_customer.ok && small.right_customer.reason.contains("retail"));
-    assert!(small.right_people.ok && small.right_people.reason.contains("mobilizer"));
-    assert!(!r[3].prepared.ok && r[3].prepared.reason.contains("not prepared"));
+    let small = &r[2].checks;
+    assert_eq!(small.right_customer.status, CheckStatus::Fail);
+    assert_eq!(
+        small.right_customer.reason,
+        Reason::NotIdealCustomer { attribute: "industry".into(), value: "retail".into(), wanted: "Manufacturing".into() }
+    );
+    assert_eq!(small.right_people.reason, Reason::KeyPersonAttends { role: KeyRole::Mobilizer });
+    assert_eq!(r[2].passed, 2);
+    assert_eq!(r[3].checks.prepared.status, CheckStatus::Fail);
+    assert_eq!(r[3].checks.prepared.reason, Reason::MarkedNotPrepared { milestone: "mobilizer_met".into() });
+    // Nobody said who attends: unknown, not a fail.
+    assert_eq!((r[3].checks.right_people.status, &r[3].checks.right_people.reason), (CheckStatus::Unknown, &Reason::AttendeesUnknown));
     let none = &r[4];
-    assert!(!none.prepared.ok && none.prepared.reason.contains("No target milestone"));
-    assert_eq!(none.value.value, 0.0);
-    // The people check passes when the mobilizer is already met.
-    assert!(r[0].right_people.ok);
-    let m = val(&json!([{ "dealId": "late", "targetMilestone": "verbal_yes" }]));
-    let r = meetings::rank_meetings(&p, &m, &mut [], &mut deals, &RankOptions::from_val(&Value::Null, "options", &p).unwrap())
-        .unwrap();
-    assert!(r[0].right_people.ok && r[0].right_people.reason.contains("already reached"));
-    assert!(r[0].right_customer.ok);
+    assert_eq!((none.checks.prepared.status, &none.checks.prepared.reason), (CheckStatus::Fail, &Reason::NoTarget));
+    assert_eq!(none.value, 0.0);
+    // The people check passes when the mobilizer is already met; with no
+    // ideal customer profile the fit is unknown and not counted as passed.
+    let r = rank(&p, json!([{ "dealId": "late", "targetMilestone": "verbal_yes", "prepared": true }]), json!({ "deals": deals_json() })).unwrap();
+    assert_eq!(r[0].checks.right_people.status, CheckStatus::Pass);
+    assert_eq!(r[0].checks.right_people.reason, Reason::PeopleEngaged { milestone: "mobilizer_met".into() });
+    assert_eq!((r[0].checks.right_customer.status, &r[0].checks.right_customer.reason), (CheckStatus::Unknown, &Reason::FitNotChecked));
+    assert_eq!(r[0].checks.prepared.reason, Reason::AimsAtTarget { milestone: "verbal_yes".into(), confirmed: true });
+    assert_eq!(r[0].passed, 2);
+}
+
+#[test]
+fn rank_meetings_customer_check_covers_closed_deals_and_the_minimum() {
+    let p = process();
+    let deals = json!([
+        { "id": "won", "margin": 1, "status": "won" },
+        { "id": "lost", "margin": 1, "status": "lost" },
+        { "id": "open", "margin": 1, "events": [{ "milestone": "need_confirmed" }], "attributes": { "industry": "retail" } },
+    ]);
+    let ms = json!([{ "dealId": "won" }, { "dealId": "lost" }, { "dealId": "open" }]);
+    let r = rank(&p, ms.clone(), json!({ "deals": deals, "minProbability": 0.5 })).unwrap();
+    let by = |i: usize| r.iter().find(|m| m.index == i).unwrap().checks.right_customer.clone();
+    assert_eq!((by(0).status, by(0).reason), (CheckStatus::Fail, Reason::DealWon));
+    assert_eq!((by(1).status, by(1).reason), (CheckStatus::Fail, Reason::DealLost));
+    assert_eq!(by(2).status, CheckStatus::Fail);
+    let Reason::BelowMinProbability { probability, min_probability } = by(2).reason else { panic!("{:?}", by(2).reason) };
+    assert!((probability - 0.1).abs() < 1e-12 && min_probability == 0.5, "{probability}");
+    // A definite mismatch on one attribute fails even when another is missing.
+    let r = rank(&p, json!([{ "dealId": "open" }]), json!({ "deals": deals, "idealCustomer": { "a_size": "big", "industry": "public" } })).unwrap();
+    assert_eq!(r[0].checks.right_customer.status, CheckStatus::Fail);
+    assert!(matches!(r[0].checks.right_customer.reason, Reason::NotIdealCustomer { .. }));
 }
 
 #[test]
 fn rank_meetings_takes_inline_deals_and_names_bad_fields() {
     let p = process();
-    let o = RankOptions::from_val(&Value::Null, "options", &p).unwrap();
-    let m = val(&json!([{ "deal": null, "targetMilestone": "need_confirmed" }]));
-    let mut inline = vec![Some(deal("inline", &[], Some(1000.0)))];
-    let r = meetings::rank_meetings(&p, &m, &mut inline, &mut [], &o).unwrap();
+    let r = rank(&p, json!([{ "deal": { "id": "inline", "margin": 1000 }, "targetMilestone": "need_confirmed" }]), json!({})).unwrap();
     assert_eq!(r[0].deal_id, "inline");
-    assert!((r[0].value.value - 50.0).abs() < 1e-9);
-    let mut deals = vec![deal("a", &[], Some(1.0))];
-    let run = |v: Json, deals: &mut Vec<Deal>| meetings::rank_meetings(&p, &val(&v), &mut [], deals, &o).map(|_| ());
-    assert_eq!(err(run(json!([{ "dealId": "zz" }]), &mut deals)), "meetings[0].dealId: no deal with id \"zz\" in options.deals");
-    assert_eq!(err(run(json!([{}]), &mut deals)), "meetings[0].dealId: is required (or give the deal itself as deal)");
+    assert!((r[0].value - 50.0).abs() < 1e-9);
+    let o = json!({ "deals": [{ "id": "a", "margin": 1 }] });
+    let run = |v: Json| rank(&p, v, o.clone()).map(|_| ());
+    assert_eq!(err(run(json!([{ "dealId": "zz" }]))), "meetings[0].dealId: no deal with id \"zz\" in options.deals");
+    assert_eq!(err(run(json!([{}]))), "meetings[0].dealId: is required (or give the deal itself as deal)");
+    assert_eq!(err(run(json!([{ "dealId": "a", "deal": { "id": "a" } }]))), "meetings[0].dealId: give either dealId or deal, not both");
     assert_eq!(
-        err(run(json!([{ "dealId": "a" }, { "dealId": "a", "targetMilestone": "x" }]), &mut deals)),
+        err(run(json!([{ "dealId": "a" }, { "dealId": "a", "targetMilestone": "x" }]))),
         "meetings[1].targetMilestone: unknown milestone \"x\""
     );
-    assert!(err(run(json!([{ "dealId": "a", "attendees": [{ "rol": "CEO" }] }]), &mut deals))
-        .starts_with("meetings[0].attendees[0].rol: unknown field"));
-    assert!(err(run(json!([{ "dealId": "a", "target": "x" }]), &mut deals)).starts_with("meetings[0].target: unknown field"));
-    assert_eq!(err(run(json!([{ "dealId": "a", "prepared": "yes" }]), &mut deals)), "meetings[0].prepared: expected true/false, got a string");
     let many: Vec<Json> = (0..10_001).map(|_| json!({ "dealId": "a" })).collect();
-    assert_eq!(err(run(Json::Array(many), &mut deals)), "meetings: at most 10000 meetings are supported (got 10001)");
-    let e = RankOptions::from_val(&val(&json!({ "peopleMilestone": "x" })), "options", &p);
-    assert_eq!(err(e), "options.peopleMilestone: unknown milestone \"x\"");
+    assert_eq!(err(run(Json::Array(many))), "meetings: at most 10000 meetings are supported (got 10001)");
+    // Bad fields deep inside name their whole path.
+    let long = "x".repeat(201);
+    assert_eq!(
+        err(run(json!([{ "dealId": "a" }, { "dealId": "a", "attendees": [{ "role": "CEO" }, { "role": long }] }]))),
+        "meetings[1].attendees[1].role: must be at most 200 characters"
+    );
+    assert_eq!(
+        err(run(json!([{ "dealId": "a" }, { "deal": { "id": "b", "margin": 1, "events": [{ "milestone": "need_confirmed", "date": "2024-02-30" }] } }]))),
+        "meetings[1].deal.events[0].date: must be a date YYYY-MM-DD (got \"2024-02-30\")"
+    );
+    assert_eq!(
+        err(rank(&p, json!([{ "dealId": "b" }]), json!({ "deals": [{ "id": "a" }, { "id": "b", "value": -1 }] }))),
+        "options.deals[1].value: must be a finite number >= 0"
+    );
+    assert!(err(rank(&p, json!([{ "deal": { "id": "c" }, "targetMilestone": "need_confirmed" }]), json!({}))).starts_with("meetings[0].deal.margin: is required"));
+    assert_eq!(err(rank(&p, json!([]), json!({ "peopleMilestone": "x" }))), "options.peopleMilestone: unknown milestone \"x\"");
+    assert_eq!(err(rank(&p, json!([]), json!({ "minProbability": 2 }))), "options.minProbability: must be a number between 0 and 1");
+    assert_eq!(err(rank(&p, json!([]), json!({ "idealCustomer": { "industry": long } }))), "options.idealCustomer.industry: must be at most 200 characters");
+    assert_eq!(
+        err(rank(&p, json!([]), json!({ "plan": { "marginBudget": -1, "meetingsPerWeek": 1, "weeks": 1 } }))),
+        "options.plan.marginBudget: must be a finite number >= 0"
+    );
+    // Shapes are the boundary's; unknown keys are ignored.
+    assert!(bad_shape::<Vec<Meeting>>(json!([{ "dealId": "a", "prepared": "yes" }])).contains("invalid type: string"));
+    assert!(bad_shape::<Vec<Meeting>>(json!([{ "dealId": "a", "attendees": [{ "name": "Kim" }] }])).contains("missing field `role`"));
+    assert!(run(json!([{ "dealId": "a", "target": "x", "attendees": [{ "role": "CEO", "rol": "x" }] }])).is_ok());
 }
 
 #[test]
@@ -461,8 +541,7 @@ fn three_step_model() -> Process {
 }
 
 fn specialise(v: Json) -> stagecast::Result<scenarios::Specialisation> {
-    let (s, p, c) = scenarios::specialisation_input(&val(&v))?;
-    scenarios::specialise(&three_step_model(), &s, &p, c)
+    scenarios::specialise(&three_step_model(), &from::<SpecialisationInput>(v))
 }
 
 fn skills() -> Json {
@@ -490,12 +569,12 @@ fn specialisation_hands_each_step_to_the_best_seller() {
     assert!((b.change - 20.0).abs() < 1e-9);
     assert!((s.all_steps_expected_margin - 80.0).abs() < 1e-9);
     assert!((s.all_steps_change - 36.0).abs() < 1e-9);
-    assert!(s.assumption.contains("unlimited capacity"));
+    assert_eq!(s.assumption, scenarios::Assumption::UnlimitedCapacity);
     assert_eq!(s.team_average_used, 0);
     // No capacity: nothing changes, and the assumption says so.
     let s = specialise(json!({ "skills": skills(), "pipeline": pipeline, "capacity": 0 })).unwrap();
     assert!(s.steps.iter().all(|st| st.change == 0.0 && st.handed_over == 0));
-    assert!(s.assumption.contains("at most 0 more deals"));
+    assert_eq!(s.assumption, scenarios::Assumption::LimitedCapacity { capacity: 0 });
     // A seller with no profile gets the team average; a deal at b passes one step only.
     let s = specialise(json!({ "skills": skills(), "pipeline": [{ "seller": "Cy", "milestone": "b", "margin": 10 }] })).unwrap();
     assert!((s.expected_margin - 6.0).abs() < 1e-9);
@@ -525,8 +604,16 @@ fn specialisation_bad_input_names_the_field() {
         "pipeline[0].margin: must be a finite number >= 0"
     );
     assert_eq!(err(specialise(json!({ "skills": skills(), "pipeline": pl, "capacity": 1.5 }))), "capacity: must be a whole number of deals >= 0");
-    assert_eq!(err(specialise(json!({ "skills": skills() }))), "pipeline: is required");
-    assert!(err(specialise(json!({ "skills": skills(), "pipeline": pl, "capactiy": 1 }))).starts_with("capactiy: unknown field"));
+    assert_eq!(
+        err(specialise(json!({ "skills": skills(), "pipeline": [{ "seller": "Ann", "milestone": "a", "margin": 1, "id": "x".repeat(201) }] }))),
+        "pipeline[0].id: must be at most 200 characters"
+    );
+    let mut sk = skills();
+    sk[3]["seller"] = json!("y".repeat(201));
+    assert_eq!(err(specialise(json!({ "skills": sk, "pipeline": pl }))), "skills[3].seller: must be at most 200 characters");
+    // Shapes are the boundary's; unknown keys are ignored.
+    assert!(bad_shape::<SpecialisationInput>(json!({ "skills": skills() })).contains("missing field `pipeline`"));
+    assert!(specialise(json!({ "skills": skills(), "pipeline": pl, "capactiy": 1 })).is_ok());
 }
 
 // ---------------------------------------------------- lifetime value ----
@@ -535,20 +622,22 @@ fn specialisation_bad_input_names_the_field() {
 fn lifetime_value_is_margin_over_one_plus_discount_minus_retention() {
     let clv = scenarios::lifetime_value(100_000.0, 0.8, 0.1);
     assert!((clv - 333_333.333_333_333_3).abs() < 1e-6, "{clv}");
-    let v = scenarios::lifetime_value_val(&val(&json!({ "annualMargin": 100000, "retention": 0.8, "discountRate": 0.1 }))).unwrap();
-    let Value::Object(items) = v else { panic!() };
-    assert_eq!(items[0].0, "lifetimeValue");
-    assert_eq!(items[0].1, Value::Number(clv));
-    assert_eq!(items[1].1, Value::Number(1.0 / (1.0 - 0.8)));
+    let v = scenarios::lifetime(&from(json!({ "annualMargin": 100000, "retention": 0.8, "discountRate": 0.1 }))).unwrap();
+    assert_eq!(v.lifetime_value, clv);
+    assert_eq!(v.expected_years, Some(1.0 / (1.0 - 0.8)));
+    assert_eq!(serde_json::to_value(&v).unwrap(), json!({ "lifetimeValue": clv, "expectedYears": 1.0 / (1.0 - 0.8) }));
     // Check against the year-by-year sum it stands for.
     let (m, r, d) = (100_000.0f64, 0.8f64, 0.1f64);
     let sum: f64 = (1..2000).map(|t| m * r.powi(t - 1) / (1.0 + d).powi(t)).sum();
     assert!((sum - clv).abs() < 1e-6);
+    // Retention of 1: no expected years, and the key is left out.
+    let v = scenarios::lifetime(&from(json!({ "annualMargin": 1, "retention": 1, "discountRate": 0.1 }))).unwrap();
+    assert_eq!(serde_json::to_value(&v).unwrap(), json!({ "lifetimeValue": scenarios::lifetime_value(1.0, 1.0, 0.1) }));
 }
 
 #[test]
 fn lifetime_value_bad_input_names_the_field() {
-    let clv = |v: Json| scenarios::lifetime_value_val(&val(&v)).map(|_| ());
+    let clv = |v: Json| scenarios::lifetime(&from(v)).map(|_| ());
     assert_eq!(
         err(clv(json!({ "annualMargin": 1, "retention": 1, "discountRate": 0 }))),
         "retention: must be below 1 + discountRate (otherwise the value never ends)"
@@ -556,33 +645,39 @@ fn lifetime_value_bad_input_names_the_field() {
     assert_eq!(err(clv(json!({ "annualMargin": 1, "retention": 1.2, "discountRate": 0.5 }))), "retention: must be a number between 0 and 1");
     assert_eq!(err(clv(json!({ "annualMargin": 1, "retention": 0.5, "discountRate": -0.1 }))), "discountRate: must be a finite number >= 0");
     assert_eq!(err(clv(json!({ "annualMargin": -1, "retention": 0.5, "discountRate": 0.1 }))), "annualMargin: must be a finite number >= 0");
-    assert_eq!(err(clv(json!({ "retention": 0.5, "discountRate": 0.1 }))), "annualMargin: is required");
-    assert!(err(clv(json!({ "annualMargin": 1, "retention": 0.5, "discountRate": 0.1, "churn": 0.1 }))).starts_with("churn: unknown field"));
+    assert!(bad_shape::<scenarios::LifetimeInput>(json!({ "retention": 0.5, "discountRate": 0.1 })).contains("missing field `annualMargin`"));
+    assert!(bad_shape::<scenarios::LifetimeInput>(Json::Null).contains("invalid type: null"));
+    // Unknown keys are ignored.
+    assert!(clv(json!({ "annualMargin": 1, "retention": 0.5, "discountRate": 0.1, "churn": 0.1 })).is_ok());
     // Retention of 1 is fine when there is a discount.
     assert!(clv(json!({ "annualMargin": 1, "retention": 1, "discountRate": 0.1 })).is_ok());
 }
 
 #[test]
 fn retention_what_if_compares_with_acquiring_the_same_value() {
-    let w = scenarios::retention_what_if(&val(&json!({ "annualMargin": 100000, "retention": 0.8, "discountRate": 0.1,
-        "retentionPoints": 0.05, "acquisitionCost": 10000 })))
-    .unwrap();
+    let what_if = |v: Json| scenarios::retention_what_if(&from(v));
+    let w = what_if(json!({ "annualMargin": 100000, "retention": 0.8, "discountRate": 0.1, "retentionPoints": 0.05, "acquisitionCost": 10000 }))
+        .unwrap();
     assert!((w.lifetime_value_after - 400_000.0).abs() < 1e-6);
     assert!((w.value_of_retention - 66_666.666_666_666_7).abs() < 1e-6);
     assert!((w.equivalent_new_customers - 0.2).abs() < 1e-12);
     assert_eq!(w.cost_ratio, 5.0);
     assert!((w.acquisition_cost_of_same_value.unwrap() - 2000.0).abs() < 1e-9);
     assert_eq!(w.retention_cost, Some(2000.0));
-    let e = scenarios::retention_what_if(&val(&json!({ "annualMargin": 1, "retention": 0.98, "discountRate": 0.1, "retentionPoints": 0.05 })));
+    let e = what_if(json!({ "annualMargin": 1, "retention": 0.98, "discountRate": 0.1, "retentionPoints": 0.05 }));
     assert!(err(e).starts_with("retentionPoints: retention + retentionPoints must stay at most 1"));
-    let e = scenarios::retention_what_if(&val(&json!({ "annualMargin": 1, "retention": 0.5, "discountRate": 0.1, "costRatio": 0 })));
+    let e = what_if(json!({ "annualMargin": 1, "retention": 0.5, "discountRate": 0.1, "costRatio": 0 }));
     assert_eq!(err(e), "costRatio: must be > 0");
-}
-
-#[test]
-fn a_missing_or_wrong_top_level_argument_is_named_input() {
-    assert_eq!(err(plan(json!(5))), "input: expected an object, got a number");
-    assert_eq!(err(scenarios::lifetime_value_val(&Value::Null)), "input: expected an object, got null");
+    let e = what_if(json!({ "annualMargin": 1, "retention": 0.5, "discountRate": 0.1, "customers": -1 }));
+    assert_eq!(err(e), "customers: must be a finite number >= 0");
+    let e = what_if(json!({ "annualMargin": 1, "retention": 0.5, "discountRate": 0.1, "acquisitionCost": -1 }));
+    assert_eq!(err(e), "acquisitionCost: must be a finite number >= 0");
+    let e = what_if(json!({ "annualMargin": 1, "retention": 1.5, "discountRate": 0.1 }));
+    assert_eq!(err(e), "retention: must be a number between 0 and 1");
+    // Without acquisitionCost the money fields are left out.
+    let w = what_if(json!({ "annualMargin": 1, "retention": 0.5, "discountRate": 0.1 })).unwrap();
+    let keys: Vec<String> = serde_json::to_value(&w).unwrap().as_object().unwrap().keys().cloned().collect();
+    assert_eq!(keys, ["lifetimeValue", "lifetimeValueAfter", "valueOfRetention", "equivalentNewCustomers", "costRatio"]);
 }
 
 #[test]
@@ -591,8 +686,84 @@ fn a_closed_deal_gains_nothing_from_a_meeting() {
     for status in [stagecast::Status::Won, stagecast::Status::Lost] {
         let mut d = deal("d", &["need_confirmed"], Some(100_000.0));
         d.status = status;
-        let v = meetings::meeting_value(&p, &mut d, "deal", "mobilizer_met", "milestoneId", &ValueOptions::default()).unwrap();
+            let v = meetings::meeting_value(&p, &mut d, "mobilizer_met", &ValueOptions::default()).unwrap();
         assert_eq!(v.value, 0.0);
         assert_eq!(v.probability_after, v.probability_before);
     }
+}
+
+// ------------------------------------------------------ JSON shapes ----
+
+fn keys(v: &Json) -> Vec<String> {
+    v.as_object().unwrap().keys().cloned().collect()
+}
+
+/// The results keep the field names and nesting the browser reads; optional
+/// fields are left out when there is nothing to say.
+#[test]
+fn results_serialize_to_the_shapes_js_reads() {
+    let p = process();
+    let plan = serde_json::to_value(plan(json!({ "marginBudget": 200000, "meetingsPerWeek": 5, "weeks": 4 })).unwrap()).unwrap();
+    assert_eq!(plan, json!({ "meetings": 20.0, "requiredMarginPerMeeting": 10000.0 }));
+    let full = plan_full();
+    assert_eq!(
+        keys(&full),
+        ["meetings", "requiredMarginPerMeeting", "opportunities", "expectedWins", "expectedMarginPerMeeting", "expectedMargin", "meetingsNeeded", "meetingsNeededPerWeek", "extraMeetings", "gap"]
+    );
+    let r = rank(&p, json!([{ "id": "m1", "dealId": "big", "targetMilestone": "mobilizer_met", "attendees": [{ "role": "CFO" }] }]),
+        json!({ "deals": deals_json(), "requiredMarginPerMeeting": 10000 })).unwrap();
+    let m = serde_json::to_value(&r[0]).unwrap();
+    assert_eq!(
+        keys(&m),
+        ["rank", "index", "id", "dealId", "targetMilestone", "probabilityBefore", "probabilityAfter", "margin", "value", "alreadyReached", "requiredMarginPerMeeting", "ratio", "worthIt", "checks", "passed"]
+    );
+    assert_eq!(
+        m["checks"],
+        json!({
+            "rightCustomer": { "status": "unknown", "reason": { "code": "fit_not_checked" } },
+            "rightPeople": { "status": "fail", "reason": { "code": "no_key_people" } },
+            "prepared": { "status": "pass", "reason": { "code": "aims_at_target", "milestone": "mobilizer_met", "confirmed": false } },
+        })
+    );
+    assert_eq!(m["passed"], json!(1));
+    let reasons = [
+        (Reason::KeyPersonAttends { role: KeyRole::DecisionMaker }, json!({ "code": "key_person_attends", "role": "decision_maker" })),
+        (
+            Reason::BelowMinProbability { probability: 0.25, min_probability: 0.5 },
+            json!({ "code": "below_min_probability", "probability": 0.25, "minProbability": 0.5 }),
+        ),
+        (
+            Reason::NotIdealCustomer { attribute: "a".into(), value: "b".into(), wanted: "c".into() },
+            json!({ "code": "not_ideal_customer", "attribute": "a", "value": "b", "wanted": "c" }),
+        ),
+    ];
+    for (r, want) in reasons {
+        assert_eq!(serde_json::to_value(&r).unwrap(), want);
+    }
+    let out = serde_json::to_value(compare(base(), json!([{}])).unwrap()).unwrap();
+    assert_eq!(
+        keys(&out[0]),
+        ["name", "meetings", "opportunities", "expectedWins", "expectedMargin", "pHitBudget", "requiredMarginPerMeeting", "gap", "winsNeeded", "sensitivity"]
+    );
+    assert!(out[1].get("name").is_none());
+    assert_eq!(
+        keys(&out[0]["sensitivity"][0]),
+        ["lever", "lowValue", "highValue", "lowExpectedMargin", "highExpectedMargin", "lowPHitBudget", "highPHitBudget", "pHitBudgetSwing", "expectedMarginSwing"]
+    );
+    let s = specialise(json!({ "skills": skills(), "pipeline": [{ "seller": "Ann", "milestone": "a", "margin": 100 }], "capacity": 3 })).unwrap();
+    let s = serde_json::to_value(s).unwrap();
+    assert_eq!(keys(&s), ["expectedMargin", "steps", "allStepsExpectedMargin", "allStepsChange", "teamAverageUsed", "assumption"]);
+    assert_eq!(s["assumption"], json!({ "code": "limited_capacity", "capacity": 3 }));
+    assert_eq!(
+        keys(&s["steps"][0]),
+        ["milestone", "label", "deals", "currentConversion", "specialist", "specialistConversion", "handedOver", "expectedMargin", "change"]
+    );
+}
+
+fn plan_full() -> Json {
+    serde_json::to_value(
+        plan(json!({ "marginBudget": 200000, "meetingsPerWeek": 5, "weeks": 4, "meetingToOpportunity": 0.25, "winRate": 0.4, "averageMargin": 50000 }))
+            .unwrap(),
+    )
+    .unwrap()
 }

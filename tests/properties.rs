@@ -279,17 +279,16 @@ proptest! {
 
 // ------------------------------------------------- forecast, scenarios, calibration
 
-fn value_of_scenario(meetings_per_week: f64, weeks: f64, to_opp: f64, win: f64, margin: f64, budget: f64) -> stagecast::Value {
-    use stagecast::Value as V;
-    V::Object(vec![
-        ("name".into(), V::String("Base".into())),
-        ("meetingsPerWeek".into(), V::Number(meetings_per_week)),
-        ("weeks".into(), V::Number(weeks)),
-        ("meetingToOpportunity".into(), V::Number(to_opp)),
-        ("winRate".into(), V::Number(win)),
-        ("averageMargin".into(), V::Number(margin)),
-        ("marginBudget".into(), V::Number(budget)),
-    ])
+fn scenario(meetings_per_week: f64, weeks: f64, to_opp: f64, win: f64, margin: f64, budget: f64) -> stagecast::Scenario {
+    stagecast::Scenario {
+        name: Some("Base".into()),
+        meetings_per_week,
+        weeks,
+        meeting_to_opportunity: to_opp,
+        win_rate: win,
+        average_margin: margin,
+        margin_budget: budget,
+    }
 }
 
 proptest! {
@@ -322,12 +321,12 @@ proptest! {
         mpw in 0.5f64..20.0, weeks in 1.0f64..13.0, to_opp in 0.01f64..=1.0,
         win in 0.01f64..=1.0, margin in 100.0f64..1e6, budget in 0.0f64..1e7,
     ) {
-        let base = value_of_scenario(mpw, weeks, to_opp, win, margin, budget);
-        let out = stagecast::compare_scenarios(&base, &stagecast::Value::Array(vec![stagecast::Value::Object(vec![])])).unwrap();
+        let base = scenario(mpw, weeks, to_opp, win, margin, budget);
+        let out = stagecast::compare_scenarios(&base, &[stagecast::Variant::default()]).unwrap();
         prop_assert_eq!(out.len(), 2);
-        prop_assert_eq!(&out[0].numbers, &out[1].numbers);
+        prop_assert_eq!(out[0].numbers(), out[1].numbers());
         prop_assert_eq!(&out[0].sensitivity, &out[1].sensitivity);
-        prop_assert!((0.0..=1.0).contains(&out[0].numbers.p_hit_budget));
+        prop_assert!((0.0..=1.0).contains(&out[0].p_hit_budget));
     }
 }
 
@@ -378,5 +377,79 @@ fn same_within(a: &serde_json::Value, b: &serde_json::Value, tol: f64) -> bool {
         (J::Array(x), J::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same_within(x, y, tol)),
         (J::Object(x), J::Object(y)) => x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same_within(v, w, tol))),
         _ => a == b,
+    }
+}
+
+// ------------------------------------------------------------ meetings
+
+/// Meetings over the default model, mostly valid: a deal inline (any
+/// status, any margin, known milestones) or by id, a target or none,
+/// attendees or none; now and then an unknown id, target or milestone.
+fn any_meeting() -> impl Strategy<Value = stagecast::Meeting> {
+    let milestone = "need_confirmed|mobilizer_met|solution_presented|proposal_requested|verbal_yes|contract_signed";
+    let target = prop_oneof![30 => proptest::option::of(milestone), 1 => Just(Some("x".to_string()))];
+    let attendees = proptest::option::of(proptest::collection::vec("mobilizer|decision maker|IT|", 0..3));
+    let events = proptest::collection::vec(prop_oneof![30 => milestone, 1 => "[a-c]"], 0..5);
+    let margin = prop_oneof![30 => (0.0f64..1e6).prop_map(Some), 1 => proptest::option::of(any_f64())];
+    let inline = (events, margin, 0u8..3, proptest::option::of("retail|public")).prop_map(|(events, margin, s, industry)| Deal {
+        id: "inline".into(),
+        margin,
+        status: [Status::Open, Status::Won, Status::Lost][usize::from(s)],
+        events: events.into_iter().map(|milestone| Event { milestone, date: None }).collect(),
+        attributes: industry.map(|v| ("industry".to_string(), v)).into_iter().collect(),
+        ..Deal::default()
+    });
+    let source = prop_oneof![
+        15 => inline.prop_map(|d| (None, Some(d))),
+        15 => "[ab]".prop_map(|id| (Some(id), None)),
+        1 => (proptest::option::of("[a-c]"), proptest::option::of(any_deal())),
+    ];
+    (source, target, attendees, proptest::option::of(any::<bool>())).prop_map(|((deal_id, deal), target_milestone, attendees, prepared)| {
+        stagecast::Meeting {
+            deal_id,
+            deal,
+            target_milestone,
+            attendees: attendees.map(|roles| roles.into_iter().map(|role| stagecast::meetings::Attendee { role, name: None }).collect()),
+            prepared,
+            ..stagecast::Meeting::default()
+        }
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, .. ProptestConfig::default() })]
+
+    /// rankMeetings never panics; when it ranks, ranks run 1..=n by falling
+    /// value, `passed` counts the passes (an unknown check is not one), and
+    /// every meeting keeps its index.
+    #[test]
+    fn rank_meetings_never_panics_and_ranks_by_value(
+        mut meetings in proptest::collection::vec(any_meeting(), 0..6),
+        min_probability in prop_oneof![30 => proptest::option::of(0.0f64..=1.0), 1 => proptest::option::of(any_f64())],
+        ideal in proptest::option::of("retail|public"),
+    ) {
+        let p = Process::new(default_model()).unwrap();
+        let deals = ["a", "b"].map(|id| Deal { id: id.into(), margin: Some(1000.0), ..Deal::default() }).to_vec();
+        let mut o = stagecast::RankOptions { deals, min_probability, ..stagecast::RankOptions::default() };
+        if let Some(v) = ideal {
+            o.ideal_customer.insert("industry".into(), v);
+        }
+        let n = meetings.len();
+        if let Ok(r) = stagecast::rank_meetings(&p, &mut meetings, &mut o) {
+            prop_assert_eq!(r.len(), n);
+            let mut seen: Vec<usize> = r.iter().map(|m| m.index).collect();
+            seen.sort_unstable();
+            prop_assert_eq!(seen, (0..n).collect::<Vec<_>>());
+            for (k, m) in r.iter().enumerate() {
+                prop_assert_eq!(m.rank, k + 1);
+                prop_assert!(in_unit(m.probability_before) && in_unit(m.probability_after));
+                let c = &m.checks;
+                let passes = [&c.right_customer, &c.right_people, &c.prepared].iter().filter(|c| c.status == stagecast::meetings::CheckStatus::Pass).count();
+                prop_assert_eq!(m.passed as usize, passes);
+                if let Some(w) = r.get(k + 1) {
+                    prop_assert!(m.value >= w.value || m.value.is_nan() || w.value.is_nan());
+                }
+            }
+        }
     }
 }

@@ -23,7 +23,7 @@ const expected = (page) =>
     const plan = Stagecast.meetingPlan({ ...el.plan, marginBudget: budget });
     const ranked = Stagecast.rankMeetings(model, el.meetings, { deals: [], requiredMarginPerMeeting: plan.requiredMarginPerMeeting });
     const money = (v) => new Intl.NumberFormat(el.locale || 'en', { style: 'currency', currency: el.currency, maximumFractionDigits: 0 }).format(v);
-    return { required: money(plan.requiredMarginPerMeeting), order: ranked.map((r) => r.index), values: ranked.map((r) => money(r.value)), reasons: ranked.map((r) => r.checks.rightPeople.reason) };
+    return { required: money(plan.requiredMarginPerMeeting), order: ranked.map((r) => r.index), values: ranked.map((r) => money(r.value)), checks: ranked.map((r) => ['rightCustomer', 'rightPeople', 'prepared'].map((k) => `${k}:${r.checks[k].status}:${r.checks[k].reason.code}`)) };
   });
 
 test('the plan and the ranked meetings equal meetingPlan and rankMeetings; changing the budget updates them', async () => {
@@ -35,10 +35,23 @@ test('the plan and the ranked meetings equal meetingPlan and rankMeetings; chang
   const order = await week(page).locator('li[data-meeting]').evaluateAll((ls) => ls.map((l) => Number(l.dataset.meeting)));
   assert.deepEqual(order, exp.order);
   assert.deepEqual(await week(page).locator('li[data-meeting] [data-role="value"]').allTextContents(), exp.values);
-  // Each meeting shows its three checks with the engine's reasons.
+  // Each meeting shows its three checks with the engine's status and reason
+  // code, worded in English (no code shown as such).
   assert.equal(await week(page).locator('li[data-meeting] [data-check]').count(), 3 * exp.order.length);
-  const people = await week(page).locator('li[data-meeting] [data-check="rightPeople"]').allTextContents();
-  assert.deepEqual(people, exp.reasons.map((r) => `✓${'Right people'}: ${r}`).map((s, i) => (people[i].startsWith('✗') ? s.replace('✓', '✗') : s)));
+  const shown = await week(page).locator('li[data-meeting] [data-check]').evaluateAll((ls) => ls.map((l) => `${l.dataset.check}:${l.dataset.status}:${l.dataset.code}`));
+  assert.deepEqual(shown, exp.checks.flat());
+  const texts = await week(page).locator('li[data-meeting] [data-check]').allTextContents();
+  for (const [i, text] of texts.entries()) {
+    const [check, status] = exp.checks.flat()[i].split(':');
+    const icon = { pass: '✓', fail: '✗', unknown: '?' }[status];
+    const head = { rightCustomer: 'Right customer', rightPeople: 'Right people', prepared: 'Prepared' }[check];
+    assert.ok(text.startsWith(`${icon}${head}${status === 'unknown' ? ' (not checked)' : ''}: `), text);
+    assert.doesNotMatch(text, /[a-z]_[a-z]|undefined|\{/, text);
+  }
+  // week.json: Kari, a decision maker, attends the Fjord Energi review; no
+  // ideal customer profile is given, so no fit is shown as a pass.
+  assert.ok(texts.includes('✓Right people: A decision maker attends: the people who move the deal are in the room.'), texts.join('\n'));
+  assert.ok(!exp.checks.flat().some((c) => c.startsWith('rightCustomer:pass')));
   // Budget: labelled input; the event carries the engine's result.
   const got = page.evaluate(() => new Promise((r) => document.getElementById('week').addEventListener('stagecast-change', (e) => r(e.detail), { once: true })));
   const budget = week(page).getByRole('spinbutton', { name: 'Margin budget' });
@@ -63,6 +76,10 @@ test('Norwegian: the calculator page in nb shows the meetings in Norwegian with 
   assert.match(await week(page).locator('[data-role="required"]').textContent(), /kr/);
   assert.equal(await week(page).locator('h3').textContent(), 'Ukens møter, rangert etter verdi');
   assert.equal(await page.locator('stagecast-deal .muted').first().textContent(), 'Sannsynlighet for å vinne');
+  // The checks' reasons are worded in Norwegian too.
+  await week(page).locator('[data-check="rightPeople"]', { hasText: 'beslutningstaker deltar' }).first().waitFor();
+  const checks = await week(page).locator('li[data-meeting] [data-check]').allTextContents();
+  assert.ok(checks.every((c) => !/Right|attends|meeting/.test(c)), checks.join('\n'));
   page.assertClean();
 });
 

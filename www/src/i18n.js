@@ -92,6 +92,28 @@ export const STRINGS = {
     noOpen: 'No open deals to forecast yet.',
     noClosed: 'No closed deals to learn from yet.',
     line: 'line {n}',
+    // Meeting checks: the engine's reason codes (src/meetings.rs, Reason).
+    checkUnknown: 'not checked',
+    role_decision_maker: 'decision maker',
+    role_mobilizer: 'mobilizer',
+    reason_deal_won: 'The deal is already won: the meeting cannot raise its chances.',
+    reason_deal_lost: 'The deal is lost: the meeting cannot raise its chances.',
+    reason_not_ideal_customer: 'Not the ideal customer: {attribute} is “{value}”, the profile asks for “{wanted}”.',
+    reason_below_min_probability: 'The win probability, {probability}, is below the minimum set for meetings ({minProbability}).',
+    reason_attribute_missing: 'Fit unknown: the deal has no {attribute}, which the ideal customer profile asks for.',
+    reason_fit_not_checked: 'Fit not checked: no ideal customer profile was given.',
+    reason_ideal_customer: 'Open deal that matches the ideal customer profile.',
+    reason_key_person_attends: 'A {role} attends: the people who move the deal are in the room.',
+    reason_people_engaged: 'No decision maker or mobilizer attends, but “{milestone}” is already reached, so they are engaged.',
+    reason_no_key_people: 'No decision maker or mobilizer attends, and none is engaged yet: the meeting may not move the deal.',
+    reason_attendees_unknown: 'Not known: no attendees were given, and no decision maker or mobilizer is engaged yet.',
+    reason_no_target: 'No target milestone: nobody has said what the customer should confirm in this meeting.',
+    reason_target_already_reached: 'The target “{milestone}” is already reached: the meeting aims at nothing new.',
+    reason_marked_not_prepared: 'The target is “{milestone}”, but the seller marked the meeting as not prepared.',
+    reason_aims_at_target: 'The meeting aims at “{milestone}”.',
+    reason_aims_at_target_confirmed: 'The meeting aims at “{milestone}”, and the seller marked it as prepared.',
+    reason_unlimited_capacity: 'Assumes the specialist can take every deal at the step with no loss of conversion (unlimited capacity), and the deal’s own seller keeps every other step. Conversions are the profile’s; sellers without an entry for a step get the team average.',
+    reason_limited_capacity: 'Assumes the specialist can take at most {capacity} more deals per step (the ones that gain most), with no loss of conversion, and the deal’s own seller keeps every other step. Conversions are the profile’s; sellers without an entry for a step get the team average.',
   },
   nb: {
     probability: 'Sannsynlighet for å vinne',
@@ -184,6 +206,27 @@ export const STRINGS = {
     noOpen: 'Ingen åpne salg å lage prognose for ennå.',
     noClosed: 'Ingen avsluttede salg å lære av ennå.',
     line: 'linje {n}',
+    checkUnknown: 'ikke sjekket',
+    role_decision_maker: 'beslutningstaker',
+    role_mobilizer: 'mobilisator',
+    reason_deal_won: 'Avtalen er allerede vunnet: møtet kan ikke øke sjansene.',
+    reason_deal_lost: 'Avtalen er tapt: møtet kan ikke øke sjansene.',
+    reason_not_ideal_customer: 'Ikke idealkunden: {attribute} er «{value}», profilen krever «{wanted}».',
+    reason_below_min_probability: 'Vinnersannsynligheten, {probability}, er under minimumet satt for møter ({minProbability}).',
+    reason_attribute_missing: 'Ukjent match: avtalen mangler {attribute}, som idealkundeprofilen krever.',
+    reason_fit_not_checked: 'Match ikke sjekket: ingen idealkundeprofil er oppgitt.',
+    reason_ideal_customer: 'Åpen avtale som passer idealkundeprofilen.',
+    reason_key_person_attends: 'En {role} deltar: de som flytter avtalen, er i rommet.',
+    reason_people_engaged: 'Ingen beslutningstaker eller mobilisator deltar, men «{milestone}» er allerede nådd, så de er engasjert.',
+    reason_no_key_people: 'Ingen beslutningstaker eller mobilisator deltar, og ingen er engasjert ennå: møtet flytter kanskje ikke avtalen.',
+    reason_attendees_unknown: 'Ukjent: ingen deltakere er oppgitt, og ingen beslutningstaker eller mobilisator er engasjert ennå.',
+    reason_no_target: 'Ingen målmilepæl: ingen har sagt hva kunden skal bekrefte i dette møtet.',
+    reason_target_already_reached: 'Målet «{milestone}» er allerede nådd: møtet sikter ikke mot noe nytt.',
+    reason_marked_not_prepared: 'Målet er «{milestone}», men selgeren har merket møtet som ikke forberedt.',
+    reason_aims_at_target: 'Møtet sikter mot «{milestone}».',
+    reason_aims_at_target_confirmed: 'Møtet sikter mot «{milestone}», og selgeren har merket det som forberedt.',
+    reason_unlimited_capacity: 'Forutsetter at spesialisten kan ta alle avtaler på steget uten tap i konvertering (ubegrenset kapasitet), og at avtalens egen selger beholder alle andre steg. Konverteringene er profilens; selgere uten tall for et steg får teamets snitt.',
+    reason_limited_capacity: 'Forutsetter at spesialisten kan ta høyst {capacity} flere avtaler per steg (de som vinner mest), uten tap i konvertering, og at avtalens egen selger beholder alle andre steg. Konverteringene er profilens; selgere uten tall for et steg får teamets snitt.',
   },
   sv: {
     probability: 'Sannolikhet att vinna',
@@ -276,6 +319,27 @@ export const STRINGS = {
     noOpen: 'Inga öppna affärer att prognostisera ännu.',
     noClosed: 'Inga avslutade affärer att lära av ännu.',
     line: 'rad {n}',
+    checkUnknown: 'inte kontrollerat',
+    role_decision_maker: 'beslutsfattare',
+    role_mobilizer: 'mobiliserare',
+    reason_deal_won: 'Affären är redan vunnen: mötet kan inte öka chanserna.',
+    reason_deal_lost: 'Affären är förlorad: mötet kan inte öka chanserna.',
+    reason_not_ideal_customer: 'Inte idealkunden: {attribute} är ”{value}”, profilen kräver ”{wanted}”.',
+    reason_below_min_probability: 'Vinstsannolikheten, {probability}, är under miniminivån för möten ({minProbability}).',
+    reason_attribute_missing: 'Okänd matchning: affären saknar {attribute}, som idealkundprofilen kräver.',
+    reason_fit_not_checked: 'Matchning inte kontrollerad: ingen idealkundprofil har angetts.',
+    reason_ideal_customer: 'Öppen affär som matchar idealkundprofilen.',
+    reason_key_person_attends: 'En {role} deltar: de som driver affären är i rummet.',
+    reason_people_engaged: 'Ingen beslutsfattare eller mobiliserare deltar, men ”{milestone}” är redan nått, så de är engagerade.',
+    reason_no_key_people: 'Ingen beslutsfattare eller mobiliserare deltar, och ingen är engagerad än: mötet kanske inte för affären framåt.',
+    reason_attendees_unknown: 'Okänt: inga deltagare har angetts, och ingen beslutsfattare eller mobiliserare är engagerad än.',
+    reason_no_target: 'Ingen målmilstolpe: ingen har sagt vad kunden ska bekräfta på det här mötet.',
+    reason_target_already_reached: 'Målet ”{milestone}” är redan nått: mötet siktar inte på något nytt.',
+    reason_marked_not_prepared: 'Målet är ”{milestone}”, men säljaren har markerat mötet som inte förberett.',
+    reason_aims_at_target: 'Mötet siktar på ”{milestone}”.',
+    reason_aims_at_target_confirmed: 'Mötet siktar på ”{milestone}”, och säljaren har markerat det som förberett.',
+    reason_unlimited_capacity: 'Förutsätter att specialisten kan ta varje affär i steget utan förlust i konvertering (obegränsad kapacitet), och att affärens egen säljare behåller alla andra steg. Konverteringarna är profilens; säljare utan värde för ett steg får teamets snitt.',
+    reason_limited_capacity: 'Förutsätter att specialisten kan ta högst {capacity} fler affärer per steg (de som vinner mest), utan förlust i konvertering, och att affärens egen säljare behåller alla andra steg. Konverteringarna är profilens; säljare utan värde för ett steg får teamets snitt.',
   },
   da: {
     probability: 'Sandsynlighed for at vinde',
@@ -368,6 +432,27 @@ export const STRINGS = {
     noOpen: 'Ingen åbne salg at lave prognose for endnu.',
     noClosed: 'Ingen afsluttede salg at lære af endnu.',
     line: 'linje {n}',
+    checkUnknown: 'ikke tjekket',
+    role_decision_maker: 'beslutningstager',
+    role_mobilizer: 'mobilisator',
+    reason_deal_won: 'Aftalen er allerede vundet: mødet kan ikke øge chancerne.',
+    reason_deal_lost: 'Aftalen er tabt: mødet kan ikke øge chancerne.',
+    reason_not_ideal_customer: 'Ikke idealkunden: {attribute} er »{value}«, profilen kræver »{wanted}«.',
+    reason_below_min_probability: 'Vindersandsynligheden, {probability}, er under minimummet for møder ({minProbability}).',
+    reason_attribute_missing: 'Ukendt match: aftalen mangler {attribute}, som idealkundeprofilen kræver.',
+    reason_fit_not_checked: 'Match ikke tjekket: der er ikke angivet nogen idealkundeprofil.',
+    reason_ideal_customer: 'Åben aftale, der passer til idealkundeprofilen.',
+    reason_key_person_attends: 'En {role} deltager: de personer, der flytter aftalen, er i rummet.',
+    reason_people_engaged: 'Ingen beslutningstager eller mobilisator deltager, men »{milestone}« er allerede nået, så de er engagerede.',
+    reason_no_key_people: 'Ingen beslutningstager eller mobilisator deltager, og ingen er engageret endnu: mødet flytter måske ikke aftalen.',
+    reason_attendees_unknown: 'Ukendt: der er ikke angivet deltagere, og ingen beslutningstager eller mobilisator er engageret endnu.',
+    reason_no_target: 'Ingen målmilepæl: ingen har sagt, hvad kunden skal bekræfte på dette møde.',
+    reason_target_already_reached: 'Målet »{milestone}« er allerede nået: mødet sigter ikke mod noget nyt.',
+    reason_marked_not_prepared: 'Målet er »{milestone}«, men sælgeren har markeret mødet som ikke forberedt.',
+    reason_aims_at_target: 'Mødet sigter mod »{milestone}«.',
+    reason_aims_at_target_confirmed: 'Mødet sigter mod »{milestone}«, og sælgeren har markeret det som forberedt.',
+    reason_unlimited_capacity: 'Forudsætter, at specialisten kan tage alle aftaler på trinnet uden tab i konvertering (ubegrænset kapacitet), og at aftalens egen sælger beholder alle andre trin. Konverteringerne er profilens; sælgere uden tal for et trin får teamets gennemsnit.',
+    reason_limited_capacity: 'Forudsætter, at specialisten kan tage højst {capacity} flere aftaler per trin (dem, der vinder mest), uden tab i konvertering, og at aftalens egen sælger beholder alle andre trin. Konverteringerne er profilens; sælgere uden tal for et trin får teamets gennemsnit.',
   },
 };
 
@@ -406,4 +491,22 @@ function safeFormat(tag, opts, v) {
 
 export function formatNumber(tag, v, digits = 0) {
   return safeFormat(tag, { maximumFractionDigits: digits }, v);
+}
+
+/**
+ * Words a reason code from the engine (`{ code, ...params }`, e.g. a meeting
+ * check's reason or the specialisation's assumption) in the locale `loc`
+ * (`{ key, tag }`). Milestone ids go through `milestoneLabel`, numbers
+ * through Intl.
+ */
+export function wordReason(loc, reason, milestoneLabel = (id) => id) {
+  if (!reason || typeof reason.code !== 'string') return '';
+  const { code, ...p } = reason;
+  const vars = { ...p };
+  if (p.milestone != null) vars.milestone = milestoneLabel(p.milestone);
+  if (p.role != null) vars.role = t(loc.key, `role_${p.role}`);
+  if (p.probability != null) vars.probability = formatPercent(loc.tag, p.probability);
+  if (p.minProbability != null) vars.minProbability = formatPercent(loc.tag, p.minProbability);
+  if (p.capacity != null) vars.capacity = formatNumber(loc.tag, p.capacity);
+  return t(loc.key, code === 'aims_at_target' && p.confirmed ? 'reason_aims_at_target_confirmed' : `reason_${code}`, vars);
 }

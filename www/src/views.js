@@ -2,7 +2,7 @@
 // views over the engine's meeting, forecast and evaluation functions. Each
 // shows a clear notice when the loaded build lacks the function it needs.
 import { StagecastElement, el } from './base.js';
-import { formatPercent, formatMoney, formatNumber } from './i18n.js';
+import { formatPercent, formatMoney, formatNumber, wordReason } from './i18n.js';
 import { cdfChart, reliabilityChart } from './charts.js';
 
 const CSS = `
@@ -15,6 +15,7 @@ ol.ranked > li { border-top: 1px solid var(--line); padding: 8px 0; }
 ul.checks { margin: 4px 0 0; font-size: .88em; }
 ul.checks li { display: grid; grid-template-columns: 1.3em 1fr; }
 ul.checks li.fail { color: var(--warn); }
+ul.checks li.unknown { color: var(--muted); }
 .chart { max-width: 520px; }
 svg[data-chart=reliability] { max-width: 340px; }
 .scroll.sellers { max-height: 22em; overflow-y: auto; }
@@ -76,9 +77,15 @@ export class StagecastMeetings extends StagecastElement {
         const target = r.targetMilestone ? labels.get(r.targetMilestone) || r.targetMilestone : null;
         const checks = el('ul', { className: 'checks' });
         for (const k of ['rightCustomer', 'rightPeople', 'prepared']) {
+          // status: pass, fail or unknown (not checked: not a pass); the
+          // reason is a code worded here, milestones by their labels.
           const c = r.checks[k];
-          checks.append(el('li', { className: c.ok ? 'pass' : 'fail', 'data-check': k }, el('span', { 'aria-hidden': 'true', text: c.ok ? '✓' : '✗' }),
-            el('span', { text: c.reason.startsWith(`${this.t(k)}:`) ? c.reason : `${this.t(k)}: ${c.reason}` })));
+          const icon = { pass: '✓', fail: '✗' }[c.status] || '?';
+          const label = (id) => labels.get(id) || id;
+          const head = c.status === 'unknown' ? `${this.t(k)} (${this.t('checkUnknown')})` : this.t(k);
+          checks.append(el('li', { className: c.status, 'data-check': k, 'data-status': c.status, 'data-code': c.reason.code },
+            el('span', { 'aria-hidden': 'true', text: icon }),
+            el('span', { text: `${head}: ${wordReason(this.loc, c.reason, label)}` })));
         }
         list.append(el('li', { 'data-meeting': r.index },
           el('div', { className: 'mhead' }, el('b', { text: title }), el('span', { className: 'money', 'data-role': 'value', text: money(this, r.value) })),
