@@ -18,7 +18,6 @@ pub mod order;
 pub mod probability;
 pub mod scenarios;
 pub mod stats;
-pub mod value;
 #[cfg(test)]
 mod testing;
 
@@ -32,7 +31,6 @@ pub use import::{csv_preview, guess_preset, parse_csv, ColumnMapping, Import, Im
 pub use model::{default_model, Milestone, Process, ProcessModel};
 pub use probability::{score_deal, score_deals, DealScore, NextStep};
 pub use meetings::{meeting_plan, meeting_value, rank_meetings, Meeting, MeetingPlan, MeetingValue, PlanInput, RankOptions, RankedMeeting, ValueOptions};
-pub use value::Value;
 pub use scenarios::{compare_scenarios, lifetime, lifetime_value, p_at_least, retention_what_if, specialise, Outcome, PipelineDeal, Scenario, SpecialisationInput, StepSkill, Variant};
 pub use calibration::{calibrate, calibrate_table, correct_seller_probability, skill_profile, CalibrateOptions, Calibration, Paths, Table};
 pub use evaluation::{cross_validate, evaluate, Evaluation, Metrics};

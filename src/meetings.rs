@@ -76,6 +76,7 @@ pub fn units_needed(target: f64, size: f64) -> Option<f64> {
 
 /// `meetingPlan` input. The conversion fields come all three or not at all.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct PlanInput {
     pub margin_budget: f64,
@@ -138,6 +139,7 @@ impl PlanInput {
 
 /// `meetingPlan` result.
 #[derive(Serialize, Clone, Debug, PartialEq)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct MeetingPlan {
     pub meetings: f64,
@@ -205,6 +207,7 @@ pub fn meeting_plan(input: &PlanInput) -> Result<MeetingPlan> {
 /// margin per meeting, or a plan that gives one), and how margin is found
 /// for deals that only carry a value.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase", default)]
 pub struct ValueOptions {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -243,6 +246,7 @@ impl ValueOptions {
 
 /// `meetingValue` result.
 #[derive(Serialize, Clone, Debug, PartialEq)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct MeetingValue {
     pub probability_before: f64,
@@ -320,6 +324,7 @@ pub fn meeting_value(process: &Process, deal: &mut Deal, milestone_id: &str, opt
 
 /// One person in a meeting.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct Attendee {
     /// Decision makers (`decision maker`, `economic buyer`) and mobilizers
@@ -333,6 +338,7 @@ pub struct Attendee {
 /// `options.deals`, or the `deal` itself), what it should get the customer
 /// to confirm, and who attends.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase", default)]
 pub struct Meeting {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -384,6 +390,7 @@ impl Meeting {
 
 /// `rankMeetings` options.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase", default)]
 pub struct RankOptions {
     /// As in [`ValueOptions`].
@@ -460,6 +467,7 @@ impl RankOptions {
 /// A check's outcome. `Unknown` is neither a pass nor a fail: the input did
 /// not say enough to check (no ideal customer profile, no attendees).
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "snake_case")]
 pub enum CheckStatus {
     Pass,
@@ -469,6 +477,7 @@ pub enum CheckStatus {
 
 /// A role that counts as the right people.
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "snake_case")]
 pub enum KeyRole {
     DecisionMaker,
@@ -479,6 +488,7 @@ pub enum KeyRole {
 /// the UI (`{ code: "not_ideal_customer", attribute, value, wanted }`).
 /// Milestones are given by id.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(tag = "code", rename_all = "snake_case", rename_all_fields = "camelCase")]
 pub enum Reason {
     // Right customer.
@@ -518,6 +528,7 @@ pub enum Reason {
 
 /// One quality check: its outcome and why.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct Check {
     pub status: CheckStatus,
@@ -541,6 +552,7 @@ impl Check {
 
 /// The three checks of a meeting.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct Checks {
     pub right_customer: Check,
@@ -551,6 +563,7 @@ pub struct Checks {
 /// One meeting of `rankMeetings`' result: where it ranks, what it is worth
 /// (the fields of [`MeetingValue`], inline) and its checks.
 #[derive(Serialize, Clone, Debug, PartialEq)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct RankedMeeting {
     /// 1 for the most valuable.

@@ -22,6 +22,7 @@ const NUMBERS: [&str; 6] = ["meetingsPerWeek", "weeks", "meetingToOpportunity", 
 /// A meeting plan with its conversion: the base of `compareScenarios`, and
 /// every variant once resolved over the base.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct Scenario {
     /// Shown as given; without one the UI names the scenario by position.
@@ -59,6 +60,7 @@ impl Scenario {
 
 /// A variant of `compareScenarios`: every field it leaves out is the base's.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase", default)]
 pub struct Variant {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -202,6 +204,7 @@ pub fn binomial(n: u64, q: f64, k: u64) -> (f64, f64) {
 
 /// One bar of the tornado chart: a lever moved down and up by the step.
 #[derive(Serialize, Clone, Debug, PartialEq)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct Lever {
     /// The scenario field moved (`meetingsPerWeek`, `meetingToOpportunity`,
@@ -275,6 +278,7 @@ pub fn sensitivity(s: &Scenario) -> Vec<Lever> {
 /// One scenario of `compareScenarios`' result: its numbers and the
 /// sensitivity of each lever.
 #[derive(Serialize, Clone, Debug, PartialEq)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct Outcome {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -345,6 +349,7 @@ pub fn compare_scenarios(base: &Scenario, variants: &[Variant]) -> Result<Vec<Ou
 /// `milestone` to the next mandatory milestone. The engine's seller ×
 /// milestone profile maps to a list of these.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct StepSkill {
     pub seller: String,
@@ -365,6 +370,7 @@ impl StepSkill {
 /// An open deal: who owns it, where it stands (its furthest mandatory
 /// milestone) and its margin.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct PipelineDeal {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -387,6 +393,7 @@ impl PipelineDeal {
 
 /// `specialisationWhatIf` input: `{ skills, pipeline, capacity? }`.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct SpecialisationInput {
     pub skills: Vec<StepSkill>,
@@ -418,6 +425,7 @@ impl SpecialisationInput {
 
 /// One step of `specialisationWhatIf`'s result.
 #[derive(Serialize, Clone, Debug, PartialEq)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct StepResult {
     pub milestone: String,
@@ -440,6 +448,7 @@ pub struct StepResult {
 
 /// `specialisationWhatIf` result.
 #[derive(Serialize, Clone, Debug, PartialEq)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct Specialisation {
     /// Everybody does everything: each deal's own seller at every step.
@@ -456,6 +465,7 @@ pub struct Specialisation {
 
 /// What `specialise` assumes, for the UI to word.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(tag = "code", rename_all = "snake_case", rename_all_fields = "camelCase")]
 pub enum Assumption {
     /// The specialist takes every deal that gains at the step, with no loss
@@ -662,6 +672,7 @@ fn check_clv(annual_margin: f64, retention: f64, discount_rate: f64) -> Result<(
 
 /// `lifetimeValue` input.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct LifetimeInput {
     pub annual_margin: f64,
@@ -679,6 +690,7 @@ impl LifetimeInput {
 
 /// `lifetimeValue` result.
 #[derive(Serialize, Clone, Debug, PartialEq)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct Lifetime {
     pub lifetime_value: f64,
@@ -702,6 +714,7 @@ pub fn lifetime(input: &LifetimeInput) -> Result<Lifetime> {
 /// (default 1), with acquiring a customer costing `costRatio` (default 5)
 /// times keeping one, and optionally `acquisitionCost` in money.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct RetentionInput {
     pub annual_margin: f64,
@@ -749,6 +762,7 @@ impl RetentionInput {
 /// customers, the number of new customers that would bring the same value,
 /// and what winning them would cost.
 #[derive(Serialize, Clone, Debug, PartialEq)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct RetentionWhatIf {
     pub lifetime_value: f64,

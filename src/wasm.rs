@@ -26,10 +26,12 @@ fn fail(e: Error) -> JsError {
 }
 
 /// Reads a required argument into a core type; `name` names it in errors
-/// (`deals[3].status: unknown variant ...`).
+/// (`deals[3].status: unknown variant ...`). A function's single input
+/// object has no name: its fields are named bare (`weeks: must be > 0`), as
+/// the core's checks name them.
 fn from_js<T: DeserializeOwned>(value: JsValue, name: &str) -> Result<T, Error> {
     if value.is_undefined() || value.is_null() {
-        return Err(Error::new(name, "is required"));
+        return Err(Error::new(if name.is_empty() { "input" } else { name }, "is required"));
     }
     error::deserialize(serde_wasm_bindgen::Deserializer::from(value), name)
 }
@@ -158,29 +160,40 @@ impl Engine {
 
     /// What reaching `milestoneId` next is worth for this deal:
     /// `{ probabilityBefore, probabilityAfter, margin, value, ratio, worthIt, ... }`.
-    #[wasm_bindgen(js_name = meetingValue)]
+    #[wasm_bindgen(js_name = meetingValue, unchecked_return_type = "MeetingValue")]
     pub fn meeting_value(
         &self,
         #[wasm_bindgen(unchecked_param_type = "Deal")] deal: JsValue,
         #[wasm_bindgen(js_name = milestoneId)] milestone: JsValue,
-        options: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "ValueOptions | undefined")] options: JsValue,
     ) -> JsResult {
-        let run = || -> Result<Value, Error> {
+        let run = || -> Result<meetings::MeetingValue, Error> {
             let mut d: Deal = from_js(deal, "deal")?;
             let Some(m) = milestone.as_string() else {
                 return Err(Error::new("milestoneId", "must be a milestone id (text)"));
             };
-            let o = meetings::ValueOptions::from_val(&value_arg(options, "options")?, "options")?;
-            Ok(meetings::meeting_value(&self.process, &mut d, "deal", &m, "milestoneId", &o)?.to_val())
+            let o: meetings::ValueOptions = opt_js(options, "options")?;
+            meetings::meeting_value(&self.process, &mut d, &m, &o)
         };
-        done(run())
+        to_js(&run().map_err(fail)?)
     }
 
     /// The week's meetings ranked by value, each with `checks: {
-    /// rightCustomer, rightPeople, prepared }`.
-    #[wasm_bindgen(js_name = rankMeetings)]
-    pub fn rank_meetings(&self, list: JsValue, options: JsValue) -> JsResult {
-        done(rank(&self.process, list, options))
+    /// rightCustomer, rightPeople, prepared }` (`status` pass, fail or
+    /// unknown, and a reason code).
+    #[wasm_bindgen(js_name = rankMeetings, unchecked_return_type = "RankedMeeting[]")]
+    pub fn rank_meetings(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Meeting[]")] list: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "RankOptions | undefined")] options: JsValue,
+    ) -> JsResult {
+        let run = || -> Result<Vec<meetings::RankedMeeting>, Error> {
+            at_most_items(&list, meetings::MAX_RANKED_MEETINGS, "meetings")?;
+            let mut ms: Vec<meetings::Meeting> = from_js(list, "meetings")?;
+            let mut o: meetings::RankOptions = opt_js(options, "options")?;
+            meetings::rank_meetings(&self.process, &mut ms, &mut o)
+        };
+        to_js(&run().map_err(fail)?)
     }
 }
 
@@ -208,88 +221,29 @@ pub fn score_deals(
 }
 
 // ------------------------------------------------ meetings and scenarios ----
-// These still read a `Value` tree that the core checks field by field;
-// the tree crosses the boundary through serde like every other shape.
 
 use crate::meetings;
 #[cfg(feature = "analysis")]
 use crate::scenarios;
-use crate::value::{Obj, Value};
-
-/// Reads an argument as a `Value`; `undefined` and `null` are `Null`.
-fn value_arg(v: JsValue, path: &str) -> Result<Value, Error> {
-    if v.is_undefined() || v.is_null() {
-        return Ok(Value::Null);
-    }
-    from_js(v, path)
-}
-
-/// Reads a required argument (`path` empty: the single input object, called
-/// `input` when missing).
-fn arg(v: JsValue, path: &str) -> Result<Value, Error> {
-    if v.is_undefined() || v.is_null() {
-        return Err(Error::new(if path.is_empty() { "input" } else { path }, "is required"));
-    }
-    value_arg(v, path)
-}
-
-/// The field `key` of an object value.
-fn field<'a>(v: &'a Value, key: &str) -> Option<&'a Value> {
-    Obj::new(v, "").ok().and_then(|o| o.get(key))
-}
-
-fn done(r: Result<Value, Error>) -> JsResult {
-    to_js(&r.map_err(fail)?)
-}
-
-/// A deal given inside a `Value` tree, read with serde like any deal.
-fn deal_of(v: &Value, path: &str) -> Result<Deal, Error> {
-    from_js(to_js(v).map_err(|_| Error::new(path, "could not be read"))?, path)
-}
-
-fn rank(p: &Process, list: JsValue, options: JsValue) -> Result<Value, Error> {
-    let ms = value_arg(list, "meetings")?;
-    let mut inline = Vec::new();
-    if let Value::Array(items) = &ms {
-        for (i, m) in items.iter().enumerate() {
-            inline.push(match field(m, "deal") {
-                Some(d) => Some(deal_of(d, &error::join(&error::index("meetings", i), "deal"))?),
-                None => None,
-            });
-        }
-    }
-    let o = value_arg(options, "options")?;
-    let mut deals: Vec<Deal> = match field(&o, "deals") {
-        Some(d) => from_js(to_js(d).map_err(|_| Error::new("options.deals", "could not be read"))?, "options.deals")?,
-        None => Vec::new(),
-    };
-    error::at_most("options.deals", &deals, crate::deal::MAX_DEALS, "deals")?;
-    let ro = meetings::RankOptions::from_val(&o, "options", p)?;
-    let ranked = meetings::rank_meetings(p, &ms, &mut inline, &mut deals, &ro)?;
-    Ok(Value::Array(ranked.iter().map(meetings::RankedMeeting::to_val).collect()))
-}
 
 /// `meetingPlan({ marginBudget, meetingsPerWeek, weeks, meetingToOpportunity?,
 /// winRate?, averageMargin? })` → `{ meetings, requiredMarginPerMeeting, ... }`.
 #[cfg(not(any(feature = "csv", feature = "analysis")))]
-#[wasm_bindgen(js_name = meetingPlan)]
-pub fn meeting_plan(input: JsValue) -> JsResult {
-    let run = || -> Result<Value, Error> {
-        let p = meetings::PlanInput::from_val(&arg(input, "")?, "")?;
-        Ok(meetings::meeting_plan(&p).to_val())
-    };
-    done(run())
+#[wasm_bindgen(js_name = meetingPlan, unchecked_return_type = "MeetingPlan")]
+pub fn meeting_plan(#[wasm_bindgen(unchecked_param_type = "PlanInput")] input: JsValue) -> JsResult {
+    let i: meetings::PlanInput = from_js(input, "").map_err(fail)?;
+    to_js(&meetings::meeting_plan(&i).map_err(fail)?)
 }
 
 /// `meetingValue(model, deal, milestoneId, options?)`: shorthand for
 /// `new Engine(model).meetingValue(deal, milestoneId, options)`.
 #[cfg(not(any(feature = "csv", feature = "analysis")))]
-#[wasm_bindgen(js_name = meetingValue)]
+#[wasm_bindgen(js_name = meetingValue, unchecked_return_type = "MeetingValue")]
 pub fn meeting_value(
     #[wasm_bindgen(unchecked_param_type = "ProcessModel")] model: JsValue,
     #[wasm_bindgen(unchecked_param_type = "Deal")] deal: JsValue,
     #[wasm_bindgen(js_name = milestoneId)] milestone: JsValue,
-    options: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "ValueOptions | undefined")] options: JsValue,
 ) -> JsResult {
     Engine::new(model)?.meeting_value(deal, milestone, options)
 }
@@ -297,47 +251,54 @@ pub fn meeting_value(
 /// `rankMeetings(model, meetings, options?)`: shorthand for
 /// `new Engine(model).rankMeetings(meetings, options)`.
 #[cfg(not(any(feature = "csv", feature = "analysis")))]
-#[wasm_bindgen(js_name = rankMeetings)]
-pub fn rank_meetings(#[wasm_bindgen(unchecked_param_type = "ProcessModel")] model: JsValue, list: JsValue, options: JsValue) -> JsResult {
+#[wasm_bindgen(js_name = rankMeetings, unchecked_return_type = "RankedMeeting[]")]
+pub fn rank_meetings(
+    #[wasm_bindgen(unchecked_param_type = "ProcessModel")] model: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Meeting[]")] list: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "RankOptions | undefined")] options: JsValue,
+) -> JsResult {
     Engine::new(model)?.rank_meetings(list, options)
 }
 
-/// `compareScenarios(base, variants)` → `[base, ...variants]`.
+/// `compareScenarios(base, variants)` → `[base, ...variants]`, each with its
+/// numbers and sensitivity.
 #[cfg(feature = "analysis")]
-#[wasm_bindgen(js_name = compareScenarios)]
-pub fn compare_scenarios(base: JsValue, variants: JsValue) -> JsResult {
-    let run = || -> Result<Value, Error> {
-        let b = arg(base, "base")?;
-        let v = value_arg(variants, "variants")?;
-        Ok(Value::Array(scenarios::compare_scenarios(&b, &v)?.iter().map(scenarios::Outcome::to_val).collect()))
-    };
-    done(run())
+#[wasm_bindgen(js_name = compareScenarios, unchecked_return_type = "Outcome[]")]
+pub fn compare_scenarios(
+    #[wasm_bindgen(unchecked_param_type = "Scenario")] base: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Variant[] | undefined")] variants: JsValue,
+) -> JsResult {
+    let b: scenarios::Scenario = from_js(base, "base").map_err(fail)?;
+    let v: Vec<scenarios::Variant> = opt_js(variants, "variants").map_err(fail)?;
+    to_js(&scenarios::compare_scenarios(&b, &v).map_err(fail)?)
 }
 
 /// `specialisationWhatIf(model, { skills, pipeline, capacity? })`.
 #[cfg(feature = "analysis")]
-#[wasm_bindgen(js_name = specialisationWhatIf)]
-pub fn specialisation_what_if(#[wasm_bindgen(unchecked_param_type = "ProcessModel")] model: JsValue, input: JsValue) -> JsResult {
-    let run = || -> Result<Value, Error> {
-        let p = process(model)?;
-        let (skills, pipeline, capacity) = scenarios::specialisation_input(&arg(input, "")?)?;
-        Ok(scenarios::specialise(&p, &skills, &pipeline, capacity)?.to_val())
-    };
-    done(run())
+#[wasm_bindgen(js_name = specialisationWhatIf, unchecked_return_type = "Specialisation")]
+pub fn specialisation_what_if(
+    #[wasm_bindgen(unchecked_param_type = "ProcessModel")] model: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "SpecialisationInput")] input: JsValue,
+) -> JsResult {
+    let p = process(model).map_err(fail)?;
+    let i: scenarios::SpecialisationInput = from_js(input, "").map_err(fail)?;
+    to_js(&scenarios::specialise(&p, &i).map_err(fail)?)
 }
 
 /// `lifetimeValue({ annualMargin, retention, discountRate })`.
 #[cfg(feature = "analysis")]
-#[wasm_bindgen(js_name = lifetimeValue)]
-pub fn lifetime_value(input: JsValue) -> JsResult {
-    done(arg(input, "").and_then(|v| scenarios::lifetime_value_val(&v)))
+#[wasm_bindgen(js_name = lifetimeValue, unchecked_return_type = "Lifetime")]
+pub fn lifetime_value(#[wasm_bindgen(unchecked_param_type = "LifetimeInput")] input: JsValue) -> JsResult {
+    let i: scenarios::LifetimeInput = from_js(input, "").map_err(fail)?;
+    to_js(&scenarios::lifetime(&i).map_err(fail)?)
 }
 
 /// `retentionWhatIf({ annualMargin, retention, discountRate, ... })`.
 #[cfg(feature = "analysis")]
-#[wasm_bindgen(js_name = retentionWhatIf)]
-pub fn retention_what_if(input: JsValue) -> JsResult {
-    done(arg(input, "").and_then(|v| Ok(scenarios::retention_what_if(&v)?.to_val())))
+#[wasm_bindgen(js_name = retentionWhatIf, unchecked_return_type = "RetentionWhatIf")]
+pub fn retention_what_if(#[wasm_bindgen(unchecked_param_type = "RetentionInput")] input: JsValue) -> JsResult {
+    let i: scenarios::RetentionInput = from_js(input, "").map_err(fail)?;
+    to_js(&scenarios::retention_what_if(&i).map_err(fail)?)
 }
 
 // ---------------------------------------------------------- the analysis ----
