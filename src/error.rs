@@ -106,29 +106,6 @@ pub fn text<'a>(path: &str, s: &'a str, max: usize) -> Result<&'a str> {
     }
 }
 
-/// Reads a `T` from any serde deserializer (serde-wasm-bindgen in the wasm,
-/// serde_json natively), naming the field where it went wrong:
-/// `deals[3].events[1].milestone: missing field`. `name` names the whole
-/// input (`deals`, `model`); an error with no inner path is about it.
-pub fn deserialize<'de, T, D>(de: D, name: &str) -> Result<T>
-where
-    T: serde::Deserialize<'de>,
-    D: serde::Deserializer<'de>,
-{
-    serde_path_to_error::deserialize(de).map_err(|e| {
-        let inner = e.path().to_string();
-        // serde_path_to_error writes the root as "." and map keys after a
-        // dot; an index follows its list without one, as in JS.
-        let inner = if inner == "." { String::new() } else { inner };
-        let message = e.into_inner().to_string();
-        // A missing field is named by its own path, like any other bad field.
-        if let Some(field) = message.strip_prefix("missing field `").and_then(|m| m.split('`').next()) {
-            return Error::new(join(name, &join(&inner, field)), "is required");
-        }
-        Error::new(join(name, &inner), message)
-    })
-}
-
 /// For `#[serde(default, deserialize_with = "crate::error::null_default")]`:
 /// a field given as `null` is absent, as JS callers expect (`{ label: null }`),
 /// where serde would refuse null for a non-`Option` field.

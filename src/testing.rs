@@ -32,11 +32,19 @@ pub fn camel_json<T: serde::Serialize + ?Sized>(x: &T) -> serde_json::Value {
 /// the field path in the error (`deals[1].status: ...`).
 pub fn read<T: serde::de::DeserializeOwned>(text: &str, name: &str) -> crate::Result<T> {
     let mut de = serde_json::Deserializer::from_str(text);
-    crate::error::deserialize(&mut de, name).map_err(|mut e| {
-        // serde_json adds where in the text; a JS value has no text.
-        if let Some(at) = e.message.find(" at line ") {
-            e.message.truncate(at);
+    serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let inner = e.path().to_string();
+        // serde_path_to_error writes the root as "."; serde_json adds where
+        // in the text, which a JS value does not have.
+        let inner = if inner == "." { String::new() } else { inner };
+        let mut message = e.into_inner().to_string();
+        if let Some(at) = message.find(" at line ") {
+            message.truncate(at);
         }
-        e
+        // As the wasm's reader does: a missing field is named by its own path.
+        if let Some(field) = message.strip_prefix("missing field `").and_then(|m| m.split('`').next()) {
+            return crate::Error::new(crate::error::join(name, &crate::error::join(&inner, field)), "is required");
+        }
+        crate::Error::new(crate::error::join(name, &inner), message)
     })
 }

@@ -1,8 +1,8 @@
 //! The one binding layer between JS and the core. serde describes every
-//! shape once: arguments are read with serde-wasm-bindgen (through
-//! `error::deserialize`, so an error names the field's path) and results are
-//! written with it; tsify turns the same derives into the TypeScript
-//! declarations of `stagecast.d.ts`. Every error becomes a JS `Error` whose
+//! shape once: arguments are read by the serde derives through `de` (a
+//! Deserializer over JS values that names the failing field's path),
+//! results are written with serde-wasm-bindgen, and tsify turns the same
+//! derives into the TypeScript declarations of `stagecast.d.ts`. Every error becomes a JS `Error` whose
 //! message starts with the field's path. Nothing here may panic: a panic in
 //! wasm kills the module for the whole page.
 //!
@@ -13,6 +13,8 @@
 
 use serde::{de::DeserializeOwned, Serialize};
 use wasm_bindgen::prelude::*;
+
+mod de;
 
 use crate::error::{self, Error};
 use crate::{probability, Deal, Process, ProcessModel};
@@ -33,7 +35,7 @@ fn from_js<T: DeserializeOwned>(value: JsValue, name: &str) -> Result<T, Error> 
     if value.is_undefined() || value.is_null() {
         return Err(Error::new(if name.is_empty() { "input" } else { name }, "is required"));
     }
-    error::deserialize(serde_wasm_bindgen::Deserializer::from(value), name)
+    de::read(value, name)
 }
 
 /// Reads an optional argument: `undefined` or `null` gives the default.
