@@ -108,6 +108,7 @@ impl Deal {
         }
         for (k, v) in &self.attributes {
             let p = at(&format!("attributes.{k}"));
+            attribute_name(&p, k)?;
             error::text(&p, k, MAX_TEXT_CHARS)?;
             error::text(&p, v, MAX_TEXT_CHARS)?;
         }
@@ -134,6 +135,15 @@ impl Deal {
             _ => &self.id,
         }
     }
+}
+
+/// An attribute's name must be one a JS object can hold as data:
+/// `__proto__` would set an object's prototype instead of a key.
+pub fn attribute_name(path: &str, name: &str) -> Result<()> {
+    if name == "__proto__" {
+        return Err(Error::new(path, "\"__proto__\" cannot be an attribute name (JS objects cannot hold it as data): rename the column"));
+    }
+    Ok(())
 }
 
 /// Orders the completions: by date when every event is dated (a stable sort,

@@ -494,6 +494,7 @@ fn plan<'m>(header: &[Cow<str>], m: &'m ColumnMapping, process: Option<&Process>
     for (k, n) in m.attributes.iter().enumerate() {
         let path = error::index("mapping.attributes", k);
         error::text(&path, n, MAX_TEXT_CHARS)?;
+        deal::attribute_name(&path, n)?;
         attributes.push((find(header, n, &path)?, n.as_str()));
     }
     let known = |id: &str, path: &str| -> Result<()> {

@@ -59,10 +59,17 @@ test('the analysis part (stagecast/analysis) loads on its own and its calibrated
   assert.equal(typeof mod.loadAnalysis, 'function');
 });
 
-test('a CSV column named __proto__ comes back as an own attribute, not as the prototype', async () => {
+test('a CSV column named __proto__ is refused by name, never set as a prototype or silently dropped', async () => {
   const csv = await import(fileURLToPath(new URL('pkg/csv/stagecast.js', root)));
   csv.initSync({ module: readFileSync(new URL('pkg/csv/stagecast_bg.wasm', root)) });
-  const out = csv.parseCsv('id,stage,__proto__\nd1,won,x\n', { id: 'id', stage: 'stage', stageMap: { won: [] }, attributes: ['__proto__'] });
+  const text = 'id,stage,__proto__\nd1,won,x\n';
+  assert.throws(() => csv.parseCsv(text, { id: 'id', stage: 'stage', stageMap: { won: [] }, attributes: ['__proto__'] }),
+    { message: /^mapping\.attributes\[0\]: "__proto__" cannot be an attribute name/ });
+  // The module keeps working, and the same file imports without that column.
+  const out = csv.parseCsv(text, { id: 'id', stage: 'stage', stageMap: { won: [] }, attributes: [] });
+  assert.equal(out.deals.length, 1);
+  assert.equal(Object.getPrototypeOf(out.deals[0]), Object.prototype);
+});
   assert.equal(out.errors.length, 0, JSON.stringify(out.errors));
   const a = out.deals[0].attributes;
   assert.equal(Object.getPrototypeOf(a), Object.prototype);

@@ -1,8 +1,9 @@
 // Size: the widget lives inside other people's pages. Deterministic (gzip -9
 // of the built files), so it is a test, not a benchmark.
 //
-// The budget of issue 8: the widget's wasm at most 60 KiB gzip, and
-// dist/stagecast.js (UI and inlined wasm) at most 120 KiB. The widget's part
+// The budget of issue 14: the widget's wasm at most 80 KiB gzip, and
+// dist/stagecast.js (UI and inlined wasm) at most 130 KiB (it was 60/120
+// with hand-written readers; serde on the boundary costs the difference). The widget's part
 // is what a seller's page loads (models, scoring, meetings); what managers
 // run on history (calibrate, evaluate, forecast, distributions, scenarios)
 // is the analysis part, loaded on first use, and the CSV import has its own
@@ -17,14 +18,14 @@ const root = new URL('../../', import.meta.url);
 const gz = (p) => gzipSync(readFileSync(new URL(p, root)), { level: 9 }).length;
 const KiB = 1024;
 const BUDGET = {
-  'pkg/stagecast_bg.wasm': 60 * KiB,
-  'dist/stagecast.js': 120 * KiB,
+  'pkg/stagecast_bg.wasm': 80 * KiB,
+  'dist/stagecast.js': 130 * KiB,
 };
 const CEILING = {
-  'pkg/analysis/stagecast_bg.wasm': 110 * KiB,
-  'dist/stagecast-analysis.js': 145 * KiB,
-  'pkg/csv/stagecast_bg.wasm': 56 * KiB,
-  'dist/stagecast-csv.js': 76 * KiB,
+  'pkg/analysis/stagecast_bg.wasm': 135 * KiB,
+  'dist/stagecast-analysis.js': 180 * KiB,
+  'pkg/csv/stagecast_bg.wasm': 70 * KiB,
+  'dist/stagecast-csv.js': 96 * KiB,
 };
 
 for (const [file, max] of Object.entries(BUDGET)) {
