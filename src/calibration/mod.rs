@@ -52,6 +52,9 @@ use crate::model::{bit, members, Process};
 use crate::stats::{self, Row};
 use crate::value::{one_of, FromVal, Obj, Rec, ToVal, Value};
 
+pub mod leakage;
+pub use leakage::Warning;
+
 /// Prior strength of every level of the state back-off, in equivalent
 /// deals: a state's own record counts as much as the group above it once 10
 /// closed deals reached it. Ten is the usual "rule of ten" for a stable
@@ -276,6 +279,13 @@ pub struct Calibration {
     pub seller_bias: Vec<SellerBias>,
     #[serde(default)]
     pub skills: Vec<SkillCount>,
+    /// Milestones the leakage guard keeps out of the state table (see
+    /// `leakage`): calibration and calibrated scoring ignore them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ignored_milestones: Vec<String>,
+    /// What the leakage guard found (output only).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<Warning>,
 }
 
 impl FromVal for Calibration {
@@ -292,6 +302,8 @@ impl FromVal for Calibration {
             team_bias: o.opt("teamBias")?,
             seller_bias: o.or_default("sellerBias")?,
             skills: o.or_default("skills")?,
+            ignored_milestones: o.or_default("ignoredMilestones")?,
+            warnings: Vec::new(),
         })
     }
 }
@@ -309,6 +321,7 @@ impl ToVal for Calibration {
             .opt("teamBias", &self.team_bias)
             .put("sellerBias", &self.seller_bias)
             .put("skills", &self.skills)
+            .nonempty("ignoredMilestones", &self.ignored_milestones)
             .done()
     }
 }
@@ -663,6 +676,8 @@ pub struct Fitted {
     sellers: crate::order::Lookup,
     seller_values: Vec<(f64, f64)>,
     team: Option<(f64, f64)>,
+    /// Milestones the calibration ignores (`leakage`).
+    ignored: u64,
     /// Estimates already computed (no leave-one-out), by state: scoring many
     /// deals meets the same few states again and again, and each estimate
     /// costs two Beta quantiles by bisection.
@@ -709,6 +724,7 @@ impl Fitted {
     /// with their interval are memoised per state (scoring many deals meets
     /// the same few states again and again).
     pub fn estimate(&self, process: &Process, reached: u64, ooo: bool, minus: Option<bool>, interval: bool) -> StateEstimate {
+        let reached = reached & !self.ignored;
         if minus.is_some() || !interval {
             return self.compute(process, reached, ooo, minus, interval);
         }
@@ -753,6 +769,17 @@ impl Fitted {
         self.effect_values.get(i).copied()
     }
 
+    /// A deal's state as this calibration sees it, `(reached, out of
+    /// order)`: without the milestones it ignores.
+    pub fn view(&self, process: &Process, st: &crate::deal::DealState) -> (u64, bool) {
+        leakage::view(process, self.ignored, st)
+    }
+
+    /// The milestones this calibration ignores (`leakage`).
+    pub fn ignored(&self) -> u64 {
+        self.ignored
+    }
+
     pub fn has_effects(&self) -> bool {
         !self.effects.is_empty()
     }
@@ -794,6 +821,7 @@ pub fn compile(process: &Process, c: &Calibration) -> Result<Fitted> {
         mask |= bit(i);
         f.optional_masks.push(mask);
     }
+    f.ignored = set_of(process, &c.ignored_milestones, "ignoredMilestones")?;
     let mut seen = Slots::default();
     for (k, s) in c.states.iter().enumerate() {
         let p = error::index("states", k);
@@ -882,8 +910,14 @@ pub fn calibrate(process: &Process, history: &[Deal], options: &CalibrateOptions
     Ok(m)
 }
 
-/// Calibrates from a table of deals; open rows are ignored.
+/// Calibrates from a table of deals; open rows are ignored. Leaky
+/// milestones and attributes are found and kept out first (`leakage`).
 pub fn calibrate_table(process: &Process, t: &Table) -> Result<Calibration> {
+    leakage::calibrate_guarded(process, t, fit_table)
+}
+
+/// The calibration itself, on a table the guard has cleaned.
+fn fit_table(process: &Process, t: &Table) -> Result<Calibration> {
     t.check(process)?;
     let n = t.len();
     let na = t.attributes.len();
