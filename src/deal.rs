@@ -59,6 +59,10 @@ pub struct Deal {
     /// When the deal was won or lost (`YYYY-MM-DD`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub close_date: Option<String>,
+    /// The CRM pipeline the deal belongs to: each pipeline has its own
+    /// process model and calibration (`calibration::pipelines`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pipeline: Option<String>,
 }
 
 /// The spellings of `Status`, in variant order.
@@ -233,6 +237,9 @@ impl Deal {
         }
         if let Some(s) = &self.seller {
             error::text(&at("seller"), s, MAX_TEXT_CHARS)?;
+        }
+        if let Some(s) = &self.pipeline {
+            error::text(&at("pipeline"), s, MAX_TEXT_CHARS)?;
         }
         if let Some(v) = self.value {
             error::non_negative(&at("value"), v)?;

@@ -53,7 +53,9 @@ use crate::stats::{self, Row};
 use crate::value::{one_of, FromVal, Obj, Rec, ToVal, Value};
 
 pub mod leakage;
+pub mod pipelines;
 pub use leakage::Warning;
+pub use pipelines::{calibrate_pipelines, model_for, score_by_pipeline, PipelineModel, PipelineOptions};
 
 /// Prior strength of every level of the state back-off, in equivalent
 /// deals: a state's own record counts as much as the group above it once 10
