@@ -304,6 +304,10 @@ impl Deal {
 /// * undated events listed before the first dated one (a CRM that dates
 ///   only later stages, such as Maven's `prospecting` then a dated
 ///   `engaging`): they come first, in listed order.
+///
+/// Calibration's `Paths::Auto` still reads a closed deal with any undated
+/// event as a snapshot (evidence for its final state only): its path is
+/// not fully known, and counting prefixes would rest on this rule's guess.
 pub fn ordered(steps: &[(usize, Option<i32>)]) -> Vec<(usize, Option<i32>)> {
     if steps.len() < 2 || steps.iter().all(|(_, d)| d.is_none()) {
         return steps.to_vec();

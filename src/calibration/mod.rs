@@ -28,6 +28,14 @@
 //! * **Seller x milestone skill**: per seller and milestone, how many deals
 //!   reached it and how many went further (a later milestone or a win).
 //!
+//! Before anything is learned, the **leakage guard** ([`leakage`]) looks
+//! for outcome information in the milestones and attributes (a milestone
+//! only won deals reached, an attribute only lost deals carry) and for an
+//! implausibly good fit: it names them in `warnings`, keeps leaky
+//! milestones out of the state table (`ignoredMilestones`) and leaky
+//! attributes out of the effects. Several pipelines are calibrated one by
+//! one ([`pipelines`]).
+//!
 //! # Paths: which states a closed deal is evidence for
 //! [`Paths::Auto`] (the default): a deal whose events are all dated took a
 //! known path, and is evidence for every state after each event in date
