@@ -232,3 +232,12 @@ fn a_leak_no_single_milestone_shows_is_caught_by_the_brier_floor() {
     let c = calibrate(&p, &noisy, &CalibrateOptions::default()).unwrap().calibration.unwrap();
     assert!(c.warnings.is_empty(), "{:?}", c.warnings);
 }
+
+#[test]
+fn ignored_milestones_are_validated_when_a_model_loads() {
+    let p = process();
+    let mut m = calibrate(&p, &honest_with_outcome_stage(500, 3), &CalibrateOptions::default()).unwrap();
+    assert_eq!(m.calibration.as_ref().unwrap().ignored_milestones, vec!["closed_won"]);
+    m.calibration.as_mut().unwrap().ignored_milestones.push("nope".into());
+    assert_eq!(Process::new(m).unwrap_err().to_string(), "calibration.ignoredMilestones[1]: unknown milestone \"nope\"");
+}

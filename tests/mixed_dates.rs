@@ -128,3 +128,34 @@ fn a_backdated_forgotten_step_scores_like_steps_ticked_in_order() {
         assert_eq!(score_deal(&p, &mixed, "d").unwrap().probability, score_deal(&p, &dated, "d").unwrap().probability);
     }
 }
+
+mod properties {
+    use proptest::prelude::*;
+    use stagecast::deal::ordered;
+
+    proptest! {
+        /// Dated events come out in date order (same day: listed order),
+        /// and an undated event appended last (a box ticked today) comes
+        /// out last, whatever the listed order of the dated ones.
+        #[test]
+        fn an_undated_tick_never_reorders_dated_events(days in proptest::collection::vec(0i32..20, 0..12), tick in 0usize..64) {
+            let dated: Vec<(usize, Option<i32>)> = days.iter().enumerate().map(|(i, &d)| (i, Some(d))).collect();
+            let by_date = ordered(&dated);
+            for w in by_date.windows(2) {
+                prop_assert!(w[0].1 < w[1].1 || (w[0].1 == w[1].1 && w[0].0 < w[1].0), "{:?}", by_date);
+            }
+            let mut ticked = dated.clone();
+            ticked.push((tick, None));
+            let mut want = by_date.clone();
+            want.push((tick, None));
+            prop_assert_eq!(ordered(&ticked), want);
+        }
+
+        /// Undated events only: as listed.
+        #[test]
+        fn undated_events_keep_their_listed_order(ms in proptest::collection::vec(0usize..64, 0..12)) {
+            let steps: Vec<(usize, Option<i32>)> = ms.iter().map(|&m| (m, None)).collect();
+            prop_assert_eq!(ordered(&steps), steps);
+        }
+    }
+}
