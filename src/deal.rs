@@ -61,6 +61,10 @@ pub struct Deal {
     /// When the deal was won or lost (`YYYY-MM-DD`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub close_date: Option<String>,
+    /// The CRM pipeline the deal belongs to: each pipeline has its own
+    /// process model and calibration (`calibration::pipelines`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pipeline: Option<String>,
 }
 
 /// Where a deal stands in the process.
@@ -90,6 +94,9 @@ impl Deal {
         }
         if let Some(s) = &self.seller {
             error::text(&at("seller"), s, MAX_TEXT_CHARS)?;
+        }
+        if let Some(s) = &self.pipeline {
+            error::text(&at("pipeline"), s, MAX_TEXT_CHARS)?;
         }
         if let Some(v) = self.value {
             error::non_negative(&at("value"), v)?;
@@ -146,14 +153,46 @@ pub fn attribute_name(path: &str, name: &str) -> Result<()> {
     Ok(())
 }
 
-/// Orders the completions: by date when every event is dated (a stable sort,
-/// so same-day events keep their listed order), else as listed.
+/// Orders the completions (milestone, day) into the order they happened.
+///
+/// **The rule, for any mix of dated and undated events:** a dated event
+/// happened on its date; an undated event happened no earlier than every
+/// event listed before it, so it counts as done on the latest date listed
+/// before it (before everything when no dated event precedes it). The
+/// events are then sorted by that day, stably: on the same day, listed
+/// order decides. So
+/// * all dated: by date (same-day events as listed);
+/// * all undated: as listed;
+/// * a dated deal plus an undated tick appended (a box ticked today): the
+///   dated events by date, then the tick, last, as if done today. Adding
+///   an undated tick never turns a dated deal into "as listed" ordering;
+/// * a forgotten step ticked late and backdated: it takes its place by its
+///   date, exactly as if it had been ticked in order;
+/// * undated events listed before the first dated one (a CRM that dates
+///   only later stages, such as Maven's `prospecting` then a dated
+///   `engaging`): they come first, in listed order.
+///
+/// Calibration's `Paths::Auto` still reads a closed deal with any undated
+/// event as a snapshot (evidence for its final state only): its path is
+/// not fully known, and counting prefixes would rest on this rule's guess.
 pub fn ordered(steps: &[(usize, Option<i32>)]) -> Vec<(usize, Option<i32>)> {
-    if steps.len() > 1 && steps.iter().all(|(_, d)| d.is_some()) {
-        let by_day = crate::order::order(steps.len(), &|a, b| steps.get(a).map(|s| s.1) < steps.get(b).map(|s| s.1));
-        return crate::order::permute(steps, &by_day);
+    if steps.len() < 2 || steps.iter().all(|(_, d)| d.is_none()) {
+        return steps.to_vec();
     }
-    steps.to_vec()
+    // The day each event counts as done on (None sorts before every date).
+    let mut latest: Option<i32> = None;
+    let effective: Vec<Option<i32>> = steps
+        .iter()
+        .map(|&(_, day)| match day {
+            Some(d) => {
+                latest = latest.max(Some(d));
+                Some(d)
+            }
+            None => latest,
+        })
+        .collect();
+    let by_day = crate::order::order(steps.len(), &|a, b| effective.get(a) < effective.get(b));
+    crate::order::permute(steps, &by_day)
 }
 
 /// The state after the given completions (milestone index, day).

@@ -121,11 +121,21 @@ pub fn score_table(process: &Process, t: &Table) -> Result<Vec<(f64, [f64; 2], u
     let mut cached: Vec<(f64, [f64; 2], u32)> = Vec::new();
     let mut logits: Vec<[f64; 3]> = Vec::new();
     let mut buf = Vec::new();
+    let ignored = fitted.map_or(0, |f| f.ignored());
+    let mut kept = Vec::new();
     let mut out = Vec::with_capacity(t.len());
     for r in 0..t.len() {
         let a = t.offsets.get(r).copied().unwrap_or(0) as usize;
         let b = t.offsets.get(r + 1).copied().unwrap_or(0) as usize;
-        calibration::final_state(process, t.steps.get(a..b).unwrap_or(&[]), &mut buf);
+        let steps = t.steps.get(a..b).unwrap_or(&[]);
+        // Without the milestones the calibration ignores (`leakage`).
+        let steps = if ignored == 0 {
+            steps
+        } else {
+            calibration::leakage::strip(steps, ignored, &mut kept);
+            &kept
+        };
+        calibration::final_state(process, steps, &mut buf);
         let (reached, ooo) = buf.first().copied().unwrap_or((0, false));
         let (slot, new) = cache.slot((u128::from(ooo) << 64) | u128::from(reached));
         if new {

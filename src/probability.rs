@@ -202,7 +202,8 @@ pub fn calibrated_probability(
     st: &DealState,
     attrs: &[(&str, &str)],
 ) -> (f64, [f64; 2], u32, Vec<String>) {
-    let e = fitted.estimate(process, st.reached, st.out_of_order != 0, None, true);
+    let (reached, ooo) = fitted.view(process, st);
+    let e = fitted.estimate(process, reached, ooo, None, true);
     let mut why = Vec::new();
     if e.n >= THIN_STATE {
         why.push(format!(
@@ -252,7 +253,8 @@ pub fn calibrated_probability(
 
 /// The calibrated probability alone (no interval, no words): for next steps.
 pub fn calibrated_only(process: &Process, fitted: &Fitted, st: &DealState, attrs: &[(&str, &str)]) -> f64 {
-    let e = fitted.estimate(process, st.reached, st.out_of_order != 0, None, false);
+    let (reached, ooo) = fitted.view(process, st);
+    let e = fitted.estimate(process, reached, ooo, None, false);
     let shift: f64 = attrs.iter().filter_map(|&(k, v)| fitted.effect(k, v)).map(|x| x.0).sum();
     stats::sigmoid(stats::logit(e.probability) + shift)
 }

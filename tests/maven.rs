@@ -91,3 +91,19 @@ fn maven_temporal_split_is_no_worse_than_the_base_rate() {
     assert_eq!(scores.len(), open.len());
     assert!(scores.iter().all(|s| s.probability.is_finite() && s.interval.is_some()));
 }
+
+/// No leakage warning on the whole Maven history (closed deals).
+#[test]
+#[allow(clippy::expect_used)]
+fn maven_gets_no_leakage_warning() {
+    use stagecast::calibration::leakage::{state_fit, LEAK_SKILL};
+    use stagecast::{Paths, Table};
+    let (closed, _) = deals().expect("../shared/data/maven_crm is required");
+    let closed: Vec<Deal> = closed.into_iter().map(|x| x.1).collect();
+    let p = Process::new(model()).unwrap();
+    let c = calibrate(&p, &closed, &CalibrateOptions::default()).unwrap().calibration.unwrap();
+    let fit = state_fit(&p, &Table::from_deals(&p, &closed, "deals", Paths::Auto).unwrap(), &c).unwrap();
+    println!("maven leakage guard: warnings {:?}, loo brier {:.4}, base {:.4}, skill {:.4} (floor {LEAK_SKILL})", c.warnings, fit.brier, fit.base_brier, fit.skill);
+    assert!(c.warnings.is_empty() && c.ignored_milestones.is_empty(), "{:?}", c.warnings);
+    assert!(fit.skill < LEAK_SKILL, "{fit:?}");
+}

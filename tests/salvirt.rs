@@ -70,3 +70,20 @@ fn salvirt_ten_fold_cross_validation() {
     assert!(e.brier <= 0.170, "brier {}", e.brier);
     assert!(e.log_loss <= 0.52, "log loss {}", e.log_loss);
 }
+
+/// No leakage warning on a real history, and how far its state rates are
+/// from the guard's floor (leave-one-out skill over the base rate).
+#[test]
+#[allow(clippy::expect_used)]
+fn salvirt_gets_no_leakage_warning() {
+    use stagecast::calibration::leakage::{state_fit, LEAK_SKILL};
+    use stagecast::{calibrate, Paths, Table};
+    let deals = deals().expect("../shared/data/salvirt_b2b/B2B_dataset.csv is required");
+    let p = Process::new(model()).unwrap();
+    let c = calibrate(&p, &deals, &CalibrateOptions::default()).unwrap().calibration.unwrap();
+    let fit = state_fit(&p, &Table::from_deals(&p, &deals, "deals", Paths::Auto).unwrap(), &c).unwrap();
+    println!("salvirt leakage guard: warnings {:?}, loo brier {:.4}, base {:.4}, skill {:.3} (floor {LEAK_SKILL})", c.warnings, fit.brier, fit.base_brier, fit.skill);
+    assert!(c.warnings.is_empty() && c.ignored_milestones.is_empty(), "{:?}", c.warnings);
+    assert!(c.effects.len() > 5, "attributes kept their effects: {}", c.effects.len());
+    assert!(fit.skill > 0.0 && fit.skill < LEAK_SKILL, "{fit:?}");
+}

@@ -28,6 +28,14 @@
 //! * **Seller x milestone skill**: per seller and milestone, how many deals
 //!   reached it and how many went further (a later milestone or a win).
 //!
+//! Before anything is learned, the **leakage guard** ([`leakage`]) looks
+//! for outcome information in the milestones and attributes (a milestone
+//! only won deals reached, an attribute only lost deals carry) and for an
+//! implausibly good fit: it names them in `warnings`, keeps leaky
+//! milestones out of the state table (`ignoredMilestones`) and leaky
+//! attributes out of the effects. Several pipelines are calibrated one by
+//! one ([`pipelines`]).
+//!
 //! # Paths: which states a closed deal is evidence for
 //! [`Paths::Auto`] (the default): a deal whose events are all dated took a
 //! known path, and is evidence for every state after each event in date
@@ -50,6 +58,11 @@ use crate::order::order;
 use crate::error::{self, Error, Result};
 use crate::model::{bit, members, Process};
 use crate::stats::{self, Row};
+
+pub mod leakage;
+pub mod pipelines;
+pub use leakage::Warning;
+pub use pipelines::{calibrate_pipelines, model_for, score_by_pipeline, PipelineModel, PipelineOptions};
 
 /// Prior strength of every level of the state back-off, in equivalent
 /// deals: a state's own record counts as much as the group above it once 10
@@ -187,6 +200,13 @@ pub struct Calibration {
     pub seller_bias: Vec<SellerBias>,
     #[serde(default)]
     pub skills: Vec<SkillCount>,
+    /// Milestones the leakage guard keeps out of the state table (see
+    /// `leakage`): calibration and calibrated scoring ignore them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ignored_milestones: Vec<String>,
+    /// What the leakage guard found (output only).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<Warning>,
 }
 
 /// Deals in columns: the shape of the fast path, and what every calibrate or
@@ -539,6 +559,8 @@ pub struct Fitted {
     sellers: crate::order::Lookup,
     seller_values: Vec<(f64, f64)>,
     team: Option<(f64, f64)>,
+    /// Milestones the calibration ignores (`leakage`).
+    ignored: u64,
     /// Estimates already computed (no leave-one-out), by state: scoring many
     /// deals meets the same few states again and again, and each estimate
     /// costs two Beta quantiles by bisection.
@@ -585,6 +607,7 @@ impl Fitted {
     /// with their interval are memoised per state (scoring many deals meets
     /// the same few states again and again).
     pub fn estimate(&self, process: &Process, reached: u64, ooo: bool, minus: Option<bool>, interval: bool) -> StateEstimate {
+        let reached = reached & !self.ignored;
         if minus.is_some() || !interval {
             return self.compute(process, reached, ooo, minus, interval);
         }
@@ -629,6 +652,17 @@ impl Fitted {
         self.effect_values.get(i).copied()
     }
 
+    /// A deal's state as this calibration sees it, `(reached, out of
+    /// order)`: without the milestones it ignores.
+    pub fn view(&self, process: &Process, st: &crate::deal::DealState) -> (u64, bool) {
+        leakage::view(process, self.ignored, st)
+    }
+
+    /// The milestones this calibration ignores (`leakage`).
+    pub fn ignored(&self) -> u64 {
+        self.ignored
+    }
+
     pub fn has_effects(&self) -> bool {
         !self.effects.is_empty()
     }
@@ -670,6 +704,7 @@ pub fn compile(process: &Process, c: &Calibration) -> Result<Fitted> {
         mask |= bit(i);
         f.optional_masks.push(mask);
     }
+    f.ignored = set_of(process, &c.ignored_milestones, "ignoredMilestones")?;
     let mut seen = Slots::default();
     for (k, s) in c.states.iter().enumerate() {
         let p = error::index("states", k);
@@ -758,8 +793,14 @@ pub fn calibrate(process: &Process, history: &[Deal], options: &CalibrateOptions
     Ok(m)
 }
 
-/// Calibrates from a table of deals; open rows are ignored.
+/// Calibrates from a table of deals; open rows are ignored. Leaky
+/// milestones and attributes are found and kept out first (`leakage`).
 pub fn calibrate_table(process: &Process, t: &Table) -> Result<Calibration> {
+    leakage::calibrate_guarded(process, t, fit_table)
+}
+
+/// The calibration itself, on a table the guard has cleaned.
+fn fit_table(process: &Process, t: &Table) -> Result<Calibration> {
     t.check(process)?;
     let n = t.len();
     let na = t.attributes.len();
