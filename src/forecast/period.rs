@@ -1,0 +1,903 @@
+//! A forecast for a calendar period, in three parts, with a spread learned
+//! from the team's own past:
+//!
+//! - **won so far**: deals already won inside the period (certain);
+//! - **open pipeline**: deals open at `asOf`, each with P(win) from the
+//!   calibrated model times P(close by the period end) from the Kaplan-Meier
+//!   timing (`timing.rs`), scaled by the calendar factor of the period's
+//!   month of the quarter;
+//! - **new business**: deals not yet created. Their number is the creation
+//!   rate of the last [`RATE_DAYS`] days times the days left; each wins inside
+//!   the period with the share learned for the period's month of the quarter;
+//!   amounts follow what new deals were won for in the last [`VALUE_DAYS`].
+//!
+//! Everything is learned from month records: for every complete month, the
+//! raw engine run at the month's start (what it expected from the open
+//! pipeline, how many deals were created, how many of those were won
+//! inside the month) beside what happened. The records give
+//! - the **calendar**: the ratio of what the open pipeline delivered to what
+//!   the time-in-state model expected, on the log scale, shrunk toward the
+//!   all-months mean, and that toward none ([`SHRINK_MONTHS`] pseudo-months
+//!   each); the new deals' in-month win share per month of the quarter,
+//!   shrunk toward the all-months share the same way. A month of the quarter
+//!   with no record keeps the all-months values: the calendar is used only
+//!   where history has seen it.
+//! - the **spread**: a rolling back-test of the engine itself (each past
+//!   month forecast with the calendar known at its start), whose log errors,
+//!   less the part independent deals explain, give the variance of a common
+//!   factor (lognormal, mean 1) that multiplies the period's uncertain total.
+//!   Until enough months are back-tested, it is shrunk toward the error of a
+//!   naive run-rate on the same months ([`SHRINK_SPREAD`] pseudo-months).
+//!
+//! Dates: a deal exists from its first dated event (else its close date);
+//! deals with neither are left out. As of a date, a deal shows only the
+//! events dated up to it, and its outcome only when it closed by then.
+
+use serde::{Deserialize, Serialize};
+
+use super::{dist, timing, Measure};
+use crate::deal::{civil_from_days, days_from_civil, parse_date, Deal, Event, Status};
+use crate::error::{self, Result};
+use crate::model::Process;
+
+/// Pseudo-months at the shrinkage target for each calendar estimate.
+pub const SHRINK_MONTHS: f64 = 1.0;
+/// Pseudo-months of the naive run-rate's error in the learned spread.
+pub const SHRINK_SPREAD: f64 = 1.0;
+/// Days over which the creation rate of new deals is measured.
+pub const RATE_DAYS: i32 = 91;
+/// Days over which the amounts of won new deals are gathered.
+pub const VALUE_DAYS: i32 = 365;
+/// Won deals an attribute value needs before its own mean amount is used.
+pub const MIN_VALUES: usize = 5;
+/// Most pseudo-deals standing for new business.
+pub const MAX_NEW_DEALS: usize = 20_000;
+/// Nodes of the common factor's lognormal (equal weights).
+const NODES: usize = 41;
+
+/// Expected value and quantiles of one part, or of the total.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct Range {
+    pub expected: f64,
+    pub p10: f64,
+    pub p50: f64,
+    pub p90: f64,
+}
+
+/// The open-pipeline part.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct OpenPart {
+    #[serde(flatten)]
+    pub range: Range,
+    pub deals: u32,
+    /// Σ P(win) × P(close in period) × amount, before the calendar: the
+    /// weighted pipeline.
+    pub weighted: f64,
+}
+
+/// The new-business part.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct NewPart {
+    #[serde(flatten)]
+    pub range: Range,
+    /// Deals expected to be created in the rest of the period.
+    pub expected_deals: f64,
+    /// Share of them won inside the period.
+    pub win_share: f64,
+    /// Mean amount of a won new deal.
+    pub mean_amount: f64,
+}
+
+/// What the calendar says about the period's month of the quarter.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct Calendar {
+    /// 1, 2 or 3: the period's month of the quarter (3: quarter end).
+    pub position: u8,
+    /// Complete months at this position in the history.
+    pub months: u32,
+    /// Months in the history at any position.
+    pub all_months: u32,
+    /// Months at this position whose open pipeline was back-tested.
+    pub open_months: u32,
+    /// Multiplier on the open pipeline's expected closes.
+    pub open_factor: f64,
+    /// Share of new deals won within their month, at this position.
+    pub new_share: f64,
+    /// The same over all months (where an unseen position stays).
+    pub all_new_share: f64,
+}
+
+/// The learned spread.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct Spread {
+    /// Standard deviation (log scale) of the common factor.
+    pub sd: f64,
+    /// Months back-tested.
+    pub months: u32,
+    /// Root mean square log error of the back-tested months.
+    pub rms_error: Option<f64>,
+    /// Root mean square log error of the naive run-rate (the shrinkage
+    /// target), when history has one.
+    pub naive_rms_error: Option<f64>,
+    /// False when nothing could be learned (no month to back-test and no
+    /// run-rate): the band then holds independent deals only.
+    pub learned: bool,
+}
+
+/// What `periodForecast` returns.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct PeriodForecast {
+    pub as_of: String,
+    /// First and last day of the period.
+    pub start: String,
+    pub end: String,
+    pub won_so_far: Range,
+    pub open: OpenPart,
+    pub new_business: NewPart,
+    pub total: Range,
+    pub calendar: Calendar,
+    pub spread: Spread,
+}
+
+#[derive(Deserialize, Serialize, Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Every {
+    #[default]
+    Month,
+}
+
+/// Options of `periodForecast`.
+#[derive(Deserialize, Serialize, Clone, Debug, PartialEq, Default)]
+#[serde(rename_all = "camelCase", default)]
+pub struct PeriodOptions {
+    /// `YYYY-MM-DD`; default: the latest date in the deals. A month end
+    /// forecasts the next month; another day, the rest of its month.
+    pub as_of: Option<String>,
+    pub every: Every,
+    pub measure: Measure,
+    /// Attribute whose won deals' mean amount values an open deal without
+    /// an amount (e.g. `product`).
+    pub value_by: Option<String>,
+}
+
+// ---------------------------------------------------------------- dates
+
+/// (year, month, day) of a day number.
+pub fn civil(z: i32) -> (i32, i32, i32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    (yoe + era * 400 + i32::from(m <= 2), m, d)
+}
+
+/// First day of the month of `day`.
+pub fn month_start(day: i32) -> i32 {
+    let (y, m, _) = civil(day);
+    days_from_civil(y, m, 1)
+}
+
+/// Last day of the month of `day`.
+pub fn month_end(day: i32) -> i32 {
+    let (y, m, _) = civil(day);
+    let (ny, nm) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
+    days_from_civil(ny, nm, 1) - 1
+}
+
+/// Month of the quarter (1, 2, 3) of `day`.
+pub fn position(day: i32) -> u8 {
+    let (_, m, _) = civil(day);
+    ((m - 1) % 3 + 1) as u8
+}
+
+// ---------------------------------------------------------------- history
+
+/// How the amount of a deal open at the snapshot is known.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Amounts {
+    /// Its recorded amount, else the estimate (a forecast made today).
+    Recorded,
+    /// Always the estimate (a back-test: a record shows the amount as it is
+    /// now, after the outcome; Maven's lost deals carry 0).
+    Estimated,
+}
+
+/// Deals with their dates parsed once.
+pub struct History<'a> {
+    pub deals: &'a [Deal],
+    /// Day each deal exists from.
+    created: Vec<Option<i32>>,
+    /// Close day of won and lost deals.
+    closed: Vec<Option<i32>>,
+    /// Parsed event days.
+    event_days: Vec<Vec<Option<i32>>>,
+    pub measure: Measure,
+    pub value_by: Option<String>,
+    /// Deals with no date at all (left out).
+    pub undated: u32,
+}
+
+impl<'a> History<'a> {
+    pub fn new(deals: &'a [Deal], measure: Measure, value_by: Option<String>) -> Result<History<'a>> {
+        error::at_most("deals", deals, crate::deal::MAX_DEALS, "deals")?;
+        let mut h = History { deals, created: Vec::new(), closed: Vec::new(), event_days: Vec::new(), measure, value_by, undated: 0 };
+        for (k, d) in deals.iter().enumerate() {
+            let at = error::index("deals", k);
+            let mut days = Vec::with_capacity(d.events.len());
+            for (j, e) in d.events.iter().enumerate() {
+                days.push(match &e.date {
+                    Some(s) => Some(parse_date(&format!("{at}.events[{j}].date"), s)?),
+                    None => None,
+                });
+            }
+            let close = match (&d.close_date, d.status) {
+                (Some(c), Status::Won | Status::Lost) => Some(parse_date(&error::join(&at, "closeDate"), c)?),
+                _ => None,
+            };
+            let first = days.iter().flatten().min().copied().or(close);
+            if first.is_none() {
+                h.undated += 1;
+            }
+            h.created.push(first);
+            h.closed.push(close);
+            h.event_days.push(days);
+        }
+        Ok(h)
+    }
+
+    fn amount(&self, d: &Deal) -> Option<f64> {
+        match self.measure {
+            Measure::Value => d.value,
+            Measure::Margin => d.margin,
+        }
+        .filter(|a| a.is_finite() && *a >= 0.0)
+    }
+
+    /// Latest date in the deals.
+    pub fn last_day(&self) -> Option<i32> {
+        self.event_days.iter().flatten().flatten().chain(self.closed.iter().flatten()).max().copied()
+    }
+
+    /// Earliest day any deal exists.
+    pub fn first_day(&self) -> Option<i32> {
+        self.created.iter().flatten().min().copied()
+    }
+
+    /// Earliest close.
+    pub fn first_close(&self) -> Option<i32> {
+        self.closed.iter().flatten().min().copied()
+    }
+
+    /// The deal as it was known at the end of day `s`, or `None` when it did
+    /// not exist yet. Undated events are left out (when they happened is
+    /// unknown).
+    fn view(&self, k: usize, s: i32, amounts: Amounts) -> Option<Deal> {
+        let d = self.deals.get(k)?;
+        if self.created.get(k).copied().flatten().map_or(true, |c| c > s) {
+            return None;
+        }
+        let days = self.event_days.get(k)?;
+        let events: Vec<Event> = d
+            .events
+            .iter()
+            .zip(days)
+            .filter(|(_, day)| day.is_some_and(|x| x <= s))
+            .map(|(e, _)| e.clone())
+            .collect();
+        let closed = self.closed.get(k).copied().flatten().filter(|&c| c <= s);
+        let mut v = Deal { id: d.id.clone(), seller: d.seller.clone(), attributes: d.attributes.clone(), events, ..Deal::default() };
+        if closed.is_some() {
+            v.status = d.status;
+            v.close_date = d.close_date.clone();
+            v.value = d.value;
+            v.margin = d.margin;
+        } else if amounts == Amounts::Recorded {
+            v.value = d.value;
+            v.margin = d.margin;
+        }
+        Some(v)
+    }
+
+    fn won_in(&self, k: usize, from: i32, to: i32) -> bool {
+        self.deals.get(k).is_some_and(|d| d.status == Status::Won) && self.closed.get(k).copied().flatten().is_some_and(|c| c >= from && c <= to)
+    }
+}
+
+// ---------------------------------------------------------------- snapshots
+
+/// One raw engine run: what was known at `as_of` about the period
+/// `start..=end`, before the calendar and the spread.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Snapshot {
+    pub as_of: i32,
+    pub start: i32,
+    pub end: i32,
+    /// Enough closed deals to learn from ([`crate::calibration::MIN_HISTORY`]).
+    pub usable: bool,
+    pub won_so_far: f64,
+    pub amounts: Vec<f64>,
+    /// P(win) × P(close by the end) of each open deal.
+    pub probs: Vec<f64>,
+    pub open_expected: f64,
+    /// Deals created per day in the last [`RATE_DAYS`].
+    pub new_rate: f64,
+    pub new_days: f64,
+    /// Amounts of won new deals (sorted).
+    pub new_values: Vec<f64>,
+}
+
+/// What happened in the period.
+#[derive(Clone, Copy, Debug, PartialEq, Default)]
+pub struct Outcome {
+    /// Everything won in the period (the measure of won deals).
+    pub actual: f64,
+    /// Won from deals open at the snapshot.
+    pub from_open: f64,
+    /// Deals created in the period, and how many of them were won in it.
+    pub created: u32,
+    pub new_won: u32,
+}
+
+/// A complete month: the run at its start, and what happened.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Record {
+    pub snapshot: Snapshot,
+    pub outcome: Outcome,
+    /// Some deal had closed by the month's end: months before it are before
+    /// the history, not months without sales, and teach nothing.
+    pub seen: bool,
+}
+
+/// Mean amount of won deals known at `s`, by the `value_by` attribute.
+struct Estimates {
+    overall: f64,
+    by: Vec<(String, f64)>,
+}
+
+impl Estimates {
+    fn get(&self, d: &Deal, value_by: Option<&str>) -> f64 {
+        value_by
+            .and_then(|a| d.attributes.get(a))
+            .and_then(|v| self.by.binary_search_by(|e| e.0.as_str().cmp(v.as_str())).ok())
+            .and_then(|i| self.by.get(i))
+            .map_or(self.overall, |e| e.1)
+    }
+}
+
+fn sorted(mut v: Vec<f64>) -> Vec<f64> {
+    v.retain(|x| x.is_finite());
+    v.sort_by(f64::total_cmp);
+    v
+}
+
+/// The raw engine run at the end of day `s` for the period `start..=end`.
+pub fn snapshot(process: &Process, h: &History, s: i32, start: i32, end: i32, amounts: Amounts) -> Result<Snapshot> {
+    let mut views = Vec::new();
+    let mut closed = Vec::new();
+    let mut snap = Snapshot { as_of: s, start, end, new_days: f64::from((end - s).max(0)), ..Snapshot::default() };
+    let mut by: Vec<(String, f64)> = Vec::new();
+    let (mut won_sum, mut won_n) = (0.0, 0u32);
+    let mut created_recent = 0u32;
+    let mut new_values = Vec::new();
+    let mut recent_values = Vec::new();
+    for k in 0..h.deals.len() {
+        let Some(v) = h.view(k, s, amounts) else { continue };
+        let created = h.created.get(k).copied().flatten().unwrap_or(s);
+        if created > s - RATE_DAYS {
+            created_recent += 1;
+        }
+        if v.status != Status::Open {
+            if v.status == Status::Won {
+                let close = h.closed.get(k).copied().flatten().unwrap_or(s);
+                let a = h.amount(&v).unwrap_or(0.0);
+                if close >= start {
+                    snap.won_so_far += a;
+                }
+                won_sum += a;
+                won_n += 1;
+                if let Some(val) = h.value_by.as_deref().and_then(|attr| v.attributes.get(attr)) {
+                    by.push((val.clone(), a));
+                }
+                if close > s - VALUE_DAYS {
+                    recent_values.push(a);
+                    if month_start(close) == month_start(created) {
+                        new_values.push(a);
+                    }
+                }
+            }
+            closed.push(v.clone());
+        }
+        views.push(v);
+    }
+    // The creation rate over the days the history covers, up to RATE_DAYS.
+    let span = h.first_day().map_or(0, |f| (s - f + 1).clamp(0, RATE_DAYS));
+    snap.new_rate = if span > 0 { f64::from(created_recent) / f64::from(span) } else { 0.0 };
+    snap.new_values = sorted(if new_values.len() >= MIN_VALUES { new_values } else { recent_values });
+    by.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut means = Vec::new();
+    for g in by.chunk_by(|a, b| a.0 == b.0) {
+        if g.len() >= MIN_VALUES {
+            let name = g.first().map(|e| e.0.clone()).unwrap_or_default();
+            means.push((name, g.iter().map(|e| e.1).sum::<f64>() / g.len() as f64));
+        }
+    }
+    let est = Estimates { overall: if won_n > 0 { won_sum / f64::from(won_n) } else { 0.0 }, by: means };
+    snap.usable = closed.len() >= crate::calibration::MIN_HISTORY as usize;
+    if !snap.usable {
+        return Ok(snap);
+    }
+    let model = crate::calibration::calibrate(process, &closed, &crate::calibration::CalibrateOptions::default()).map_err(|e| e.within("history"))?;
+    let cal = Process::new(model)?;
+    let t = timing::learn_from(&cal, &[(&views, "deals")], Some(s))?;
+    let lookup = timing::Lookup::new(&cal, &t, "timing")?;
+    let horizon = u32::try_from(end - s).unwrap_or(0);
+    for v in views.iter().filter(|v| v.status == Status::Open) {
+        let st = v.check(&cal, "deal")?;
+        let p = crate::probability::score_deal(&cal, v, "deal")?.probability;
+        let age = timing::state_day(&st).and_then(|d| u32::try_from(s - d).ok());
+        let (c, _) = lookup.close_within(&cal, st.reached, age, horizon);
+        let a = h.amount(v).unwrap_or_else(|| est.get(v, h.value_by.as_deref()));
+        let pc = (p * c).clamp(0.0, 1.0);
+        snap.amounts.push(a);
+        snap.probs.push(pc);
+        snap.open_expected += a * pc;
+    }
+    Ok(snap)
+}
+
+/// What happened in `start..=end` after the snapshot at `s`.
+pub fn outcome(h: &History, s: i32, start: i32, end: i32) -> Outcome {
+    let mut o = Outcome::default();
+    for (k, d) in h.deals.iter().enumerate() {
+        let created = h.created.get(k).copied().flatten();
+        let won = h.won_in(k, start, end);
+        let a = if won { h.amount(d).unwrap_or(0.0) } else { 0.0 };
+        o.actual += a;
+        match created {
+            Some(c) if c <= s => {
+                if won && h.closed.get(k).copied().flatten().is_some_and(|x| x > s) {
+                    o.from_open += a;
+                }
+            }
+            Some(c) if c <= end => {
+                o.created += 1;
+                if won {
+                    o.new_won += 1;
+                }
+            }
+            _ => {}
+        }
+    }
+    o
+}
+
+/// Records of the complete months `first..` whose end is at most `last`:
+/// each month's run at the end of the day before it, and its outcome.
+pub fn records(process: &Process, h: &History, last: i32) -> Result<Vec<Record>> {
+    let mut out = Vec::new();
+    let Some(first) = h.first_day() else { return Ok(out) };
+    let mut start = month_start(first);
+    while month_end(start) <= last {
+        let end = month_end(start);
+        let snapshot = snapshot(process, h, start - 1, start, end, Amounts::Estimated)?;
+        let seen = h.first_close().is_some_and(|c| c <= end);
+        out.push(Record { outcome: outcome(h, start - 1, start, end), snapshot, seen });
+        start = end + 1;
+    }
+    Ok(out)
+}
+
+// ---------------------------------------------------------------- calendar
+
+/// The calendar at `position`, learned from `records`.
+pub fn calendar(records: &[&Record], position: u8) -> Calendar {
+    let mut c = Calendar { position, open_factor: 1.0, ..Calendar::default() };
+    // Open pipeline: log ratios of delivered to expected, per month of
+    // the quarter, shrunk toward none; the strength of the shrinkage is
+    // the within-position variance over the between-position variance
+    // (empirical Bayes), or SHRINK_MONTHS until history shows both.
+    let ratios: Vec<(u8, f64)> = records
+        .iter()
+        .filter(|r| r.snapshot.usable && r.snapshot.open_expected > 0.0 && r.outcome.from_open > 0.0)
+        .map(|r| (self::position(r.snapshot.end), (r.outcome.from_open / r.snapshot.open_expected).ln()))
+        .collect();
+    let mut groups: Vec<(f64, f64)> = Vec::new();
+    let (mut within, mut dof) = (0.0, 0.0);
+    for pos in 1..=3u8 {
+        let g: Vec<f64> = ratios.iter().filter(|r| r.0 == pos).map(|r| r.1).collect();
+        if g.is_empty() {
+            continue;
+        }
+        let n = g.len() as f64;
+        let mean = g.iter().sum::<f64>() / n;
+        within += g.iter().map(|x| (x - mean).powi(2)).sum::<f64>();
+        dof += n - 1.0;
+        groups.push((mean, n));
+    }
+    let strength = if dof > 0.0 && !groups.is_empty() {
+        let within = within / dof;
+        let tau2 = groups.iter().map(|g| g.0 * g.0 - within / g.1).sum::<f64>() / groups.len() as f64;
+        if tau2 > 0.0 { within / tau2 } else { f64::INFINITY }
+    } else {
+        SHRINK_MONTHS
+    };
+    let own: Vec<f64> = ratios.iter().filter(|r| r.0 == position).map(|r| r.1).collect();
+    c.open_months = own.len() as u32;
+    c.open_factor = if own.is_empty() || !strength.is_finite() { 1.0 } else { (own.iter().sum::<f64>() / (own.len() as f64 + strength)).exp() };
+    // New deals won within their month.
+    let months: Vec<(u8, f64, f64)> = records
+        .iter()
+        .filter(|r| r.outcome.created > 0)
+        .map(|r| (self::position(r.snapshot.end), f64::from(r.outcome.new_won), f64::from(r.outcome.created)))
+        .collect();
+    let (won, created) = months.iter().fold((0.0, 0.0), |a, m| (a.0 + m.1, a.1 + m.2));
+    c.all_months = months.len() as u32;
+    if created > 0.0 {
+        c.all_new_share = won / created;
+        let mean_created = created / months.len() as f64;
+        let (pw, pc, pn) = months.iter().filter(|m| m.0 == position).fold((0.0, 0.0, 0u32), |a, m| (a.0 + m.1, a.1 + m.2, a.2 + 1));
+        c.months = pn;
+        c.new_share = (pw + SHRINK_MONTHS * c.all_new_share * mean_created) / (pc + SHRINK_MONTHS * mean_created);
+    }
+    c
+}
+
+// ---------------------------------------------------------------- spread
+
+/// One back-tested period: what the engine expected, what happened, and
+/// the variance independent deals alone would give.
+#[derive(Clone, Copy, Debug, PartialEq, Default)]
+pub struct Residual {
+    pub expected: f64,
+    pub actual: f64,
+    pub independent_var: f64,
+    /// The calendar of its position had been seen.
+    pub seen: bool,
+}
+
+/// Learns the common factor's sd from back-tested periods and, as the
+/// shrinkage target, from the naive run-rate's errors over the totals of
+/// consecutive periods.
+pub fn learn_spread(residuals: &[Residual], totals: &[f64]) -> Spread {
+    let mut s = Spread::default();
+    let used: Vec<&Residual> = residuals.iter().filter(|r| r.expected > 0.0 && r.actual > 0.0).collect();
+    s.months = used.len() as u32;
+    let (mut sq, mut indep) = (0.0, 0.0);
+    for r in &used {
+        sq += (r.actual / r.expected).ln().powi(2);
+        indep += r.independent_var / (r.expected * r.expected);
+    }
+    if !used.is_empty() {
+        s.rms_error = Some((sq / used.len() as f64).sqrt());
+    }
+    let mut naive = Vec::new();
+    for (i, &t) in totals.iter().enumerate() {
+        let before: Vec<f64> = totals.get(i.saturating_sub(3)..i).unwrap_or(&[]).iter().copied().filter(|&x| x > 0.0).collect();
+        if t > 0.0 && !before.is_empty() {
+            let rate = before.iter().sum::<f64>() / before.len() as f64;
+            naive.push((t / rate).ln().powi(2));
+        }
+    }
+    let (prior, weight) = if naive.is_empty() {
+        (0.0, 0.0)
+    } else {
+        let ms = naive.iter().sum::<f64>() / naive.len() as f64;
+        s.naive_rms_error = Some(ms.sqrt());
+        (ms, SHRINK_SPREAD)
+    };
+    let n = used.len() as f64 + weight;
+    if n > 0.0 {
+        s.sd = ((sq - indep + weight * prior).max(0.0) / n).sqrt();
+        s.learned = true;
+    }
+    s
+}
+
+// ---------------------------------------------------------------- bands
+
+/// Inverse of the standard normal cdf (Acklam's rational approximation,
+/// relative error below 1.2e-9).
+pub fn normal_quantile(p: f64) -> f64 {
+    const A: [f64; 6] = [-3.969_683_028_665_376e1, 2.209_460_984_245_205e2, -2.759_285_104_469_687e2, 1.383_577_518_672_69e2, -3.066_479_806_614_716e1, 2.506_628_277_459_239];
+    const B: [f64; 5] = [-5.447_609_879_822_406e1, 1.615_858_368_580_409e2, -1.556_989_798_598_866e2, 6.680_131_188_771_972e1, -1.328_068_155_288_572e1];
+    const C: [f64; 6] = [-7.784_894_002_430_293e-3, -3.223_964_580_411_365e-1, -2.400_758_277_161_838, -2.549_732_539_343_734, 4.374_664_141_464_968, 2.938_163_982_698_783];
+    const D: [f64; 4] = [7.784_695_709_041_462e-3, 3.224_671_290_700_398e-1, 2.445_134_137_142_996, 3.754_408_661_907_416];
+    let p = p.clamp(1e-12, 1.0 - 1e-12);
+    let poly = |c: &[f64], x: f64| c.iter().fold(0.0, |acc, &k| acc * x + k);
+    let tail = |q: f64| poly(&C, q) / (poly(&D, q) * q + 1.0);
+    if p < 0.02425 {
+        tail((-2.0 * p.ln()).sqrt())
+    } else if p > 1.0 - 0.02425 {
+        -tail((-2.0 * (1.0 - p).ln()).sqrt())
+    } else {
+        let q = p - 0.5;
+        let r = q * q;
+        poly(&A, r) * q / (poly(&B, r) * r + 1.0)
+    }
+}
+
+/// (weight, multiplier) nodes of a lognormal factor with mean 1.
+pub fn lognormal_nodes(sd: f64) -> Vec<(f64, f64)> {
+    if sd <= 0.0 {
+        return vec![(1.0, 1.0)];
+    }
+    let raw: Vec<f64> = (0..NODES).map(|j| (sd * normal_quantile((j as f64 + 0.5) / NODES as f64)).exp()).collect();
+    let mean = raw.iter().sum::<f64>() / NODES as f64;
+    raw.iter().map(|m| (1.0 / NODES as f64, m / mean)).collect()
+}
+
+/// The distribution of `fixed + M × S`: S the total of independent
+/// Bernoulli(p) × amount terms (on the grid of `dist`), M the common factor.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Band {
+    fixed: f64,
+    offset: f64,
+    step: f64,
+    /// cum[t] = P(S <= offset + t × step).
+    cum: Vec<f64>,
+    nodes: Vec<(f64, f64)>,
+    pub expected: f64,
+    /// Variance of S (independent deals).
+    pub independent_var: f64,
+}
+
+impl Band {
+    pub fn new(fixed: f64, amounts: &[f64], probs: &[f64], sd: f64) -> Band {
+        let g = dist::grid(amounts, probs, &[(1.0, 1.0)]);
+        let mut c = 0.0;
+        let cum = g.pmf.iter().map(|m| {
+            c += m;
+            c.min(1.0)
+        });
+        let independent_var = amounts.iter().zip(probs).map(|(a, p)| a * a * p * (1.0 - p)).sum();
+        Band { fixed, offset: g.offset, step: g.step, cum: cum.collect(), nodes: lognormal_nodes(sd), expected: fixed + g.expected, independent_var }
+    }
+
+    /// P(S <= y), linear between grid points.
+    fn cdf_s(&self, y: f64) -> f64 {
+        if self.step <= 0.0 {
+            return if y >= self.offset { 1.0 } else { 0.0 };
+        }
+        let t = (y - self.offset) / self.step;
+        if t < 0.0 {
+            return 0.0;
+        }
+        let i = t.floor() as usize;
+        let lo = self.cum.get(i).copied().unwrap_or(1.0);
+        let hi = self.cum.get(i + 1).copied().unwrap_or(1.0);
+        lo + (hi - lo) * (t - i as f64)
+    }
+
+    pub fn cdf(&self, x: f64) -> f64 {
+        let y = x - self.fixed;
+        if y < 0.0 {
+            return 0.0;
+        }
+        self.nodes.iter().map(|&(w, m)| w * if m > 0.0 { self.cdf_s(y / m) } else { 1.0 }).sum::<f64>().clamp(0.0, 1.0)
+    }
+
+    fn top(&self) -> f64 {
+        let most = self.nodes.iter().map(|n| n.1).fold(1.0, f64::max);
+        self.fixed + most * (self.offset + self.step * self.cum.len() as f64).max(0.0)
+    }
+
+    pub fn quantile(&self, q: f64) -> f64 {
+        let (mut lo, mut hi) = (self.fixed, self.top());
+        for _ in 0..64 {
+            let mid = 0.5 * (lo + hi);
+            if self.cdf(mid) >= q {
+                hi = mid;
+            } else {
+                lo = mid;
+            }
+        }
+        hi
+    }
+
+    pub fn range(&self) -> Range {
+        Range { expected: self.expected, p10: self.quantile(0.1), p50: self.quantile(0.5), p90: self.quantile(0.9) }
+    }
+
+    /// Continuous ranked probability score of the outcome `y`.
+    pub fn crps(&self, y: f64) -> f64 {
+        let (a, b) = (self.quantile(1e-4), self.quantile(1.0 - 1e-4));
+        let steps = 2000;
+        let dx = (b - a) / steps as f64;
+        let mut s = 0.0;
+        if dx > 0.0 {
+            for i in 0..steps {
+                let x = a + (i as f64 + 0.5) * dx;
+                let h = if x >= y { 1.0 } else { 0.0 };
+                s += (self.cdf(x) - h).powi(2) * dx;
+            }
+        }
+        s + (a - y).max(0.0) + (y - b).max(0.0)
+    }
+}
+
+// ---------------------------------------------------------------- assembly
+
+/// A snapshot with the calendar applied: the open deals' probabilities and
+/// the new business as pseudo-deals.
+struct Assembled {
+    open_probs: Vec<f64>,
+    new_amounts: Vec<f64>,
+    new_probs: Vec<f64>,
+    expected_deals: f64,
+    mean_amount: f64,
+}
+
+fn assemble(snap: &Snapshot, cal: &Calendar) -> Assembled {
+    let open_probs = snap.probs.iter().map(|p| (p * cal.open_factor).clamp(0.0, 1.0)).collect();
+    let expected_deals = snap.new_rate * snap.new_days;
+    let n = (expected_deals.round().max(0.0) as usize).min(MAX_NEW_DEALS);
+    let mut new_amounts = Vec::with_capacity(n);
+    let vals = &snap.new_values;
+    if !vals.is_empty() {
+        for j in 0..n {
+            let at = ((j as f64 + 0.5) / n as f64 * vals.len() as f64) as usize;
+            new_amounts.push(vals.get(at.min(vals.len() - 1)).copied().unwrap_or(0.0));
+        }
+    }
+    let mean_amount = if vals.is_empty() { 0.0 } else { vals.iter().sum::<f64>() / vals.len() as f64 };
+    // The pseudo-deals stand for `expected_deals` deals: rescale the share
+    // for the rounding of their number.
+    let share = if new_amounts.is_empty() { 0.0 } else { (cal.new_share * expected_deals / new_amounts.len() as f64).clamp(0.0, 1.0) };
+    let new_probs = vec![share; new_amounts.len()];
+    Assembled { open_probs, new_amounts, new_probs, expected_deals, mean_amount }
+}
+
+/// Expected total and independent variance of a snapshot under a calendar.
+fn expected(snap: &Snapshot, cal: &Calendar) -> (f64, f64) {
+    let a = assemble(snap, cal);
+    let mut e = snap.won_so_far;
+    let mut v = 0.0;
+    for (x, p) in snap.amounts.iter().zip(&a.open_probs).chain(a.new_amounts.iter().zip(&a.new_probs)) {
+        e += x * p;
+        v += x * x * p * (1.0 - p);
+    }
+    (e, v)
+}
+
+/// The rolling back-test on past records: each month forecast from the
+/// records complete at its start.
+pub fn residuals(past: &[&Record]) -> Vec<Residual> {
+    let mut out = Vec::new();
+    for r in past {
+        if !r.snapshot.usable {
+            continue;
+        }
+        let before: Vec<&Record> = past.iter().copied().filter(|x| x.snapshot.end <= r.snapshot.as_of).collect();
+        let cal = calendar(&before, position(r.snapshot.end));
+        let (e, v) = expected(&r.snapshot, &cal);
+        out.push(Residual { expected: e, actual: r.outcome.actual, independent_var: v, seen: cal.open_months > 0 });
+    }
+    out
+}
+
+/// The forecast from a snapshot and the records complete at its date.
+pub fn forecast_from(snap: &Snapshot, past: &[&Record]) -> (PeriodForecast, Band) {
+    let past: Vec<&Record> = past.iter().copied().filter(|r| r.seen && r.snapshot.end <= snap.as_of).collect();
+    let cal = calendar(&past, position(snap.end));
+    let totals: Vec<f64> = past.iter().map(|r| r.outcome.actual).collect();
+    // The spread of forecasts made in the same condition: with the
+    // calendar of their position seen, or not.
+    let all = residuals(&past);
+    let same: Vec<Residual> = all.iter().copied().filter(|r| r.seen == (cal.open_months > 0)).collect();
+    let spread = learn_spread(if same.is_empty() { &all } else { &same }, &totals);
+    let a = assemble(snap, &cal);
+    let open = Band::new(0.0, &snap.amounts, &a.open_probs, spread.sd);
+    let new = Band::new(0.0, &a.new_amounts, &a.new_probs, spread.sd);
+    let amounts: Vec<f64> = snap.amounts.iter().chain(&a.new_amounts).copied().collect();
+    let probs: Vec<f64> = a.open_probs.iter().chain(&a.new_probs).copied().collect();
+    let total = Band::new(snap.won_so_far, &amounts, &probs, spread.sd);
+    let w = snap.won_so_far;
+    let f = PeriodForecast {
+        as_of: civil_from_days(snap.as_of),
+        start: civil_from_days(snap.start),
+        end: civil_from_days(snap.end),
+        won_so_far: Range { expected: w, p10: w, p50: w, p90: w },
+        open: OpenPart { range: open.range(), deals: snap.amounts.len() as u32, weighted: snap.open_expected },
+        new_business: NewPart { range: new.range(), expected_deals: a.expected_deals, win_share: cal.new_share, mean_amount: a.mean_amount },
+        total: total.range(),
+        calendar: cal,
+        spread,
+    };
+    (f, total)
+}
+
+/// The period containing the day after `as_of` (a month end forecasts the
+/// next month).
+pub fn period_after(as_of: i32) -> (i32, i32) {
+    let start = month_start(as_of + 1);
+    (start, month_end(start))
+}
+
+/// The forecast of the period after `asOf` from all deals (open and
+/// closed), learned from what was known at `asOf`.
+pub fn period_forecast(process: &Process, deals: &[Deal], options: &PeriodOptions) -> Result<PeriodForecast> {
+    let h = History::new(deals, options.measure, options.value_by.clone())?;
+    let as_of = match &options.as_of {
+        Some(d) => parse_date("options.asOf", d)?,
+        None => match h.last_day() {
+            Some(d) => d,
+            None => return Err(error::Error::new("options.asOf", "is required: no dated event to take it from")),
+        },
+    };
+    let (start, end) = period_after(as_of);
+    let recs = records(process, &h, start - 1)?;
+    let snap = snapshot(process, &h, as_of, start, end, Amounts::Recorded)?;
+    let past: Vec<&Record> = recs.iter().collect();
+    Ok(forecast_from(&snap, &past).0)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_and_positions() {
+        let d = parse_date("", "2017-05-31").unwrap();
+        assert_eq!(civil(d), (2017, 5, 31));
+        assert_eq!(civil_from_days(month_start(d)), "2017-05-01");
+        assert_eq!(civil_from_days(month_end(parse_date("", "2016-02-03").unwrap())), "2016-02-29");
+        assert_eq!(civil_from_days(month_end(parse_date("", "2017-12-03").unwrap())), "2017-12-31");
+        assert_eq!(position(d), 2);
+        assert_eq!(position(parse_date("", "2017-12-31").unwrap()), 3);
+        let (s, e) = period_after(d);
+        assert_eq!((civil_from_days(s), civil_from_days(e)), ("2017-06-01".to_string(), "2017-06-30".to_string()));
+        let (s, _) = period_after(parse_date("", "2017-06-10").unwrap());
+        assert_eq!(civil_from_days(s), "2017-06-01");
+    }
+
+    #[test]
+    fn normal_quantile_is_accurate() {
+        assert!(normal_quantile(0.5).abs() < 1e-9);
+        assert!((normal_quantile(0.9) - 1.281_551_565_545).abs() < 1e-8);
+        assert!((normal_quantile(0.01) + 2.326_347_874_041).abs() < 1e-8);
+        let nodes = lognormal_nodes(0.3);
+        let mean: f64 = nodes.iter().map(|n| n.0 * n.1).sum();
+        assert!((mean - 1.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn band_without_factor_matches_the_grid_and_widens_with_it() {
+        let amounts: Vec<f64> = (0..200).map(|i| 100.0 + f64::from(i % 7) * 30.0).collect();
+        let probs = vec![0.4; 200];
+        let b0 = Band::new(50.0, &amounts, &probs, 0.0);
+        let g = dist::grid(&amounts, &probs, &[(1.0, 1.0)]).summary(None);
+        let r = b0.range();
+        assert!((r.expected - 50.0 - g.expected).abs() < 1e-6);
+        assert!((r.p50 - 50.0 - g.p50).abs() <= 2.0 * g.grid_step + 1e-9, "{} {}", r.p50, g.p50);
+        let b1 = Band::new(50.0, &amounts, &probs, 0.3);
+        let r1 = b1.range();
+        assert!(r1.p10 < r.p10 && r1.p90 > r.p90);
+        // CRPS is smallest near the centre.
+        assert!(b1.crps(r1.p50) < b1.crps(r1.p90 * 1.5));
+    }
+
+    #[test]
+    fn spread_subtracts_independent_noise_and_shrinks_to_the_run_rate() {
+        let r = |e: f64, a: f64, v: f64| Residual { expected: e, actual: a, independent_var: v, seen: true };
+        // Errors all explained by independent deals: no common factor.
+        let s = learn_spread(&[r(100.0, 110.0, 200.0), r(100.0, 90.0, 200.0)], &[]);
+        assert_eq!(s.sd, 0.0);
+        assert!(s.learned);
+        // With nothing to learn from.
+        assert!(!learn_spread(&[], &[0.0]).learned);
+        // Only the run-rate: its error.
+        let s = learn_spread(&[], &[100.0, 200.0]);
+        assert!((s.sd - 2f64.ln()).abs() < 1e-12);
+    }
+}
