@@ -52,10 +52,10 @@ fn table(b: &Backtest) -> String {
     }
     for f in &b.forecasts {
         s += &format!(
-            "{}: won so far {} | open {} ({}-{}, {} deals, weighted {}) | new {} ({}-{}, {:.0} deals x {:.3}) | calendar pos {} months {} factor {:.2} | spread sd {:.3} over {} months (naive rms {:?})\n",
+            "{}: won so far {} | open {} ({}-{}, {} deals, weighted {}) | new {} ({}-{}, {:.0} deals x {:.3}) | calendar pos {} months {} factor {:.2} weights {:.2}/{:.2} | spread sd {:.3} over {} months (naive rms {:?})\n",
             f.as_of, k(f.won_so_far.expected), k(f.open.range.expected), k(f.open.range.p10), k(f.open.range.p90), f.open.deals, k(f.open.weighted),
             k(f.new_business.range.expected), k(f.new_business.range.p10), k(f.new_business.range.p90), f.new_business.expected_deals, f.new_business.win_share,
-            f.calendar.position, f.calendar.months, f.calendar.open_factor, f.spread.sd, f.spread.months, f.spread.naive_rms_error
+            f.calendar.position, f.calendar.months, f.calendar.open_factor, f.calendar.open_weight, f.calendar.new_weight, f.spread.sd, f.spread.months, f.spread.naive_rms_error
         );
     }
     s

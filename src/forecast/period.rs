@@ -109,6 +109,11 @@ pub struct Calendar {
     pub new_share: f64,
     /// The same over all months (where an unseen position stays).
     pub all_new_share: f64,
+    /// Weight of the pipeline model (the rest: what the same month of the
+    /// previous quarter delivered), for the open pipeline and for new
+    /// business: by inverse mean squared log error in the rolling back-test.
+    pub open_weight: f64,
+    pub new_weight: f64,
 }
 
 /// The learned spread.
@@ -346,6 +351,8 @@ pub struct Outcome {
     /// Deals created in the period, and how many of them were won in it.
     pub created: u32,
     pub new_won: u32,
+    /// Won from deals created in the period.
+    pub new_value: f64,
 }
 
 /// A complete month: the run at its start, and what happened.
@@ -473,6 +480,7 @@ pub fn outcome(h: &History, s: i32, start: i32, end: i32) -> Outcome {
                 o.created += 1;
                 if won {
                     o.new_won += 1;
+                    o.new_value += a;
                 }
             }
             _ => {}
@@ -499,22 +507,16 @@ pub fn records(process: &Process, h: &History, last: i32) -> Result<Vec<Record>>
 
 // ---------------------------------------------------------------- calendar
 
-/// The calendar at `position`, learned from `records`.
-pub fn calendar(records: &[&Record], position: u8) -> Calendar {
-    let mut c = Calendar { position, open_factor: 1.0, ..Calendar::default() };
-    // Open pipeline: log ratios of delivered to expected, per month of
-    // the quarter, shrunk toward none; the strength of the shrinkage is
-    // the within-position variance over the between-position variance
-    // (empirical Bayes), or SHRINK_MONTHS until history shows both.
-    let ratios: Vec<(u8, f64)> = records
-        .iter()
-        .filter(|r| r.snapshot.usable && r.snapshot.open_expected > 0.0 && r.outcome.from_open > 0.0)
-        .map(|r| (self::position(r.snapshot.end), (r.outcome.from_open / r.snapshot.open_expected).ln()))
-        .collect();
+/// The shrunk mean of the values (log scale, around 0) at `position`, and
+/// how many there are. The strength of the shrinkage toward 0, in
+/// pseudo-months, is the within-position variance over the
+/// between-position variance (empirical Bayes); [`SHRINK_MONTHS`] until
+/// some position has two months. No value at the position: 0.
+pub fn shrunk(values: &[(u8, f64)], position: u8) -> (f64, u32) {
     let mut groups: Vec<(f64, f64)> = Vec::new();
     let (mut within, mut dof) = (0.0, 0.0);
     for pos in 1..=3u8 {
-        let g: Vec<f64> = ratios.iter().filter(|r| r.0 == pos).map(|r| r.1).collect();
+        let g: Vec<f64> = values.iter().filter(|r| r.0 == pos).map(|r| r.1).collect();
         if g.is_empty() {
             continue;
         }
@@ -531,9 +533,29 @@ pub fn calendar(records: &[&Record], position: u8) -> Calendar {
     } else {
         SHRINK_MONTHS
     };
-    let own: Vec<f64> = ratios.iter().filter(|r| r.0 == position).map(|r| r.1).collect();
-    c.open_months = own.len() as u32;
-    c.open_factor = if own.is_empty() || !strength.is_finite() { 1.0 } else { (own.iter().sum::<f64>() / (own.len() as f64 + strength)).exp() };
+    let own: Vec<f64> = values.iter().filter(|r| r.0 == position).map(|r| r.1).collect();
+    let n = own.len() as u32;
+    if own.is_empty() || !strength.is_finite() {
+        return (0.0, n);
+    }
+    (own.iter().sum::<f64>() / (own.len() as f64 + strength), n)
+}
+
+/// The calendar at `position`, learned from `records`.
+pub fn calendar(records: &[&Record], position: u8) -> Calendar {
+    let mut c = Calendar { position, open_factor: 1.0, open_weight: 1.0, new_weight: 1.0, ..Calendar::default() };
+    // Open pipeline: log ratios of delivered to expected, per month of
+    // the quarter, shrunk toward none; the strength of the shrinkage is
+    // the within-position variance over the between-position variance
+    // (empirical Bayes), or SHRINK_MONTHS until history shows both.
+    let ratios: Vec<(u8, f64)> = records
+        .iter()
+        .filter(|r| r.snapshot.usable && r.snapshot.open_expected > 0.0 && r.outcome.from_open > 0.0)
+        .map(|r| (self::position(r.snapshot.end), (r.outcome.from_open / r.snapshot.open_expected).ln()))
+        .collect();
+    let (factor, months) = shrunk(&ratios, position);
+    c.open_months = months;
+    c.open_factor = factor.exp();
     // New deals won within their month.
     let months: Vec<(u8, f64, f64)> = records
         .iter()
@@ -544,10 +566,11 @@ pub fn calendar(records: &[&Record], position: u8) -> Calendar {
     c.all_months = months.len() as u32;
     if created > 0.0 {
         c.all_new_share = won / created;
-        let mean_created = created / months.len() as f64;
-        let (pw, pc, pn) = months.iter().filter(|m| m.0 == position).fold((0.0, 0.0, 0u32), |a, m| (a.0 + m.1, a.1 + m.2, a.2 + 1));
-        c.months = pn;
-        c.new_share = (pw + SHRINK_MONTHS * c.all_new_share * mean_created) / (pc + SHRINK_MONTHS * mean_created);
+        // Log ratio of each month's share to the all-months share.
+        let logs: Vec<(u8, f64)> = months.iter().map(|m| (m.0, ((m.1 + 0.5) / (m.2 + 1.0) / c.all_new_share).ln())).collect();
+        let (effect, n) = shrunk(&logs, position);
+        c.months = n;
+        c.new_share = (c.all_new_share * effect.exp()).clamp(0.0, 1.0);
     }
     c
 }
@@ -757,6 +780,71 @@ fn assemble(snap: &Snapshot, cal: &Calendar) -> Assembled {
     Assembled { open_probs, new_amounts, new_probs, expected_deals, mean_amount }
 }
 
+/// The record of the same month of the previous quarter, when seen.
+fn last_quarter<'r>(past: &[&'r Record], snap: &Snapshot) -> Option<&'r Record> {
+    let mut m = snap.start;
+    for _ in 0..3 {
+        m = month_start(m - 1);
+    }
+    past.iter().copied().find(|r| r.seen && r.snapshot.start == m)
+}
+
+/// Expected new business of a snapshot under a calendar.
+fn new_expected(snap: &Snapshot, share: f64) -> f64 {
+    let mean = if snap.new_values.is_empty() { 0.0 } else { snap.new_values.iter().sum::<f64>() / snap.new_values.len() as f64 };
+    snap.new_rate * snap.new_days * share * mean
+}
+
+/// Inverse mean squared log error weight of the first of two forecasters
+/// over (first, second, actual) triples; 1 with fewer than two triples.
+fn weight(triples: &[(f64, f64, f64)]) -> f64 {
+    let ok: Vec<&(f64, f64, f64)> = triples.iter().filter(|t| t.0 > 0.0 && t.1 > 0.0 && t.2 > 0.0).collect();
+    if ok.len() < 2 {
+        return 1.0;
+    }
+    let mse = |f: &dyn Fn(&(f64, f64, f64)) -> f64| ok.iter().map(|t| (t.2 / f(t)).ln().powi(2)).sum::<f64>() / ok.len() as f64;
+    let (a, b) = (mse(&|t| t.0), mse(&|t| t.1));
+    if a <= 0.0 {
+        return 1.0;
+    }
+    if b <= 0.0 {
+        return 0.0;
+    }
+    (1.0 / a) / (1.0 / a + 1.0 / b)
+}
+
+/// The calendar for a snapshot from the records complete at its date: the
+/// pipeline model's calendar, combined with what the same month of the
+/// previous quarter delivered, weighted by how each did in the rolling
+/// back-test.
+pub fn plan(past: &[&Record], snap: &Snapshot) -> Calendar {
+    let past: Vec<&Record> = past.iter().copied().filter(|r| r.seen && r.snapshot.end <= snap.as_of).collect();
+    let mut cal = calendar(&past, position(snap.end));
+    let (mut opens, mut news) = (Vec::new(), Vec::new());
+    for r in &past {
+        let Some(lq) = last_quarter(&past, &r.snapshot) else { continue };
+        let before: Vec<&Record> = past.iter().copied().filter(|x| x.snapshot.end <= r.snapshot.as_of).collect();
+        let c = calendar(&before, position(r.snapshot.end));
+        if r.snapshot.usable {
+            opens.push((c.open_factor * r.snapshot.open_expected, lq.outcome.from_open, r.outcome.from_open));
+        }
+        news.push((new_expected(&r.snapshot, c.new_share), lq.outcome.new_value, r.outcome.new_value));
+    }
+    if let Some(lq) = last_quarter(&past, snap) {
+        let model = cal.open_factor * snap.open_expected;
+        if model > 0.0 && lq.outcome.from_open > 0.0 {
+            cal.open_weight = weight(&opens);
+            cal.open_factor *= (cal.open_weight * model + (1.0 - cal.open_weight) * lq.outcome.from_open) / model;
+        }
+        let model = new_expected(snap, cal.new_share);
+        if model > 0.0 && lq.outcome.new_value > 0.0 {
+            cal.new_weight = weight(&news);
+            cal.new_share = (cal.new_share * (cal.new_weight * model + (1.0 - cal.new_weight) * lq.outcome.new_value) / model).clamp(0.0, 1.0);
+        }
+    }
+    cal
+}
+
 /// Expected total and independent variance of a snapshot under a calendar.
 fn expected(snap: &Snapshot, cal: &Calendar) -> (f64, f64) {
     let a = assemble(snap, cal);
@@ -777,8 +865,7 @@ pub fn residuals(past: &[&Record]) -> Vec<Residual> {
         if !r.snapshot.usable {
             continue;
         }
-        let before: Vec<&Record> = past.iter().copied().filter(|x| x.snapshot.end <= r.snapshot.as_of).collect();
-        let cal = calendar(&before, position(r.snapshot.end));
+        let cal = plan(past, &r.snapshot);
         let (e, v) = expected(&r.snapshot, &cal);
         out.push(Residual { expected: e, actual: r.outcome.actual, independent_var: v, seen: cal.open_months > 0 });
     }
@@ -788,7 +875,7 @@ pub fn residuals(past: &[&Record]) -> Vec<Residual> {
 /// The forecast from a snapshot and the records complete at its date.
 pub fn forecast_from(snap: &Snapshot, past: &[&Record]) -> (PeriodForecast, Band) {
     let past: Vec<&Record> = past.iter().copied().filter(|r| r.seen && r.snapshot.end <= snap.as_of).collect();
-    let cal = calendar(&past, position(snap.end));
+    let cal = plan(&past, snap);
     let totals: Vec<f64> = past.iter().map(|r| r.outcome.actual).collect();
     // The spread of forecasts made in the same condition: with the
     // calendar of their position seen, or not.
