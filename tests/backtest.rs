@@ -4,7 +4,7 @@
 
 use stagecast::forecast::backtest::{backtest, Backtest, BacktestOptions, PeerName};
 use stagecast::import::{ColumnMapping, ImportOptions, PRESETS_JSON};
-use stagecast::{default_model, parse_csv, Deal, Process};
+use stagecast::{default_model, parse_csv, Deal, Event, Process, Status};
 
 fn maven() -> Vec<Deal> {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data/maven_crm/sales_pipeline.csv");
@@ -82,4 +82,199 @@ fn maven_monthly_backtest_is_honest_and_beats_naive_peers() {
         assert!(s.mape < peer(n).mape && s.crps < peer(n).crps, "{n:?}");
     }
     assert!(peer(PeerName::SeasonalNaive).periods >= 7);
+}
+
+/// Poisons what happened after `s`: deals created later, outcomes of deals
+/// closed later (status flipped, absurd amounts, other dates), events dated
+/// later, and the amounts of deals still open at `s`.
+fn poison(deals: &[Deal], s: &str) -> Vec<Deal> {
+    let after = |d: &Option<String>| d.as_deref().is_some_and(|x| x > s);
+    deals
+        .iter()
+        .map(|d| {
+            let mut d = d.clone();
+            let created = d.events.iter().filter_map(|e| e.date.clone()).min().or(d.close_date.clone());
+            let closed_by_s = d.close_date.as_deref().is_some_and(|c| c <= s);
+            if created.as_deref().is_some_and(|c| c > s) {
+                d.value = Some(9.9e11);
+                d.seller = Some("Nobody".into());
+                d.attributes.insert("product".into(), "Unobtainium".into());
+                d.status = Status::Won;
+                d.close_date = Some("2017-12-02".into());
+            } else if !closed_by_s {
+                // Open at s: whatever became of it is poisoned.
+                d.value = Some(7.7e11);
+                d.status = if d.status == Status::Won { Status::Lost } else { Status::Won };
+                d.close_date = Some(if after(&d.close_date) { "2017-12-30".into() } else { "2017-12-01".into() });
+            }
+            d.events.push(Event { milestone: "verbal_yes".into(), date: Some("2017-12-15".into()) });
+            d
+        })
+        .collect()
+}
+
+/// Nothing after a snapshot moves that snapshot's forecast; the same
+/// poison does move a later one (so the poison reaches the engine).
+#[test]
+fn poisoning_everything_after_a_snapshot_leaves_its_forecast_unchanged() {
+    let deals = maven();
+    let s = "2017-07-31";
+    let bad = poison(&deals, s);
+    assert_ne!(bad, deals);
+    let p = process();
+    let a = backtest(&p, &deals, &options(s, s)).unwrap();
+    let b = backtest(&p, &bad, &options(s, s)).unwrap();
+    assert_eq!(a.periods.len(), 1);
+    let strip = |x: &Backtest| {
+        let mut v = serde_json::to_value(&x.forecasts).unwrap();
+        let periods: Vec<_> = x.periods.iter().map(|p| (p.p10, p.p50, p.p90, p.expected)).collect();
+        v = serde_json::json!({ "forecasts": v, "periods": serde_json::to_value(periods).unwrap() });
+        v
+    };
+    assert_eq!(strip(&a), strip(&b), "the forecast at {s} saw something after it");
+    assert_ne!(a.periods[0].actual, b.periods[0].actual, "the outcome is poisoned");
+    // A month later, the poisoned August is history and the forecast moves.
+    let later = "2017-08-31";
+    let a = backtest(&p, &deals, &options(later, later)).unwrap();
+    let b = backtest(&p, &bad, &options(later, later)).unwrap();
+    assert_ne!(strip(&a), strip(&b));
+}
+
+/// splitmix64
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    fn uniform(&mut self) -> f64 {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+    }
+    fn range(&mut self, a: f64, b: f64) -> f64 {
+        a + (b - a) * self.uniform()
+    }
+    fn normal(&mut self) -> f64 {
+        let (u, v) = (self.uniform().max(1e-300), self.uniform());
+        (-2.0 * u.ln()).sqrt() * (2.0 * std::f64::consts::PI * v).cos()
+    }
+    fn poisson(&mut self, mean: f64) -> u32 {
+        let (l, mut k, mut p) = ((-mean).exp(), 0u32, 1.0);
+        loop {
+            p *= self.uniform();
+            if p <= l {
+                return k;
+            }
+            k += 1;
+        }
+    }
+}
+
+/// A simulated team with known truth: an open pipeline (known win-in-period
+/// probabilities), new business (a Poisson number of new deals, each won in
+/// the period with a known share), and a common factor (lognormal, mean 1,
+/// a team-specific sd) multiplying every probability in a month.
+struct Team {
+    factor_sd: f64,
+    deals: usize,
+    new_deals: f64,
+    new_share: f64,
+}
+
+struct Month {
+    amounts: Vec<f64>,
+    probs: Vec<f64>,
+    new_amounts: Vec<f64>,
+    actual: f64,
+}
+
+impl Team {
+    /// The month's outcome for a given pipeline.
+    fn outcome(&self, rng: &mut Rng, amounts: &[f64], probs: &[f64]) -> f64 {
+        let m = (self.factor_sd * rng.normal() - self.factor_sd * self.factor_sd / 2.0).exp();
+        let mut actual = 0.0;
+        for (a, p) in amounts.iter().zip(probs) {
+            if rng.uniform() < (p * m).min(1.0) {
+                actual += a;
+            }
+        }
+        for _ in 0..rng.poisson(self.new_deals) {
+            let a = (7.0 + 0.8 * rng.normal()).exp();
+            if rng.uniform() < (self.new_share * m).min(1.0) {
+                actual += a;
+            }
+        }
+        actual
+    }
+
+    fn month(&self, rng: &mut Rng) -> Month {
+        let amount = |rng: &mut Rng| (7.0 + 0.8 * rng.normal()).exp();
+        let amounts: Vec<f64> = (0..self.deals).map(|_| amount(rng)).collect();
+        let probs: Vec<f64> = (0..self.deals).map(|_| rng.range(0.05, 0.5)).collect();
+        // What the engine knows: round(expected new deals) pseudo-deals with
+        // amounts from the team's known amount distribution.
+        let n_new = self.new_deals.round() as usize;
+        let new_amounts: Vec<f64> = (0..n_new).map(|_| amount(rng)).collect();
+        let actual = self.outcome(rng, &amounts, &probs);
+        Month { amounts, probs, new_amounts, actual }
+    }
+}
+
+/// The learned spread on simulated teams: each team's history of 24
+/// back-tested months teaches the common factor; the next month's P10-P90
+/// must cover 80% +/- 3% of 2,000 outcomes (500 teams, 4 independent
+/// outcomes of the next month's pipeline each), and the P50 must be
+/// median-unbiased (50% +/- 3% of outcomes at or below it).
+#[test]
+fn simulated_teams_get_bands_that_cover_what_they_claim() {
+    use stagecast::forecast::period::{learn_spread, Band, Residual};
+    let mut rng = Rng(20_171_130);
+    let (mut inside, mut below, mut n) = (0u32, 0u32, 0u32);
+    let mut sds = Vec::new();
+    for _ in 0..500 {
+        let team = Team {
+            factor_sd: rng.range(0.05, 0.4),
+            deals: rng.range(20.0, 80.0) as usize,
+            new_deals: rng.range(5.0, 40.0),
+            new_share: rng.range(0.05, 0.3),
+        };
+        let engine = |m: &Month| {
+            let mut amounts = m.amounts.clone();
+            let mut probs = m.probs.clone();
+            amounts.extend(&m.new_amounts);
+            probs.extend(std::iter::repeat(team.new_share * team.new_deals / m.new_amounts.len().max(1) as f64).take(m.new_amounts.len()));
+            (amounts, probs)
+        };
+        let mut residuals = Vec::new();
+        let mut totals = Vec::new();
+        for _ in 0..24 {
+            let m = team.month(&mut rng);
+            let (a, p) = engine(&m);
+            let expected: f64 = a.iter().zip(&p).map(|(a, p)| a * p).sum();
+            let independent_var = a.iter().zip(&p).map(|(a, p)| a * a * p * (1.0 - p)).sum();
+            residuals.push(Residual { expected, actual: m.actual, independent_var, seen: true });
+            totals.push(m.actual);
+        }
+        let spread = learn_spread(&residuals, &totals);
+        sds.push(spread.sd / team.factor_sd);
+        let next = team.month(&mut rng);
+        let (a, p) = engine(&next);
+        let r = Band::new(0.0, &a, &p, spread.sd, spread.centre).range();
+        for _ in 0..4 {
+            let actual = team.outcome(&mut rng, &next.amounts, &next.probs);
+            inside += u32::from(actual >= r.p10 && actual <= r.p90);
+            below += u32::from(actual <= r.p50);
+            n += 1;
+        }
+    }
+    assert_eq!(n, 2000);
+    let coverage = f64::from(inside) / f64::from(n);
+    let share_below = f64::from(below) / f64::from(n);
+    sds.sort_by(f64::total_cmp);
+    println!("coverage {coverage:.4}, at or below P50 {share_below:.4}, learned sd / true sd: median {:.3}", sds[sds.len() / 2]);
+    assert!((coverage - 0.8).abs() <= 0.03, "coverage {coverage}");
+    assert!((share_below - 0.5).abs() <= 0.03, "P50 {share_below}");
 }

@@ -158,7 +158,8 @@ pub fn backtest(process: &Process, deals: &[Deal], options: &BacktestOptions) ->
     let Some(last) = h.last_day() else { return Ok(out) };
     let from = options.from.as_deref().map(|d| parse_date("options.from", d)).transpose()?;
     let to = options.to.as_deref().map(|d| parse_date("options.to", d)).transpose()?.unwrap_or(last);
-    let recs = period::records(process, &h, last)?;
+    // Months after the last snapshot's period teach nothing here.
+    let recs = period::records(process, &h, last.min(period_after(period::month_end(to)).1))?;
     let from = match from {
         Some(f) => f,
         None => match recs.iter().find(|r| r.snapshot.usable) {

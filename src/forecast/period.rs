@@ -122,6 +122,9 @@ pub struct Calendar {
 pub struct Spread {
     /// Standard deviation (log scale) of the common factor.
     pub sd: f64,
+    /// Log median of the common factor: the back-tested bias of the
+    /// engine's expected value (-sd^2/2 when it has none: a factor of mean 1).
+    pub centre: f64,
     /// Months back-tested.
     pub months: u32,
     /// Root mean square log error of the back-tested months.
@@ -595,13 +598,12 @@ pub fn learn_spread(residuals: &[Residual], totals: &[f64]) -> Spread {
     let mut s = Spread::default();
     let used: Vec<&Residual> = residuals.iter().filter(|r| r.expected > 0.0 && r.actual > 0.0).collect();
     s.months = used.len() as u32;
-    let (mut sq, mut indep) = (0.0, 0.0);
-    for r in &used {
-        sq += (r.actual / r.expected).ln().powi(2);
-        indep += r.independent_var / (r.expected * r.expected);
-    }
+    // Log errors, corrected for the part of their mean that independent
+    // noise explains (E ln(1 + e) = -v/2), and that noise's variance.
+    let d: Vec<f64> = used.iter().map(|r| (r.actual / r.expected).ln() + r.independent_var / (r.expected * r.expected) / 2.0).collect();
+    let indep: f64 = used.iter().map(|r| r.independent_var / (r.expected * r.expected)).sum();
     if !used.is_empty() {
-        s.rms_error = Some((sq / used.len() as f64).sqrt());
+        s.rms_error = Some((used.iter().map(|r| (r.actual / r.expected).ln().powi(2)).sum::<f64>() / used.len() as f64).sqrt());
     }
     let mut naive = Vec::new();
     for (i, &t) in totals.iter().enumerate() {
@@ -619,10 +621,21 @@ pub fn learn_spread(residuals: &[Residual], totals: &[f64]) -> Spread {
         (ms, SHRINK_SPREAD)
     };
     let n = used.len() as f64 + weight;
-    if n > 0.0 {
-        s.sd = ((sq - indep + weight * prior).max(0.0) / n).sqrt();
-        s.learned = true;
+    if n <= 0.0 {
+        return s;
     }
+    // The centre (log median of the factor) is shrunk toward a factor of
+    // mean 1 (-sd^2/2): the engine's expected value is taken at its word
+    // until the back-test says otherwise.
+    let mut var = ((d.iter().map(|x| x * x).sum::<f64>() - indep + weight * prior) / n).max(0.0);
+    let mut centre = 0.0;
+    for _ in 0..3 {
+        centre = (d.iter().sum::<f64>() - weight * var / 2.0) / n;
+        var = ((d.iter().map(|x| (x - centre).powi(2)).sum::<f64>() - indep + weight * prior) / n).max(0.0);
+    }
+    s.sd = var.sqrt();
+    s.centre = centre;
+    s.learned = true;
     s
 }
 
@@ -649,14 +662,16 @@ pub fn normal_quantile(p: f64) -> f64 {
     }
 }
 
-/// (weight, multiplier) nodes of a lognormal factor with mean 1.
-pub fn lognormal_nodes(sd: f64) -> Vec<(f64, f64)> {
+/// (weight, multiplier) nodes of the lognormal factor exp(centre + sd Z)
+/// (the nodes' mean is exactly exp(centre + sd^2/2)).
+pub fn lognormal_nodes(sd: f64, centre: f64) -> Vec<(f64, f64)> {
+    let scale = (centre + sd * sd / 2.0).exp();
     if sd <= 0.0 {
-        return vec![(1.0, 1.0)];
+        return vec![(1.0, scale)];
     }
     let raw: Vec<f64> = (0..NODES).map(|j| (sd * normal_quantile((j as f64 + 0.5) / NODES as f64)).exp()).collect();
     let mean = raw.iter().sum::<f64>() / NODES as f64;
-    raw.iter().map(|m| (1.0 / NODES as f64, m / mean)).collect()
+    raw.iter().map(|m| (1.0 / NODES as f64, scale * m / mean)).collect()
 }
 
 /// The distribution of `fixed + M × S`: S the total of independent
@@ -675,7 +690,8 @@ pub struct Band {
 }
 
 impl Band {
-    pub fn new(fixed: f64, amounts: &[f64], probs: &[f64], sd: f64) -> Band {
+    /// `sd` and `centre` as in [`Spread`].
+    pub fn new(fixed: f64, amounts: &[f64], probs: &[f64], sd: f64, centre: f64) -> Band {
         let g = dist::grid(amounts, probs, &[(1.0, 1.0)]);
         let mut c = 0.0;
         let cum = g.pmf.iter().map(|m| {
@@ -683,7 +699,9 @@ impl Band {
             c.min(1.0)
         });
         let independent_var = amounts.iter().zip(probs).map(|(a, p)| a * a * p * (1.0 - p)).sum();
-        Band { fixed, offset: g.offset, step: g.step, cum: cum.collect(), nodes: lognormal_nodes(sd), expected: fixed + g.expected, independent_var }
+        let nodes = lognormal_nodes(sd, centre);
+        let mean: f64 = nodes.iter().map(|n| n.0 * n.1).sum();
+        Band { fixed, offset: g.offset, step: g.step, cum: cum.collect(), nodes, expected: fixed + mean * g.expected, independent_var }
     }
 
     /// P(S <= y), linear between grid points.
@@ -881,13 +899,18 @@ pub fn forecast_from(snap: &Snapshot, past: &[&Record]) -> (PeriodForecast, Band
     // calendar of their position seen, or not.
     let all = residuals(&past);
     let same: Vec<Residual> = all.iter().copied().filter(|r| r.seen == (cal.open_months > 0)).collect();
-    let spread = learn_spread(if same.is_empty() { &all } else { &same }, &totals);
+    let mut spread = learn_spread(if same.is_empty() { &all } else { &same }, &totals);
+    if same.is_empty() {
+        // The other condition's errors say how wide, not which way: its
+        // bias belongs to its calendar.
+        spread.centre = -spread.sd * spread.sd / 2.0;
+    }
     let a = assemble(snap, &cal);
-    let open = Band::new(0.0, &snap.amounts, &a.open_probs, spread.sd);
-    let new = Band::new(0.0, &a.new_amounts, &a.new_probs, spread.sd);
+    let open = Band::new(0.0, &snap.amounts, &a.open_probs, spread.sd, spread.centre);
+    let new = Band::new(0.0, &a.new_amounts, &a.new_probs, spread.sd, spread.centre);
     let amounts: Vec<f64> = snap.amounts.iter().chain(&a.new_amounts).copied().collect();
     let probs: Vec<f64> = a.open_probs.iter().chain(&a.new_probs).copied().collect();
-    let total = Band::new(snap.won_so_far, &amounts, &probs, spread.sd);
+    let total = Band::new(snap.won_so_far, &amounts, &probs, spread.sd, spread.centre);
     let w = snap.won_so_far;
     let f = PeriodForecast {
         as_of: civil_from_days(snap.as_of),
@@ -953,7 +976,7 @@ mod tests {
         assert!(normal_quantile(0.5).abs() < 1e-9);
         assert!((normal_quantile(0.9) - 1.281_551_565_545).abs() < 1e-8);
         assert!((normal_quantile(0.01) + 2.326_347_874_041).abs() < 1e-8);
-        let nodes = lognormal_nodes(0.3);
+        let nodes = lognormal_nodes(0.3, -0.045);
         let mean: f64 = nodes.iter().map(|n| n.0 * n.1).sum();
         assert!((mean - 1.0).abs() < 1e-12);
     }
@@ -962,12 +985,12 @@ mod tests {
     fn band_without_factor_matches_the_grid_and_widens_with_it() {
         let amounts: Vec<f64> = (0..200).map(|i| 100.0 + f64::from(i % 7) * 30.0).collect();
         let probs = vec![0.4; 200];
-        let b0 = Band::new(50.0, &amounts, &probs, 0.0);
+        let b0 = Band::new(50.0, &amounts, &probs, 0.0, 0.0);
         let g = dist::grid(&amounts, &probs, &[(1.0, 1.0)]).summary(None);
         let r = b0.range();
         assert!((r.expected - 50.0 - g.expected).abs() < 1e-6);
         assert!((r.p50 - 50.0 - g.p50).abs() <= 2.0 * g.grid_step + 1e-9, "{} {}", r.p50, g.p50);
-        let b1 = Band::new(50.0, &amounts, &probs, 0.3);
+        let b1 = Band::new(50.0, &amounts, &probs, 0.3, -0.045);
         let r1 = b1.range();
         assert!(r1.p10 < r.p10 && r1.p90 > r.p90);
         // CRPS is smallest near the centre.
