@@ -246,4 +246,24 @@ mod tests {
         assert!((s.interval_score.unwrap() - (40.0 + 40.0 + 100.0) / 2.0).abs() < 1e-9);
         assert_eq!(s.crps, 2.0);
     }
+
+    #[test]
+    fn results_cross_the_boundary_in_camel_case() {
+        let b = Backtest {
+            periods: vec![BacktestPeriod { as_of: "2024-01-31".into(), p10: Some(1.0), ..BacktestPeriod::default() }],
+            summary: score(&[BacktestPeriod { p10: Some(1.0), p90: Some(3.0), expected: 2.0, actual: 2.0, ..BacktestPeriod::default() }], Some(&[0.5])),
+            peers: vec![Peer { name: PeerName::SeasonalNaive, periods: Vec::new(), summary: Score::default() }],
+            ..Backtest::default()
+        };
+        let v = serde_json::to_value(&b).unwrap();
+        assert_eq!(v["periods"][0]["asOf"], "2024-01-31");
+        assert!(v["periods"][0].get("p90").is_none(), "absent, not null");
+        assert_eq!(v["summary"]["meanWidth"], 1.0);
+        assert!(v["summary"].get("intervalScore").is_some());
+        assert_eq!(v["peers"][0]["name"], "seasonalNaive");
+        assert_eq!(v["undatedDeals"], 0);
+        let o: BacktestOptions = serde_json::from_str(r#"{"every": "month", "from": "2017-04-30", "measure": "margin", "valueBy": "product"}"#).unwrap();
+        assert_eq!((o.measure, o.value_by.as_deref(), o.to), (Measure::Margin, Some("product"), None));
+        assert!(serde_json::from_str::<BacktestOptions>(r#"{"every": "week"}"#).is_err());
+    }
 }

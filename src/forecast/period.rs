@@ -473,20 +473,17 @@ pub fn outcome(h: &History, s: i32, start: i32, end: i32) -> Outcome {
         let won = h.won_in(k, start, end);
         let a = if won { h.amount(d).unwrap_or(0.0) } else { 0.0 };
         o.actual += a;
-        match created {
-            Some(c) if c <= s => {
-                if won && h.closed.get(k).copied().flatten().is_some_and(|x| x > s) {
-                    o.from_open += a;
-                }
+        let Some(c) = created else { continue };
+        if c <= s {
+            if won && h.closed.get(k).copied().flatten().is_some_and(|x| x > s) {
+                o.from_open += a;
             }
-            Some(c) if c <= end => {
-                o.created += 1;
-                if won {
-                    o.new_won += 1;
-                    o.new_value += a;
-                }
+        } else if c <= end {
+            o.created += 1;
+            if won {
+                o.new_won += 1;
+                o.new_value += a;
             }
-            _ => {}
         }
     }
     o
@@ -1009,5 +1006,71 @@ mod tests {
         // Only the run-rate: its error.
         let s = learn_spread(&[], &[100.0, 200.0]);
         assert!((s.sd - 2f64.ln()).abs() < 1e-12);
+    }
+
+    /// Deals created every day from 2024-01-01, a third won (value 100 +
+    /// 10 × (i % 5)), a third lost, some still open; each closes 5 to 40
+    /// days after it was created.
+    fn team(days: i32) -> Vec<Deal> {
+        let start = parse_date("", "2024-01-01").unwrap();
+        let mut v = Vec::new();
+        for i in 0..days * 3 {
+            let created = start + i / 3;
+            let close = created + 5 + (i * 7) % 36;
+            let status = match i % 3 {
+                0 => Status::Won,
+                1 => Status::Lost,
+                _ if i % 2 == 0 => Status::Open,
+                _ => Status::Won,
+            };
+            let mut d = Deal {
+                id: format!("d{i}"),
+                value: Some(100.0 + 10.0 * f64::from(i % 5)),
+                status,
+                events: vec![Event { milestone: "need_confirmed".into(), date: Some(civil_from_days(created)) }],
+                ..Deal::default()
+            };
+            d.attributes.insert("product".into(), format!("p{}", i % 2));
+            if status != Status::Open {
+                d.close_date = Some(civil_from_days(close));
+            }
+            v.push(d);
+        }
+        v
+    }
+
+    #[test]
+    fn a_period_forecast_adds_up_its_three_parts() {
+        let p = Process::new(crate::default_model()).unwrap();
+        let deals = team(240);
+        let o = PeriodOptions { as_of: Some("2024-07-15".into()), value_by: Some("product".into()), ..PeriodOptions::default() };
+        let f = period_forecast(&p, &deals, &o).unwrap();
+        assert_eq!((f.start.as_str(), f.end.as_str()), ("2024-07-01", "2024-07-31"));
+        assert!(f.won_so_far.expected > 0.0 && f.open.deals > 0 && f.new_business.expected_deals > 10.0);
+        assert!(f.spread.learned && f.spread.months >= 1 && f.spread.sd > 0.0, "{:?}", f.spread);
+        assert!(f.calendar.months >= 1 && f.calendar.all_months >= 5, "{:?}", f.calendar);
+        let sum = f.won_so_far.expected + f.open.range.expected + f.new_business.range.expected;
+        assert!((f.total.expected - sum).abs() < 1e-6 * sum, "{} vs {sum}", f.total.expected);
+        for r in [f.open.range, f.new_business.range, f.total] {
+            assert!(r.p10 <= r.p50 && r.p50 <= r.p90, "{r:?}");
+        }
+        assert!(f.total.p10 >= f.won_so_far.expected);
+        // A month end forecasts the next month, with nothing won in it yet.
+        let o = PeriodOptions { as_of: Some("2024-07-31".into()), ..o };
+        let f = period_forecast(&p, &deals, &o).unwrap();
+        assert_eq!((f.start.as_str(), f.won_so_far.expected), ("2024-08-01", 0.0));
+        // Results cross the boundary in camelCase.
+        let v = serde_json::to_value(&f).unwrap();
+        for key in ["asOf", "wonSoFar", "newBusiness", "calendar", "spread"] {
+            assert!(v.get(key).is_some(), "{key}");
+        }
+        assert!(v["newBusiness"].get("expectedDeals").is_some() && v["open"].get("p10").is_some());
+        assert!(v["calendar"].get("openFactor").is_some() && v["spread"].get("naiveRmsError").is_some());
+        // Errors name the field.
+        let bad = PeriodOptions { as_of: Some("2024-13-01".into()), ..PeriodOptions::default() };
+        assert_eq!(period_forecast(&p, &deals, &bad).unwrap_err().path, "options.asOf");
+        let mut broken = deals.clone();
+        broken[7].events[0].date = Some("yesterday".into());
+        assert_eq!(period_forecast(&p, &broken, &PeriodOptions::default()).unwrap_err().path, "deals[7].events[0].date");
     }
 }
