@@ -384,10 +384,12 @@ impl Estimates {
     }
 }
 
+/// Sorted with the crate's one sort (no new instance of the standard
+/// library's sort in the wasm).
 fn sorted(mut v: Vec<f64>) -> Vec<f64> {
     v.retain(|x| x.is_finite());
-    v.sort_by(f64::total_cmp);
-    v
+    let o = crate::order::order(v.len(), &|a, b| v.get(a) < v.get(b));
+    crate::order::permute(&v, &o)
 }
 
 /// The raw engine run at the end of day `s` for the period `start..=end`.
@@ -433,7 +435,8 @@ pub fn snapshot(process: &Process, h: &History, s: i32, start: i32, end: i32, am
     let span = h.first_day().map_or(0, |f| (s - f + 1).clamp(0, RATE_DAYS));
     snap.new_rate = if span > 0 { f64::from(created_recent) / f64::from(span) } else { 0.0 };
     snap.new_values = sorted(if new_values.len() >= MIN_VALUES { new_values } else { recent_values });
-    by.sort_by(|a, b| a.0.cmp(&b.0));
+    let o = crate::order::order(by.len(), &|a, b| by.get(a).map(|e| &e.0) < by.get(b).map(|e| &e.0));
+    let by = crate::order::permute(&by, &o);
     let mut means = Vec::new();
     for g in by.chunk_by(|a, b| a.0 == b.0) {
         if g.len() >= MIN_VALUES {
