@@ -27,10 +27,29 @@ fn options(from: &str, to: &str) -> BacktestOptions {
 fn table(b: &Backtest) -> String {
     let k = |x: f64| format!("{:.0}k", x / 1000.0);
     let o = |x: Option<f64>| x.map_or("-".to_string(), k);
-    let mut s = String::from("| snapshot | period | P10 | P50 | P90 | expected | actual | inside |\n|---|---|---|---|---|---|---|---|\n");
+    let peer = |n: PeerName, as_of: &str| {
+        b.peers.iter().find(|p| p.name == n).and_then(|p| p.periods.iter().find(|x| x.as_of == as_of)).map(|x| x.expected)
+    };
+    let mut s = String::from(
+        "| snapshot | period | P10 | P50 | P90 | expected | actual | inside | run-rate | seasonal naive | weighted pipeline |\n|---|---|---|---|---|---|---|---|---|---|---|\n",
+    );
     for p in &b.periods {
         let inside = p.p10.is_some_and(|l| p.actual >= l) && p.p90.is_some_and(|u| p.actual <= u);
-        s += &format!("| {} | {}..{} | {} | {} | {} | {} | {} | {} |\n", p.as_of, p.start, p.end, o(p.p10), o(p.p50), o(p.p90), k(p.expected), k(p.actual), if inside { "yes" } else { "no" });
+        s += &format!(
+            "| {} | {}..{} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
+            p.as_of,
+            p.start,
+            p.end,
+            o(p.p10),
+            o(p.p50),
+            o(p.p90),
+            k(p.expected),
+            k(p.actual),
+            if inside { "yes" } else { "no" },
+            o(peer(PeerName::RunRate, &p.as_of)),
+            o(peer(PeerName::SeasonalNaive, &p.as_of)),
+            o(peer(PeerName::WeightedPipeline, &p.as_of)),
+        );
     }
     s += "\n| forecaster | periods | covered | mean width / expected | MAPE | CRPS | interval score | bias |\n|---|---|---|---|---|---|---|---|\n";
     let row = |name: &str, sc: &stagecast::forecast::backtest::Score| {
@@ -216,7 +235,7 @@ impl Team {
         let probs: Vec<f64> = (0..self.deals).map(|_| rng.range(0.05, 0.5)).collect();
         // What the engine knows: round(expected new deals) pseudo-deals with
         // amounts from the team's known amount distribution.
-        let n_new = self.new_deals.round() as usize;
+        let n_new = (self.new_deals * (self.new_share / 0.05).ceil()).round() as usize;
         let new_amounts: Vec<f64> = (0..n_new).map(|_| amount(rng)).collect();
         let actual = self.outcome(rng, &amounts, &probs);
         Month { amounts, probs, new_amounts, actual }
@@ -277,4 +296,69 @@ fn simulated_teams_get_bands_that_cover_what_they_claim() {
     println!("coverage {coverage:.4}, at or below P50 {share_below:.4}, learned sd / true sd: median {:.3}", sds[sds.len() / 2]);
     assert!((coverage - 0.8).abs() <= 0.03, "coverage {coverage}");
     assert!((share_below - 0.5).abs() <= 0.03, "P50 {share_below}");
+}
+
+/// The whole engine on a simulated team with known truth: deals created
+/// every day, each closing with a daily hazard that is higher at the end of
+/// a quarter (x0.6, x1.0, x1.7 by month of the quarter), won with a chance
+/// scaled by the month's common factor (lognormal, sd 0.15). The back-test
+/// over 28 month ends must find the calendar, cover roughly what it claims,
+/// and beat the run-rate and the weighted pipeline.
+#[test]
+fn simulated_team_with_a_quarter_end_rush_is_forecast_honestly() {
+    use stagecast::deal::{civil_from_days, parse_date};
+    use stagecast::forecast::period::position;
+    let mut rng = Rng(42);
+    let start = parse_date("", "2020-01-01").unwrap();
+    let end = parse_date("", "2022-12-31").unwrap();
+    // The month's factor, by month index.
+    let factors: Vec<f64> = (0..40).map(|_| (0.15 * rng.normal() - 0.15 * 0.15 / 2.0).exp()).collect();
+    let month_index = |day: i32| {
+        let s = civil_from_days(day);
+        let (y, m): (i32, i32) = (s[0..4].parse().unwrap(), s[5..7].parse().unwrap());
+        ((y - 2020) * 12 + m - 1) as usize
+    };
+    let mut deals = Vec::new();
+    for day in start..=end {
+        for j in 0..rng.poisson(6.0) {
+            let value = (7.5 + 0.6 * rng.normal()).exp().round();
+            let mut d = Deal {
+                id: format!("s{day}-{j}"),
+                value: Some(value),
+                events: vec![Event { milestone: "need_confirmed".into(), date: Some(civil_from_days(day)) }],
+                ..Deal::default()
+            };
+            let mut t = day;
+            while t < end {
+                t += 1;
+                let boost = [0.6, 1.0, 1.7][usize::from(position(t)) - 1];
+                if rng.uniform() < 0.03 * boost {
+                    let won = rng.uniform() < (0.45 * factors[month_index(t)]).min(1.0);
+                    d.status = if won { Status::Won } else { Status::Lost };
+                    d.close_date = Some(civil_from_days(t));
+                    break;
+                }
+            }
+            deals.push(d);
+        }
+    }
+    let o = BacktestOptions { from: Some("2020-08-31".into()), to: Some("2022-11-30".into()), ..BacktestOptions::default() };
+    let b = backtest(&process(), &deals, &o).unwrap();
+    println!("{}", table(&b));
+    assert_eq!(b.periods.len(), 28);
+    let s = &b.summary;
+    let coverage = s.coverage.unwrap();
+    assert!((0.6..=0.95).contains(&coverage), "coverage {coverage}");
+    assert!(s.bias.abs() < 0.08, "bias {}", s.bias);
+    let peer = |n: PeerName| &b.peers.iter().find(|p| p.name == n).unwrap().summary;
+    for n in [PeerName::RunRate, PeerName::WeightedPipeline] {
+        assert!(s.mape < peer(n).mape && s.crps < peer(n).crps, "{n:?}");
+    }
+    // The calendar is found: quarter ends get a larger open-pipeline factor
+    // than quarter starts (last year of forecasts).
+    let factor = |pos: u8| {
+        let f: Vec<f64> = b.forecasts.iter().rev().take(12).filter(|f| f.calendar.position == pos).map(|f| f.calendar.open_factor).collect();
+        f.iter().sum::<f64>() / f.len() as f64
+    };
+    assert!(factor(3) > 1.2 * factor(1), "{} {}", factor(3), factor(1));
 }

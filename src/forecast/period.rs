@@ -44,12 +44,16 @@ use crate::model::Process;
 pub const SHRINK_MONTHS: f64 = 1.0;
 /// Pseudo-months of the naive run-rate's error in the learned spread.
 pub const SHRINK_SPREAD: f64 = 1.0;
+/// Half-life, in months, of a back-tested month's weight in the spread.
+pub const HALF_LIFE_MONTHS: f64 = 12.0;
 /// Days over which the creation rate of new deals is measured.
 pub const RATE_DAYS: i32 = 91;
 /// Days over which the amounts of won new deals are gathered.
 pub const VALUE_DAYS: i32 = 365;
 /// Won deals an attribute value needs before its own mean amount is used.
 pub const MIN_VALUES: usize = 5;
+/// Largest chance of a pseudo-deal standing for new business.
+pub const MAX_NEW_SHARE: f64 = 0.05;
 /// Most pseudo-deals standing for new business.
 pub const MAX_NEW_DEALS: usize = 20_000;
 /// Nodes of the common factor's lognormal (equal weights).
@@ -601,9 +605,12 @@ pub fn learn_spread(residuals: &[Residual], totals: &[f64]) -> Spread {
     // Log errors, corrected for the part of their mean that independent
     // noise explains (E ln(1 + e) = -v/2), and that noise's variance.
     let d: Vec<f64> = used.iter().map(|r| (r.actual / r.expected).ln() + r.independent_var / (r.expected * r.expected) / 2.0).collect();
-    let indep: f64 = used.iter().map(|r| r.independent_var / (r.expected * r.expected)).sum();
+    // Recent months count more: weight 1/2 every HALF_LIFE_MONTHS back.
+    let m = used.len();
+    let w: Vec<f64> = (0..m).map(|i| (-std::f64::consts::LN_2 * (m - 1 - i) as f64 / HALF_LIFE_MONTHS).exp()).collect();
+    let indep: f64 = used.iter().zip(&w).map(|(r, w)| w * r.independent_var / (r.expected * r.expected)).sum();
     if !used.is_empty() {
-        s.rms_error = Some((used.iter().map(|r| (r.actual / r.expected).ln().powi(2)).sum::<f64>() / used.len() as f64).sqrt());
+        s.rms_error = Some((used.iter().map(|r| (r.actual / r.expected).ln().powi(2)).sum::<f64>() / m as f64).sqrt());
     }
     let mut naive = Vec::new();
     for (i, &t) in totals.iter().enumerate() {
@@ -620,18 +627,19 @@ pub fn learn_spread(residuals: &[Residual], totals: &[f64]) -> Spread {
         s.naive_rms_error = Some(ms.sqrt());
         (ms, SHRINK_SPREAD)
     };
-    let n = used.len() as f64 + weight;
+    let n = w.iter().sum::<f64>() + weight;
     if n <= 0.0 {
         return s;
     }
     // The centre (log median of the factor) is shrunk toward a factor of
     // mean 1 (-sd^2/2): the engine's expected value is taken at its word
     // until the back-test says otherwise.
-    let mut var = ((d.iter().map(|x| x * x).sum::<f64>() - indep + weight * prior) / n).max(0.0);
+    let wsum = |f: &dyn Fn(f64) -> f64| d.iter().zip(&w).map(|(x, w)| w * f(*x)).sum::<f64>();
+    let mut var = ((wsum(&|x| x * x) - indep + weight * prior) / n).max(0.0);
     let mut centre = 0.0;
     for _ in 0..3 {
-        centre = (d.iter().sum::<f64>() - weight * var / 2.0) / n;
-        var = ((d.iter().map(|x| (x - centre).powi(2)).sum::<f64>() - indep + weight * prior) / n).max(0.0);
+        centre = (wsum(&|x| x) - weight * var / 2.0) / n;
+        var = ((wsum(&|x| (x - centre).powi(2)) - indep + weight * prior) / n).max(0.0);
     }
     s.sd = var.sqrt();
     s.centre = centre;
@@ -781,7 +789,11 @@ struct Assembled {
 fn assemble(snap: &Snapshot, cal: &Calendar) -> Assembled {
     let open_probs = snap.probs.iter().map(|p| (p * cal.open_factor).clamp(0.0, 1.0)).collect();
     let expected_deals = snap.new_rate * snap.new_days;
-    let n = (expected_deals.round().max(0.0) as usize).min(MAX_NEW_DEALS);
+    // How many deals will be created is uncertain too (Poisson): the wins
+    // among them are Poisson when each pseudo-deal's chance is small, so
+    // the pseudo-deals are split until it is at most MAX_NEW_SHARE.
+    let split = (cal.new_share / MAX_NEW_SHARE).ceil().max(1.0);
+    let n = ((expected_deals * split).round().max(0.0) as usize).min(MAX_NEW_DEALS);
     let mut new_amounts = Vec::with_capacity(n);
     let vals = &snap.new_values;
     if !vals.is_empty() {
