@@ -281,7 +281,7 @@ fn simulated_teams_get_bands_that_cover_what_they_claim() {
         sds.push(spread.sd / team.factor_sd);
         let next = team.month(&mut rng);
         let (a, p) = engine(&next);
-        let r = Band::new(0.0, &a, &p, spread.sd, spread.centre).range();
+        let r = Band::new(0.0, &a, &p, spread.sd, spread.bias).range();
         for _ in 0..4 {
             let actual = team.outcome(&mut rng, &next.amounts, &next.probs);
             inside += u32::from(actual >= r.p10 && actual <= r.p90);

@@ -25,7 +25,8 @@
 //! - the **spread**: a rolling back-test of the engine itself (each past
 //!   month forecast with the calendar known at its start), whose log errors,
 //!   less the part independent deals explain, give the variance of a common
-//!   factor (lognormal, mean 1) that multiplies the period's uncertain total.
+//!   factor (normal, floored at 0, with the back-tested bias as its mean
+//!   less 1) that multiplies the period's uncertain total.
 //!   Until enough months are back-tested, it is shrunk toward the error of a
 //!   naive run-rate on the same months ([`SHRINK_SPREAD`] pseudo-months).
 //!
@@ -56,7 +57,7 @@ pub const MIN_VALUES: usize = 5;
 pub const MAX_NEW_SHARE: f64 = 0.05;
 /// Most pseudo-deals standing for new business.
 pub const MAX_NEW_DEALS: usize = 20_000;
-/// Nodes of the common factor's lognormal (equal weights).
+/// Nodes of the common factor (equal weights).
 const NODES: usize = 41;
 
 /// Expected value and quantiles of one part, or of the total.
@@ -124,17 +125,18 @@ pub struct Calendar {
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Default)]
 #[serde(rename_all = "camelCase")]
 pub struct Spread {
-    /// Standard deviation (log scale) of the common factor.
+    /// Standard deviation of the common factor (a multiplier with mean
+    /// 1 + bias, normal, floored at 0).
     pub sd: f64,
-    /// Log median of the common factor: the back-tested bias of the
-    /// engine's expected value (-sd^2/2 when it has none: a factor of mean 1).
-    pub centre: f64,
+    /// The factor's mean less 1: the back-tested bias of the engine's
+    /// expected value.
+    pub bias: f64,
     /// Months back-tested.
     pub months: u32,
-    /// Root mean square log error of the back-tested months.
+    /// Root mean square relative error of the back-tested months.
     pub rms_error: Option<f64>,
     /// Root mean square log error of the naive run-rate (the shrinkage
-    /// target), when history has one.
+    /// target, read as a relative error), when history has one.
     pub naive_rms_error: Option<f64>,
     /// False when nothing could be learned (no month to back-test and no
     /// run-rate): the band then holds independent deals only.
@@ -602,21 +604,22 @@ pub fn learn_spread(residuals: &[Residual], totals: &[f64]) -> Spread {
     let mut s = Spread::default();
     let used: Vec<&Residual> = residuals.iter().filter(|r| r.expected > 0.0 && r.actual > 0.0).collect();
     s.months = used.len() as u32;
-    // Log errors, corrected for the part of their mean that independent
-    // noise explains (E ln(1 + e) = -v/2), and that noise's variance.
-    let d: Vec<f64> = used.iter().map(|r| (r.actual / r.expected).ln() + r.independent_var / (r.expected * r.expected) / 2.0).collect();
+    // Relative errors, and the relative variance independent deals explain.
+    let d: Vec<f64> = used.iter().map(|r| r.actual / r.expected - 1.0).collect();
     // Recent months count more: weight 1/2 every HALF_LIFE_MONTHS back.
     let m = used.len();
     let w: Vec<f64> = (0..m).map(|i| (-std::f64::consts::LN_2 * (m - 1 - i) as f64 / HALF_LIFE_MONTHS).exp()).collect();
     let indep: f64 = used.iter().zip(&w).map(|(r, w)| w * r.independent_var / (r.expected * r.expected)).sum();
     if !used.is_empty() {
-        s.rms_error = Some((used.iter().map(|r| (r.actual / r.expected).ln().powi(2)).sum::<f64>() / m as f64).sqrt());
+        s.rms_error = Some((d.iter().map(|x| x * x).sum::<f64>() / m as f64).sqrt());
     }
     let mut naive = Vec::new();
     for (i, &t) in totals.iter().enumerate() {
         let before: Vec<f64> = totals.get(i.saturating_sub(3)..i).unwrap_or(&[]).iter().copied().filter(|&x| x > 0.0).collect();
         if t > 0.0 && !before.is_empty() {
             let rate = before.iter().sum::<f64>() / before.len() as f64;
+            // On the log scale: a team's first months, while its pipeline
+            // fills, would swamp relative errors.
             naive.push((t / rate).ln().powi(2));
         }
     }
@@ -631,18 +634,14 @@ pub fn learn_spread(residuals: &[Residual], totals: &[f64]) -> Spread {
     if n <= 0.0 {
         return s;
     }
-    // The centre (log median of the factor) is shrunk toward a factor of
-    // mean 1 (-sd^2/2): the engine's expected value is taken at its word
-    // until the back-test says otherwise.
+    // The bias (the factor's mean less 1) is shrunk toward none: the
+    // engine's expected value is taken at its word until the back-test
+    // says otherwise.
     let wsum = |f: &dyn Fn(f64) -> f64| d.iter().zip(&w).map(|(x, w)| w * f(*x)).sum::<f64>();
-    let mut var = ((wsum(&|x| x * x) - indep + weight * prior) / n).max(0.0);
-    let mut centre = 0.0;
-    for _ in 0..3 {
-        centre = (wsum(&|x| x) - weight * var / 2.0) / n;
-        var = ((wsum(&|x| (x - centre).powi(2)) - indep + weight * prior) / n).max(0.0);
-    }
+    let bias = wsum(&|x| x) / n;
+    let var = ((wsum(&|x| (x - bias).powi(2)) - indep + weight * prior) / n).max(0.0);
     s.sd = var.sqrt();
-    s.centre = centre;
+    s.bias = bias;
     s.learned = true;
     s
 }
@@ -670,16 +669,12 @@ pub fn normal_quantile(p: f64) -> f64 {
     }
 }
 
-/// (weight, multiplier) nodes of the lognormal factor exp(centre + sd Z)
-/// (the nodes' mean is exactly exp(centre + sd^2/2)).
-pub fn lognormal_nodes(sd: f64, centre: f64) -> Vec<(f64, f64)> {
-    let scale = (centre + sd * sd / 2.0).exp();
+/// (weight, multiplier) nodes of the factor 1 + bias + sd Z, floored at 0.
+pub fn factor_nodes(sd: f64, bias: f64) -> Vec<(f64, f64)> {
     if sd <= 0.0 {
-        return vec![(1.0, scale)];
+        return vec![(1.0, (1.0 + bias).max(0.0))];
     }
-    let raw: Vec<f64> = (0..NODES).map(|j| (sd * normal_quantile((j as f64 + 0.5) / NODES as f64)).exp()).collect();
-    let mean = raw.iter().sum::<f64>() / NODES as f64;
-    raw.iter().map(|m| (1.0 / NODES as f64, scale * m / mean)).collect()
+    (0..NODES).map(|j| (1.0 / NODES as f64, (1.0 + bias + sd * normal_quantile((j as f64 + 0.5) / NODES as f64)).max(0.0))).collect()
 }
 
 /// The distribution of `fixed + M × S`: S the total of independent
@@ -698,8 +693,8 @@ pub struct Band {
 }
 
 impl Band {
-    /// `sd` and `centre` as in [`Spread`].
-    pub fn new(fixed: f64, amounts: &[f64], probs: &[f64], sd: f64, centre: f64) -> Band {
+    /// `sd` and `bias` as in [`Spread`].
+    pub fn new(fixed: f64, amounts: &[f64], probs: &[f64], sd: f64, bias: f64) -> Band {
         let g = dist::grid(amounts, probs, &[(1.0, 1.0)]);
         let mut c = 0.0;
         let cum = g.pmf.iter().map(|m| {
@@ -707,7 +702,7 @@ impl Band {
             c.min(1.0)
         });
         let independent_var = amounts.iter().zip(probs).map(|(a, p)| a * a * p * (1.0 - p)).sum();
-        let nodes = lognormal_nodes(sd, centre);
+        let nodes = factor_nodes(sd, bias);
         let mean: f64 = nodes.iter().map(|n| n.0 * n.1).sum();
         Band { fixed, offset: g.offset, step: g.step, cum: cum.collect(), nodes, expected: fixed + mean * g.expected, independent_var }
     }
@@ -915,14 +910,14 @@ pub fn forecast_from(snap: &Snapshot, past: &[&Record]) -> (PeriodForecast, Band
     if same.is_empty() {
         // The other condition's errors say how wide, not which way: its
         // bias belongs to its calendar.
-        spread.centre = -spread.sd * spread.sd / 2.0;
+        spread.bias = 0.0;
     }
     let a = assemble(snap, &cal);
-    let open = Band::new(0.0, &snap.amounts, &a.open_probs, spread.sd, spread.centre);
-    let new = Band::new(0.0, &a.new_amounts, &a.new_probs, spread.sd, spread.centre);
+    let open = Band::new(0.0, &snap.amounts, &a.open_probs, spread.sd, spread.bias);
+    let new = Band::new(0.0, &a.new_amounts, &a.new_probs, spread.sd, spread.bias);
     let amounts: Vec<f64> = snap.amounts.iter().chain(&a.new_amounts).copied().collect();
     let probs: Vec<f64> = a.open_probs.iter().chain(&a.new_probs).copied().collect();
-    let total = Band::new(snap.won_so_far, &amounts, &probs, spread.sd, spread.centre);
+    let total = Band::new(snap.won_so_far, &amounts, &probs, spread.sd, spread.bias);
     let w = snap.won_so_far;
     let f = PeriodForecast {
         as_of: civil_from_days(snap.as_of),
@@ -988,9 +983,9 @@ mod tests {
         assert!(normal_quantile(0.5).abs() < 1e-9);
         assert!((normal_quantile(0.9) - 1.281_551_565_545).abs() < 1e-8);
         assert!((normal_quantile(0.01) + 2.326_347_874_041).abs() < 1e-8);
-        let nodes = lognormal_nodes(0.3, -0.045);
+        let nodes = factor_nodes(0.3, 0.1);
         let mean: f64 = nodes.iter().map(|n| n.0 * n.1).sum();
-        assert!((mean - 1.0).abs() < 1e-12);
+        assert!((mean - 1.1).abs() < 1e-9, "{mean}");
     }
 
     #[test]
@@ -1002,7 +997,7 @@ mod tests {
         let r = b0.range();
         assert!((r.expected - 50.0 - g.expected).abs() < 1e-6);
         assert!((r.p50 - 50.0 - g.p50).abs() <= 2.0 * g.grid_step + 1e-9, "{} {}", r.p50, g.p50);
-        let b1 = Band::new(50.0, &amounts, &probs, 0.3, -0.045);
+        let b1 = Band::new(50.0, &amounts, &probs, 0.3, 0.0);
         let r1 = b1.range();
         assert!(r1.p10 < r.p10 && r1.p90 > r.p90);
         // CRPS is smallest near the centre.
