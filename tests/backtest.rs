@@ -307,15 +307,14 @@ fn simulated_teams_get_bands_that_cover_what_they_claim() {
 #[test]
 fn simulated_team_with_a_quarter_end_rush_is_forecast_honestly() {
     use stagecast::deal::{civil_from_days, parse_date};
-    use stagecast::forecast::period::position;
+    use stagecast::forecast::period::{civil, position};
     let mut rng = Rng(42);
     let start = parse_date("", "2020-01-01").unwrap();
     let end = parse_date("", "2022-12-31").unwrap();
     // The month's factor, by month index.
     let factors: Vec<f64> = (0..40).map(|_| (0.15 * rng.normal() - 0.15 * 0.15 / 2.0).exp()).collect();
     let month_index = |day: i32| {
-        let s = civil_from_days(day);
-        let (y, m): (i32, i32) = (s[0..4].parse().unwrap(), s[5..7].parse().unwrap());
+        let (y, m, _) = civil(day);
         ((y - 2020) * 12 + m - 1) as usize
     };
     let mut deals = Vec::new();
