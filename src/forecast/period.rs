@@ -15,20 +15,30 @@
 //! raw engine run at the month's start (what it expected from the open
 //! pipeline, how many deals were created, how many of those were won
 //! inside the month) beside what happened. The records give
-//! - the **calendar**: the ratio of what the open pipeline delivered to what
-//!   the time-in-state model expected, on the log scale, shrunk toward the
-//!   all-months mean, and that toward none ([`SHRINK_MONTHS`] pseudo-months
-//!   each); the new deals' in-month win share per month of the quarter,
-//!   shrunk toward the all-months share the same way. A month of the quarter
-//!   with no record keeps the all-months values: the calendar is used only
+//! - the **calendar** (month of the quarter; 3 is the quarter end): the log
+//!   ratio of what the open pipeline delivered to what the time-in-state
+//!   model expected, and the log ratio of the new deals' in-month win share
+//!   to the all-months share, each averaged per position and shrunk toward
+//!   none by empirical Bayes (within-position over between-position
+//!   variance; [`SHRINK_MONTHS`] pseudo-months until some position has two
+//!   months). A position with no record gets no calendar: it is used only
 //!   where history has seen it.
-//! - the **spread**: a rolling back-test of the engine itself (each past
-//!   month forecast with the calendar known at its start), whose log errors,
-//!   less the part independent deals explain, give the variance of a common
-//!   factor (normal, floored at 0, with the back-tested bias as its mean
-//!   less 1) that multiplies the period's uncertain total.
-//!   Until enough months are back-tested, it is shrunk toward the error of a
-//!   naive run-rate on the same months ([`SHRINK_SPREAD`] pseudo-months).
+//! - a **combination** per part: the pipeline model (with its calendar) and
+//!   what the same month of the previous quarter delivered, weighted by
+//!   inverse mean squared log error in the rolling back-test (the pipeline
+//!   model alone until two months can compare them). It moves the part's
+//!   level; the part's deals keep their shape.
+//! - the **spread**: the rolling back-test of the engine itself (each past
+//!   month forecast as it would have been at its start), whose relative
+//!   errors, less the part independent deals explain, give the variance of
+//!   a common factor (normal, floored at 0, mean 1 + the back-tested bias)
+//!   that multiplies the period's uncertain total. Recent months weigh more
+//!   (half-life [`HALF_LIFE_MONTHS`]); months whose calendar position had
+//!   been seen teach forecasts whose position has been seen, and the others
+//!   the others (all of them when one kind is missing, without the bias).
+//!   Until enough months are back-tested it is shrunk toward the naive
+//!   run-rate's log error on the same months ([`SHRINK_SPREAD`]
+//!   pseudo-months).
 //!
 //! Dates: a deal exists from its first dated event (else its close date);
 //! deals with neither are left out. As of a date, a deal shows only the
@@ -516,7 +526,7 @@ pub fn records(process: &Process, h: &History, last: i32) -> Result<Vec<Record>>
 
 // ---------------------------------------------------------------- calendar
 
-/// The shrunk mean of the values (log scale, around 0) at `position`, and
+/// The shrunk mean of the values (log ratios, around 0) at `position`, and
 /// how many there are. The strength of the shrinkage toward 0, in
 /// pseudo-months, is the within-position variance over the
 /// between-position variance (empirical Bayes); [`SHRINK_MONTHS`] until
