@@ -71,6 +71,7 @@ pub const LEAK_SKILL: f64 = 0.9;
 
 /// What the guard found, as data: the UI words it.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(tag = "code", rename_all = "snake_case", rename_all_fields = "camelCase")]
 pub enum Warning {
     /// Only won (or only lost) deals reached `milestone`: ignored by the
@@ -284,6 +285,7 @@ pub(super) fn calibrate_guarded(process: &Process, t: &Table, fit: fn(&Process, 
 
 /// How well the learned state rates predict the history, leave-one-out.
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct StateFit {
     /// Leave-one-out Brier score of the state rates (each scored row's own

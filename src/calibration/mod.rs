@@ -204,8 +204,10 @@ pub struct Calibration {
     /// `leakage`): calibration and calibrated scoring ignore them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ignored_milestones: Vec<String>,
-    /// What the leakage guard found (output only).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    /// What the leakage guard found. Output only: a model passed back is
+    /// not re-read for its warnings (reading tagged enums would cost the
+    /// widget's wasm 17 KB for nothing it uses).
+    #[serde(default, skip_deserializing, skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<Warning>,
 }
 

@@ -23,6 +23,7 @@ use crate::probability::DealScore;
 
 /// One pipeline's process model (calibrated by `calibrate_pipelines`).
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct PipelineModel {
     /// `None`: the deals without a pipeline, and the fallback model.
@@ -32,6 +33,7 @@ pub struct PipelineModel {
 }
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase", default)]
 pub struct PipelineOptions {
     pub paths: Paths,

@@ -2,7 +2,9 @@
 //! of a pipeline's total; `timing` learns how long deals take to close;
 //! `forecast` puts them together for a pipeline of open deals.
 
+pub mod backtest;
 pub mod dist;
+pub mod period;
 pub mod timing;
 
 use serde::{Deserialize, Serialize};
@@ -17,7 +19,7 @@ pub use timing::{learn, Curve, Timing};
 /// Most standard deviation a common factor may have.
 pub const MAX_FACTOR_SD: f64 = 2.0;
 
-#[derive(Deserialize, Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Default)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "lowercase")]
 pub enum Measure {

@@ -359,6 +359,54 @@ pub fn forecast(
     to_js(&forecast::forecast_calibrated(&p, &ds, &o).map_err(fail)?)
 }
 
+/// A forecast for the next period (`every: "month"`): won so far, open
+/// deals closing in it, and new deals created and won in it, each with its
+/// range, and the total; the spread is learned from back-tests on `deals`.
+#[cfg(feature = "analysis")]
+#[wasm_bindgen(js_name = periodForecast, unchecked_return_type = "PeriodForecast")]
+pub fn period_forecast(
+    #[wasm_bindgen(unchecked_param_type = "ProcessModel")] model: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Deal[]")] deals: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "PeriodOptions | undefined")] options: JsValue,
+) -> JsResult {
+    let p = process(model).map_err(fail)?;
+    let ds: Vec<Deal> = from_js(deals, "deals").map_err(fail)?;
+    let o: forecast::period::PeriodOptions = opt_js(options, "options").map_err(fail)?;
+    to_js(&forecast::period::period_forecast(&p, &ds, &o).map_err(fail)?)
+}
+
+/// How honest past forecasts were: at each past period end, recalibrates on
+/// what was known then, forecasts the next period and compares with what
+/// closed, beside the naive peers.
+#[cfg(feature = "analysis")]
+#[wasm_bindgen(unchecked_return_type = "Backtest")]
+pub fn backtest(
+    #[wasm_bindgen(unchecked_param_type = "ProcessModel")] model: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Deal[]")] deals: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "BacktestOptions | undefined")] options: JsValue,
+) -> JsResult {
+    let p = process(model).map_err(fail)?;
+    let ds: Vec<Deal> = from_js(deals, "deals").map_err(fail)?;
+    let o: forecast::backtest::BacktestOptions = opt_js(options, "options").map_err(fail)?;
+    to_js(&forecast::backtest::backtest(&p, &ds, &o).map_err(fail)?)
+}
+
+/// One calibrated model per pipeline: `[{ pipeline?, model }]`, each
+/// pipeline learned from its own deals (with its own process model when
+/// `options.models` gives one).
+#[cfg(feature = "analysis")]
+#[wasm_bindgen(js_name = calibratePipelines, unchecked_return_type = "PipelineModel[]")]
+pub fn calibrate_pipelines(
+    #[wasm_bindgen(unchecked_param_type = "ProcessModel")] model: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Deal[]")] history: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "PipelineOptions | undefined")] options: JsValue,
+) -> JsResult {
+    let p = process(model).map_err(fail)?;
+    let h: Vec<Deal> = from_js(history, "history").map_err(fail)?;
+    let o: crate::calibration::pipelines::PipelineOptions = opt_js(options, "options").map_err(fail)?;
+    to_js(&crate::calibration::pipelines::calibrate_pipelines(&p, &h, &o).map_err(fail)?)
+}
+
 /// Learns from closed deals and returns the model with its `calibration`.
 #[cfg(feature = "analysis")]
 #[wasm_bindgen(unchecked_return_type = "ProcessModel")]
