@@ -59,6 +59,26 @@ pub struct Deal {
     /// When the deal was won or lost (`YYYY-MM-DD`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub close_date: Option<String>,
+    /// The CRM pipeline the deal belongs to (each pipeline has its own
+    /// process and calibration).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pipeline: Option<String>,
+    /// How the expected close date moved over the deal's history, where the
+    /// export shows it (a slip signal for forecasts). Not used to score.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub slip: Option<Slip>,
+}
+
+/// Changes of a deal's expected close date, from a history export.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct Slip {
+    /// Times the expected close date changed.
+    pub changes: u32,
+    /// Times it moved later.
+    pub pushes: u32,
+    /// Days it moved later, summed over the pushes.
+    pub days_pushed: i64,
 }
 
 /// The spellings of `Status`, in variant order.
@@ -149,6 +169,7 @@ fn read_deal(v: &Value) -> Result<Deal> {
             "attributes" => 128,
             "sellerProbability" => 256,
             "closeDate" => 512,
+            "pipeline" => 1024,
             _ => continue,
         };
         once(&mut seen, bit, k)?;
@@ -165,7 +186,8 @@ fn read_deal(v: &Value) -> Result<Deal> {
             64 => d.events = Vec::<Event>::from_val(x, k)?,
             128 => d.attributes = BTreeMap::<String, String>::from_val(x, k)?,
             256 => d.seller_probability = Some(f64::from_val(x, k)?),
-            _ => d.close_date = Some(String::from_val(x, k)?),
+            512 => d.close_date = Some(String::from_val(x, k)?),
+            _ => d.pipeline = Some(String::from_val(x, k)?),
         }
     }
     Ok(d)
@@ -202,7 +224,7 @@ impl ToVal for Deal {
         if !self.attributes.is_empty() {
             r = r.put("attributes", &self.attributes);
         }
-        r.opt("sellerProbability", &self.seller_probability).opt("closeDate", &self.close_date).done()
+        r.opt("sellerProbability", &self.seller_probability).opt("closeDate", &self.close_date).opt("pipeline", &self.pipeline).done()
     }
 }
 
@@ -233,6 +255,9 @@ impl Deal {
         }
         if let Some(s) = &self.seller {
             error::text(&at("seller"), s, MAX_TEXT_CHARS)?;
+        }
+        if let Some(s) = &self.pipeline {
+            error::text(&at("pipeline"), s, MAX_TEXT_CHARS)?;
         }
         if let Some(v) = self.value {
             error::non_negative(&at("value"), v)?;
