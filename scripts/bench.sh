@@ -11,6 +11,8 @@ say() { printf '\033[1m[bench]\033[0m %s\n' "$*"; }
 say "native timing binaries (release = the wasm's opt-level z, and bench-o3)"
 cargo build --quiet --release --example bench_native
 cargo build --quiet --profile bench-o3 --example bench_native
+say "import: 20,000 and 200,000 history rows, linear (ratio <= 12; examples/bench_import.rs)"
+cargo run --quiet --profile bench-o3 --example bench_import
 say "plain-JS baseline computes what the Rust core computes"
 node bench/check.mjs
 if [ "${BENCH_CRITERION:-1}" != 0 ]; then

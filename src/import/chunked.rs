@@ -35,8 +35,8 @@ pub struct ChunkedImport {
     header: Vec<String>,
     mapping: ColumnMapping,
     process: Option<Process>,
-    /// Id -> line of the first row with it, over the whole file.
-    seen: HashMap<String, usize>,
+    /// The ids seen so far, over the whole file.
+    seen: IdSet,
     rows: usize,
     done: bool,
 }
@@ -57,7 +57,7 @@ impl ChunkedImport {
         // `Reader::new` strips the byte-order mark: keep the text as it sees it.
         let skip = text.len() - body.len();
         let text = text.get(skip..).map(str::to_string).unwrap_or_default();
-        Ok(ChunkedImport { text, delim, pos, line, header, mapping, process, seen: HashMap::new(), rows: 0, done: false })
+        Ok(ChunkedImport { text, delim, pos, line, header, mapping, process, seen: IdSet::default(), rows: 0, done: false })
     }
 
     pub fn progress(&self) -> Progress {
@@ -100,17 +100,15 @@ impl ChunkedImport {
                 None => row(&plan, &self.mapping, self.process.as_ref(), &header, &cells, line),
             };
             match result {
-                Ok(d) => match self.seen.get(&d.id) {
-                    None => {
-                        self.seen.insert(d.id.clone(), line);
+                Ok(d) => {
+                    if self.seen.insert(&d.id) {
                         out.deals.push(d);
-                    }
-                    Some(_) => {
+                    } else {
                         let column = plan.id.and_then(|i| header.get(i)).map(|h| h.to_string());
                         push_error(&mut out, line, column, format!("duplicate id {}", quoted(&d.id)));
                         out.skipped += 1;
                     }
-                },
+                }
                 Err((column, message)) => {
                     push_error(&mut out, line, column, message);
                     out.skipped += 1;
@@ -124,5 +122,45 @@ impl ChunkedImport {
         self.line = reader.line;
         out.done = self.done;
         Ok(out)
+    }
+}
+
+/// A set of ids kept compact, so that a million of them stay cheap: the ids
+/// live end to end in one string, the table maps a 64-bit hash to where the
+/// id is. Two different ids with the same hash (practically never) go to a
+/// plain set, so the answer is always exact.
+#[derive(Default)]
+pub struct IdSet {
+    arena: String,
+    table: HashMap<u64, (u32, u32)>,
+    spill: std::collections::HashSet<String>,
+}
+
+impl IdSet {
+    /// Adds `id`; false when it was already there.
+    pub fn insert(&mut self, id: &str) -> bool {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        id.hash(&mut h);
+        let key = h.finish();
+        let (Ok(at), Ok(len)) = (u32::try_from(self.arena.len()), u32::try_from(id.len())) else {
+            return self.spill.insert(id.to_string());
+        };
+        match self.table.entry(key) {
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert((at, len));
+                self.arena.push_str(id);
+                true
+            }
+            std::collections::hash_map::Entry::Occupied(o) => {
+                let (a, l) = *o.get();
+                let first = self.arena.get(a as usize..(a + l) as usize).unwrap_or("");
+                if first == id {
+                    false
+                } else {
+                    self.spill.insert(id.to_string())
+                }
+            }
+        }
     }
 }

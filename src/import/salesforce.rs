@@ -19,7 +19,7 @@
 use std::collections::HashMap;
 
 use super::history::{self, enter, Format, HistoryOptions, ImportResult, Problem, Row, Sheet, StageHistory, StagedDeal};
-use crate::deal::{Deal, Slip, Status};
+use crate::deal::{civil_from_days, Deal, Slip, Status};
 
 /// Whether a header is an Opportunity History report.
 pub fn is_history(header: &[String]) -> bool {
@@ -31,18 +31,29 @@ pub fn is_history(header: &[String]) -> bool {
 
 struct Change {
     day: i32,
-    date: String,
     seq: usize,
-    stage: String,
-    close: Option<(String, i32)>,
+    /// Index into the stage names.
+    stage: u32,
+    close: Option<i32>,
 }
 
 struct Group {
     deal: Deal,
     line: usize,
-    /// Row order (seq) and day of the row the deal's fields came from.
+    /// Day and row order of the row the deal's fields came from.
     latest: (i32, usize),
     changes: Vec<Change>,
+}
+
+/// Sets a text field, reusing its buffer.
+fn set(field: &mut Option<String>, v: Option<&str>) {
+    match (field.as_mut(), v) {
+        (Some(f), Some(v)) => {
+            f.clear();
+            f.push_str(v);
+        }
+        (_, v) => *field = v.map(str::to_string),
+    }
 }
 
 pub fn read(text: &str, options: &HistoryOptions, progress: &mut dyn FnMut(usize, usize)) -> ImportResult<StageHistory> {
@@ -58,6 +69,8 @@ pub fn read(text: &str, options: &HistoryOptions, progress: &mut dyn FnMut(usize
     let mut out = StageHistory { format: Some(Format::Salesforce), has_history: true, ..StageHistory::default() };
     let mut index: HashMap<String, usize> = HashMap::new();
     let mut groups: Vec<Group> = Vec::new();
+    let mut names: Vec<String> = Vec::new();
+    let mut name_index: HashMap<String, u32> = HashMap::new();
     // Whether the file lists each opportunity's changes newest first.
     let (mut rising, mut falling) = (0usize, 0usize);
     while let Some(r) = sheet.next() {
@@ -79,40 +92,62 @@ pub fn read(text: &str, options: &HistoryOptions, progress: &mut dyn FnMut(usize
             progress(a, b);
         }
         let seq = out.rows;
-        let read = || -> history::CellResult<(String, Deal, Change)> {
-            let key = history::text(&sheet, Some(id))?.ok_or((id, Problem::EmptyCell))?;
-            let st = history::text(&sheet, Some(stage))?.ok_or((stage, Problem::EmptyCell))?;
-            let (date, day) = history::date(&sheet, Some(when), options.date_order)?.ok_or((when, Problem::EmptyCell))?;
-            let d = Deal {
-                id: key.clone(),
-                label: history::text(&sheet, label)?,
-                seller: history::text(&sheet, owner)?,
-                value: history::amount(&sheet, amount)?,
-                seller_probability: history::probability(&sheet, prob)?,
-                ..Deal::default()
-            };
-            let c = history::date(&sheet, close, options.date_order)?;
-            Ok((key, d, Change { day, date, seq, stage: st, close: c }))
+        let read = || -> history::CellResult<(i32, Option<i32>, Option<f64>, Option<f64>)> {
+            for (i, v) in [(id, sheet.cell(Some(id))), (stage, sheet.cell(Some(stage)))] {
+                if v.is_empty() {
+                    return Err((i, Problem::EmptyCell));
+                }
+                if v.chars().count() > crate::model::MAX_TEXT_CHARS {
+                    return Err((i, Problem::TooLong));
+                }
+            }
+            for i in [label, owner].into_iter().flatten() {
+                history::text(&sheet, Some(i))?;
+            }
+            let (_, day) = history::date(&sheet, Some(when), options.date_order)?.ok_or((when, Problem::EmptyCell))?;
+            let c = history::date(&sheet, close, options.date_order)?.map(|(_, d)| d);
+            Ok((day, c, history::amount(&sheet, amount)?, history::probability(&sheet, prob)?))
         };
         match read() {
-            Ok((key, d, change)) => {
-                let at = *index.entry(key).or_insert(groups.len());
-                match groups.get_mut(at) {
-                    Some(g) => {
-                        if let Some(last) = g.changes.last() {
-                            if change.day > last.day {
-                                rising += 1;
-                            } else if change.day < last.day {
-                                falling += 1;
-                            }
-                        }
-                        if (change.day, change.seq) >= g.latest {
-                            g.latest = (change.day, change.seq);
-                            g.deal = d;
-                        }
-                        g.changes.push(change);
+            Ok((day, close_day, value, probability)) => {
+                let st = sheet.cell(Some(stage));
+                let stage_at = match name_index.get(st) {
+                    Some(&k) => k,
+                    None => {
+                        let k = u32::try_from(names.len()).unwrap_or(u32::MAX);
+                        names.push(st.to_string());
+                        name_index.insert(st.to_string(), k);
+                        k
                     }
-                    None => groups.push(Group { deal: d, line, latest: (change.day, change.seq), changes: vec![change] }),
+                };
+                let change = Change { day, seq, stage: stage_at, close: close_day };
+                let key = sheet.cell(Some(id));
+                let group = match index.get(key) {
+                    Some(&at) => groups.get_mut(at),
+                    None => {
+                        index.insert(key.to_string(), groups.len());
+                        let deal = Deal { id: key.to_string(), ..Deal::default() };
+                        groups.push(Group { deal, line, latest: (i32::MIN, 0), changes: Vec::new() });
+                        groups.last_mut()
+                    }
+                };
+                if let Some(g) = group {
+                    if let Some(last) = g.changes.last() {
+                        if change.day > last.day {
+                            rising += 1;
+                        } else if change.day < last.day {
+                            falling += 1;
+                        }
+                    }
+                    if (change.day, change.seq) >= g.latest {
+                        g.latest = (change.day, change.seq);
+                        let cell = |i: Option<usize>| Some(sheet.cell(i)).filter(|v| !v.is_empty());
+                        set(&mut g.deal.label, cell(label));
+                        set(&mut g.deal.seller, cell(owner));
+                        g.deal.value = value;
+                        g.deal.seller_probability = probability;
+                    }
+                    g.changes.push(change);
                 }
             }
             Err((i, p)) => {
@@ -123,49 +158,50 @@ pub fn read(text: &str, options: &HistoryOptions, progress: &mut dyn FnMut(usize
     }
     let newest_first = falling > rising;
     for g in groups {
-        out.deals.push(finish(g, newest_first));
+        out.deals.push(finish(g, newest_first, &names));
     }
     let (a, b) = sheet.progress();
     progress(a, b);
     Ok(out)
 }
 
-fn finish(mut g: Group, newest_first: bool) -> StagedDeal {
+fn finish(mut g: Group, newest_first: bool, names: &[String]) -> StagedDeal {
     if newest_first {
         g.changes.reverse();
     }
     // Stable: same-day changes keep their (oldest first) order.
     g.changes.sort_by_key(|c| c.day);
+    let name = |k: u32| names.get(k as usize).map_or("", String::as_str);
     let mut s = StagedDeal { line: g.line, ..StagedDeal::default() };
     let mut slip = Slip::default();
-    let mut prev_stage: Option<&str> = None;
+    let mut prev_stage: Option<u32> = None;
     let mut prev_close: Option<i32> = None;
     for c in &g.changes {
-        if !prev_stage.is_some_and(|p| p.eq_ignore_ascii_case(&c.stage)) {
-            enter(&mut s.entered, &c.stage, (c.date.clone(), c.day));
+        if !prev_stage.is_some_and(|p| p == c.stage || name(p).eq_ignore_ascii_case(name(c.stage))) {
+            enter(&mut s.entered, name(c.stage), (civil_from_days(c.day), c.day));
         }
-        prev_stage = Some(&c.stage);
-        if let Some((_, day)) = &c.close {
+        prev_stage = Some(c.stage);
+        if let Some(day) = c.close {
             if let Some(before) = prev_close {
-                if *day != before {
+                if day != before {
                     slip.changes += 1;
                 }
-                if *day > before {
+                if day > before {
                     slip.pushes += 1;
-                    slip.days_pushed += i64::from(*day - before);
+                    slip.days_pushed += i64::from(day - before);
                 }
             }
-            prev_close = Some(*day);
+            prev_close = Some(day);
         }
     }
     let last = g.changes.last();
-    s.stage = last.map(|c| c.stage.clone());
+    s.stage = last.map(|c| name(c.stage).to_string());
     let mut d = g.deal;
     d.status = history::status_word(s.stage.as_deref().unwrap_or(""));
     if d.status != Status::Open {
-        d.close_date = last.map(|c| c.close.as_ref().map_or_else(|| c.date.clone(), |(iso, _)| iso.clone()));
+        d.close_date = last.map(|c| civil_from_days(c.close.unwrap_or(c.day)));
     }
-    if slip.changes > 0 || g.changes.iter().any(|c| c.close.is_some()) {
+    if g.changes.iter().any(|c| c.close.is_some()) {
         d.slip = Some(slip);
     }
     s.deal = d;
