@@ -45,6 +45,9 @@ struct Group {
     changes: Vec<Change>,
 }
 
+/// Day of the change, expected close day, amount, probability.
+type Cells = (i32, Option<i32>, Option<f64>, Option<f64>);
+
 /// Sets a text field, reusing its buffer.
 fn set(field: &mut Option<String>, v: Option<&str>) {
     match (field.as_mut(), v) {
@@ -92,7 +95,7 @@ pub fn read(text: &str, options: &HistoryOptions, progress: &mut dyn FnMut(usize
             progress(a, b);
         }
         let seq = out.rows;
-        let read = || -> history::CellResult<(i32, Option<i32>, Option<f64>, Option<f64>)> {
+        let read = || -> history::CellResult<Cells> {
             for (i, v) in [(id, sheet.cell(Some(id))), (stage, sheet.cell(Some(stage)))] {
                 if v.is_empty() {
                     return Err((i, Problem::EmptyCell));
