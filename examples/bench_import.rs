@@ -5,7 +5,7 @@
 //! worker does), with the old offsetRows chunking for the record.
 //! Run: `cargo run --release --example bench_import` (BENCH_QUICK=1: one
 //! round instead of three). Exits with an error when a ratio is above 12.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic_in_result_fn)]
 
 use std::fmt::Write;
 use std::time::{Duration, Instant};
@@ -97,8 +97,9 @@ fn main() -> Result<(), String> {
     let mut results: Vec<(&str, [Duration; 2])> = Vec::new();
     let (small, large) = (20_000usize, 200_000);
     // Each case: the inputs for a size, and one run over them (rows read).
-    type Run<'a> = Box<dyn FnMut() -> usize + 'a>;
-    let cases: Vec<(&str, Box<dyn Fn(usize) -> Run<'static>>)> = vec![
+    type Run = Box<dyn FnMut() -> usize>;
+    type Make = Box<dyn Fn(usize) -> Run>;
+    let cases: Vec<(&str, Make)> = vec![
         ("salesforce_history", Box::new(|n| {
             let (sf, _) = history(n);
             Box::new(move || import_history(&sf, Format::Salesforce, &HistoryOptions::default(), None).unwrap().rows)
