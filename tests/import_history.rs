@@ -341,8 +341,17 @@ fn hubspot_column_pattern_handles_custom_stages_and_pipelines() {
 fn missing_indispensable_columns_are_named_codes() {
     let e = import_history("Deal Name,Amount\nA,1\n", Format::Hubspot, &HistoryOptions::default(), None).unwrap_err();
     assert_eq!(serde_json::to_value(&e).unwrap(), serde_json::json!({ "code": "missing_column", "column": "Deal Stage" }));
-    let e = import_history("Opportunity ID,Stage\n1,Prospecting\n", Format::Salesforce, &HistoryOptions::default(), None).unwrap_err();
-    assert!(matches!(&e, ImportError::MissingColumn { column, .. } if column == "Last Modified"), "{e:?}");
+    let e = import_history("Opportunity ID,Last Modified\n1,2024-01-01\n", Format::Salesforce, &HistoryOptions::default(), None).unwrap_err();
+    assert_eq!(e, ImportError::MissingColumn { column: "Stage".into(), alternatives: vec!["Stage Name".into(), "To Stage".into()] });
+    // A plain opportunities export (no date of change): current stage only.
+    let plain = "Opportunity Name;Stage;Amount;Close Date;Opportunity Owner;Probability (%)\nX;Closed Won;1 234,50 kr;01.03.2024;Åsa;100\nY;Negotiation/Review;5.000;13.04.2024;Björn;75\n";
+    assert_eq!(csv_preview(plain).unwrap().preset.as_deref(), Some("salesforce"));
+    assert_eq!(Format::of_preset("salesforce"), Some(Format::Salesforce));
+    let out = import_history(plain, Format::Salesforce, &HistoryOptions::default(), None).unwrap();
+    assert!(!out.has_history);
+    assert_eq!(out.closed_without_history[0].close_date.as_deref(), Some("2024-03-01"));
+    assert_eq!(out.deals[0].events, vec![stagecast::Event { milestone: "verbal_yes".into(), date: None }]);
+    assert_eq!(serde_json::to_value(&out.notices[0]).unwrap(), serde_json::json!({ "code": "no_stage_history", "won": 1, "lost": 0, "open": 1 }));
     let e = import_stage_history("deal id,stage\n1,a\n", None, &HistoryOptions::default(), None).unwrap_err();
     assert!(matches!(&e, ImportError::MissingColumn { column, .. } if column == "date"), "{e:?}");
     // Optional columns may be missing.

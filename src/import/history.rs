@@ -46,13 +46,13 @@ impl Format {
         }
     }
 
-    /// The format a preset name stands for (`"hubspot"`, the plain deals
-    /// export, is read as HubSpot too: without history columns it is a
-    /// current-stage-only export).
+    /// The format a preset name stands for (`"hubspot"` and `"salesforce"`,
+    /// the plain deals and opportunities exports, are read the same way:
+    /// without history columns they are current-stage-only exports).
     pub fn of_preset(name: &str) -> Option<Format> {
         match name.trim() {
             "hubspot" | "hubspot_history" => Some(Format::Hubspot),
-            "salesforce_history" => Some(Format::Salesforce),
+            "salesforce" | "salesforce_history" => Some(Format::Salesforce),
             "stage_history" | "stage_history_deals" => Some(Format::StageHistory),
             _ => None,
         }

@@ -2,9 +2,11 @@
 //! opportunity, grouped into one deal per opportunity.
 //!
 //! Columns (the report's labels, matched case-insensitively):
-//! * indispensable: `Opportunity ID` (or, without it, `Opportunity Name`),
-//!   `Stage` (or `Stage Name`, `To Stage`) and `Last Modified` (the date of
-//!   the change; also `Last Modified Date`, `Edit Date`, `Created Date`);
+//! * indispensable: `Opportunity ID` (or, without it, `Opportunity Name`)
+//!   and `Stage` (or `Stage Name`, `To Stage`);
+//! * `Last Modified` (the date of the change; also `Last Modified Date`,
+//!   `Edit Date`, `Created Date`): without it the file is a plain
+//!   opportunities export, current stage only (no history);
 //! * optional: `Opportunity Name`, `Amount`, `Probability (%)`,
 //!   `Close Date`, `Opportunity Owner`.
 //!
@@ -63,13 +65,15 @@ pub fn read(text: &str, options: &HistoryOptions, progress: &mut dyn FnMut(usize
     let mut sheet = Sheet::open(text)?;
     let id = sheet.required(&["Opportunity ID", "Opportunity Name"])?;
     let stage = sheet.required(&["Stage", "Stage Name", "To Stage"])?;
-    let when = sheet.required(&["Last Modified", "Last Modified Date", "Edit Date", "Created Date"])?;
+    // Without the date of each change, the file is a plain opportunities
+    // export: one row per opportunity, its current stage only.
+    let when = sheet.column(&["Last Modified", "Last Modified Date", "Edit Date", "Created Date"]);
     let label = sheet.column(&["Opportunity Name"]);
     let amount = sheet.column(&["Amount"]);
     let prob = sheet.column(&["Probability (%)", "Probability"]);
     let close = sheet.column(&["Close Date"]);
     let owner = sheet.column(&["Opportunity Owner"]);
-    let mut out = StageHistory { format: Some(Format::Salesforce), has_history: true, ..StageHistory::default() };
+    let mut out = StageHistory { format: Some(Format::Salesforce), has_history: when.is_some(), ..StageHistory::default() };
     let mut index: HashMap<String, usize> = HashMap::new();
     let mut groups: Vec<Group> = Vec::new();
     let mut names: Vec<String> = Vec::new();
@@ -107,7 +111,10 @@ pub fn read(text: &str, options: &HistoryOptions, progress: &mut dyn FnMut(usize
             for i in [label, owner].into_iter().flatten() {
                 history::text(&sheet, Some(i))?;
             }
-            let (_, day) = history::date(&sheet, Some(when), options.date_order)?.ok_or((when, Problem::EmptyCell))?;
+            let day = match when {
+                Some(w) => history::date(&sheet, Some(w), options.date_order)?.ok_or((w, Problem::EmptyCell))?.1,
+                None => 0,
+            };
             let c = history::date(&sheet, close, options.date_order)?.map(|(_, d)| d);
             Ok((day, c, history::amount(&sheet, amount)?, history::probability(&sheet, prob)?))
         };
@@ -161,14 +168,14 @@ pub fn read(text: &str, options: &HistoryOptions, progress: &mut dyn FnMut(usize
     }
     let newest_first = falling > rising;
     for g in groups {
-        out.deals.push(finish(g, newest_first, &names));
+        out.deals.push(finish(g, newest_first, &names, when.is_some()));
     }
     let (a, b) = sheet.progress();
     progress(a, b);
     Ok(out)
 }
 
-fn finish(mut g: Group, newest_first: bool, names: &[String]) -> StagedDeal {
+fn finish(mut g: Group, newest_first: bool, names: &[String], dated: bool) -> StagedDeal {
     if newest_first {
         g.changes.reverse();
     }
@@ -179,7 +186,7 @@ fn finish(mut g: Group, newest_first: bool, names: &[String]) -> StagedDeal {
     let mut slip = Slip::default();
     let mut prev_stage: Option<u32> = None;
     let mut prev_close: Option<i32> = None;
-    for c in &g.changes {
+    for c in g.changes.iter().filter(|_| dated) {
         if !prev_stage.is_some_and(|p| p == c.stage || name(p).eq_ignore_ascii_case(name(c.stage))) {
             enter(&mut s.entered, name(c.stage), (civil_from_days(c.day), c.day));
         }
@@ -202,9 +209,9 @@ fn finish(mut g: Group, newest_first: bool, names: &[String]) -> StagedDeal {
     let mut d = g.deal;
     d.status = history::status_word(s.stage.as_deref().unwrap_or(""));
     if d.status != Status::Open {
-        d.close_date = last.map(|c| civil_from_days(c.close.unwrap_or(c.day)));
+        d.close_date = last.and_then(|c| c.close.or(dated.then_some(c.day))).map(civil_from_days);
     }
-    if g.changes.iter().any(|c| c.close.is_some()) {
+    if dated && g.changes.iter().any(|c| c.close.is_some()) {
         d.slip = Some(slip);
     }
     s.deal = d;
