@@ -341,6 +341,18 @@ pub(crate) fn text(sheet: &Sheet, i: Option<usize>) -> CellResult<Option<String>
     }
 }
 
+/// Checks a text cell without copying it: Some(()) when not empty.
+pub(crate) fn check_text(sheet: &Sheet, i: usize) -> CellResult<Option<()>> {
+    let v = sheet.cell(Some(i));
+    if v.is_empty() {
+        Ok(None)
+    } else if v.len() > MAX_TEXT_CHARS && v.chars().count() > MAX_TEXT_CHARS {
+        Err((i, Problem::TooLong))
+    } else {
+        Ok(Some(()))
+    }
+}
+
 pub(crate) fn amount(sheet: &Sheet, i: Option<usize>) -> CellResult<Option<f64>> {
     let v = sheet.cell(i);
     match i {
@@ -363,8 +375,8 @@ pub(crate) fn probability(sheet: &Sheet, i: Option<usize>) -> CellResult<Option<
     }
 }
 
-/// A date cell: `(YYYY-MM-DD, day number)`, None when empty.
-pub(crate) fn date(sheet: &Sheet, i: Option<usize>, order: Option<DateOrder>) -> CellResult<Option<(String, i32)>> {
+/// A date cell as a day number (days since 1970-01-01), None when empty.
+pub(crate) fn date(sheet: &Sheet, i: Option<usize>, order: Option<DateOrder>) -> CellResult<Option<i32>> {
     let v = sheet.cell(i);
     let Some(i) = i else { return Ok(None) };
     if v.is_empty() {
@@ -373,10 +385,17 @@ pub(crate) fn date(sheet: &Sheet, i: Option<usize>, order: Option<DateOrder>) ->
     day_of(v, order).map(Some).map_err(|p| (i, p))
 }
 
-pub(crate) fn day_of(v: &str, order: Option<DateOrder>) -> std::result::Result<(String, i32), Problem> {
+pub(crate) fn day_of(v: &str, order: Option<DateOrder>) -> std::result::Result<i32, Problem> {
+    // `YYYY-MM-DD` (with a time or not) without allocating: most exports.
+    let b = v.as_bytes();
+    if b.len() >= 10 && b.get(4) == Some(&b'-') && b.get(7) == Some(&b'-') && b.get(..4).is_some_and(|y| y.iter().all(u8::is_ascii_digit)) {
+        if let Ok(day) = deal::parse_date("", v) {
+            return Ok(day);
+        }
+    }
     match parse_date_text(v, order) {
         Ok(iso) => match deal::parse_date("", &iso) {
-            Ok(day) => Ok((iso, day)),
+            Ok(day) => Ok(day),
             Err(_) => Err(Problem::BadDate { value: short(v) }),
         },
         Err(m) if m.starts_with("ambiguous") => Err(Problem::AmbiguousDate { value: short(v) }),
@@ -391,16 +410,16 @@ pub(crate) fn status_word(v: &str) -> Status {
 
 /// Records a stage entered on a day, keeping the first entry of each stage
 /// and the list in date order (stable for same-day entries).
-pub(crate) fn enter(entered: &mut Vec<Entered>, stage: &str, date: (String, i32)) {
+pub(crate) fn enter(entered: &mut Vec<Entered>, stage: &str, day: i32) {
     if let Some(e) = entered.iter_mut().find(|e| e.stage.eq_ignore_ascii_case(stage)) {
-        if date.1 < e.day {
-            e.date = date.0;
-            e.day = date.1;
+        if day < e.day {
+            e.date = deal::civil_from_days(day);
+            e.day = day;
         } else {
             return;
         }
     } else {
-        entered.push(Entered { stage: stage.to_string(), date: date.0, day: date.1 });
+        entered.push(Entered { stage: stage.to_string(), date: deal::civil_from_days(day), day });
     }
     // Insertion sort: lists are short and mostly in order already.
     for k in 1..entered.len() {

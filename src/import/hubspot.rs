@@ -103,7 +103,7 @@ pub fn read(text: &str, options: &HistoryOptions, progress: &mut dyn FnMut(usize
             d.status = history::status_word(current.as_deref().unwrap_or(""));
             let mut s = StagedDeal { stage: current, line, ..StagedDeal::default() };
             if d.status != crate::Status::Open {
-                d.close_date = history::date(&sheet, close, options.date_order)?.map(|(iso, _)| iso);
+                d.close_date = history::date(&sheet, close, options.date_order)?.map(crate::deal::civil_from_days);
             }
             for (i, name, _) in &stages {
                 if let Some(day) = history::date(&sheet, Some(*i), options.date_order)? {

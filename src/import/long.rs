@@ -62,28 +62,29 @@ pub fn read(history_text: &str, deals_text: Option<&str>, options: &HistoryOptio
             let (a, b) = sheet.progress();
             progress(a, b);
         }
-        let read = || -> history::CellResult<(String, String, (String, i32))> {
-            let key = history::text(&sheet, Some(id))?.ok_or((id, Problem::EmptyCell))?;
-            let st = history::text(&sheet, Some(stage))?.ok_or((stage, Problem::EmptyCell))?;
-            let day = history::date(&sheet, Some(when), options.date_order)?.ok_or((when, Problem::EmptyCell))?;
-            Ok((key, st, day))
+        let read = || -> history::CellResult<i32> {
+            for i in [id, stage] {
+                history::check_text(&sheet, i)?.ok_or((i, Problem::EmptyCell))?;
+            }
+            history::date(&sheet, Some(when), options.date_order)?.ok_or((when, Problem::EmptyCell))
         };
         match read() {
-            Ok((key, st, day)) => {
-                let at = match index.get(&key) {
+            Ok(day) => {
+                let key = sheet.cell(Some(id));
+                let at = match index.get(key) {
                     Some(&at) => at,
                     None if known => {
-                        out.issue(line, sheet.name(id), Problem::UnknownDeal { id: key });
+                        out.issue(line, sheet.name(id), Problem::UnknownDeal { id: key.to_string() });
                         continue;
                     }
                     None => {
-                        index.insert(key.clone(), out.deals.len());
-                        out.deals.push(StagedDeal { deal: Deal { id: key, ..Deal::default() }, line, ..StagedDeal::default() });
+                        index.insert(key.to_string(), out.deals.len());
+                        out.deals.push(StagedDeal { deal: Deal { id: key.to_string(), ..Deal::default() }, line, ..StagedDeal::default() });
                         out.deals.len() - 1
                     }
                 };
                 if let Some(s) = out.deals.get_mut(at) {
-                    enter(&mut s.entered, &st, day);
+                    enter(&mut s.entered, sheet.cell(Some(stage)), day);
                 }
             }
             Err((i, p)) => {
@@ -140,7 +141,7 @@ fn read_deals(text: &str, options: &HistoryOptions, out: &mut StageHistory, inde
                 None => history::status_word(current.as_deref().unwrap_or("")),
             };
             if d.status != Status::Open {
-                d.close_date = history::date(&sheet, close, options.date_order)?.map(|(iso, _)| iso);
+                d.close_date = history::date(&sheet, close, options.date_order)?.map(crate::deal::civil_from_days);
             }
             Ok(StagedDeal { deal: d, status_given: given, stage: current, line, ..StagedDeal::default() })
         };

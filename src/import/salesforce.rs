@@ -112,10 +112,10 @@ pub fn read(text: &str, options: &HistoryOptions, progress: &mut dyn FnMut(usize
                 history::text(&sheet, Some(i))?;
             }
             let day = match when {
-                Some(w) => history::date(&sheet, Some(w), options.date_order)?.ok_or((w, Problem::EmptyCell))?.1,
+                Some(w) => history::date(&sheet, Some(w), options.date_order)?.ok_or((w, Problem::EmptyCell))?,
                 None => 0,
             };
-            let c = history::date(&sheet, close, options.date_order)?.map(|(_, d)| d);
+            let c = history::date(&sheet, close, options.date_order)?;
             Ok((day, c, history::amount(&sheet, amount)?, history::probability(&sheet, prob)?))
         };
         match read() {
@@ -188,7 +188,7 @@ fn finish(mut g: Group, newest_first: bool, names: &[String], dated: bool) -> St
     let mut prev_close: Option<i32> = None;
     for c in g.changes.iter().filter(|_| dated) {
         if !prev_stage.is_some_and(|p| p == c.stage || name(p).eq_ignore_ascii_case(name(c.stage))) {
-            enter(&mut s.entered, name(c.stage), (civil_from_days(c.day), c.day));
+            enter(&mut s.entered, name(c.stage), c.day);
         }
         prev_stage = Some(c.stage);
         if let Some(day) = c.close {

@@ -153,8 +153,36 @@ fn find_rule<'r>(rules: &'r [StageRule], pipeline: Option<&str>, stage: &str) ->
     named.or_else(|| rules.iter().find(|r| same(&r.stage, stage) && r.pipeline.is_none()))
 }
 
-fn key(pipeline: Option<&str>, stage: &str) -> (String, String) {
-    (pipeline.unwrap_or("").trim().to_lowercase(), stage.trim().to_lowercase())
+/// Stages by (pipeline, stage), case-insensitive, without allocating on a
+/// lookup: the key is written into a reused buffer.
+#[derive(Default)]
+struct Keys {
+    index: HashMap<String, usize>,
+    buf: String,
+}
+
+impl Keys {
+    fn fill(&mut self, pipeline: Option<&str>, stage: &str) {
+        self.buf.clear();
+        for c in pipeline.unwrap_or("").trim().chars().chain(['\u{1f}']).chain(stage.trim().chars()) {
+            self.buf.extend(c.to_lowercase());
+        }
+    }
+
+    fn get(&mut self, pipeline: Option<&str>, stage: &str) -> Option<usize> {
+        self.fill(pipeline, stage);
+        self.index.get(self.buf.as_str()).copied()
+    }
+
+    /// The stage's index, and whether it is new.
+    fn intern(&mut self, pipeline: Option<&str>, stage: &str) -> (usize, bool) {
+        if let Some(k) = self.get(pipeline, stage) {
+            return (k, false);
+        }
+        let k = self.index.len();
+        self.index.insert(self.buf.clone(), k);
+        (k, true)
+    }
 }
 
 #[derive(Default)]
@@ -199,41 +227,47 @@ pub fn apply(h: StageHistory, rules: &[StageRule], process: Option<&Process>) ->
         }
     }
     // 2. Who reaches each stage.
-    let mut order: Vec<(String, String)> = Vec::new();
-    let mut stats: HashMap<(String, String), Stat> = HashMap::new();
+    let mut keys = Keys::default();
+    let mut stats: Vec<Stat> = Vec::new();
+    let mut slot = |keys: &mut Keys, pipeline: Option<&str>, stage: &str| -> usize {
+        let (k, new) = keys.intern(pipeline, stage);
+        if new {
+            stats.push(Stat { pipeline: pipeline.map(str::to_string), stage: stage.to_string(), ..Stat::default() });
+        }
+        k
+    };
+    let mut reached: Vec<usize> = Vec::new();
+    let mut counts: Vec<(usize, Status, bool)> = Vec::new();
     for s in &deals {
         let pipeline = s.deal.pipeline.as_deref();
-        let last = s.last_stage().map(|l| key(pipeline, l));
-        let mut count = |stage: &str| {
-            let k = key(pipeline, stage);
-            let st = stats.entry(k.clone()).or_insert_with(|| {
-                order.push(k.clone());
-                Stat { pipeline: pipeline.map(str::to_string), stage: stage.to_string(), ..Stat::default() }
-            });
-            match s.deal.status {
-                Status::Won => st.won += 1,
-                Status::Lost => st.lost += 1,
-                Status::Open => st.open += 1,
-            }
-            if last.as_ref() == Some(&k) {
-                st.last += 1;
-            }
-        };
+        let last = s.last_stage().map(|l| slot(&mut keys, pipeline, l));
+        reached.clear();
         for e in &s.entered {
-            count(&e.stage);
+            reached.push(slot(&mut keys, pipeline, &e.stage));
         }
         if let Some(c) = &s.stage {
             if !s.entered.iter().any(|e| same(&e.stage, c)) {
-                count(c);
+                reached.push(slot(&mut keys, pipeline, c));
             }
+        }
+        counts.extend(reached.iter().map(|&k| (k, s.deal.status, last == Some(k))));
+    }
+    for (k, status, is_last) in counts {
+        let Some(st) = stats.get_mut(k) else { continue };
+        match status {
+            Status::Won => st.won += 1,
+            Status::Lost => st.lost += 1,
+            Status::Open => st.open += 1,
+        }
+        if is_last {
+            st.last += 1;
         }
     }
     // 3. Outcomes and milestones of each stage.
-    let mut table = Vec::with_capacity(order.len());
+    let mut table = Vec::with_capacity(stats.len());
     let mut notices = Vec::new();
-    let mut effective: Effective = HashMap::new();
-    for k in &order {
-        let Some(st) = stats.get(k) else { continue };
+    let mut effective: Effective = Vec::with_capacity(stats.len());
+    for st in &stats {
         let r = find_rule(rules, st.pipeline.as_deref(), &st.stage);
         let n = st.won + st.lost + st.open;
         let closed_only = n > 0 && st.open == 0;
@@ -272,7 +306,7 @@ pub fn apply(h: StageHistory, rules: &[StageRule], process: Option<&Process>) ->
             default_milestones,
             mapped: r.is_some(),
         });
-        effective.insert(k.clone(), (outcome, milestones));
+        effective.push((outcome, milestones));
     }
     // 4. The deals.
     let mut out = HistoryImport {
@@ -294,7 +328,7 @@ pub fn apply(h: StageHistory, rules: &[StageRule], process: Option<&Process>) ->
             Status::Lost => lost += 1,
             Status::Open => open += 1,
         }
-        let (deal, known) = events_of(s, &effective);
+        let (deal, known) = events_of(s, &effective, &mut keys);
         if let Some(p) = process {
             if let Err(e) = deal.0.check(p, "") {
                 out.skipped += 1;
@@ -324,13 +358,13 @@ pub fn apply(h: StageHistory, rules: &[StageRule], process: Option<&Process>) ->
 
 /// The deal with its events; and whether its history shows any stage
 /// before the outcome.
-/// (pipeline, stage) in lower case -> the stage's outcome and milestones.
-type Effective = HashMap<(String, String), (Option<Outcome>, Vec<String>)>;
+/// By stage index: the stage's outcome and milestones.
+type Effective = Vec<(Option<Outcome>, Vec<String>)>;
 
-fn events_of(s: StagedDeal, effective: &Effective) -> ((Deal, usize), bool) {
+fn events_of(s: StagedDeal, effective: &Effective, keys: &mut Keys) -> ((Deal, usize), bool) {
     let StagedDeal { mut deal, stage, entered, line, .. } = s;
     let pipeline = deal.pipeline.clone();
-    let lookup = |stage: &str| effective.get(&key(pipeline.as_deref(), stage));
+    let mut lookup = |stage: &str| keys.get(pipeline.as_deref(), stage).and_then(|k| effective.get(k));
     let mut known = false;
     for e in &entered {
         match lookup(&e.stage) {
@@ -345,7 +379,7 @@ fn events_of(s: StagedDeal, effective: &Effective) -> ((Deal, usize), bool) {
         }
     }
     if entered.is_empty() && deal.status == Status::Open {
-        if let Some((None, ms)) = stage.as_deref().and_then(lookup) {
+        if let Some((None, ms)) = stage.as_deref().and_then(&mut lookup) {
             for m in ms {
                 add(&mut deal.events, m, None);
             }
