@@ -512,3 +512,31 @@ fn chunked_import_is_complete_and_finds_duplicates_across_chunks() {
     assert_eq!(errors[0].line, 4992);
     assert!(chunked.next_chunk(10).unwrap().deals.is_empty());
 }
+
+#[test]
+fn a_stage_only_won_deals_reach_is_an_outcome_from_five_deals_on() {
+    let report = |n: usize| {
+        let mut csv = String::from("Opportunity ID,Stage,Last Modified,Close Date\n");
+        for k in 0..n {
+            writeln!(csv, "A{k},Qualification,2024-01-02,2024-03-01\nA{k},Closed Won,2024-02-01,2024-02-01").unwrap();
+        }
+        csv.push_str("B,Qualification,2024-01-02,2024-03-01\nB,Needs Analysis,2024-01-05,2024-03-01\nB,Closed Lost,2024-01-09,2024-01-09\nC,Prospecting,2024-01-03,2024-05-01\n");
+        import_history(&csv, Format::Salesforce, &HistoryOptions::default(), None).unwrap()
+    };
+    // Qualification is reached by won and lost deals: a step.
+    let few = report(4);
+    let row = few.stages.iter().find(|r| r.stage == "Needs Analysis").unwrap();
+    assert_eq!((row.closed_only, row.outcome, row.milestones.clone()), (true, None, vec!["mobilizer_met".to_string()]), "one lost deal is not evidence");
+    // Five won deals reach a stage no lost or open deal reaches.
+    let mut csv = String::from("Opportunity ID,Stage,Last Modified\n");
+    for k in 0..5 {
+        writeln!(csv, "A{k},Negotiation/Review,2024-01-02\nA{k},Signed,2024-01-20\nA{k},Closed Won,2024-02-01").unwrap();
+        writeln!(csv, "L{k},Negotiation/Review,2024-01-02\nL{k},Closed Lost,2024-02-01").unwrap();
+    }
+    let rules = vec![StageRule { pipeline: None, stage: "Signed".into(), milestones: vec!["contract_signed".into()], outcome: None }];
+    let out = import_history(&csv, Format::Salesforce, &HistoryOptions { stages: Some(rules), ..HistoryOptions::default() }, None).unwrap();
+    let signed = out.stages.iter().find(|r| r.stage == "Signed").unwrap();
+    assert_eq!((signed.won, signed.outcome, signed.milestones.len()), (5, Some(Outcome::Won), 0));
+    assert!(out.deals.iter().all(|d| d.events.iter().all(|e| e.milestone != "contract_signed")));
+    no_outcome_milestone(&out.deals);
+}

@@ -4,8 +4,9 @@
 //! that the stage is an outcome (won or lost). The rules:
 //! * **Outcomes are never milestones.** A stage is an outcome when its rule
 //!   says so, when its name has the word `won` or `lost` ("Closed won"), or
-//!   when only closed deals reach it and either they all ended the same way
-//!   or it was the last stage of every one of them. Milestones a rule gives
+//!   when only closed deals reach it (at least [`MIN_OUTCOME_DEALS`] of
+//!   them) and either they all ended the same way or it was the last stage
+//!   of every one of them. Milestones a rule gives
 //!   an outcome stage are ignored (and a notice says so).
 //! * **A closed deal keeps exactly the milestones its history shows**: each
 //!   stage it entered gives its rule's milestones, dated the day the stage
@@ -29,6 +30,11 @@ use std::collections::HashMap;
 use super::history::{self, Format, HistoryOptions, ImportError, ImportResult, Issue, Notice, Problem, StageHistory, StagedDeal};
 use crate::deal::{Deal, Event, Status};
 use crate::model::Process;
+
+/// Fewest deals behind a stage before the data alone make it an outcome
+/// (only closed deals reach it, and they all ended the same way or all
+/// ended there).
+pub const MIN_OUTCOME_DEALS: usize = 5;
 
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[serde(rename_all = "lowercase")]
@@ -271,14 +277,17 @@ pub fn apply(h: StageHistory, rules: &[StageRule], process: Option<&Process>) ->
         let r = find_rule(rules, st.pipeline.as_deref(), &st.stage);
         let n = st.won + st.lost + st.open;
         let closed_only = n > 0 && st.open == 0;
+        // The data decide only from enough deals: one or two deals that
+        // happened to win are not evidence that a stage is an outcome.
+        let decided = closed_only && n >= MIN_OUTCOME_DEALS;
         let outcome = r.and_then(|r| r.outcome).or_else(|| match history::status_word(&st.stage) {
             Status::Won => Some(Outcome::Won),
             Status::Lost => Some(Outcome::Lost),
-            Status::Open if closed_only && st.lost == 0 => Some(Outcome::Won),
-            Status::Open if closed_only && st.won == 0 => Some(Outcome::Lost),
+            Status::Open if decided && st.lost == 0 => Some(Outcome::Won),
+            Status::Open if decided && st.won == 0 => Some(Outcome::Lost),
             // Reached by won and lost deals, and the end of each of them:
             // an outcome whose side the status column gives.
-            Status::Open if closed_only && st.last == n => Some(if st.won >= st.lost { Outcome::Won } else { Outcome::Lost }),
+            Status::Open if decided && st.last == n => Some(if st.won >= st.lost { Outcome::Won } else { Outcome::Lost }),
             Status::Open => None,
         });
         let milestones = match (outcome, r) {
