@@ -4,7 +4,9 @@
 //! file, and the chunked row-per-deal import (2,000-row chunks, as the
 //! worker does), with the old offsetRows chunking for the record.
 //! Run: `cargo run --release --example bench_import` (BENCH_QUICK=1: one
-//! round instead of three). Exits with an error when a ratio is above 12.
+//! round instead of five). Exits with an error when a ratio is above 12.
+//! BENCH_CURVE=1 prints the time per row at 10k..400k rows; BENCH_ONE=n
+//! runs the Salesforce import at n rows (2M rows in all) for a profiler.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic_in_result_fn)]
 
 use std::fmt::Write;
@@ -83,6 +85,13 @@ fn main() -> Result<(), String> {
     let rounds = if std::env::var("BENCH_QUICK").is_ok_and(|v| v == "1") { 1 } else { 5 };
     let options = HistoryOptions::default();
     let mapping = row_mapping();
+    if let Some(n) = std::env::var("BENCH_ONE").ok().and_then(|v| v.parse::<usize>().ok()) {
+        // For a profiler: the Salesforce import at one size, 2,000,000 rows in all.
+        let (sf, _) = history(n);
+        let rows: usize = (0..2_000_000 / n).map(|_| import_history(&sf, Format::Salesforce, &options, None).map_or(0, |o| o.rows)).sum();
+        println!("{rows} rows");
+        return Ok(());
+    }
     if std::env::var("BENCH_CURVE").is_ok() {
         for n in [10_000usize, 20_000, 50_000, 100_000, 200_000, 400_000] {
             let text = deals(n);
