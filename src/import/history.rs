@@ -73,14 +73,10 @@ pub struct HistoryOptions {
 }
 
 /// One stage entered, on a day.
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Entered {
     pub stage: String,
-    /// `YYYY-MM-DD`.
-    pub date: String,
-    /// Days since 1970-01-01.
-    #[serde(skip)]
+    /// Days since 1970-01-01 (`deal::civil_from_days` writes it).
     pub day: i32,
 }
 
@@ -413,13 +409,12 @@ pub(crate) fn status_word(v: &str) -> Status {
 pub(crate) fn enter(entered: &mut Vec<Entered>, stage: &str, day: i32) {
     if let Some(e) = entered.iter_mut().find(|e| e.stage.eq_ignore_ascii_case(stage)) {
         if day < e.day {
-            e.date = deal::civil_from_days(day);
             e.day = day;
         } else {
             return;
         }
     } else {
-        entered.push(Entered { stage: stage.to_string(), date: deal::civil_from_days(day), day });
+        entered.push(Entered { stage: stage.to_string(), day });
     }
     // Insertion sort: lists are short and mostly in order already.
     for k in 1..entered.len() {

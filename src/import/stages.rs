@@ -380,8 +380,11 @@ fn events_of(s: StagedDeal, effective: &Effective, keys: &mut Keys) -> ((Deal, u
             Some((Some(_), _)) => {}
             Some((None, ms)) => {
                 known = true;
-                for m in ms {
-                    add(&mut deal.events, m, Some(e.date.clone()));
+                if !ms.is_empty() {
+                    let date = crate::deal::civil_from_days(e.day);
+                    for m in ms {
+                        add(&mut deal.events, m, Some(date.clone()));
+                    }
                 }
             }
             None => known = true,
