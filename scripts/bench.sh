@@ -11,6 +11,10 @@ say() { printf '\033[1m[bench]\033[0m %s\n' "$*"; }
 say "native timing binaries (release = the wasm's opt-level z, and bench-o3)"
 cargo build --quiet --release --example bench_native
 cargo build --quiet --profile bench-o3 --example bench_native
+say "import: 20,000 and 200,000 history rows, linear (ratio <= 12; examples/bench_import.rs)"
+# A ratio above 12 fails `make bench`, after the other benches have run.
+import_linear=1
+cargo run --quiet --profile bench-o3 --example bench_import || import_linear=0
 say "plain-JS baseline computes what the Rust core computes"
 node bench/check.mjs
 if [ "${BENCH_CRITERION:-1}" != 0 ]; then
@@ -19,3 +23,7 @@ if [ "${BENCH_CRITERION:-1}" != 0 ]; then
 fi
 say "browser (headless Chromium) and native, alternating"
 node bench/run.mjs
+if [ "$import_linear" != 1 ]; then
+  say "FAILED: import time grew more than 12x for 10x the rows (see above)"
+  exit 1
+fi

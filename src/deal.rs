@@ -61,10 +61,27 @@ pub struct Deal {
     /// When the deal was won or lost (`YYYY-MM-DD`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub close_date: Option<String>,
-    /// The CRM pipeline the deal belongs to: each pipeline has its own
-    /// process model and calibration (`calibration::pipelines`).
+    /// The CRM pipeline the deal belongs to (each pipeline has its own
+    /// process and calibration).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pipeline: Option<String>,
+    /// How the expected close date moved over the deal's history, where the
+    /// export shows it (a slip signal for forecasts). Not used to score.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub slip: Option<Slip>,
+}
+
+/// Changes of a deal's expected close date, from a history export.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase")]
+pub struct Slip {
+    /// Times the expected close date changed.
+    pub changes: u32,
+    /// Times it moved later.
+    pub pushes: u32,
+    /// Days it moved later, summed over the pushes.
+    pub days_pushed: i64,
 }
 
 /// Where a deal stands in the process.

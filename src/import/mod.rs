@@ -43,6 +43,13 @@
 //! it never stops the import. A bad mapping or header is an error for the
 //! whole call.
 
+pub mod chunked;
+pub mod history;
+pub mod hubspot;
+pub mod long;
+pub mod salesforce;
+pub mod stages;
+
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
@@ -441,7 +448,7 @@ pub fn csv_preview(text: &str) -> Result<Preview> {
     }
     let header: Vec<String> = header.iter().map(short).collect();
     Ok(Preview {
-        preset: guess_preset(&header).map(str::to_string),
+        preset: stages::guess_any(&header).map(str::to_string),
         header,
         rows,
         delimiter: char::from(delim).to_string(),

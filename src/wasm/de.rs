@@ -73,6 +73,19 @@ pub fn read<T: de::DeserializeOwned>(value: JsValue, name: &str) -> Result<T, Er
     T::deserialize(Js { v: value, depth: 0 }).map_err(|e| e.within(name))
 }
 
+impl Kind {
+    fn unexpected(&self) -> Unexpected<'static> {
+        match self {
+            Kind::Null => Unexpected::Unit,
+            Kind::Bool(b) => Unexpected::Bool(*b),
+            Kind::Number(_) => Unexpected::Float(0.0),
+            Kind::Text(_) => Unexpected::Str(""),
+            Kind::List(..) => Unexpected::Seq,
+            Kind::Object(..) => Unexpected::Map,
+        }
+    }
+}
+
 enum Kind {
     Null,
     Bool(bool),
@@ -208,9 +221,69 @@ impl<'de> de::Deserializer<'de> for Js {
         visitor.visit_newtype_struct(self)
     }
 
+    // Each type asks for the one kind of value it reads, and gets only that
+    // visit: a struct's visitor is never asked to read a list, so its
+    // `visit_seq` is never instantiated (most of the wasm's reading code is
+    // these per-type visitors).
+
+    fn deserialize_struct<V: Visitor<'de>>(self, _name: &'static str, _fields: &'static [&'static str], visitor: V) -> Result<V::Value, Error> {
+        self.deserialize_map(visitor)
+    }
+
+    fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        match self.classify()? {
+            Kind::Object(entries, depth) => visitor.visit_map(Map { entries, at: 0, value: None, key: String::new(), depth }),
+            other => Err(de::Error::invalid_type(other.unexpected(), &visitor)),
+        }
+    }
+
+    fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        match self.classify()? {
+            Kind::List(items, depth) => visitor.visit_seq(Seq { items, at: 0, depth }),
+            other => Err(de::Error::invalid_type(other.unexpected(), &visitor)),
+        }
+    }
+
+    fn deserialize_tuple<V: Visitor<'de>>(self, _len: usize, visitor: V) -> Result<V::Value, Error> {
+        self.deserialize_seq(visitor)
+    }
+
+    fn deserialize_string<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        match self.classify()? {
+            Kind::Text(s) => visitor.visit_string(s),
+            other => Err(de::Error::invalid_type(other.unexpected(), &visitor)),
+        }
+    }
+
+    fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        self.deserialize_string(visitor)
+    }
+
+    fn deserialize_identifier<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        self.deserialize_string(visitor)
+    }
+
+    fn deserialize_f64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        match self.v.as_f64() {
+            Some(n) => visitor.visit_f64(n),
+            None => Err(de::Error::invalid_type(self.unexpected(), &visitor)),
+        }
+    }
+
+    fn deserialize_bool<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        match self.v.as_bool() {
+            Some(b) => visitor.visit_bool(b),
+            None => Err(de::Error::invalid_type(self.unexpected(), &visitor)),
+        }
+    }
+
+    /// Unknown fields are skipped without reading them.
+    fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        visitor.visit_unit()
+    }
+
     serde::forward_to_deserialize_any! {
-        bool i8 i16 i128 u128 f32 f64 char str string bytes byte_buf unit unit_struct
-        seq tuple tuple_struct map struct identifier ignored_any
+        i8 i16 i128 u128 f32 char bytes byte_buf unit unit_struct tuple_struct
     }
 }
 

@@ -587,6 +587,112 @@ pub fn csv_presets() -> JsResult {
     js_sys::JSON::parse(crate::import::PRESETS_JSON).map_err(|_| JsError::new("could not read the presets"))
 }
 
+/// A whole-file import error as a JS `Error` whose message starts with the
+/// path (the column, or `text`) and whose `detail` is the error as data
+/// (`{ code: "missing_column", column, alternatives }`), for the UI to word.
+#[cfg(feature = "csv")]
+fn import_error(e: crate::import::history::ImportError) -> JsValue {
+    let detail = to_js(&e).unwrap_or(JsValue::NULL);
+    let err = js_sys::Error::new(&Error::from(e).to_string());
+    let _ = js_sys::Reflect::set(&err, &JsValue::from_str("detail"), &detail);
+    err.into()
+}
+
+/// Reads the history format's name (a preset name such as `"hubspot"`).
+#[cfg(feature = "csv")]
+fn format_of(name: JsValue) -> Result<crate::import::history::Format, Error> {
+    let n = name.as_string().ok_or_else(|| Error::new("format", "must be a format name (text)"))?;
+    crate::import::history::Format::of_preset(&n).ok_or_else(|| Error::new("format", "must be hubspot, salesforce or stage_history"))
+}
+
+/// Imports a CRM's stage history (HubSpot's "Date entered" export,
+/// Salesforce's Opportunity History report, or a long `deal id, stage,
+/// date` file): one deal per opportunity with a dated event per stage it
+/// entered, outcomes never made milestones, and closed deals without
+/// history kept apart (`closedWithoutHistory`), never calibrated from how
+/// they ended.
+#[cfg(feature = "csv")]
+#[wasm_bindgen(js_name = importHistory, unchecked_return_type = "HistoryImport")]
+pub fn import_history(
+    text: js_sys::JsString,
+    #[wasm_bindgen(unchecked_param_type = "string")] format: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "HistoryOptions | undefined")] options: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "ProcessModel | undefined")] model: JsValue,
+) -> Result<JsValue, JsValue> {
+    let text = csv_text(&text).map_err(fail)?;
+    let f = format_of(format).map_err(fail)?;
+    let o: crate::import::history::HistoryOptions = opt_js(options, "options").map_err(fail)?;
+    let process = if model.is_undefined() || model.is_null() { None } else { Some(process(model).map_err(fail)?) };
+    let out = crate::import::stages::import_history(&text, f, &o, process.as_ref()).map_err(import_error)?;
+    to_js(&out).map_err(JsValue::from)
+}
+
+/// The long format in two files: the history (`deal id, stage, date`) and,
+/// optionally, the deals (id, name, amount, owner, ...).
+#[cfg(feature = "csv")]
+#[wasm_bindgen(js_name = importStageHistory, unchecked_return_type = "HistoryImport")]
+pub fn import_stage_history(
+    history: js_sys::JsString,
+    #[wasm_bindgen(unchecked_param_type = "string | undefined")] deals: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "HistoryOptions | undefined")] options: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "ProcessModel | undefined")] model: JsValue,
+) -> Result<JsValue, JsValue> {
+    let history = csv_text(&history).map_err(fail)?;
+    let deals = match deals.dyn_into::<js_sys::JsString>() {
+        Ok(d) => Some(csv_text(&d).map_err(|e| fail(e.within("deals")))?),
+        Err(_) => None,
+    };
+    let o: crate::import::history::HistoryOptions = opt_js(options, "options").map_err(fail)?;
+    let process = if model.is_undefined() || model.is_null() { None } else { Some(process(model).map_err(fail)?) };
+    let out = crate::import::stages::import_stage_history(&history, deals.as_deref(), &o, process.as_ref()).map_err(import_error)?;
+    to_js(&out).map_err(JsValue::from)
+}
+
+/// The default stage -> milestone rules of a format's default pipeline,
+/// for the import's mapping table (and its reset).
+#[cfg(feature = "csv")]
+#[wasm_bindgen(js_name = defaultStageRules, unchecked_return_type = "StageRule[]")]
+pub fn default_stage_rules(#[wasm_bindgen(unchecked_param_type = "string")] format: JsValue) -> JsResult {
+    to_js(&crate::import::stages::default_rules(format_of(format).map_err(fail)?))
+}
+
+/// A CSV import read once, start to end, in chunks (for a worker's progress
+/// bar): `new CsvImport(text, mapping, model?)`, then `nextChunk(maxRows)`
+/// until `done`; duplicate ids are found across the whole file.
+#[cfg(feature = "csv")]
+#[wasm_bindgen]
+pub struct CsvImport {
+    inner: crate::import::chunked::ChunkedImport,
+}
+
+#[cfg(feature = "csv")]
+#[wasm_bindgen]
+impl CsvImport {
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        text: js_sys::JsString,
+        #[wasm_bindgen(unchecked_param_type = "ColumnMapping")] mapping: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "ProcessModel | undefined")] model: JsValue,
+    ) -> Result<CsvImport, JsError> {
+        let text = csv_text(&text).map_err(fail)?;
+        let mapping: crate::ColumnMapping = from_js(mapping, "mapping").map_err(fail)?;
+        let process = if model.is_undefined() || model.is_null() { None } else { Some(process(model).map_err(fail)?) };
+        Ok(CsvImport { inner: crate::import::chunked::ChunkedImport::new(text, mapping, process).map_err(fail)? })
+    }
+
+    /// The next `maxRows` rows: `{ deals, errors, rows, skipped, done }`.
+    #[wasm_bindgen(js_name = nextChunk, unchecked_return_type = "Import")]
+    pub fn next_chunk(&mut self, #[wasm_bindgen(js_name = maxRows)] max_rows: u32) -> JsResult {
+        to_js(&self.inner.next_chunk(max_rows.max(1) as usize).map_err(fail)?)
+    }
+
+    /// `{ bytesRead, bytesTotal, rows, done }`.
+    #[wasm_bindgen(unchecked_return_type = "Progress")]
+    pub fn progress(&self) -> JsResult {
+        to_js(&self.inner.progress())
+    }
+}
+
 /// The name of the preset whose columns a header has, or `null`.
 #[cfg(feature = "csv")]
 #[wasm_bindgen(js_name = guessPreset, unchecked_return_type = "string | null")]

@@ -1,0 +1,167 @@
+//! A linear, complete chunked import of a row-per-deal CSV.
+//!
+//! [`super::parse_csv`] with `offsetRows` re-reads the file from the start
+//! for every chunk (quadratic) and only sees the ids of its own chunk, so a
+//! duplicate id in two chunks goes unreported. A [`ChunkedImport`] owns the
+//! text, keeps a byte cursor and the ids seen so far: each call reads the
+//! next rows from where the last stopped, and a duplicate anywhere in the
+//! file is reported on the later row.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use super::{bad_message, delimiter_of, header_of, plan, push_error, quoted, row, Bad, ColumnMapping, Import, Reader, RowError, MAX_CSV_ROWS};
+use crate::error::Result;
+use crate::model::Process;
+
+/// Where a chunked import stands.
+#[derive(serde::Serialize, serde::Deserialize, Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase")]
+pub struct Progress {
+    /// Bytes of the text read so far, and in all.
+    pub bytes_read: usize,
+    pub bytes_total: usize,
+    /// Data rows read so far.
+    pub rows: usize,
+    pub done: bool,
+}
+
+pub struct ChunkedImport {
+    text: String,
+    delim: u8,
+    /// Byte offset of the next record, and its line.
+    pos: usize,
+    line: usize,
+    header: Vec<String>,
+    mapping: ColumnMapping,
+    process: Option<Process>,
+    /// The ids seen so far, over the whole file.
+    seen: IdSet,
+    rows: usize,
+    done: bool,
+}
+
+impl ChunkedImport {
+    /// Reads the header and checks the mapping against it (and against the
+    /// process, when given).
+    pub fn new(text: String, mapping: ColumnMapping, process: Option<Process>) -> Result<ChunkedImport> {
+        super::check_size(&text)?;
+        let body = text.strip_prefix('\u{feff}').unwrap_or(&text);
+        let delim = delimiter_of(body, &mapping)?;
+        let (header, pos, line) = {
+            let mut reader = Reader::new(&text, delim);
+            let header = header_of(&mut reader)?;
+            plan(&header, &mapping, process.as_ref())?;
+            (header.iter().map(|c| c.to_string()).collect::<Vec<_>>(), reader.pos, reader.line)
+        };
+        // `Reader::new` strips the byte-order mark: keep the text as it sees it.
+        let skip = text.len() - body.len();
+        let text = text.get(skip..).map(str::to_string).unwrap_or_default();
+        Ok(ChunkedImport { text, delim, pos, line, header, mapping, process, seen: IdSet::default(), rows: 0, done: false })
+    }
+
+    pub fn progress(&self) -> Progress {
+        Progress { bytes_read: self.pos, bytes_total: self.text.len(), rows: self.rows, done: self.done }
+    }
+
+    /// Reads up to `max_rows` more rows. `done` is true once the end of the
+    /// file is reached; calls after that return nothing.
+    pub fn next_chunk(&mut self, max_rows: usize) -> Result<Import> {
+        let mut out = Import::default();
+        if self.done {
+            out.done = true;
+            return Ok(out);
+        }
+        let header: Vec<Cow<str>> = self.header.iter().map(|h| Cow::Borrowed(h.as_str())).collect();
+        let plan = plan(&header, &self.mapping, self.process.as_ref())?;
+        let mut reader = Reader { text: &self.text, pos: self.pos, line: self.line, delim: self.delim };
+        let mut cells = Vec::new();
+        while out.rows < max_rows {
+            let Some((line, bad)) = reader.next(&mut cells) else {
+                self.done = true;
+                break;
+            };
+            self.rows += 1;
+            if self.rows > MAX_CSV_ROWS {
+                let message = format!("at most {MAX_CSV_ROWS} rows are imported; the rest of the file was not read");
+                out.errors.push(RowError { line, column: None, message });
+                self.done = true;
+                break;
+            }
+            out.rows += 1;
+            let result = match bad {
+                Some(b) => {
+                    let column = match b {
+                        Bad::CellTooLong(i) => header.get(i).map(|h| h.to_string()),
+                        _ => None,
+                    };
+                    Err((column, bad_message(b)))
+                }
+                None => row(&plan, &self.mapping, self.process.as_ref(), &header, &cells, line),
+            };
+            match result {
+                Ok(d) => {
+                    if self.seen.insert(&d.id) {
+                        out.deals.push(d);
+                    } else {
+                        let column = plan.id.and_then(|i| header.get(i)).map(|h| h.to_string());
+                        push_error(&mut out, line, column, format!("duplicate id {}", quoted(&d.id)));
+                        out.skipped += 1;
+                    }
+                }
+                Err((column, message)) => {
+                    push_error(&mut out, line, column, message);
+                    out.skipped += 1;
+                }
+            }
+        }
+        if reader.byte(reader.pos).is_none() {
+            self.done = true;
+        }
+        self.pos = reader.pos;
+        self.line = reader.line;
+        out.done = self.done;
+        Ok(out)
+    }
+}
+
+/// A set of ids kept compact, so that a million of them stay cheap: the ids
+/// live end to end in one string, the table maps a 64-bit hash to where the
+/// id is. Two different ids with the same hash (practically never) go to a
+/// plain set, so the answer is always exact.
+#[derive(Default)]
+pub struct IdSet {
+    arena: String,
+    table: HashMap<u64, (u32, u32)>,
+    spill: std::collections::HashSet<String>,
+}
+
+impl IdSet {
+    /// Adds `id`; false when it was already there.
+    pub fn insert(&mut self, id: &str) -> bool {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        id.hash(&mut h);
+        let key = h.finish();
+        let (Ok(at), Ok(len)) = (u32::try_from(self.arena.len()), u32::try_from(id.len())) else {
+            return self.spill.insert(id.to_string());
+        };
+        match self.table.entry(key) {
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert((at, len));
+                self.arena.push_str(id);
+                true
+            }
+            std::collections::hash_map::Entry::Occupied(o) => {
+                let (a, l) = *o.get();
+                let first = self.arena.get(a as usize..(a + l) as usize).unwrap_or("");
+                if first == id {
+                    false
+                } else {
+                    self.spill.insert(id.to_string())
+                }
+            }
+        }
+    }
+}

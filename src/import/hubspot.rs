@@ -1,0 +1,134 @@
+//! HubSpot deals export, with or without the per-stage history properties.
+//!
+//! Columns (HubSpot's own labels, matched case-insensitively):
+//! * `Deal Stage` (indispensable): the stage the deal is in now;
+//! * `Record ID`, `Deal Name`, `Pipeline`, `Amount`, `Close Date`,
+//!   `Create Date`, `Deal owner` (optional);
+//! * `Date entered "<Stage> (<Pipeline>)"`, one per stage and pipeline: the
+//!   date the deal entered that stage. Matched by this pattern, never by a
+//!   list of stage names, so custom stages and pipelines import as they
+//!   are. Their siblings `Date exited "..."` and `Cumulative time in "..."`
+//!   are not read.
+//!
+//! Without any `Date entered` column the export is current-stage-only: the
+//! import says so and keeps its closed deals out of calibration
+//! ([`super::stages`]).
+
+use std::collections::HashMap;
+
+use super::history::{self, enter, Format, HistoryOptions, ImportResult, Problem, Row, Sheet, StageHistory, StagedDeal};
+use crate::deal::Deal;
+
+/// The `Date entered` columns: (column, stage, pipeline).
+pub fn stage_columns(header: &[String]) -> Vec<(usize, String, Option<String>)> {
+    header.iter().enumerate().filter_map(|(i, h)| parse_entered(h).map(|(s, p)| (i, s, p))).collect()
+}
+
+/// `Date entered "Qualified To Buy (Sales Pipeline)"` -> (`Qualified To
+/// Buy`, `Sales Pipeline`). The quotes are optional; without a pipeline in
+/// parentheses the whole name is the stage.
+pub fn parse_entered(header: &str) -> Option<(String, Option<String>)> {
+    let h = header.trim();
+    let prefix = "date entered";
+    let head = h.get(..prefix.len())?;
+    if !head.eq_ignore_ascii_case(prefix) {
+        return None;
+    }
+    let rest = h.get(prefix.len()..)?.trim();
+    let rest = rest.strip_prefix(':').unwrap_or(rest).trim();
+    let name = rest.strip_prefix('"').and_then(|r| r.strip_suffix('"')).unwrap_or(rest).trim();
+    if name.is_empty() {
+        return None;
+    }
+    if let Some(inner) = name.strip_suffix(')') {
+        if let Some(at) = inner.rfind(" (") {
+            let stage = inner.get(..at).unwrap_or("").trim();
+            let pipeline = inner.get(at + 2..).unwrap_or("").trim();
+            if !stage.is_empty() && !pipeline.is_empty() {
+                return Some((stage.to_string(), Some(pipeline.to_string())));
+            }
+        }
+    }
+    Some((name.to_string(), None))
+}
+
+/// Whether a header is a HubSpot deals export with history columns.
+pub fn is_history(header: &[String]) -> bool {
+    let has = |n: &str| header.iter().any(|h| h.trim().eq_ignore_ascii_case(n));
+    has("Deal Stage") && header.iter().any(|h| parse_entered(h).is_some())
+}
+
+/// Reads the export in one pass. `progress(bytesRead, bytesTotal)` is
+/// called every few thousand rows.
+pub fn read(text: &str, options: &HistoryOptions, progress: &mut dyn FnMut(usize, usize)) -> ImportResult<StageHistory> {
+    let mut sheet = Sheet::open(text)?;
+    let stage = sheet.required(&["Deal Stage"])?;
+    let id = sheet.column(&["Record ID", "Deal ID", "Deal id"]);
+    let label = sheet.column(&["Deal Name"]);
+    let pipeline = sheet.column(&["Pipeline"]);
+    let amount = sheet.column(&["Amount"]);
+    let close = sheet.column(&["Close Date"]);
+    let owner = sheet.column(&["Deal owner"]);
+    let stages = stage_columns(&sheet.header);
+    let mut out = StageHistory { format: Some(Format::Hubspot), has_history: !stages.is_empty(), ..StageHistory::default() };
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    while let Some(r) = sheet.next() {
+        let line = match r {
+            Row::Ok(line) => line,
+            Row::Bad(line, p) => {
+                out.rows += 1;
+                out.issue(line, None, p);
+                continue;
+            }
+            Row::Limit(line) => {
+                out.note(line, None, Problem::TooManyRows { max: super::MAX_CSV_ROWS });
+                break;
+            }
+        };
+        out.rows += 1;
+        if out.rows % 4096 == 0 {
+            let (a, b) = sheet.progress();
+            progress(a, b);
+        }
+        let read = || -> history::CellResult<StagedDeal> {
+            let mut d = Deal {
+                id: history::text(&sheet, id)?.unwrap_or_else(|| format!("line {line}")),
+                label: history::text(&sheet, label)?,
+                seller: history::text(&sheet, owner)?,
+                value: history::amount(&sheet, amount)?,
+                pipeline: history::text(&sheet, pipeline)?,
+                ..Deal::default()
+            };
+            let current = history::text(&sheet, Some(stage))?;
+            d.status = history::status_word(current.as_deref().unwrap_or(""));
+            let mut s = StagedDeal { stage: current, line, ..StagedDeal::default() };
+            if d.status != crate::Status::Open {
+                d.close_date = history::date(&sheet, close, options.date_order)?.map(crate::deal::civil_from_days);
+            }
+            for (i, name, _) in &stages {
+                if let Some(day) = history::date(&sheet, Some(*i), options.date_order)? {
+                    enter(&mut s.entered, name, day);
+                }
+            }
+            s.deal = d;
+            Ok(s)
+        };
+        match read() {
+            Ok(s) => {
+                if let Some(&first) = seen.get(&s.deal.id) {
+                    out.issue(line, id.and_then(|i| sheet.name(i)), Problem::DuplicateId { id: s.deal.id, first_line: first });
+                } else {
+                    seen.insert(s.deal.id.clone(), line);
+                    out.deals.push(s);
+                }
+            }
+            Err((i, p)) => {
+                let column = sheet.name(i).map(str::to_string);
+                out.issue(line, column.as_deref(), p);
+            }
+        }
+    }
+    let (a, b) = sheet.progress();
+    progress(a, b);
+    Ok(out)
+}

@@ -1,0 +1,165 @@
+//! The generic long format: one row per stage change, beside a deals file,
+//! for CRMs that export history separately.
+//!
+//! History file (indispensable columns): `deal id` (also `deal_id`, `id`),
+//! `stage` (also `to stage`), `date` (also `changed at`, `date entered`).
+//! Deals file (optional; indispensable column `deal id`): `name`, `seller`
+//! (or `owner`), `value` (or `amount`), `status`, `stage`, `close date`,
+//! `pipeline`, `probability`. Without a deals file, deals are the ids of
+//! the history file and their status comes from their last stage.
+//! A history row whose deal the deals file lacks is listed and skipped.
+
+use std::collections::HashMap;
+
+use super::history::{self, enter, Format, HistoryOptions, ImportResult, Problem, Row, Sheet, StageHistory, StagedDeal};
+use crate::deal::{Deal, Status};
+
+const ID: &[&str] = &["deal id", "deal_id", "dealid", "id"];
+const STAGE: &[&str] = &["stage", "to stage", "to_stage"];
+const DATE: &[&str] = &["date", "changed at", "changed_at", "date entered", "entered"];
+
+/// Whether a header is a long-format history file.
+pub fn is_history(header: &[String]) -> bool {
+    let has = |names: &[&str]| names.iter().any(|n| header.iter().any(|h| h.trim().eq_ignore_ascii_case(n)));
+    has(ID) && has(STAGE) && has(DATE) && header.len() <= 6
+}
+
+/// Whether a header is a long-format deals file (an id and a status or
+/// stage, no change date).
+pub fn is_deals(header: &[String]) -> bool {
+    let has = |names: &[&str]| names.iter().any(|n| header.iter().any(|h| h.trim().eq_ignore_ascii_case(n)));
+    has(&["deal id", "deal_id"]) && has(&["status", "stage"]) && !has(DATE)
+}
+
+pub fn read(history_text: &str, deals_text: Option<&str>, options: &HistoryOptions, progress: &mut dyn FnMut(usize, usize)) -> ImportResult<StageHistory> {
+    let mut out = StageHistory { format: Some(Format::StageHistory), has_history: true, ..StageHistory::default() };
+    let mut index: HashMap<String, usize> = HashMap::new();
+    if let Some(text) = deals_text {
+        read_deals(text, options, &mut out, &mut index)?;
+    }
+    let known = deals_text.is_some();
+    let mut sheet = Sheet::open(history_text)?;
+    let id = sheet.required(ID)?;
+    let stage = sheet.required(STAGE)?;
+    let when = sheet.required(DATE)?;
+    let mut first = true;
+    while let Some(r) = sheet.next() {
+        let line = match r {
+            Row::Ok(line) => line,
+            Row::Bad(line, p) => {
+                out.rows += 1;
+                out.issue(line, None, p);
+                continue;
+            }
+            Row::Limit(line) => {
+                out.note(line, None, Problem::TooManyRows { max: super::MAX_CSV_ROWS });
+                break;
+            }
+        };
+        out.rows += 1;
+        if out.rows % 4096 == 0 || first {
+            first = false;
+            let (a, b) = sheet.progress();
+            progress(a, b);
+        }
+        let read = || -> history::CellResult<i32> {
+            for i in [id, stage] {
+                history::check_text(&sheet, i)?.ok_or((i, Problem::EmptyCell))?;
+            }
+            history::date(&sheet, Some(when), options.date_order)?.ok_or((when, Problem::EmptyCell))
+        };
+        match read() {
+            Ok(day) => {
+                let key = sheet.cell(Some(id));
+                let at = match index.get(key) {
+                    Some(&at) => at,
+                    None if known => {
+                        out.issue(line, sheet.name(id), Problem::UnknownDeal { id: key.to_string() });
+                        continue;
+                    }
+                    None => {
+                        index.insert(key.to_string(), out.deals.len());
+                        out.deals.push(StagedDeal { deal: Deal { id: key.to_string(), ..Deal::default() }, line, ..StagedDeal::default() });
+                        out.deals.len() - 1
+                    }
+                };
+                if let Some(s) = out.deals.get_mut(at) {
+                    enter(&mut s.entered, sheet.cell(Some(stage)), day);
+                }
+            }
+            Err((i, p)) => {
+                let column = sheet.name(i).map(str::to_string);
+                out.issue(line, column.as_deref(), p);
+            }
+        }
+    }
+    let (a, b) = sheet.progress();
+    progress(a, b);
+    // Without a status column, the status is the last stage's (by the stage
+    // rules, later); the current stage is the last one entered.
+    Ok(out)
+}
+
+fn read_deals(text: &str, options: &HistoryOptions, out: &mut StageHistory, index: &mut HashMap<String, usize>) -> ImportResult<()> {
+    let mut sheet = Sheet::open(text)?;
+    let id = sheet.required(ID)?;
+    let label = sheet.column(&["name", "deal name", "label", "title"]);
+    let seller = sheet.column(&["seller", "owner", "deal owner"]);
+    let value = sheet.column(&["value", "amount"]);
+    let status = sheet.column(&["status"]);
+    let stage = sheet.column(&["stage", "current stage"]);
+    let close = sheet.column(&["close date", "close_date", "closed"]);
+    let pipeline = sheet.column(&["pipeline"]);
+    let prob = sheet.column(&["probability", "probability (%)"]);
+    while let Some(r) = sheet.next() {
+        let line = match r {
+            Row::Ok(line) => line,
+            Row::Bad(line, p) => {
+                out.issue(line, None, p);
+                continue;
+            }
+            Row::Limit(line) => {
+                out.note(line, None, Problem::TooManyRows { max: super::MAX_CSV_ROWS });
+                break;
+            }
+        };
+        let read = || -> history::CellResult<StagedDeal> {
+            let key = history::text(&sheet, Some(id))?.ok_or((id, Problem::EmptyCell))?;
+            let mut d = Deal {
+                id: key,
+                label: history::text(&sheet, label)?,
+                seller: history::text(&sheet, seller)?,
+                value: history::amount(&sheet, value)?,
+                pipeline: history::text(&sheet, pipeline)?,
+                seller_probability: history::probability(&sheet, prob)?,
+                ..Deal::default()
+            };
+            let current = history::text(&sheet, stage)?;
+            let given = status.is_some();
+            d.status = match status {
+                Some(_) => history::status_word(sheet.cell(status)),
+                None => history::status_word(current.as_deref().unwrap_or("")),
+            };
+            if d.status != Status::Open {
+                d.close_date = history::date(&sheet, close, options.date_order)?.map(crate::deal::civil_from_days);
+            }
+            Ok(StagedDeal { deal: d, status_given: given, stage: current, line, ..StagedDeal::default() })
+        };
+        match read() {
+            Ok(s) => {
+                if let Some(&at) = index.get(&s.deal.id) {
+                    let first = out.deals.get(at).map_or(0, |d| d.line);
+                    out.issue(line, sheet.name(id), Problem::DuplicateId { id: s.deal.id, first_line: first });
+                } else {
+                    index.insert(s.deal.id.clone(), out.deals.len());
+                    out.deals.push(s);
+                }
+            }
+            Err((i, p)) => {
+                let column = sheet.name(i).map(str::to_string);
+                out.issue(line, column.as_deref(), p);
+            }
+        }
+    }
+    Ok(())
+}

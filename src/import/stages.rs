@@ -1,0 +1,476 @@
+//! Stages become milestones in one explicit step.
+//!
+//! A [`StageRule`] says which milestones entering a stage means reached, or
+//! that the stage is an outcome (won or lost). The rules:
+//! * **Outcomes are never milestones.** A stage is an outcome when its rule
+//!   says so, when its name has the word `won` or `lost` ("Closed won"), or
+//!   when only closed deals reach it (at least [`MIN_OUTCOME_DEALS`] of
+//!   them) and either they all ended the same way or it was the last stage
+//!   of every one of them. Milestones a rule gives
+//!   an outcome stage are ignored (and a notice says so).
+//! * **A closed deal keeps exactly the milestones its history shows**: each
+//!   stage it entered gives its rule's milestones, dated the day the stage
+//!   was entered (the first day, when several stages give one milestone).
+//!   Nothing is inferred from skipped stages or from the outcome.
+//! * **No history, no calibration.** A closed deal whose history shows no
+//!   stage before its outcome (every closed deal of a current-stage-only
+//!   export) goes to `closedWithoutHistory`, not to `deals`, with a notice
+//!   counting them: its progress is unknown and is never guessed from how it
+//!   ended, so it cannot calibrate the model from its outcome.
+//! * An open deal without any history carries its current stage's
+//!   milestones, undated.
+//! * A stage without a rule reaches no milestone (a notice lists it).
+//!
+//! Rules match stage names case-insensitively; a rule with a `pipeline`
+//! applies to that pipeline only and wins over one without.
+
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+use super::history::{self, Format, HistoryOptions, ImportError, ImportResult, Issue, Notice, Problem, StageHistory, StagedDeal};
+use crate::deal::{Deal, Event, Status};
+use crate::model::Process;
+
+/// Fewest deals behind a stage before the data alone make it an outcome
+/// (only closed deals reach it, and they all ended the same way or all
+/// ended there).
+pub const MIN_OUTCOME_DEALS: usize = 5;
+
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[serde(rename = "StageOutcome", rename_all = "lowercase")]
+pub enum Outcome {
+    Won,
+    Lost,
+}
+
+impl Outcome {
+    pub fn status(self) -> Status {
+        match self {
+            Outcome::Won => Status::Won,
+            Outcome::Lost => Status::Lost,
+        }
+    }
+}
+
+/// What entering a stage means.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase")]
+pub struct StageRule {
+    /// The pipeline the rule is for; absent: any pipeline.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pipeline: Option<String>,
+    pub stage: String,
+    /// Milestone ids reached on entering the stage.
+    #[serde(default)]
+    pub milestones: Vec<String>,
+    /// The stage is an outcome: the deal is won or lost there.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<Outcome>,
+}
+
+fn rule(stage: &str, milestones: &[&str], outcome: Option<Outcome>) -> StageRule {
+    StageRule { pipeline: None, stage: stage.to_string(), milestones: milestones.iter().map(|s| s.to_string()).collect(), outcome }
+}
+
+/// The defaults for each CRM's default pipeline, in the default model's
+/// milestones: one buyer step per stage, the closing stages outcomes. The
+/// long format has no default stages.
+pub fn default_rules(format: Format) -> Vec<StageRule> {
+    let won = Some(Outcome::Won);
+    let lost = Some(Outcome::Lost);
+    match format {
+        Format::Hubspot => vec![
+            rule("Appointment scheduled", &["need_confirmed"], None),
+            rule("Qualified to buy", &["mobilizer_met"], None),
+            rule("Presentation scheduled", &["solution_presented"], None),
+            rule("Decision maker bought-in", &["decision_process_mapped"], None),
+            rule("Contract sent", &["proposal_requested", "verbal_yes"], None),
+            rule("Closed won", &[], won),
+            rule("Closed lost", &[], lost),
+        ],
+        Format::Salesforce => vec![
+            rule("Prospecting", &[], None),
+            rule("Qualification", &["need_confirmed"], None),
+            rule("Needs Analysis", &["mobilizer_met"], None),
+            rule("Value Proposition", &["solution_presented"], None),
+            rule("Id. Decision Makers", &["decision_process_mapped"], None),
+            rule("Perception Analysis", &[], None),
+            rule("Proposal/Price Quote", &["proposal_requested"], None),
+            rule("Negotiation/Review", &["verbal_yes"], None),
+            rule("Closed Won", &[], won),
+            rule("Closed Lost", &[], lost),
+        ],
+        Format::StageHistory => Vec::new(),
+    }
+}
+
+/// One line of the stage -> milestone table the UI shows.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase")]
+pub struct StageRow {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pipeline: Option<String>,
+    pub stage: String,
+    /// Deals that entered the stage or are in it.
+    pub deals: usize,
+    pub won: usize,
+    pub lost: usize,
+    pub open: usize,
+    /// Only closed deals reach it.
+    pub closed_only: bool,
+    /// The stage is an outcome (then `milestones` is empty).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<Outcome>,
+    /// The milestones entering it reaches, as imported.
+    pub milestones: Vec<String>,
+    /// The format's default milestones for it (what "reset" restores).
+    pub default_milestones: Vec<String>,
+    /// Whether a rule names the stage.
+    pub mapped: bool,
+}
+
+/// A history export imported: deals with dated milestones, ready for
+/// calibration and scoring.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase")]
+pub struct HistoryImport {
+    pub format: Format,
+    /// False for a current-stage-only export.
+    pub has_history: bool,
+    /// Open deals, and closed deals whose history shows their progress.
+    pub deals: Vec<Deal>,
+    /// Closed deals whose progress is unknown: never calibrate from them.
+    pub closed_without_history: Vec<Deal>,
+    pub stages: Vec<StageRow>,
+    pub notices: Vec<Notice>,
+    pub issues: Vec<Issue>,
+    /// Data rows read (of the history file).
+    pub rows: usize,
+    pub skipped: usize,
+    pub done: bool,
+}
+
+fn same(a: &str, b: &str) -> bool {
+    a.trim().eq_ignore_ascii_case(b.trim())
+}
+
+fn find_rule<'r>(rules: &'r [StageRule], pipeline: Option<&str>, stage: &str) -> Option<&'r StageRule> {
+    let named = rules.iter().find(|r| same(&r.stage, stage) && matches!((r.pipeline.as_deref(), pipeline), (Some(a), Some(b)) if same(a, b)));
+    named.or_else(|| rules.iter().find(|r| same(&r.stage, stage) && r.pipeline.is_none()))
+}
+
+/// Stages by (pipeline, stage), case-insensitive, without allocating on a
+/// lookup: the key is written into a reused buffer.
+#[derive(Default)]
+struct Keys {
+    index: HashMap<String, usize>,
+    buf: String,
+}
+
+impl Keys {
+    fn fill(&mut self, pipeline: Option<&str>, stage: &str) {
+        self.buf.clear();
+        for c in pipeline.unwrap_or("").trim().chars().chain(['\u{1f}']).chain(stage.trim().chars()) {
+            self.buf.extend(c.to_lowercase());
+        }
+    }
+
+    fn get(&mut self, pipeline: Option<&str>, stage: &str) -> Option<usize> {
+        self.fill(pipeline, stage);
+        self.index.get(self.buf.as_str()).copied()
+    }
+
+    /// The stage's index, and whether it is new.
+    fn intern(&mut self, pipeline: Option<&str>, stage: &str) -> (usize, bool) {
+        if let Some(k) = self.get(pipeline, stage) {
+            return (k, false);
+        }
+        let k = self.index.len();
+        self.index.insert(self.buf.clone(), k);
+        (k, true)
+    }
+}
+
+#[derive(Default)]
+struct Stat {
+    pipeline: Option<String>,
+    stage: String,
+    won: usize,
+    lost: usize,
+    open: usize,
+    /// Deals reaching it for which it was the last stage.
+    last: usize,
+}
+
+/// Maps the stages of a history to milestones by `rules` (see the module
+/// documentation). With a process, the rules' milestones must be in it and
+/// every deal is checked against it.
+pub fn apply(h: StageHistory, rules: &[StageRule], process: Option<&Process>) -> ImportResult<HistoryImport> {
+    if let Some(p) = process {
+        for r in rules {
+            for m in &r.milestones {
+                if p.find(m).is_none() {
+                    return Err(ImportError::UnknownMilestone { milestone: m.clone(), stage: r.stage.clone() });
+                }
+            }
+        }
+    }
+    let format = h.format.unwrap_or(Format::StageHistory);
+    let defaults = default_rules(format);
+    // 1. Status where the export gives none: the explicit outcome of the
+    // last stage, else its words.
+    let mut deals = h.deals;
+    for s in &mut deals {
+        if !s.status_given {
+            let last = s.last_stage().map(str::to_string);
+            s.deal.status = match last.as_deref() {
+                Some(stage) => match find_rule(rules, s.deal.pipeline.as_deref(), stage).and_then(|r| r.outcome) {
+                    Some(o) => o.status(),
+                    None => history::status_word(stage),
+                },
+                None => Status::Open,
+            };
+        }
+    }
+    // 2. Who reaches each stage.
+    let mut keys = Keys::default();
+    let mut stats: Vec<Stat> = Vec::new();
+    let mut slot = |keys: &mut Keys, pipeline: Option<&str>, stage: &str| -> usize {
+        let (k, new) = keys.intern(pipeline, stage);
+        if new {
+            stats.push(Stat { pipeline: pipeline.map(str::to_string), stage: stage.to_string(), ..Stat::default() });
+        }
+        k
+    };
+    let mut reached: Vec<usize> = Vec::new();
+    let mut counts: Vec<(usize, Status, bool)> = Vec::new();
+    for s in &deals {
+        let pipeline = s.deal.pipeline.as_deref();
+        let last = s.last_stage().map(|l| slot(&mut keys, pipeline, l));
+        reached.clear();
+        for e in &s.entered {
+            reached.push(slot(&mut keys, pipeline, &e.stage));
+        }
+        if let Some(c) = &s.stage {
+            if !s.entered.iter().any(|e| same(&e.stage, c)) {
+                reached.push(slot(&mut keys, pipeline, c));
+            }
+        }
+        counts.extend(reached.iter().map(|&k| (k, s.deal.status, last == Some(k))));
+    }
+    for (k, status, is_last) in counts {
+        let Some(st) = stats.get_mut(k) else { continue };
+        match status {
+            Status::Won => st.won += 1,
+            Status::Lost => st.lost += 1,
+            Status::Open => st.open += 1,
+        }
+        if is_last {
+            st.last += 1;
+        }
+    }
+    // 3. Outcomes and milestones of each stage.
+    let mut table = Vec::with_capacity(stats.len());
+    let mut notices = Vec::new();
+    let mut effective: Effective = Vec::with_capacity(stats.len());
+    for st in &stats {
+        let r = find_rule(rules, st.pipeline.as_deref(), &st.stage);
+        let n = st.won + st.lost + st.open;
+        let closed_only = n > 0 && st.open == 0;
+        // The data decide only from enough deals: one or two deals that
+        // happened to win are not evidence that a stage is an outcome.
+        let decided = closed_only && n >= MIN_OUTCOME_DEALS;
+        let outcome = r.and_then(|r| r.outcome).or_else(|| match history::status_word(&st.stage) {
+            Status::Won => Some(Outcome::Won),
+            Status::Lost => Some(Outcome::Lost),
+            Status::Open if decided && st.lost == 0 => Some(Outcome::Won),
+            Status::Open if decided && st.won == 0 => Some(Outcome::Lost),
+            // Reached by won and lost deals, and the end of each of them:
+            // an outcome whose side the status column gives.
+            Status::Open if decided && st.last == n => Some(if st.won >= st.lost { Outcome::Won } else { Outcome::Lost }),
+            Status::Open => None,
+        });
+        let milestones = match (outcome, r) {
+            (None, Some(r)) => r.milestones.clone(),
+            (Some(_), Some(r)) if !r.milestones.is_empty() => {
+                notices.push(Notice::OutcomeStageMapped { stage: st.stage.clone(), pipeline: st.pipeline.clone() });
+                Vec::new()
+            }
+            _ => Vec::new(),
+        };
+        if r.is_none() && outcome.is_none() {
+            notices.push(Notice::StageNotMapped { stage: st.stage.clone(), pipeline: st.pipeline.clone(), deals: n });
+        }
+        let default_milestones = find_rule(&defaults, st.pipeline.as_deref(), &st.stage).map(|r| r.milestones.clone()).unwrap_or_default();
+        table.push(StageRow {
+            pipeline: st.pipeline.clone(),
+            stage: st.stage.clone(),
+            deals: n,
+            won: st.won,
+            lost: st.lost,
+            open: st.open,
+            closed_only,
+            outcome,
+            milestones: milestones.clone(),
+            default_milestones,
+            mapped: r.is_some(),
+        });
+        effective.push((outcome, milestones));
+    }
+    // 4. The deals.
+    let mut out = HistoryImport {
+        format,
+        has_history: h.has_history,
+        deals: Vec::with_capacity(deals.len()),
+        closed_without_history: Vec::new(),
+        stages: table,
+        notices: Vec::new(),
+        issues: h.issues,
+        rows: h.rows,
+        skipped: h.skipped,
+        done: true,
+    };
+    let (mut won, mut lost, mut open) = (0, 0, 0);
+    for s in deals {
+        match s.deal.status {
+            Status::Won => won += 1,
+            Status::Lost => lost += 1,
+            Status::Open => open += 1,
+        }
+        let (deal, known) = events_of(s, &effective, &mut keys);
+        if let Some(p) = process {
+            if let Err(e) = deal.0.check(p, "") {
+                out.skipped += 1;
+                if out.issues.len() < super::MAX_LISTED_ERRORS {
+                    out.issues.push(Issue { line: deal.1, column: None, problem: Problem::InvalidDeal { path: e.path } });
+                }
+                continue;
+            }
+        }
+        if deal.0.status != Status::Open && !known {
+            out.closed_without_history.push(deal.0);
+        } else {
+            out.deals.push(deal.0);
+        }
+    }
+    if !out.has_history {
+        out.notices.push(Notice::NoStageHistory { won, lost, open });
+    }
+    let cw = out.closed_without_history.iter().filter(|d| d.status == Status::Won).count();
+    let cl = out.closed_without_history.len() - cw;
+    if cw + cl > 0 {
+        out.notices.push(Notice::ClosedWithoutHistory { won: cw, lost: cl });
+    }
+    out.notices.extend(notices);
+    Ok(out)
+}
+
+/// The deal with its events; and whether its history shows any stage
+/// before the outcome.
+/// By stage index: the stage's outcome and milestones.
+type Effective = Vec<(Option<Outcome>, Vec<String>)>;
+
+fn events_of(s: StagedDeal, effective: &Effective, keys: &mut Keys) -> ((Deal, usize), bool) {
+    let StagedDeal { mut deal, stage, entered, line, .. } = s;
+    let pipeline = deal.pipeline.clone();
+    let mut lookup = |stage: &str| keys.get(pipeline.as_deref(), stage).and_then(|k| effective.get(k));
+    let mut known = false;
+    for e in &entered {
+        match lookup(&e.stage) {
+            Some((Some(_), _)) => {}
+            Some((None, ms)) => {
+                known = true;
+                if !ms.is_empty() {
+                    let date = crate::deal::civil_from_days(e.day);
+                    for m in ms {
+                        add(&mut deal.events, m, Some(date.clone()));
+                    }
+                }
+            }
+            None => known = true,
+        }
+    }
+    if entered.is_empty() && deal.status == Status::Open {
+        if let Some((None, ms)) = stage.as_deref().and_then(&mut lookup) {
+            for m in ms {
+                add(&mut deal.events, m, None);
+            }
+        }
+    }
+    ((deal, line), known)
+}
+
+fn add(events: &mut Vec<Event>, milestone: &str, date: Option<String>) {
+    if !events.iter().any(|e| e.milestone == milestone) {
+        events.push(Event { milestone: milestone.to_string(), date });
+    }
+}
+
+/// Reads a HubSpot or Salesforce history export (or a long-format history
+/// file without a deals file) and maps its stages: `options.stages`, or the
+/// format's defaults.
+pub fn import_history(text: &str, format: Format, options: &HistoryOptions, process: Option<&Process>) -> ImportResult<HistoryImport> {
+    import_history_with_progress(text, None, format, options, process, &mut |_, _| {})
+}
+
+/// The long format: the history file and, optionally, the deals file.
+pub fn import_stage_history(history: &str, deals: Option<&str>, options: &HistoryOptions, process: Option<&Process>) -> ImportResult<HistoryImport> {
+    import_history_with_progress(history, deals, Format::StageHistory, options, process, &mut |_, _| {})
+}
+
+/// Either of the above, calling `progress(bytesRead, bytesTotal)` as the
+/// history file is read (once, start to end).
+pub fn import_history_with_progress(
+    text: &str,
+    deals: Option<&str>,
+    format: Format,
+    options: &HistoryOptions,
+    process: Option<&Process>,
+    progress: &mut dyn FnMut(usize, usize),
+) -> ImportResult<HistoryImport> {
+    let h = match format {
+        Format::Hubspot => super::hubspot::read(text, options, progress)?,
+        Format::Salesforce => super::salesforce::read(text, options, progress)?,
+        Format::StageHistory => super::long::read(text, deals, options, progress)?,
+    };
+    let defaults;
+    let rules = match &options.stages {
+        Some(r) => r.as_slice(),
+        None => {
+            defaults = default_rules(format);
+            defaults.as_slice()
+        }
+    };
+    apply(h, rules, process)
+}
+
+/// The history format a header is, if any.
+pub fn guess_format<S: AsRef<str>>(header: &[S]) -> Option<Format> {
+    let header: Vec<String> = header.iter().map(|h| h.as_ref().trim().to_string()).collect();
+    if super::hubspot::is_history(&header) {
+        Some(Format::Hubspot)
+    } else if super::salesforce::is_history(&header) {
+        Some(Format::Salesforce)
+    } else if super::long::is_history(&header) {
+        Some(Format::StageHistory)
+    } else {
+        None
+    }
+}
+
+/// The preset name of a header: a history format's, `stage_history_deals`
+/// for the deals file of the long format, else the row-per-deal presets'.
+pub fn guess_any<S: AsRef<str>>(header: &[S]) -> Option<&'static str> {
+    if let Some(f) = guess_format(header) {
+        return Some(f.preset());
+    }
+    let owned: Vec<String> = header.iter().map(|h| h.as_ref().trim().to_string()).collect();
+    if super::long::is_deals(&owned) {
+        return Some("stage_history_deals");
+    }
+    super::guess_preset(header)
+}
