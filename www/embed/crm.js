@@ -38,11 +38,26 @@
   const team = document.getElementById('team');
   pipeline.deals = open;
   team.history = closed;
-  for (const el of [pipeline, team]) {
-    el.addEventListener('stagecast-change', (e) => {
-      const d = e.detail;
-      const line = el === pipeline ? `forecast: P50=${Math.round(d.p50)} P(target)=${d.pAtLeastTarget.toFixed(3)}` : `calibration: brier=${d.brier.toFixed(3)} n=${d.n}`;
-      log.textContent = `${new Date().toISOString().slice(11, 19)} ${line}\n` + log.textContent;
-    });
-  }
+  // The forecast's row "sellers, corrected by their track record" needs a
+  // model calibrated on the closed deals (calibrate is in the analysis part).
+  Stagecast.loadAnalysis()
+    .then(() => {
+      const model = Stagecast.calibrate(Stagecast.defaultModel(), closed);
+      pipeline.model = model;
+      team.model = model;
+      return Promise.all([pipeline.updateComplete, team.updateComplete]);
+    })
+    .then(() => {
+      // Read once loaded (stagecast-change fires only for what the user changes).
+      const d = pipeline.result;
+      const c = team.result;
+      if (d) log.textContent = `${new Date().toISOString().slice(11, 19)} forecast: P50=${Math.round(d.p50)}\n` + log.textContent;
+      if (c) log.textContent = `${new Date().toISOString().slice(11, 19)} calibration: brier=${c.brier.toFixed(3)} n=${c.n}\n` + log.textContent;
+    })
+    .catch((e) => { log.textContent = `calibration failed: ${e.message}\n` + log.textContent; });
+  pipeline.addEventListener('stagecast-change', (e) => {
+    const d = e.detail;
+    const line = `forecast: P50=${Math.round(d.p50)}${d.pAtLeastTarget == null ? '' : ` P(target)=${d.pAtLeastTarget.toFixed(3)}`}`;
+    log.textContent = `${new Date().toISOString().slice(11, 19)} ${line}\n` + log.textContent;
+  });
 })();

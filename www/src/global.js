@@ -10,6 +10,8 @@ import init, * as glue from '../../.build/pkg/stagecast.js';
 import WASM_BASE64 from 'stagecast:wasm';
 import { decodeBase64 } from './base64.js';
 import { defineElements } from './elements.js';
+import { t, translatePage, formatMoney, formatPercent, formatNumber } from './i18n.js';
+import { load, save } from './store.js';
 
 /* global __ANALYSIS_NAMES__ */
 (function install(g) {
@@ -67,6 +69,11 @@ import { defineElements } from './elements.js';
       });
     return analysis;
   };
+
+  // For the demo pages' own text and saved state: the same words (en, nb,
+  // sv, da) and the same tolerant storage as the elements.
+  api.i18n = { t, translatePage, formatMoney, formatPercent, formatNumber };
+  api.store = { load, save };
 
   g.Stagecast = api;
   if (typeof customElements !== 'undefined') {
