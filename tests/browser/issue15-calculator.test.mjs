@@ -39,6 +39,7 @@ test('1. the next mandatory step is always shown with its worth, and Mobilizer c
       { id: 'a', label: 'Step A', mandatory: true, probability: 0.2 },
       { id: 'x', label: 'Option X', after: ['a'], probability: 0.9 },
       { id: 'b', label: 'Step B', mandatory: true, probability: 0.5 },
+      { id: 'c', label: 'Signed', mandatory: true, probability: 0.95 },
     ] };
     c.deal = { ...c.deal, events: [{ milestone: 'a' }, { milestone: 'x' }] };
   });

@@ -118,8 +118,8 @@ export class StagecastDeal extends StagecastElement {
     // The next mandatory step is always shown, even when it adds nothing now.
     const steps = (score.next || []).slice().sort((a, b) => b.gain - a.gain);
     const gains = steps.filter((n) => n.gain > 0);
-    const best = gains[0] || steps.find((n) => n.mandatory);
     const mandatory = steps.find((n) => n.mandatory);
+    const best = gains[0];
     const stepText = (n) => {
       let s = `${n.label}: ${this.t('nextRaises')} ${pct(n.probability)}`;
       if (amount != null) s += ` (${this.t('nextWorth')} ${money(Math.max(0, n.gain) * amount)})`;
@@ -131,6 +131,7 @@ export class StagecastDeal extends StagecastElement {
     const why = el('ul', { className: 'why' });
     for (const line of score.explanation) why.append(el('li', { text: this.reasonText(line) }));
     const interval = score.interval && score.source === 'history' && !won ? score.interval : null;
+    // The next mandatory step has its own line unless it is the best step.
     const showMandatory = mandatory && mandatory !== best;
 
     const result = el('section', { className: 'result', 'aria-live': 'polite', 'aria-atomic': 'true', part: 'result' },
@@ -141,8 +142,8 @@ export class StagecastDeal extends StagecastElement {
       interval ? el('div', { 'data-role': 'interval', text: `${this.t('interval')}: ${pct(interval[0])}–${pct(interval[1])}` }) : null,
       el('div', { className: 'muted', 'data-role': 'source', text: score.source === 'history' ? this.t('basedOnHistory', { n: score.count }) : this.t('basedOnPrior') }),
       el('dl', null,
-        won ? null : el('dt', { text: this.t('nextBest') }),
-        won ? null : el('dd', { className: 'best', 'data-role': 'next', part: 'next', 'data-milestone': best ? best.milestone : null, text: best ? stepText(best) : this.t('none') }),
+        won || (!best && mandatory) ? null : el('dt', { text: this.t('nextBest') }),
+        won || (!best && mandatory) ? null : el('dd', { className: 'best', 'data-role': 'next', part: 'next', 'data-milestone': best ? best.milestone : null, text: best ? stepText(best) : this.t('none') }),
         showMandatory ? el('dt', { text: this.t('nextMandatory') }) : null,
         showMandatory ? el('dd', { 'data-role': 'next-mandatory', part: 'next-mandatory', 'data-milestone': mandatory.milestone, text: `${stepText(mandatory)}; ${this.t('mandatoryNote')}` }) : null,
         others.children.length ? el('dt', { text: this.t('othersGain') }) : null, others.children.length ? el('dd', null, others) : null,
@@ -156,7 +157,7 @@ export class StagecastDeal extends StagecastElement {
     const summary = el('div', { className: 'summary', 'aria-hidden': 'true', part: 'summary' },
       el('span', { className: 'muted', text: this.t('probability') }),
       el('b', { 'data-role': 'summary-probability', text: pct(score.probability) }),
-      el('span', { className: 'muted snext', text: won ? '' : best ? `${this.t('nextBest')}: ${best.label}` : '' }));
+      el('span', { className: 'muted snext', text: won ? '' : best ? `${this.t('nextBest')}: ${best.label}` : mandatory ? `${this.t('nextMandatory')}: ${mandatory.label}` : '' }));
 
     const title = deal.label || this.t('untitled');
     this._root.replaceChildren(

@@ -96,7 +96,7 @@ export class StagecastMeetings extends StagecastElement {
             el('span', { text: reason })));
         }
         // Worth the time only when it brings something and the plan asks for something.
-        const worth = r.worthIt == null || !(planned.requiredMarginPerMeeting > 0) ? null : r.worthIt && r.value > 0;
+        const worth = r.worthIt == null || this._budgetBad || !(planned.requiredMarginPerMeeting > 0) ? null : r.worthIt && r.value > 0;
         list.append(el('li', { 'data-meeting': r.index, 'data-deal': r.dealId },
           el('div', { className: 'mhead' }, el('b', { text: title }), el('span', { className: 'money', 'data-role': 'value', text: money(this, r.value) })),
           el('div', { className: 'muted', text: [target, worth == null ? null : worth ? this.t('worthIt') : this.t('notWorthIt')].filter(Boolean).join(' · ') }),
