@@ -1,6 +1,9 @@
 // The host CRM's own script: it hands the widget a deal from its records
 // (with an untrusted label) and stores what the widget reports.
 (function () {
+  // ?lang=en shows the widgets in English (the CRM page itself is Norwegian).
+  const lang = new URLSearchParams(location.search).get('lang');
+  if (['en', 'nb', 'sv', 'da'].includes(lang)) document.documentElement.lang = lang;
   const record = {
     id: 'OPP-4711',
     label: 'Fjord Energi <img src=x onerror="window.__xss=1"> — nytt anlegg',

@@ -120,7 +120,9 @@ export function tornadoChart(bars, { title, base, fmt, lever, axis = [0, 1], axi
  * stands (centred, so it narrows downwards); `here` marks the next step.
  */
 export function funnelChart(rows, here, { title, pct, doneText, hereText }) {
-  const rowH = 34, bw = W - 8;
+  // The label on its own line; the bar under it, with its figure to the right
+  // of the bar area, so a long label never runs into the figure.
+  const rowH = 36, fig = 92, bw = W - 8 - fig;
   const root = svg('svg', { viewBox: `0 0 ${W} ${rowH * rows.length + 4}`, role: 'img', 'aria-label': title, 'data-chart': 'funnel' });
   root.append(svg('title', { text: title }));
   rows.forEach((m, i) => {
@@ -128,9 +130,10 @@ export function funnelChart(rows, here, { title, pct, doneText, hereText }) {
     const yy = 2 + i * rowH;
     const isHere = m.id === here;
     root.append(svg('text', { x: 4, y: yy + 11, 'text-anchor': 'start', 'font-weight': isHere ? 700 : null, text: m.label }));
-    root.append(svg('text', { x: W - 4, y: yy + 11, 'text-anchor': 'end', 'data-role': isHere ? 'here' : null, text: m.done ? doneText : isHere ? `${pct(m.chance)} · ${hereText}` : pct(m.chance) }));
-    root.append(svg('rect', { x: r1(4 + (bw - w) / 2), y: yy + 15, width: r1(w), height: 14, rx: 3, fill: m.done ? 'var(--accent)' : 'var(--line)',
+    root.append(svg('rect', { x: r1(4 + (bw - w) / 2), y: yy + 16, width: r1(w), height: 14, rx: 3, fill: m.done ? 'var(--accent)' : 'var(--line)',
       stroke: isHere ? 'var(--accent)' : null, 'data-milestone': m.id }));
+    root.append(svg('text', { x: W - 4, y: yy + 27, 'text-anchor': 'end', 'font-weight': isHere ? 700 : null, 'data-role': isHere ? 'here' : null,
+      text: m.done ? doneText : isHere ? `${pct(m.chance)} · ${hereText}` : pct(m.chance) }));
   });
   return root;
 }

@@ -142,10 +142,19 @@ export class StagecastScenarios extends StagecastElement {
     const rate = Math.min(1, Math.max(0, b.winRate));
     const margin = Math.max(0, Math.round(b.averageMargin));
     if (force || !this._userEdited) {
-      for (const s of this._list) {
+      // The data's pace, when the host gives it: new deals a week become
+      // meetings at the scenario's meeting → opportunity rate (variants keep
+      // their ratio to the base); the budget is what was won in as many weeks.
+      const first = this._list[0];
+      const scales = this._list.map((s) => (first.meetingsPerWeek > 0 ? s.meetingsPerWeek / first.meetingsPerWeek : 1));
+      this._list.forEach((s, i) => {
         s.winRate = rate;
         s.averageMargin = margin;
-      }
+        if (b.opportunitiesPerWeek > 0 && s.meetingToOpportunity > 0) {
+          s.meetingsPerWeek = Math.round((b.opportunitiesPerWeek / s.meetingToOpportunity) * scales[i]);
+        }
+        if (b.wonPerWeek > 0) s.marginBudget = Math.round((b.wonPerWeek * s.weeks) / 10000) * 10000;
+      });
       this._seeded = true;
       this._userEdited = false;
       this._offer = null;
@@ -180,7 +189,11 @@ export class StagecastScenarios extends StagecastElement {
       seedNote = el('p', { className: 'seed muted', 'data-role': 'seed-offer' }, el('span', { text: this.t('seedOffer', fmtSeed(this._offer.rate, this._offer.margin)) }),
         el('button', { type: 'button', 'data-action': 'seed', text: this.t('seedApply'), onclick: () => { this._seed(true); this.render(); } }));
     } else if (b && this._seeded) {
-      seedNote = el('p', { className: 'muted', 'data-role': 'seeded', text: this.t('seeded', fmtSeed(b.winRate, b.averageMargin)) });
+      const first = this._list[0];
+      const pace = b.opportunitiesPerWeek > 0 && b.wonPerWeek > 0
+        ? this.t('seededPace', { opps: formatNumber(this.loc.tag, b.opportunitiesPerWeek, 0), won: this.fmt('$', b.wonPerWeek * first.weeks), weeks: formatNumber(this.loc.tag, first.weeks) })
+        : this.t('seededNoPace');
+      seedNote = el('p', { className: 'muted', 'data-role': 'seeded', text: `${this.t('seeded', fmtSeed(b.winRate, b.averageMargin))} ${pace}` });
     }
     this._status_el = el('p', { className: 'status', role: 'status', 'aria-live': 'polite', 'data-role': 'status' });
     const cols = el('div', { className: 'cols' });

@@ -91,7 +91,7 @@ export class StagecastMeetings extends StagecastElement {
           const c = r.checks[k];
           const unchecked = k === 'rightCustomer' && c.ok && !fitChecked;
           const state = unchecked ? 'unchecked' : c.ok ? 'pass' : 'fail';
-          const reason = c.reason.startsWith(`${this.t(k)}:`) ? c.reason : `${this.t(k)}: ${unchecked ? `${this.t('notChecked')}. ` : ''}${c.reason}`;
+          const reason = unchecked ? `${this.t(k)}: ${this.t('fitNotChecked')}` : c.reason.startsWith(`${this.t(k)}:`) ? c.reason : `${this.t(k)}: ${c.reason}`;
           checks.append(el('li', { className: state, 'data-check': k }, el('span', { 'aria-hidden': 'true', text: unchecked ? '–' : c.ok ? '✓' : '✗' }),
             el('span', { text: reason })));
         }
@@ -139,7 +139,7 @@ export class StagecastForecast extends StagecastElement {
       this.keepFocus(() => this.render());
     });
     const out = el('section', { 'aria-live': 'polite', 'aria-atomic': 'true' });
-    this._root.replaceChildren(el('div', { className: 'card' }, el('h2', { text: this.t('forecast') }),
+    this._root.replaceChildren(el('div', { className: 'card', part: 'card' }, el('h2', { text: this.t('forecast') }),
       el('div', { className: 'row' }, el('label', { for: `${u}t`, text: this.t('target') }, input)), out));
     let d;
     let open = [];
@@ -213,7 +213,7 @@ export class StagecastCalibration extends StagecastElement {
     const model = this.currentModel();
     const history = this.prop('history') || [];
     const out = el('section', { 'aria-live': 'polite' });
-    this._root.replaceChildren(el('div', { className: 'card' }, el('h2', { text: this.t('calibration') }), out));
+    this._root.replaceChildren(el('div', { className: 'card', part: 'card' }, el('h2', { text: this.t('calibration') }), out));
     let ev;
     const bySeller = [];
     if (!history.length) {
