@@ -12,9 +12,16 @@ before(async () => {
 after(async () => {
   await env?.close();
 });
+// The calculator keeps its deal in localStorage: each test starts afresh.
+async function open(path, opts) {
+  const page = await env.open(path, opts);
+  await page.evaluate(() => localStorage.clear());
+  await page.reload();
+  return page;
+}
 
 test('calibrated model: interval, source and next steps in money match scoreDeal', async () => {
-  const page = await env.open('/');
+  const page = await open('/');
   await page.locator('stagecast-deal [data-role="probability"]').waitFor();
   await page.locator('stagecast-deal input[data-milestone="need_confirmed"]').check();
   const exp = await page.evaluate(async () => {
@@ -58,7 +65,7 @@ test('calibrated model: interval, source and next steps in money match scoreDeal
 });
 
 test('Danish via the locale property; keyboard ticking keeps focus on the checkbox', async () => {
-  const page = await env.open('/');
+  const page = await open('/');
   await page.locator('stagecast-deal [data-role="probability"]').waitFor();
   // The page sets the locale as a property (which wins over the attribute), so set it the same way.
   await page.evaluate(() => { document.getElementById('calculator').locale = 'da'; });

@@ -141,7 +141,9 @@ export class StagecastScenarios extends StagecastElement {
     if (!b) return;
     const rate = Math.min(1, Math.max(0, b.winRate));
     const margin = Math.max(0, Math.round(b.averageMargin));
-    if (force || !this._userEdited) {
+    // Another tab may have saved the user's own scenarios since: never overwrite them.
+    const stored = force ? null : load(this.storageKey, (v) => v).value;
+    if (force || (!this._userEdited && !(stored && stored.seeded === false))) {
       // The data's pace, when the host gives it: new deals a week become
       // meetings at the scenario's meeting → opportunity rate (variants keep
       // their ratio to the base); the budget is what was won in as many weeks.
