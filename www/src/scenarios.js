@@ -75,6 +75,13 @@ export class StagecastScenarios extends StagecastElement {
   set baseline(b) {
     this._baseline = b && Number.isFinite(b.winRate) && Number.isFinite(b.averageMargin) ? { ...b } : null;
     this._seedPending = !!this._baseline;
+    // Once the board is on screen and the user has edited it, only the offer
+    // changes: update it in place, never rebuild under the user's typing.
+    if (this._list && this._seedBox && this._userEdited) {
+      this._seed();
+      this._seedBox.replaceChildren(...this._seedNote());
+      return;
+    }
     this.schedule();
   }
   static analysis = true; // compareScenarios
@@ -173,17 +180,8 @@ export class StagecastScenarios extends StagecastElement {
     return formatNumber(tag, v, 1);
   }
 
-  _build() {
-    const u = this._uid;
-    const file = el('input', { type: 'file', id: `${u}imp`, accept: '.json,application/json', className: 'visually-file' });
-    file.addEventListener('change', () => file.files[0] && this._import(file.files[0]));
-    const toolbar = el('div', { className: 'bar' },
-      el('button', { type: 'button', id: `${u}add`, 'data-action': 'add', text: this.t('addScenario'), onclick: () => this._add() }),
-      el('button', { type: 'button', id: `${u}exp`, 'data-action': 'export', text: this.t('exportJson'), onclick: () => this._export() }),
-      el('label', { for: `${u}imp`, className: 'muted', text: `${this.t('importJson')}: ` }), file);
-    const full = this._list.length >= 12;
-    if (full) toolbar.querySelector('[data-action="add"]').disabled = true;
-    const limit = full ? el('p', { className: 'muted', role: 'status', 'data-role': 'limit', text: this.t('limit') }) : null;
+  /** The note on the seeded base, or the offer of the data's figures (a list of nodes). */
+  _seedNote() {
     const b = this._baseline;
     const fmtSeed = (rate, margin) => ({ rate: this.fmt('%', rate), margin: this.fmt('$', margin), n: formatNumber(this.loc.tag, (b && b.closed) || 0) });
     let seedNote = null;
@@ -197,6 +195,21 @@ export class StagecastScenarios extends StagecastElement {
         : this.t('seededNoPace');
       seedNote = el('p', { className: 'muted', 'data-role': 'seeded', text: `${this.t('seeded', fmtSeed(b.winRate, b.averageMargin))} ${pace}` });
     }
+    return seedNote ? [seedNote] : [];
+  }
+
+  _build() {
+    const u = this._uid;
+    const file = el('input', { type: 'file', id: `${u}imp`, accept: '.json,application/json', className: 'visually-file' });
+    file.addEventListener('change', () => file.files[0] && this._import(file.files[0]));
+    const toolbar = el('div', { className: 'bar' },
+      el('button', { type: 'button', id: `${u}add`, 'data-action': 'add', text: this.t('addScenario'), onclick: () => this._add() }),
+      el('button', { type: 'button', id: `${u}exp`, 'data-action': 'export', text: this.t('exportJson'), onclick: () => this._export() }),
+      el('label', { for: `${u}imp`, className: 'muted', text: `${this.t('importJson')}: ` }), file);
+    const full = this._list.length >= 12;
+    if (full) toolbar.querySelector('[data-action="add"]').disabled = true;
+    const limit = full ? el('p', { className: 'muted', role: 'status', 'data-role': 'limit', text: this.t('limit') }) : null;
+    this._seedBox = el('div', { 'data-role': 'seed' }, ...this._seedNote());
     this._status_el = el('p', { className: 'status', role: 'status', 'aria-live': 'polite', 'data-role': 'status' });
     const cols = el('div', { className: 'cols' });
     this._results = [];
@@ -267,7 +280,7 @@ export class StagecastScenarios extends StagecastElement {
     });
     this._tornado = el('div', { className: 'tornado', 'data-role': 'tornado' });
     this._live = el('p', { className: 'muted', 'aria-live': 'polite', 'data-role': 'summary' });
-    this._root.replaceChildren(el('div', { className: 'card', part: 'card' }, el('h2', { text: this.t('scenarios') }), toolbar, limit, seedNote, this._status_el, cols, this._live, this._tornado));
+    this._root.replaceChildren(el('div', { className: 'card', part: 'card' }, el('h2', { text: this.t('scenarios') }), toolbar, limit, this._seedBox, this._status_el, cols, this._live, this._tornado));
   }
 
   _changed(i) {
