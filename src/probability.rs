@@ -172,12 +172,17 @@ fn missing_before(process: &Process, st: &DealState) -> u64 {
     missing
 }
 
+/// A last milestone whose prior is at least this is the outcome itself.
+pub const OUTCOME_PRIOR: f64 = 0.95;
+
 /// The outcome milestone: the last milestone of the process, when it is
-/// mandatory ("Contract signed" in the default model). Reaching it means the
-/// deal is won, so the probability is 1 whatever the path: a signed contract
-/// is the outcome, not a step towards it.
+/// mandatory and the model puts it at `OUTCOME_PRIOR` or more ("Contract
+/// signed", 97%, in the default model). Reaching it means the deal is won, so
+/// the probability is 1 whatever the path: a signed contract is the outcome,
+/// not a step towards it. A last step the model rates lower (a single
+/// "engaged" step, a "verbal yes") is an ordinary step.
 pub fn outcome(process: &Process) -> Option<usize> {
-    process.indices().last().filter(|&i| process.is_mandatory(i))
+    process.indices().last().filter(|&i| process.is_mandatory(i) && process.prior(i) >= OUTCOME_PRIOR)
 }
 
 /// Whether the state has reached the outcome milestone.
@@ -516,6 +521,7 @@ mod tests {
             calibration: None,
         };
         let p = Process::new(model).unwrap();
+        assert_eq!(outcome(&p), Some(3), "a last mandatory step at 95% is the outcome");
         let s = score_deal(&p, &deal(&["a", "x"]), "d").unwrap();
         let b = s.next.iter().find(|n| n.milestone == "b").unwrap();
         assert!(b.gain <= 0.0 && b.mandatory);
@@ -534,6 +540,14 @@ mod tests {
         let sign = before.next.iter().find(|n| n.milestone == "contract_signed").unwrap();
         assert_eq!(sign.probability, 1.0);
         assert!(sign.gain > 0.0);
+        // A last step the model rates below OUTCOME_PRIOR is an ordinary step.
+        let mut low = default_model();
+        if let Some(m) = low.milestones.last_mut() {
+            m.probability = Some(0.9);
+        }
+        let q = Process::new(low).unwrap();
+        assert_eq!(outcome(&q), None);
+        assert!(score_deal(&q, &deal(&["contract_signed"]), "d").unwrap().probability < 0.5);
     }
 
     #[test]
