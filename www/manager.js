@@ -46,14 +46,16 @@
     const won = closed.filter((d) => d.status === 'won');
     const amounts = won.map((d) => d.margin ?? d.value).filter((v) => Number.isFinite(v));
     if (closed.length && amounts.length) {
-      // The data's pace: new deals a week (their first dated step) and the
-      // value won a week (by close date), over the span of the dates.
+      // The data's pace, over the closed deals and one span of their dates:
+      // deals a week (their first dated step) and the value won a week (by
+      // close date). At that pace the seeded base expects what was won.
       const day = (t) => (typeof t === 'string' && /^\d{4}-\d{2}-\d{2}/.test(t) ? Date.parse(t.slice(0, 10)) / 864e5 : NaN);
-      const starts = deals.map((d) => day(((d.events || []).find((e) => e.date) || {}).date)).filter(Number.isFinite);
+      const starts = closed.map((d) => day(((d.events || []).find((e) => e.date) || {}).date)).filter(Number.isFinite);
       const closes = won.map((d) => [day(d.closeDate), d.margin ?? d.value]).filter(([t, v]) => Number.isFinite(t) && Number.isFinite(v));
-      const weeksOf = (ts) => (ts.length > 1 ? (Math.max(...ts) - Math.min(...ts)) / 7 : 0);
-      const ws = weeksOf(starts);
-      const wc = weeksOf(closes.map((x) => x[0]));
+      const all = [...starts, ...closes.map((x) => x[0])];
+      const span = all.length > 1 ? (Math.max(...all) - Math.min(...all)) / 7 : 0;
+      const ws = span;
+      const wc = span;
       $('scenarios').baseline = {
         winRate: won.length / closed.length,
         averageMargin: amounts.reduce((a, b) => a + b, 0) / amounts.length,

@@ -377,7 +377,7 @@ export const STRINGS = {
 const MORE = {
   en: {
     'page.footer.manager': 'Runs entirely in this page: no data leaves your browser. Example data: Maven Analytics “CRM Sales Opportunities” (public domain).',
-    seededPace: 'Meetings per week and the budget follow the data’s pace: {opps} new deals a week (at the scenario’s meeting → opportunity rate) and {won} won per {weeks} weeks.',
+    seededPace: 'Meetings per week and the budget follow the data’s pace: {opps} closed deals a week (at the scenario’s meeting → opportunity rate) and {won} won per {weeks} weeks.',
     seededNoPace: 'Meetings, weeks and the budget are not in the data: set them.',
     fitNotChecked: 'not checked: no ideal customer profile was given, so the fit is unknown.',
     nextMandatory: 'Next mandatory step',
@@ -429,7 +429,7 @@ const MORE = {
   },
   nb: {
     'page.footer.manager': 'Kjører helt i denne siden: ingen data forlater nettleseren din. Eksempeldata: Maven Analytics «CRM Sales Opportunities» (fritt tilgjengelig).',
-    seededPace: 'Møter per uke og budsjettet følger tempoet i dataene: {opps} nye salg i uken (med scenariets rate fra møte til mulighet) og {won} vunnet per {weeks} uker.',
+    seededPace: 'Møter per uke og budsjettet følger tempoet i dataene: {opps} avsluttede salg i uken (med scenariets rate fra møte til mulighet) og {won} vunnet per {weeks} uker.',
     seededNoPace: 'Møter, uker og budsjett finnes ikke i dataene: sett dem selv.',
     fitNotChecked: 'ikke sjekket: ingen ideell kundeprofil er gitt, så om kunden passer er ukjent.',
     nextMandatory: 'Neste obligatoriske steg',
@@ -481,7 +481,7 @@ const MORE = {
   },
   sv: {
     'page.footer.manager': 'Körs helt i den här sidan: inga data lämnar din webbläsare. Exempeldata: Maven Analytics ”CRM Sales Opportunities” (fritt tillgängliga).',
-    seededPace: 'Möten per vecka och budgeten följer takten i data: {opps} nya affärer i veckan (med scenariots takt från möte till affärsmöjlighet) och {won} vunnet per {weeks} veckor.',
+    seededPace: 'Möten per vecka och budgeten följer takten i data: {opps} avslutade affärer i veckan (med scenariots takt från möte till affärsmöjlighet) och {won} vunnet per {weeks} veckor.',
     seededNoPace: 'Möten, veckor och budget finns inte i data: ange dem.',
     fitNotChecked: 'inte kontrollerat: ingen idealkundprofil angavs, så om kunden passar är okänt.',
     nextMandatory: 'Nästa obligatoriska steg',
@@ -533,7 +533,7 @@ const MORE = {
   },
   da: {
     'page.footer.manager': 'Kører helt i denne side: ingen data forlader din browser. Eksempeldata: Maven Analytics »CRM Sales Opportunities« (frit tilgængelige).',
-    seededPace: 'Møder pr. uge og budgettet følger tempoet i data: {opps} nye salg om ugen (med scenariets rate fra møde til mulighed) og {won} vundet pr. {weeks} uger.',
+    seededPace: 'Møder pr. uge og budgettet følger tempoet i data: {opps} afsluttede salg om ugen (med scenariets rate fra møde til mulighed) og {won} vundet pr. {weeks} uger.',
     seededNoPace: 'Møder, uger og budget findes ikke i data: angiv dem.',
     fitNotChecked: 'ikke tjekket: ingen ideel kundeprofil er angivet, så om kunden passer er ukendt.',
     nextMandatory: 'Næste obligatoriske trin',
