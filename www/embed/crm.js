@@ -33,9 +33,10 @@
   for (let i = 0; i < 60; i++) {
     const n = 1 + (i % 5);
     const events = steps.slice(0, n).map((milestone) => ({ milestone }));
-    // The sellers' own estimates, as the CRM records them: hopeful.
+    // The sellers' own estimates, as the CRM records them: hopeful (the
+    // closed deals' too, so their track record corrects them).
     if (i < 12) open.push({ id: `OPP-${5000 + i}`, label: `Kunde ${i}`, seller: i % 2 ? xss : 'Kari Nordmann', value: 100000 + 25000 * (i % 7), sellerProbability: Math.min(0.95, 0.35 + 0.12 * n), events });
-    closed.push({ id: `WON-${i}`, seller: i % 3 ? 'Kari Nordmann' : xss, status: (i * 7) % 10 < n * 2 ? 'won' : 'lost', sellerProbability: 0.5, events });
+    closed.push({ id: `WON-${i}`, seller: i % 3 ? 'Kari Nordmann' : xss, status: (i * 7) % 10 < n * 2 ? 'won' : 'lost', sellerProbability: Math.min(0.95, 0.35 + 0.12 * n), events });
   }
   const pipeline = document.getElementById('pipeline');
   const team = document.getElementById('team');
