@@ -144,13 +144,50 @@ fn best_credit(process: &Process, reached: u64) -> (f64, Option<usize>, u32) {
     let base = process.base();
     let mut best = (base, None, 0);
     for i in members(reached) {
-        let missing = (process.required_before(i) & !reached).count_ones();
+        let missing = (gate(process, i) & !reached).count_ones();
         let credit = base + (process.prior(i) - base) * MISSING_FACTOR.powi(missing as i32);
         if credit > best.0 || best.1.is_none() && credit >= best.0 {
             best = (credit, Some(i), missing);
         }
     }
     best
+}
+
+/// What milestone `i` needs before it counts in full: its prerequisites and
+/// every mandatory milestone listed before it, for an optional milestone
+/// too. So an optional step ticked early (Budget right after Need) counts
+/// for less until the mandatory steps before it (Mobilizer) are done, and
+/// the next mandatory step is worth something.
+fn gate(process: &Process, i: usize) -> u64 {
+    process.required_before(i) | process.mandatory_before(i)
+}
+
+/// The mandatory milestones a reached milestone is waiting for: the state's
+/// missing steps plus those listed before a reached optional milestone.
+fn missing_before(process: &Process, st: &DealState) -> u64 {
+    let mut missing = st.missing;
+    for i in members(st.reached) {
+        missing |= gate(process, i) & !st.reached;
+    }
+    missing
+}
+
+/// A last milestone whose prior is at least this is the outcome itself.
+pub const OUTCOME_PRIOR: f64 = 0.95;
+
+/// The outcome milestone: the last milestone of the process, when it is
+/// mandatory and the model puts it at `OUTCOME_PRIOR` or more ("Contract
+/// signed", 97%, in the default model). Reaching it means the deal is won, so
+/// the probability is 1 whatever the path: a signed contract is the outcome,
+/// not a step towards it. A last step the model rates lower (a single
+/// "engaged" step, a "verbal yes") is an ordinary step.
+pub fn outcome(process: &Process) -> Option<usize> {
+    process.indices().last().filter(|&i| process.is_mandatory(i) && process.prior(i) >= OUTCOME_PRIOR)
+}
+
+/// Whether the state has reached the outcome milestone.
+pub fn signed(process: &Process, st: &DealState) -> bool {
+    outcome(process).is_some_and(|i| st.reached & bit(i) != 0)
 }
 
 /// The steps completed after a milestone that required them.
@@ -262,6 +299,26 @@ pub fn calibrated_only(process: &Process, fitted: &Fitted, st: &DealState, attrs
 /// Scores a checked state: on history when the model is calibrated with
 /// enough closed deals, else on the model's priors.
 pub fn score_state(process: &Process, deal: &Deal, st: &DealState) -> DealScore {
+    if let Some(i) = outcome(process).filter(|_| signed(process, st)) {
+        let mut explanation = vec![format!(
+            "\u{201c}{}\u{201d} is the outcome: the deal is won, so its probability is 100%.",
+            process.label(i)
+        )];
+        seller_note(deal, &mut explanation);
+        return DealScore {
+            id: deal.id.clone(),
+            probability: 1.0,
+            interval: process.fitted().filter(|f| !f.insufficient).map(|_| [1.0, 1.0]),
+            count: 0,
+            source: if process.fitted().is_some_and(|f| !f.insufficient) { "history" } else { "prior" }.to_string(),
+            reached: ids(process, st.reached),
+            missing_mandatory: ids(process, missing_before(process, st)),
+            out_of_order: ids(process, st.out_of_order),
+            next: Vec::new(),
+            explanation,
+            seller_probability: deal.seller_probability,
+        };
+    }
     if let Some(f) = process.fitted() {
         if !f.insufficient {
             let attrs = features(deal);
@@ -274,9 +331,9 @@ pub fn score_state(process: &Process, deal: &Deal, st: &DealState) -> DealScore 
                 count,
                 source: "history".to_string(),
                 reached: ids(process, st.reached),
-                missing_mandatory: ids(process, st.missing),
+                missing_mandatory: ids(process, missing_before(process, st)),
                 out_of_order: ids(process, st.out_of_order),
-                next: next_steps(process, st, p, |s| calibrated_only(process, f, s, &attrs)),
+                next: next_steps(process, st, p, |s| if signed(process, s) { 1.0 } else { calibrated_only(process, f, s, &attrs) }),
                 explanation,
                 seller_probability: deal.seller_probability,
             };
@@ -299,9 +356,9 @@ pub fn score_state(process: &Process, deal: &Deal, st: &DealState) -> DealScore 
         count: 0,
         source: "prior".to_string(),
         reached: ids(process, st.reached),
-        missing_mandatory: ids(process, st.missing),
+        missing_mandatory: ids(process, missing_before(process, st)),
         out_of_order: ids(process, st.out_of_order),
-        next: next_steps(process, st, p, |s| prior_probability(process, s).0),
+        next: next_steps(process, st, p, |s| if signed(process, s) { 1.0 } else { prior_probability(process, s).0 }),
         explanation,
         seller_probability: deal.seller_probability,
     }
@@ -319,7 +376,9 @@ fn seller_note(deal: &Deal, explanation: &mut Vec<String>) {
 /// The milestones that can be done next, each with the probability the deal
 /// would have once it is completed now: the first mandatory milestone not
 /// reached, and every optional one whose prerequisites are met. The most
-/// valuable step comes first (ties in process order).
+/// valuable step comes first (ties in process order). The first mandatory
+/// step is always listed, even when its gain is 0 (or below): it must be
+/// done before the deal can be won.
 pub fn next_steps(process: &Process, st: &DealState, now: f64, prob: impl Fn(&DealState) -> f64) -> Vec<NextStep> {
     let first_mandatory = members(process.mandatory_set() & !st.reached).next();
     let candidates = process
@@ -433,8 +492,64 @@ mod tests {
         let p = Process::new(default_model()).unwrap();
         let s = score_deal(&p, &deal(&["need_confirmed"]), "d").unwrap();
         let next: Vec<&str> = s.next.iter().map(|n| n.milestone.as_str()).collect();
-        assert_eq!(next, vec!["budget_confirmed", "mobilizer_met"], "most valuable first");
+        assert_eq!(next, vec!["mobilizer_met", "budget_confirmed"], "most valuable first: the mandatory step before the optional one");
         assert!(s.next.iter().all(|n| n.gain > 0.0));
+    }
+
+    #[test]
+    fn an_optional_step_before_a_missing_mandatory_one_counts_for_less() {
+        let p = Process::new(default_model()).unwrap();
+        let s = score_deal(&p, &deal(&["need_confirmed", "budget_confirmed"]), "d").unwrap();
+        assert_eq!(s.missing_mandatory, vec!["mobilizer_met"]);
+        assert!(s.probability < p.prior(3));
+        let next = &s.next[0];
+        assert_eq!(next.milestone, "mobilizer_met");
+        assert!(next.gain > 0.0, "the next mandatory step is worth something: {}", next.gain);
+    }
+
+    #[test]
+    fn the_next_mandatory_step_is_listed_even_when_it_adds_nothing() {
+        use crate::model::{Milestone, ProcessModel};
+        let m = |id: &str, mandatory: bool, after: &[&str], p: f64| Milestone {
+            id: id.into(),
+            label: String::new(),
+            mandatory,
+            after: after.iter().map(|s| s.to_string()).collect(),
+            probability: Some(p),
+        };
+        let model = ProcessModel {
+            milestones: vec![m("a", true, &[], 0.2), m("x", false, &["a"], 0.9), m("b", true, &[], 0.5), m("c", true, &[], 0.95)],
+            base_probability: None,
+            calibration: None,
+        };
+        let p = Process::new(model).unwrap();
+        assert_eq!(outcome(&p), Some(3), "a last mandatory step at 95% is the outcome");
+        let s = score_deal(&p, &deal(&["a", "x"]), "d").unwrap();
+        let b = s.next.iter().find(|n| n.milestone == "b").unwrap();
+        assert!(b.gain <= 0.0 && b.mandatory);
+    }
+
+    #[test]
+    fn a_signed_contract_is_the_outcome() {
+        let p = Process::new(default_model()).unwrap();
+        let alone = score_deal(&p, &deal(&["contract_signed"]), "d").unwrap();
+        assert_eq!(alone.probability, 1.0);
+        assert!(alone.next.is_empty());
+        assert!(alone.explanation[0].contains("won"));
+        let all: Vec<&str> = p.indices().map(|i| p.id(i)).collect();
+        assert_eq!(score_deal(&p, &deal(&all), "d").unwrap().probability, 1.0);
+        let before = score_deal(&p, &deal(&all[..all.len() - 1]), "d").unwrap();
+        let sign = before.next.iter().find(|n| n.milestone == "contract_signed").unwrap();
+        assert_eq!(sign.probability, 1.0);
+        assert!(sign.gain > 0.0);
+        // A last step the model rates below OUTCOME_PRIOR is an ordinary step.
+        let mut low = default_model();
+        if let Some(m) = low.milestones.last_mut() {
+            m.probability = Some(0.9);
+        }
+        let q = Process::new(low).unwrap();
+        assert_eq!(outcome(&q), None);
+        assert!(score_deal(&q, &deal(&["contract_signed"]), "d").unwrap().probability < 0.5);
     }
 
     #[test]

@@ -118,12 +118,13 @@ proptest! {
     #[test]
     fn next_mandatory_in_order_never_lowers((m, d) in model_and_deal()) {
         let p = Process::new(m).unwrap();
-        // Keep only the events whose requirements were completed before them.
+        // Keep only the events whose requirements were completed before them
+        // (for an optional milestone too, the mandatory ones listed before it).
         let mut reached = 0u64;
         let mut events = Vec::new();
         for e in &d.events {
             let i = p.find(&e.milestone).unwrap();
-            if reached & (1u64 << i) == 0 && p.required_before(i) & !reached == 0 {
+            if reached & (1u64 << i) == 0 && (p.required_before(i) | p.mandatory_before(i)) & !reached == 0 {
                 reached |= 1u64 << i;
                 events.push(Event { milestone: e.milestone.clone(), date: None });
             }

@@ -9,6 +9,7 @@
 import { build } from 'esbuild';
 import { readFileSync, writeFileSync, mkdirSync, copyFileSync, readdirSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
+import { bytesLiteral } from './src/bytes.js';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -79,14 +80,15 @@ export function defineElements(api: typeof import('./stagecast.js'), ready: () =
 );
 
 // --- dist/stagecast.js ------------------------------------------------------
-const inlineWasm = (file) => ({
+// The wasm is inlined as a string with one character per byte (see
+// www/src/bytes.js): esbuild bundles a placeholder, replaced afterwards so
+// that its printer cannot re-escape the bytes.
+const PLACEHOLDER = '__STAGECAST_WASM_BYTES__';
+const inlineWasm = () => ({
   name: 'inline-wasm',
   setup(b) {
     b.onResolve({ filter: /^stagecast:wasm$/ }, () => ({ path: 'wasm', namespace: 'inline' }));
-    b.onLoad({ filter: /.*/, namespace: 'inline' }, () => ({
-      contents: `export default ${JSON.stringify(readFileSync(at(file)).toString('base64'))};`,
-      loader: 'js',
-    }));
+    b.onLoad({ filter: /.*/, namespace: 'inline' }, () => ({ contents: `export default ${JSON.stringify(PLACEHOLDER)};`, loader: 'js' }));
   },
 });
 mkdirSync(at('dist'), { recursive: true });
@@ -105,13 +107,17 @@ for (const [entry, out, wasmFile, what] of [
   minify: true,
   target: ['es2020'],
   outfile: at(out),
-  plugins: [inlineWasm(wasmFile)],
+  plugins: [inlineWasm()],
   // The glue's default wasm URL uses import.meta.url; the one-file script
   // always passes the inlined bytes, so that path is never taken.
   define: { 'import.meta.url': '"about:blank"', __ANALYSIS_NAMES__: JSON.stringify(analysisNames) },
   banner: { js: `/*! stagecast ${version} | ${what} | runs in the page, sends nothing */` },
   legalComments: 'none',
   logLevel: 'warning',
+}).then(() => {
+  const js = readFileSync(at(out), 'utf8');
+  if (js.split(PLACEHOLDER).length !== 2) throw new Error(`${out}: the wasm placeholder must appear exactly once`);
+  writeFileSync(at(out), js.replace(PLACEHOLDER, () => bytesLiteral(readFileSync(at(wasmFile)))));
 });
 
 const size = (p) => {

@@ -8,6 +8,16 @@
   const status = $('board-status');
   const importer = $('import');
   const say = (text) => { status.textContent = text; };
+  // The page's language: ?lang=nb (en, nb, sv, da), else the page's own.
+  const lang = new URLSearchParams(location.search).get('lang');
+  if (['en', 'nb', 'sv', 'da'].includes(lang)) document.documentElement.lang = lang;
+  const loc = document.documentElement.lang || 'en';
+  const tr = (k, vars) => Stagecast.i18n.t(loc, k, vars);
+  const n = (v) => Stagecast.i18n.formatNumber(loc, v);
+  Stagecast.i18n.translatePage(document, loc);
+  const intro = $('board-intro');
+  intro.textContent = tr('page.manager.maven', { n: n(8800) });
+  let example = true; // the Maven example is loaded, not the user's own file
 
   let prices = new Map();
   const key = (p) => String(p || '').replace(/\s+/g, '').toLowerCase(); // "GTXPro" vs "GTX Pro"
@@ -32,6 +42,28 @@
     $('forecast').model = model;
     $('scenarios').model = model; // exported with the scenarios
     $('forecast').deals = open;
+    // The what-if board's base: the win rate and the average won deal of this data.
+    const won = closed.filter((d) => d.status === 'won');
+    const amounts = won.map((d) => d.margin ?? d.value).filter((v) => Number.isFinite(v));
+    if (closed.length && amounts.length) {
+      // The data's pace, over the closed deals and one span of their dates:
+      // deals a week (their first dated step) and the value won a week (by
+      // close date). At that pace the seeded base expects what was won.
+      const day = (t) => (typeof t === 'string' && /^\d{4}-\d{2}-\d{2}/.test(t) ? Date.parse(t.slice(0, 10)) / 864e5 : NaN);
+      const starts = closed.map((d) => day(((d.events || []).find((e) => e.date) || {}).date)).filter(Number.isFinite);
+      const closes = won.map((d) => [day(d.closeDate), d.margin ?? d.value]).filter(([t, v]) => Number.isFinite(t) && Number.isFinite(v));
+      const all = [...starts, ...closes.map((x) => x[0])];
+      const span = all.length > 1 ? (Math.max(...all) - Math.min(...all)) / 7 : 0;
+      const ws = span;
+      const wc = span;
+      $('scenarios').baseline = {
+        winRate: won.length / closed.length,
+        averageMargin: amounts.reduce((a, b) => a + b, 0) / amounts.length,
+        closed: closed.length,
+        opportunitiesPerWeek: ws >= 4 ? starts.length / ws : undefined,
+        wonPerWeek: wc >= 4 ? closes.reduce((t, x) => t + x[1], 0) / wc : undefined,
+      };
+    }
     if ($('forecast').getAttribute('target') == null && open.length) {
       // A first target: the pipeline's expected value, rounded.
       try {
@@ -40,10 +72,16 @@
         $('forecast').target = String(Math.round(e / 10000) * 10000);
       } catch { /* the forecast element reports errors itself */ }
     }
-    say(`${deals.length.toLocaleString('en')} deals: ${closed.length.toLocaleString('en')} closed (calibration), ${open.length.toLocaleString('en')} open (forecast).`);
+    // The intro follows the data on the board.
+    intro.textContent = example ? tr('page.manager.maven', { n: n(deals.length) }) : tr('page.manager.imported', { n: n(deals.length), closed: n(closed.length), open: n(open.length) });
+    say(tr('page.manager.status', { n: n(deals.length), closed: n(closed.length), open: n(open.length) }));
   }
 
-  importer.addEventListener('stagecast-change', (e) => use(e.detail.deals));
+  // The user's own file (stagecast-change fires for the user's imports only).
+  importer.addEventListener('stagecast-change', (e) => {
+    example = false;
+    use(e.detail.deals);
+  });
   // A model imported with the scenarios (JSON file) scores the board.
   $('scenarios').addEventListener('stagecast-import', (e) => {
     if (!e.detail.model) return;
@@ -65,9 +103,10 @@
     try {
       const [pipeline, products] = await Promise.all(['/data/sales_pipeline.csv', '/data/products.csv'].map((u) => fetch(u).then((r) => r.text())));
       prices = new Map(products.trim().split('\n').slice(1).map((l) => l.split(',')).map(([p, , price]) => [key(p), Number(price)]));
-      say('Loading the Maven example pipeline…');
+      say(tr('page.manager.loading'));
       await customElements.whenDefined('stagecast-import');
-      await importer.loadFile(pipeline);
+      const r = await importer.loadFile(pipeline);
+      if (r && r.type === 'done') await use(r.result.deals);
     } catch (e) {
       say(`Could not load the example data: ${e.message}`);
     }

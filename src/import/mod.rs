@@ -584,6 +584,9 @@ pub fn parse_csv(text: &str, mapping: &ColumnMapping, process: Option<&Process>,
                 };
                 Err((column, bad_message(b)))
             }
+            // A short row (fewer cells than the header) is a cut or broken
+            // line, never an open deal with empty columns.
+            None if cells.len() < header.len() => Err((None, format!("has {} of {} columns", cells.len(), header.len()))),
             None => row(&plan, mapping, process, &header, &cells, line),
         };
         match result {

@@ -12,6 +12,13 @@ before(async () => {
 after(async () => {
   await env?.close();
 });
+// The calculator keeps its deal in localStorage: each test starts afresh.
+async function open(path, opts) {
+  const page = await env.open(path, opts);
+  await page.evaluate(() => localStorage.clear());
+  await page.reload();
+  return page;
+}
 
 const shown = (page) => page.locator('stagecast-deal [data-role="probability"]').textContent();
 
@@ -24,7 +31,7 @@ const expected = (page) =>
   });
 
 test('ticking mandatory milestones in order raises the displayed probability, which matches scoreDeal', async () => {
-  const page = await env.open('/');
+  const page = await open('/');
   await page.evaluate(() => Stagecast.ready);
   await page.locator('stagecast-deal [data-role="probability"]').waitFor();
   const first = await expected(page);
@@ -52,7 +59,7 @@ test('ticking mandatory milestones in order raises the displayed probability, wh
 });
 
 test('every milestone has a labelled checkbox and the result is announced', async () => {
-  const page = await env.open('/');
+  const page = await open('/');
   await page.locator('stagecast-deal [data-role="probability"]').waitFor();
   const model = await page.evaluate(() => Stagecast.defaultModel());
   for (const m of model.milestones) {
@@ -63,7 +70,7 @@ test('every milestone has a labelled checkbox and the result is announced', asyn
 });
 
 test('skipping a mandatory step shows it as missing and the next step with its value', async () => {
-  const page = await env.open('/');
+  const page = await open('/');
   await page.locator('stagecast-deal [data-role="probability"]').waitFor();
   await page.locator('stagecast-deal input[data-milestone="need_confirmed"]').check();
   await page.locator('stagecast-deal input[data-milestone="solution_presented"]').check();
@@ -76,7 +83,7 @@ test('skipping a mandatory step shows it as missing and the next step with its v
 });
 
 test('phone width renders the calculator in one column', async () => {
-  const page = await env.open('/', { viewport: { width: 390, height: 844 } });
+  const page = await open('/', { viewport: { width: 390, height: 844 } });
   await page.locator('stagecast-deal [data-role="probability"]').waitFor();
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `page is ${overflow}px wider than the phone`);

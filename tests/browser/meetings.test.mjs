@@ -12,6 +12,13 @@ before(async () => {
 after(async () => {
   await env?.close();
 });
+// The calculator keeps its deal in localStorage: each test starts afresh.
+async function open(path, opts) {
+  const page = await env.open(path, opts);
+  await page.evaluate(() => localStorage.clear());
+  await page.reload();
+  return page;
+}
 
 const week = (page) => page.locator('stagecast-meetings');
 
@@ -27,7 +34,7 @@ const expected = (page) =>
   });
 
 test('the plan and the ranked meetings equal meetingPlan and rankMeetings; changing the budget updates them', async () => {
-  const page = await env.open('/');
+  const page = await open('/');
   await week(page).locator('[data-role="required"]').waitFor();
   await week(page).locator('li[data-meeting]').first().waitFor();
   let exp = await expected(page);
@@ -68,7 +75,7 @@ test('the plan and the ranked meetings equal meetingPlan and rankMeetings; chang
 });
 
 test('Norwegian: the calculator page in nb shows the meetings in Norwegian with NOK', async () => {
-  const page = await env.open('/');
+  const page = await open('/');
   await week(page).locator('[data-role="required"]').waitFor();
   await page.selectOption('#deal-locale', 'nb');
   await page.selectOption('#deal-currency', 'NOK');
@@ -84,7 +91,7 @@ test('Norwegian: the calculator page in nb shows the meetings in Norwegian with 
 });
 
 test('an XSS payload in a meeting label is shown as text', async () => {
-  const page = await env.open('/');
+  const page = await open('/');
   await week(page).locator('[data-role="required"]').waitFor();
   await page.evaluate(() => {
     const el = document.getElementById('week');

@@ -120,7 +120,26 @@ export class StagecastElement extends (globalThis.HTMLElement || class {}) {
   }
   connectedCallback() {
     this._connected = true;
+    this._upgrade();
     this.schedule();
+  }
+  /**
+   * The property-upgrade pattern: a property a host set before the element
+   * was defined (a framework that renders first, an async script) is an own
+   * property of the instance that shadows the class's setter. Take it off and
+   * set it again through the setter, so it is used and later sets work.
+   */
+  _upgrade() {
+    for (const k of Object.keys(this)) {
+      if (k.startsWith('_')) continue;
+      let proto = Object.getPrototypeOf(this);
+      let d;
+      while (proto && !(d = Object.getOwnPropertyDescriptor(proto, k))) proto = Object.getPrototypeOf(proto);
+      if (!d || !d.set) continue;
+      const v = this[k];
+      delete this[k];
+      this[k] = v;
+    }
   }
   disconnectedCallback() {
     this._connected = false;
@@ -165,18 +184,33 @@ export class StagecastElement extends (globalThis.HTMLElement || class {}) {
   schedule() {
     if (this._scheduled) return;
     this._scheduled = true;
+    let done;
+    this._pending = new Promise((r) => (done = r));
     queueMicrotask(async () => {
       this._scheduled = false;
-      if (!this._connected) return;
+      if (!this._connected) return done(false);
+      let ok = true;
       try {
         await StagecastElement.ready();
         // Elements that call calibrate/evaluate/forecast... load the analysis part first.
         if (this.constructor.analysis) await StagecastElement.loadAnalysis();
+        // A later change scheduled another render: that one resolves the wait.
+        if (this._scheduled) return this._pending.then(done);
         this.render();
       } catch (e) {
+        ok = false;
         this.showError(e);
       }
+      done(ok);
     });
+  }
+  /**
+   * A promise that resolves once the element has rendered what was set so
+   * far (true), or could not (false: an error is shown and
+   * `stagecast-error` fired). Read `score` / `result` after it.
+   */
+  get updateComplete() {
+    return this._pending || Promise.resolve(true);
   }
   /** A card with the error (or the missing function) instead of the view. */
   showError(e, into = this._root) {
@@ -189,6 +223,7 @@ export class StagecastElement extends (globalThis.HTMLElement || class {}) {
     );
     this.dispatchEvent(new CustomEvent('stagecast-error', { detail: { message, missingFunction: missing ? e.fn : undefined }, bubbles: true, composed: true }));
   }
+  /** `stagecast-change`: only for a change the user made, once per change (never for a property set from code). */
   emit(detail) {
     this.dispatchEvent(new CustomEvent('stagecast-change', { detail, bubbles: true, composed: true }));
   }

@@ -81,15 +81,16 @@ export function cdfChart(d, { title, money, target, labels }) {
 
 /**
  * Tornado: each lever's low/high value of a measure around the base value,
- * bars sorted as given (the engine sorts them by swing).
+ * bars sorted as given. Every chart shares one axis, `axis` [lo, hi]
+ * (0-100 % for a probability), so a 98-100 % swing looks as small as it is.
  */
-export function tornadoChart(bars, { title, base, fmt, lever }) {
-  const rowH = 36, T = 4, L = 6, R = 6;
-  const all = bars.flatMap((b) => [b.low, b.high]).concat(base);
-  const lo = Math.min(...all), hi = Math.max(...all);
+export function tornadoChart(bars, { title, base, fmt, lever, axis = [0, 1], axisLabel }) {
+  const rowH = 36, T = 4, L = 6, R = 10, A = 30;
+  const [lo, hi] = axis;
   const span = hi - lo || 1;
-  const x = (v) => L + ((v - lo) / span) * (W - L - R);
-  const root = svg('svg', { viewBox: `0 0 ${W} ${T + rowH * bars.length + 4}`, role: 'img', 'aria-label': title, 'data-chart': 'tornado' });
+  const x = (v) => L + ((Math.min(hi, Math.max(lo, v)) - lo) / span) * (W - L - R);
+  const H = T + rowH * bars.length;
+  const root = svg('svg', { viewBox: `0 0 ${W} ${H + A}`, role: 'img', 'aria-label': title, 'data-chart': 'tornado', 'data-lo': lo, 'data-hi': hi });
   root.append(svg('title', { text: title }));
   bars.forEach((b, i) => {
     const yy = T + i * rowH;
@@ -100,21 +101,39 @@ export function tornadoChart(bars, { title, base, fmt, lever }) {
     // The base case's mark crosses the bar only, never the label above it.
     root.append(svg('line', { x1: r1(x(base)), y1: yy + 14, x2: r1(x(base)), y2: yy + 32, stroke: 'var(--text)', 'stroke-width': 1.5, 'data-role': 'base' }));
   });
+  // The shared axis, with ticks at every quarter.
+  const g = svg('g', { 'data-role': 'axis' });
+  g.append(svg('line', { x1: x(lo), y1: H + 2, x2: x(hi), y2: H + 2, stroke: 'var(--muted)' }));
+  for (let k = 0; k <= 4; k++) {
+    const v = lo + (span * k) / 4;
+    g.append(svg('line', { x1: r1(x(v)), y1: H, x2: r1(x(v)), y2: H + 6, stroke: 'var(--muted)' }));
+    g.append(axisText(x(v), H + 17, fmt(v), k === 0 ? 'start' : k === 4 ? 'end' : 'middle'));
+  }
+  if (axisLabel) g.append(axisText(W / 2, H + 29, axisLabel));
+  root.append(g);
   return root;
 }
 
-/** The milestone funnel: each milestone's probability, reached ones filled. */
-export function funnelChart(milestones, reached, { title, pct }) {
-  const rowH = 20;
-  const root = svg('svg', { viewBox: `0 0 ${W} ${rowH * milestones.length + 4}`, role: 'img', 'aria-label': title, 'data-chart': 'funnel' });
+/**
+ * The funnel of one deal: rows `{ id, label, chance, done }`, top to bottom,
+ * each bar as wide as the chance of reaching that step from where the deal
+ * stands (centred, so it narrows downwards); `here` marks the next step.
+ */
+export function funnelChart(rows, here, { title, pct, doneText, hereText }) {
+  // The label on its own line; the bar under it, with its figure to the right
+  // of the bar area, so a long label never runs into the figure.
+  const rowH = 36, fig = 92, bw = W - 8 - fig;
+  const root = svg('svg', { viewBox: `0 0 ${W} ${rowH * rows.length + 4}`, role: 'img', 'aria-label': title, 'data-chart': 'funnel' });
   root.append(svg('title', { text: title }));
-  milestones.forEach((m, i) => {
-    const p = m.probability ?? 0;
-    const w = Math.max(2, p * (W - 50));
+  rows.forEach((m, i) => {
+    const w = Math.max(2, m.chance * bw);
     const yy = 2 + i * rowH;
-    const on = reached.has(m.id);
-    root.append(svg('rect', { x: r1((W - 50 - w) / 2), y: yy, width: r1(w), height: rowH - 4, rx: 3, fill: on ? 'var(--accent)' : 'var(--line)', 'data-milestone': m.id }));
-    root.append(svg('text', { x: W - 4, y: yy + 12, 'text-anchor': 'end', text: pct(p) }));
+    const isHere = m.id === here;
+    root.append(svg('text', { x: 4, y: yy + 11, 'text-anchor': 'start', 'font-weight': isHere ? 700 : null, text: m.label }));
+    root.append(svg('rect', { x: r1(4 + (bw - w) / 2), y: yy + 16, width: r1(w), height: 14, rx: 3, fill: m.done ? 'var(--accent)' : 'var(--line)',
+      stroke: isHere ? 'var(--accent)' : null, 'data-milestone': m.id }));
+    root.append(svg('text', { x: W - 4, y: yy + 27, 'text-anchor': 'end', 'font-weight': isHere ? 700 : null, 'data-role': isHere ? 'here' : null,
+      text: m.done ? doneText : isHere ? `${pct(m.chance)} · ${hereText}` : pct(m.chance) }));
   });
   return root;
 }

@@ -30,7 +30,14 @@ dd { margin: 2px 0 0; overflow-wrap: anywhere; }
 ul.gains li, ul.why li { margin: 2px 0; }
 ul.why { padding-left: 18px; list-style: disc; font-size: .9em; color: var(--muted); }
 .funnel { margin-top: 12px; }
-.funnel svg { max-width: 340px; }
+.funnel svg { max-width: 380px; }
+.summary { display: none; }
+@media (max-width: 640px) {
+  .summary { display: flex; gap: 8px; align-items: baseline; flex-wrap: wrap; position: sticky; top: 0; z-index: 1; background: var(--bg);
+    margin: 0 -16px 8px; padding: 8px 16px; border-bottom: 1px solid var(--line); box-shadow: 0 2px 4px rgba(0,0,0,.06); }
+  .summary b { font-size: 1.6em; color: var(--accent); font-variant-numeric: tabular-nums; }
+  .summary .snext { flex: 1 1 100%; }
+}
 `;
 
 /** <stagecast-deal>: tick the milestones of a deal, see its probability and what the next step is worth. */
@@ -39,12 +46,27 @@ export class StagecastDeal extends StagecastElement {
     return [DEAL_CSS];
   }
   get deal() { return this.prop('deal'); }
-  set deal(v) { this._ticked = null; this.setProp('deal', v); }
+  set deal(v) { this._ticked = null; this._stale = true; this.setProp('deal', v); }
+  set model(v) { this._stale = true; this.setProp('model', v); }
+  get model() { return this.prop('model'); }
   attributeChanged(name) {
     if (name === 'deal') this._ticked = null;
+    this._stale = true;
   }
-  /** The last result, as dispatched in `stagecast-change`. */
-  get score() { return this._score; }
+  /**
+   * The engine's result for the deal as it stands: fresh as soon as `.deal`
+   * is set once the wasm is ready (computed on read), else after
+   * `await element.updateComplete`.
+   */
+  get score() {
+    if (this._stale && StagecastElement.isReady && this.api) {
+      try {
+        this._score = this.api.scoreDeal(this.api.validateModel(this.currentModel()), this.currentDeal());
+        this._stale = false;
+      } catch { /* render shows the error */ }
+    }
+    return this._score;
+  }
   /** The deal as the user has ticked it (events in the order ticked). */
   get value() { return this.currentDeal(); }
 
@@ -54,12 +76,18 @@ export class StagecastDeal extends StagecastElement {
     return { ...base, events: this._ticked };
   }
 
+  /** One line per reason of the engine (the place to word reason codes). */
+  reasonText(r) {
+    return typeof r === 'string' ? r : this.t(r.code, r);
+  }
+
   render() {
     const api = this.api;
     const model = api.validateModel(this.currentModel());
     const deal = this.currentDeal();
     const score = api.scoreDeal(model, deal);
     this._score = score;
+    this._stale = false;
     const { tag } = this.loc;
     const currency = this.currency || 'EUR';
     const pct = (p) => formatPercent(tag, p);
@@ -68,15 +96,17 @@ export class StagecastDeal extends StagecastElement {
     const missing = new Set(score.missingMandatory);
     const late = new Set(score.outOfOrder);
     const labels = new Map(model.milestones.map((m) => [m.id, m.label || m.id]));
+    const last = model.milestones[model.milestones.length - 1];
+    const won = score.probability >= 1 && last && last.mandatory && reached.has(last.id);
 
-    const list = el('ol');
+    const list = el('ol', { part: 'milestones' });
     model.milestones.forEach((m, i) => {
       const inputId = `${this._uid}m${i}`;
       const box = el('input', { type: 'checkbox', id: inputId, 'data-milestone': m.id });
       box.checked = reached.has(m.id);
       box.addEventListener('change', () => this.toggle(m.id, box.checked));
       const tagText = m.mandatory ? this.t('mandatory') : this.t('optional');
-      list.append(el('li', { className: missing.has(m.id) ? 'missing' : late.has(m.id) ? 'late' : null },
+      list.append(el('li', { part: 'milestone', className: missing.has(m.id) ? 'missing' : late.has(m.id) ? 'late' : null },
         el('label', { for: inputId }, box, el('span', null, el('span', { className: 'name', text: m.label || m.id }), el('span', { className: 'tag', text: tagText })))));
     });
 
@@ -85,45 +115,88 @@ export class StagecastDeal extends StagecastElement {
     const amount = deal.margin != null ? deal.margin : deal.value;
     // The engine lists the next steps with their gain in probability; the
     // best is the one with the largest gain, shown with its value in money.
-    const gains = (score.next || []).filter((n) => n.gain > 0).sort((a, b) => b.gain - a.gain);
+    // The next mandatory step is always shown, even when it adds nothing now.
+    const steps = (score.next || []).slice().sort((a, b) => b.gain - a.gain);
+    const gains = steps.filter((n) => n.gain > 0);
+    const mandatory = steps.find((n) => n.mandatory);
     const best = gains[0];
     const stepText = (n) => {
       let s = `${n.label}: ${this.t('nextRaises')} ${pct(n.probability)}`;
-      if (amount != null) s += ` (${this.t('nextWorth')} ${money(n.gain * amount)})`;
+      if (amount != null) s += ` (${this.t('nextWorth')} ${money(Math.max(0, n.gain) * amount)})`;
       return s;
     };
     const others = el('ul', { className: 'gains', 'data-role': 'others' });
-    for (const n of gains.slice(1)) others.append(el('li', { 'data-milestone': n.milestone, text: stepText(n) }));
+    for (const n of gains.filter((n) => n !== best)) others.append(el('li', { 'data-milestone': n.milestone, text: stepText(n) }));
     const namesOf = (ids) => (ids.length ? ids.map((id) => labels.get(id) || id).join(', ') : this.t('none'));
     const why = el('ul', { className: 'why' });
-    for (const line of score.explanation) why.append(el('li', { text: line }));
-    const interval = score.interval && score.source === 'history' ? score.interval : null;
+    for (const line of score.explanation) why.append(el('li', { text: this.reasonText(line) }));
+    const interval = score.interval && score.source === 'history' && !won ? score.interval : null;
+    // The next mandatory step has its own line unless it is the best step.
+    const showMandatory = mandatory && mandatory !== best;
 
-    const result = el('section', { className: 'result', 'aria-live': 'polite', 'aria-atomic': 'true' },
+    const result = el('section', { className: 'result', 'aria-live': 'polite', 'aria-atomic': 'true', part: 'result' },
       el('div', { className: 'muted', text: this.t('probability') }),
-      el('div', { className: 'big', 'data-role': 'probability', text: pct(score.probability) }),
+      el('div', { className: 'big', 'data-role': 'probability', part: 'probability', text: pct(score.probability) }),
       el('div', { className: 'bar', 'aria-hidden': 'true' }, bar),
+      won ? el('p', { className: 'ok', 'data-role': 'outcome', text: this.t('outcome', { label: last.label || last.id }) }) : null,
       interval ? el('div', { 'data-role': 'interval', text: `${this.t('interval')}: ${pct(interval[0])}–${pct(interval[1])}` }) : null,
       el('div', { className: 'muted', 'data-role': 'source', text: score.source === 'history' ? this.t('basedOnHistory', { n: score.count }) : this.t('basedOnPrior') }),
       el('dl', null,
-        el('dt', { text: this.t('nextBest') }), el('dd', { className: 'best', 'data-role': 'next', 'data-milestone': best ? best.milestone : null, text: best ? stepText(best) : this.t('none') }),
-        gains.length > 1 ? el('dt', { text: this.t('othersGain') }) : null, gains.length > 1 ? el('dd', null, others) : null,
+        won || (!best && mandatory) ? null : el('dt', { text: this.t('nextBest') }),
+        won || (!best && mandatory) ? null : el('dd', { className: 'best', 'data-role': 'next', part: 'next', 'data-milestone': best ? best.milestone : null, text: best ? stepText(best) : this.t('none') }),
+        showMandatory ? el('dt', { text: this.t('nextMandatory') }) : null,
+        showMandatory ? el('dd', { 'data-role': 'next-mandatory', part: 'next-mandatory', 'data-milestone': mandatory.milestone, text: `${stepText(mandatory)}; ${this.t('mandatoryNote')}` }) : null,
+        others.children.length ? el('dt', { text: this.t('othersGain') }) : null, others.children.length ? el('dd', null, others) : null,
         el('dt', { text: this.t('missing') }), el('dd', { 'data-role': 'missing', text: namesOf(score.missingMandatory) }),
         el('dt', { text: this.t('outOfOrder') }), el('dd', { 'data-role': 'out-of-order', text: namesOf(score.outOfOrder) }),
         score.sellerProbability != null ? el('dt', { text: this.t('sellerSays') }) : null,
         score.sellerProbability != null ? el('dd', { 'data-role': 'seller', text: pct(score.sellerProbability) }) : null,
         el('dt', { text: this.t('why') }), el('dd', null, why)));
 
-    const title = deal.label || deal.id;
+    // A summary that stays in view on a phone while the milestones are ticked.
+    const summary = el('div', { className: 'summary', 'aria-hidden': 'true', part: 'summary' },
+      el('span', { className: 'muted', text: this.t('probability') }),
+      el('b', { 'data-role': 'summary-probability', text: pct(score.probability) }),
+      el('span', { className: 'muted snext', text: won ? '' : best ? `${this.t('nextBest')}: ${best.label}` : mandatory ? `${this.t('nextMandatory')}: ${mandatory.label}` : '' }));
+
+    const title = deal.label || this.t('untitled');
     this._root.replaceChildren(
-      el('div', { className: 'card' },
-        title ? el('h2', { 'data-role': 'title', text: title }) : null,
+      el('div', { className: 'card', part: 'card' },
+        el('h2', { 'data-role': 'title', part: 'title', text: title }),
+        summary,
         el('div', { className: 'grid' },
           el('div', null, el('fieldset', null, el('legend', { text: this.t('milestones') }), list),
-            el('div', { className: 'funnel' }, funnelChart(model.milestones, reached, { title: this.t('funnel'), pct }))),
+            el('div', { className: 'funnel', part: 'chart funnel' }, this.funnel(model, deal, score, pct))),
           result)),
     );
-    this.emit(score);
+  }
+
+  /**
+   * The funnel of this deal: each mandatory step with the chance of reaching
+   * it from where the deal stands (1 once done; for a step ahead, the deal's
+   * probability now over its probability once there), so the rows narrow
+   * downwards and the last one is the deal's own probability.
+   */
+  funnel(model, deal, score, pct) {
+    const reached = new Set(score.reached);
+    const done = [];
+    const rows = [];
+    let here = null;
+    for (const m of model.milestones) {
+      if (!m.mandatory) continue;
+      done.push(m.id);
+      let chance = 1;
+      if (!reached.has(m.id)) {
+        here ??= m.id;
+        const events = [...deal.events, ...done.filter((id) => !reached.has(id)).map((milestone) => ({ milestone }))];
+        const there = this.api.scoreDeal(model, { ...deal, events }).probability;
+        chance = there > 0 ? Math.min(1, score.probability / there) : 0;
+      }
+      rows.push({ id: m.id, label: m.label || m.id, chance, done: reached.has(m.id) });
+    }
+    // Never wider below than above (priors are not always consistent).
+    for (let i = 1; i < rows.length; i++) rows[i].chance = Math.min(rows[i].chance, rows[i - 1].chance);
+    return funnelChart(rows, here, { title: this.t('funnelDeal'), pct, doneText: this.t('funnelDone'), hereText: this.t('funnelHere') });
   }
 
   toggle(id, on) {
@@ -133,6 +206,7 @@ export class StagecastDeal extends StagecastElement {
     } else {
       this._ticked = events.filter((e) => e.milestone !== id);
     }
+    this._stale = true;
     try {
       this.render();
     } catch (e) {
@@ -140,6 +214,8 @@ export class StagecastDeal extends StagecastElement {
       return;
     }
     this._root.querySelector(`input[data-milestone="${CSS.escape(id)}"]`)?.focus();
+    // A user change: the one event it fires.
+    this.emit(this._score);
   }
 }
 
@@ -166,7 +242,11 @@ export function defineElements(api, ready, options = {}) {
     StagecastElement.api = api;
     StagecastElement.worker = options.worker || null;
     let p;
-    StagecastElement.ready = () => (p ||= Promise.resolve(ready()));
+    StagecastElement.ready = () => (p ||= Promise.resolve(ready()).then((v) => {
+      StagecastElement.isReady = true;
+      return v;
+    }));
+    StagecastElement.ready().catch(() => {});
     // The analysis part (calibrate, evaluate, forecast...), loaded on first
     // need; without options.analysis, elements that need it say so.
     let a;

@@ -7,8 +7,8 @@
 // inlined here; a same-origin script, which a strict CSP (script-src 'self')
 // allows.
 import init, * as glue from '../../.build/pkg-analysis/stagecast.js';
-import WASM_BASE64 from 'stagecast:wasm';
-import { decodeBase64 } from './base64.js';
+import WASM_BYTES from 'stagecast:wasm';
+import { decodeBytes } from './bytes.js';
 
 (function install(g) {
   if (g.StagecastAnalysis) return;
@@ -16,7 +16,7 @@ import { decodeBase64 } from './base64.js';
   for (const [name, fn] of Object.entries(glue)) {
     if (typeof fn === 'function' && name !== 'default' && name !== 'initSync') api[name] = fn;
   }
-  const ready = init({ module_or_path: decodeBase64(WASM_BASE64) }).then(() => api);
+  const ready = init({ module_or_path: decodeBytes(WASM_BYTES) }).then(() => api);
   g.StagecastAnalysis = ready;
   if (g.Stagecast && typeof g.Stagecast.__analysisLoaded === 'function') g.Stagecast.__analysisLoaded(ready);
 })(globalThis);

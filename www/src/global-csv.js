@@ -3,9 +3,9 @@
 // a same-origin script URL, which a strict CSP (script-src 'self') allows
 // where a blob: worker is blocked. Its wasm (inlined) has the csv feature.
 import init, * as glue from '../../.build/pkg-csv/stagecast.js';
-import WASM_BASE64 from 'stagecast:wasm';
-import { decodeBase64 } from './base64.js';
+import WASM_BYTES from 'stagecast:wasm';
+import { decodeBytes } from './bytes.js';
 import { handleCsvMessage } from './csv-core.js';
 
-const api = { ...glue, ready: init({ module_or_path: decodeBase64(WASM_BASE64) }) };
+const api = { ...glue, ready: init({ module_or_path: decodeBytes(WASM_BYTES) }) };
 self.onmessage = handleCsvMessage(api, (m) => self.postMessage(m));

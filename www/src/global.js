@@ -7,9 +7,11 @@
 //    (`await Stagecast.loadAnalysis()`; elements that need it load it);
 //  - stagecast-csv.js, the CSV import's Web Worker.
 import init, * as glue from '../../.build/pkg/stagecast.js';
-import WASM_BASE64 from 'stagecast:wasm';
-import { decodeBase64 } from './base64.js';
+import WASM_BYTES from 'stagecast:wasm';
+import { decodeBytes } from './bytes.js';
 import { defineElements } from './elements.js';
+import { t, translatePage, formatMoney, formatPercent, formatNumber } from './i18n.js';
+import { load, save } from './store.js';
 
 /* global __ANALYSIS_NAMES__ */
 (function install(g) {
@@ -30,7 +32,7 @@ import { defineElements } from './elements.js';
       throw new Error(`Stagecast.${name} is in the analysis part: await Stagecast.loadAnalysis() first`);
     };
   }
-  api.ready = init({ module_or_path: decodeBase64(WASM_BASE64) }).then(() => {
+  api.ready = init({ module_or_path: decodeBytes(WASM_BYTES) }).then(() => {
     loaded = true;
     return api;
   });
@@ -67,6 +69,11 @@ import { defineElements } from './elements.js';
       });
     return analysis;
   };
+
+  // For the demo pages' own text and saved state: the same words (en, nb,
+  // sv, da) and the same tolerant storage as the elements.
+  api.i18n = { t, translatePage, formatMoney, formatPercent, formatNumber };
+  api.store = { load, save };
 
   g.Stagecast = api;
   if (typeof customElements !== 'undefined') {

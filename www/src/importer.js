@@ -66,6 +66,18 @@ ol.bad b { color: var(--warn); margin-right: 6px; }
 function presetList(p) {
   return (p || []).map(({ name, title, ...mapping }) => ({ name, title: title || name, mapping }));
 }
+/**
+ * Why `head` (the first bytes of a file) is not CSV text: 'excel' for a
+ * workbook (.xlsx is a zip file, .xls an OLE file), 'binary' for other
+ * binary data, '' when it may be CSV.
+ */
+export function notCsv(head, name) {
+  if (/\.(xlsx|xlsm|xls|ods|numbers)$/i.test(name) || head.startsWith('PK\u0003\u0004') || head.startsWith('\u00d0\u00cf\u0011\u00e0')) return 'excel';
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u0008\u000e-\u001a]/.test(head)) return 'binary';
+  return '';
+}
+
 /** Columns a user can map by hand (closeDate takes a list of columns). */
 const FIELDS = ['id', 'label', 'seller', 'value', 'margin', 'status', 'closeDate', 'sellerProbability'];
 
@@ -85,7 +97,7 @@ export class StagecastImport extends StagecastElement {
   render() {
     const u = this._uid;
     const file = el('input', { type: 'file', id: `${u}f`, accept: '.csv,text/csv', 'data-field': 'file' });
-    file.addEventListener('change', () => file.files[0] && this.loadFile(file.files[0]));
+    file.addEventListener('change', () => file.files[0] && this._load(file.files[0], true));
     const drop = el('div', { className: 'drop', 'data-role': 'drop' }, el('label', { for: `${u}f`, text: this.t('chooseFile') }), el('div', null, file));
     drop.addEventListener('dragover', (e) => { e.preventDefault(); drop.classList.add('over'); });
     drop.addEventListener('dragleave', () => drop.classList.remove('over'));
@@ -93,7 +105,7 @@ export class StagecastImport extends StagecastElement {
       e.preventDefault();
       drop.classList.remove('over');
       const f = e.dataTransfer && e.dataTransfer.files[0];
-      if (f) this.loadFile(f);
+      if (f) this._load(f, true);
     });
     this._mapRow = el('div', { className: 'row' });
     this._progress = el('progress', { max: 1, value: 0, id: `${u}p`, hidden: true, 'aria-label': this.t('parsing') });
@@ -147,10 +159,27 @@ export class StagecastImport extends StagecastElement {
     return p ? p.mapping : {};
   }
 
-  /** Reads a File (or a string) and parses it with the current mapping. */
-  async loadFile(f) {
+  /**
+   * Reads a File (or a string) and parses it with the current mapping.
+   * Resolves to { type: 'done', result } or { type: 'error', message }. A
+   * call from code fires no `stagecast-change` (the user's own file does).
+   */
+  loadFile(f) {
+    return this._load(f, false);
+  }
+
+  async _load(f, user) {
     await StagecastElement.ready();
     if (!this._mapRow) this.render();
+    this._user = user;
+    // A spreadsheet or other binary file: say so rather than look for columns in it.
+    const what = typeof f === 'string' ? notCsv(f.slice(0, 512), '') : notCsv(await f.slice(0, 512).text(), f.name || '');
+    if (what) {
+      const message = this.t('notCsv', { what: this.t(what) });
+      this._out.replaceChildren(el('p', { className: 'error', role: 'alert', 'data-role': 'import-error', text: message }));
+      this.dispatchEvent(new CustomEvent('stagecast-error', { detail: { message, code: 'not_csv' }, bubbles: true, composed: true }));
+      return { type: 'error', message };
+    }
     this._text = typeof f === 'string' ? f : await f.text();
     try {
       await this._presetsP;
@@ -181,7 +210,8 @@ export class StagecastImport extends StagecastElement {
       });
       this._result = m.result;
       this._show(m.result);
-      this.emit(m.result);
+      if (this._user) this.emit(m.result);
+      this._user = false;
       return { type: 'done', result: m.result };
     } catch (e) {
       this._out.replaceChildren(el('p', { className: 'error', role: 'alert', 'data-role': 'import-error', text: e.message }));
@@ -194,7 +224,11 @@ export class StagecastImport extends StagecastElement {
 
   _show(r) {
     const bad = el('ol', { className: 'bad', 'data-role': 'errors' });
-    for (const e of (r.errors || []).slice(0, 500)) bad.append(el('li', { 'data-line': e.line }, el('b', { text: this.t('line', { n: e.line }) }), el('span', { text: e.message })));
+    // Each error with its line and, when the engine names it, its column.
+    for (const e of (r.errors || []).slice(0, 500)) {
+      const where = e.column ? `${this.t('line', { n: e.line })}, ${this.t('columnIs', { c: e.column })}:` : `${this.t('line', { n: e.line })}:`;
+      bad.append(el('li', { 'data-line': e.line, 'data-column': e.column || null }, el('b', { text: where }), el('span', { text: e.message })));
+    }
     const n = (r.errors || []).length;
     this._out.replaceChildren(el('p', { 'data-role': 'summary', text: this.t('loaded', { n: r.deals.length, bad: n, skipped: r.skipped || 0 }) }),
       ...(n ? [el('h3', { text: this.t('badRows') }), bad] : []));

@@ -17,6 +17,11 @@ legend { font-weight: 650; padding: 0 4px; overflow-wrap: anywhere; }
 .lever { margin: 6px 0; }
 .lever label { display: flex; justify-content: space-between; gap: 8px; font-size: .9em; }
 .lever output { font-variant-numeric: tabular-nums; font-weight: 600; }
+.lever .typed { display: flex; gap: 6px; align-items: center; }
+.lever input[type=number] { width: 8.5em; }
+.lever .field-msg { display: block; color: var(--warn); font-size: .85em; }
+.lever .field-msg:empty { display: none; }
+.seed { display: flex; flex-wrap: wrap; gap: 8px; align-items: center; }
 .name input { width: 100%; }
 dl.res { display: grid; grid-template-columns: auto auto; gap: 2px 10px; margin: 10px 0 6px; font-size: .9em; }
 dl.res dt { color: var(--muted); } dl.res dd { margin: 0; text-align: right; font-variant-numeric: tabular-nums; font-weight: 600; }
@@ -58,6 +63,27 @@ export function checkScenarios(list) {
 export class StagecastScenarios extends StagecastElement {
   static json = ['model', 'scenarios'];
   static text = ['locale', 'currency', 'storage-key'];
+  /**
+   * Figures learned from the host's data, `{ winRate, averageMargin,
+   * closed }`: the base scenario is seeded from them (and says so), unless
+   * the user has saved scenarios of their own, which are kept; the board
+   * then offers the figures.
+   */
+  get baseline() {
+    return this._baseline;
+  }
+  set baseline(b) {
+    this._baseline = b && Number.isFinite(b.winRate) && Number.isFinite(b.averageMargin) ? { ...b } : null;
+    this._seedPending = !!this._baseline;
+    // Once the board is on screen and the user has edited it, only the offer
+    // changes: update it in place, never rebuild under the user's typing.
+    if (this._list && this._seedBox && this._userEdited) {
+      this._seed();
+      this._seedBox.replaceChildren(...this._seedNote());
+      return;
+    }
+    this.schedule();
+  }
   static analysis = true; // compareScenarios
   static styles() {
     return [CSS];
@@ -80,15 +106,21 @@ export class StagecastScenarios extends StagecastElement {
 
   _init() {
     if (this._list) return;
-    const saved = load(this.storageKey, (v) => checkScenarios(v && v.scenarios));
+    const saved = load(this.storageKey, (v) => {
+      this._savedSeed = !!(v && v.seeded);
+      return checkScenarios(v && v.scenarios);
+    });
     this._status = null;
-    if (saved.value) this._list = saved.value;
-    else {
+    if (saved.value) {
+      this._list = saved.value;
+      this._seeded = saved.value.length && this._savedSeed;
+    } else {
       if (saved.broken) this._status = { kind: 'error', text: this.t('brokenSaved', { key: saved.setAside || this.storageKey }) };
       if (saved.blocked) this._status = { kind: 'error', text: this.t('notSaved') };
       const given = this.prop('scenarios');
       this._list = checkScenarios(given || DEFAULT_SCENARIOS);
     }
+    this._userEdited = !!saved.value && !this._savedSeed;
     if (saved.broken || saved.blocked) {
       this.dispatchEvent(new CustomEvent('stagecast-storage', { detail: { ...saved }, bubbles: true, composed: true }));
     }
@@ -96,7 +128,7 @@ export class StagecastScenarios extends StagecastElement {
   }
 
   _persist() {
-    const r = save(this.storageKey, { version: 1, scenarios: this._list });
+    const r = save(this.storageKey, { version: 1, seeded: !!this._seeded, scenarios: this._list });
     if (!r.ok) this._status = { kind: 'error', text: this.t('notSaved') };
     else if (this._status && this._status.text === this.t('notSaved')) this._status = null;
     return r.ok;
@@ -104,8 +136,41 @@ export class StagecastScenarios extends StagecastElement {
 
   render() {
     this._init();
+    if (this._seedPending) this._seed();
     this.keepFocus(() => this._build());
     this._update();
+  }
+
+  /** Seeds the base scenario from the baseline, or offers it when the user's own scenarios are saved. */
+  _seed(force) {
+    this._seedPending = false;
+    const b = this._baseline;
+    if (!b) return;
+    const rate = Math.min(1, Math.max(0, b.winRate));
+    const margin = Math.max(0, Math.round(b.averageMargin));
+    // Another tab may have saved the user's own scenarios since: never overwrite them.
+    const stored = force ? null : load(this.storageKey, (v) => v).value;
+    if (force || (!this._userEdited && !(stored && stored.seeded === false))) {
+      // The data's pace, when the host gives it: new deals a week become
+      // meetings at the scenario's meeting → opportunity rate (variants keep
+      // their ratio to the base); the budget is what was won in as many weeks.
+      const first = this._list[0];
+      const scales = this._list.map((s) => (first.meetingsPerWeek > 0 ? s.meetingsPerWeek / first.meetingsPerWeek : 1));
+      this._list.forEach((s, i) => {
+        s.winRate = rate;
+        s.averageMargin = margin;
+        if (b.opportunitiesPerWeek > 0 && s.meetingToOpportunity > 0) {
+          s.meetingsPerWeek = Math.round((b.opportunitiesPerWeek / s.meetingToOpportunity) * scales[i]);
+        }
+        if (b.wonPerWeek > 0) s.marginBudget = Math.round((b.wonPerWeek * s.weeks) / 10000) * 10000;
+      });
+      this._seeded = true;
+      this._userEdited = false;
+      this._offer = null;
+      this._persist();
+      return;
+    }
+    this._offer = { rate, margin };
   }
 
   fmt(kind, v) {
@@ -113,6 +178,24 @@ export class StagecastScenarios extends StagecastElement {
     if (kind === '%') return formatPercent(tag, v);
     if (kind === '$') return formatMoney(tag, this.currency || 'EUR', v);
     return formatNumber(tag, v, 1);
+  }
+
+  /** The note on the seeded base, or the offer of the data's figures (a list of nodes). */
+  _seedNote() {
+    const b = this._baseline;
+    const fmtSeed = (rate, margin) => ({ rate: this.fmt('%', rate), margin: this.fmt('$', margin), n: formatNumber(this.loc.tag, (b && b.closed) || 0) });
+    let seedNote = null;
+    if (this._offer) {
+      seedNote = el('p', { className: 'seed muted', 'data-role': 'seed-offer' }, el('span', { text: this.t('seedOffer', fmtSeed(this._offer.rate, this._offer.margin)) }),
+        el('button', { type: 'button', 'data-action': 'seed', text: this.t('seedApply'), onclick: () => { this._seed(true); this.render(); } }));
+    } else if (b && this._seeded) {
+      const first = this._list[0];
+      const pace = b.opportunitiesPerWeek > 0 && b.wonPerWeek > 0
+        ? this.t('seededPace', { opps: formatNumber(this.loc.tag, b.opportunitiesPerWeek, 0), won: this.fmt('$', b.wonPerWeek * first.weeks), weeks: formatNumber(this.loc.tag, first.weeks) })
+        : this.t('seededNoPace');
+      seedNote = el('p', { className: 'muted', 'data-role': 'seeded', text: `${this.t('seeded', fmtSeed(b.winRate, b.averageMargin))} ${pace}` });
+    }
+    return seedNote ? [seedNote] : [];
   }
 
   _build() {
@@ -123,6 +206,10 @@ export class StagecastScenarios extends StagecastElement {
       el('button', { type: 'button', id: `${u}add`, 'data-action': 'add', text: this.t('addScenario'), onclick: () => this._add() }),
       el('button', { type: 'button', id: `${u}exp`, 'data-action': 'export', text: this.t('exportJson'), onclick: () => this._export() }),
       el('label', { for: `${u}imp`, className: 'muted', text: `${this.t('importJson')}: ` }), file);
+    const full = this._list.length >= 12;
+    if (full) toolbar.querySelector('[data-action="add"]').disabled = true;
+    const limit = full ? el('p', { className: 'muted', role: 'status', 'data-role': 'limit', text: this.t('limit') }) : null;
+    this._seedBox = el('div', { 'data-role': 'seed' }, ...this._seedNote());
     this._status_el = el('p', { className: 'status', role: 'status', 'aria-live': 'polite', 'data-role': 'status' });
     const cols = el('div', { className: 'cols' });
     this._results = [];
@@ -139,15 +226,42 @@ export class StagecastScenarios extends StagecastElement {
       for (const l of LEVERS) {
         const id = `${u}${i}${l.key}`;
         const v = s[l.key];
-        const max = Math.max(l.max, v);
+        // The slider covers a sensible range (and grows with the value); the
+        // typed field takes any value >= 0 (a rate: 0-100 %), without a cap.
+        const pctKind = l.kind === '%';
+        const max = pctKind ? 1 : Math.max(l.max, v * 2);
         const range = el('input', { type: 'range', id, min: l.min, max, step: l.step, value: v, 'data-lever': l.key });
         const out = el('output', { for: id, 'data-value': l.key, text: this.fmt(l.kind, v) });
+        const typedId = `${id}t`;
+        const typed = el('input', { type: 'number', id: typedId, min: pctKind ? 0 : l.min, max: pctKind ? 100 : null, step: pctKind ? 1 : l.step, value: pctKind ? Math.round(v * 1000) / 10 : v,
+          'data-lever-input': l.key, 'aria-label': `${this.t(l.key)}${pctKind ? ' (%)' : ''}`, 'aria-describedby': `${typedId}m` });
+        const msg = el('span', { className: 'field-msg', id: `${typedId}m`, 'aria-live': 'polite' });
         range.addEventListener('input', () => {
           s[l.key] = Number(range.value);
           out.textContent = this.fmt(l.kind, s[l.key]);
+          typed.value = pctKind ? Math.round(s[l.key] * 1000) / 10 : s[l.key];
+          msg.textContent = '';
+          typed.removeAttribute('aria-invalid');
           this._changed(i);
         });
-        fs.append(el('div', { className: 'lever' }, el('label', { for: id }, el('span', { text: this.t(l.key) }), out), range));
+        typed.addEventListener('change', () => {
+          const n = Number(typed.value);
+          const ok = typed.value !== '' && Number.isFinite(n) && n >= l.min && (!pctKind || n <= 100) && (l.key !== 'weeks' || n >= 1);
+          if (!ok) {
+            msg.textContent = pctKind ? this.t('leverBad', { min: 0, max: 100 }) : this.t('leverBadOpen', { min: l.key === 'weeks' ? 1 : l.min });
+            typed.setAttribute('aria-invalid', 'true');
+            return;
+          }
+          msg.textContent = '';
+          typed.removeAttribute('aria-invalid');
+          s[l.key] = pctKind ? n / 100 : n;
+          if (!pctKind && s[l.key] > Number(range.max)) range.max = String(s[l.key] * 2);
+          range.value = String(s[l.key]);
+          out.textContent = this.fmt(l.kind, s[l.key]);
+          this._changed(i);
+        });
+        fs.append(el('div', { className: 'lever' }, el('label', { for: id }, el('span', { text: this.t(l.key) }), out), range,
+          el('div', { className: 'typed' }, typed, pctKind ? el('span', { className: 'muted', text: '%' }) : null), msg));
       }
       const res = el('dl', { className: 'res', 'data-role': 'result' });
       this._results.push(res);
@@ -166,17 +280,19 @@ export class StagecastScenarios extends StagecastElement {
     });
     this._tornado = el('div', { className: 'tornado', 'data-role': 'tornado' });
     this._live = el('p', { className: 'muted', 'aria-live': 'polite', 'data-role': 'summary' });
-    this._root.replaceChildren(el('div', { className: 'card' }, el('h2', { text: this.t('scenarios') }), toolbar, this._status_el, cols, this._live, this._tornado));
+    this._root.replaceChildren(el('div', { className: 'card', part: 'card' }, el('h2', { text: this.t('scenarios') }), toolbar, limit, this._seedBox, this._status_el, cols, this._live, this._tornado));
   }
 
   _changed(i) {
     this._active = i;
+    this._userEdited = true;
+    this._seeded = false;
     this._persist();
-    this._update();
+    this._update(true);
   }
 
   /** Recomputes with the engine and fills the results and the tornado in place. */
-  _update() {
+  _update(user = false) {
     this._status_el.textContent = this._status ? this._status.text : '';
     this._status_el.className = `status ${this._status && this._status.kind === 'error' ? 'error' : 'muted'}`;
     let out;
@@ -194,15 +310,33 @@ export class StagecastScenarios extends StagecastElement {
       dl.replaceChildren();
       for (const [k, kind] of [['pHitBudget', '%'], ['expectedMargin', '$'], ['gap', '$'], ['expectedWins', 'n'], ['opportunities', 'n'], ['requiredPerMeeting', '$']]) {
         const v = k === 'requiredPerMeeting' ? r.requiredMarginPerMeeting : r[k];
-        dl.append(el('dt', { text: this.t(k) }), el('dd', { 'data-key': k, text: v == null ? '–' : this.fmt(kind, v) }));
+        // A negative gap is a surplus: named so, shown as a positive amount.
+        const label = k === 'gap' && v != null && v < 0 ? 'surplus' : k;
+        dl.append(el('dt', { text: this.t(label) }), el('dd', { 'data-key': k, text: v == null ? '–' : this.fmt(kind, k === 'gap' ? Math.abs(v) : v) }));
       }
     });
     const a = out[this._active] || out[0];
     this._live.textContent = `${a.name}: ${this.t('pHitBudget')} ${this.fmt('%', a.pHitBudget)}, ${this.t('expectedMargin')} ${this.fmt('$', a.expectedMargin)}`;
     const bars = (a.sensitivity || []).map((b) => ({ lever: b.lever, low: b.lowPHitBudget, high: b.highPHitBudget }));
+    // The engine moves four levers; Weeks and Budget are moved the same way
+    // (−10 % / +10 %) and scored by the engine too.
+    const s = this._list[this._active] || this._list[0];
+    try {
+      const moved = [];
+      for (const key of ['weeks', 'marginBudget']) {
+        if (bars.some((b) => b.lever === key)) continue;
+        moved.push({ ...s, name: `${key}-`, [key]: s[key] * 0.9 }, { ...s, name: `${key}+`, [key]: s[key] * 1.1 });
+      }
+      if (moved.length) {
+        const r = this.fn('compareScenarios')(s, moved);
+        for (let k = 0; k < moved.length; k += 2) bars.push({ lever: moved[k].name.slice(0, -1), low: r[k + 1].pHitBudget, high: r[k + 2].pHitBudget });
+        bars.sort((x, y) => Math.abs(y.high - y.low) - Math.abs(x.high - x.low));
+      }
+    } catch { /* the four engine levers are still shown */ }
     this._tornado.replaceChildren(el('h3', { text: `${this.t('tornado')}: ${a.name}` }),
-      tornadoChart(bars, { title: this.t('tornado'), base: a.pHitBudget, fmt: (v) => this.fmt('%', v), lever: (k) => this.t(k) }));
-    this.emit(out);
+      el('div', { part: 'chart tornado-chart' }, tornadoChart(bars, { title: this.t('tornado'), base: a.pHitBudget, fmt: (v) => this.fmt('%', v), lever: (k) => this.t(k), axis: [0, 1], axisLabel: this.t('tornadoAxis') })));
+    // Fired for the user's changes only (a lever, a name, add, remove, import), once each.
+    if (user) this.emit(out);
   }
 
   _add() {
@@ -210,8 +344,11 @@ export class StagecastScenarios extends StagecastElement {
     const from = this._list[this._active] || this._list[0];
     this._list.push({ ...from, name: `${this.t('scenario')} ${this._list.length + 1}` });
     this._active = this._list.length - 1;
+    this._userEdited = true;
+    this._seeded = false;
     this._persist();
     this.render();
+    this.emit(this._result);
     this._root.getElementById(`${this._uid}n${this._active}`)?.focus();
   }
 
@@ -219,8 +356,10 @@ export class StagecastScenarios extends StagecastElement {
     if (this._list.length <= 1) return;
     this._list.splice(i, 1);
     this._active = Math.min(this._active, this._list.length - 1);
+    this._userEdited = true;
     this._persist();
     this.render();
+    this.emit(this._result);
     this._root.getElementById(`${this._uid}add`)?.focus();
   }
 

@@ -16,6 +16,8 @@ ul.checks { margin: 4px 0 0; font-size: .88em; }
 ul.checks li { display: grid; grid-template-columns: 1.3em 1fr; }
 ul.checks li.fail { color: var(--warn); }
 ul.checks li.unknown { color: var(--muted); }
+.field-msg { display: block; color: var(--warn); font-size: .9em; }
+.field-msg:empty { display: none; }
 .chart { max-width: 520px; }
 svg[data-chart=reliability] { max-width: 340px; }
 .scroll.sellers { max-height: 22em; overflow-y: auto; }
@@ -41,14 +43,21 @@ export class StagecastMeetings extends StagecastElement {
     const model = this.currentModel();
     const plan = { ...(this.prop('plan') || {}) };
     if (this._budget != null) plan.marginBudget = this._budget;
-    const budget = el('input', { type: 'number', id: `${u}b`, min: 0, step: 10000, value: plan.marginBudget ?? '', 'data-field': 'marginBudget' });
+    const budget = el('input', { type: 'number', id: `${u}b`, min: 0, step: 10000, value: this._typed ?? plan.marginBudget ?? '', 'data-field': 'marginBudget', 'aria-describedby': `${u}bm` });
+    // A budget of 0 or below measures nothing: say so at the field and keep the last good one.
+    const msg = el('span', { className: 'field-msg', id: `${u}bm`, 'data-role': 'budget-msg', 'aria-live': 'polite', text: this._budgetBad ? this.t('budgetMsg') : '' });
+    if (this._budgetBad) budget.setAttribute('aria-invalid', 'true');
     budget.addEventListener('change', () => {
-      this._budget = budget.value === '' ? undefined : Math.max(0, Number(budget.value));
+      const n = Number(budget.value);
+      this._typed = budget.value;
+      this._budgetBad = budget.value === '' || !Number.isFinite(n) || n <= 0;
+      if (!this._budgetBad) this._budget = n;
+      this._userChange = true;
       this.keepFocus(() => this.render());
     });
     const out = el('section', { 'aria-live': 'polite' });
-    const card = el('div', { className: 'card' }, el('h2', { text: this.t('plan') }),
-      el('div', { className: 'row' }, el('label', { for: `${u}b`, text: this.t('budget') }, budget)), out);
+    const card = el('div', { className: 'card', part: 'card' }, el('h2', { text: this.t('plan') }),
+      el('div', { className: 'row' }, el('label', { for: `${u}b`, text: this.t('budget') }, budget, msg)), out);
     this._root.replaceChildren(card);
     if (!this.prop('plan')) {
       // No plan handed over yet (the host sets it, e.g. after a fetch): say
@@ -64,12 +73,12 @@ export class StagecastMeetings extends StagecastElement {
         kpi(this.t('requiredPerMeeting'), money(this, planned.requiredMarginPerMeeting), 'required'),
         kpi(this.t('meetingsPlanned'), formatNumber(this.loc.tag, planned.meetings), 'meetings'),
         planned.expectedMargin != null ? kpi(this.t('expectedMargin'), money(this, planned.expectedMargin), 'expected') : null,
-        planned.gap != null ? kpi(this.t('gap'), money(this, planned.gap), 'gap') : null));
+        planned.gap != null ? kpi(this.t(planned.gap < 0 ? 'surplus' : 'gap'), money(this, Math.abs(planned.gap)), 'gap') : null));
       const meetings = this.prop('meetings') || [];
       ranked = this.fn('rankMeetings')(model, meetings, { deals: this.prop('deals') || [], requiredMarginPerMeeting: planned.requiredMarginPerMeeting });
       const deals = new Map((this.prop('deals') || []).map((d) => [d.id, d]));
       const labels = new Map(model.milestones.map((m) => [m.id, m.label || m.id]));
-      const list = el('ol', { className: 'ranked' });
+      const list = el('ol', { className: 'ranked', part: 'meetings' });
       for (const r of ranked) {
         const m = meetings[r.index] || {};
         const deal = m.deal || deals.get(r.dealId) || {};
@@ -87,9 +96,11 @@ export class StagecastMeetings extends StagecastElement {
             el('span', { 'aria-hidden': 'true', text: icon }),
             el('span', { text: `${head}: ${wordReason(this.loc, c.reason, label)}` })));
         }
-        list.append(el('li', { 'data-meeting': r.index },
+        // Worth the time only when it brings something and the plan asks for something.
+        const worth = r.worthIt == null || this._budgetBad || !(planned.requiredMarginPerMeeting > 0) ? null : r.worthIt && r.value > 0;
+        list.append(el('li', { 'data-meeting': r.index, 'data-deal': r.dealId },
           el('div', { className: 'mhead' }, el('b', { text: title }), el('span', { className: 'money', 'data-role': 'value', text: money(this, r.value) })),
-          el('div', { className: 'muted', text: [target, r.worthIt == null ? null : r.worthIt ? this.t('worthIt') : this.t('notWorthIt')].filter(Boolean).join(' · ') }),
+          el('div', { className: 'muted', text: [target, worth == null ? null : worth ? this.t('worthIt') : this.t('notWorthIt')].filter(Boolean).join(' · ') }),
           checks));
       }
       out.append(el('h3', { text: this.t('meetings') }), list);
@@ -97,7 +108,12 @@ export class StagecastMeetings extends StagecastElement {
       this.showError(e, out);
       return;
     }
-    this.emit({ plan: planned, ranked });
+    this._result = { plan: planned, ranked };
+    if (this._userChange) this.emit(this._result);
+    this._userChange = false;
+  }
+  get result() {
+    return this._result;
   }
 }
 
@@ -120,10 +136,11 @@ export class StagecastForecast extends StagecastElement {
     const input = el('input', { type: 'number', id: `${u}t`, min: 0, step: 1000, value: target ?? '', 'data-field': 'target' });
     input.addEventListener('change', () => {
       this._props.target = input.value;
+      this._userChange = true;
       this.keepFocus(() => this.render());
     });
     const out = el('section', { 'aria-live': 'polite', 'aria-atomic': 'true' });
-    this._root.replaceChildren(el('div', { className: 'card' }, el('h2', { text: this.t('forecast') }),
+    this._root.replaceChildren(el('div', { className: 'card', part: 'card' }, el('h2', { text: this.t('forecast') }),
       el('div', { className: 'row' }, el('label', { for: `${u}t`, text: this.t('target') }, input)), out));
     let d;
     let open = [];
@@ -158,9 +175,12 @@ export class StagecastForecast extends StagecastElement {
     out.append(el('div', { className: 'kpis' },
       kpi(this.t('expected'), m(d.expected), 'expected'), kpi('P10', m(d.p10), 'p10'), kpi('P50', m(d.p50), 'p50'), kpi('P90', m(d.p90), 'p90'),
       d.pAtLeastTarget != null ? kpi(this.t('pAtLeast'), pct(this, d.pAtLeastTarget), 'p-target') : null),
-    el('div', { className: 'chart' }, cdfChart(d, { title: this.t('forecast'), money: m, target, labels: { target: this.t('target') } })));
+    el('div', { className: 'chart', part: 'chart forecast-chart' }, cdfChart(d, { title: this.t('forecast'), money: m, target, labels: { target: this.t('target') } })));
     if (vs) out.append(this.versusSellers(vs, target != null));
-    this.emit(vs ? { ...d, versusSellers: vs } : d);
+    this._result = vs ? { ...d, versusSellers: vs } : d;
+    // Only the user's own change of the target fires, once.
+    if (this._userChange) this.emit(this._result);
+    this._userChange = false;
   }
   /** A table: expected value and range of the model, the sellers as entered and corrected. */
   versusSellers(f, withTarget) {
@@ -194,16 +214,30 @@ export class StagecastCalibration extends StagecastElement {
     const model = this.currentModel();
     const history = this.prop('history') || [];
     const out = el('section', { 'aria-live': 'polite' });
-    this._root.replaceChildren(el('div', { className: 'card' }, el('h2', { text: this.t('calibration') }), out));
+    this._root.replaceChildren(el('div', { className: 'card', part: 'card' }, el('h2', { text: this.t('calibration') }), out));
     let ev;
     const bySeller = [];
     if (!history.length) {
       out.append(el('p', { className: 'muted', 'data-role': 'empty', text: this.t('noClosed') }));
       return;
     }
+    // Which figures: a calibrated model with enough history is scored by
+    // cross-validation (each deal by a model that did not see it); with too
+    // little history, in sample with the notice; the priors are out of sample.
+    const MIN = 30;
+    const learned = !!model.calibration;
+    const thin = learned && history.length < MIN;
+    let method;
     try {
       const evaluate = this.fn('evaluate');
-      ev = evaluate(model, history);
+      if (learned && !thin) {
+        const k = 5;
+        ev = this.fn('crossValidate')(model, history, k, {});
+        method = this.t('cvMethod', { k });
+      } else {
+        ev = evaluate(model, history);
+        method = learned ? null : this.t('priorMethod');
+      }
       const groups = new Map();
       for (const d of history) if (d.seller) groups.set(d.seller, [...(groups.get(d.seller) || []), d]);
       // Where each seller converts better or worse than the team (a learned
@@ -231,15 +265,19 @@ export class StagecastCalibration extends StagecastElement {
       withSkills ? el('td', { 'data-role': 'skills', text: skillText(s.skills) }) : null));
     table.append(body);
     const v = ev.versus || {};
+    if (thin) out.append(el('p', { className: 'notice', role: 'status', 'data-role': 'insufficient', text: this.t('insufficient', { n: formatNumber(this.loc.tag, history.length), min: MIN }) }));
+    if (method) out.append(el('p', { className: 'muted', 'data-role': 'method', text: method }));
     out.append(el('div', { className: 'two' },
-      el('div', { className: 'chart' }, el('h3', { text: this.t('reliability') }), reliabilityChart(ev.reliability || [], { title: this.t('reliability'), xLabel: this.t('predicted'), yLabel: this.t('observed'), pct: p })),
+      el('div', { className: 'chart', part: 'chart reliability-chart' }, el('h3', { text: this.t('reliability') }), reliabilityChart(ev.reliability || [], { title: this.t('reliability'), xLabel: this.t('predicted'), yLabel: this.t('observed'), pct: p })),
       el('div', null, el('h3', { text: this.t('brier') }),
         el('div', { className: 'kpis' }, kpi(this.t('model'), b3(ev.brier), 'brier'),
           v.priors ? kpi(this.t('priors'), b3(v.priors.brier), 'brier-priors') : null,
           v.sellerProbability ? kpi(this.t('sellersOwn'), b3(v.sellerProbability.brier), 'brier-sellers') : null),
-        bySeller.length ? el('h3', { text: this.t('bySeller') }) : null, bySeller.length ? el('div', { className: 'scroll sellers', tabindex: 0, role: 'region', 'aria-label': this.t('bySeller') }, table) : null)));
-    this._result = { ...ev, bySeller };
-    this.emit(this._result);
+        bySeller.length ? el('h3', { text: this.t('bySeller') }) : null,
+        bySeller.length && learned ? el('p', { className: 'muted', 'data-role': 'in-sample', text: this.t('inSample') }) : null,
+        bySeller.length ? el('div', { className: 'scroll sellers', tabindex: 0, role: 'region', 'aria-label': this.t('bySeller') }, table) : null)));
+    // No user input here: nothing to fire; hosts read `result` after `updateComplete`.
+    this._result = { ...ev, bySeller, crossValidated: learned && !thin };
   }
   get result() {
     return this._result;
