@@ -1,38 +1,24 @@
-//! JSON text -> `stagecast::Value`, the same tree the wasm binding builds
-//! from a JS value, so that the targets read input the way JS callers' input
-//! is read (`stagecast::value::from_value`, `Obj`), not through serde_json.
+//! JSON text -> `serde_json::Value` -> core types through the same serde
+//! derives the wasm reads JS values with (src/wasm/de.rs), so the targets
+//! reach every type's input path.
 #![allow(dead_code)]
 
-use stagecast::value::from_value;
-use stagecast::{default_model, ProcessModel, Value};
+use serde::de::DeserializeOwned;
+use stagecast::{default_model, ProcessModel};
 
-pub fn parse(data: &[u8]) -> Option<Value> {
-    let text = std::str::from_utf8(data).ok()?;
-    let json: serde_json::Value = serde_json::from_str(text).ok()?;
-    Some(convert(json, 0)?)
-}
-
-fn convert(v: serde_json::Value, depth: usize) -> Option<Value> {
-    if depth > stagecast::value::MAX_DEPTH {
-        return None;
-    }
-    Some(match v {
-        serde_json::Value::Null => Value::Null,
-        serde_json::Value::Bool(b) => Value::Bool(b),
-        serde_json::Value::Number(n) => Value::Number(n.as_f64()?),
-        serde_json::Value::String(s) => Value::String(s),
-        serde_json::Value::Array(a) => Value::Array(a.into_iter().map(|x| convert(x, depth + 1)).collect::<Option<_>>()?),
-        serde_json::Value::Object(o) => Value::Object(o.into_iter().map(|(k, x)| Some((k, convert(x, depth + 1)?))).collect::<Option<_>>()?),
-    })
+pub fn parse(data: &[u8]) -> Option<serde_json::Value> {
+    serde_json::from_slice(data).ok()
 }
 
 /// The field `key` of an object value, `Null` when absent.
-pub fn field<'a>(v: &'a Value, key: &str) -> &'a Value {
-    static NULL: Value = Value::Null;
-    match v {
-        Value::Object(entries) => entries.iter().find(|(k, _)| k == key).map_or(&NULL, |(_, x)| x),
-        _ => &NULL,
-    }
+pub fn field<'a>(v: &'a serde_json::Value, key: &str) -> &'a serde_json::Value {
+    static NULL: serde_json::Value = serde_json::Value::Null;
+    v.get(key).unwrap_or(&NULL)
+}
+
+/// Reads a core type from a JSON tree.
+pub fn read<T: DeserializeOwned>(v: &serde_json::Value) -> Option<T> {
+    serde_json::from_value(v.clone()).ok()
 }
 
 pub fn in_unit(p: f64) {
@@ -41,9 +27,9 @@ pub fn in_unit(p: f64) {
 
 /// The input's `model`, or the built-in one when there is none; `None` when
 /// the given model does not read.
-pub fn model_or_default(v: &Value) -> Option<ProcessModel> {
+pub fn model_or_default(v: &serde_json::Value) -> Option<ProcessModel> {
     match field(v, "model") {
-        Value::Null => Some(default_model()),
-        m => from_value::<ProcessModel>(m, "model").ok(),
+        serde_json::Value::Null => Some(default_model()),
+        m => read::<ProcessModel>(m),
     }
 }

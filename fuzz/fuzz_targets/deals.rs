@@ -1,4 +1,4 @@
-//! JSON `{ "model"?: ProcessModel, "deals": [Deal] }` -> Value -> check and
+//! JSON `{ "model"?: ProcessModel, "deals": [Deal] }` -> serde -> check and
 //! score every deal (against the default model when none is given). Errors
 //! are fine; a panic or a probability outside [0, 1] is a bug.
 #![no_main]
@@ -7,13 +7,12 @@
 mod common;
 
 use libfuzzer_sys::fuzz_target;
-use stagecast::value::from_value;
 use stagecast::{score_deal, score_deals, Deal, Process};
 
 fuzz_target!(|data: &[u8]| {
     let Some(v) = common::parse(data) else { return };
     let Some(model) = common::model_or_default(&v) else { return };
-    let Ok(deals) = from_value::<Vec<Deal>>(common::field(&v, "deals"), "deals") else { return };
+    let Some(deals) = common::read::<Vec<Deal>>(common::field(&v, "deals")) else { return };
     let Ok(process) = Process::new(model) else { return };
     for (k, d) in deals.iter().enumerate() {
         let _ = d.check(&process, "deal");
