@@ -108,3 +108,22 @@ test('the custom-elements manifest lists every element with its observed attribu
     for (const p of d.cssParts) assert.match(src, new RegExp(`part: '([\\w -]* )?${p.name}( [\\w -]*)?'`), `${d.tagName}: part ${p.name}`);
   }
 });
+
+test('the global declares what dist/stagecast.js defines: new Stagecast.Engine(model) works there', async () => {
+  const vm = await import('node:vm');
+  const ctx = vm.createContext({ URL, TextDecoder, TextEncoder, WebAssembly, FinalizationRegistry, console, Uint8Array });
+  ctx.globalThis = ctx;
+  vm.runInContext(readFileSync(join(root, 'dist/stagecast.js'), 'utf8'), ctx);
+  const S = ctx.Stagecast;
+  assert.throws(() => new S.Engine(S.defaultModel), /not ready yet/);
+  await S.ready;
+  const engine = new S.Engine(S.defaultModel());
+  const lean = engine.scoreDeals([{ id: 'a', events: [{ milestone: 'need_confirmed' }] }]);
+  assert.deepEqual(Object.keys(lean[0]).sort(), ['id', 'interval', 'probability']);
+  const full = engine.scoreDeals([{ id: 'a' }], { detail: true });
+  assert.ok(Array.isArray(full[0].next));
+  engine.free();
+  for (const name of ['ready', 'loadAnalysis', 'scriptUrl', 'i18n', 'store', 'defaultModel', 'scoreDeal', 'scoreDeals', 'meetingValue', 'rankMeetings', 'meetingPlan', 'validateModel', 'version', 'calibrate', 'forecast', 'evaluate']) {
+    assert.ok(name in S, `Stagecast.${name}`);
+  }
+});
