@@ -494,7 +494,7 @@ pub fn calibrate_columns(
     outcome: Vec<u8>,
     codes: Vec<u32>,
     seller: Vec<u32>,
-    seller_probability: Vec<f64>,
+    #[wasm_bindgen(js_name = sellerProbability)] seller_probability: Vec<f64>,
 ) -> JsResult {
     let p = process(model).map_err(fail)?;
     let mut t = table(dictionaries, steps, offsets, codes).map_err(fail)?;
@@ -615,7 +615,7 @@ fn format_of(name: JsValue) -> Result<crate::import::history::Format, Error> {
 #[wasm_bindgen(js_name = importHistory, unchecked_return_type = "HistoryImport")]
 pub fn import_history(
     text: js_sys::JsString,
-    #[wasm_bindgen(unchecked_param_type = "string")] format: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Format | \"hubspot_history\" | \"salesforce_history\" | \"stage_history_deals\"")] format: JsValue,
     #[wasm_bindgen(unchecked_optional_param_type = "HistoryOptions")] options: JsValue,
     #[wasm_bindgen(unchecked_optional_param_type = "ProcessModel | null")] model: JsValue,
 ) -> Result<JsValue, JsValue> {
@@ -652,7 +652,7 @@ pub fn import_stage_history(
 /// for the import's mapping table (and its reset).
 #[cfg(feature = "csv")]
 #[wasm_bindgen(js_name = defaultStageRules, unchecked_return_type = "StageRule[]")]
-pub fn default_stage_rules(#[wasm_bindgen(unchecked_param_type = "string")] format: JsValue) -> JsResult {
+pub fn default_stage_rules(#[wasm_bindgen(unchecked_param_type = "Format | \"hubspot_history\" | \"salesforce_history\" | \"stage_history_deals\"")] format: JsValue) -> JsResult {
     to_js(&crate::import::stages::default_rules(format_of(format).map_err(fail)?))
 }
 

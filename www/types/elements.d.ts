@@ -2,7 +2,7 @@
 // by hand: the engine's data types come from wasm-bindgen's generated
 // declarations next to this file. www/build.mjs copies it to
 // pkg/elements.d.ts and dist/types/elements.d.ts. Needs the "dom" lib.
-import type { ProcessModel, Deal, DealScore, Meeting, PlanInput, MeetingPlan, RankedMeeting, RowError, Scenario } from './stagecast.js';
+import type { ProcessModel, Deal, DealScore, Meeting, PlanInput, MeetingPlan, RankedMeeting, RowError, Scenario, ColumnMapping } from './stagecast.js';
 import type { Summary, Forecast, Evaluation, MilestoneSkill, Outcome } from './analysis/stagecast.js';
 
 /** The locales the elements speak (else the page's `lang`, else English). */
@@ -176,7 +176,7 @@ export interface StagecastScenariosEventMap extends StagecastEventMap<Outcome[]>
 /** `<stagecast-import>`: a CSV file read in a Web Worker with a CRM preset or a mapping. */
 export interface StagecastImportElement extends StagecastElementBase<ImportResult> {
   /** A column mapping (see `parseCsv`), instead of a preset. */
-  mapping: Record<string, unknown> | undefined;
+  mapping: ColumnMapping | undefined;
   /** The preset's name (`hubspot`, `salesforce`, `pipedrive`, `maven`). */
   preset: string | null;
   /** The deals of the last good import. */

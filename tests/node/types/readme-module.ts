@@ -67,3 +67,9 @@ board.deals = [deal];
 board.target = 3000000;
 await board.updateComplete;
 console.log(board.result?.p50);
+
+// The CSV worker's part ('stagecast/csv'): a mapping names only the columns it has.
+import * as csv from 'stagecast/csv';
+const imported = csv.parseCsv('Deal Id,Stage\n1,Won\n', { id: 'Deal Id', status: 'Stage' });
+const history = csv.importHistory('', 'hubspot');
+console.log(imported.deals.length, imported.errors.map((e) => e.line), history.closedWithoutHistory.length, csv.guessPreset(['Deal Id']));
