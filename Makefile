@@ -16,7 +16,7 @@ build: install
 	@scripts/build.sh
 
 lint: install
-	cargo clippy --lib --quiet -- -D warnings
+	cargo clippy --all-targets --quiet -- -D warnings
 
 test-native: install
 	cargo test --quiet
@@ -26,7 +26,7 @@ test-browser: build
 
 test: install
 	cargo test
-	cargo clippy --lib --quiet -- -D warnings
+	cargo clippy --all-targets --quiet -- -D warnings
 	@scripts/build.sh
 	node --test --test-concurrency=1 tests/node/ tests/browser/
 

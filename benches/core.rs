@@ -45,16 +45,15 @@ fn benches(c: &mut Criterion) {
 
     let mut g = c.benchmark_group("score_deals");
     g.sample_size(10);
-    for n in [10_000usize] {
-        let d = gen::to_deals(&gen::raw_deals(n, 2, false), &model);
-        g.throughput(Throughput::Elements(n as u64));
-        g.bench_with_input(BenchmarkId::from_parameter(n), &d, |b, d| {
-            b.iter(|| {
-                let p = Process::new(calibrated.clone()).unwrap();
-                black_box(stagecast::score_deals(&p, d, "deals").unwrap())
-            })
-        });
-    }
+    let n = 10_000usize;
+    let d = gen::to_deals(&gen::raw_deals(n, 2, false), &model);
+    g.throughput(Throughput::Elements(n as u64));
+    g.bench_with_input(BenchmarkId::from_parameter(n), &d, |b, d| {
+        b.iter(|| {
+            let p = Process::new(calibrated.clone()).unwrap();
+            black_box(stagecast::score_deals(&p, d, "deals").unwrap())
+        })
+    });
     g.finish();
 
     let mut g = c.benchmark_group("distribution");

@@ -79,11 +79,12 @@ fi
 command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || apt_install nodejs npm
 node -e 'process.exit(+process.versions.node.split(".")[0] >= 18 ? 0 : 1)' || die "Node.js >= 18"
 if [ ! -f node_modules/.stagecast-installed ] || [ package-lock.json -nt node_modules/.stagecast-installed ]; then
-  say "npm ci (binaryen, playwright-core)"
+  say "npm ci (binaryen, playwright-core, typescript)"
   PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error || die "npm packages (npm ci failed)"
   touch node_modules/.stagecast-installed
 fi
 [ -x node_modules/.bin/wasm-opt ] || die "wasm-opt from npm's binaryen (node_modules/.bin/wasm-opt)"
+[ -f node_modules/typescript/bin/tsc ] || die "typescript from npm (node_modules/typescript; tests/node/types.test.mjs runs its tsc)"
 
 # 5. A real browser for the browser tests.
 if [ "${STAGECAST_NO_BROWSER:-0}" != 1 ] && [ ! -x /usr/bin/chromium ]; then

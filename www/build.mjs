@@ -10,6 +10,7 @@ import { build } from 'esbuild';
 import { readFileSync, writeFileSync, mkdirSync, copyFileSync, readdirSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { bytesLiteral } from './src/bytes.js';
+import { manifest } from './types/manifest.mjs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -17,6 +18,50 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const at = (...p) => join(root, ...p);
 const cargo = readFileSync(at('Cargo.toml'), 'utf8');
 const version = /^version\s*=\s*"([^"]+)"/m.exec(cargo)[1];
+
+// --- TypeScript declarations ---------------------------------------------
+// wasm-bindgen's stagecast.d.ts (tsify's types + the exports' signatures),
+// made to say what the boundary does:
+//  - an Option field that is always written is `null` when absent
+//    (serde-wasm-bindgen writes None as null) and may be left out when read
+//    (serde reads a missing Option as None): `name?: T | null`;
+//  - maps cross as plain objects: `Record<string, T>`, not `Map`;
+//  - a struct that flattens a tagged enum becomes an intersection (an
+//    interface cannot extend a union);
+//  - `Engine.scoreDeals` gets overloads: `Score[]` by default, `DealScore[]`
+//    with `{ detail: true }`.
+// Optional trailing parameters (`options?: X`) come from wasm-bindgen's
+// `unchecked_optional_param_type` in src/wasm/mod.rs.
+function fixDts(text, name) {
+  const unions = new Set([...text.matchAll(/^export type (\w+) = .*\|/gm)].map((m) => m[1]));
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const ext = /^export interface (\w+) extends (\w+) \{$/.exec(lines[i]);
+    if (ext && unions.has(ext[2])) {
+      lines[i] = `export type ${ext[1]} = ${ext[2]} & {`;
+      const end = lines.indexOf('}', i);
+      if (end < 0) throw new Error(`${name}: no end to interface ${ext[1]}`);
+      lines[end] = '};';
+    }
+  }
+  let out = lines.join('\n')
+    .replace(/^(\s+)(\w+): (.+) \| undefined;$/gm, '$1$2?: $3 | null;')
+    .replace(/\bMap<string, /g, 'Record<string, ');
+  const lean = '    scoreDeals(deals: Deal[], options?: ScoreOptions): Score[] | DealScore[];';
+  if (out.includes('export class Engine')) {
+    if (!out.includes(lean)) throw new Error(`${name}: Engine.scoreDeals' declaration changed; update fixDts in www/build.mjs`);
+    out = out.replace(lean, [
+      '    scoreDeals(deals: Deal[], options?: ScoreOptions & { detail?: false }): Score[];',
+      '    scoreDeals(deals: Deal[], options: ScoreOptions & { detail: true }): DealScore[];',
+      '    scoreDeals(deals: Deal[], options?: ScoreOptions): Score[] | DealScore[];',
+    ].join('\n'));
+  }
+  return out;
+}
+for (const [from, to] of [['.build/pkg', 'pkg'], ['.build/pkg-analysis', 'pkg/analysis'], ['.build/pkg-csv', 'pkg/csv']]) {
+  mkdirSync(at(to), { recursive: true });
+  writeFileSync(at(to, 'stagecast.d.ts'), fixDts(readFileSync(at(from, 'stagecast.d.ts'), 'utf8'), `${to}/stagecast.d.ts`));
+}
 
 // --- pkg/ -----------------------------------------------------------------
 mkdirSync(at('pkg'), { recursive: true });
@@ -35,12 +80,15 @@ const pkgJson = {
   exports: {
     '.': { types: './index.d.ts', default: './index.js' },
     './core': { types: './stagecast.d.ts', default: './stagecast.js' },
-    './elements': './elements.js',
+    './elements': { types: './elements.d.ts', default: './elements.js' },
     './analysis': { types: './analysis/stagecast.d.ts', default: './analysis/stagecast.js' },
+    './csv': { types: './csv/stagecast.d.ts', default: './csv/stagecast.js' },
+    './custom-elements.json': './custom-elements.json',
     './stagecast_bg.wasm': './stagecast_bg.wasm',
     './package.json': './package.json',
   },
-  files: ['index.js', 'index.d.ts', 'stagecast.js', 'stagecast.d.ts', 'stagecast_bg.wasm', 'stagecast_bg.wasm.d.ts', 'analysis/', 'csv/', ...uiModules],
+  files: ['index.js', 'index.d.ts', 'elements.d.ts', 'custom-elements.json', 'stagecast.js', 'stagecast.d.ts', 'stagecast_bg.wasm', 'stagecast_bg.wasm.d.ts', 'analysis/', 'csv/', ...uiModules],
+  customElements: 'custom-elements.json',
   sideEffects: ['./index.js'],
 };
 writeFileSync(at('pkg/package.json'), JSON.stringify(pkgJson, null, 2) + '\n');
@@ -74,10 +122,16 @@ export { default } from './stagecast.js';
 export function ready(): Promise<typeof import('./stagecast.js')>;
 /** Loads the analysis part (its own wasm) and resolves to its functions. */
 export function loadAnalysis(): Promise<typeof import('./analysis/stagecast.js')>;
-/** Registers the <stagecast-*> custom elements (done on import where customElements exists); options.worker starts the CSV import worker. */
-export function defineElements(api: typeof import('./stagecast.js'), ready: () => Promise<unknown>, options?: { worker?: (() => Worker) | null; analysis?: () => Promise<unknown> }): void;
+// The <stagecast-*> elements (registered on import where customElements
+// exists): their types, HTMLElementTagNameMap and the events' details.
+export { defineElements } from './elements.js';
+export type * from './elements.js';
 `,
 );
+// The elements' hand-written declarations (www/types/) and the
+// custom-elements manifest, for editors and framework tooling.
+copyFileSync(at('www/types/elements.d.ts'), at('pkg/elements.d.ts'));
+writeFileSync(at('pkg/custom-elements.json'), JSON.stringify(manifest(), null, 2) + '\n');
 
 // --- dist/stagecast.js ------------------------------------------------------
 // The wasm is inlined as a string with one character per byte (see
@@ -92,6 +146,15 @@ const inlineWasm = () => ({
   },
 });
 mkdirSync(at('dist'), { recursive: true });
+// dist/stagecast.d.ts declares the global `Stagecast` (www/types/global.d.ts)
+// over the generated declarations and the elements', copied to dist/types/
+// in the same layout as pkg/ (so elements.d.ts's imports resolve in both).
+mkdirSync(at('dist/types/analysis'), { recursive: true });
+mkdirSync(at('dist/types/csv'), { recursive: true });
+for (const f of ['stagecast.d.ts', 'analysis/stagecast.d.ts', 'csv/stagecast.d.ts']) copyFileSync(at('pkg', f), at('dist/types', f));
+copyFileSync(at('www/types/elements.d.ts'), at('dist/types/elements.d.ts'));
+copyFileSync(at('www/types/global.d.ts'), at('dist/stagecast.d.ts'));
+writeFileSync(at('dist/custom-elements.json'), JSON.stringify(manifest(), null, 2) + '\n');
 // The names the analysis part exports: stagecast.js defines them as
 // functions that say to load it first.
 const analysisNames = [...readFileSync(at('.build/pkg-analysis/stagecast.js'), 'utf8').matchAll(/^export function (\w+)/gm)]

@@ -58,6 +58,7 @@ pub struct BacktestPeriod {
 /// How a forecaster did over the periods it could forecast.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(target_arch = "wasm32", tsify(rename = "BacktestScore"))]
 #[serde(rename = "BacktestScore", rename_all = "camelCase")]
 pub struct Score {
     pub periods: u32,
@@ -96,6 +97,7 @@ pub enum PeerName {
 pub struct Peer {
     pub name: PeerName,
     pub periods: Vec<BacktestPeriod>,
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "BacktestScore"))]
     pub summary: Score,
 }
 
@@ -106,6 +108,7 @@ pub struct Peer {
 pub struct Backtest {
     pub measure: Measure,
     pub periods: Vec<BacktestPeriod>,
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "BacktestScore"))]
     pub summary: Score,
     /// The engine's three-part forecast at every snapshot.
     pub forecasts: Vec<PeriodForecast>,

@@ -36,6 +36,7 @@ pub struct CommonFactor {
 
 #[derive(Deserialize, Clone, Debug, PartialEq, Default)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(target_arch = "wasm32", tsify(rename = "ForecastOptions"))]
 #[serde(rename = "ForecastOptions", rename_all = "camelCase", default)]
 pub struct Options {
     #[serde(deserialize_with = "crate::error::null_default")]

@@ -38,6 +38,7 @@ pub const MIN_OUTCOME_DEALS: usize = 5;
 
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(target_arch = "wasm32", tsify(rename = "StageOutcome"))]
 #[serde(rename = "StageOutcome", rename_all = "lowercase")]
 pub enum Outcome {
     Won,
@@ -67,6 +68,7 @@ pub struct StageRule {
     pub milestones: Vec<String>,
     /// The stage is an outcome: the deal is won or lost there.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "StageOutcome"))]
     pub outcome: Option<Outcome>,
 }
 
@@ -123,6 +125,7 @@ pub struct StageRow {
     pub closed_only: bool,
     /// The stage is an outcome (then `milestones` is empty).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "StageOutcome"))]
     pub outcome: Option<Outcome>,
     /// The milestones entering it reaches, as imported.
     pub milestones: Vec<String>,

@@ -144,7 +144,7 @@ impl Engine {
     pub fn score_deals(
         &self,
         #[wasm_bindgen(unchecked_param_type = "Deal[]")] deals: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "ScoreOptions | undefined")] options: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "ScoreOptions")] options: JsValue,
     ) -> JsResult {
         let o: ScoreOptions = opt_js(options, "options").map_err(fail)?;
         at_most_items(&deals, crate::deal::MAX_DEALS, "deals").map_err(fail)?;
@@ -166,8 +166,8 @@ impl Engine {
     pub fn meeting_value(
         &self,
         #[wasm_bindgen(unchecked_param_type = "Deal")] deal: JsValue,
-        #[wasm_bindgen(js_name = milestoneId)] milestone: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "ValueOptions | undefined")] options: JsValue,
+        #[wasm_bindgen(js_name = milestoneId, unchecked_param_type = "string")] milestone: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "ValueOptions")] options: JsValue,
     ) -> JsResult {
         let run = || -> Result<meetings::MeetingValue, Error> {
             let mut d: Deal = from_js(deal, "deal")?;
@@ -187,7 +187,7 @@ impl Engine {
     pub fn rank_meetings(
         &self,
         #[wasm_bindgen(unchecked_param_type = "Meeting[]")] list: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "RankOptions | undefined")] options: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "RankOptions")] options: JsValue,
     ) -> JsResult {
         let run = || -> Result<Vec<meetings::RankedMeeting>, Error> {
             at_most_items(&list, meetings::MAX_RANKED_MEETINGS, "meetings")?;
@@ -244,8 +244,8 @@ pub fn meeting_plan(#[wasm_bindgen(unchecked_param_type = "PlanInput")] input: J
 pub fn meeting_value(
     #[wasm_bindgen(unchecked_param_type = "ProcessModel")] model: JsValue,
     #[wasm_bindgen(unchecked_param_type = "Deal")] deal: JsValue,
-    #[wasm_bindgen(js_name = milestoneId)] milestone: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "ValueOptions | undefined")] options: JsValue,
+    #[wasm_bindgen(js_name = milestoneId, unchecked_param_type = "string")] milestone: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "ValueOptions")] options: JsValue,
 ) -> JsResult {
     Engine::new(model)?.meeting_value(deal, milestone, options)
 }
@@ -257,7 +257,7 @@ pub fn meeting_value(
 pub fn rank_meetings(
     #[wasm_bindgen(unchecked_param_type = "ProcessModel")] model: JsValue,
     #[wasm_bindgen(unchecked_param_type = "Meeting[]")] list: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "RankOptions | undefined")] options: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "RankOptions")] options: JsValue,
 ) -> JsResult {
     Engine::new(model)?.rank_meetings(list, options)
 }
@@ -268,7 +268,7 @@ pub fn rank_meetings(
 #[wasm_bindgen(js_name = compareScenarios, unchecked_return_type = "Outcome[]")]
 pub fn compare_scenarios(
     #[wasm_bindgen(unchecked_param_type = "Scenario")] base: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "Variant[] | undefined")] variants: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "Variant[]")] variants: JsValue,
 ) -> JsResult {
     let b: scenarios::Scenario = from_js(base, "base").map_err(fail)?;
     let v: Vec<scenarios::Variant> = opt_js(variants, "variants").map_err(fail)?;
@@ -310,7 +310,7 @@ pub fn retention_what_if(#[wasm_bindgen(unchecked_param_type = "RetentionInput")
 #[wasm_bindgen(unchecked_return_type = "Summary")]
 pub fn distribution(
     #[wasm_bindgen(unchecked_param_type = "Item[]")] items: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "{ target?: number } | undefined")] options: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "{ target?: number }")] options: JsValue,
 ) -> JsResult {
     let items: Vec<forecast::Item> = from_js(items, "items").map_err(fail)?;
     let o: forecast::Options = opt_js(options, "options").map_err(fail)?;
@@ -332,7 +332,7 @@ pub fn distribution_arrays(amounts: &[f64], probabilities: &[f64], target: Optio
 pub fn learn_timing(
     #[wasm_bindgen(unchecked_param_type = "ProcessModel")] model: JsValue,
     #[wasm_bindgen(unchecked_param_type = "Deal[]")] history: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "{ asOf?: string } | undefined")] options: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "{ asOf?: string }")] options: JsValue,
 ) -> JsResult {
     let p = process(model).map_err(fail)?;
     let h: Vec<Deal> = from_js(history, "history").map_err(fail)?;
@@ -351,7 +351,7 @@ pub fn learn_timing(
 pub fn forecast(
     #[wasm_bindgen(unchecked_param_type = "ProcessModel")] model: JsValue,
     #[wasm_bindgen(unchecked_param_type = "Deal[]")] deals: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "ForecastOptions | undefined")] options: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "ForecastOptions")] options: JsValue,
 ) -> JsResult {
     let p = process(model).map_err(fail)?;
     let ds: Vec<Deal> = from_js(deals, "deals").map_err(fail)?;
@@ -367,7 +367,7 @@ pub fn forecast(
 pub fn period_forecast(
     #[wasm_bindgen(unchecked_param_type = "ProcessModel")] model: JsValue,
     #[wasm_bindgen(unchecked_param_type = "Deal[]")] deals: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "PeriodOptions | undefined")] options: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "PeriodOptions")] options: JsValue,
 ) -> JsResult {
     let p = process(model).map_err(fail)?;
     let ds: Vec<Deal> = from_js(deals, "deals").map_err(fail)?;
@@ -383,7 +383,7 @@ pub fn period_forecast(
 pub fn backtest(
     #[wasm_bindgen(unchecked_param_type = "ProcessModel")] model: JsValue,
     #[wasm_bindgen(unchecked_param_type = "Deal[]")] deals: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "BacktestOptions | undefined")] options: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "BacktestOptions")] options: JsValue,
 ) -> JsResult {
     let p = process(model).map_err(fail)?;
     let ds: Vec<Deal> = from_js(deals, "deals").map_err(fail)?;
@@ -399,7 +399,7 @@ pub fn backtest(
 pub fn calibrate_pipelines(
     #[wasm_bindgen(unchecked_param_type = "ProcessModel")] model: JsValue,
     #[wasm_bindgen(unchecked_param_type = "Deal[]")] history: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "PipelineOptions | undefined")] options: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "PipelineOptions")] options: JsValue,
 ) -> JsResult {
     let p = process(model).map_err(fail)?;
     let h: Vec<Deal> = from_js(history, "history").map_err(fail)?;
@@ -413,7 +413,7 @@ pub fn calibrate_pipelines(
 pub fn calibrate(
     #[wasm_bindgen(unchecked_param_type = "ProcessModel")] model: JsValue,
     #[wasm_bindgen(unchecked_param_type = "Deal[]")] history: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "CalibrateOptions | undefined")] options: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "CalibrateOptions")] options: JsValue,
 ) -> JsResult {
     let p = process(model).map_err(fail)?;
     let h: Vec<Deal> = from_js(history, "history").map_err(fail)?;
@@ -440,7 +440,7 @@ pub fn cross_validate(
     #[wasm_bindgen(unchecked_param_type = "ProcessModel")] model: JsValue,
     #[wasm_bindgen(unchecked_param_type = "Deal[]")] history: JsValue,
     k: u32,
-    #[wasm_bindgen(unchecked_param_type = "CalibrateOptions | undefined")] options: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "CalibrateOptions")] options: JsValue,
 ) -> JsResult {
     let p = process(model).map_err(fail)?;
     let h: Vec<Deal> = from_js(history, "history").map_err(fail)?;
@@ -494,7 +494,7 @@ pub fn calibrate_columns(
     outcome: Vec<u8>,
     codes: Vec<u32>,
     seller: Vec<u32>,
-    seller_probability: Vec<f64>,
+    #[wasm_bindgen(js_name = sellerProbability)] seller_probability: Vec<f64>,
 ) -> JsResult {
     let p = process(model).map_err(fail)?;
     let mut t = table(dictionaries, steps, offsets, codes).map_err(fail)?;
@@ -562,8 +562,8 @@ fn csv_text(text: &js_sys::JsString) -> Result<String, Error> {
 pub fn parse_csv(
     text: js_sys::JsString,
     #[wasm_bindgen(unchecked_param_type = "ColumnMapping")] mapping: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "ProcessModel | undefined")] model: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "ImportOptions | undefined")] options: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "ProcessModel | null")] model: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "ImportOptions")] options: JsValue,
 ) -> JsResult {
     let text = csv_text(&text).map_err(fail)?;
     let mapping: crate::ColumnMapping = from_js(mapping, "mapping").map_err(fail)?;
@@ -615,9 +615,9 @@ fn format_of(name: JsValue) -> Result<crate::import::history::Format, Error> {
 #[wasm_bindgen(js_name = importHistory, unchecked_return_type = "HistoryImport")]
 pub fn import_history(
     text: js_sys::JsString,
-    #[wasm_bindgen(unchecked_param_type = "string")] format: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "HistoryOptions | undefined")] options: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "ProcessModel | undefined")] model: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Format | \"hubspot_history\" | \"salesforce_history\" | \"stage_history_deals\"")] format: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "HistoryOptions")] options: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "ProcessModel | null")] model: JsValue,
 ) -> Result<JsValue, JsValue> {
     let text = csv_text(&text).map_err(fail)?;
     let f = format_of(format).map_err(fail)?;
@@ -633,9 +633,9 @@ pub fn import_history(
 #[wasm_bindgen(js_name = importStageHistory, unchecked_return_type = "HistoryImport")]
 pub fn import_stage_history(
     history: js_sys::JsString,
-    #[wasm_bindgen(unchecked_param_type = "string | undefined")] deals: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "HistoryOptions | undefined")] options: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "ProcessModel | undefined")] model: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "string")] deals: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "HistoryOptions")] options: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "ProcessModel | null")] model: JsValue,
 ) -> Result<JsValue, JsValue> {
     let history = csv_text(&history).map_err(fail)?;
     let deals = match deals.dyn_into::<js_sys::JsString>() {
@@ -652,7 +652,7 @@ pub fn import_stage_history(
 /// for the import's mapping table (and its reset).
 #[cfg(feature = "csv")]
 #[wasm_bindgen(js_name = defaultStageRules, unchecked_return_type = "StageRule[]")]
-pub fn default_stage_rules(#[wasm_bindgen(unchecked_param_type = "string")] format: JsValue) -> JsResult {
+pub fn default_stage_rules(#[wasm_bindgen(unchecked_param_type = "Format | \"hubspot_history\" | \"salesforce_history\" | \"stage_history_deals\"")] format: JsValue) -> JsResult {
     to_js(&crate::import::stages::default_rules(format_of(format).map_err(fail)?))
 }
 
@@ -672,7 +672,7 @@ impl CsvImport {
     pub fn new(
         text: js_sys::JsString,
         #[wasm_bindgen(unchecked_param_type = "ColumnMapping")] mapping: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "ProcessModel | undefined")] model: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "ProcessModel | null")] model: JsValue,
     ) -> Result<CsvImport, JsError> {
         let text = csv_text(&text).map_err(fail)?;
         let mapping: crate::ColumnMapping = from_js(mapping, "mapping").map_err(fail)?;

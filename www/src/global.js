@@ -21,6 +21,17 @@ import { load, save } from './store.js';
   let loaded = false;
   for (const [name, fn] of Object.entries(glue)) {
     if (typeof fn !== 'function' || name === 'default' || name === 'initSync') continue;
+    // A class (Engine): a subclass that checks readiness, so that
+    // `new Stagecast.Engine(model)` works and instanceof holds.
+    if (/^class\b/.test(Function.prototype.toString.call(fn))) {
+      api[name] = class extends fn {
+        constructor(...args) {
+          if (!loaded) throw new Error('Stagecast is not ready yet: await Stagecast.ready first');
+          super(...args);
+        }
+      };
+      continue;
+    }
     api[name] = function (...args) {
       if (!loaded) throw new Error('Stagecast is not ready yet: await Stagecast.ready first');
       return fn(...args);

@@ -110,7 +110,7 @@ export class StagecastImport extends StagecastElement {
     this._mapRow = el('div', { className: 'row' });
     this._progress = el('progress', { max: 1, value: 0, id: `${u}p`, hidden: true, 'aria-label': this.t('parsing') });
     this._out = el('section', { 'aria-live': 'polite', 'data-role': 'import-result' });
-    this._root.replaceChildren(el('div', { className: 'card' }, el('h2', { text: this.t('importCsv') }), drop, this._mapRow, this._progress, this._out));
+    this._root.replaceChildren(el('div', { className: 'card', part: 'card' }, el('h2', { text: this.t('importCsv') }), drop, this._mapRow, this._progress, this._out));
     this._client ||= new CsvClient(this.api, StagecastElement.worker);
     if (this._presets) this._mapping();
     else {

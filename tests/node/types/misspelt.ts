@@ -1,0 +1,12 @@
+// Must NOT compile: each line ending in a MISSPELT comment uses a field a
+// result does not have (tests/node/types.test.mjs asserts tsc names each one).
+import { defaultModel, scoreDeal, meetingValue, Engine } from 'stagecast';
+
+const model = defaultModel();
+const score = scoreDeal(model, { id: 'a', events: [] });
+console.log(score.probabilty); // MISSPELT probabilty
+const engine = new Engine(model);
+console.log(engine.scoreDeals([{ id: 'a' }])[0].explanation); // MISSPELT explanation
+console.log(meetingValue(model, { id: 'a' }, 'mobilizer_met').valeu); // MISSPELT valeu
+document.querySelector('stagecast-deal')!.score!.probabilityy; // MISSPELT probabilityy
+document.querySelector('stagecast-deal')!.addEventListener('stagecast-change', (e) => e.detail.intervall); // MISSPELT intervall

@@ -1,0 +1,51 @@
+// The global `Stagecast` that dist/stagecast.js defines (www/src/global.js),
+// written by hand over wasm-bindgen's generated declarations. www/build.mjs
+// copies it to dist/stagecast.d.ts, with the generated declarations and the
+// elements' under dist/types/. Use it with
+//   /// <reference path="path/to/dist/stagecast.d.ts" />
+// (or list it in tsconfig's "files"); it needs the "dom" and "esnext" libs.
+import type * as Core from './types/stagecast.js';
+import type * as Analysis from './types/analysis/stagecast.js';
+export type * from './types/stagecast.js';
+export type * from './types/elements.js';
+
+/** The widget part's functions and the `Engine` class. */
+type CoreApi = Omit<typeof Core, 'default' | 'initSync'>;
+/** The analysis part's functions: present from the start, but they throw
+ * until `await Stagecast.loadAnalysis()` has resolved. */
+type AnalysisApi = Omit<typeof Analysis, 'default' | 'initSync' | 'version'>;
+
+export interface StagecastGlobal extends CoreApi, AnalysisApi {
+  /** Resolves (to `Stagecast`) once the wasm is instantiated; the functions throw before. */
+  readonly ready: Promise<StagecastGlobal>;
+  /**
+   * Loads stagecast-analysis.js (from `url`, by default next to
+   * stagecast.js) and adds its functions; resolves to `Stagecast`. A failed
+   * load can be retried.
+   */
+  loadAnalysis(url?: string): Promise<StagecastGlobal>;
+  /** Where stagecast.js was loaded from (null when unknown). */
+  readonly scriptUrl: string | null;
+  /** The elements' words and number formats (en, nb, sv, da), for a page's own text. */
+  readonly i18n: {
+    t(localeKey: string, name: string, vars?: Record<string, unknown>): string;
+    translatePage(root: ParentNode, localeKey: string, vars?: Record<string, unknown>): void;
+    formatMoney(tag: string, currency: string, amount: number): string;
+    formatPercent(tag: string, p: number): string;
+    formatNumber(tag: string, v: number, digits?: number): string;
+  };
+  /** The elements' tolerant localStorage (blocked, full or garbage storage never throws). */
+  readonly store: {
+    load<T>(key: string, validate: (value: unknown) => T):
+      | { value: T }
+      | { empty: true }
+      | { blocked: true }
+      | { broken: true; setAside: string | null; message: string };
+    save(key: string, value: unknown): { ok: boolean; message?: string };
+  };
+}
+
+declare global {
+  /** Defined by dist/stagecast.js (a classic script). */
+  var Stagecast: StagecastGlobal;
+}
