@@ -1,4 +1,6 @@
-//! Test helpers shared by the core's unit tests.
+//! Test helpers shared by the core's unit tests (compiled for tests only:
+//! `#[cfg(test)] mod testing` in lib.rs).
+#![cfg(test)]
 #![allow(clippy::unwrap_used, clippy::panic, clippy::expect_used)]
 
 const DATA_MAPS: [&str; 4] = ["attributes", "milestoneColumns", "stageMap", "statusMap"];
