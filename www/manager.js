@@ -34,7 +34,8 @@
         await Stagecast.loadAnalysis();
         model = Stagecast.calibrate(model, closed);
       } catch (e) {
-        say(`Calibration failed: ${e.message}`);
+        say(tr('calibrationFailed'));
+        console.warn('stagecast: calibration failed:', e.message);
       }
     }
     $('calibration').model = model;
@@ -108,7 +109,8 @@
       const r = await importer.loadFile(pipeline);
       if (r && r.type === 'done') await use(r.result.deals);
     } catch (e) {
-      say(`Could not load the example data: ${e.message}`);
+      say(tr('exampleFailed'));
+      console.warn('stagecast: could not load the example data:', e.message);
     }
   });
 })();
