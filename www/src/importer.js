@@ -126,7 +126,8 @@ export class StagecastImport extends StagecastElement {
     const u = this._uid;
     const want = this._preset ?? (this.prop('preset') || (this._presets[0] && this._presets[0].name));
     const sel = el('select', { id: `${u}s`, 'data-field': 'preset' });
-    for (const p of this._presets) sel.append(el('option', { value: p.name, text: p.title, selected: p.name === want }));
+    // The engine's preset titles are English: the UI's own, by name, when it has one.
+    for (const p of this._presets) sel.append(el('option', { value: p.name, text: this.t(`preset.${p.name}`) === `preset.${p.name}` ? p.title : this.t(`preset.${p.name}`), selected: p.name === want }));
     sel.append(el('option', { value: '', text: this.t('custom'), selected: want === '' }));
     sel.addEventListener('change', () => {
       this._preset = sel.value;
