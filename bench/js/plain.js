@@ -305,7 +305,7 @@ function bestCredit(p, reached) {
   const base = p.base;
   let best = base, bestI = -1, bestMissing = 0;
   for (const i of members(reached)) {
-    const missing = popcount(p.requiredBefore[i] & ~reached);
+    const missing = popcount((p.requiredBefore[i] | p.mandatoryBefore[i]) & ~reached);
     const credit = base + (p.prior[i] - base) * Math.pow(MISSING_FACTOR, missing);
     if (credit > best || (bestI < 0 && credit >= best)) {
       best = credit;
@@ -462,21 +462,34 @@ function sellerNote(deal, why) {
   if (deal.sellerProbability != null) why.push({ code: 'seller_estimate', probability: deal.sellerProbability });
 }
 
+/** Whether the state has reached the outcome: the last milestone, mandatory and rated 95% or more (a signed contract). */
+function signed(p, st) {
+  const i = p.n - 1;
+  return i >= 0 && p.ms[i].mandatory && p.prior[i] >= 0.95 && (st.reached & (1 << i)) !== 0;
+}
 function scoreState(p, deal, st) {
   const f = p.fitted;
   const why = [];
+  if (signed(p, st)) {
+    const learned = !!(f && !f.insufficient);
+    why.push({ code: 'deal_won', milestone: p.ms[p.n - 1].id });
+    sellerNote(deal, why);
+    const out = { id: deal.id || '', probability: 1, interval: learned ? [1, 1] : null, count: 0, source: learned ? 'history' : 'prior', reached: ids(p, st.reached), missingMandatory: ids(p, st.missing), outOfOrder: ids(p, st.outOfOrder), next: [], reasons: why };
+    if (deal.sellerProbability != null) out.sellerProbability = deal.sellerProbability;
+    return out;
+  }
   if (f && !f.insufficient) {
     const attrs = features(deal);
     const [q, interval, count] = calibratedProbability(p, f, st, attrs, why);
     sellerNote(deal, why);
-    const out = { id: deal.id || '', probability: q, interval, count, source: 'history', reached: ids(p, st.reached), missingMandatory: ids(p, st.missing), outOfOrder: ids(p, st.outOfOrder), next: nextSteps(p, st, q, (s) => calibratedPoint(p, f, s, attrs)), reasons: why };
+    const out = { id: deal.id || '', probability: q, interval, count, source: 'history', reached: ids(p, st.reached), missingMandatory: ids(p, st.missing), outOfOrder: ids(p, st.outOfOrder), next: nextSteps(p, st, q, (s) => (signed(p, s) ? 1 : calibratedPoint(p, f, s, attrs))), reasons: why };
     if (deal.sellerProbability != null) out.sellerProbability = deal.sellerProbability;
     return out;
   }
   const q = priorProbability(p, st, why);
   if (f) why.push({ code: 'insufficient_history', deals: f.deals, needed: MIN_HISTORY });
   sellerNote(deal, why);
-  const out = { id: deal.id || '', probability: q, interval: null, count: 0, source: 'prior', reached: ids(p, st.reached), missingMandatory: ids(p, st.missing), outOfOrder: ids(p, st.outOfOrder), next: nextSteps(p, st, q, (s) => priorProbability(p, s)), reasons: why };
+  const out = { id: deal.id || '', probability: q, interval: null, count: 0, source: 'prior', reached: ids(p, st.reached), missingMandatory: ids(p, st.missing), outOfOrder: ids(p, st.outOfOrder), next: nextSteps(p, st, q, (s) => (signed(p, s) ? 1 : priorProbability(p, s))), reasons: why };
   if (deal.sellerProbability != null) out.sellerProbability = deal.sellerProbability;
   return out;
 }
