@@ -15,6 +15,7 @@
   const tr = (k, vars) => Stagecast.i18n.t(loc, k, vars);
   const n = (v) => Stagecast.i18n.formatNumber(loc, v);
   Stagecast.i18n.translatePage(document, loc);
+  document.title = `stagecast · ${tr('page.nav.manager')}`;
   const intro = $('board-intro');
   intro.textContent = tr('page.manager.maven', { n: n(8800) });
   let example = true; // the Maven example is loaded, not the user's own file
