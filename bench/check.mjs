@@ -63,12 +63,21 @@ const wasm = { ...widget, ...analysis };
 const calibrated = { ...model, calibration: jsCol };
 const open = gen.rawDeals(2000, 2, false);
 const deals = gen.toDeals(open, model);
+// The reasons as codes: the same codes and text parameters, numbers within 1e-12.
+function sameReasons(x, y) {
+  if (!Array.isArray(x) || !Array.isArray(y) || x.length !== y.length) return false;
+  return x.every((r, i) => {
+    const keys = Object.keys(r).sort();
+    if (JSON.stringify(keys) !== JSON.stringify(Object.keys(y[i]).sort())) return false;
+    return keys.every((k) => (typeof r[k] === 'number' ? Math.abs(r[k] - y[i][k]) <= 1e-12 : JSON.stringify(r[k]) === JSON.stringify(y[i][k])));
+  });
+}
 for (const m of [model, calibrated]) {
   const a = plain.scoreDeals(m, deals);
   const b = wasm.scoreDeals(m, deals);
   a.forEach((s, k) => {
     close(s.probability, b[k].probability, 1e-12, `score ${k}`);
-    if (JSON.stringify(s.explanation) !== JSON.stringify(b[k].explanation) || s.next.length !== b[k].next.length) {
+    if (!sameReasons(s.reasons, b[k].reasons) || s.next.length !== b[k].next.length) {
       failures++;
       if (failures < 20) console.error(`score ${k} differs:\n${JSON.stringify(s)}\n${JSON.stringify(b[k])}`);
     }

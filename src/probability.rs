@@ -44,10 +44,50 @@ pub struct DealScore {
     pub missing_mandatory: Vec<String>,
     pub out_of_order: Vec<String>,
     pub next: Vec<NextStep>,
-    /// What moved the number, one sentence each.
-    pub explanation: Vec<String>,
+    /// What moved the number, as codes with parameters (worded by the UI).
+    pub reasons: Vec<Reason>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub seller_probability: Option<f64>,
+}
+
+/// One reason behind a deal's number: a code with its parameters, never a
+/// sentence (the UI words it, `www/src/i18n.js`, keys `why_<code>`).
+/// Milestones are ids; probabilities are 0-1.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[serde(rename = "ScoreReason", tag = "code", rename_all = "snake_case", rename_all_fields = "camelCase")]
+pub enum Reason {
+    /// No milestone confirmed yet: `probability` is the process's start.
+    Start { probability: f64 },
+    /// The furthest step in good standing, at its prior `probability`.
+    FurthestStep { milestone: String, probability: f64 },
+    /// `milestone` is reached, but `missing` steps before it are not, so it
+    /// counts for `probability` instead of its `prior`.
+    MissingPrerequisites { milestone: String, missing: u32, probability: f64, prior: f64 },
+    /// Steps done out of order (`milestones`): deals that skip ahead win
+    /// less often, `probability` instead of `before`.
+    OutOfOrder { milestones: Vec<String>, probability: f64, before: f64 },
+    /// Steps done out of order (`milestones`): scored as if the `late` ones
+    /// were not done yet, which counts for more (`probability` instead of
+    /// `before`).
+    OutOfOrderAsMissing { milestones: Vec<String>, late: Vec<String>, probability: f64, before: f64 },
+    /// Learned from `deals` closed deals that reached this state; `won` of
+    /// them were won.
+    LearnedState { deals: u32, won: u32 },
+    /// Only `deals` closed deals reached exactly this state: the number
+    /// leans on deals at similar states.
+    ThinState { deals: u32 },
+    /// History puts this state at `probability` (90% credible range `low`
+    /// to `high`).
+    HistoryRate { probability: f64, low: f64, high: f64 },
+    /// The attribute value moves the number by `points` percentage points.
+    AttributeEffect { attribute: String, value: String, points: i32 },
+    /// `deals` closed deals, fewer than the `needed`: the model's priors are used.
+    InsufficientHistory { deals: u32, needed: u32 },
+    /// The seller's own estimate, shown for comparison only.
+    SellerEstimate { probability: f64 },
+    /// `milestone` is the outcome: the deal is won (probability 1).
+    DealWon { milestone: String },
 }
 
 /// A deal's number without the detail: what `Engine.scoreDeals` returns
@@ -85,29 +125,21 @@ pub fn score_lean(process: &Process, deal: &Deal) -> Result<Score> {
 /// base probability halved for each prerequisite that is missing. The deal
 /// takes the best credit; steps done out of order cost a fifth of the lift.
 /// Completing the next mandatory milestone in order never lowers the result.
-pub fn prior_probability(process: &Process, st: &DealState) -> (f64, Vec<String>) {
+pub fn prior_probability(process: &Process, st: &DealState) -> (f64, Vec<Reason>) {
     let base = process.base();
     let (mut best, best_i, best_missing) = best_credit(process, st.reached);
     let mut why = Vec::new();
     match best_i {
-        None => why.push(format!(
-            "No milestone confirmed yet: {} is the starting probability of the process.",
-            pct(base)
-        )),
-        Some(i) if best_missing == 0 => why.push(format!(
-            "Furthest step in good standing: \u{201c}{}\u{201d} ({}).",
-            process.label(i),
-            pct(process.prior(i))
-        )),
-        Some(i) => why.push(format!(
-            "\u{201c}{}\u{201d} is reached, but {} step{} before it {} missing, so it counts for less ({} instead of {}).",
-            process.label(i),
-            best_missing,
-            if best_missing == 1 { "" } else { "s" },
-            if best_missing == 1 { "is" } else { "are" },
-            pct(best),
-            pct(process.prior(i))
-        )),
+        None => why.push(Reason::Start { probability: base }),
+        Some(i) if best_missing == 0 => {
+            why.push(Reason::FurthestStep { milestone: process.id(i).to_string(), probability: process.prior(i) })
+        }
+        Some(i) => why.push(Reason::MissingPrerequisites {
+            milestone: process.id(i).to_string(),
+            missing: best_missing,
+            probability: best,
+            prior: process.prior(i),
+        }),
     }
     if st.out_of_order != 0 {
         let before = best;
@@ -117,21 +149,15 @@ pub fn prior_probability(process: &Process, st: &DealState) -> (f64, Vec<String>
         let late = late_steps(process, st);
         let (floor, _, _) = best_credit(process, st.reached & !late);
         if floor > best {
-            why.push(format!(
-                "Steps done out of order ({}): scored as if {} were not done yet, which counts for more here ({} instead of {}).",
-                names(process, st.out_of_order),
-                names(process, late),
-                pct(floor),
-                pct(best)
-            ));
+            why.push(Reason::OutOfOrderAsMissing {
+                milestones: ids(process, st.out_of_order),
+                late: ids(process, late),
+                probability: floor,
+                before: best,
+            });
             best = floor;
         } else {
-            why.push(format!(
-                "Steps done out of order ({}): deals that skip ahead win less often, {} instead of {}.",
-                names(process, st.out_of_order),
-                pct(best),
-                pct(before)
-            ));
+            why.push(Reason::OutOfOrder { milestones: ids(process, st.out_of_order), probability: best, before });
         }
     }
     (best.clamp(0.0, 1.0), why)
@@ -238,29 +264,16 @@ pub fn calibrated_probability(
     fitted: &Fitted,
     st: &DealState,
     attrs: &[(&str, &str)],
-) -> (f64, [f64; 2], u32, Vec<String>) {
+) -> (f64, [f64; 2], u32, Vec<Reason>) {
     let (reached, ooo) = fitted.view(process, st);
     let e = fitted.estimate(process, reached, ooo, None, true);
     let mut why = Vec::new();
     if e.n >= THIN_STATE {
-        why.push(format!(
-            "Learned from {} closed deals that reached this stage: {} won.",
-            e.n,
-            pct(f64::from(e.won) / f64::from(e.n))
-        ));
+        why.push(Reason::LearnedState { deals: e.n, won: e.won });
     } else {
-        why.push(format!(
-            "Only {} closed deal{} reached exactly this stage, so the number leans on deals at similar stages.",
-            e.n,
-            if e.n == 1 { "" } else { "s" }
-        ));
+        why.push(Reason::ThinState { deals: e.n });
     }
-    why.push(format!(
-        "History puts this stage at {} (90% credible range {} to {}).",
-        pct(e.probability),
-        pct(e.interval[0]),
-        pct(e.interval[1])
-    ));
+    why.push(Reason::HistoryRate { probability: e.probability, low: e.interval[0], high: e.interval[1] });
     let mut effects: Vec<(&str, &str, f64)> = Vec::new();
     for &(k, v) in attrs {
         if let Some((b, _)) = fitted.effect(k, v) {
@@ -271,16 +284,9 @@ pub fn calibrated_probability(
     let z = stats::logit(e.probability) + total;
     let p = stats::sigmoid(z);
     for (k, v, b) in effects {
-        let points = ((p - stats::sigmoid(z - b)) * 100.0).round() as i64;
+        let points = ((p - stats::sigmoid(z - b)) * 100.0).round() as i32;
         if points != 0 {
-            why.push(format!(
-                "{} = {} {} it by {} point{}.",
-                k,
-                v,
-                if points > 0 { "raises" } else { "lowers" },
-                points.abs(),
-                if points.abs() == 1 { "" } else { "s" }
-            ));
+            why.push(Reason::AttributeEffect { attribute: k.to_string(), value: v.to_string(), points });
         }
     }
     let lo = stats::sigmoid(stats::logit(e.interval[0]) + total);
@@ -300,11 +306,8 @@ pub fn calibrated_only(process: &Process, fitted: &Fitted, st: &DealState, attrs
 /// enough closed deals, else on the model's priors.
 pub fn score_state(process: &Process, deal: &Deal, st: &DealState) -> DealScore {
     if let Some(i) = outcome(process).filter(|_| signed(process, st)) {
-        let mut explanation = vec![format!(
-            "\u{201c}{}\u{201d} is the outcome: the deal is won, so its probability is 100%.",
-            process.label(i)
-        )];
-        seller_note(deal, &mut explanation);
+        let mut reasons = vec![Reason::DealWon { milestone: process.id(i).to_string() }];
+        seller_note(deal, &mut reasons);
         return DealScore {
             id: deal.id.clone(),
             probability: 1.0,
@@ -315,15 +318,15 @@ pub fn score_state(process: &Process, deal: &Deal, st: &DealState) -> DealScore 
             missing_mandatory: ids(process, missing_before(process, st)),
             out_of_order: ids(process, st.out_of_order),
             next: Vec::new(),
-            explanation,
+            reasons,
             seller_probability: deal.seller_probability,
         };
     }
     if let Some(f) = process.fitted() {
         if !f.insufficient {
             let attrs = features(deal);
-            let (p, interval, count, mut explanation) = calibrated_probability(process, f, st, &attrs);
-            seller_note(deal, &mut explanation);
+            let (p, interval, count, mut reasons) = calibrated_probability(process, f, st, &attrs);
+            seller_note(deal, &mut reasons);
             return DealScore {
                 id: deal.id.clone(),
                 probability: p,
@@ -334,21 +337,16 @@ pub fn score_state(process: &Process, deal: &Deal, st: &DealState) -> DealScore 
                 missing_mandatory: ids(process, missing_before(process, st)),
                 out_of_order: ids(process, st.out_of_order),
                 next: next_steps(process, st, p, |s| if signed(process, s) { 1.0 } else { calibrated_only(process, f, s, &attrs) }),
-                explanation,
+                reasons,
                 seller_probability: deal.seller_probability,
             };
         }
     }
-    let (p, mut explanation) = prior_probability(process, st);
+    let (p, mut reasons) = prior_probability(process, st);
     if let Some(f) = process.fitted() {
-        explanation.push(format!(
-            "Insufficient history: {} closed deal{} (at least {} are needed), so the model's priors are used.",
-            f.deals,
-            if f.deals == 1 { "" } else { "s" },
-            MIN_HISTORY
-        ));
+        reasons.push(Reason::InsufficientHistory { deals: f.deals, needed: MIN_HISTORY });
     }
-    seller_note(deal, &mut explanation);
+    seller_note(deal, &mut reasons);
     DealScore {
         id: deal.id.clone(),
         probability: p,
@@ -359,17 +357,14 @@ pub fn score_state(process: &Process, deal: &Deal, st: &DealState) -> DealScore 
         missing_mandatory: ids(process, missing_before(process, st)),
         out_of_order: ids(process, st.out_of_order),
         next: next_steps(process, st, p, |s| if signed(process, s) { 1.0 } else { prior_probability(process, s).0 }),
-        explanation,
+        reasons,
         seller_probability: deal.seller_probability,
     }
 }
 
-fn seller_note(deal: &Deal, explanation: &mut Vec<String>) {
+fn seller_note(deal: &Deal, reasons: &mut Vec<Reason>) {
     if let Some(sp) = deal.seller_probability {
-        explanation.push(format!(
-            "The seller's own estimate ({}) is shown for comparison only; it does not move the number.",
-            pct(sp)
-        ));
+        reasons.push(Reason::SellerEstimate { probability: sp });
     }
 }
 
@@ -423,19 +418,8 @@ pub fn ids(process: &Process, set: u64) -> Vec<String> {
     members(set).map(|i| process.id(i).to_string()).collect()
 }
 
-fn names(process: &Process, set: u64) -> String {
-    members(set).map(|i| process.label(i)).collect::<Vec<_>>().join(", ")
-}
-
-/// A probability as a whole percentage, for explanations. Integer
-/// formatting only: float formatting would add several KiB to the wasm.
-pub fn pct(p: f64) -> String {
-    let whole = (p.clamp(0.0, 1.0) * 100.0).round() as u32;
-    format!("{whole}%")
-}
-
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
 mod tests {
     use super::*;
     use crate::deal::Event;
@@ -470,6 +454,22 @@ mod tests {
         let gap = score_deal(&p, &deal(&["need_confirmed", "solution_presented"]), "d").unwrap();
         assert!(gap.probability < clean.probability);
         assert_eq!(gap.missing_mandatory, vec!["mobilizer_met"]);
+        match &gap.reasons[..] {
+            [Reason::MissingPrerequisites { milestone, missing: 1, probability, prior }] => {
+                assert_eq!(milestone, "solution_presented");
+                assert!((probability - gap.probability).abs() < 1e-12 && prior > probability);
+            }
+            r => panic!("{r:?}"),
+        }
+        assert!(matches!(&clean.reasons[..], [Reason::FurthestStep { milestone, .. }] if milestone == "solution_presented"));
+        assert!(matches!(score_deal(&p, &deal(&[]), "d").unwrap().reasons[..], [Reason::Start { probability }] if probability == p.base()));
+        // Done out of order: the mobilizer after the solution.
+        let late = score_deal(&p, &deal(&["need_confirmed", "solution_presented", "mobilizer_met"]), "d").unwrap();
+        assert!(
+            late.reasons.iter().any(|r| matches!(r, Reason::OutOfOrder { milestones, .. } | Reason::OutOfOrderAsMissing { milestones, .. } if !milestones.is_empty())),
+            "{:?}",
+            late.reasons
+        );
         // The missing step is the next one, and doing it is worth something.
         let next = gap.next.iter().find(|n| n.milestone == "mobilizer_met").unwrap();
         assert!(next.gain > 0.0);
@@ -484,7 +484,7 @@ mod tests {
         d.seller_probability = Some(0.99);
         let s = score_deal(&p, &d, "d").unwrap();
         assert_eq!(s.probability, a);
-        assert!(s.explanation.iter().any(|e| e.contains("comparison only")));
+        assert!(s.reasons.contains(&Reason::SellerEstimate { probability: 0.99 }));
     }
 
     #[test]
@@ -535,7 +535,7 @@ mod tests {
         let alone = score_deal(&p, &deal(&["contract_signed"]), "d").unwrap();
         assert_eq!(alone.probability, 1.0);
         assert!(alone.next.is_empty());
-        assert!(alone.explanation[0].contains("won"));
+        assert_eq!(alone.reasons, vec![Reason::DealWon { milestone: "contract_signed".into() }]);
         let all: Vec<&str> = p.indices().map(|i| p.id(i)).collect();
         assert_eq!(score_deal(&p, &deal(&all), "d").unwrap().probability, 1.0);
         let before = score_deal(&p, &deal(&all[..all.len() - 1]), "d").unwrap();

@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::expect_used, clippy::panic)]
 
 use stagecast::import::{self, ColumnMapping, ImportOptions, PRESETS_JSON};
+use stagecast::import::history::Problem;
 use stagecast::{csv_preview, default_model, guess_preset, parse_csv, score_deals, Process, Status};
 
 fn preset(name: &str) -> ColumnMapping {
@@ -140,7 +141,7 @@ fn pipedrive_status_column_and_tabs() {
     assert_eq!(out.deals[1].attributes["Organization - Name"], "multi\nline");
     let e = &out.errors[0];
     assert_eq!((e.line, e.column.as_deref()), (5, Some("Deal - Stage")), "the line counts the newline inside quotes");
-    assert!(e.message.contains("not in the stage map"), "{}", e.message);
+    assert_eq!(e.problem, Problem::StageNotInMap { value: "No Such Stage".into() });
 }
 
 #[test]
@@ -165,7 +166,11 @@ fn bad_rows_are_listed_with_their_line_and_skipped() {
     let out = parse_csv(csv, &m, Some(&process()), ImportOptions::default()).unwrap();
     let lines: Vec<(usize, Option<&str>)> = out.errors.iter().map(|e| (e.line, e.column.as_deref())).collect();
     assert_eq!(lines, vec![(3, Some("value")), (4, Some("closed")), (5, Some("id")), (6, Some("met")), (8, Some("closed"))]);
-    assert!(out.errors[1].message.contains("dateOrder"), "{}", out.errors[1].message);
+    assert_eq!(out.errors[1].problem, Problem::AmbiguousDate { value: "02/03/2024".into() });
+    assert_eq!(out.errors[0].problem, Problem::BadAmount { value: "ten".into() });
+    assert_eq!(out.errors[2].problem, Problem::DuplicateId { id: "a".into(), first_line: 2 });
+    assert_eq!(out.errors[3].problem, Problem::NotYesNoOrDate { value: "maybe".into() });
+    assert_eq!(out.errors[4].problem, Problem::BadDate { value: "2024-02-30".into() });
     assert_eq!((out.rows, out.skipped), (7, 5));
     assert_eq!(out.deals.iter().map(|d| d.id.as_str()).collect::<Vec<_>>(), vec!["a", "f"]);
     assert_eq!(out.deals[1].events[0].date.as_deref(), Some("2024-01-05"));
@@ -239,12 +244,12 @@ fn limits_are_clear_errors() {
     let csv = format!("a,b\n1,{}\n2,x\n", "x".repeat(import::MAX_CELL_BYTES + 1));
     let out = parse_csv(&csv, &m, None, opts).unwrap();
     assert_eq!((out.skipped, out.errors[0].column.as_deref()), (1, Some("b")));
-    assert!(out.errors[0].message.contains("65536 bytes"));
+    assert_eq!(out.errors[0].problem, Problem::CellTooLong);
     // A mapped text over 200 characters.
     let csv = format!("a\n{}\n", "y".repeat(201));
     let m2 = ColumnMapping { label: Some("a".into()), ..ColumnMapping::default() };
     let out = parse_csv(&csv, &m2, None, opts).unwrap();
-    assert!(out.errors[0].message.contains("200 characters"));
+    assert_eq!(out.errors[0].problem, Problem::TooLong);
     // An unterminated quote.
     let out = parse_csv("a\n\"open\n1\n", &m, None, opts).unwrap();
     assert_eq!((out.skipped, out.errors[0].line), (1, 2));
@@ -264,6 +269,6 @@ fn too_many_rows_stop_with_an_error_not_a_crash() {
     assert_eq!(out.rows, import::MAX_CSV_ROWS);
     assert!(out.done);
     let last = out.errors.last().unwrap();
-    assert!(last.message.contains("at most 1000000 rows"), "{}", last.message);
+    assert_eq!(last.problem, Problem::TooManyRows { max: 1_000_000 });
     assert_eq!(last.line, import::MAX_CSV_ROWS + 2);
 }

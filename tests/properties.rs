@@ -163,7 +163,7 @@ proptest! {
         let mut after = events;
         after.push(Event { milestone: p.id(m).to_string(), date: None });
         let s1 = score_deal(&p, &Deal { events: after, ..d }, "deal").unwrap();
-        prop_assert!(s1.probability >= s0.probability - 1e-12, "ticking {} lowered {} to {}: {:?}", p.id(m), s0.probability, s1.probability, s1.explanation);
+        prop_assert!(s1.probability >= s0.probability - 1e-12, "ticking {} lowered {} to {}: {:?}", p.id(m), s0.probability, s1.probability, s1.reasons);
     }
 
     /// Scoring never panics, whatever the model and the deal; errors are fine.

@@ -99,6 +99,7 @@
     const l = loc();
     document.documentElement.lang = l;
     translatePage(document, l);
+    document.title = `stagecast · ${t(l, 'page.nav.calc')}`;
     week.currency = $('deal-currency').value;
     week.locale = l;
     calc.currency = $('deal-currency').value;

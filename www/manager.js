@@ -15,6 +15,7 @@
   const tr = (k, vars) => Stagecast.i18n.t(loc, k, vars);
   const n = (v) => Stagecast.i18n.formatNumber(loc, v);
   Stagecast.i18n.translatePage(document, loc);
+  document.title = `stagecast · ${tr('page.nav.manager')}`;
   const intro = $('board-intro');
   intro.textContent = tr('page.manager.maven', { n: n(8800) });
   let example = true; // the Maven example is loaded, not the user's own file
@@ -34,7 +35,8 @@
         await Stagecast.loadAnalysis();
         model = Stagecast.calibrate(model, closed);
       } catch (e) {
-        say(`Calibration failed: ${e.message}`);
+        say(tr('calibrationFailed'));
+        console.warn('stagecast: calibration failed:', e.message);
       }
     }
     $('calibration').model = model;
@@ -108,7 +110,8 @@
       const r = await importer.loadFile(pipeline);
       if (r && r.type === 'done') await use(r.result.deals);
     } catch (e) {
-      say(`Could not load the example data: ${e.message}`);
+      say(tr('exampleFailed'));
+      console.warn('stagecast: could not load the example data:', e.message);
     }
   });
 })();

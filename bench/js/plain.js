@@ -35,7 +35,6 @@ function members(set) {
   return out;
 }
 const lastMember = (set) => (set ? 31 - Math.clz32(set) : -1);
-const pct = (p) => `${Math.round(Math.min(1, Math.max(0, p)) * 100)}%`;
 
 // ---------------------------------------------------------------- stats
 export const sigmoid = (x) => 1 / (1 + Math.exp(-x));
@@ -300,14 +299,13 @@ function withStep(p, st, i) {
   return finish(p, { reached: st.reached | (1 << i), sequence: [...st.sequence, i] });
 }
 const ids = (p, set) => members(set).map((i) => p.ms[i].id);
-const names = (p, set) => members(set).map((i) => p.label(i)).join(', ');
 
 // ---------------------------------------------------------------- prior scoring
 function bestCredit(p, reached) {
   const base = p.base;
   let best = base, bestI = -1, bestMissing = 0;
   for (const i of members(reached)) {
-    const missing = popcount(p.requiredBefore[i] & ~reached);
+    const missing = popcount((p.requiredBefore[i] | p.mandatoryBefore[i]) & ~reached);
     const credit = base + (p.prior[i] - base) * Math.pow(MISSING_FACTOR, missing);
     if (credit > best || (bestI < 0 && credit >= best)) {
       best = credit;
@@ -330,12 +328,9 @@ export function priorProbability(p, st, why) {
   const base = p.base;
   let [best, bestI, bestMissing] = bestCredit(p, st.reached);
   if (why) {
-    if (bestI < 0) why.push(`No milestone confirmed yet: ${pct(base)} is the starting probability of the process.`);
-    else if (bestMissing === 0) why.push(`Furthest step in good standing: \u201c${p.label(bestI)}\u201d (${pct(p.prior[bestI])}).`);
-    else {
-      const one = bestMissing === 1;
-      why.push(`\u201c${p.label(bestI)}\u201d is reached, but ${bestMissing} step${one ? '' : 's'} before it ${one ? 'is' : 'are'} missing, so it counts for less (${pct(best)} instead of ${pct(p.prior[bestI])}).`);
-    }
+    if (bestI < 0) why.push({ code: 'start', probability: base });
+    else if (bestMissing === 0) why.push({ code: 'furthest_step', milestone: p.ms[bestI].id, probability: p.prior[bestI] });
+    else why.push({ code: 'missing_prerequisites', milestone: p.ms[bestI].id, missing: bestMissing, probability: best, prior: p.prior[bestI] });
   }
   if (st.outOfOrder) {
     const before = best;
@@ -344,9 +339,9 @@ export function priorProbability(p, st, why) {
     const late = lateSteps(p, st);
     const floor = bestCredit(p, st.reached & ~late)[0];
     if (floor > best) {
-      if (why) why.push(`Steps done out of order (${names(p, st.outOfOrder)}): scored as if ${names(p, late)} were not done yet, which counts for more here (${pct(floor)} instead of ${pct(best)}).`);
+      if (why) why.push({ code: 'out_of_order_as_missing', milestones: ids(p, st.outOfOrder), late: ids(p, late), probability: floor, before: best });
       best = floor;
-    } else if (why) why.push(`Steps done out of order (${names(p, st.outOfOrder)}): deals that skip ahead win less often, ${pct(best)} instead of ${pct(before)}.`);
+    } else if (why) why.push({ code: 'out_of_order', milestones: ids(p, st.outOfOrder), probability: best, before });
   }
   return Math.min(1, Math.max(0, best));
 }
@@ -444,9 +439,9 @@ function effectsOf(f, attrs) {
 }
 function calibratedProbability(p, f, st, attrs, why) {
   const e = estimate(p, f, st.reached, st.outOfOrder !== 0);
-  if (e.n >= THIN_STATE) why.push(`Learned from ${e.n} closed deals that reached this stage: ${pct(e.won / e.n)} won.`);
-  else why.push(`Only ${e.n} closed deal${e.n === 1 ? '' : 's'} reached exactly this stage, so the number leans on deals at similar stages.`);
-  why.push(`History puts this stage at ${pct(e.probability)} (90% credible range ${pct(e.interval[0])} to ${pct(e.interval[1])}).`);
+  if (e.n >= THIN_STATE) why.push({ code: 'learned_state', deals: e.n, won: e.won });
+  else why.push({ code: 'thin_state', deals: e.n });
+  why.push({ code: 'history_rate', probability: e.probability, low: e.interval[0], high: e.interval[1] });
   const effects = effectsOf(f, attrs);
   let total = 0;
   for (const x of effects) total += x[2];
@@ -454,7 +449,7 @@ function calibratedProbability(p, f, st, attrs, why) {
   const q = sigmoid(z);
   for (const [k, v, b] of effects) {
     const points = Math.round((q - sigmoid(z - b)) * 100);
-    if (points !== 0) why.push(`${k} = ${v} ${points > 0 ? 'raises' : 'lowers'} it by ${Math.abs(points)} point${Math.abs(points) === 1 ? '' : 's'}.`);
+    if (points !== 0) why.push({ code: 'attribute_effect', attribute: k, value: v, points });
   }
   return [q, [sigmoid(logit(e.interval[0]) + total), sigmoid(logit(e.interval[1]) + total)], e.n];
 }
@@ -464,24 +459,37 @@ function calibratedPoint(p, f, st, attrs) {
   return sigmoid(logit(estimate(p, f, st.reached, st.outOfOrder !== 0, undefined, false)) + total);
 }
 function sellerNote(deal, why) {
-  if (deal.sellerProbability != null) why.push(`The seller's own estimate (${pct(deal.sellerProbability)}) is shown for comparison only; it does not move the number.`);
+  if (deal.sellerProbability != null) why.push({ code: 'seller_estimate', probability: deal.sellerProbability });
 }
 
+/** Whether the state has reached the outcome: the last milestone, mandatory and rated 95% or more (a signed contract). */
+function signed(p, st) {
+  const i = p.n - 1;
+  return i >= 0 && p.ms[i].mandatory && p.prior[i] >= 0.95 && (st.reached & (1 << i)) !== 0;
+}
 function scoreState(p, deal, st) {
   const f = p.fitted;
   const why = [];
+  if (signed(p, st)) {
+    const learned = !!(f && !f.insufficient);
+    why.push({ code: 'deal_won', milestone: p.ms[p.n - 1].id });
+    sellerNote(deal, why);
+    const out = { id: deal.id || '', probability: 1, interval: learned ? [1, 1] : null, count: 0, source: learned ? 'history' : 'prior', reached: ids(p, st.reached), missingMandatory: ids(p, st.missing), outOfOrder: ids(p, st.outOfOrder), next: [], reasons: why };
+    if (deal.sellerProbability != null) out.sellerProbability = deal.sellerProbability;
+    return out;
+  }
   if (f && !f.insufficient) {
     const attrs = features(deal);
     const [q, interval, count] = calibratedProbability(p, f, st, attrs, why);
     sellerNote(deal, why);
-    const out = { id: deal.id || '', probability: q, interval, count, source: 'history', reached: ids(p, st.reached), missingMandatory: ids(p, st.missing), outOfOrder: ids(p, st.outOfOrder), next: nextSteps(p, st, q, (s) => calibratedPoint(p, f, s, attrs)), explanation: why };
+    const out = { id: deal.id || '', probability: q, interval, count, source: 'history', reached: ids(p, st.reached), missingMandatory: ids(p, st.missing), outOfOrder: ids(p, st.outOfOrder), next: nextSteps(p, st, q, (s) => (signed(p, s) ? 1 : calibratedPoint(p, f, s, attrs))), reasons: why };
     if (deal.sellerProbability != null) out.sellerProbability = deal.sellerProbability;
     return out;
   }
   const q = priorProbability(p, st, why);
-  if (f) why.push(`Insufficient history: ${f.deals} closed deal${f.deals === 1 ? '' : 's'} (at least ${MIN_HISTORY} are needed), so the model's priors are used.`);
+  if (f) why.push({ code: 'insufficient_history', deals: f.deals, needed: MIN_HISTORY });
   sellerNote(deal, why);
-  const out = { id: deal.id || '', probability: q, interval: null, count: 0, source: 'prior', reached: ids(p, st.reached), missingMandatory: ids(p, st.missing), outOfOrder: ids(p, st.outOfOrder), next: nextSteps(p, st, q, (s) => priorProbability(p, s)), explanation: why };
+  const out = { id: deal.id || '', probability: q, interval: null, count: 0, source: 'prior', reached: ids(p, st.reached), missingMandatory: ids(p, st.missing), outOfOrder: ids(p, st.outOfOrder), next: nextSteps(p, st, q, (s) => (signed(p, s) ? 1 : priorProbability(p, s))), reasons: why };
   if (deal.sellerProbability != null) out.sellerProbability = deal.sellerProbability;
   return out;
 }

@@ -1334,8 +1334,13 @@ mod tests {
         assert_eq!(s.source, "history");
         let [lo, hi] = s.interval.unwrap();
         assert!(lo < s.probability && s.probability < hi, "{s:?}");
-        assert!(s.explanation[0].starts_with("Learned from 100 closed deals that reached this stage:"), "{:?}", s.explanation);
-        assert!(s.explanation.iter().any(|e| e.starts_with("segment = Public lowers it by")), "{:?}", s.explanation);
+        use crate::probability::Reason;
+        assert!(matches!(s.reasons[0], Reason::LearnedState { deals: 100, won } if won <= 100), "{:?}", s.reasons);
+        assert!(
+            s.reasons.iter().any(|e| matches!(e, Reason::AttributeEffect { attribute, value, points } if attribute == "segment" && value == "Public" && *points < 0)),
+            "{:?}",
+            s.reasons
+        );
         assert!(s.next.iter().any(|n| n.milestone == "proposal_requested" && n.gain > 0.0), "{:?}", s.next);
         // Path-based effects are measured against path-based rates: the
         // majority value is not pushed down to fit where closed deals died.
@@ -1385,7 +1390,7 @@ mod tests {
         let q = Process::new(calibrate(&p, &h, &CalibrateOptions::default()).unwrap()).unwrap();
         let s = score_deal(&q, &deal(0, &LADDER[..2], false, false), "d").unwrap();
         assert_eq!(s.source, "prior");
-        assert!(s.explanation.iter().any(|e| e.starts_with("Insufficient history: 10 closed deals")), "{:?}", s.explanation);
+        assert!(s.reasons.contains(&crate::probability::Reason::InsufficientHistory { deals: 10, needed: MIN_HISTORY }), "{:?}", s.reasons);
     }
 
     #[test]

@@ -10,7 +10,8 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 
-use super::{bad_message, delimiter_of, header_of, plan, push_error, quoted, row, Bad, ColumnMapping, Import, Reader, RowError, MAX_CSV_ROWS};
+use super::{bad_problem, delimiter_of, header_of, plan, push_error, row, Bad, ColumnMapping, Import, Reader, RowError, MAX_CSV_ROWS};
+use super::history::Problem;
 use crate::error::Result;
 use crate::model::Process;
 
@@ -84,8 +85,7 @@ impl ChunkedImport {
             };
             self.rows += 1;
             if self.rows > MAX_CSV_ROWS {
-                let message = format!("at most {MAX_CSV_ROWS} rows are imported; the rest of the file was not read");
-                out.errors.push(RowError { line, column: None, message });
+                out.errors.push(RowError { line, column: None, problem: Problem::TooManyRows { max: MAX_CSV_ROWS } });
                 self.done = true;
                 break;
             }
@@ -96,7 +96,7 @@ impl ChunkedImport {
                         Bad::CellTooLong(i) => header.get(i).map(|h| h.to_string()),
                         _ => None,
                     };
-                    Err((column, bad_message(b)))
+                    Err((column, bad_problem(b)))
                 }
                 None => row(&plan, &self.mapping, self.process.as_ref(), &header, &cells, line),
             };
@@ -106,12 +106,12 @@ impl ChunkedImport {
                         out.deals.push(d);
                     } else {
                         let column = plan.id.and_then(|i| header.get(i)).map(|h| h.to_string());
-                        push_error(&mut out, line, column, format!("duplicate id {}", quoted(&d.id)));
+                        push_error(&mut out, line, column, Problem::DuplicateId { id: d.id, first_line: 0 });
                         out.skipped += 1;
                     }
                 }
-                Err((column, message)) => {
-                    push_error(&mut out, line, column, message);
+                Err((column, problem)) => {
+                    push_error(&mut out, line, column, problem);
                     out.skipped += 1;
                 }
             }

@@ -178,6 +178,12 @@ pub enum Problem {
     InvalidDeal { path: String },
     /// More rows than the limit: the rest of the file was not read.
     TooManyRows { max: usize },
+    /// Fewer cells than the header has columns: a cut or broken line.
+    ShortRow { cells: usize, columns: usize },
+    /// The stage is not in the mapping's stage map.
+    StageNotInMap { value: String },
+    /// A milestone column's cell is neither yes/no nor a date.
+    NotYesNoOrDate { value: String },
 }
 
 /// What the user should know about the import as a whole.

@@ -55,6 +55,7 @@ use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
 use crate::deal::{self, Deal, Event, Status};
+use history::Problem;
 use crate::error::{self, Error, Result};
 use crate::model::{Process, MAX_TEXT_CHARS};
 
@@ -162,14 +163,16 @@ pub struct ImportOptions {
     pub max_rows: Option<usize>,
 }
 
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct RowError {
     /// 1-based line of the file where the row starts (0: the whole file).
     pub line: usize,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub column: Option<String>,
-    pub message: String,
+    /// What is wrong, as a code with parameters (`{ code: "bad_amount", value }`).
+    #[serde(flatten)]
+    pub problem: Problem,
 }
 
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
@@ -415,6 +418,14 @@ fn check_size(text: &str) -> Result<()> {
     }
 }
 
+fn bad_problem(bad: Bad) -> Problem {
+    match bad {
+        Bad::TooManyColumns => Problem::TooManyColumns,
+        Bad::CellTooLong(_) => Problem::CellTooLong,
+        Bad::Unterminated => Problem::Unterminated,
+    }
+}
+
 fn bad_message(bad: Bad) -> String {
     match bad {
         Bad::TooManyColumns => format!("more than {MAX_CSV_COLUMNS} columns"),
@@ -563,8 +574,7 @@ pub fn parse_csv(text: &str, mapping: &ColumnMapping, process: Option<&Process>,
         index += 1;
         if index > MAX_CSV_ROWS {
             // Listed even past MAX_LISTED_ERRORS: the user must see it.
-            let message = format!("at most {MAX_CSV_ROWS} rows are imported; the rest of the file was not read");
-            out.errors.push(RowError { line, column: None, message });
+            out.errors.push(RowError { line, column: None, problem: Problem::TooManyRows { max: MAX_CSV_ROWS } });
             out.done = true;
             break;
         }
@@ -582,39 +592,39 @@ pub fn parse_csv(text: &str, mapping: &ColumnMapping, process: Option<&Process>,
                     Bad::CellTooLong(i) => header.get(i).map(|h| h.to_string()),
                     _ => None,
                 };
-                Err((column, bad_message(b)))
+                Err((column, bad_problem(b)))
             }
             // A short row (fewer cells than the header) is a cut or broken
             // line, never an open deal with empty columns.
-            None if cells.len() < header.len() => Err((None, format!("has {} of {} columns", cells.len(), header.len()))),
+            None if cells.len() < header.len() => Err((None, Problem::ShortRow { cells: cells.len(), columns: header.len() })),
             None => row(&plan, mapping, process, &header, &cells, line),
         };
         match result {
-            Ok(d) if !seen.contains_key(&d.id) => {
-                seen.insert(d.id.clone(), line);
-                out.deals.push(d);
-            }
             Ok(d) => {
-                let column = plan.id.and_then(|i| header.get(i)).map(|h| h.to_string());
-                push_error(&mut out, line, column, format!("duplicate id {}", quoted(&d.id)));
-                out.skipped += 1;
+                if let Some(&first_line) = seen.get(&d.id) {
+                    let column = plan.id.and_then(|i| header.get(i)).map(|h| h.to_string());
+                    push_error(&mut out, line, column, Problem::DuplicateId { id: d.id, first_line });
+                    out.skipped += 1;
+                } else {
+                    seen.insert(d.id.clone(), line);
+                    out.deals.push(d);
+                }
             }
-            Err((column, message)) => {
-                push_error(&mut out, line, column, message);
+            Err((column, problem)) => {
+                push_error(&mut out, line, column, problem);
                 out.skipped += 1;
             }
         }
     }
     Ok(out)
 }
-
-fn push_error(out: &mut Import, line: usize, column: Option<String>, message: String) {
+fn push_error(out: &mut Import, line: usize, column: Option<String>, problem: Problem) {
     if out.errors.len() < MAX_LISTED_ERRORS {
-        out.errors.push(RowError { line, column, message });
+        out.errors.push(RowError { line, column, problem });
     }
 }
 
-type RowResult<T> = std::result::Result<T, (Option<String>, String)>;
+type RowResult<T> = std::result::Result<T, (Option<String>, Problem)>;
 
 fn row(
     plan: &Plan,
@@ -626,14 +636,14 @@ fn row(
 ) -> RowResult<Deal> {
     let cell = |i: usize| cells.get(i).map_or("", |c| c.trim());
     let name = |i: usize| header.get(i).map(|h| h.to_string());
-    let fail = |i: usize, msg: String| (name(i), msg);
+    let fail = |i: usize, problem: Problem| (name(i), problem);
     let text = |i: Option<usize>| -> RowResult<Option<String>> {
         let Some(i) = i else { return Ok(None) };
         let v = cell(i);
         if v.is_empty() {
             Ok(None)
         } else if error::text("", v, MAX_TEXT_CHARS).is_err() {
-            Err(fail(i, format!("longer than {MAX_TEXT_CHARS} characters")))
+            Err(fail(i, Problem::TooLong))
         } else {
             Ok(Some(v.to_string()))
         }
@@ -646,7 +656,7 @@ fn row(
         }
         match parse_number(v) {
             Some(x) if x >= 0.0 => Ok(Some(x)),
-            _ => Err(fail(i, format!("not an amount >= 0: {}", quoted(&short(v))))),
+            _ => Err(fail(i, Problem::BadAmount { value: short(v) })),
         }
     };
     let date = |i: usize| -> RowResult<Option<String>> {
@@ -654,7 +664,9 @@ fn row(
         if v.is_empty() {
             return Ok(None);
         }
-        parse_date_text(v, m.date_order).map(Some).map_err(|e| fail(i, e))
+        parse_date_text(v, m.date_order).map(Some).map_err(|e| {
+            fail(i, if e.starts_with("ambiguous") { Problem::AmbiguousDate { value: short(v) } } else { Problem::BadDate { value: short(v) } })
+        })
     };
 
     let mut d = Deal {
@@ -668,9 +680,8 @@ fn row(
     if let Some((i, percent_header)) = plan.probability {
         let v = cell(i);
         if !v.is_empty() {
-            d.seller_probability = Some(parse_probability(v, percent_header).ok_or_else(|| {
-                fail(i, format!("not a probability (0-1 or 0-100%): {}", quoted(&short(v))))
-            })?);
+            d.seller_probability =
+                Some(parse_probability(v, percent_header).ok_or_else(|| fail(i, Problem::BadProbability { value: short(v) }))?);
         }
     }
     let stage = plan.stage.map(cell).unwrap_or("");
@@ -696,7 +707,7 @@ fn row(
                 .iter()
                 .find(|(k, _)| same(k, stage))
                 .map(|(_, ids)| ids)
-                .ok_or_else(|| fail(i, format!("stage {} is not in the stage map", quoted(&short(stage)))))?;
+                .ok_or_else(|| fail(i, Problem::StageNotInMap { value: short(stage) }))?;
             for id in ids {
                 add_event(&mut d.events, id, None);
             }
@@ -711,7 +722,7 @@ fn row(
             add_event(&mut d.events, id, None);
         } else {
             let day = parse_date_text(v, m.date_order)
-                .map_err(|_| fail(i, format!("not yes/no or a date: {}", quoted(&short(v)))))?;
+                .map_err(|_| fail(i, Problem::NotYesNoOrDate { value: short(v) }))?;
             add_event(&mut d.events, id, Some(day));
         }
     }
@@ -731,7 +742,7 @@ fn row(
                 j -= 1;
             }
         }
-        d.check(p, "").map_err(|e| (None, e.to_string()))?;
+        d.check(p, "").map_err(|e| (None, Problem::InvalidDeal { path: e.path }))?;
     }
     Ok(d)
 }
@@ -979,11 +990,16 @@ mod tests {
         };
         let csv = "id,value,stage\n\"a\"\"1\",1,Demo\n\"a\"\"1\",2,Demo\nb,\"x\"\"y\",Demo\nc,1,Nope\n";
         let out = parse_csv(csv, &m, None, ImportOptions::default()).unwrap();
-        let messages: Vec<&str> = out.errors.iter().map(|e| e.message.as_str()).collect();
+        let problems: Vec<&Problem> = out.errors.iter().map(|e| &e.problem).collect();
         assert_eq!(
-            messages,
-            vec![r#"duplicate id "a\"1""#, r#"not an amount >= 0: "x\"y""#, r#"stage "Nope" is not in the stage map"#]
+            problems,
+            vec![
+                &Problem::DuplicateId { id: "a\"1".into(), first_line: 2 },
+                &Problem::BadAmount { value: "x\"y".into() },
+                &Problem::StageNotInMap { value: "Nope".into() }
+            ]
         );
+        assert_eq!(out.errors.iter().map(|e| e.column.as_deref()).collect::<Vec<_>>(), vec![Some("id"), Some("value"), Some("stage")]);
         assert_eq!(parse_date_text("x", None).unwrap_err(), r#"not a date (YYYY-MM-DD, DD.MM.YYYY or MM/DD/YYYY): "x""#);
         assert_eq!(parse_date_text("03/04/2024", None).unwrap_err(), r#"ambiguous date "03/04/2024": set dateOrder to "dmy" or "mdy""#);
     }
@@ -1139,8 +1155,10 @@ mod val_tests {
 
     #[test]
     fn row_errors_are_written_like_serde() {
-        camel_json(&RowError { line: 3, column: Some("Amount".into()), message: "not an amount >= 0: \"x\"".into() });
-        camel_json(&RowError { line: 0, column: None, message: "at most 1000000 rows are imported".into() });
+        let j = camel_json(&RowError { line: 3, column: Some("Amount".into()), problem: Problem::BadAmount { value: "x".into() } });
+        assert_eq!(j, serde_json::json!({ "line": 3, "column": "Amount", "code": "bad_amount", "value": "x" }));
+        let j = camel_json(&RowError { line: 9, column: None, problem: Problem::ShortRow { cells: 2, columns: 5 } });
+        assert_eq!(j, serde_json::json!({ "line": 9, "code": "short_row", "cells": 2, "columns": 5 }));
     }
 
     /// Exports as the presets meet them (tests/import.rs has the same), with

@@ -131,7 +131,7 @@ impl Engine {
     }
 
     /// One deal, in full: `{ id, probability, interval, count, source,
-    /// reached, missingMandatory, outOfOrder, next, explanation }`.
+    /// reached, missingMandatory, outOfOrder, next, reasons }`.
     #[wasm_bindgen(js_name = scoreDeal, unchecked_return_type = "DealScore")]
     pub fn score_deal(&self, #[wasm_bindgen(unchecked_param_type = "Deal")] deal: JsValue) -> JsResult {
         let d: Deal = from_js(deal, "deal").map_err(fail)?;

@@ -24,7 +24,7 @@ test('the one-file script works under the strict CSP, with no request to another
   assert.equal(result.id, 'x');
   assert.ok(result.probability > 0 && result.probability < 1);
   assert.deepEqual(result.reached, ['need_confirmed', 'mobilizer_met']);
-  for (const key of ['probability', 'interval', 'reached', 'missingMandatory', 'outOfOrder', 'next', 'explanation']) assert.ok(key in result, key);
+  for (const key of ['probability', 'interval', 'reached', 'missingMandatory', 'outOfOrder', 'next', 'reasons']) assert.ok(key in result, key);
   page.assertClean();
 });
 

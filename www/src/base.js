@@ -2,7 +2,7 @@
 // constructed stylesheets, JSON attributes mirrored as properties, locale,
 // re-render on change, events) and small DOM/SVG builders that set untrusted
 // text with textContent only.
-import { resolveLocale, t } from './i18n.js';
+import { resolveLocale, t, wordError } from './i18n.js';
 
 export const BASE_CSS = `
 :host { all: initial; display: block; box-sizing: border-box; --accent: var(--stagecast-accent, #0b6e4f); --muted: var(--stagecast-muted, #5b6573);
@@ -219,7 +219,9 @@ export class StagecastElement extends (globalThis.HTMLElement || class {}) {
     into.replaceChildren(
       el('div', { className: 'card', role: missing ? 'status' : 'alert', 'data-role': missing ? 'missing-function' : 'error' },
         el('p', { className: 'error', text: missing ? this.t('missingFn', { fn: e.fn }) : this.t('error') }),
-        el('p', { className: 'muted', text: message })),
+        // The engine's message is English for developers (in the event's
+        // detail); the user reads it worded from its code or field path.
+        missing ? null : el('p', { className: 'muted', 'data-role': 'error-detail', title: message, text: wordError(this.loc, e) })),
     );
     this.dispatchEvent(new CustomEvent('stagecast-error', { detail: { message, missingFunction: missing ? e.fn : undefined }, bubbles: true, composed: true }));
   }

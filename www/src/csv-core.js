@@ -36,7 +36,7 @@ export function handleCsvMessage(api, post) {
         post({ type: 'done', result });
       } else throw new Error(`unknown message ${JSON.stringify(m.type)}`);
     } catch (err) {
-      post({ type: 'error', message: err && err.message ? err.message : String(err) });
+      post({ type: 'error', message: err && err.message ? err.message : String(err), detail: err && err.detail && typeof err.detail === 'object' ? { ...err.detail } : undefined });
     }
   };
 }

@@ -4,7 +4,7 @@
 // host page's global CSS), sets untrusted text with textContent only, and
 // dispatches `stagecast-change` with the engine's result.
 import { StagecastElement, el, mirror } from './base.js';
-import { formatPercent, formatMoney } from './i18n.js';
+import { formatPercent, formatMoney, wordCode, milestoneNamer } from './i18n.js';
 import { funnelChart } from './charts.js';
 import { StagecastScenarios } from './scenarios.js';
 import { StagecastMeetings, StagecastForecast, StagecastCalibration } from './views.js';
@@ -76,9 +76,12 @@ export class StagecastDeal extends StagecastElement {
     return { ...base, events: this._ticked };
   }
 
-  /** One line per reason of the engine (the place to word reason codes). */
-  reasonText(r) {
-    return typeof r === 'string' ? r : this.t(r.code, r);
+  /**
+   * One line per reason of the engine (`score.reasons`, `{ code, ...params }`),
+   * worded in the element's language; milestones by their labels.
+   */
+  reasonText(r, model = this.currentModel()) {
+    return typeof r === 'string' ? r : wordCode(this.loc, r, 'why_', milestoneNamer(this.loc.key, model));
   }
 
   render() {
@@ -95,7 +98,8 @@ export class StagecastDeal extends StagecastElement {
     const reached = new Set(score.reached);
     const missing = new Set(score.missingMandatory);
     const late = new Set(score.outOfOrder);
-    const labels = new Map(model.milestones.map((m) => [m.id, m.label || m.id]));
+    const nameOf = milestoneNamer(this.loc.key, model);
+    const labels = new Map(model.milestones.map((m) => [m.id, nameOf(m.id)]));
     const last = model.milestones[model.milestones.length - 1];
     const won = score.probability >= 1 && last && last.mandatory && reached.has(last.id);
 
@@ -107,7 +111,7 @@ export class StagecastDeal extends StagecastElement {
       box.addEventListener('change', () => this.toggle(m.id, box.checked));
       const tagText = m.mandatory ? this.t('mandatory') : this.t('optional');
       list.append(el('li', { part: 'milestone', className: missing.has(m.id) ? 'missing' : late.has(m.id) ? 'late' : null },
-        el('label', { for: inputId }, box, el('span', null, el('span', { className: 'name', text: m.label || m.id }), el('span', { className: 'tag', text: tagText })))));
+        el('label', { for: inputId }, box, el('span', null, el('span', { className: 'name', text: labels.get(m.id) }), el('span', { className: 'tag', text: tagText })))));
     });
 
     const bar = el('span');
@@ -121,7 +125,7 @@ export class StagecastDeal extends StagecastElement {
     const mandatory = steps.find((n) => n.mandatory);
     const best = gains[0];
     const stepText = (n) => {
-      let s = `${n.label}: ${this.t('nextRaises')} ${pct(n.probability)}`;
+      let s = `${labels.get(n.milestone) || n.label}: ${this.t('nextRaises')} ${pct(n.probability)}`;
       if (amount != null) s += ` (${this.t('nextWorth')} ${money(Math.max(0, n.gain) * amount)})`;
       return s;
     };
@@ -129,7 +133,7 @@ export class StagecastDeal extends StagecastElement {
     for (const n of gains.filter((n) => n !== best)) others.append(el('li', { 'data-milestone': n.milestone, text: stepText(n) }));
     const namesOf = (ids) => (ids.length ? ids.map((id) => labels.get(id) || id).join(', ') : this.t('none'));
     const why = el('ul', { className: 'why' });
-    for (const line of score.explanation) why.append(el('li', { text: this.reasonText(line) }));
+    for (const r of score.reasons || []) why.append(el('li', { 'data-code': r.code, text: this.reasonText(r, model) }));
     const interval = score.interval && score.source === 'history' && !won ? score.interval : null;
     // The next mandatory step has its own line unless it is the best step.
     const showMandatory = mandatory && mandatory !== best;
@@ -138,7 +142,7 @@ export class StagecastDeal extends StagecastElement {
       el('div', { className: 'muted', text: this.t('probability') }),
       el('div', { className: 'big', 'data-role': 'probability', part: 'probability', text: pct(score.probability) }),
       el('div', { className: 'bar', 'aria-hidden': 'true' }, bar),
-      won ? el('p', { className: 'ok', 'data-role': 'outcome', text: this.t('outcome', { label: last.label || last.id }) }) : null,
+      won ? el('p', { className: 'ok', 'data-role': 'outcome', text: this.t('outcome', { label: labels.get(last.id) }) }) : null,
       interval ? el('div', { 'data-role': 'interval', text: `${this.t('interval')}: ${pct(interval[0])}–${pct(interval[1])}` }) : null,
       el('div', { className: 'muted', 'data-role': 'source', text: score.source === 'history' ? this.t('basedOnHistory', { n: score.count }) : this.t('basedOnPrior') }),
       el('dl', null,
@@ -157,7 +161,7 @@ export class StagecastDeal extends StagecastElement {
     const summary = el('div', { className: 'summary', 'aria-hidden': 'true', part: 'summary' },
       el('span', { className: 'muted', text: this.t('probability') }),
       el('b', { 'data-role': 'summary-probability', text: pct(score.probability) }),
-      el('span', { className: 'muted snext', text: won ? '' : best ? `${this.t('nextBest')}: ${best.label}` : mandatory ? `${this.t('nextMandatory')}: ${mandatory.label}` : '' }));
+      el('span', { className: 'muted snext', text: won ? '' : best ? `${this.t('nextBest')}: ${labels.get(best.milestone) || best.label}` : mandatory ? `${this.t('nextMandatory')}: ${labels.get(mandatory.milestone) || mandatory.label}` : '' }));
 
     const title = deal.label || this.t('untitled');
     this._root.replaceChildren(
@@ -192,7 +196,7 @@ export class StagecastDeal extends StagecastElement {
         const there = this.api.scoreDeal(model, { ...deal, events }).probability;
         chance = there > 0 ? Math.min(1, score.probability / there) : 0;
       }
-      rows.push({ id: m.id, label: m.label || m.id, chance, done: reached.has(m.id) });
+      rows.push({ id: m.id, label: milestoneNamer(this.loc.key, model)(m.id), chance, done: reached.has(m.id) });
     }
     // Never wider below than above (priors are not always consistent).
     for (let i = 1; i < rows.length; i++) rows[i].chance = Math.min(rows[i].chance, rows[i - 1].chance);

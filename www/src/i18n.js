@@ -671,6 +671,357 @@ const MORE = {
 };
 for (const [k, v] of Object.entries(MORE)) Object.assign(STRINGS[k], v);
 
+// Task "codes" (issue 14 item 3): the engine's codes worded. Score reasons
+// (`why_<code>`, src/probability.rs Reason), import row problems
+// (`problem_<code>`, src/import/history.rs Problem), import notices
+// (`notice_<code>`), calibration warnings (`warning_<code>`), engine errors
+// shown to users, and the default model's milestone labels (`ms.<id>`).
+// A key ending in `_one` is used when the reason's count is singular.
+const CODES = {
+  en: {
+    why_start: 'No milestone confirmed yet: {probability} is the starting probability of the process.',
+    why_furthest_step: 'Furthest step in good standing: “{milestone}” ({probability}).',
+    why_missing_prerequisites_one: '“{milestone}” is reached, but {missing} step before it is missing, so it counts for less ({probability} instead of {prior}).',
+    why_missing_prerequisites: '“{milestone}” is reached, but {missing} steps before it are missing, so it counts for less ({probability} instead of {prior}).',
+    why_out_of_order: 'Steps done out of order ({milestones}): deals that skip ahead win less often, {probability} instead of {before}.',
+    why_out_of_order_as_missing: 'Steps done out of order ({milestones}): scored as if {late} were not done yet, which counts for more here ({probability} instead of {before}).',
+    why_learned_state: 'Learned from {deals} closed deals that reached this stage: {share} won.',
+    why_thin_state_one: 'Only {deals} closed deal reached exactly this stage, so the number leans on deals at similar stages.',
+    why_thin_state: 'Only {deals} closed deals reached exactly this stage, so the number leans on deals at similar stages.',
+    why_history_rate: 'History puts this stage at {probability} (90% credible range {low} to {high}).',
+    why_attribute_effect_up_one: '{attribute} = {value} raises it by {points} point.',
+    why_attribute_effect_up: '{attribute} = {value} raises it by {points} points.',
+    why_attribute_effect_down_one: '{attribute} = {value} lowers it by {points} point.',
+    why_attribute_effect_down: '{attribute} = {value} lowers it by {points} points.',
+    why_insufficient_history_one: 'Insufficient history: {deals} closed deal (at least {needed} are needed), so the model’s priors are used.',
+    why_insufficient_history: 'Insufficient history: {deals} closed deals (at least {needed} are needed), so the model’s priors are used.',
+    why_seller_estimate: 'The seller’s own estimate ({probability}) is shown for comparison only; it does not move the number.',
+    why_deal_won: '“{milestone}” is the outcome: the deal is won, so its probability is {hundred}.',
+    problem_bad_date: 'not a date (YYYY-MM-DD, DD.MM.YYYY or MM/DD/YYYY): “{value}”',
+    problem_ambiguous_date: 'ambiguous date “{value}”: choose day-month or month-day order',
+    problem_bad_amount: 'not an amount of 0 or more: “{value}”',
+    problem_bad_probability: 'not a probability (0–1 or 0–100 %): “{value}”',
+    problem_duplicate_id: 'the id “{id}” is already used on line {firstLine}',
+    problem_duplicate_id_seen: 'the id “{id}” is already used above',
+    problem_unknown_deal: 'no deal with the id “{id}” in the deals file',
+    problem_empty_cell: 'empty cell',
+    problem_too_long: 'longer than 200 characters',
+    problem_too_many_columns: 'too many columns',
+    problem_cell_too_long: 'a cell is too long',
+    problem_unterminated: 'a quoted cell is not closed before the end of the file',
+    problem_invalid_deal: 'the deal fails the model’s checks ({path})',
+    problem_too_many_rows: 'at most {max} rows are imported; the rest of the file was not read',
+    problem_short_row: 'has {cells} of {columns} columns',
+    problem_stage_not_in_map: 'the stage “{value}” is not in the stage map',
+    problem_not_yes_no_or_date: 'not yes/no or a date: “{value}”',
+    notice_no_stage_history: 'The file has no stage history: the {won} won and {lost} lost deals are kept out of calibration; the {open} open deals carry their current stage.',
+    notice_closed_without_history: '{won} won and {lost} lost deals show no stage before their outcome: kept out of calibration.',
+    notice_stage_not_mapped: 'The stage “{stage}” ({deals} deals) has no rule: it reaches no milestone.',
+    notice_outcome_stage_mapped: 'The stage “{stage}” is an outcome: its rule is ignored.',
+    warning_leaky_milestone: '“{milestone}” gives the outcome away ({outcome}): reached by {wonShare} of won and {lostShare} of lost deals ({deals} deals).',
+    warning_leaky_attribute: '{attribute} gives the outcome away ({outcome}): {wonShare} of won and {lostShare} of lost deals ({deals} deals).',
+    warning_implausible_brier: 'The learned rates predict the history better than real data allows (skill {skill}, at most {maxSkill}): check for leaked outcomes.',
+    status_won: 'won',
+    status_lost: 'lost',
+    status_open: 'open',
+    errorAt: 'The value at “{path}” is not valid.',
+    importError_missing_column: 'The file has no column “{column}”.',
+    importError_no_header: 'The file has no header line.',
+    importError_bad_header: 'The header line cannot be read.',
+    importError_too_large: 'The file is too large.',
+    importError_unknown_milestone: 'The stage “{stage}” maps to an unknown milestone “{milestone}”.',
+    exampleFailed: 'Could not load the example data.',
+    'preset.hubspot': 'HubSpot deals export',
+    'preset.salesforce': 'Salesforce opportunities export',
+    'preset.pipedrive': 'Pipedrive deals export',
+    'preset.maven': 'Maven CRM sales_pipeline.csv',
+    calibrationFailed: 'Calibration failed: the model’s priors are used.',
+  },
+  nb: {
+    why_start: 'Ingen milepæl bekreftet ennå: {probability} er prosessens startsannsynlighet.',
+    why_furthest_step: 'Lengste steg i god orden: «{milestone}» ({probability}).',
+    why_missing_prerequisites_one: '«{milestone}» er nådd, men {missing} steg før det mangler, så det teller mindre ({probability} i stedet for {prior}).',
+    why_missing_prerequisites: '«{milestone}» er nådd, men {missing} steg før det mangler, så det teller mindre ({probability} i stedet for {prior}).',
+    why_out_of_order: 'Steg gjort i feil rekkefølge ({milestones}): salg som hopper over steg, vinner sjeldnere, {probability} i stedet for {before}.',
+    why_out_of_order_as_missing: 'Steg gjort i feil rekkefølge ({milestones}): regnet som om {late} ikke var gjort ennå, som teller mer her ({probability} i stedet for {before}).',
+    why_learned_state: 'Lært fra {deals} avsluttede salg som nådde dette steget: {share} vunnet.',
+    why_thin_state_one: 'Bare {deals} avsluttet salg nådde nøyaktig dette steget, så tallet støtter seg på salg ved lignende steg.',
+    why_thin_state: 'Bare {deals} avsluttede salg nådde nøyaktig dette steget, så tallet støtter seg på salg ved lignende steg.',
+    why_history_rate: 'Historikken setter dette steget til {probability} (90 % troverdig spenn {low} til {high}).',
+    why_attribute_effect_up_one: '{attribute} = {value} løfter den med {points} prosentpoeng.',
+    why_attribute_effect_up: '{attribute} = {value} løfter den med {points} prosentpoeng.',
+    why_attribute_effect_down_one: '{attribute} = {value} senker den med {points} prosentpoeng.',
+    why_attribute_effect_down: '{attribute} = {value} senker den med {points} prosentpoeng.',
+    why_insufficient_history_one: 'For lite historikk: {deals} avsluttet salg (minst {needed} trengs), så modellens startverdier brukes.',
+    why_insufficient_history: 'For lite historikk: {deals} avsluttede salg (minst {needed} trengs), så modellens startverdier brukes.',
+    why_seller_estimate: 'Selgerens egen vurdering ({probability}) vises bare til sammenligning; den flytter ikke tallet.',
+    why_deal_won: '«{milestone}» er utfallet: salget er vunnet, så sannsynligheten er {hundred}.',
+    problem_bad_date: 'ikke en dato (ÅÅÅÅ-MM-DD, DD.MM.ÅÅÅÅ eller MM/DD/ÅÅÅÅ): «{value}»',
+    problem_ambiguous_date: 'tvetydig dato «{value}»: velg rekkefølgen dag-måned eller måned-dag',
+    problem_bad_amount: 'ikke et beløp på 0 eller mer: «{value}»',
+    problem_bad_probability: 'ikke en sannsynlighet (0–1 eller 0–100 %): «{value}»',
+    problem_duplicate_id: 'id-en «{id}» er allerede brukt på linje {firstLine}',
+    problem_duplicate_id_seen: 'id-en «{id}» er allerede brukt lenger opp',
+    problem_unknown_deal: 'ingen salg med id-en «{id}» i salgsfilen',
+    problem_empty_cell: 'tom celle',
+    problem_too_long: 'lengre enn 200 tegn',
+    problem_too_many_columns: 'for mange kolonner',
+    problem_cell_too_long: 'en celle er for lang',
+    problem_unterminated: 'en celle i anførselstegn lukkes ikke før filen slutter',
+    problem_invalid_deal: 'salget består ikke modellens kontroller ({path})',
+    problem_too_many_rows: 'høyst {max} rader importeres; resten av filen ble ikke lest',
+    problem_short_row: 'har {cells} av {columns} kolonner',
+    problem_stage_not_in_map: 'steget «{value}» finnes ikke i stegkartet',
+    problem_not_yes_no_or_date: 'ikke ja/nei eller en dato: «{value}»',
+    notice_no_stage_history: 'Filen har ingen steghistorikk: de {won} vunne og {lost} tapte salgene holdes utenfor kalibreringen; de {open} åpne salgene har sitt nåværende steg.',
+    notice_closed_without_history: '{won} vunne og {lost} tapte salg viser ingen steg før utfallet: holdt utenfor kalibreringen.',
+    notice_stage_not_mapped: 'Steget «{stage}» ({deals} salg) har ingen regel: det når ingen milepæl.',
+    notice_outcome_stage_mapped: 'Steget «{stage}» er et utfall: regelen ignoreres.',
+    warning_leaky_milestone: '«{milestone}» avslører utfallet ({outcome}): nådd av {wonShare} av vunne og {lostShare} av tapte salg ({deals} salg).',
+    warning_leaky_attribute: '{attribute} avslører utfallet ({outcome}): {wonShare} av vunne og {lostShare} av tapte salg ({deals} salg).',
+    warning_implausible_brier: 'De lærte ratene treffer historikken bedre enn ekte data tillater (ferdighet {skill}, høyst {maxSkill}): se etter lekkede utfall.',
+    status_won: 'vunnet',
+    status_lost: 'tapt',
+    status_open: 'åpent',
+    errorAt: 'Verdien ved «{path}» er ikke gyldig.',
+    importError_missing_column: 'Filen har ingen kolonne «{column}».',
+    importError_no_header: 'Filen har ingen overskriftslinje.',
+    importError_bad_header: 'Overskriftslinjen kan ikke leses.',
+    importError_too_large: 'Filen er for stor.',
+    importError_unknown_milestone: 'Steget «{stage}» peker på en ukjent milepæl «{milestone}».',
+    exampleFailed: 'Kunne ikke laste eksempeldataene.',
+    'preset.hubspot': 'HubSpot-eksport av salg',
+    'preset.salesforce': 'Salesforce-eksport av muligheter',
+    'preset.pipedrive': 'Pipedrive-eksport av salg',
+    calibrationFailed: 'Kalibreringen mislyktes: modellens startverdier brukes.',
+    'ms.need_confirmed': 'Behov bekreftet av kunden',
+    'ms.mobilizer_met': 'Mobilisator identifisert og møtt',
+    'ms.decision_process_mapped': 'Beslutningsprosess kartlagt med kunden',
+    'ms.budget_confirmed': 'Budsjett bekreftet av kunden',
+    'ms.solution_presented': 'Løsning presentert for beslutningsgruppen',
+    'ms.proposal_requested': 'Tilbud etterspurt av kunden',
+    'ms.verbal_yes': 'Muntlig ja fra beslutningstakeren',
+    'ms.contract_signed': 'Kontrakt signert',
+  },
+  sv: {
+    why_start: 'Ingen milstolpe bekräftad ännu: {probability} är processens startsannolikhet.',
+    why_furthest_step: 'Längsta steget i god ordning: ”{milestone}” ({probability}).',
+    why_missing_prerequisites_one: '”{milestone}” är nått, men {missing} steg före det saknas, så det räknas lägre ({probability} i stället för {prior}).',
+    why_missing_prerequisites: '”{milestone}” är nått, men {missing} steg före det saknas, så det räknas lägre ({probability} i stället för {prior}).',
+    why_out_of_order: 'Steg gjorda i fel ordning ({milestones}): affärer som hoppar över steg vinner mer sällan, {probability} i stället för {before}.',
+    why_out_of_order_as_missing: 'Steg gjorda i fel ordning ({milestones}): räknat som om {late} inte var gjort ännu, vilket väger mer här ({probability} i stället för {before}).',
+    why_learned_state: 'Inlärt från {deals} avslutade affärer som nådde detta steg: {share} vunna.',
+    why_thin_state_one: 'Bara {deals} avslutad affär nådde exakt detta steg, så siffran lutar sig mot affärer vid liknande steg.',
+    why_thin_state: 'Bara {deals} avslutade affärer nådde exakt detta steg, så siffran lutar sig mot affärer vid liknande steg.',
+    why_history_rate: 'Historiken sätter detta steg till {probability} (90 % trovärdigt intervall {low} till {high}).',
+    why_attribute_effect_up_one: '{attribute} = {value} höjer den med {points} procentenhet.',
+    why_attribute_effect_up: '{attribute} = {value} höjer den med {points} procentenheter.',
+    why_attribute_effect_down_one: '{attribute} = {value} sänker den med {points} procentenhet.',
+    why_attribute_effect_down: '{attribute} = {value} sänker den med {points} procentenheter.',
+    why_insufficient_history_one: 'För lite historik: {deals} avslutad affär (minst {needed} behövs), så modellens startvärden används.',
+    why_insufficient_history: 'För lite historik: {deals} avslutade affärer (minst {needed} behövs), så modellens startvärden används.',
+    why_seller_estimate: 'Säljarens egen bedömning ({probability}) visas bara som jämförelse; den påverkar inte siffran.',
+    why_deal_won: '”{milestone}” är utfallet: affären är vunnen, så sannolikheten är {hundred}.',
+    problem_bad_date: 'inte ett datum (ÅÅÅÅ-MM-DD, DD.MM.ÅÅÅÅ eller MM/DD/ÅÅÅÅ): ”{value}”',
+    problem_ambiguous_date: 'tvetydigt datum ”{value}”: välj ordningen dag-månad eller månad-dag',
+    problem_bad_amount: 'inte ett belopp på 0 eller mer: ”{value}”',
+    problem_bad_probability: 'inte en sannolikhet (0–1 eller 0–100 %): ”{value}”',
+    problem_duplicate_id: 'id:t ”{id}” används redan på rad {firstLine}',
+    problem_duplicate_id_seen: 'id:t ”{id}” används redan längre upp',
+    problem_unknown_deal: 'ingen affär med id:t ”{id}” i affärsfilen',
+    problem_empty_cell: 'tom cell',
+    problem_too_long: 'längre än 200 tecken',
+    problem_too_many_columns: 'för många kolumner',
+    problem_cell_too_long: 'en cell är för lång',
+    problem_unterminated: 'en cell inom citattecken stängs inte före filens slut',
+    problem_invalid_deal: 'affären klarar inte modellens kontroller ({path})',
+    problem_too_many_rows: 'högst {max} rader importeras; resten av filen lästes inte',
+    problem_short_row: 'har {cells} av {columns} kolumner',
+    problem_stage_not_in_map: 'steget ”{value}” finns inte i stegkartan',
+    problem_not_yes_no_or_date: 'inte ja/nej eller ett datum: ”{value}”',
+    notice_no_stage_history: 'Filen har ingen steghistorik: de {won} vunna och {lost} förlorade affärerna hålls utanför kalibreringen; de {open} öppna affärerna har sitt nuvarande steg.',
+    notice_closed_without_history: '{won} vunna och {lost} förlorade affärer visar inget steg före utfallet: hålls utanför kalibreringen.',
+    notice_stage_not_mapped: 'Steget ”{stage}” ({deals} affärer) har ingen regel: det når ingen milstolpe.',
+    notice_outcome_stage_mapped: 'Steget ”{stage}” är ett utfall: regeln ignoreras.',
+    warning_leaky_milestone: '”{milestone}” avslöjar utfallet ({outcome}): nått av {wonShare} av vunna och {lostShare} av förlorade affärer ({deals} affärer).',
+    warning_leaky_attribute: '{attribute} avslöjar utfallet ({outcome}): {wonShare} av vunna och {lostShare} av förlorade affärer ({deals} affärer).',
+    warning_implausible_brier: 'De inlärda nivåerna träffar historiken bättre än verkliga data tillåter (förmåga {skill}, högst {maxSkill}): leta efter läckta utfall.',
+    status_won: 'vunnen',
+    status_lost: 'förlorad',
+    status_open: 'öppen',
+    errorAt: 'Värdet vid ”{path}” är inte giltigt.',
+    importError_missing_column: 'Filen har ingen kolumn ”{column}”.',
+    importError_no_header: 'Filen har ingen rubrikrad.',
+    importError_bad_header: 'Rubrikraden kan inte läsas.',
+    importError_too_large: 'Filen är för stor.',
+    importError_unknown_milestone: 'Steget ”{stage}” pekar på en okänd milstolpe ”{milestone}”.',
+    exampleFailed: 'Kunde inte ladda exempeldata.',
+    'preset.hubspot': 'HubSpot-export av affärer',
+    'preset.salesforce': 'Salesforce-export av affärsmöjligheter',
+    'preset.pipedrive': 'Pipedrive-export av affärer',
+    calibrationFailed: 'Kalibreringen misslyckades: modellens startvärden används.',
+    'ms.need_confirmed': 'Behov bekräftat av kunden',
+    'ms.mobilizer_met': 'Mobiliserare identifierad och träffad',
+    'ms.decision_process_mapped': 'Beslutsprocess kartlagd med kunden',
+    'ms.budget_confirmed': 'Budget bekräftad av kunden',
+    'ms.solution_presented': 'Lösning presenterad för beslutsgruppen',
+    'ms.proposal_requested': 'Offert efterfrågad av kunden',
+    'ms.verbal_yes': 'Muntligt ja från beslutsfattaren',
+    'ms.contract_signed': 'Avtal signerat',
+  },
+  da: {
+    why_start: 'Ingen milepæl bekræftet endnu: {probability} er processens startsandsynlighed.',
+    why_furthest_step: 'Længste trin i god orden: »{milestone}« ({probability}).',
+    why_missing_prerequisites_one: '»{milestone}« er nået, men {missing} trin før det mangler, så det tæller mindre ({probability} i stedet for {prior}).',
+    why_missing_prerequisites: '»{milestone}« er nået, men {missing} trin før det mangler, så det tæller mindre ({probability} i stedet for {prior}).',
+    why_out_of_order: 'Trin udført i forkert rækkefølge ({milestones}): salg, der springer trin over, vindes sjældnere, {probability} i stedet for {before}.',
+    why_out_of_order_as_missing: 'Trin udført i forkert rækkefølge ({milestones}): regnet, som om {late} ikke var udført endnu, hvilket tæller mere her ({probability} i stedet for {before}).',
+    why_learned_state: 'Lært fra {deals} afsluttede salg, der nåede dette trin: {share} vundet.',
+    why_thin_state_one: 'Kun {deals} afsluttet salg nåede præcis dette trin, så tallet læner sig op ad salg ved lignende trin.',
+    why_thin_state: 'Kun {deals} afsluttede salg nåede præcis dette trin, så tallet læner sig op ad salg ved lignende trin.',
+    why_history_rate: 'Historikken sætter dette trin til {probability} (90 % troværdigt spænd {low} til {high}).',
+    why_attribute_effect_up_one: '{attribute} = {value} løfter den med {points} procentpoint.',
+    why_attribute_effect_up: '{attribute} = {value} løfter den med {points} procentpoint.',
+    why_attribute_effect_down_one: '{attribute} = {value} sænker den med {points} procentpoint.',
+    why_attribute_effect_down: '{attribute} = {value} sænker den med {points} procentpoint.',
+    why_insufficient_history_one: 'For lidt historik: {deals} afsluttet salg (mindst {needed} kræves), så modellens startværdier bruges.',
+    why_insufficient_history: 'For lidt historik: {deals} afsluttede salg (mindst {needed} kræves), så modellens startværdier bruges.',
+    why_seller_estimate: 'Sælgerens eget skøn ({probability}) vises kun til sammenligning; det flytter ikke tallet.',
+    why_deal_won: '»{milestone}« er udfaldet: salget er vundet, så sandsynligheden er {hundred}.',
+    problem_bad_date: 'ikke en dato (ÅÅÅÅ-MM-DD, DD.MM.ÅÅÅÅ eller MM/DD/ÅÅÅÅ): »{value}«',
+    problem_ambiguous_date: 'tvetydig dato »{value}«: vælg rækkefølgen dag-måned eller måned-dag',
+    problem_bad_amount: 'ikke et beløb på 0 eller mere: »{value}«',
+    problem_bad_probability: 'ikke en sandsynlighed (0–1 eller 0–100 %): »{value}«',
+    problem_duplicate_id: 'id’et »{id}« er allerede brugt på linje {firstLine}',
+    problem_duplicate_id_seen: 'id’et »{id}« er allerede brugt længere oppe',
+    problem_unknown_deal: 'intet salg med id’et »{id}« i salgsfilen',
+    problem_empty_cell: 'tom celle',
+    problem_too_long: 'længere end 200 tegn',
+    problem_too_many_columns: 'for mange kolonner',
+    problem_cell_too_long: 'en celle er for lang',
+    problem_unterminated: 'en celle i anførselstegn lukkes ikke før filens slutning',
+    problem_invalid_deal: 'salget består ikke modellens kontroller ({path})',
+    problem_too_many_rows: 'højst {max} rækker importeres; resten af filen blev ikke læst',
+    problem_short_row: 'har {cells} af {columns} kolonner',
+    problem_stage_not_in_map: 'trinnet »{value}« findes ikke i trinkortet',
+    problem_not_yes_no_or_date: 'ikke ja/nej eller en dato: »{value}«',
+    notice_no_stage_history: 'Filen har ingen trinhistorik: de {won} vundne og {lost} tabte salg holdes uden for kalibreringen; de {open} åbne salg har deres nuværende trin.',
+    notice_closed_without_history: '{won} vundne og {lost} tabte salg viser intet trin før udfaldet: holdt uden for kalibreringen.',
+    notice_stage_not_mapped: 'Trinnet »{stage}« ({deals} salg) har ingen regel: det når ingen milepæl.',
+    notice_outcome_stage_mapped: 'Trinnet »{stage}« er et udfald: reglen ignoreres.',
+    warning_leaky_milestone: '»{milestone}« afslører udfaldet ({outcome}): nået af {wonShare} af vundne og {lostShare} af tabte salg ({deals} salg).',
+    warning_leaky_attribute: '{attribute} afslører udfaldet ({outcome}): {wonShare} af vundne og {lostShare} af tabte salg ({deals} salg).',
+    warning_implausible_brier: 'De lærte rater rammer historikken bedre, end rigtige data tillader (evne {skill}, højst {maxSkill}): se efter lækkede udfald.',
+    status_won: 'vundet',
+    status_lost: 'tabt',
+    status_open: 'åbent',
+    errorAt: 'Værdien ved »{path}« er ikke gyldig.',
+    importError_missing_column: 'Filen har ingen kolonne »{column}«.',
+    importError_no_header: 'Filen har ingen overskriftslinje.',
+    importError_bad_header: 'Overskriftslinjen kan ikke læses.',
+    importError_too_large: 'Filen er for stor.',
+    importError_unknown_milestone: 'Trinnet »{stage}« peger på en ukendt milepæl »{milestone}«.',
+    exampleFailed: 'Kunne ikke indlæse eksempeldata.',
+    'preset.hubspot': 'HubSpot-eksport af salg',
+    'preset.salesforce': 'Salesforce-eksport af muligheder',
+    'preset.pipedrive': 'Pipedrive-eksport af salg',
+    calibrationFailed: 'Kalibreringen mislykkedes: modellens startværdier bruges.',
+    'ms.need_confirmed': 'Behov bekræftet af kunden',
+    'ms.mobilizer_met': 'Mobilisator identificeret og mødt',
+    'ms.decision_process_mapped': 'Beslutningsproces kortlagt med kunden',
+    'ms.budget_confirmed': 'Budget bekræftet af kunden',
+    'ms.solution_presented': 'Løsning præsenteret for beslutningsgruppen',
+    'ms.proposal_requested': 'Tilbud efterspurgt af kunden',
+    'ms.verbal_yes': 'Mundtligt ja fra beslutningstageren',
+    'ms.contract_signed': 'Kontrakt underskrevet',
+  },
+};
+for (const [k, v] of Object.entries(CODES)) Object.assign(STRINGS[k], v);
+
+/** The default model's milestone labels in English, by id (src/model.rs). */
+export const DEFAULT_LABELS = {
+  need_confirmed: 'Need confirmed by the customer',
+  mobilizer_met: 'Mobilizer identified and met',
+  decision_process_mapped: 'Decision process mapped with the customer',
+  budget_confirmed: 'Budget confirmed by the customer',
+  solution_presented: 'Solution presented to the decision group',
+  proposal_requested: 'Proposal requested by the customer',
+  verbal_yes: 'Verbal yes from the decision maker',
+  contract_signed: 'Contract signed',
+};
+
+/**
+ * A milestone's label in the locale key `key`: the model's own label, except
+ * that a default-model label (or a missing one) is translated by id.
+ */
+export function milestoneName(key, m) {
+  const id = m && m.id;
+  const label = m && m.label;
+  if ((!label || label === DEFAULT_LABELS[id]) && STRINGS[key] && STRINGS[key][`ms.${id}`]) return STRINGS[key][`ms.${id}`];
+  return label || DEFAULT_LABELS[id] || id;
+}
+
+/** A function from milestone id to its label in `key`, over a model's milestones. */
+export function milestoneNamer(key, model) {
+  const byId = new Map(((model && model.milestones) || []).map((m) => [m.id, m]));
+  return (id) => milestoneName(key, byId.get(id) || { id });
+}
+
+// The parameter that decides singular or plural, per code.
+const COUNTS = { missing_prerequisites: 'missing', thin_state: 'deals', insufficient_history: 'deals', attribute_effect: 'points' };
+const PERCENTS = ['probability', 'minProbability', 'prior', 'before', 'low', 'high', 'wonShare', 'lostShare'];
+const NUMBERS = ['deals', 'needed', 'missing', 'cells', 'columns', 'max', 'firstLine', 'won', 'lost', 'open', 'n'];
+
+/**
+ * Words any code of the engine (`{ code, ...params }`) in the locale `loc`
+ * (`{ key, tag }`): `prefix` picks the family (`why_` score reasons,
+ * `problem_` import rows, `notice_`, `warning_`, `reason_` meeting checks).
+ * Milestone ids go through `milestoneLabel`, numbers through Intl.
+ */
+export function wordCode(loc, reason, prefix, milestoneLabel = (id) => id) {
+  if (!reason || typeof reason.code !== 'string') return '';
+  const { code, ...p } = reason;
+  const vars = { ...p };
+  for (const k of PERCENTS) if (typeof p[k] === 'number') vars[k] = formatPercent(loc.tag, p[k]);
+  for (const k of NUMBERS) if (typeof p[k] === 'number') vars[k] = formatNumber(loc.tag, p[k]);
+  for (const k of ['brier', 'baseBrier', 'skill', 'maxSkill']) if (typeof p[k] === 'number') vars[k] = formatNumber(loc.tag, p[k], 3);
+  if (p.milestone != null) vars.milestone = milestoneLabel(p.milestone);
+  for (const k of ['milestones', 'late']) if (Array.isArray(p[k])) vars[k] = p[k].map((id) => milestoneLabel(id)).join(', ');
+  if (p.role != null) vars.role = t(loc.key, `role_${p.role}`);
+  if (p.outcome != null) vars.outcome = t(loc.key, `status_${p.outcome}`);
+  if (p.capacity != null) vars.capacity = formatNumber(loc.tag, p.capacity);
+  if (typeof p.deals === 'number' && typeof p.won === 'number' && p.deals > 0) vars.share = formatPercent(loc.tag, p.won / p.deals);
+  vars.hundred = formatPercent(loc.tag, 1);
+  let name = `${prefix}${code}`;
+  if (code === 'aims_at_target' && p.confirmed) name = 'reason_aims_at_target_confirmed';
+  if (code === 'duplicate_id' && !p.firstLine) name = `${prefix}duplicate_id_seen`;
+  if (code === 'attribute_effect' && typeof p.points === 'number') {
+    name = `${prefix}attribute_effect_${p.points < 0 ? 'down' : 'up'}`;
+    vars.points = formatNumber(loc.tag, Math.abs(p.points));
+  }
+  const count = COUNTS[code] && p[COUNTS[code]];
+  if (typeof count === 'number' && STRINGS.en[`${name}_one`] && pluralOne(loc.tag, Math.abs(count))) name = `${name}_one`;
+  return t(loc.key, name, vars);
+}
+
+function pluralOne(tag, n) {
+  try {
+    return new Intl.PluralRules(tag).select(n) === 'one';
+  } catch {
+    return n === 1;
+  }
+}
+
+/**
+ * A JS Error from the engine, for a user: worded from its code (`detail`)
+ * or its field path ("deals[3].value: ..."), never its English message.
+ */
+export function wordError(loc, e) {
+  if (e && e.detail && typeof e.detail.code === 'string') return wordCode(loc, e.detail, 'importError_');
+  const m = /^([A-Za-z_$][\w$]*(?:\[\d+\]|\.[A-Za-z_$][\w$]*)*): /.exec((e && e.message) || '');
+  return m ? t(loc.key, 'errorAt', { path: m[1] }) : t(loc.key, 'error');
+}
+
 /**
  * Words a page's own text: every element with `data-i18n="key"` gets the
  * string (textContent only); `vars` fill its {placeholders}.
@@ -723,13 +1074,5 @@ export function formatNumber(tag, v, digits = 0) {
  * through Intl.
  */
 export function wordReason(loc, reason, milestoneLabel = (id) => id) {
-  if (!reason || typeof reason.code !== 'string') return '';
-  const { code, ...p } = reason;
-  const vars = { ...p };
-  if (p.milestone != null) vars.milestone = milestoneLabel(p.milestone);
-  if (p.role != null) vars.role = t(loc.key, `role_${p.role}`);
-  if (p.probability != null) vars.probability = formatPercent(loc.tag, p.probability);
-  if (p.minProbability != null) vars.minProbability = formatPercent(loc.tag, p.minProbability);
-  if (p.capacity != null) vars.capacity = formatNumber(loc.tag, p.capacity);
-  return t(loc.key, code === 'aims_at_target' && p.confirmed ? 'reason_aims_at_target_confirmed' : `reason_${code}`, vars);
+  return wordCode(loc, reason, 'reason_', milestoneLabel);
 }

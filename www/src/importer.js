@@ -5,6 +5,7 @@
 // their line numbers and the good rows are kept.
 import { StagecastElement, el, MissingFunction } from './base.js';
 import { parseInChunks } from './csv-core.js';
+import { wordCode, wordError } from './i18n.js';
 
 /**
  * Talks to the CSV worker (its wasm has the csv feature); without a worker,
@@ -25,7 +26,7 @@ class CsvClient {
       if (m.type === 'progress') return this.q[0] && this.q[0].progress(m);
       const job = this.q.shift();
       if (!job) return;
-      if (m.type === 'error') job.reject(new Error(m.message));
+      if (m.type === 'error') job.reject(Object.assign(new Error(m.message), m.detail ? { detail: m.detail } : {}));
       else job.resolve(m);
     };
     this.w.onerror = (e) => {
@@ -125,7 +126,8 @@ export class StagecastImport extends StagecastElement {
     const u = this._uid;
     const want = this._preset ?? (this.prop('preset') || (this._presets[0] && this._presets[0].name));
     const sel = el('select', { id: `${u}s`, 'data-field': 'preset' });
-    for (const p of this._presets) sel.append(el('option', { value: p.name, text: p.title, selected: p.name === want }));
+    // The engine's preset titles are English: the UI's own, by name, when it has one.
+    for (const p of this._presets) sel.append(el('option', { value: p.name, text: this.t(`preset.${p.name}`) === `preset.${p.name}` ? p.title : this.t(`preset.${p.name}`), selected: p.name === want }));
     sel.append(el('option', { value: '', text: this.t('custom'), selected: want === '' }));
     sel.addEventListener('change', () => {
       this._preset = sel.value;
@@ -214,8 +216,8 @@ export class StagecastImport extends StagecastElement {
       this._user = false;
       return { type: 'done', result: m.result };
     } catch (e) {
-      this._out.replaceChildren(el('p', { className: 'error', role: 'alert', 'data-role': 'import-error', text: e.message }));
-      this.dispatchEvent(new CustomEvent('stagecast-error', { detail: { message: e.message }, bubbles: true, composed: true }));
+      this._out.replaceChildren(el('p', { className: 'error', role: 'alert', 'data-role': 'import-error', text: wordError(this.loc, e) }));
+      this.dispatchEvent(new CustomEvent('stagecast-error', { detail: { message: e.message, code: e.detail && e.detail.code }, bubbles: true, composed: true }));
       return { type: 'error', message: e.message };
     } finally {
       this._progress.hidden = true;
@@ -227,7 +229,7 @@ export class StagecastImport extends StagecastElement {
     // Each error with its line and, when the engine names it, its column.
     for (const e of (r.errors || []).slice(0, 500)) {
       const where = e.column ? `${this.t('line', { n: e.line })}, ${this.t('columnIs', { c: e.column })}:` : `${this.t('line', { n: e.line })}:`;
-      bad.append(el('li', { 'data-line': e.line, 'data-column': e.column || null }, el('b', { text: where }), el('span', { text: e.message })));
+      bad.append(el('li', { 'data-line': e.line, 'data-column': e.column || null }, el('b', { text: where }), el('span', { 'data-code': e.code || null, text: e.code ? wordCode(this.loc, e, 'problem_') : e.message })));
     }
     const n = (r.errors || []).length;
     this._out.replaceChildren(el('p', { 'data-role': 'summary', text: this.t('loaded', { n: r.deals.length, bad: n, skipped: r.skipped || 0 }) }),

@@ -2,7 +2,7 @@
 // views over the engine's meeting, forecast and evaluation functions. Each
 // shows a clear notice when the loaded build lacks the function it needs.
 import { StagecastElement, el } from './base.js';
-import { formatPercent, formatMoney, formatNumber, wordReason } from './i18n.js';
+import { formatPercent, formatMoney, formatNumber, wordReason, milestoneNamer } from './i18n.js';
 import { cdfChart, reliabilityChart } from './charts.js';
 
 const CSS = `
@@ -77,7 +77,8 @@ export class StagecastMeetings extends StagecastElement {
       const meetings = this.prop('meetings') || [];
       ranked = this.fn('rankMeetings')(model, meetings, { deals: this.prop('deals') || [], requiredMarginPerMeeting: planned.requiredMarginPerMeeting });
       const deals = new Map((this.prop('deals') || []).map((d) => [d.id, d]));
-      const labels = new Map(model.milestones.map((m) => [m.id, m.label || m.id]));
+      const nameOf = milestoneNamer(this.loc.key, model);
+      const labels = new Map(model.milestones.map((m) => [m.id, nameOf(m.id)]));
       const list = el('ol', { className: 'ranked', part: 'meetings' });
       for (const r of ranked) {
         const m = meetings[r.index] || {};
@@ -256,7 +257,7 @@ export class StagecastCalibration extends StagecastElement {
     const p = (v) => pct(this, v);
     const b3 = (v) => formatNumber(this.loc.tag, v, 3);
     const withSkills = bySeller.some((s) => s.skills.length);
-    const label = (id) => (model.milestones.find((m) => m.id === id) || {}).label || id;
+    const label = milestoneNamer(this.loc.key, model);
     const skillText = (list) => list.map((x) => `${x.verdict === 'better' ? '▲' : '▼'} ${label(x.milestone)} ${p(x.rate)} (${this.t('team')} ${p(x.teamRate)})`).join('; ');
     const table = el('table', null, el('thead', null, el('tr', null, el('th', { text: this.t('seller') }), el('th', { className: 'num', text: this.t('deals') }), el('th', { className: 'num', text: 'Brier' }),
       withSkills ? el('th', { text: this.t('skills') }) : null)));
