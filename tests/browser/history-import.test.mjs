@@ -113,3 +113,24 @@ test('a current-stage-only HubSpot export: its closed deals are not calibrated f
   await page.locator('#board-status').filter({ hasText: '2 deals: 0 closed' }).waitFor();
   page.assertClean();
 });
+
+test('the long format: the deals file, then the history file (deal id, stage, date)', async () => {
+  const page = await env.open('/manager.html');
+  await ready(page);
+  const imp = page.locator('stagecast-import');
+  const deals = ['deal id,name,owner,amount,status,close date', 'D1,One,Ann,100,won,2026-02-01', 'D2,Two,Bo,200,lost,2026-02-02', 'D3,Three,Ann,300,open,'].join('\n');
+  const history = ['deal id,stage,date', 'D1,Discovery,2026-01-02', 'D1,Demo,2026-01-10', 'D2,Discovery,2026-01-03', 'D3,Discovery,2026-01-04', 'D3,Demo,2026-01-12', 'D9,Discovery,2026-01-05'].join('\n');
+  await imp.locator('input[type=file]').setInputFiles({ name: 'deals.csv', mimeType: 'text/csv', buffer: Buffer.from(deals) });
+  assert.equal(await imp.locator('[data-role="deals-file"]').textContent(), 'Deals file read (3 rows): now choose the stage history file (deal id, stage, date).');
+  await imp.locator('input[type=file]').setInputFiles({ name: 'history.csv', mimeType: 'text/csv', buffer: Buffer.from(history) });
+  await imp.locator('[data-role="stage-table"]').waitFor();
+  assert.equal(await imp.locator('[data-role="format"]').textContent(), 'Format: stage history (one row per stage change)');
+  assert.deepEqual(await Promise.all(['deals', 'won', 'lost', 'open'].map((r) => imp.locator(`tr[data-stage="Discovery"] [data-role="${r}"]`).textContent())), ['3', '1', '1', '1']);
+  // The long format has no default stages: each stage is unmapped until the user maps it.
+  assert.equal(await imp.locator('tr[data-stage="Demo"] select').first().inputValue(), '');
+  // A history row of a deal the deals file lacks is listed by line, worded.
+  assert.equal(await imp.locator('[data-role="errors"] li[data-code="unknown_deal"]').textContent(), 'line 7, column deal id:Deal “D9” is not in the deals file.');
+  await imp.locator('tr[data-stage="Demo"] select').first().selectOption('solution_presented');
+  await imp.locator('[data-role="stage-preview"]').filter({ hasText: '2 dated milestones' }).waitFor();
+  page.assertClean();
+});

@@ -68,6 +68,8 @@ const CSS = `
 .drop.over { border-color: var(--accent); background: color-mix(in srgb, var(--accent) 6%, transparent); }
 .row { display: flex; flex-wrap: wrap; gap: 8px 14px; align-items: end; margin: 8px 0; }
 .row label { display: flex; flex-direction: column; gap: 3px; font-size: .88em; color: var(--muted); }
+.row label { min-width: 0; max-width: 100%; }
+.row select { max-width: 100%; width: auto; }
 progress { width: 100%; height: 10px; accent-color: var(--accent); display: block !important; }
 progress[hidden] { display: none !important; }
 ol.bad { list-style: none; font-size: .9em; max-height: 14em; overflow: auto; }
