@@ -514,6 +514,19 @@ fn chunked_import_is_complete_and_finds_duplicates_across_chunks() {
 }
 
 #[test]
+fn chunked_import_rejects_short_rows_as_parse_csv_does() {
+    let mapping: ColumnMapping = serde_json::from_str(r#"{"id":"id","value":"amount","status":"status"}"#).unwrap();
+    let csv = "id,amount,status\nA1,10,won\nA2,5\nA3,7,lost\n".to_string();
+    let whole = parse_csv(&csv, &mapping, None, ImportOptions::default()).unwrap();
+    let mut chunked = ChunkedImport::new(csv, mapping, None).unwrap();
+    let part = chunked.next_chunk(1000).unwrap();
+    assert_eq!(part.errors, whole.errors);
+    assert_eq!(part.errors.len(), 1);
+    assert_eq!((part.errors[0].line, part.errors[0].message.as_str()), (3, "has 2 of 3 columns"));
+    assert_eq!(part.deals.iter().map(|d| d.id.as_str()).collect::<Vec<_>>(), ["A1", "A3"]);
+}
+
+#[test]
 fn a_stage_only_won_deals_reach_is_an_outcome_from_five_deals_on() {
     let report = |n: usize| {
         let mut csv = String::from("Opportunity ID,Stage,Last Modified,Close Date\n");

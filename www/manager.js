@@ -23,13 +23,62 @@
   let prices = new Map();
   const key = (p) => String(p || '').replace(/\s+/g, '').toLowerCase(); // "GTXPro" vs "GTX Pro"
 
+  // The pipeline picker: shown when the imported deals carry more than one
+  // `pipeline`; each pipeline has its own model, calibrated on its own deals
+  // (calibratePipelines), and the board shows the one chosen.
+  const picker = document.createElement('label');
+  picker.hidden = true;
+  picker.className = 'pipeline';
+  const pick = document.createElement('select');
+  pick.id = 'pipeline';
+  pick.setAttribute('data-role', 'pipeline');
+  picker.append(document.createTextNode(`${tr('pipeline')} `), pick);
+  status.after(picker);
+  let all = [];
+  let perPipeline = [];
+
   async function use(deals) {
+    all = deals;
+    const names = [...new Set(deals.map((d) => d.pipeline).filter((p) => typeof p === 'string' && p))].sort();
+    if (names.length < 2) {
+      picker.hidden = true;
+      perPipeline = [];
+      return show(deals, null);
+    }
+    const closed = deals.filter((d) => d.status === 'won' || d.status === 'lost');
+    try {
+      await Stagecast.loadAnalysis();
+      perPipeline = Stagecast.calibratePipelines(Stagecast.defaultModel(), closed);
+    } catch (e) {
+      perPipeline = [];
+      say(`Calibration failed: ${e.message}`);
+    }
+    const keep = names.includes(pick.value) ? pick.value : names[0];
+    pick.replaceChildren(...names.map((name) => {
+      const o = document.createElement('option');
+      o.value = name;
+      o.textContent = tr('pipelineDeals', { name, n: n(deals.filter((d) => d.pipeline === name).length) });
+      return o;
+    }));
+    pick.value = keep;
+    picker.hidden = false;
+    return showPipeline(keep);
+  }
+
+  function showPipeline(name) {
+    const m = perPipeline.find((x) => x.pipeline === name);
+    return show(all.filter((d) => d.pipeline === name), m ? m.model : null);
+  }
+  pick.addEventListener('change', () => showPipeline(pick.value));
+
+  /** The board on these deals; `calibrated` is their model when already calibrated. */
+  async function show(deals, calibrated) {
     const closed = deals.filter((d) => d.status === 'won' || d.status === 'lost');
     const open = deals
       .filter((d) => !d.status || d.status === 'open')
       .map((d) => (d.value ? d : { ...d, value: prices.get(key(d.attributes && d.attributes.product)) || 0 }));
-    let model = Stagecast.defaultModel();
-    if (closed.length) {
+    let model = calibrated || Stagecast.defaultModel();
+    if (closed.length && !calibrated) {
       try {
         // calibrate is in the analysis part, loaded on first use.
         await Stagecast.loadAnalysis();

@@ -1,27 +1,50 @@
 // The CSV import worker's side. Its wasm is built with the `csv` feature
-// (parseCsv, csvPreview, csvPresets), which the widget's own wasm leaves out
-// to stay small. Messages, each answered in order:
-//   { type: 'presets' }                    -> { type: 'presets', presets }
-//   { type: 'preview', text }              -> { type: 'preview', preview }
-//   { type: 'parse', text, mapping, model } -> { type: 'progress', done, total }*, { type: 'done', result }
-// and { type: 'error', message } when something fails.
-// Big files are cut into chunks of records (parseCsv's offsetRows/maxRows),
-// so progress can be shown; line numbers are the file's own.
+// (parseCsv, csvPreview, csvPresets, CsvImport, importHistory,
+// importStageHistory), which the widget's own wasm leaves out to stay small.
+// Messages, each answered in order:
+//   { type: 'presets' }                     -> { type: 'presets', presets }
+//   { type: 'preview', text }               -> { type: 'preview', preview }
+//   { type: 'parse', text, mapping, model } -> { type: 'progress', rows, done, bytesRead, bytesTotal }*, { type: 'done', result }
+//   { type: 'history', text, format, deals?, options?, model? } -> { type: 'done', result } (a stage-history import)
+// and { type: 'error', message, detail? } when something fails (`detail` is
+// the engine's error as data, `{ code, ... }`, for the UI to word).
+// A row-per-deal file is read once, start to end, by the engine's CsvImport
+// in chunks of records, so progress can be shown and duplicate ids are found
+// across the whole file; line numbers are the file's own.
 const CHUNK_ROWS = 2000;
 
-/** Parses `text` chunk by chunk; `progress(rowsDone, rowsSeen)` after each chunk. */
+/** Parses `text` in one pass, chunk by chunk; `progress(p)` after each chunk. */
 export function parseInChunks(api, text, mapping, model, progress) {
+  if (typeof api.CsvImport !== 'function') {
+    const r = api.parseCsv(text, mapping, model || undefined);
+    progress({ rows: r.rows, done: true });
+    return { deals: r.deals, errors: r.errors, rows: r.rows, skipped: r.skipped };
+  }
   const out = { deals: [], errors: [], rows: 0, skipped: 0 };
-  for (let offset = 0; ; offset += CHUNK_ROWS) {
-    const r = api.parseCsv(text, mapping, model || undefined, { offsetRows: offset, maxRows: CHUNK_ROWS });
-    out.deals.push(...r.deals);
-    out.errors.push(...r.errors);
-    out.rows += r.rows;
-    out.skipped += r.skipped;
-    progress(out.rows, r.done);
-    if (r.done || r.rows === 0) break;
+  const imp = new api.CsvImport(text, mapping, model || undefined);
+  try {
+    for (;;) {
+      const r = imp.nextChunk(CHUNK_ROWS);
+      for (const d of r.deals) out.deals.push(d);
+      for (const e of r.errors) out.errors.push(e);
+      out.rows += r.rows;
+      out.skipped += r.skipped;
+      const p = imp.progress();
+      progress({ rows: out.rows, done: r.done, bytesRead: p.bytesRead, bytesTotal: p.bytesTotal });
+      if (r.done) break;
+    }
+  } finally {
+    imp.free();
   }
   return out;
+}
+
+/** A stage-history import (HubSpot, Salesforce, or the long format with its deals file). */
+export function importHistory(api, m) {
+  const options = m.options || undefined;
+  const model = m.model || undefined;
+  if (m.format === 'stage_history') return api.importStageHistory(String(m.text), m.deals == null ? undefined : String(m.deals), options, model);
+  return api.importHistory(String(m.text), m.format, options, model);
 }
 
 export function handleCsvMessage(api, post) {
@@ -32,9 +55,10 @@ export function handleCsvMessage(api, post) {
       if (m.type === 'presets') post({ type: 'presets', presets: api.csvPresets() });
       else if (m.type === 'preview') post({ type: 'preview', preview: api.csvPreview(String(m.text)) });
       else if (m.type === 'parse') {
-        const result = parseInChunks(api, String(m.text), m.mapping, m.model, (rows, done) => post({ type: 'progress', rows, done }));
+        const result = parseInChunks(api, String(m.text), m.mapping, m.model, (p) => post({ type: 'progress', ...p }));
         post({ type: 'done', result });
-      } else throw new Error(`unknown message ${JSON.stringify(m.type)}`);
+      } else if (m.type === 'history') post({ type: 'done', result: importHistory(api, m) });
+      else throw new Error(`unknown message ${JSON.stringify(m.type)}`);
     } catch (err) {
       post({ type: 'error', message: err && err.message ? err.message : String(err), detail: err && err.detail && typeof err.detail === 'object' ? { ...err.detail } : undefined });
     }

@@ -20,6 +20,9 @@ li label:hover { background: color-mix(in srgb, var(--accent) 7%, transparent); 
 li .tag { font-size: .78em; color: var(--muted); margin-left: 4px; white-space: nowrap; }
 li.missing .name { color: var(--warn); }
 li.late .name::after { content: " ⤺"; color: var(--warn); }
+li { display: flex; flex-wrap: wrap; align-items: center; gap: 0 8px; }
+li > label { flex: 1 1 12em; }
+li input[type=date] { padding: 3px 5px; border: 1px solid #b9c1cc; border-radius: 6px; background: #fff; font-size: .88em; }
 .big { font-size: 2.6em; font-weight: 700; color: var(--accent); line-height: 1.1; font-variant-numeric: tabular-nums; }
 .bar { height: 8px; background: var(--line); border-radius: 4px; overflow: hidden; margin: 8px 0 4px; }
 .bar > span { display: block; height: 100%; background: var(--accent); width: 0; transition: width .2s; }
@@ -39,6 +42,12 @@ ul.why { padding-left: 18px; list-style: disc; font-size: .9em; color: var(--mut
   .summary .snext { flex: 1 1 100%; }
 }
 `;
+
+/** Today, YYYY-MM-DD in the user's time zone. */
+function today() {
+  const d = new Date();
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+}
 
 /** <stagecast-deal>: tick the milestones of a deal, see its probability and what the next step is worth. */
 export class StagecastDeal extends StagecastElement {
@@ -67,7 +76,11 @@ export class StagecastDeal extends StagecastElement {
     }
     return this._score;
   }
-  /** The deal as the user has ticked it (events in the order ticked). */
+  /**
+   * The deal as the user has ticked it: events in the order ticked, each
+   * with its date (YYYY-MM-DD). The engine orders them by date (src/deal.rs
+   * `ordered`), so a backdated step takes its real place.
+   */
   get value() { return this.currentDeal(); }
 
   currentDeal() {
@@ -110,8 +123,17 @@ export class StagecastDeal extends StagecastElement {
       box.checked = reached.has(m.id);
       box.addEventListener('change', () => this.toggle(m.id, box.checked));
       const tagText = m.mandatory ? this.t('mandatory') : this.t('optional');
+      // Every ticked step has its date: today when ticked, editable, so a
+      // forgotten step can be backdated and take its place by date.
+      const ev = deal.events.find((e) => e.milestone === m.id);
+      let date = null;
+      if (ev) {
+        date = el('input', { type: 'date', 'data-date': m.id, part: 'date', 'aria-label': this.t('doneOn', { label: m.label || m.id }) });
+        date.value = ev.date || '';
+        date.addEventListener('change', () => this.setDate(m.id, date.value));
+      }
       list.append(el('li', { part: 'milestone', className: missing.has(m.id) ? 'missing' : late.has(m.id) ? 'late' : null },
-        el('label', { for: inputId }, box, el('span', null, el('span', { className: 'name', text: labels.get(m.id) }), el('span', { className: 'tag', text: tagText })))));
+        el('label', { for: inputId }, box, el('span', null, el('span', { className: 'name', text: labels.get(m.id) }), el('span', { className: 'tag', text: tagText }))), date));
     });
 
     const bar = el('span');
@@ -204,12 +226,29 @@ export class StagecastDeal extends StagecastElement {
   }
 
   toggle(id, on) {
-    const events = this._ticked || [];
+    this.currentDeal();
+    const events = this._ticked;
     if (on) {
-      if (!events.some((e) => e.milestone === id)) events.push({ milestone: id });
+      // Ticked now: done today (a dated event, so a dated CRM deal stays
+      // ordered by date); the date input next to it backdates it.
+      if (!events.some((e) => e.milestone === id)) events.push({ milestone: id, date: today() });
     } else {
       this._ticked = events.filter((e) => e.milestone !== id);
     }
+    this._changed(`input[data-milestone="${CSS.escape(id)}"]`);
+  }
+
+  /** Sets the day a ticked step was done ('' leaves it undated). */
+  setDate(id, day) {
+    this.currentDeal();
+    const ev = this._ticked.find((e) => e.milestone === id);
+    if (!ev) return;
+    if (/^\d{4}-\d{2}-\d{2}$/.test(day)) ev.date = day;
+    else delete ev.date;
+    this._changed(`input[data-date="${CSS.escape(id)}"]`);
+  }
+
+  _changed(focus) {
     this._stale = true;
     try {
       this.render();
@@ -217,7 +256,7 @@ export class StagecastDeal extends StagecastElement {
       this.showError(e);
       return;
     }
-    this._root.querySelector(`input[data-milestone="${CSS.escape(id)}"]`)?.focus();
+    this._root.querySelector(focus)?.focus();
     // A user change: the one event it fires.
     this.emit(this._score);
   }

@@ -266,6 +266,14 @@ export class StagecastCalibration extends StagecastElement {
       withSkills ? el('td', { 'data-role': 'skills', text: skillText(s.skills) }) : null));
     table.append(body);
     const v = ev.versus || {};
+    // The calibration's leakage guard: milestones or attributes that give
+    // the outcome away, or a Brier score no real team reaches.
+    const warnings = (model.calibration && model.calibration.warnings) || [];
+    if (warnings.length) {
+      const list = el('ul', { className: 'why' });
+      for (const w of warnings) list.append(el('li', { 'data-warning': w.code, text: this.warningText(w, label) }));
+      out.append(el('div', { className: 'notice', role: 'status', 'data-role': 'warnings' }, el('b', { text: this.t('calWarnings') }), list));
+    }
     if (thin) out.append(el('p', { className: 'notice', role: 'status', 'data-role': 'insufficient', text: this.t('insufficient', { n: formatNumber(this.loc.tag, history.length), min: MIN }) }));
     if (method) out.append(el('p', { className: 'muted', 'data-role': 'method', text: method }));
     out.append(el('div', { className: 'two' },
@@ -279,6 +287,20 @@ export class StagecastCalibration extends StagecastElement {
         bySeller.length ? el('div', { className: 'scroll sellers', tabindex: 0, role: 'region', 'aria-label': this.t('bySeller') }, table) : null)));
     // No user input here: nothing to fire; hosts read `result` after `updateComplete`.
     this._result = { ...ev, bySeller, crossValidated: learned && !thin };
+  }
+  /** One calibration warning (`{ code, ... }` from the engine), worded. */
+  warningText(w, label = (id) => id) {
+    const p = (v) => pct(this, v);
+    const num = (v, d) => formatNumber(this.loc.tag, v, d);
+    const vars = { ...w };
+    for (const k of ['wonShare', 'lostShare']) if (w[k] != null) vars[k] = p(w[k]);
+    if (w.deals != null) vars.deals = num(w.deals);
+    if (w.milestone != null) vars.milestone = label(w.milestone);
+    vars.value = w.value != null ? ` = “${w.value}”` : '';
+    for (const k of ['brier', 'baseBrier']) if (w[k] != null) vars[k] = num(w[k], 3);
+    for (const k of ['skill', 'maxSkill']) if (w[k] != null) vars[k] = num(w[k], 2);
+    const text = this.t(`warn_${w.code}`, vars);
+    return w.excluded == null ? text : `${text} ${this.t(w.excluded ? 'warn_excluded' : 'warn_kept')}`;
   }
   get result() {
     return this._result;
