@@ -495,6 +495,34 @@ export function scoreDeals(model, deals) {
   return deals.map((d, k) => scoreState(p, d, dealState(p, d, `deals[${k}]`)));
 }
 
+/** A deal's number without the detail (Engine.scoreDeals' default): the same number as scoreState. */
+function scoreLean(p, deal, st) {
+  const f = p.fitted;
+  if (f && !f.insufficient) {
+    const e = estimate(p, f, st.reached, st.outOfOrder !== 0);
+    let total = 0;
+    for (const x of effectsOf(f, features(deal))) total += x[2];
+    const at = (q) => sigmoid(logit(q) + total);
+    return { id: deal.id || '', probability: at(e.probability), interval: [at(e.interval[0]), at(e.interval[1])] };
+  }
+  return { id: deal.id || '', probability: priorProbability(p, st), interval: null };
+}
+
+/** The plain-JS twin of the wasm `Engine`: the model compiled once. */
+export class Engine {
+  constructor(model) {
+    this.p = compile(model);
+  }
+  scoreDeal(deal) {
+    return scoreState(this.p, deal, dealState(this.p, deal, 'deal'));
+  }
+  scoreDeals(deals, options) {
+    const p = this.p;
+    if (options && options.detail) return deals.map((d, k) => scoreState(p, d, dealState(p, d, `deals[${k}]`)));
+    return deals.map((d, k) => scoreLean(p, d, dealState(p, d, `deals[${k}]`)));
+  }
+}
+
 // ---------------------------------------------------------------- columns
 /** The final state of a row's steps (a set of facts, listed order judges order). */
 function finalState(p, steps, a, b) {
