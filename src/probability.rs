@@ -66,9 +66,15 @@ pub struct Score {
 /// `score_deal`.
 pub fn score_lean(process: &Process, deal: &Deal) -> Result<Score> {
     let st = deal.check(process, "")?;
-    let (probability, interval) = match process.fitted() {
-        Some(f) if !f.insufficient => {
-            let e = f.estimate(process, st.reached, st.out_of_order != 0, None, true);
+    let history = process.fitted().filter(|f| !f.insufficient);
+    if signed(process, &st) {
+        // The outcome milestone: won, as `score_state` says.
+        return Ok(Score { id: deal.id.clone(), probability: 1.0, interval: history.map(|_| [1.0, 1.0]) });
+    }
+    let (probability, interval) = match history {
+        Some(f) => {
+            let (reached, ooo) = f.view(process, &st);
+            let e = f.estimate(process, reached, ooo, None, true);
             let shift = effect_sum(f, deal);
             let at = |q: f64| stats::sigmoid(stats::logit(q) + shift);
             (at(e.probability), Some([at(e.interval[0]), at(e.interval[1])]))

@@ -467,21 +467,36 @@ function sellerNote(deal, why) {
   if (deal.sellerProbability != null) why.push(`The seller's own estimate (${pct(deal.sellerProbability)}) is shown for comparison only; it does not move the number.`);
 }
 
+/** The outcome milestone (the last, mandatory, prior >= 0.95): reaching it is winning. */
+function outcome(p) {
+  const i = p.n - 1;
+  return i >= 0 && p.ms[i].mandatory && p.prior[i] >= 0.95 ? i : -1;
+}
+const signed = (p, st) => outcome(p) >= 0 && (st.reached & (1 << outcome(p))) !== 0;
+
 function scoreState(p, deal, st) {
   const f = p.fitted;
   const why = [];
+  if (signed(p, st)) {
+    why.push(`\u201c${p.label(outcome(p))}\u201d is the outcome: the deal is won, so its probability is 100%.`);
+    sellerNote(deal, why);
+    const history = f && !f.insufficient;
+    const out = { id: deal.id || '', probability: 1, interval: history ? [1, 1] : null, count: 0, source: history ? 'history' : 'prior', reached: ids(p, st.reached), missingMandatory: ids(p, st.missing), outOfOrder: ids(p, st.outOfOrder), next: [], explanation: why };
+    if (deal.sellerProbability != null) out.sellerProbability = deal.sellerProbability;
+    return out;
+  }
   if (f && !f.insufficient) {
     const attrs = features(deal);
     const [q, interval, count] = calibratedProbability(p, f, st, attrs, why);
     sellerNote(deal, why);
-    const out = { id: deal.id || '', probability: q, interval, count, source: 'history', reached: ids(p, st.reached), missingMandatory: ids(p, st.missing), outOfOrder: ids(p, st.outOfOrder), next: nextSteps(p, st, q, (s) => calibratedPoint(p, f, s, attrs)), explanation: why };
+    const out = { id: deal.id || '', probability: q, interval, count, source: 'history', reached: ids(p, st.reached), missingMandatory: ids(p, st.missing), outOfOrder: ids(p, st.outOfOrder), next: nextSteps(p, st, q, (s) => (signed(p, s) ? 1 : calibratedPoint(p, f, s, attrs))), explanation: why };
     if (deal.sellerProbability != null) out.sellerProbability = deal.sellerProbability;
     return out;
   }
   const q = priorProbability(p, st, why);
   if (f) why.push(`Insufficient history: ${f.deals} closed deal${f.deals === 1 ? '' : 's'} (at least ${MIN_HISTORY} are needed), so the model's priors are used.`);
   sellerNote(deal, why);
-  const out = { id: deal.id || '', probability: q, interval: null, count: 0, source: 'prior', reached: ids(p, st.reached), missingMandatory: ids(p, st.missing), outOfOrder: ids(p, st.outOfOrder), next: nextSteps(p, st, q, (s) => priorProbability(p, s)), explanation: why };
+  const out = { id: deal.id || '', probability: q, interval: null, count: 0, source: 'prior', reached: ids(p, st.reached), missingMandatory: ids(p, st.missing), outOfOrder: ids(p, st.outOfOrder), next: nextSteps(p, st, q, (s) => (signed(p, s) ? 1 : priorProbability(p, s))), explanation: why };
   if (deal.sellerProbability != null) out.sellerProbability = deal.sellerProbability;
   return out;
 }
@@ -498,6 +513,7 @@ export function scoreDeals(model, deals) {
 /** A deal's number without the detail (Engine.scoreDeals' default): the same number as scoreState. */
 function scoreLean(p, deal, st) {
   const f = p.fitted;
+  if (signed(p, st)) return { id: deal.id || '', probability: 1, interval: f && !f.insufficient ? [1, 1] : null };
   if (f && !f.insufficient) {
     const e = estimate(p, f, st.reached, st.outOfOrder !== 0);
     let total = 0;
