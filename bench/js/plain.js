@@ -307,7 +307,8 @@ function bestCredit(p, reached) {
   const base = p.base;
   let best = base, bestI = -1, bestMissing = 0;
   for (const i of members(reached)) {
-    const missing = popcount(p.requiredBefore[i] & ~reached);
+    // The gate, as the Rust core's: prerequisites and every mandatory milestone listed before.
+    const missing = popcount((p.requiredBefore[i] | p.mandatoryBefore[i]) & ~reached);
     const credit = base + (p.prior[i] - base) * Math.pow(MISSING_FACTOR, missing);
     if (credit > best || (bestI < 0 && credit >= best)) {
       best = credit;
