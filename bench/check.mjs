@@ -90,6 +90,29 @@ for (const m of [model, calibrated]) {
 }
 console.log('scoring: JS matches wasm (objects and columns, priors and calibrated)');
 {
+  // The attrs case: an Engine, lean and detailed, on 9 attributes.
+  const hist = gen.toAttrDeals(gen.rawAttrDeals(3000, 1, true), model, true);
+  const cal = { ...model, calibration: plain.calibrate(model, hist).calibration };
+  const open = gen.toAttrDeals(gen.rawAttrDeals(2000, 2, false), model, true);
+  const js = new plain.Engine(cal);
+  const engine = new wasm.Engine(cal);
+  const a = js.scoreDeals(open);
+  const b = engine.scoreDeals(open);
+  a.forEach((s, k) => {
+    close(s.probability, b[k].probability, 1e-12, `lean ${k}`);
+    if (s.id !== b[k].id || !s.interval !== !b[k].interval) failures++;
+    if (s.interval) s.interval.forEach((x, j) => close(x, b[k].interval[j], 1e-12, `lean interval ${k}`));
+  });
+  const c = js.scoreDeals(open, { detail: true });
+  const d = engine.scoreDeals(open, { detail: true });
+  c.forEach((s, k) => {
+    close(s.probability, d[k].probability, 1e-12, `detail ${k}`);
+    if (JSON.stringify(s.explanation) !== JSON.stringify(d[k].explanation) || s.next.length !== d[k].next.length) failures++;
+  });
+  engine.free();
+  console.log(`engine: JS matches wasm (lean and detailed, 9 attributes, ${cal.calibration.effects.length} effects)`);
+}
+{
   for (const n of [100, 1000, 10000]) {
     const items = gen.rawDeals(n, 2, false).map((d) => ({ amount: d.value, probability: Math.min(0.95, 0.05 + 0.09 * d.steps.length) }));
     const target = 0.3 * items.reduce((s, i) => s + i.amount, 0);

@@ -103,7 +103,7 @@ async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'stagecast-bench-'));
   const context = await chromium.launchPersistentContext(dir, { executablePath: CHROMIUM, headless: true, args: ARGS });
   const browserVersion = context.browser()?.version() ?? execFileSync(CHROMIUM, ['--version']).toString().trim();
-  const results = { machine: machine(browserVersion), wasmVsJs: {}, wasmVsNative: {}, wasmVsNativeO3: {}, cases: {}, growth: {}, whatif: {}, coldStart: {}, skipped: [] };
+  const results = { machine: machine(browserVersion), wasmVsJs: {}, wasmVsNative: {}, wasmVsNativeO3: {}, cases: {}, growth: {}, whatif: {}, coldStart: {}, attrs: {}, skipped: [] };
   try {
     // Cold start first, on fresh pages (no-store: the script is fetched every time).
     const cold = [];
@@ -193,6 +193,7 @@ async function main() {
         results.growth[name] = g;
       }
     }
+    if (!ONLY || ONLY.includes('attrs')) results.attrs = await attrsCase(url);
     const w = results.cases['whatif/10k'];
     if (w) results.whatif = { deals: 10000, wasmMs: w.wasm.medianMs, budgetMs: 16, withinBudget: w.wasm.medianMs <= 16 };
   } finally {
@@ -208,6 +209,7 @@ async function main() {
       const old = JSON.parse(readFileSync(join(ROOT, 'bench/results.json'), 'utf8'));
       for (const k of ['wasmVsJs', 'wasmVsNative', 'wasmVsNativeO3', 'cases', 'growth']) results[k] = { ...old[k], ...results[k] };
       if (!ONLY.includes('whatif')) results.whatif = old.whatif;
+      if (!ONLY.includes('attrs')) results.attrs = old.attrs || {};
       results.coldStart = old.coldStart;
       results.machine.partialRuns = [...(old.machine.partialRuns || []), { date: results.machine.date, only: ONLY, loadAverageAtStart: results.machine.loadAverageAtStart }];
       results.machine.date = old.machine.date;
@@ -217,6 +219,92 @@ async function main() {
   writeFileSync(join(ROOT, 'bench/results.json'), JSON.stringify(results, null, 2) + '\n');
   writeFileSync(join(ROOT, 'bench/RESULTS.md'), markdown(results));
   console.log('wrote bench/results.json and bench/RESULTS.md');
+}
+
+// ------------------------------------------------------------- attrs ----
+// Issue 14's real shape: 50,000 closed deals with 9 categorical attributes
+// (3 to 12 levels) calibrate in the analysis part, then `new
+// Engine(model).scoreDeals(deals)` scores 20,000 open deals with those
+// attributes. Every first call is made in a fresh browser context (a fresh
+// page, a fresh wasm instance), and reported beside the median of the later
+// calls in the same page; the same with no attributes, the detailed path
+// (`{ detail: true }`), and the plain-JS twin (bench/js/plain.js Engine).
+const ATTRS_HISTORY = 50000;
+const ATTRS_OPEN = 20000;
+const ATTRS_FRESH = QUICK ? 2 : 3;
+const ATTRS_LATER = QUICK ? 5 : 9;
+
+async function attrsCase(url) {
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
+  const fresh = async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
+    await page.goto(`${url}/bench/attrs.html`);
+    await page.waitForFunction(() => window.attrsReady, null, { timeout: 120000 });
+    return { page, close: () => context.close() };
+  };
+  const out = { history: ATTRS_HISTORY, open: ATTRS_OPEN, freshPages: ATTRS_FRESH, laterCalls: ATTRS_LATER, calibrate: {}, cases: {} };
+  try {
+    const models = {};
+    for (const shape of ['attrs', 'none']) {
+      const { page, close } = await fresh();
+      const c = await page.evaluate(([n, w]) => attrs.calibrate(n, w), [ATTRS_HISTORY, shape === 'attrs']);
+      await close();
+      models[shape] = c.model;
+      out.calibrate[shape] = { ms: round(c.ms), effects: c.effects, states: c.states };
+      console.log(`attrs: calibrate ${ATTRS_HISTORY / 1000}k closed deals (${shape === 'attrs' ? '9 attributes' : 'no attributes'}, wasm): ${c.ms.toFixed(0)} ms, ${c.effects} effects, ${c.states} states`);
+    }
+    const combos = [];
+    for (const mode of ['lean', 'detail']) for (const shape of ['attrs', 'none']) for (const impl of ['wasm', 'js']) combos.push([mode, shape, impl]);
+    const raw = {};
+    for (let rep = 0; rep < ATTRS_FRESH; rep++) {
+      for (const [mode, shape, impl] of combos) {
+        const { page, close } = await fresh();
+        try {
+          const construct = await page.evaluate(([m, n, w, i, d]) => attrs.prepare(m, n, w, i, d), [models[shape], ATTRS_OPEN, shape === 'attrs', impl, mode === 'detail']);
+          const first = await page.evaluate(() => attrs.run());
+          const later = [];
+          for (let r = 0; r < ATTRS_LATER; r++) later.push(await page.evaluate(() => attrs.run()));
+          const e = ((raw[`${mode}/${shape}`] ||= {})[impl] ||= { construct: [], first: [], later: [] });
+          e.construct.push(construct);
+          e.first.push(first);
+          e.later.push(median(later));
+        } finally {
+          await close();
+        }
+      }
+    }
+    const us = (msx) => round((msx * 1000) / ATTRS_OPEN, 3);
+    for (const [key, impls] of Object.entries(raw)) {
+      const c = {};
+      for (const [impl, e] of Object.entries(impls)) {
+        c[impl] = {
+          firstUsPerDeal: us(median(e.first)),
+          laterUsPerDeal: us(median(e.later)),
+          constructMs: round(median(e.construct)),
+          firstAll: e.first.map((x) => us(x)),
+          laterAll: e.later.map((x) => us(x)),
+        };
+      }
+      c.wasmVsJsFirst = round(c.js.firstUsPerDeal / c.wasm.firstUsPerDeal);
+      c.wasmVsJsLater = round(c.js.laterUsPerDeal / c.wasm.laterUsPerDeal);
+      out.cases[key] = c;
+    }
+    for (const mode of ['lean', 'detail']) {
+      const a = out.cases[`${mode}/attrs`].wasm, n = out.cases[`${mode}/none`].wasm;
+      out[`${mode}AttrsVsNone`] = { first: round(a.firstUsPerDeal / n.firstUsPerDeal), later: round(a.laterUsPerDeal / n.laterUsPerDeal) };
+    }
+    const lean = out.cases['lean/attrs'].wasm;
+    out.targets = { firstAtMost10us: lean.firstUsPerDeal <= 10, laterAtMost5us: lean.laterUsPerDeal <= 5, attrsAtMost2xNone: out.leanAttrsVsNone.later <= 2 };
+    for (const [key, c] of Object.entries(out.cases)) {
+      console.log(`attrs ${key.padEnd(12)} wasm first ${c.wasm.firstUsPerDeal.toFixed(2).padStart(8)} µs/deal, later ${c.wasm.laterUsPerDeal.toFixed(2).padStart(7)}  js first ${c.js.firstUsPerDeal.toFixed(2).padStart(7)}, later ${c.js.laterUsPerDeal.toFixed(2).padStart(7)}  wasmVsJs later ${c.wasmVsJsLater.toFixed(2)}`);
+    }
+    console.log(`attrs: lean with/without attributes ${out.leanAttrsVsNone.later}x later, ${out.leanAttrsVsNone.first}x first; targets ${JSON.stringify(out.targets)}`);
+  } finally {
+    await browser.close();
+  }
+  return out;
 }
 
 function round(x, d = 3) {
@@ -241,6 +329,16 @@ export function markdown(r) {
   out.push('');
   if (r.coldStart.n) out.push(`**Cold start** (fresh page, one-file script fetched without cache, compiled, instantiated, first \`scoreDeal\`): ${ms(r.coldStart.fromNavigationMs)} ms from navigation start, ${ms(r.coldStart.fromScriptStartMs)} ms from the script tag (median of ${r.coldStart.n}).`, '');
   if (r.whatif.deals) out.push(`**What-if** (a slider moves one milestone's prior on a calibrated model: rescore 10,000 deals through the columnar path and recompute the distribution against a target): ${ms(r.whatif.wasmMs)} ms in wasm, budget 16 ms: ${r.whatif.withinBudget ? 'met' : 'missed'}.`, '');
+  if (r.attrs && r.attrs.cases) {
+    const a = r.attrs;
+    out.push(`**Real-shaped attributes** (issue 14): ${a.history.toLocaleString('en')} closed deals with 9 categorical attributes (3 to 12 levels, 58 values) calibrate in the analysis part (wasm, objects: ${ms(a.calibrate.attrs.ms)} ms, ${a.calibrate.attrs.effects} effects; without attributes ${ms(a.calibrate.none.ms)} ms, ${a.calibrate.none.effects} effects, the sellers'), then \`new Engine(model).scoreDeals(deals)\` scores ${a.open.toLocaleString('en')} open deals. **First** is the first call in a fresh browser context (median over ${a.freshPages} fresh pages); **later** the median of the next ${a.laterCalls} calls in the same page. Microseconds per deal; plain JS is bench/js/plain.js's \`Engine\` (the same work, compiled once too).`, '');
+    out.push('| path | attributes | wasm first | wasm later | plain JS first | plain JS later | vs JS (later) | engine construction (wasm) |', '|---|---|---:|---:|---:|---:|---:|---:|');
+    for (const [key, c] of Object.entries(a.cases)) {
+      const [mode, shape] = key.split('/');
+      out.push(`| ${mode === 'lean' ? 'lean' : '`{ detail: true }`'} | ${shape === 'attrs' ? '9' : 'none'} | ${c.wasm.firstUsPerDeal.toFixed(2)} | ${c.wasm.laterUsPerDeal.toFixed(2)} | ${c.js.firstUsPerDeal.toFixed(2)} | ${c.js.laterUsPerDeal.toFixed(2)} | ${c.wasmVsJsLater.toFixed(2)} | ${ms(c.wasm.constructMs)} ms |`);
+    }
+    out.push('', `With 9 attributes against none (wasm, lean): ${a.leanAttrsVsNone.later}x later, ${a.leanAttrsVsNone.first}x on the first call (detailed: ${a.detailAttrsVsNone.later}x, ${a.detailAttrsVsNone.first}x). Targets (lean, 9 attributes): first call <= 10 µs/deal ${a.targets.firstAtMost10us ? 'met' : 'missed'}, later <= 5 µs/deal ${a.targets.laterAtMost5us ? 'met' : 'missed'}, at most 2x no attributes ${a.targets.attrsAtMost2xNone ? 'met' : 'missed'}.`, '');
+  }
   if (Object.keys(r.growth).length) {
     out.push('**Growth** (microseconds per deal at each size; slope of log time against log deals, 1 = linear):', '');
     out.push('| case | impl | µs per deal | slope |', '|---|---|---|---:|');

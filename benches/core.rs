@@ -56,6 +56,25 @@ fn benches(c: &mut Criterion) {
     });
     g.finish();
 
+    // Issue 14's real shape: 50,000 closed deals with 9 categorical
+    // attributes calibrate, then a process compiled once (what `Engine`
+    // holds) scores 20,000 open deals, lean and detailed, with those
+    // attributes and with none.
+    let mut g = c.benchmark_group("engine_20k");
+    g.sample_size(10);
+    for (shape, with) in [("attrs", true), ("none", false)] {
+        let history = gen::to_attr_deals(&gen::raw_attr_deals(50_000, 1, true), &model, with);
+        let cal = stagecast::calibrate(&process, &history, &Default::default()).unwrap();
+        let engine = Process::new(cal).unwrap();
+        let open = gen::to_attr_deals(&gen::raw_attr_deals(20_000, 2, false), &model, with);
+        g.throughput(Throughput::Elements(open.len() as u64));
+        g.bench_with_input(BenchmarkId::new("lean", shape), &open, |b, d| {
+            b.iter(|| black_box(d.iter().map(|d| stagecast::probability::score_lean(&engine, d).unwrap()).collect::<Vec<_>>()))
+        });
+        g.bench_with_input(BenchmarkId::new("detail", shape), &open, |b, d| b.iter(|| black_box(stagecast::score_deals(&engine, d, "deals").unwrap())));
+    }
+    g.finish();
+
     let mut g = c.benchmark_group("distribution");
     g.sample_size(10);
     for n in [100usize, 1_000, 10_000, 100_000] {

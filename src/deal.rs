@@ -104,48 +104,60 @@ impl Deal {
     /// Checks the deal against the model and returns its state. `path` is the
     /// deal's own path (`deals[3]`), used to name bad fields.
     pub fn check(&self, process: &Process, path: &str) -> Result<DealState> {
-        let at = |f: &str| error::join(path, f);
-        error::text(&at("id"), &self.id, MAX_TEXT_CHARS)?;
+        self.check_fields(process).map_err(|e| e.within(path))
+    }
+
+    /// `check` with paths relative to the deal. A path is only made when a
+    /// check fails: scoring thousands of deals builds no strings.
+    fn check_fields(&self, process: &Process) -> Result<DealState> {
+        let at = |f: &'static str| f;
+        error::text(at("id"), &self.id, MAX_TEXT_CHARS)?;
         if let Some(l) = &self.label {
-            error::text(&at("label"), l, MAX_TEXT_CHARS)?;
+            error::text(at("label"), l, MAX_TEXT_CHARS)?;
         }
         if let Some(s) = &self.seller {
-            error::text(&at("seller"), s, MAX_TEXT_CHARS)?;
+            error::text(at("seller"), s, MAX_TEXT_CHARS)?;
         }
         if let Some(s) = &self.pipeline {
-            error::text(&at("pipeline"), s, MAX_TEXT_CHARS)?;
+            error::text(at("pipeline"), s, MAX_TEXT_CHARS)?;
         }
         if let Some(v) = self.value {
-            error::non_negative(&at("value"), v)?;
+            error::non_negative(at("value"), v)?;
         }
         if let Some(v) = self.margin {
-            error::non_negative(&at("margin"), v)?;
+            error::non_negative(at("margin"), v)?;
         }
         if let Some(p) = self.seller_probability {
-            error::probability(&at("sellerProbability"), p)?;
+            error::probability(at("sellerProbability"), p)?;
         }
         if let Some(d) = &self.close_date {
-            parse_date(&at("closeDate"), d)?;
+            parse_date(at("closeDate"), d)?;
         }
         if self.attributes.len() > MAX_ATTRIBUTES {
             return Err(Error::new(at("attributes"), format!("at most {MAX_ATTRIBUTES} attributes are supported")));
         }
         for (k, v) in &self.attributes {
-            let p = at(&format!("attributes.{k}"));
-            attribute_name(&p, k)?;
-            error::text(&p, k, MAX_TEXT_CHARS)?;
-            error::text(&p, v, MAX_TEXT_CHARS)?;
+            let check = |p: &str| -> Result<()> {
+                attribute_name(p, k)?;
+                error::text(p, k, MAX_TEXT_CHARS)?;
+                error::text(p, v, MAX_TEXT_CHARS)?;
+                Ok(())
+            };
+            // Checked without a path first; the path only names a failure.
+            if check("").is_err() {
+                check(&format!("attributes.{k}"))?;
+            }
         }
-        error::at_most(&at("events"), &self.events, MAX_EVENTS, "events")?;
+        error::at_most(at("events"), &self.events, MAX_EVENTS, "events")?;
         let mut steps = Vec::with_capacity(self.events.len());
         for (k, e) in self.events.iter().enumerate() {
-            let p = at(&format!("events[{k}]"));
+            let p = || format!("events[{k}]");
             let Some(i) = process.find(&e.milestone) else {
                 let shown: String = e.milestone.chars().take(MAX_TEXT_CHARS).collect();
-                return Err(Error::new(error::join(&p, "milestone"), format!("unknown milestone \"{shown}\"")));
+                return Err(Error::new(error::join(&p(), "milestone"), format!("unknown milestone \"{shown}\"")));
             };
             let day = match &e.date {
-                Some(d) => Some(parse_date(&error::join(&p, "date"), d)?),
+                Some(d) => Some(parse_date("", d).map_err(|e| e.within(&error::join(&p(), "date")))?),
                 None => None,
             };
             steps.push((i, day));

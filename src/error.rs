@@ -99,7 +99,9 @@ pub fn positive(path: &str, v: f64) -> Result<f64> {
 
 /// A string no longer than `max` characters.
 pub fn text<'a>(path: &str, s: &'a str, max: usize) -> Result<&'a str> {
-    if s.chars().count() > max {
+    // A string of at most `max` bytes has at most `max` characters: no
+    // count needed (the common case, checked per field per deal).
+    if s.len() > max && s.chars().count() > max {
         Err(Error::new(path, format!("must be at most {max} characters")))
     } else {
         Ok(s)

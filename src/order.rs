@@ -78,6 +78,45 @@ impl Lookup {
     }
 }
 
+/// A (name, name) -> index map: the pairs sorted, searched by bisection
+/// on the two names in turn. Looking up an attribute value this way builds
+/// no key string (scoring looks up every attribute of every deal).
+#[derive(Clone, Debug, Default)]
+pub struct PairLookup {
+    pairs: Vec<(String, String, usize)>,
+}
+
+impl PairLookup {
+    /// Maps each pair to its position in `pairs`; a repeated pair maps to
+    /// its last position.
+    pub fn new(pairs: Vec<(String, String)>) -> PairLookup {
+        let n = pairs.len();
+        let by_pair = order(n, &|a, b| match (pairs.get(a), pairs.get(b)) {
+            (Some(x), Some(y)) => (x.0.as_str(), x.1.as_str()) < (y.0.as_str(), y.1.as_str()),
+            _ => false,
+        });
+        let mut items: Vec<Option<(String, String)>> = pairs.into_iter().map(Some).collect();
+        let mut out: Vec<(String, String, usize)> = Vec::with_capacity(n);
+        for i in by_pair {
+            let Some((a, v)) = items.get_mut(i).and_then(Option::take) else { continue };
+            match out.last_mut() {
+                Some(last) if last.0 == a && last.1 == v => last.2 = i,
+                _ => out.push((a, v, i)),
+            }
+        }
+        PairLookup { pairs: out }
+    }
+
+    pub fn get(&self, a: &str, v: &str) -> Option<usize> {
+        let i = self.pairs.binary_search_by(|(x, y, _)| (x.as_str(), y.as_str()).cmp(&(a, v))).ok()?;
+        self.pairs.get(i).map(|p| p.2)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.pairs.is_empty()
+    }
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
@@ -99,6 +138,21 @@ mod tests {
             assert_eq!(got, want, "n={n}");
         }
         assert_eq!(permute(&["c", "a", "b"], &order(3, &|x, y| ["c", "a", "b"][x] < ["c", "a", "b"][y])), vec!["a", "b", "c"]);
+    }
+
+    #[test]
+    fn pair_lookup_finds_each_pair_and_the_last_of_a_repeated_one() {
+        let raw = [("b", "x"), ("a", "y"), ("a", "x"), ("b", "x"), ("", ""), ("a\u{1f}b", "c"), ("a", "b\u{1f}c")];
+        let pairs: Vec<(String, String)> = raw.iter().map(|(a, v)| (a.to_string(), v.to_string())).collect();
+        let l = PairLookup::new(pairs.clone());
+        let mut map = std::collections::HashMap::new();
+        for (i, p) in pairs.iter().enumerate() {
+            map.insert(p.clone(), i);
+        }
+        for (a, v) in raw.iter().chain(&[("a", "z"), ("c", "x"), ("", "x")]) {
+            assert_eq!(l.get(a, v), map.get(&(a.to_string(), v.to_string())).copied(), "{a}={v}");
+        }
+        assert!(PairLookup::new(Vec::new()).is_empty() && PairLookup::new(Vec::new()).get("a", "b").is_none());
     }
 
     #[test]

@@ -106,11 +106,16 @@ pub struct Score {
 /// `score_deal`.
 pub fn score_lean(process: &Process, deal: &Deal) -> Result<Score> {
     let st = deal.check(process, "")?;
-    let (probability, interval) = match process.fitted() {
-        Some(f) if !f.insufficient => {
-            let attrs = features(deal);
-            let e = f.estimate(process, st.reached, st.out_of_order != 0, None, true);
-            let shift: f64 = attrs.iter().filter_map(|&(k, v)| f.effect(k, v)).map(|x| x.0).sum();
+    let history = process.fitted().filter(|f| !f.insufficient);
+    if signed(process, &st) {
+        // The outcome milestone: won, as `score_state` says.
+        return Ok(Score { id: deal.id.clone(), probability: 1.0, interval: history.map(|_| [1.0, 1.0]) });
+    }
+    let (probability, interval) = match history {
+        Some(f) => {
+            let (reached, ooo) = f.view(process, &st);
+            let e = f.estimate(process, reached, ooo, None, true);
+            let shift = effect_sum(f, deal);
             let at = |q: f64| stats::sigmoid(stats::logit(q) + shift);
             (at(e.probability), Some([at(e.interval[0]), at(e.interval[1])]))
         }
@@ -241,6 +246,25 @@ pub fn score_deals(process: &Process, deals: &[Deal], path: &str) -> Result<Vec<
         .enumerate()
         .map(|(k, d)| score_deal(process, d, &error::index(path, k)))
         .collect()
+}
+
+/// The sum of a deal's attribute effects (its `features`), without
+/// collecting them: a few additions, nothing allocated.
+pub fn effect_sum(fitted: &Fitted, deal: &Deal) -> f64 {
+    let mut sum = 0.0;
+    for (k, v) in &deal.attributes {
+        if let Some((b, _)) = fitted.effect(k, v) {
+            sum += b;
+        }
+    }
+    if let Some(s) = &deal.seller {
+        if !s.is_empty() && !deal.attributes.contains_key(SELLER) {
+            if let Some((b, _)) = fitted.effect(SELLER, s) {
+                sum += b;
+            }
+        }
+    }
+    sum
 }
 
 /// The attribute values a deal is scored on: its `attributes`, and its

@@ -138,3 +138,41 @@ export function toColumns(raw) {
   const dictionaries = { attributes: ['region', 'segment', 'product', 'seller'], values: [REGIONS, SEGMENTS, PRODUCTS, SELLERS], sellers: SELLERS };
   return { n, dictionaries, steps, offsets, ordered, outcome, codes, seller, sellerProbability, value };
 }
+
+// ------------------------------------------------ real-shaped attributes
+// The `attrs` case of `make bench` (issue 14): 9 categorical attributes of 3
+// to 12 levels each (58 values), as in a real CRM export, that move the
+// outcome. The base deal is rawDeals'; a second stream draws the attribute
+// values and, for closed deals, redraws the outcome with their lift.
+export const ATTRIBUTES = [
+  ['industry', 12], ['country', 10], ['size', 5], ['source', 6], ['product_line', 8],
+  ['channel', 4], ['tier', 3], ['currency', 3], ['territory', 7],
+];
+export const ATTRIBUTE_VALUES = ATTRIBUTES.map(([name, levels]) => Array.from({ length: levels }, (_, k) => `${name}-${k}`));
+const attrLift = (a, code) => ((((code * 7 + a * 3) % 5) - 2) * 0.03);
+
+/** rawDeals plus `attrs` (one value index per attribute). */
+export function rawAttrDeals(n, seed, closed) {
+  const raw = rawDeals(n, seed, closed);
+  const rnd = mulberry32(seed ^ 0x5bd1e995);
+  for (const d of raw) {
+    d.attrs = ATTRIBUTES.map(([, levels]) => Math.floor(rnd() * levels));
+    let lift = 0;
+    d.attrs.forEach((c, a) => (lift += attrLift(a, c)));
+    const x = d.steps.length / MILESTONES;
+    const pWin = Math.min(0.97, Math.max(0.01, 0.03 + 0.9 * x * Math.sqrt(x) + lift));
+    const u = rnd();
+    if (closed) d.won = u < pWin;
+  }
+  return raw;
+}
+
+/** The deals as the object API takes them: with the 9 attributes, or none. */
+export function toAttrDeals(raw, model, withAttributes) {
+  const deals = toDeals(raw, model);
+  deals.forEach((deal, r) => {
+    if (withAttributes) deal.attributes = Object.fromEntries(ATTRIBUTES.map(([name], a) => [name, ATTRIBUTE_VALUES[a][raw[r].attrs[a]]]));
+    else delete deal.attributes;
+  });
+  return deals;
+}

@@ -305,6 +305,7 @@ function bestCredit(p, reached) {
   const base = p.base;
   let best = base, bestI = -1, bestMissing = 0;
   for (const i of members(reached)) {
+    // The gate, as the Rust core's: prerequisites and every mandatory milestone listed before.
     const missing = popcount((p.requiredBefore[i] | p.mandatoryBefore[i]) & ~reached);
     const credit = base + (p.prior[i] - base) * Math.pow(MISSING_FACTOR, missing);
     if (credit > best || (bestI < 0 && credit >= best)) {
@@ -462,11 +463,13 @@ function sellerNote(deal, why) {
   if (deal.sellerProbability != null) why.push({ code: 'seller_estimate', probability: deal.sellerProbability });
 }
 
-/** Whether the state has reached the outcome: the last milestone, mandatory and rated 95% or more (a signed contract). */
-function signed(p, st) {
+/** The outcome milestone (the last, mandatory, prior >= 0.95): reaching it is winning. */
+function outcome(p) {
   const i = p.n - 1;
-  return i >= 0 && p.ms[i].mandatory && p.prior[i] >= 0.95 && (st.reached & (1 << i)) !== 0;
+  return i >= 0 && p.ms[i].mandatory && p.prior[i] >= 0.95 ? i : -1;
 }
+const signed = (p, st) => outcome(p) >= 0 && (st.reached & (1 << outcome(p))) !== 0;
+
 function scoreState(p, deal, st) {
   const f = p.fitted;
   const why = [];
@@ -501,6 +504,35 @@ export function scoreDeal(model, deal) {
 export function scoreDeals(model, deals) {
   const p = compile(model);
   return deals.map((d, k) => scoreState(p, d, dealState(p, d, `deals[${k}]`)));
+}
+
+/** A deal's number without the detail (Engine.scoreDeals' default): the same number as scoreState. */
+function scoreLean(p, deal, st) {
+  const f = p.fitted;
+  if (signed(p, st)) return { id: deal.id || '', probability: 1, interval: f && !f.insufficient ? [1, 1] : null };
+  if (f && !f.insufficient) {
+    const e = estimate(p, f, st.reached, st.outOfOrder !== 0);
+    let total = 0;
+    for (const x of effectsOf(f, features(deal))) total += x[2];
+    const at = (q) => sigmoid(logit(q) + total);
+    return { id: deal.id || '', probability: at(e.probability), interval: [at(e.interval[0]), at(e.interval[1])] };
+  }
+  return { id: deal.id || '', probability: priorProbability(p, st), interval: null };
+}
+
+/** The plain-JS twin of the wasm `Engine`: the model compiled once. */
+export class Engine {
+  constructor(model) {
+    this.p = compile(model);
+  }
+  scoreDeal(deal) {
+    return scoreState(this.p, deal, dealState(this.p, deal, 'deal'));
+  }
+  scoreDeals(deals, options) {
+    const p = this.p;
+    if (options && options.detail) return deals.map((d, k) => scoreState(p, d, dealState(p, d, `deals[${k}]`)));
+    return deals.map((d, k) => scoreLean(p, d, dealState(p, d, `deals[${k}]`)));
+  }
 }
 
 // ---------------------------------------------------------------- columns

@@ -166,3 +166,45 @@ pub fn to_table(raw: &[Raw]) -> Table {
     }
     t
 }
+
+/// The `attrs` case (issue 14), as bench/js/gen.js: 9 categorical
+/// attributes of 3 to 12 levels (58 values) that move the outcome.
+pub const ATTRIBUTES: [(&str, usize); 9] =
+    [("industry", 12), ("country", 10), ("size", 5), ("source", 6), ("product_line", 8), ("channel", 4), ("tier", 3), ("currency", 3), ("territory", 7)];
+
+fn attr_lift(a: usize, code: usize) -> f64 {
+    (((code * 7 + a * 3) % 5) as f64 - 2.0) * 0.03
+}
+
+/// raw_deals plus one value index per attribute (`rawAttrDeals` in gen.js).
+pub fn raw_attr_deals(n: usize, seed: u32, closed: bool) -> Vec<(Raw, Vec<usize>)> {
+    let raw = raw_deals(n, seed, closed);
+    let mut rng = Rng::new(seed ^ 0x5bd1_e995);
+    raw.into_iter()
+        .map(|mut d| {
+            let attrs: Vec<usize> = ATTRIBUTES.iter().map(|&(_, levels)| (rng.next() * levels as f64).floor() as usize).collect();
+            let lift: f64 = attrs.iter().enumerate().map(|(a, &c)| attr_lift(a, c)).sum();
+            let x = d.steps.len() as f64 / MILESTONES as f64;
+            let p_win = (0.03 + 0.9 * x * x.sqrt() + lift).clamp(0.01, 0.97);
+            let u = rng.next();
+            if closed {
+                d.won = Some(u < p_win);
+            }
+            (d, attrs)
+        })
+        .collect()
+}
+
+/// The deals with the 9 attributes, or none (`toAttrDeals` in gen.js).
+pub fn to_attr_deals(raw: &[(Raw, Vec<usize>)], model: &ProcessModel, with_attributes: bool) -> Vec<Deal> {
+    let plain: Vec<Raw> = raw.iter().map(|(d, _)| d.clone()).collect();
+    let mut deals = to_deals(&plain, model);
+    for (deal, (_, attrs)) in deals.iter_mut().zip(raw) {
+        deal.attributes = if with_attributes {
+            ATTRIBUTES.iter().zip(attrs).map(|(&(name, _), &c)| (name.to_string(), format!("{name}-{c}"))).collect()
+        } else {
+            Default::default()
+        };
+    }
+    deals
+}

@@ -555,8 +555,8 @@ pub struct Fitted {
     node_counts: Vec<[f64; 2]>,
     /// Masks of the first t optional milestones, t = 0..=optional count.
     optional_masks: Vec<u64>,
-    /// "attribute\u{1f}value" -> index into `effect_values`.
-    effects: crate::order::Lookup,
+    /// (attribute, value) -> index into `effect_values`.
+    effects: crate::order::PairLookup,
     effect_values: Vec<(f64, u32)>,
     sellers: crate::order::Lookup,
     seller_values: Vec<(f64, f64)>,
@@ -650,7 +650,7 @@ impl Fitted {
 
     /// The effect of one attribute value, with its deal count.
     pub fn effect(&self, attribute: &str, value: &str) -> Option<(f64, u32)> {
-        let i = self.effects.get(&effect_key(attribute, value))?;
+        let i = self.effects.get(attribute, value)?;
         self.effect_values.get(i).copied()
     }
 
@@ -678,14 +678,6 @@ impl Fitted {
     pub fn bias(&self, seller: Option<&str>) -> Option<(f64, f64)> {
         seller.and_then(|s| self.sellers.get(s)).and_then(|i| self.seller_values.get(i).copied()).or(self.team)
     }
-}
-
-fn effect_key(attribute: &str, value: &str) -> String {
-    let mut k = String::with_capacity(attribute.len() + value.len() + 1);
-    k.push_str(attribute);
-    k.push('\u{1f}');
-    k.push_str(value);
-    k
 }
 
 /// Rebuilds and validates a calibration against its process.
@@ -730,10 +722,10 @@ pub fn compile(process: &Process, c: &Calibration) -> Result<Fitted> {
         if v.abs() > 20.0 {
             return Err(Error::new(error::join(&p, "effect"), "must be between -20 and 20"));
         }
-        effect_keys.push(effect_key(&e.attribute, &e.value));
+        effect_keys.push((e.attribute.clone(), e.value.clone()));
         f.effect_values.push((v, e.n));
     }
-    f.effects = crate::order::Lookup::new(effect_keys);
+    f.effects = crate::order::PairLookup::new(effect_keys);
     let check_bias = |b: &SellerBias, p: &str| -> Result<(f64, f64)> {
         let a = error::finite(&error::join(p, "a"), b.a)?;
         let bb = error::finite(&error::join(p, "b"), b.b)?;

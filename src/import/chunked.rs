@@ -99,7 +99,7 @@ impl ChunkedImport {
                     Err((column, bad_problem(b)))
                 }
                 // A short row is a cut or broken line (as in `parse_csv`).
-                None if cells.len() < header.len() => Err((None, format!("has {} of {} columns", cells.len(), header.len()))),
+                None if cells.len() < header.len() => Err((None, Problem::ShortRow { cells: cells.len(), columns: header.len() })),
                 None => row(&plan, &self.mapping, self.process.as_ref(), &header, &cells, line),
             };
             match result {

@@ -158,6 +158,18 @@ impl Js {
         Ok(Kind::Object(entries, depth))
     }
 
+    /// The entries of a plain object (not an array, typed array, `Map` or
+    /// `Date`), or `None` to let `classify` decide.
+    #[inline(never)]
+    fn plain_object(&self) -> Result<Option<(js_sys::Array, usize)>, Error> {
+        let v = &self.v;
+        if !v.is_object() || js_sys::Array::is_array(v) || js_sys::ArrayBuffer::is_view(v) || v.is_instance_of::<js_sys::Date>() || v.is_instance_of::<js_sys::Map>() {
+            return Ok(None);
+        }
+        let depth = self.deeper()?;
+        Ok(Some((js_sys::Object::entries(v.unchecked_ref()), depth)))
+    }
+
     fn integer<'de, V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
         match self.v.as_f64() {
             Some(n) if n.fract() == 0.0 && n >= 0.0 && n <= 9_007_199_254_740_991.0 => visitor.visit_u64(n as u64),
@@ -231,6 +243,10 @@ impl<'de> de::Deserializer<'de> for Js {
     }
 
     fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        // A plain object (the common case) needs no scalar questions first.
+        if let Some((entries, depth)) = self.plain_object()? {
+            return visitor.visit_map(Map { entries, at: 0, value: None, key: String::new(), depth });
+        }
         match self.classify()? {
             Kind::Object(entries, depth) => visitor.visit_map(Map { entries, at: 0, value: None, key: String::new(), depth }),
             other => Err(de::Error::invalid_type(other.unexpected(), &visitor)),
@@ -249,6 +265,10 @@ impl<'de> de::Deserializer<'de> for Js {
     }
 
     fn deserialize_string<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        // The common case first: one question to JS, then the copy.
+        if let Some(s) = self.v.as_string() {
+            return visitor.visit_string(s);
+        }
         match self.classify()? {
             Kind::Text(s) => visitor.visit_string(s),
             other => Err(de::Error::invalid_type(other.unexpected(), &visitor)),

@@ -34,7 +34,8 @@ import { load, save } from './store.js';
     }
     api[name] = function (...args) {
       if (!loaded) throw new Error('Stagecast is not ready yet: await Stagecast.ready first');
-      return fn(...args);
+      // `new Stagecast.Engine(model)`: classes are constructed, not called.
+      return new.target ? new fn(...args) : fn(...args);
     };
   }
   // Until the analysis part is loaded, its functions say how to get them.
