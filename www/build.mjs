@@ -180,7 +180,9 @@ for (const [entry, out, wasmFile, what] of [
 }).then(() => {
   const js = readFileSync(at(out), 'utf8');
   if (js.split(PLACEHOLDER).length !== 2) throw new Error(`${out}: the wasm placeholder must appear exactly once`);
-  writeFileSync(at(out), js.replace(PLACEHOLDER, () => bytesLiteral(readFileSync(at(wasmFile)))));
+  // UTF-8 with a byte order mark: browsers decode it as UTF-8 whatever the
+  // host page's charset (the inlined bytes above 0x7F are not ASCII).
+  writeFileSync(at(out), '\ufeff' + js.replace(PLACEHOLDER, () => bytesLiteral(readFileSync(at(wasmFile)))));
 });
 
 const size = (p) => {
