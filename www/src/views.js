@@ -24,7 +24,7 @@ svg[data-chart=reliability] { max-width: 340px; }
 .scroll.sellers { max-height: 22em; overflow-y: auto; }
 .two { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 280px), 1fr)); gap: 18px; }
 /* issue 13 (fcui): the period forecast and the honesty chart */
-.parts td small { display: block; color: var(--muted); font-size: .85em; white-space: normal; }
+.parts th small { display: block; font-weight: normal; color: var(--muted); font-size: .85em; white-space: normal; }
 .parts tr.total th, .parts tr.total td { font-weight: 650; border-top: 2px solid var(--line); }
 .honesty { max-width: 760px; }
 ul.legend { display: flex; flex-wrap: wrap; gap: 4px 14px; font-size: .85em; color: var(--muted); margin: 4px 0 8px; }
@@ -428,7 +428,8 @@ export class StagecastForecast extends StagecastElement {
         el('table', { className: 'parts', part: 'period-parts' }, el('thead', null, head), body)));
     if (f.points && f.points.length) {
       wrap.append(el('div', { className: 'chart', part: 'chart period-chart' },
-        cdfChart({ ...f.total, points: f.points }, { title: this.t('pf.distribution'), money: m, target, labels: { target: this.t('target') } })));
+        // Drawn up to the 99.9% point: the last point (the most the total could be) is far out.
+        cdfChart({ ...f.total, points: f.points.length > 2 ? f.points.slice(0, -1) : f.points }, { title: this.t('pf.distribution'), money: m, target, labels: { target: this.t('target') } })));
     }
     wrap.append(el('p', { className: 'muted', 'data-role': 'spread', text: f.spread.learned && f.spread.months > 0 ? this.t('pf.spread', { n: formatNumber(tag, f.spread.months) }) : this.t('pf.spreadNone') }),
       el('p', { className: 'muted', 'data-role': 'measure', text: this.t(this.prop('measure') === 'margin' ? 'pf.measure.margin' : 'pf.measure.value') }));
@@ -467,9 +468,9 @@ export class StagecastForecast extends StagecastElement {
     const s = bt.summary;
     const pctText = (v) => formatPercent(tag, v);
     const legend = el('ul', { className: 'legend', 'aria-hidden': 'true' },
-      el('li', null, svg('svg', { viewBox: '0 0 14 14' }, svg('rect', { x: 4, y: 1, width: 6, height: 12, rx: 1, fill: 'var(--accent)', 'fill-opacity': 0.28, stroke: 'var(--accent)' })), el('span', { text: this.t('hon.band') })),
-      el('li', null, svg('svg', { viewBox: '0 0 14 14' }, svg('circle', { cx: 7, cy: 7, r: 4.5, fill: 'var(--text)' })), el('span', { text: this.t('hon.actual') })),
-      ...names.map((n) => el('li', null, svg('svg', { viewBox: '0 0 14 14' }, marker(PEER_SHAPES[n], 7, 7, { fill: 'var(--muted)' })), el('span', { text: peerNames[n] }))));
+      el('li', null, svg('svg', { viewBox: '0 0 14 14', role: 'img', 'aria-label': this.t('hon.band') }, svg('rect', { x: 4, y: 1, width: 6, height: 12, rx: 1, fill: 'var(--accent)', 'fill-opacity': 0.28, stroke: 'var(--accent)' })), el('span', { text: this.t('hon.band') })),
+      el('li', null, svg('svg', { viewBox: '0 0 14 14', role: 'img', 'aria-label': this.t('hon.actual') }, svg('circle', { cx: 7, cy: 7, r: 4.5, fill: 'var(--text)' })), el('span', { text: this.t('hon.actual') })),
+      ...names.map((n) => el('li', null, svg('svg', { viewBox: '0 0 14 14', role: 'img', 'aria-label': peerNames[n] }, marker(PEER_SHAPES[n], 7, 7, { fill: 'var(--muted)' })), el('span', { text: peerNames[n] }))));
     const covered = s.covered ?? 0;
     into.append(
       el('p', { className: 'muted', text: this.t('hon.lead') }),
