@@ -223,7 +223,7 @@ test('a saved target that is garbage is set aside; full or blocked storage keeps
   await page.close();
 });
 
-test('the period forecast speaks nb, sv and da, with Intl numbers', async () => {
+test('the period forecast in Norwegian (nb), with Intl numbers', async () => {
   const page = await env.open('/manager.html?lang=nb');
   await page.locator('#board-status').filter({ hasText: /^8\s800 salg/ }).waitFor({ timeout: 60000 });
   await fc(page).locator('[data-role="coverage"]').waitFor({ timeout: 120000 });
