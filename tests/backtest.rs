@@ -361,3 +361,17 @@ fn simulated_team_with_a_quarter_end_rush_is_forecast_honestly() {
     };
     assert!(factor(3) > 1.2 * factor(1), "{} {}", factor(3), factor(1));
 }
+
+#[path = "../examples/period_backtest.rs"]
+mod period_backtest;
+
+/// The README's back-test tables are exactly what `backtest()` returns now
+/// (`cargo run --release --example period_backtest` prints them).
+#[test]
+fn readme_backtest_tables_are_backtest_output() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data/maven_crm");
+    let b = period_backtest::run(dir);
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let t = period_backtest::table(&b);
+    assert!(readme.contains(&t), "README.md's back-test tables differ from backtest():\n{t}");
+}

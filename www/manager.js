@@ -1,8 +1,11 @@
 // The manager board: loads the Maven example pipeline through the CSV
 // import (the engine's parseCsv with the "maven" preset), calibrates the
-// model on the closed deals, forecasts the open ones, and re-does both when
-// the user imports another file. Open Maven deals have no close value: they
-// are valued at their product's list price (products.csv).
+// model on the closed deals, forecasts the next month from all the deals
+// (won so far, open pipeline, new business) with the back-test of past
+// months, and re-does both when the user imports another file. Open Maven
+// deals have no close value: the engine values them at what won deals of
+// their product were won for (value-by="product"). The manager's own target
+// is kept by the forecast element (localStorage), never set here.
 (function () {
   const $ = (id) => document.getElementById(id);
   const status = $('board-status');
@@ -19,9 +22,6 @@
   const intro = $('board-intro');
   intro.textContent = tr('page.manager.maven', { n: n(8800) });
   let example = true; // the Maven example is loaded, not the user's own file
-
-  let prices = new Map();
-  const key = (p) => String(p || '').replace(/\s+/g, '').toLowerCase(); // "GTXPro" vs "GTX Pro"
 
   // The pipeline picker: shown when the imported deals carry more than one
   // `pipeline`; each pipeline has its own model, calibrated on its own deals
@@ -74,9 +74,7 @@
   /** The board on these deals; `calibrated` is their model when already calibrated. */
   async function show(deals, calibrated) {
     const closed = deals.filter((d) => d.status === 'won' || d.status === 'lost');
-    const open = deals
-      .filter((d) => !d.status || d.status === 'open')
-      .map((d) => (d.value ? d : { ...d, value: prices.get(key(d.attributes && d.attributes.product)) || 0 }));
+    const open = deals.filter((d) => !d.status || d.status === 'open');
     let model = calibrated || Stagecast.defaultModel();
     if (closed.length && !calibrated) {
       try {
@@ -92,7 +90,7 @@
     $('calibration').history = closed;
     $('forecast').model = model;
     $('scenarios').model = model; // exported with the scenarios
-    $('forecast').deals = open;
+    $('forecast').deals = deals; // all of them: the period forecast learns from the closed ones
     // The what-if board's base: the win rate and the average won deal of this data.
     const won = closed.filter((d) => d.status === 'won');
     const amounts = won.map((d) => d.margin ?? d.value).filter((v) => Number.isFinite(v));
@@ -114,14 +112,6 @@
         opportunitiesPerWeek: ws >= 4 ? starts.length / ws : undefined,
         wonPerWeek: wc >= 4 ? closes.reduce((t, x) => t + x[1], 0) / wc : undefined,
       };
-    }
-    if ($('forecast').getAttribute('target') == null && open.length) {
-      // A first target: the pipeline's expected value, rounded.
-      try {
-        const s = Stagecast.scoreDeals(model, open);
-        const e = open.reduce((t, d, i) => t + (d.value || 0) * s[i].probability, 0);
-        $('forecast').target = String(Math.round(e / 10000) * 10000);
-      } catch { /* the forecast element reports errors itself */ }
     }
     // The intro follows the data on the board.
     intro.textContent = example ? tr('page.manager.maven', { n: n(deals.length) }) : tr('page.manager.imported', { n: n(deals.length), closed: n(closed.length), open: n(open.length) });
@@ -152,8 +142,7 @@
 
   Stagecast.ready.then(async () => {
     try {
-      const [pipeline, products] = await Promise.all(['/data/sales_pipeline.csv', '/data/products.csv'].map((u) => fetch(u).then((r) => r.text())));
-      prices = new Map(products.trim().split('\n').slice(1).map((l) => l.split(',')).map(([p, , price]) => [key(p), Number(price)]));
+      const pipeline = await fetch('/data/sales_pipeline.csv').then((r) => r.text());
       say(tr('page.manager.loading'));
       await customElements.whenDefined('stagecast-import');
       const r = await importer.loadFile(pipeline);

@@ -69,6 +69,8 @@ pub const MAX_NEW_SHARE: f64 = 0.05;
 pub const MAX_NEW_DEALS: usize = 20_000;
 /// Nodes of the common factor (equal weights).
 const NODES: usize = 41;
+/// Points of the total's CDF returned by `periodForecast`.
+pub const POINTS: usize = 200;
 
 /// Expected value and quantiles of one part, or of the total.
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Default)]
@@ -173,6 +175,12 @@ pub struct PeriodForecast {
     pub total: Range,
     pub calendar: Calendar,
     pub spread: Spread,
+    /// The total's CDF, P(total <= amount): [`POINTS`] amounts evenly from
+    /// its 0.1% to its 99.9% quantile, then the most it can be (cdf 1). A
+    /// chart, and P(total >= target) for any target without another run
+    /// (`periodForecast` only; a back-test's forecasts leave it out).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub points: Vec<dist::Point>,
 }
 
 #[derive(Deserialize, Serialize, Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -770,6 +778,24 @@ impl Band {
         Range { expected: self.expected, p10: self.quantile(0.1), p50: self.quantile(0.5), p90: self.quantile(0.9) }
     }
 
+    /// The CDF at `n` amounts evenly from the 0.1% to the 99.9% quantile,
+    /// then at the most the total can be (cdf 1).
+    pub fn points(&self, n: usize) -> Vec<dist::Point> {
+        let (lo, hi) = (self.quantile(0.001), self.quantile(0.999));
+        let n = if hi > lo { n.max(2) } else { 1 };
+        let mut out: Vec<dist::Point> = (0..n)
+            .map(|i| {
+                let amount = if n > 1 { lo + (hi - lo) * i as f64 / (n - 1) as f64 } else { lo };
+                dist::Point { amount, cdf: self.cdf(amount) }
+            })
+            .collect();
+        let top = self.top();
+        if out.last().is_some_and(|p| top > p.amount) {
+            out.push(dist::Point { amount: top, cdf: 1.0 });
+        }
+        out
+    }
+
     /// Continuous ranked probability score of the outcome `y`.
     pub fn crps(&self, y: f64) -> f64 {
         let (a, b) = (self.quantile(1e-4), self.quantile(1.0 - 1e-4));
@@ -947,6 +973,7 @@ pub fn forecast_from(snap: &Snapshot, past: &[&Record]) -> (PeriodForecast, Band
         total: total.range(),
         calendar: cal,
         spread,
+        points: Vec::new(),
     };
     (f, total)
 }
@@ -973,7 +1000,9 @@ pub fn period_forecast(process: &Process, deals: &[Deal], options: &PeriodOption
     let recs = records(process, &h, start - 1)?;
     let snap = snapshot(process, &h, as_of, start, end, Amounts::Recorded)?;
     let past: Vec<&Record> = recs.iter().collect();
-    Ok(forecast_from(&snap, &past).0)
+    let (mut f, total) = forecast_from(&snap, &past);
+    f.points = total.points(POINTS);
+    Ok(f)
 }
 
 #[cfg(test)]
@@ -1083,6 +1112,17 @@ mod tests {
             assert!(r.p10 <= r.p50 && r.p50 <= r.p90, "{r:?}");
         }
         assert!(f.total.p10 >= f.won_so_far.expected);
+        // The total's CDF: rising, through P10 and P90 at 10% and 90%, up to
+        // the most the total can be.
+        assert!(f.points.len() == POINTS + 1 && f.points.windows(2).all(|w| w[0].amount < w[1].amount && w[0].cdf <= w[1].cdf));
+        assert_eq!(f.points.last().unwrap().cdf, 1.0);
+        assert!(f.points[0].cdf < 0.01 && f.points[POINTS - 1].cdf > 0.99);
+        let at = |x: f64| {
+            let i = f.points.iter().position(|p| p.amount >= x).unwrap();
+            let (a, b) = (f.points[i - 1], f.points[i]);
+            a.cdf + (b.cdf - a.cdf) * (x - a.amount) / (b.amount - a.amount)
+        };
+        assert!((at(f.total.p10) - 0.1).abs() < 0.01 && (at(f.total.p90) - 0.9).abs() < 0.01, "{} {}", at(f.total.p10), at(f.total.p90));
         // A month end forecasts the next month, with nothing won in it yet.
         let o = PeriodOptions { as_of: Some("2024-07-31".into()), ..o };
         let f = period_forecast(&p, &deals, &o).unwrap();

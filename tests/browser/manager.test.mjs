@@ -17,13 +17,12 @@ after(async () => {
 const ready = async (page) => {
   await page.locator('#board-status').filter({ hasText: /^8,800 deals/ }).waitFor({ timeout: 30000 });
   await page.locator('stagecast-calibration [data-role="brier"]').waitFor();
-  await page.locator('stagecast-forecast [data-role="p50"]').waitFor();
+  await page.locator('stagecast-forecast [data-role="period"]').waitFor({ timeout: 60000 });
 };
 
 test('first visit loads the Maven pipeline in the CSV worker: forecast and calibration match the engine', async () => {
   const page = await env.open('/manager.html');
   await ready(page);
-  await page.locator('stagecast-forecast [data-role="p50"]').waitFor();
   assert.match(await page.locator('#board-status').textContent(), /^8,800 deals: 6,711 closed \(calibration\), 2,089 open \(forecast\)\.$/);
   assert.equal(await page.locator('stagecast-import [data-role="summary"]').textContent(), 'Deals loaded: 8800. Rows skipped because of errors: 0.');
   // The import ran in the worker file next to stagecast.js.
@@ -41,8 +40,8 @@ test('first visit loads the Maven pipeline in the CSV worker: forecast and calib
     const money = (v) => new Intl.NumberFormat('en', { style: 'currency', currency: 'USD', maximumFractionDigits: 0 }).format(v);
     const pct = (v) => new Intl.NumberFormat('en', { style: 'percent', maximumFractionDigits: 0 }).format(v);
     const b3 = (v) => new Intl.NumberFormat('en', { maximumFractionDigits: 3 }).format(v);
-    const s = Stagecast.scoreDeals(f.model, f.deals);
-    const d = Stagecast.distribution(f.deals.map((x, i) => ({ amount: x.value, probability: s[i].probability })), { target: Number(f.target) });
+    // The next month's forecast from all the deals (open and closed).
+    const d = Stagecast.periodForecast(f.model, f.deals, { every: 'month', measure: 'value', valueBy: 'product' }).total;
     // A calibrated model on 6,711 closed deals: the scoreboard is cross-validated (5 folds).
     const ev = Stagecast.crossValidate(c.model, c.history, 5, {});
     // Sellers stronger or weaker than the team, by sellerSkills.
@@ -50,13 +49,14 @@ test('first visit loads the Maven pipeline in the CSV worker: forecast and calib
     const skills = Object.fromEntries(Stagecast.sellerSkills(c.model).map((x) => [x.seller, x.milestones.filter((m) => m.verdict !== 'similar')
       .map((m) => `${m.verdict === 'better' ? '▲' : '▼'} ${label(m.milestone)} ${pct(m.rate)} (team ${pct(m.teamRate)})`).join('; ')]));
     return {
-      forecast: { expected: money(d.expected), p10: money(d.p10), p50: money(d.p50), p90: money(d.p90), 'p-target': pct(d.pAtLeastTarget) },
+      forecast: { expected: money(d.expected), p10: money(d.p10), p90: money(d.p90) }, n8800: f.deals.length,
       brier: b3(ev.brier), priors: b3(ev.versus.priors.brier), calibrated: !!c.model.calibration, n: c.history.length, skills,
     };
   });
   for (const [role, text] of Object.entries(exp.forecast)) {
-    assert.equal(await page.locator(`stagecast-forecast [data-role="${role}"]`).textContent(), text, role);
+    assert.equal(await page.locator(`stagecast-forecast tr[data-part="total"] [data-role="${role}"]`).textContent(), text, role);
   }
+  assert.equal(exp.n8800, 8800);
   assert.equal(exp.calibrated, true);
   assert.equal(exp.n, 6711);
   assert.equal(await page.locator('stagecast-calibration [data-role="brier"]').textContent(), exp.brier);
@@ -67,28 +67,30 @@ test('first visit loads the Maven pipeline in the CSV worker: forecast and calib
   assert.deepEqual(shown, exp.skills);
   assert.ok(Object.values(shown).filter(Boolean).length >= 2, 'some sellers differ from the team');
   assert.ok((await page.locator('stagecast-calibration svg[data-chart="reliability"] circle').count()) >= 1);
-  // The target is marked, with P10/P50/P90.
-  for (const m of ['P10', 'P50', 'P90', 'target']) assert.equal(await page.locator(`stagecast-forecast svg [data-mark="${m}"]`).count(), 1, m);
+  // P10/P50/P90 are marked; no target is, since none was typed (none is made up).
+  for (const m of ['P10', 'P50', 'P90']) assert.equal(await page.locator(`stagecast-forecast svg [data-mark="${m}"]`).count(), 1, m);
+  assert.equal(await page.locator('stagecast-forecast svg [data-mark="target"]').count(), 0);
   await shot(page, 'manager-desktop');
   page.assertClean();
 });
 
-test('changing the target re-computes P(hit target) and fires stagecast-change with the distribution', async () => {
+test('typing a target computes the chance of reaching it and fires stagecast-change with it', async () => {
   const page = await env.open('/manager.html');
-  await page.locator('stagecast-forecast [data-role="p-target"]').waitFor({ timeout: 30000 });
+  await page.evaluate(() => localStorage.removeItem('stagecast:target'));
+  await ready(page);
   const got = page.evaluate(() => new Promise((r) => document.getElementById('forecast').addEventListener('stagecast-change', (e) => r(e.detail), { once: true })));
-  const input = page.locator('stagecast-forecast').getByRole('spinbutton', { name: 'Target' });
-  await input.fill('2500000');
+  const input = page.locator('stagecast-forecast').getByRole('spinbutton', { name: 'Your target for the period' });
+  await input.fill('500000');
   await input.press('Enter');
   await input.blur();
   const detail = await got;
-  const exp = await page.evaluate(() => {
-    const f = document.getElementById('forecast');
-    const s = Stagecast.scoreDeals(f.model, f.deals);
-    return Stagecast.distribution(f.deals.map((x, i) => ({ amount: x.value, probability: s[i].probability })), { target: 2500000 }).pAtLeastTarget;
-  });
-  assert.equal(detail.pAtLeastTarget, exp);
-  assert.equal(await page.locator('stagecast-forecast [data-role="p-target"]').textContent(), new Intl.NumberFormat('en', { style: 'percent', maximumFractionDigits: 0 }).format(exp));
+  assert.equal(detail.target, 500000);
+  assert.ok(detail.pAtLeastTarget > 0 && detail.pAtLeastTarget < 1, String(detail.pAtLeastTarget));
+  // Half the time or less: the total's median is below 500,000 here.
+  assert.ok(detail.period.total.p50 < 500000 === detail.pAtLeastTarget < 0.5);
+  assert.equal(await page.locator('stagecast-forecast [data-role="p-target"]').textContent(), new Intl.NumberFormat('en', { style: 'percent', maximumFractionDigits: 0 }).format(detail.pAtLeastTarget));
+  assert.equal(await page.locator('stagecast-forecast svg [data-mark="target"]').count(), 1);
+  await page.evaluate(() => localStorage.removeItem('stagecast:target'));
   page.assertClean();
 });
 

@@ -137,3 +137,71 @@ export function funnelChart(rows, here, { title, pct, doneText, hereText }) {
   });
   return root;
 }
+
+// Issue 13 (fcui): "How honest were our forecasts?"
+/** Peer markers of the honesty chart: a shape per naive forecaster. */
+export const PEER_SHAPES = { runRate: 'square', seasonalNaive: 'diamond', weightedPipeline: 'triangle' };
+
+/** A small marker centred on (x, y): square, diamond or triangle. */
+export function marker(shape, x, y, props = {}) {
+  const s = 4;
+  if (shape === 'square') return svg('rect', { x: r1(x - s), y: r1(y - s), width: 2 * s, height: 2 * s, ...props });
+  const d = shape === 'diamond'
+    ? `M${r1(x)},${r1(y - s - 1)}L${r1(x + s + 1)},${r1(y)}L${r1(x)},${r1(y + s + 1)}L${r1(x - s - 1)},${r1(y)}Z`
+    : `M${r1(x)},${r1(y - s - 1)}L${r1(x + s + 1)},${r1(y + s)}L${r1(x - s - 1)},${r1(y + s)}Z`;
+  return svg('path', { d, ...props });
+}
+
+/**
+ * The past periods' forecasts against what happened: per period
+ * `{ key, label, year?, p10, p50, p90, actual, peers: { [name]: expected } }`,
+ * a bar from P10 to P90 with the P50 marked, the actual as a dot (hollow
+ * and in the warning colour when it fell outside the bar), and the peers'
+ * point forecasts as small markers beside it. The axis starts at 0.
+ */
+export function honestyChart(periods, { title, money, moneyShort, peerNames, actualText }) {
+  const W2 = 560, L = 52, R = 8, T = 10, H = 170, B = 34;
+  const values = periods.flatMap((p) => [p.p90, p.actual, ...Object.values(p.peers)]).filter(Number.isFinite);
+  const top = Math.max(1, ...values);
+  // A round top for the axis: 1, 2, 2.5 or 5 times a power of ten.
+  const mag = 10 ** Math.floor(Math.log10(top));
+  const hi = [1, 2, 2.5, 5, 10].map((k) => k * mag).find((v) => v >= top) || top;
+  const y = (v) => T + (1 - Math.max(0, v) / hi) * H;
+  const slot = (W2 - L - R) / Math.max(1, periods.length);
+  const root = svg('svg', { viewBox: `0 0 ${W2} ${T + H + B}`, role: 'img', 'aria-label': title, 'data-chart': 'honesty' });
+  root.append(svg('title', { text: title }));
+  const axis = svg('g', { 'data-role': 'axis' });
+  for (let k = 0; k <= 4; k++) {
+    const v = (hi * k) / 4;
+    axis.append(svg('line', { x1: L, y1: r1(y(v)), x2: W2 - R, y2: r1(y(v)), stroke: 'var(--line)' }));
+    axis.append(axisText(L - 5, y(v) + 4, moneyShort(v), 'end'));
+  }
+  root.append(axis);
+  const names = Object.keys(PEER_SHAPES);
+  periods.forEach((p, i) => {
+    const x0 = L + i * slot;
+    const bx = x0 + slot * 0.3;
+    const g = svg('g', { 'data-period': p.key });
+    const inside = p.actual >= p.p10 && p.actual <= p.p90;
+    const band = svg('rect', { x: r1(bx - slot * 0.14), y: r1(y(p.p90)), width: r1(slot * 0.28), height: r1(Math.max(1.5, y(p.p10) - y(p.p90))), rx: 2,
+      fill: 'var(--accent)', 'fill-opacity': 0.28, stroke: 'var(--accent)', 'data-role': 'band', 'data-p10': p.p10, 'data-p90': p.p90 });
+    band.append(svg('title', { text: `${p.title}: P10 ${money(p.p10)} – P90 ${money(p.p90)}, P50 ${money(p.p50)}` }));
+    g.append(band);
+    g.append(svg('line', { x1: r1(bx - slot * 0.14), x2: r1(bx + slot * 0.14), y1: r1(y(p.p50)), y2: r1(y(p.p50)), stroke: 'var(--accent)', 'stroke-width': 2, 'data-role': 'p50' }));
+    const dot = svg('circle', { cx: r1(bx), cy: r1(y(p.actual)), r: 4.5, fill: inside ? 'var(--text)' : 'var(--bg)', stroke: inside ? 'var(--text)' : 'var(--warn)', 'stroke-width': 2,
+      'data-role': 'actual', 'data-inside': String(inside), 'data-value': p.actual });
+    dot.append(svg('title', { text: `${p.title}: ${actualText} ${money(p.actual)}` }));
+    g.append(dot);
+    names.forEach((name, j) => {
+      const v = p.peers[name];
+      if (!Number.isFinite(v)) return;
+      const m = marker(PEER_SHAPES[name], x0 + slot * (0.58 + 0.13 * j), y(v), { fill: 'var(--muted)', 'fill-opacity': 0.85, 'data-peer': name, 'data-value': v });
+      m.append(svg('title', { text: `${p.title}: ${peerNames[name]} ${money(v)}` }));
+      g.append(m);
+    });
+    g.append(axisText(x0 + slot / 2, T + H + 14, p.label));
+    if (p.year) g.append(axisText(x0 + slot / 2, T + H + 27, p.year));
+    root.append(g);
+  });
+  return root;
+}

@@ -1103,6 +1103,215 @@ const CRMUI = {
   },
 };
 for (const [k, v] of Object.entries(CRMUI)) Object.assign(STRINGS[k], v);
+// Strings added for issue 13 (fcui: the period forecast and "How honest were
+// our forecasts?" on the manager board). Numbers are filled in with Intl.
+const PERIOD = {
+  en: {
+    'pf.empty': 'No deals yet: import your history (open and closed deals, with dates) to see the forecast.',
+    'pf.title': 'Forecast for a period',
+    'pf.period': 'Period',
+    'pf.next': '{month} (forecast)',
+    'pf.past': '{month} (back-test)',
+    'pf.target': 'Your target for the period',
+    'pf.targetNone': 'Type your own target to see the chance of reaching it.',
+    'pf.targetBad': 'Enter an amount of 0 or more: {v} is still used.',
+    'pf.targetNotSaved': 'Could not save the target in this browser (storage full or blocked): it lives only in this page.',
+    'pf.targetBroken': 'The saved target could not be read; it was set aside under “{key}”.',
+    'pf.chance': 'Chance of reaching your target',
+    'pf.part': 'Part',
+    'pf.expected': 'Expected',
+    'pf.won': 'Won so far',
+    'pf.wonNote': 'already won in the period',
+    'pf.open': 'Open pipeline',
+    'pf.openNote': '{n} open deals that may close in the period',
+    'pf.new': 'New business',
+    'pf.newNote': 'about {n} new deals, {share} of them won within the period',
+    'pf.total': 'Total',
+    'pf.asOf': 'As known on {date}, for {start} – {end}. The parts add up to the total’s expected value; each range is its own.',
+    'pf.spread': 'The range is learned from how the forecast did in {n} past months.',
+    'pf.spreadNone': 'Too little history to learn the range from past months: it counts independent deals only, and is too narrow.',
+    'pf.actual': 'Actually won',
+    'pf.inside': 'inside the P10–P90 range',
+    'pf.outside': 'outside the P10–P90 range',
+    'pf.measure.value': 'Measured: the value (close value) of deals won in the month, including deals created in it.',
+    'pf.measure.margin': 'Measured: the margin of deals won in the month, including deals created in it.',
+    'pf.computing': 'Computing the forecast from the history…',
+    'pf.backtesting': 'Back-testing the past months…',
+    'pf.distribution': 'Range of the total',
+    'hon.title': 'How honest were our forecasts?',
+    'hon.lead': 'At each past month end the engine was rerun on what was known that day, and forecast the next month. Bars: its P10–P90 range; dot: what was actually won; beside them, the simple forecasts a team could use instead.',
+    'hon.coverage': 'The actual fell inside the P10–P90 range in {covered} of {n} months ({pct}); an honest 80% range holds it in about 8 of 10.',
+    'hon.scores': 'Mean error (MAPE) {mape}; CRPS {crps} (lower is better).',
+    'hon.none': 'Not enough history to back-test yet: it needs closed deals over several months.',
+    'hon.forecaster': 'Forecaster',
+    'hon.months': 'Months',
+    'hon.inside': 'Inside P10–P90',
+    'hon.mape': 'MAPE',
+    'hon.crps': 'CRPS',
+    'hon.ofMonths': '{covered} of {n}',
+    'hon.engine': 'stagecast (this forecast)',
+    'hon.runRate': 'Run-rate (mean of the last 3 months)',
+    'hon.seasonalNaive': 'Seasonal naive (same month, previous quarter)',
+    'hon.weightedPipeline': 'Weighted pipeline (Σ probability × value)',
+    'hon.band': 'P10–P90 range',
+    'hon.actual': 'Actually won',
+    'hon.tableLabel': 'Forecast accuracy against simple peers',
+  },
+  nb: {
+    'pf.empty': 'Ingen salg ennå: importer historikken din (åpne og avsluttede salg, med datoer) for å se prognosen.',
+    'pf.title': 'Prognose for en periode',
+    'pf.period': 'Periode',
+    'pf.next': '{month} (prognose)',
+    'pf.past': '{month} (tilbaketest)',
+    'pf.target': 'Ditt mål for perioden',
+    'pf.targetNone': 'Skriv inn ditt eget mål for å se sjansen for å nå det.',
+    'pf.targetBad': 'Skriv et beløp på 0 eller mer: {v} brukes fortsatt.',
+    'pf.targetNotSaved': 'Kunne ikke lagre målet i denne nettleseren (lagringen er full eller blokkert): det finnes bare i denne siden.',
+    'pf.targetBroken': 'Det lagrede målet kunne ikke leses; det ble lagt til side under «{key}».',
+    'pf.chance': 'Sjansen for å nå målet',
+    'pf.part': 'Del',
+    'pf.expected': 'Forventet',
+    'pf.won': 'Vunnet så langt',
+    'pf.wonNote': 'allerede vunnet i perioden',
+    'pf.open': 'Åpen pipeline',
+    'pf.openNote': '{n} åpne salg som kan lukkes i perioden',
+    'pf.new': 'Nye salg',
+    'pf.newNote': 'omtrent {n} nye salg, {share} av dem vunnet innen perioden',
+    'pf.total': 'Totalt',
+    'pf.asOf': 'Slik det var kjent {date}, for {start} – {end}. Delene summerer seg til totalens forventede verdi; hvert spenn er sitt eget.',
+    'pf.spread': 'Spennet er lært av hvordan prognosen traff i {n} tidligere måneder.',
+    'pf.spreadNone': 'For lite historikk til å lære spennet av tidligere måneder: det regner bare med uavhengige salg, og er for smalt.',
+    'pf.actual': 'Faktisk vunnet',
+    'pf.inside': 'innenfor spennet P10–P90',
+    'pf.outside': 'utenfor spennet P10–P90',
+    'pf.measure.value': 'Målt: verdien (sluttverdien) av salg vunnet i måneden, også salg opprettet i den.',
+    'pf.measure.margin': 'Målt: marginen av salg vunnet i måneden, også salg opprettet i den.',
+    'pf.computing': 'Beregner prognosen fra historikken…',
+    'pf.backtesting': 'Tilbaketester de forrige månedene…',
+    'pf.distribution': 'Spennet for totalen',
+    'hon.title': 'Hvor ærlige var prognosene våre?',
+    'hon.lead': 'Ved hver tidligere månedsslutt ble motoren kjørt på nytt med det som var kjent den dagen, og ga en prognose for neste måned. Søyler: spennet P10–P90; prikk: det som faktisk ble vunnet; ved siden av: enkle prognoser et team kunne brukt i stedet.',
+    'hon.coverage': 'Det faktiske utfallet lå innenfor spennet P10–P90 i {covered} av {n} måneder ({pct}); et ærlig 80 %-spenn treffer omtrent 8 av 10.',
+    'hon.scores': 'Gjennomsnittlig feil (MAPE) {mape}; CRPS {crps} (lavere er bedre).',
+    'hon.none': 'For lite historikk til å tilbaketeste ennå: det trengs avsluttede salg over flere måneder.',
+    'hon.forecaster': 'Prognose',
+    'hon.months': 'Måneder',
+    'hon.inside': 'Innenfor P10–P90',
+    'hon.mape': 'MAPE',
+    'hon.crps': 'CRPS',
+    'hon.ofMonths': '{covered} av {n}',
+    'hon.engine': 'stagecast (denne prognosen)',
+    'hon.runRate': 'Løpende snitt (de siste 3 månedene)',
+    'hon.seasonalNaive': 'Sesongnaiv (samme måned forrige kvartal)',
+    'hon.weightedPipeline': 'Vektet pipeline (Σ sannsynlighet × verdi)',
+    'hon.band': 'Spennet P10–P90',
+    'hon.actual': 'Faktisk vunnet',
+    'hon.tableLabel': 'Prognosetreff mot enkle alternativer',
+  },
+  sv: {
+    'pf.empty': 'Inga affärer ännu: importera din historik (öppna och avslutade affärer, med datum) för att se prognosen.',
+    'pf.title': 'Prognos för en period',
+    'pf.period': 'Period',
+    'pf.next': '{month} (prognos)',
+    'pf.past': '{month} (bakåttest)',
+    'pf.target': 'Ditt mål för perioden',
+    'pf.targetNone': 'Skriv in ditt eget mål för att se chansen att nå det.',
+    'pf.targetBad': 'Ange ett belopp på 0 eller mer: {v} används fortfarande.',
+    'pf.targetNotSaved': 'Kunde inte spara målet i den här webbläsaren (lagringen är full eller blockerad): det finns bara på den här sidan.',
+    'pf.targetBroken': 'Det sparade målet kunde inte läsas; det lades undan under ”{key}”.',
+    'pf.chance': 'Chansen att nå målet',
+    'pf.part': 'Del',
+    'pf.expected': 'Förväntat',
+    'pf.won': 'Vunnet hittills',
+    'pf.wonNote': 'redan vunnet under perioden',
+    'pf.open': 'Öppen pipeline',
+    'pf.openNote': '{n} öppna affärer som kan avslutas under perioden',
+    'pf.new': 'Nya affärer',
+    'pf.newNote': 'omkring {n} nya affärer, {share} av dem vunna inom perioden',
+    'pf.total': 'Totalt',
+    'pf.asOf': 'Som det var känt {date}, för {start} – {end}. Delarna summeras till totalens förväntade värde; varje intervall är sitt eget.',
+    'pf.spread': 'Intervallet är lärt av hur prognosen träffade under {n} tidigare månader.',
+    'pf.spreadNone': 'För lite historik för att lära intervallet av tidigare månader: det räknar bara med oberoende affärer och är för smalt.',
+    'pf.actual': 'Faktiskt vunnet',
+    'pf.inside': 'inom intervallet P10–P90',
+    'pf.outside': 'utanför intervallet P10–P90',
+    'pf.measure.value': 'Mätt: värdet (slutvärdet) av affärer vunna under månaden, även affärer skapade under den.',
+    'pf.measure.margin': 'Mätt: marginalen av affärer vunna under månaden, även affärer skapade under den.',
+    'pf.computing': 'Beräknar prognosen från historiken…',
+    'pf.backtesting': 'Bakåttestar tidigare månader…',
+    'pf.distribution': 'Intervallet för totalen',
+    'hon.title': 'Hur ärliga var våra prognoser?',
+    'hon.lead': 'Vid varje tidigare månadsslut kördes motorn om på det som var känt den dagen och gav en prognos för nästa månad. Staplar: intervallet P10–P90; punkt: det som faktiskt vanns; bredvid: enkla prognoser som ett team kunde ha använt i stället.',
+    'hon.coverage': 'Utfallet låg inom intervallet P10–P90 under {covered} av {n} månader ({pct}); ett ärligt 80 %-intervall träffar ungefär 8 av 10.',
+    'hon.scores': 'Genomsnittligt fel (MAPE) {mape}; CRPS {crps} (lägre är bättre).',
+    'hon.none': 'För lite historik för att bakåttesta ännu: det behövs avslutade affärer över flera månader.',
+    'hon.forecaster': 'Prognos',
+    'hon.months': 'Månader',
+    'hon.inside': 'Inom P10–P90',
+    'hon.mape': 'MAPE',
+    'hon.crps': 'CRPS',
+    'hon.ofMonths': '{covered} av {n}',
+    'hon.engine': 'stagecast (den här prognosen)',
+    'hon.runRate': 'Löpande snitt (de senaste 3 månaderna)',
+    'hon.seasonalNaive': 'Säsongsnaiv (samma månad förra kvartalet)',
+    'hon.weightedPipeline': 'Viktad pipeline (Σ sannolikhet × värde)',
+    'hon.band': 'Intervallet P10–P90',
+    'hon.actual': 'Faktiskt vunnet',
+    'hon.tableLabel': 'Prognosträff mot enkla alternativ',
+  },
+  da: {
+    'pf.empty': 'Ingen salg endnu: importér din historik (åbne og afsluttede salg, med datoer) for at se prognosen.',
+    'pf.title': 'Prognose for en periode',
+    'pf.period': 'Periode',
+    'pf.next': '{month} (prognose)',
+    'pf.past': '{month} (bagudtest)',
+    'pf.target': 'Dit mål for perioden',
+    'pf.targetNone': 'Skriv dit eget mål for at se chancen for at nå det.',
+    'pf.targetBad': 'Angiv et beløb på 0 eller mere: {v} bruges stadig.',
+    'pf.targetNotSaved': 'Kunne ikke gemme målet i denne browser (lageret er fuldt eller blokeret): det findes kun på denne side.',
+    'pf.targetBroken': 'Det gemte mål kunne ikke læses; det blev lagt til side under “{key}”.',
+    'pf.chance': 'Chancen for at nå målet',
+    'pf.part': 'Del',
+    'pf.expected': 'Forventet',
+    'pf.won': 'Vundet indtil nu',
+    'pf.wonNote': 'allerede vundet i perioden',
+    'pf.open': 'Åben pipeline',
+    'pf.openNote': '{n} åbne salg, der kan lukkes i perioden',
+    'pf.new': 'Nye salg',
+    'pf.newNote': 'omkring {n} nye salg, {share} af dem vundet inden for perioden',
+    'pf.total': 'I alt',
+    'pf.asOf': 'Som det var kendt {date}, for {start} – {end}. Delene summerer til totalens forventede værdi; hvert interval er sit eget.',
+    'pf.spread': 'Intervallet er lært af, hvordan prognosen ramte i {n} tidligere måneder.',
+    'pf.spreadNone': 'For lidt historik til at lære intervallet af tidligere måneder: det regner kun med uafhængige salg og er for smalt.',
+    'pf.actual': 'Faktisk vundet',
+    'pf.inside': 'inden for intervallet P10–P90',
+    'pf.outside': 'uden for intervallet P10–P90',
+    'pf.measure.value': 'Målt: værdien (slutværdien) af salg vundet i måneden, også salg oprettet i den.',
+    'pf.measure.margin': 'Målt: marginen af salg vundet i måneden, også salg oprettet i den.',
+    'pf.computing': 'Beregner prognosen ud fra historikken…',
+    'pf.backtesting': 'Bagudtester de tidligere måneder…',
+    'pf.distribution': 'Intervallet for totalen',
+    'hon.title': 'Hvor ærlige var vores prognoser?',
+    'hon.lead': 'Ved hver tidligere månedsafslutning blev motoren kørt igen på det, der var kendt den dag, og gav en prognose for næste måned. Søjler: intervallet P10–P90; prik: det, der faktisk blev vundet; ved siden af: enkle prognoser, et team kunne have brugt i stedet.',
+    'hon.coverage': 'Det faktiske resultat lå inden for intervallet P10–P90 i {covered} af {n} måneder ({pct}); et ærligt 80 %-interval rammer omkring 8 af 10.',
+    'hon.scores': 'Gennemsnitlig fejl (MAPE) {mape}; CRPS {crps} (lavere er bedre).',
+    'hon.none': 'For lidt historik til at bagudteste endnu: der kræves afsluttede salg over flere måneder.',
+    'hon.forecaster': 'Prognose',
+    'hon.months': 'Måneder',
+    'hon.inside': 'Inden for P10–P90',
+    'hon.mape': 'MAPE',
+    'hon.crps': 'CRPS',
+    'hon.ofMonths': '{covered} af {n}',
+    'hon.engine': 'stagecast (denne prognose)',
+    'hon.runRate': 'Løbende gennemsnit (de seneste 3 måneder)',
+    'hon.seasonalNaive': 'Sæsonnaiv (samme måned sidste kvartal)',
+    'hon.weightedPipeline': 'Vægtet pipeline (Σ sandsynlighed × værdi)',
+    'hon.band': 'Intervallet P10–P90',
+    'hon.actual': 'Faktisk vundet',
+    'hon.tableLabel': 'Prognosetræf mod enkle alternativer',
+  },
+};
+for (const [k, v] of Object.entries(PERIOD)) Object.assign(STRINGS[k], v);
 
 /**
  * Words a page's own text: every element with `data-i18n="key"` gets the
@@ -1157,4 +1366,39 @@ export function formatNumber(tag, v, digits = 0) {
  */
 export function wordReason(loc, reason, milestoneLabel = (id) => id) {
   return wordCode(loc, reason, 'reason_', milestoneLabel);
+}
+
+// Issue 13 (fcui): chances and short amounts.
+/**
+ * A chance as a percentage that never says what is not so: never "-0%",
+ * never "0%" unless it is exactly 0 ("< 1%"), never "100%" unless it is
+ * exactly 1 ("> 99%").
+ */
+export function formatChance(tag, p) {
+  if (Number.isNaN(p) || p == null) return '–';
+  if (p <= 0) return formatPercent(tag, 0);
+  if (p >= 1) return formatPercent(tag, 1);
+  if (p < 0.005) return `< ${formatPercent(tag, 0.01)}`;
+  if (p >= 0.995) return `> ${formatPercent(tag, 0.99)}`;
+  return formatPercent(tag, p);
+}
+
+/** An amount in short form for chart axes ($1.2M, 950 k kr). */
+export function formatMoneyShort(tag, currency, amount) {
+  const cur = CURRENCIES.includes(String(currency).toUpperCase()) ? String(currency).toUpperCase() : null;
+  const opts = { notation: 'compact', maximumFractionDigits: 1, ...(cur ? { style: 'currency', currency: cur } : {}) };
+  return safeFormat(tag, opts, amount);
+}
+
+/** A date (`YYYY-MM-DD`) or a month (`YYYY-MM`) in the locale's words; the text as given when it is neither. */
+export function formatDate(tag, iso, month = false) {
+  const m = /^(\d{4})-(\d{2})(?:-(\d{2}))?/.exec(String(iso || ''));
+  if (!m) return String(iso ?? '');
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3] || 1)));
+  const opts = month ? { month: 'long', year: 'numeric', timeZone: 'UTC' } : { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' };
+  try {
+    return new Intl.DateTimeFormat(tag, opts).format(d);
+  } catch {
+    return new Intl.DateTimeFormat('en', opts).format(d);
+  }
 }

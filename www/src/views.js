@@ -1,9 +1,10 @@
 // <stagecast-meetings>, <stagecast-forecast>, <stagecast-calibration>:
 // views over the engine's meeting, forecast and evaluation functions. Each
 // shows a clear notice when the loaded build lacks the function it needs.
-import { StagecastElement, el } from './base.js';
-import { formatPercent, formatMoney, formatNumber, wordReason, milestoneNamer } from './i18n.js';
-import { cdfChart, reliabilityChart } from './charts.js';
+import { StagecastElement, el, svg } from './base.js';
+import { formatPercent, formatMoney, formatNumber, wordReason, milestoneNamer, formatChance, formatMoneyShort, formatDate } from './i18n.js';
+import { cdfChart, reliabilityChart, honestyChart, marker, PEER_SHAPES } from './charts.js';
+import { load, save, PREFIX } from './store.js';
 
 const CSS = `
 .row { display: flex; flex-wrap: wrap; gap: 8px 16px; align-items: end; margin: 0 0 10px; }
@@ -22,6 +23,14 @@ ul.checks li.unknown { color: var(--muted); }
 svg[data-chart=reliability] { max-width: 340px; }
 .scroll.sellers { max-height: 22em; overflow-y: auto; }
 .two { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 280px), 1fr)); gap: 18px; }
+/* issue 13 (fcui): the period forecast and the honesty chart */
+.parts th small { display: block; font-weight: normal; color: var(--muted); font-size: .85em; white-space: normal; }
+.parts tr.total th, .parts tr.total td { font-weight: 650; border-top: 2px solid var(--line); }
+.honesty { max-width: 760px; }
+ul.legend { display: flex; flex-wrap: wrap; gap: 4px 14px; font-size: .85em; color: var(--muted); margin: 4px 0 8px; }
+ul.legend li { display: flex; align-items: center; gap: 5px; }
+ul.legend svg { width: 14px; height: 14px; }
+.stated { font-weight: 600; }
 `;
 
 const money = (self, v) => formatMoney(self.loc.tag, self.currency || 'EUR', v);
@@ -121,12 +130,51 @@ export class StagecastMeetings extends StagecastElement {
 /** <stagecast-forecast>: the range of the open pipeline's total, P10/P50/P90, and the chance of reaching a target. */
 export class StagecastForecast extends StagecastElement {
   static json = ['model', 'deals'];
-  static text = ['locale', 'currency', 'target', 'measure'];
-  static analysis = true; // distribution
+  // every="month": the period forecast (deals = all deals, open and closed)
+  // with the back-test; value-by: the attribute whose won deals value an
+  // open deal without an amount; months: back-tested months (8);
+  // storage-key: where the manager's own target is kept (localStorage).
+  static text = ['locale', 'currency', 'target', 'measure', 'every', 'value-by', 'months', 'storage-key'];
+  static analysis = true; // distribution, periodForecast, backtest
   static styles() {
     return [CSS];
   }
+  get valueBy() { return this.prop('value-by'); }
+  set valueBy(v) { this.setProp('value-by', v); }
+  attributeChanged(name) {
+    if (name === 'storage-key') this._targetLoaded = false;
+  }
+  /** Resolves once what was set has rendered, the period forecast and the back-test included. */
+  get updateComplete() {
+    return super.updateComplete.then(async (ok) => {
+      for (let w = this._work; w; w = this._work === w ? null : this._work) await w;
+      return ok && !(this._cache && this._cache.error);
+    });
+  }
+  /** The user's own target, kept under `storage-key` (never a default). */
+  _loadTarget() {
+    if (this._targetLoaded) return;
+    this._targetLoaded = true;
+    const key = this.prop('storage-key');
+    if (!key) return;
+    const saved = load(key, (v) => {
+      if (v && typeof v === 'object' && (v.target === null || (typeof v.target === 'number' && Number.isFinite(v.target) && v.target >= 0))) return v;
+      throw new Error('not a saved target');
+    });
+    this._targetMsg = null;
+    if (saved.value) this._props.target = saved.value.target == null ? '' : String(saved.value.target);
+    else if (saved.broken) this._targetMsg = this.t('pf.targetBroken', { key: saved.setAside || key });
+    else if (saved.blocked) this._targetMsg = this.t('pf.targetNotSaved');
+  }
+  _saveTarget(target) {
+    const key = this.prop('storage-key');
+    if (!key) return;
+    const r = save(key, { version: 1, target: target ?? null });
+    this._targetMsg = r.ok ? null : this.t('pf.targetNotSaved');
+  }
   render() {
+    this._loadTarget();
+    if (this.prop('every')) return this.renderPeriod();
     const u = this._uid;
     const model = this.currentModel();
     const measure = this.prop('measure') === 'value' ? 'value' : 'margin';
@@ -137,6 +185,8 @@ export class StagecastForecast extends StagecastElement {
     const input = el('input', { type: 'number', id: `${u}t`, min: 0, step: 1000, value: target ?? '', 'data-field': 'target' });
     input.addEventListener('change', () => {
       this._props.target = input.value;
+      const n = Number(input.value);
+      if (input.value === '' || (Number.isFinite(n) && n >= 0)) this._saveTarget(input.value === '' ? null : n);
       this._userChange = true;
       this.keepFocus(() => this.render());
     });
@@ -175,7 +225,7 @@ export class StagecastForecast extends StagecastElement {
     const m = (v) => money(this, v);
     out.append(el('div', { className: 'kpis' },
       kpi(this.t('expected'), m(d.expected), 'expected'), kpi('P10', m(d.p10), 'p10'), kpi('P50', m(d.p50), 'p50'), kpi('P90', m(d.p90), 'p90'),
-      d.pAtLeastTarget != null ? kpi(this.t('pAtLeast'), pct(this, d.pAtLeastTarget), 'p-target') : null),
+      d.pAtLeastTarget != null ? kpi(this.t('pAtLeast'), formatChance(this.loc.tag, d.pAtLeastTarget), 'p-target') : null),
     el('div', { className: 'chart', part: 'chart forecast-chart' }, cdfChart(d, { title: this.t('forecast'), money: m, target, labels: { target: this.t('target') } })));
     if (vs) out.append(this.versusSellers(vs, target != null));
     this._result = vs ? { ...d, versusSellers: vs } : d;
@@ -193,7 +243,7 @@ export class StagecastForecast extends StagecastElement {
       if (!s) continue;
       body.append(el('tr', { 'data-view': key }, el('th', { scope: 'row', text: label }),
         ...[s.expected, s.p10, s.p50, s.p90].map((v) => el('td', { className: 'num', text: m(v) })),
-        withTarget ? el('td', { className: 'num', text: s.pAtLeastTarget == null ? '' : pct(this, s.pAtLeastTarget) }) : null));
+        withTarget ? el('td', { className: 'num', text: s.pAtLeastTarget == null ? '' : formatChance(this.loc.tag, s.pAtLeastTarget) }) : null));
     }
     return el('div', { 'data-role': 'versus-sellers' }, el('h3', { text: this.t('versusSellers') }),
       el('div', { className: 'scroll', tabindex: 0, role: 'region', 'aria-label': this.t('versusSellers') }, el('table', null, el('thead', null, el('tr', null, ...head)), body)));
@@ -201,6 +251,298 @@ export class StagecastForecast extends StagecastElement {
   get result() {
     return this._result;
   }
+
+  // ---- issue 13 (fcui): the period forecast and the back-test ----
+
+  /** Options of periodForecast and backtest, from the attributes and the deals' dates. */
+  periodOptions() {
+    const measure = this.prop('measure') === 'margin' ? 'margin' : 'value';
+    const every = 'month';
+    const valueBy = this.valueBy || undefined;
+    const base = { every, measure, ...(valueBy ? { valueBy } : {}) };
+    // The back-test: the last `months` month ends whose next month the data covers.
+    const months = Math.max(1, Math.min(60, Math.round(Number(this.prop('months')) || 8)));
+    const last = lastDay(this.prop('deals') || []);
+    let backtest = base;
+    if (last) {
+      const [y, m, d] = last.split('-').map(Number);
+      const isEnd = d === new Date(Date.UTC(y, m, 0)).getUTCDate();
+      const toMonth = y * 12 + (m - 1) - (isEnd ? 1 : 2);
+      backtest = { ...base, from: monthEnd(toMonth - (months - 1)), to: monthEnd(toMonth) };
+    }
+    return { forecast: base, backtest };
+  }
+
+  /**
+   * The period forecast and the back-test for the current inputs, computed
+   * once per change of the model, the deals or the options (not per target:
+   * the chance of a target is read off the forecast's CDF), after the page
+   * has painted, so the board shows what it is doing meanwhile.
+   */
+  _period() {
+    const key = [this._props.model ?? this.getAttribute('model'), this._props.deals ?? this.getAttribute('deals'), this.prop('measure'), this.valueBy, this.prop('months')];
+    const c = this._cache;
+    if (c && c.key.every((v, i) => v === key[i])) return c;
+    const gen = (this._gen = (this._gen || 0) + 1);
+    const cache = (this._cache = { key, forecast: null, backtest: null, error: null, backtestError: null, busy: 'forecast' });
+    const model = this.currentModel();
+    const deals = this.prop('deals') || [];
+    const opts = this.periodOptions();
+    const later = () => new Promise((r) => setTimeout(r, 0));
+    const rerender = () => {
+      if (gen !== this._gen || !this._connected) return;
+      try {
+        this.keepFocus(() => this.render());
+      } catch (e) {
+        this.showError(e);
+      }
+    };
+    this._work = (async () => {
+      await later();
+      if (gen !== this._gen) return;
+      try {
+        cache.forecast = this.fn('periodForecast')(model, deals, opts.forecast);
+      } catch (e) {
+        cache.error = e;
+      }
+      cache.busy = 'backtest';
+      rerender();
+      await later();
+      if (gen !== this._gen) return;
+      try {
+        cache.backtest = this.fn('backtest')(model, deals, opts.backtest);
+      } catch (e) {
+        cache.backtestError = e;
+      }
+      cache.busy = null;
+      rerender();
+    })();
+    return cache;
+  }
+
+  renderPeriod() {
+    const u = this._uid;
+    const tag = this.loc.tag;
+    const m = (v) => money(this, v);
+    const t = this.prop('target');
+    const target = t == null || t === '' || !Number.isFinite(Number(t)) || Number(t) < 0 ? undefined : Number(t);
+    if (!(this.prop('deals') || []).length) {
+      // Nothing to learn from yet (the host sets the deals, e.g. after an import).
+      this._root.replaceChildren(el('div', { className: 'card', part: 'card' }, el('h2', { text: this.t('pf.title') }),
+        el('p', { className: 'muted', 'data-role': 'empty', text: this.t('pf.empty') })));
+      this._result = null;
+      return;
+    }
+    const cache = this._period();
+    const f = cache.forecast;
+    const bt = cache.backtest;
+    // The periods to pick: the one ahead, then the back-tested ones, latest first.
+    const choices = [];
+    if (f) choices.push({ key: f.start, forecast: f, label: this.t('pf.next', { month: formatDate(tag, f.start, true) }) });
+    if (bt) {
+      bt.periods.forEach((p, i) => {
+        const fc = bt.forecasts[i];
+        if (fc) choices.unshift({ key: p.start, forecast: fc, period: p, label: this.t('pf.past', { month: formatDate(tag, p.start, true) }) });
+      });
+      choices.sort((a, b) => (a.key < b.key ? 1 : a.key > b.key ? -1 : 0));
+    }
+    let chosen = choices.find((c) => c.key === this._chosen) || choices.find((c) => f && c.key === f.start) || choices[0];
+    const picker = el('select', { id: `${u}p`, 'data-field': 'period', disabled: choices.length ? null : true });
+    for (const c of choices) picker.append(el('option', { value: c.key, text: c.label, selected: chosen === c }));
+    picker.addEventListener('change', () => {
+      this._chosen = picker.value;
+      this._userChange = true;
+      this.keepFocus(() => this.render());
+    });
+    const input = el('input', { type: 'number', id: `${u}t`, min: 0, step: 1000, value: this._typed ?? target ?? '', 'data-field': 'target', 'aria-describedby': `${u}tm` });
+    const bad = this._targetBad;
+    if (bad) input.setAttribute('aria-invalid', 'true');
+    input.addEventListener('change', () => {
+      const raw = input.value.trim();
+      const n = Number(raw);
+      this._typed = input.value;
+      this._targetBad = raw !== '' && (!Number.isFinite(n) || n < 0);
+      if (!this._targetBad) {
+        this._typed = undefined;
+        this._props.target = raw;
+        this._saveTarget(raw === '' ? null : n);
+        this._userChange = true;
+      }
+      this.keepFocus(() => this.render());
+    });
+    const msg = el('span', { className: 'field-msg', id: `${u}tm`, 'data-role': 'target-msg', 'aria-live': 'polite',
+      text: bad ? this.t('pf.targetBad', { v: target == null ? '–' : m(target) }) : this._targetMsg || '' });
+    const out = el('section', { 'aria-live': 'polite' });
+    const honesty = el('section', { 'data-role': 'honesty' });
+    this._root.replaceChildren(el('div', { className: 'card', part: 'card' }, el('h2', { text: this.t('pf.title') }),
+      el('div', { className: 'row' },
+        el('label', { for: `${u}p`, text: this.t('pf.period') }, picker),
+        el('label', { for: `${u}t`, text: this.t('pf.target') }, input, msg)),
+      out, honesty));
+    if (cache.error) {
+      this.showError(cache.error, out);
+    } else if (!chosen) {
+      out.append(el('p', { className: 'muted', 'data-role': 'computing', text: this.t('pf.computing') }));
+    } else {
+      out.append(this.periodView(chosen, target));
+    }
+    this.honestyView(honesty, cache);
+    const chance = chosen && !chosen.period && target != null ? chanceAtLeast(chosen.forecast, target) : undefined;
+    this._result = { period: chosen ? chosen.forecast : null, actual: chosen && chosen.period ? chosen.period.actual : undefined, target, pAtLeastTarget: chance, backtest: bt };
+    if (this._userChange) this.emit(this._result);
+    this._userChange = false;
+  }
+
+  /** The three parts with their ranges and the total; the chance of the target for the period ahead; the actual for a past one. */
+  periodView(c, target) {
+    const tag = this.loc.tag;
+    const m = (v) => money(this, v);
+    const f = c.forecast;
+    const cell = (v, role) => el('td', { className: 'num', 'data-role': role, text: m(v) });
+    const row = (part, label, note, r) => el('tr', { 'data-part': part, className: part === 'total' ? 'total' : null },
+      el('th', { scope: 'row' }, el('span', { text: label }), note ? el('small', { text: note }) : null),
+      cell(r.expected, 'expected'), cell(r.p10, 'p10'), cell(r.p90, 'p90'));
+    const head = el('tr', null, el('th', { scope: 'col', text: this.t('pf.part') }), el('th', { className: 'num', scope: 'col', text: this.t('pf.expected') }),
+      el('th', { className: 'num', scope: 'col', text: 'P10' }), el('th', { className: 'num', scope: 'col', text: 'P90' }));
+    const nb = f.newBusiness;
+    const body = el('tbody', null,
+      row('won', this.t('pf.won'), this.t('pf.wonNote'), f.wonSoFar),
+      row('open', this.t('pf.open'), this.t('pf.openNote', { n: formatNumber(tag, f.open.deals) }), f.open),
+      row('new', this.t('pf.new'), this.t('pf.newNote', { n: formatNumber(tag, nb.expectedDeals), share: formatPercent(tag, nb.winShare) }), nb),
+      row('total', this.t('pf.total'), null, f.total));
+    const wrap = el('div', { 'data-role': 'period', 'data-start': f.start, 'data-end': f.end });
+    const kpis = el('div', { className: 'kpis' });
+    if (c.period) {
+      const p = c.period;
+      const inside = p.actual >= f.total.p10 && p.actual <= f.total.p90;
+      kpis.append(kpi(this.t('pf.actual'), m(p.actual), 'actual'),
+        el('div', { className: 'kpi' }, el('span', { className: 'muted', text: ' ' }), el('b', { 'data-role': 'inside', 'data-inside': String(inside), text: this.t(inside ? 'pf.inside' : 'pf.outside') })));
+    } else if (target != null) {
+      kpis.append(kpi(this.t('pf.chance'), formatChance(tag, chanceAtLeast(f, target)), 'p-target'));
+    } else {
+      kpis.append(el('p', { className: 'muted', 'data-role': 'no-target', text: this.t('pf.targetNone') }));
+    }
+    wrap.append(
+      el('p', { className: 'muted', 'data-role': 'as-of', text: this.t('pf.asOf', { date: formatDate(tag, f.asOf), start: formatDate(tag, f.start), end: formatDate(tag, f.end) }) }),
+      kpis,
+      el('div', { className: 'scroll', tabindex: 0, role: 'region', 'aria-label': this.t('pf.title') },
+        el('table', { className: 'parts', part: 'period-parts' }, el('thead', null, head), body)));
+    if (f.points && f.points.length) {
+      wrap.append(el('div', { className: 'chart', part: 'chart period-chart' },
+        // Drawn up to the 99.9% point: the last point (the most the total could be) is far out.
+        cdfChart({ ...f.total, points: f.points.length > 2 ? f.points.slice(0, -1) : f.points }, { title: this.t('pf.distribution'), money: m, target, labels: { target: this.t('target') } })));
+    }
+    wrap.append(el('p', { className: 'muted', 'data-role': 'spread', text: f.spread.learned && f.spread.months > 0 ? this.t('pf.spread', { n: formatNumber(tag, f.spread.months) }) : this.t('pf.spreadNone') }),
+      el('p', { className: 'muted', 'data-role': 'measure', text: this.t(this.prop('measure') === 'margin' ? 'pf.measure.margin' : 'pf.measure.value') }));
+    return wrap;
+  }
+
+  /** "How honest were our forecasts?": the back-test's bands and actuals, the peers beside them, and the scores stated. */
+  honestyView(into, cache) {
+    const tag = this.loc.tag;
+    const m = (v) => money(this, v);
+    into.append(el('h3', { text: this.t('hon.title') }));
+    const bt = cache.backtest;
+    if (!bt) {
+      if (cache.backtestError) this.showError(cache.backtestError, into.appendChild(el('div')));
+      else if (!cache.error) into.append(el('p', { className: 'muted', 'data-role': 'backtesting', text: this.t('pf.backtesting') }));
+      return;
+    }
+    const withRange = bt.periods.filter((p) => p.p10 != null && p.p90 != null);
+    if (!withRange.length) {
+      into.append(el('p', { className: 'muted', 'data-role': 'no-backtest', text: this.t('hon.none') }));
+      return;
+    }
+    const names = Object.keys(PEER_SHAPES);
+    const peerNames = Object.fromEntries(names.map((n) => [n, this.t(`hon.${n}`)]));
+    const peerAt = Object.fromEntries(bt.peers.map((p) => [p.name, new Map(p.periods.map((x) => [x.asOf, x.expected]))]));
+    let year = null;
+    const rows = withRange.map((p) => {
+      const y = p.start.slice(0, 4);
+      const label = formatDate(tag, p.start, true);
+      const short = safeMonth(tag, p.start);
+      const shown = y !== year ? y : null;
+      year = y;
+      return { key: p.start.slice(0, 7), title: label, label: short, year: shown, p10: p.p10, p50: p.p50, p90: p.p90, actual: p.actual,
+        peers: Object.fromEntries(names.map((n) => [n, peerAt[n] ? peerAt[n].get(p.asOf) : undefined])) };
+    });
+    const s = bt.summary;
+    const pctText = (v) => formatPercent(tag, v);
+    const legend = el('ul', { className: 'legend', 'aria-hidden': 'true' },
+      el('li', null, svg('svg', { viewBox: '0 0 14 14', role: 'img', 'aria-label': this.t('hon.band') }, svg('rect', { x: 4, y: 1, width: 6, height: 12, rx: 1, fill: 'var(--accent)', 'fill-opacity': 0.28, stroke: 'var(--accent)' })), el('span', { text: this.t('hon.band') })),
+      el('li', null, svg('svg', { viewBox: '0 0 14 14', role: 'img', 'aria-label': this.t('hon.actual') }, svg('circle', { cx: 7, cy: 7, r: 4.5, fill: 'var(--text)' })), el('span', { text: this.t('hon.actual') })),
+      ...names.map((n) => el('li', null, svg('svg', { viewBox: '0 0 14 14', role: 'img', 'aria-label': peerNames[n] }, marker(PEER_SHAPES[n], 7, 7, { fill: 'var(--muted)' })), el('span', { text: peerNames[n] }))));
+    const covered = s.covered ?? 0;
+    into.append(
+      el('p', { className: 'muted', text: this.t('hon.lead') }),
+      el('p', { className: 'stated', 'data-role': 'coverage', 'data-covered': covered, 'data-periods': s.periods,
+        text: this.t('hon.coverage', { covered: formatNumber(tag, covered), n: formatNumber(tag, s.periods), pct: pctText(s.coverage ?? 0) }) }),
+      el('p', { 'data-role': 'scores', text: this.t('hon.scores', { mape: pctText(s.mape), crps: m(s.crps) }) }),
+      el('div', { className: 'chart honesty', part: 'chart honesty-chart' },
+        honestyChart(rows, { title: this.t('hon.title'), money: m, moneyShort: (v) => formatMoneyShort(tag, this.currency || 'EUR', v), peerNames, actualText: this.t('hon.actual') })),
+      legend);
+    // The scores, the engine's and the peers'.
+    const head = el('tr', null, ...[['hon.forecaster', ''], ['hon.months', 'num'], ['hon.inside', 'num'], ['hon.mape', 'num'], ['hon.crps', 'num']]
+      .map(([k, c]) => el('th', { scope: 'col', className: c || null, text: this.t(k) })));
+    const body = el('tbody');
+    const line = (key, label, sc) => body.append(el('tr', { 'data-forecaster': key }, el('th', { scope: 'row', text: label }),
+      el('td', { className: 'num', text: formatNumber(tag, sc.periods) }),
+      el('td', { className: 'num', 'data-role': 'inside', text: sc.covered == null ? '–' : this.t('hon.ofMonths', { covered: formatNumber(tag, sc.covered), n: formatNumber(tag, sc.periods) }) }),
+      el('td', { className: 'num', 'data-role': 'mape', text: pctText(sc.mape) }),
+      el('td', { className: 'num', 'data-role': 'crps', text: m(sc.crps) })));
+    line('engine', this.t('hon.engine'), s);
+    for (const p of bt.peers) if (p.summary.periods) line(p.name, peerNames[p.name] || p.name, p.summary);
+    into.append(el('div', { className: 'scroll', tabindex: 0, role: 'region', 'aria-label': this.t('hon.tableLabel') },
+      el('table', { part: 'honesty-scores' }, el('thead', null, head), body)));
+  }
+}
+
+/** The latest date in the deals (`YYYY-MM-DD`): their events' dates and the close dates of closed deals, as the engine reads them. */
+function lastDay(deals) {
+  let last = '';
+  const see = (d) => {
+    if (typeof d === 'string' && /^\d{4}-\d{2}-\d{2}/.test(d) && d.slice(0, 10) > last) last = d.slice(0, 10);
+  };
+  for (const x of deals) {
+    for (const e of x.events || []) see(e.date);
+    if (x.status === 'won' || x.status === 'lost') see(x.closeDate);
+  }
+  return last || null;
+}
+
+/** The last day of month `k` (year × 12 + month index) as `YYYY-MM-DD`. */
+function monthEnd(k) {
+  const d = new Date(Date.UTC(Math.floor(k / 12), (k % 12) + 1, 0));
+  return d.toISOString().slice(0, 10);
+}
+
+/** A month's short name ("May"). */
+function safeMonth(tag, iso) {
+  const d = new Date(`${iso.slice(0, 7)}-01T00:00:00Z`);
+  try {
+    return new Intl.DateTimeFormat(tag, { month: 'short', timeZone: 'UTC' }).format(d);
+  } catch {
+    return new Intl.DateTimeFormat('en', { month: 'short', timeZone: 'UTC' }).format(d);
+  }
+}
+
+/**
+ * P(total >= target) read off the period forecast's CDF (`points`, linear
+ * between them): 1 at or below what is already won, 0 above the most the
+ * total can be, strictly between them inside.
+ */
+export function chanceAtLeast(f, target) {
+  const pts = f.points || [];
+  if (!(target > f.wonSoFar.expected)) return 1;
+  if (!pts.length) return undefined;
+  const last = pts[pts.length - 1];
+  if (target >= last.amount) return 0;
+  if (target <= pts[0].amount) return Math.min(1 - 1e-9, 1 - pts[0].cdf);
+  let i = 1;
+  while (i < pts.length - 1 && pts[i].amount < target) i++;
+  const a = pts[i - 1], b = pts[i];
+  const cdf = a.cdf + ((b.cdf - a.cdf) * (target - a.amount)) / (b.amount - a.amount || 1);
+  return Math.min(1 - 1e-9, Math.max(1e-9, 1 - cdf));
 }
 
 /** <stagecast-calibration>: the reliability diagram and Brier scores (model, priors, sellers' own guesses, each seller). */
