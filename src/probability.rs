@@ -45,6 +45,7 @@ pub struct DealScore {
     pub out_of_order: Vec<String>,
     pub next: Vec<NextStep>,
     /// What moved the number, as codes with parameters (worded by the UI).
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "ScoreReason[]"))]
     pub reasons: Vec<Reason>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub seller_probability: Option<f64>,
@@ -55,6 +56,7 @@ pub struct DealScore {
 /// Milestones are ids; probabilities are 0-1.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(target_arch = "wasm32", tsify(rename = "ScoreReason"))]
 #[serde(rename = "ScoreReason", tag = "code", rename_all = "snake_case", rename_all_fields = "camelCase")]
 pub enum Reason {
     /// No milestone confirmed yet: `probability` is the process's start.

@@ -522,7 +522,8 @@ fn chunked_import_rejects_short_rows_as_parse_csv_does() {
     let part = chunked.next_chunk(1000).unwrap();
     assert_eq!(part.errors, whole.errors);
     assert_eq!(part.errors.len(), 1);
-    assert_eq!((part.errors[0].line, part.errors[0].message.as_str()), (3, "has 2 of 3 columns"));
+    assert_eq!(part.errors[0].line, 3);
+    assert_eq!(part.errors[0].problem, stagecast::import::history::Problem::ShortRow { cells: 2, columns: 3 });
     assert_eq!(part.deals.iter().map(|d| d.id.as_str()).collect::<Vec<_>>(), ["A1", "A3"]);
 }
 

@@ -104,12 +104,12 @@ impl ChunkedImport {
             };
             match result {
                 Ok(d) => {
-                    if self.seen.insert(&d.id) {
-                        out.deals.push(d);
-                    } else {
+                    if let Some(first_line) = self.seen.insert(&d.id, line) {
                         let column = plan.id.and_then(|i| header.get(i)).map(|h| h.to_string());
-                        push_error(&mut out, line, column, Problem::DuplicateId { id: d.id, first_line: 0 });
+                        push_error(&mut out, line, column, Problem::DuplicateId { id: d.id, first_line });
                         out.skipped += 1;
+                    } else {
+                        out.deals.push(d);
                     }
                 }
                 Err((column, problem)) => {
@@ -128,41 +128,52 @@ impl ChunkedImport {
     }
 }
 
-/// A set of ids kept compact, so that a million of them stay cheap: the ids
-/// live end to end in one string, the table maps a 64-bit hash to where the
-/// id is. Two different ids with the same hash (practically never) go to a
-/// plain set, so the answer is always exact.
+/// The ids seen so far with the line each was first seen on, kept compact
+/// so that a million of them stay cheap: the ids live end to end in one
+/// string, the table maps a 64-bit hash to where the id is. Two different
+/// ids with the same hash (practically never) go to a plain map, so the
+/// answer is always exact.
 #[derive(Default)]
 pub struct IdSet {
     arena: String,
-    table: HashMap<u64, (u32, u32)>,
-    spill: std::collections::HashSet<String>,
+    table: HashMap<u64, (u32, u32, usize)>,
+    spill: HashMap<String, usize>,
 }
 
 impl IdSet {
-    /// Adds `id`; false when it was already there.
-    pub fn insert(&mut self, id: &str) -> bool {
+    /// Adds `id`, first seen on `line`; when it was already there, the line
+    /// it was first seen on.
+    pub fn insert(&mut self, id: &str, line: usize) -> Option<usize> {
         use std::hash::{Hash, Hasher};
         let mut h = std::collections::hash_map::DefaultHasher::new();
         id.hash(&mut h);
         let key = h.finish();
         let (Ok(at), Ok(len)) = (u32::try_from(self.arena.len()), u32::try_from(id.len())) else {
-            return self.spill.insert(id.to_string());
+            return self.spill_insert(id, line);
         };
         match self.table.entry(key) {
             std::collections::hash_map::Entry::Vacant(v) => {
-                v.insert((at, len));
+                v.insert((at, len, line));
                 self.arena.push_str(id);
-                true
+                None
             }
             std::collections::hash_map::Entry::Occupied(o) => {
-                let (a, l) = *o.get();
-                let first = self.arena.get(a as usize..(a + l) as usize).unwrap_or("");
-                if first == id {
-                    false
+                let (a, l, first_line) = *o.get();
+                if self.arena.get(a as usize..(a + l) as usize) == Some(id) {
+                    Some(first_line)
                 } else {
-                    self.spill.insert(id.to_string())
+                    self.spill_insert(id, line)
                 }
+            }
+        }
+    }
+
+    fn spill_insert(&mut self, id: &str, line: usize) -> Option<usize> {
+        match self.spill.get(id) {
+            Some(&first) => Some(first),
+            None => {
+                self.spill.insert(id.to_string(), line);
+                None
             }
         }
     }

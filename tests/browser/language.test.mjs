@@ -137,7 +137,7 @@ for (const lang of ['nb', 'sv', 'da']) {
   test(`${lang}: the manager board shows no English made by the engine`, async () => {
     const page = await env.open(`/manager.html?lang=${lang}`);
     await page.locator('stagecast-calibration [data-role="brier"]').waitFor({ timeout: 30000 });
-    await page.locator('stagecast-forecast [data-role="p50"]').waitFor();
+    await page.locator('stagecast-forecast [data-role="p50"]').first().waitFor({ state: 'attached' });
     await page.locator('stagecast-scenarios [data-role="seeded"]').waitFor({ timeout: 30000 });
     assert.equal(await page.evaluate(() => document.documentElement.lang), lang);
     // A file the preset cannot read: the error is worded from its code.

@@ -43,12 +43,16 @@ for (const [file, max] of Object.entries(CEILING)) {
   });
 }
 
-test('the UI JavaScript itself (dist minus the inlined wasm) is at most 45 KiB gzip', () => {
+// A ceiling on the UI alone, so that it does not grow unnoticed: 45 KiB until
+// issues 12-14 added the engine's codes worded in four languages (+5.8 KB),
+// the CRM history import's mapping table (+6.8 KB) and the period forecast
+// with its honesty chart (+7.7 KB); dist's 130 KiB budget above still holds.
+test('the UI JavaScript itself (dist minus the inlined wasm) is at most 52 KiB gzip', () => {
   const dist = readFileSync(new URL('dist/stagecast.js', root), 'utf8');
   const bytes = bytesLiteral(readFileSync(new URL('pkg/stagecast_bg.wasm', root)));
   assert.ok(dist.includes(bytes), 'the wasm is inlined, one character per byte');
   const ui = gzipSync(Buffer.from(dist.replace(bytes, '')), { level: 9 }).length;
-  assert.ok(ui <= 45 * KiB, `${ui} B gzip`);
+  assert.ok(ui <= 52 * KiB, `${ui} B gzip`);
 });
 
 test('each wasm ships without its debug name section, and without float formatting', () => {

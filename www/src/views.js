@@ -141,6 +141,8 @@ export class StagecastForecast extends StagecastElement {
   }
   get valueBy() { return this.prop('value-by'); }
   set valueBy(v) { this.setProp('value-by', v); }
+  get storageKey() { return this.prop('storage-key'); }
+  set storageKey(v) { this.setProp('storage-key', v); }
   attributeChanged(name) {
     if (name === 'storage-key') this._targetLoaded = false;
   }

@@ -144,6 +144,14 @@ export interface StagecastForecastElement extends StagecastElementBase<ForecastR
   target: string | number | null;
   /** `value` or `margin` (the default). */
   measure: 'value' | 'margin' | null;
+  /** `month`: the period forecast (deals: all deals, open and closed) with the back-test of past months. */
+  every: 'month' | null;
+  /** The attribute whose won deals value an open deal without an amount (attribute `value-by`). */
+  valueBy: string | null;
+  /** How many past months are back-tested (8). */
+  months: string | number | null;
+  /** Where the manager's own target is kept in localStorage (attribute `storage-key`). */
+  storageKey: string | null;
   readonly result: ForecastResult | undefined;
 }
 
