@@ -132,6 +132,34 @@ impl StageHistory {
             self.issues.push(Issue { line, column: column.map(str::to_string), problem });
         }
     }
+
+    /// The line of `sheet`'s next readable row. Every row read counts in
+    /// `rows`; a bad row is listed and passed over; the row limit ends the
+    /// file with a note. Progress is reported every 4,096 rows, and on this
+    /// row too when `first`.
+    pub(crate) fn next_row(&mut self, sheet: &mut Sheet, first: bool, progress: &mut dyn FnMut(usize, usize)) -> Option<usize> {
+        while let Some(r) = sheet.next() {
+            match r {
+                Row::Ok(line) => {
+                    self.rows += 1;
+                    if self.rows % 4096 == 0 || first {
+                        let (a, b) = sheet.progress();
+                        progress(a, b);
+                    }
+                    return Some(line);
+                }
+                Row::Bad(line, p) => {
+                    self.rows += 1;
+                    self.issue(line, None, p);
+                }
+                Row::Limit(line) => {
+                    self.note(line, None, Problem::TooManyRows { max: super::MAX_CSV_ROWS });
+                    return None;
+                }
+            }
+        }
+        None
+    }
 }
 
 /// A problem with one row (or one cell), by line.

@@ -16,7 +16,7 @@
 
 use std::collections::HashMap;
 
-use super::history::{self, enter, Format, HistoryOptions, ImportResult, Problem, Row, Sheet, StageHistory, StagedDeal};
+use super::history::{self, enter, Format, HistoryOptions, ImportResult, Problem, Sheet, StageHistory, StagedDeal};
 use crate::deal::Deal;
 
 /// The `Date entered` columns: (column, stage, pipeline).
@@ -72,24 +72,7 @@ pub fn read(text: &str, options: &HistoryOptions, progress: &mut dyn FnMut(usize
     let stages = stage_columns(&sheet.header);
     let mut out = StageHistory { format: Some(Format::Hubspot), has_history: !stages.is_empty(), ..StageHistory::default() };
     let mut seen: HashMap<String, usize> = HashMap::new();
-    while let Some(r) = sheet.next() {
-        let line = match r {
-            Row::Ok(line) => line,
-            Row::Bad(line, p) => {
-                out.rows += 1;
-                out.issue(line, None, p);
-                continue;
-            }
-            Row::Limit(line) => {
-                out.note(line, None, Problem::TooManyRows { max: super::MAX_CSV_ROWS });
-                break;
-            }
-        };
-        out.rows += 1;
-        if out.rows % 4096 == 0 {
-            let (a, b) = sheet.progress();
-            progress(a, b);
-        }
+    while let Some(line) = out.next_row(&mut sheet, false, progress) {
         let read = || -> history::CellResult<StagedDeal> {
             let mut d = Deal {
                 id: history::text(&sheet, id)?.unwrap_or_else(|| format!("line {line}")),

@@ -43,25 +43,8 @@ pub fn read(history_text: &str, deals_text: Option<&str>, options: &HistoryOptio
     let stage = sheet.required(STAGE)?;
     let when = sheet.required(DATE)?;
     let mut first = true;
-    while let Some(r) = sheet.next() {
-        let line = match r {
-            Row::Ok(line) => line,
-            Row::Bad(line, p) => {
-                out.rows += 1;
-                out.issue(line, None, p);
-                continue;
-            }
-            Row::Limit(line) => {
-                out.note(line, None, Problem::TooManyRows { max: super::MAX_CSV_ROWS });
-                break;
-            }
-        };
-        out.rows += 1;
-        if out.rows % 4096 == 0 || first {
-            first = false;
-            let (a, b) = sheet.progress();
-            progress(a, b);
-        }
+    while let Some(line) = out.next_row(&mut sheet, first, progress) {
+        first = false;
         let read = || -> history::CellResult<i32> {
             for i in [id, stage] {
                 history::check_text(&sheet, i)?.ok_or((i, Problem::EmptyCell))?;

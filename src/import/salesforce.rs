@@ -20,7 +20,7 @@
 
 use std::collections::HashMap;
 
-use super::history::{self, enter, Format, HistoryOptions, ImportResult, Problem, Row, Sheet, StageHistory, StagedDeal};
+use super::history::{self, enter, Format, HistoryOptions, ImportResult, Problem, Sheet, StageHistory, StagedDeal};
 use crate::deal::{civil_from_days, Deal, Slip, Status};
 
 /// Whether a header is an Opportunity History report.
@@ -80,24 +80,7 @@ pub fn read(text: &str, options: &HistoryOptions, progress: &mut dyn FnMut(usize
     let mut name_index: HashMap<String, u32> = HashMap::new();
     // Whether the file lists each opportunity's changes newest first.
     let (mut rising, mut falling) = (0usize, 0usize);
-    while let Some(r) = sheet.next() {
-        let line = match r {
-            Row::Ok(line) => line,
-            Row::Bad(line, p) => {
-                out.rows += 1;
-                out.issue(line, None, p);
-                continue;
-            }
-            Row::Limit(line) => {
-                out.note(line, None, Problem::TooManyRows { max: super::MAX_CSV_ROWS });
-                break;
-            }
-        };
-        out.rows += 1;
-        if out.rows % 4096 == 0 {
-            let (a, b) = sheet.progress();
-            progress(a, b);
-        }
+    while let Some(line) = out.next_row(&mut sheet, false, progress) {
         let seq = out.rows;
         let read = || -> history::CellResult<Cells> {
             for (i, v) in [(id, sheet.cell(Some(id))), (stage, sheet.cell(Some(stage)))] {
