@@ -310,6 +310,12 @@ pub fn days_from_civil(y: i32, m: i32, d: i32) -> i32 {
 
 /// `YYYY-MM-DD` of a day number.
 pub fn civil_from_days(z: i32) -> String {
+    let (y, m, d) = civil(z);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// (year, month, day) of a day number (H. Hinnant's algorithm).
+pub fn civil(z: i32) -> (i32, i32, i32) {
     let z = z + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z - era * 146_097;
@@ -318,8 +324,7 @@ pub fn civil_from_days(z: i32) -> String {
     let mp = (5 * doy + 2) / 153;
     let d = doy - (153 * mp + 2) / 5 + 1;
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i32::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}")
+    (yoe + era * 400 + i32::from(m <= 2), m, d)
 }
 
 #[cfg(test)]

@@ -208,18 +208,8 @@ pub struct PeriodOptions {
 
 // ---------------------------------------------------------------- dates
 
-/// (year, month, day) of a day number.
-pub fn civil(z: i32) -> (i32, i32, i32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (yoe + era * 400 + i32::from(m <= 2), m, d)
-}
+/// (year, month, day) of a day number: one algorithm, in `deal`.
+pub use crate::deal::civil;
 
 /// First day of the month of `day`.
 pub fn month_start(day: i32) -> i32 {
