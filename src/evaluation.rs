@@ -67,6 +67,35 @@ pub struct Evaluation {
     /// Brier score of each fold (cross-validation only).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub folds: Vec<f64>,
+    /// Each seller's figures on their own deals (`evaluate` with `{ bySeller:
+    /// true }` only), from the same scores: the same numbers as evaluating
+    /// each seller's deals on their own, with the model read once.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub by_seller: Vec<SellerMetrics>,
+}
+
+/// Options of `evaluate`.
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase", rename = "EvaluateOptions")]
+pub struct EvaluateOptions {
+    /// Also each seller's figures (`bySeller`), in first-seen order.
+    #[serde(default)]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub by_seller: bool,
+}
+
+/// One seller's figures on their own closed deals (deals without a seller
+/// are left out).
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase")]
+pub struct SellerMetrics {
+    pub seller: String,
+    /// Scored states (as `n` of the whole evaluation).
+    pub n: u32,
+    pub brier: f64,
+    pub log_loss: f64,
 }
 
 /// Metrics of predictions `(p, won)`.
@@ -214,6 +243,11 @@ pub fn as_scored(t: &Table) -> (Table, Vec<usize>) {
 
 /// Evaluates a table's closed rows (see `as_scored` for which states).
 pub fn evaluate_table(process: &Process, t: &Table) -> Result<Evaluation> {
+    evaluate_table_with(process, t, &EvaluateOptions::default())
+}
+
+/// `evaluate_table`, with each seller's figures when the options ask.
+pub fn evaluate_table_with(process: &Process, t: &Table, options: &EvaluateOptions) -> Result<Evaluation> {
     t.check(process)?;
     let (t, _) = as_scored(t);
     let t = &t;
@@ -222,6 +256,8 @@ pub fn evaluate_table(process: &Process, t: &Table) -> Result<Evaluation> {
     let mut main = Vec::new();
     let mut prior = Vec::new();
     let mut seller = Vec::new();
+    // Per seller (index into t.sellers): the same pairs as `main`.
+    let mut groups: Vec<Vec<(f64, bool)>> = if options.by_seller { vec![Vec::new(); t.sellers.len()] } else { Vec::new() };
     for (r, (s, q)) in scored.iter().zip(&priors).enumerate() {
         let out = t.outcome.get(r).copied().unwrap_or(2);
         if out > 1 {
@@ -229,13 +265,28 @@ pub fn evaluate_table(process: &Process, t: &Table) -> Result<Evaluation> {
         }
         let won = out == 1;
         main.push((s.0, won));
+        let who = t.seller.get(r).copied().unwrap_or(0) as usize;
+        if let Some(g) = who.checked_sub(1).and_then(|i| groups.get_mut(i)) {
+            g.push((s.0, won));
+        }
         prior.push((q.0, won));
         let sp = t.seller_probability.get(r).copied().unwrap_or(f64::NAN);
         if !sp.is_nan() {
             seller.push((sp, won));
         }
     }
-    Ok(assemble(&main, &prior, &seller, Vec::new()))
+    let mut e = assemble(&main, &prior, &seller, Vec::new());
+    e.by_seller = t
+        .sellers
+        .iter()
+        .zip(&groups)
+        .filter(|(_, g)| !g.is_empty())
+        .map(|(name, g)| {
+            let m = metrics(g);
+            SellerMetrics { seller: name.clone(), n: m.n, brier: m.brier, log_loss: m.log_loss }
+        })
+        .collect();
+    Ok(e)
 }
 
 fn assemble(main: &[(f64, bool)], prior: &[(f64, bool)], seller: &[(f64, bool)], folds: Vec<f64>) -> Evaluation {
@@ -251,6 +302,7 @@ fn assemble(main: &[(f64, bool)], prior: &[(f64, bool)], seller: &[(f64, bool)],
             seller_probability: if seller.is_empty() { None } else { Some(metrics(seller)) },
         },
         folds,
+        by_seller: Vec::new(),
     }
 }
 
@@ -270,9 +322,14 @@ fn closed_only(deals: &[Deal], path: &str) -> Result<()> {
 /// events are all dated at every state it passed through, others at their
 /// final state (the same rule as `Paths::Auto`); `n` counts scored states.
 pub fn evaluate(process: &Process, deals: &[Deal]) -> Result<Evaluation> {
+    evaluate_with(process, deals, &EvaluateOptions::default())
+}
+
+/// `evaluate`, with each seller's figures when `options.by_seller`.
+pub fn evaluate_with(process: &Process, deals: &[Deal], options: &EvaluateOptions) -> Result<Evaluation> {
     closed_only(deals, "deals")?;
     let t = Table::from_deals(process, deals, "deals", calibration::Paths::Auto)?;
-    evaluate_table(process, &t)
+    evaluate_table_with(process, &t, options)
 }
 
 /// k-fold cross-validation: deal i is in fold i % k (deterministic; shuffle
@@ -391,5 +448,32 @@ mod tests {
         // No deal at all: zero counts, every bin empty.
         let m = metrics(&[]);
         camel_json(&m);
+    }
+
+    /// Issue 14.5: `bySeller` gives each seller exactly what evaluating
+    /// that seller's deals on their own gives, from one read of the model.
+    #[test]
+    fn by_seller_equals_evaluating_each_sellers_deals() {
+        let p = Process::new(default_model()).unwrap();
+        let mut h = history(true);
+        for (k, d) in h.iter_mut().enumerate() {
+            d.seller = (k % 4 != 3).then(|| ["Ann", "Bo", "Cy"][k % 3].to_string());
+        }
+        let cp = Process::new(crate::calibration::calibrate(&p, &h, &CalibrateOptions::default()).unwrap()).unwrap();
+        for proc in [&p, &cp] {
+            let all = evaluate_with(proc, &h, &EvaluateOptions { by_seller: true }).unwrap();
+            assert_eq!(all.brier, evaluate(proc, &h).unwrap().brier);
+            let names: Vec<&str> = all.by_seller.iter().map(|s| s.seller.as_str()).collect();
+            assert_eq!(names, ["Ann", "Bo", "Cy"]);
+            for s in &all.by_seller {
+                let own: Vec<Deal> = h.iter().filter(|d| d.seller.as_deref() == Some(s.seller.as_str())).cloned().collect();
+                let e = evaluate(proc, &own).unwrap();
+                assert_eq!((s.n, s.brier, s.log_loss), (e.n, e.brier, e.log_loss), "{}", s.seller);
+            }
+            // Deals without a seller count in the whole, not in any seller.
+            assert!(all.by_seller.iter().map(|s| s.n).sum::<u32>() < all.n);
+            assert!(evaluate(proc, &h).unwrap().by_seller.is_empty());
+            camel_json(&all);
+        }
     }
 }

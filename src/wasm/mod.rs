@@ -422,15 +422,19 @@ pub fn calibrate(
 }
 
 /// `{ n, brier, logLoss, ece, reliability, versus }` of a model on closed deals.
+/// Issue 14.5 (worker): `options.bySeller` adds each seller's figures
+/// (`bySeller`), so a scoreboard reads the model once, not once per seller.
 #[cfg(feature = "analysis")]
 #[wasm_bindgen(unchecked_return_type = "Evaluation")]
 pub fn evaluate(
     #[wasm_bindgen(unchecked_param_type = "ProcessModel")] model: JsValue,
     #[wasm_bindgen(unchecked_param_type = "Deal[]")] deals: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "EvaluateOptions | undefined")] options: JsValue,
 ) -> JsResult {
     let p = process(model).map_err(fail)?;
     let ds: Vec<Deal> = from_js(deals, "deals").map_err(fail)?;
-    to_js(&crate::evaluate(&p, &ds).map_err(fail)?)
+    let o: crate::evaluation::EvaluateOptions = opt_js(options, "options").map_err(fail)?;
+    to_js(&crate::evaluation::evaluate_with(&p, &ds, &o).map_err(fail)?)
 }
 
 /// k-fold cross-validation: the pooled held-out evaluation, plus `folds`.
