@@ -62,6 +62,10 @@ for (const [from, to] of [['.build/pkg', 'pkg'], ['.build/pkg-analysis', 'pkg/an
   mkdirSync(at(to), { recursive: true });
   writeFileSync(at(to, 'stagecast.d.ts'), fixDts(readFileSync(at(from, 'stagecast.d.ts'), 'utf8'), `${to}/stagecast.d.ts`));
 }
+// The names the analysis part exports: stagecast.js defines them as
+// functions that say to load it first.
+const analysisNames = [...readFileSync(at('.build/pkg-analysis/stagecast.js'), 'utf8').matchAll(/^export function (\w+)/gm)]
+  .map((m) => m[1]).filter((n) => n !== 'initSync' && n !== 'version');
 
 // --- pkg/ -----------------------------------------------------------------
 mkdirSync(at('pkg'), { recursive: true });
@@ -99,6 +103,7 @@ writeFileSync(
 // (Node) before calling the API; the elements initialise it themselves.
 import init, * as api from './stagecast.js';
 import { defineElements } from './elements.js';
+import { AnalysisClient, asyncApi } from './analysis-client.js';
 export * from './stagecast.js';
 export { default } from './stagecast.js';
 export { defineElements };
@@ -111,7 +116,18 @@ let analysis;
 export function loadAnalysis() {
   return (analysis ||= import('./analysis/stagecast.js').then(async (m) => { await m.default(); return m; }).catch((e) => { analysis = null; throw e; }));
 }
-if (typeof customElements !== 'undefined') defineElements(api, ready, { worker: () => new Worker(new URL('./csv-worker.js', import.meta.url), { type: 'module' }), analysis: loadAnalysis });
+let client;
+const analysisClient = () => (client ||= new AnalysisClient(
+  typeof Worker !== 'undefined' ? () => new Worker(new URL('./analysis-worker.js', import.meta.url), { type: 'module' }) : null,
+  () => Promise.all([ready(), loadAnalysis()]).then(([w, a]) => ({ ...a, ...w }))));
+let worker;
+/** The analysis part in a Web Worker (one, shared): methods that return
+ * promises (\`await (analysisWorker()).calibrate(model, history)\`), plus
+ * \`call(fn, args, { onProgress })\` and \`score(model, deals, options)\`. */
+export function analysisWorker() {
+  return (worker ||= asyncApi(analysisClient(), ${JSON.stringify(analysisNames)}));
+}
+if (typeof customElements !== 'undefined') defineElements(api, ready, { worker: () => new Worker(new URL('./csv-worker.js', import.meta.url), { type: 'module' }), analysis: loadAnalysis, analysisWorker: analysisClient });
 `,
 );
 writeFileSync(
@@ -122,6 +138,18 @@ export { default } from './stagecast.js';
 export function ready(): Promise<typeof import('./stagecast.js')>;
 /** Loads the analysis part (its own wasm) and resolves to its functions. */
 export function loadAnalysis(): Promise<typeof import('./analysis/stagecast.js')>;
+/** Progress of a long analysis call in the worker. */
+export interface AnalysisProgress { stage: string; deals: number; done: boolean; ms?: number }
+type Analysis = typeof import('./analysis/stagecast.js');
+/** The analysis part in a Web Worker: each function, with its own types, returns a promise. */
+export type AnalysisWorker = {
+  [K in keyof Analysis]: Analysis[K] extends (...args: infer P) => infer R ? (...args: P) => Promise<R> : never;
+} & {
+  call<K extends keyof Analysis>(fn: K, args: Analysis[K] extends (...a: infer P) => unknown ? P : never, options?: { onProgress?: (p: AnalysisProgress) => void }): Promise<Analysis[K] extends (...a: never[]) => infer R ? R : never>;
+  score(model: import('./stagecast.js').ProcessModel, deals: import('./stagecast.js').Deal[], options?: { detail?: boolean }): Promise<import('./stagecast.js').Score[] | import('./stagecast.js').DealScore[]>;
+  terminate(): void;
+};
+export function analysisWorker(): AnalysisWorker;
 // The <stagecast-*> elements (registered on import where customElements
 // exists): their types, HTMLElementTagNameMap and the events' details.
 export { defineElements } from './elements.js';
@@ -155,10 +183,6 @@ for (const f of ['stagecast.d.ts', 'analysis/stagecast.d.ts', 'csv/stagecast.d.t
 copyFileSync(at('www/types/elements.d.ts'), at('dist/types/elements.d.ts'));
 copyFileSync(at('www/types/global.d.ts'), at('dist/stagecast.d.ts'));
 writeFileSync(at('dist/custom-elements.json'), JSON.stringify(manifest(), null, 2) + '\n');
-// The names the analysis part exports: stagecast.js defines them as
-// functions that say to load it first.
-const analysisNames = [...readFileSync(at('.build/pkg-analysis/stagecast.js'), 'utf8').matchAll(/^export function (\w+)/gm)]
-  .map((m) => m[1]).filter((n) => n !== 'initSync' && n !== 'version');
 for (const [entry, out, wasmFile, what] of [
   ['www/src/global.js', 'dist/stagecast.js', 'pkg/stagecast_bg.wasm', 'one-file build, wasm inlined'],
   ['www/src/global-analysis.js', 'dist/stagecast-analysis.js', 'pkg/analysis/stagecast_bg.wasm', 'analysis part, loaded by stagecast.js from the same folder on first use'],
@@ -185,6 +209,20 @@ for (const [entry, out, wasmFile, what] of [
   writeFileSync(at(out), '\ufeff' + js.replace(PLACEHOLDER, () => bytesLiteral(readFileSync(at(wasmFile)))));
 });
 
+// dist/stagecast-worker.js (issue 14.5): the analysis worker; no wasm of its
+// own (it loads stagecast.js and stagecast-analysis.js from its folder).
+await build({
+  entryPoints: [at('www/src/global-worker.js')],
+  bundle: true,
+  format: 'iife',
+  minify: true,
+  target: ['es2020'],
+  outfile: at('dist/stagecast-worker.js'),
+  banner: { js: `/*! stagecast ${version} | analysis worker, started by stagecast.js from the same folder | runs in the page, sends nothing */` },
+  legalComments: 'none',
+  logLevel: 'warning',
+});
+
 const size = (p) => {
   const b = readFileSync(at(p));
   return `${p}: ${b.length.toLocaleString('en')} B raw, ${gzipSync(b, { level: 9 }).length.toLocaleString('en')} B gzip`;
@@ -195,3 +233,4 @@ console.log('[build] ' + size('pkg/analysis/stagecast_bg.wasm'));
 console.log('[build] ' + size('dist/stagecast-analysis.js'));
 console.log('[build] ' + size('pkg/csv/stagecast_bg.wasm'));
 console.log('[build] ' + size('dist/stagecast-csv.js'));
+console.log('[build] ' + size('dist/stagecast-worker.js'));

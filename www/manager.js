@@ -47,8 +47,8 @@
     }
     const closed = deals.filter((d) => d.status === 'won' || d.status === 'lost');
     try {
-      await Stagecast.loadAnalysis();
-      perPipeline = Stagecast.calibratePipelines(Stagecast.defaultModel(), closed);
+      // In the analysis worker (issue 14.5), like every calibration here.
+      perPipeline = await Stagecast.analysisWorker().calibratePipelines(Stagecast.defaultModel(), closed);
     } catch (e) {
       perPipeline = [];
       say(`Calibration failed: ${e.message}`);
@@ -73,14 +73,21 @@
 
   /** The board on these deals; `calibrated` is their model when already calibrated. */
   async function show(deals, calibrated) {
+    // Each step in its own task, so none blocks the page for long.
+    const pause = () => new Promise((r) => setTimeout(r));
+    await pause();
     const closed = deals.filter((d) => d.status === 'won' || d.status === 'lost');
     const open = deals.filter((d) => !d.status || d.status === 'open');
     let model = calibrated || Stagecast.defaultModel();
+    // The analysis part runs in a Web Worker: the page stays responsive
+    // while thousands of deals are calibrated, scored and cross-validated.
+    const worker = Stagecast.analysisWorker();
     if (closed.length && !calibrated) {
       try {
-        // calibrate is in the analysis part, loaded on first use.
-        await Stagecast.loadAnalysis();
-        model = Stagecast.calibrate(model, closed);
+        await pause();
+        model = await worker.call('calibrate', [model, closed], {
+          onProgress: (p) => say(p.done ? tr('page.manager.calibrated', { n: n(p.deals), s: Stagecast.i18n.formatNumber(loc, (p.ms || 0) / 1000, 1) }) : tr('page.manager.calibrating', { n: n(p.deals) })),
+        });
       } catch (e) {
         say(tr('calibrationFailed'));
         console.warn('stagecast: calibration failed:', e.message);

@@ -143,9 +143,11 @@ export class StagecastElement extends (globalThis.HTMLElement || class {}) {
   }
   disconnectedCallback() {
     this._connected = false;
+    this.freeEngine();
   }
   attributeChangedCallback(name, old, now) {
     if (old !== now) {
+      if (name === 'model') this._engineDirty = true;
       this.attributeChanged?.(name);
       this.schedule();
     }
@@ -156,7 +158,11 @@ export class StagecastElement extends (globalThis.HTMLElement || class {}) {
     return this.constructor.json.includes(name) ? parseJsonAttr(raw, name) : raw;
   }
   setProp(name, v) {
+    // The same array set again may have changed in place: the analysis
+    // worker gets a fresh copy of it.
+    if (this._props[name] === v && StagecastElement.analysisClient) StagecastElement.analysisClient().forget(v);
     this._props[name] = v;
+    if (name === 'model') this._engineDirty = true;
     this.schedule();
   }
   /** { tag, key }: the BCP 47 tag for Intl and the key of the UI strings. */
@@ -178,7 +184,42 @@ export class StagecastElement extends (globalThis.HTMLElement || class {}) {
     return f;
   }
   currentModel() {
-    return this.prop('model') || this.api.defaultModel();
+    return this.prop('model') || (StagecastElement.defaultModel ||= this.api.defaultModel());
+  }
+  /**
+   * The element's one `Engine` (issue 14.1): the current model checked and
+   * compiled once, built again only when `model` is set (property or
+   * attribute), the old one freed. Throws naming the bad field.
+   */
+  engine() {
+    if (this._engine && !this._engineDirty) return this._engine;
+    const e = new this.api.Engine(this.currentModel());
+    this.freeEngine();
+    this._engine = e;
+    this._engineDirty = false;
+    return e;
+  }
+  /** The engine's model, checked and normalised (read from the engine once). */
+  engineModel() {
+    const e = this.engine();
+    if (this._engineModelOf !== e) {
+      this._engineModel = e.model;
+      this._engineModelOf = e;
+    }
+    return this._engineModel;
+  }
+  freeEngine() {
+    if (this._engine) this._engine.free();
+    this._engine = null;
+    this._engineModelOf = null;
+  }
+  /**
+   * Runs `fn(...args)` of the analysis part in the analysis Web Worker
+   * (issue 14.5; on this thread when there is none) and resolves to its
+   * result; `fn` 'score' scores with an Engine kept in the worker per model.
+   */
+  analysis(fn, args, options) {
+    return StagecastElement.analysisClient().call(fn, args, options);
   }
   /** Renders after the wasm is ready, at most once per microtask. */
   schedule() {
@@ -196,7 +237,10 @@ export class StagecastElement extends (globalThis.HTMLElement || class {}) {
         if (this.constructor.analysis) await StagecastElement.loadAnalysis();
         // A later change scheduled another render: that one resolves the wait.
         if (this._scheduled) return this._pending.then(done);
-        this.render();
+        // An element whose work runs in the analysis worker renders
+        // asynchronously: wait for it (a newer render supersedes it).
+        await this.render();
+        if (this._scheduled) return this._pending.then(done);
       } catch (e) {
         ok = false;
         this.showError(e);

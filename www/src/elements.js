@@ -9,6 +9,7 @@ import { funnelChart } from './charts.js';
 import { StagecastScenarios } from './scenarios.js';
 import { StagecastMeetings, StagecastForecast, StagecastCalibration } from './views.js';
 import { StagecastImport } from './importer.js';
+import { AnalysisClient } from './analysis-client.js';
 
 const DEAL_CSS = `
 .grid { display: grid; grid-template-columns: minmax(0, 1.3fr) minmax(0, 1fr); gap: 18px; }
@@ -70,7 +71,7 @@ export class StagecastDeal extends StagecastElement {
   get score() {
     if (this._stale && StagecastElement.isReady && this.api) {
       try {
-        this._score = this.api.scoreDeal(this.api.validateModel(this.currentModel()), this.currentDeal());
+        this._score = this.engine().scoreDeal(this.currentDeal());
         this._stale = false;
       } catch { /* render shows the error */ }
     }
@@ -98,10 +99,10 @@ export class StagecastDeal extends StagecastElement {
   }
 
   render() {
-    const api = this.api;
-    const model = api.validateModel(this.currentModel());
+    const engine = this.engine();
+    const model = this.engineModel();
     const deal = this.currentDeal();
-    const score = api.scoreDeal(model, deal);
+    const score = engine.scoreDeal(deal);
     this._score = score;
     this._stale = false;
     const { tag } = this.loc;
@@ -215,7 +216,7 @@ export class StagecastDeal extends StagecastElement {
       if (!reached.has(m.id)) {
         here ??= m.id;
         const events = [...deal.events, ...done.filter((id) => !reached.has(id)).map((milestone) => ({ milestone }))];
-        const there = this.api.scoreDeal(model, { ...deal, events }).probability;
+        const there = this.engine().scoreDeal({ ...deal, events }).probability;
         chance = there > 0 ? Math.min(1, score.probability / there) : 0;
       }
       rows.push({ id: m.id, label: milestoneNamer(this.loc.key, model)(m.id), chance, done: reached.has(m.id) });
@@ -297,6 +298,12 @@ export function defineElements(api, ready, options = {}) {
     StagecastElement.loadAnalysis = () => (a ||= Promise.resolve(options.analysis ? options.analysis() : null)
       .then((part) => (StagecastElement.analysisApi = part))
       .catch((e) => { a = null; throw e; }));
+    // Issue 14.5: the analysis worker's client (calibrate, evaluate,
+    // forecast... off the main thread); without options.analysisWorker, the
+    // same calls run on this thread through the analysis part.
+    let c;
+    StagecastElement.analysisClient = options.analysisWorker
+      || (() => (c ||= new AnalysisClient(null, () => Promise.all([StagecastElement.ready(), StagecastElement.loadAnalysis()]).then(([, part]) => ({ ...api, ...part })))));
   }
   for (const [name, cls] of Object.entries(ELEMENTS)) {
     if (!customElements.get(name)) customElements.define(name, cls);

@@ -12,6 +12,7 @@ import { decodeBytes } from './bytes.js';
 import { defineElements } from './elements.js';
 import { t, translatePage, formatMoney, formatPercent, formatNumber, wordCode, wordError, milestoneName } from './i18n.js';
 import { load, save } from './store.js';
+import { AnalysisClient, asyncApi } from './analysis-client.js';
 
 /* global __ANALYSIS_NAMES__ */
 (function install(g) {
@@ -87,9 +88,22 @@ import { load, save } from './store.js';
   api.i18n = { t, translatePage, formatMoney, formatPercent, formatNumber, wordCode, wordError, milestoneName };
   api.store = { load, save };
 
+  // Issue 14.5: the analysis part in a Web Worker (stagecast-worker.js, next
+  // to this script; it loads this script and stagecast-analysis.js itself),
+  // so long calibrations never block the page. `Stagecast.analysisWorker()`
+  // is one shared worker whose methods return promises (`await
+  // w.calibrate(model, history)`, `w.call('calibrate', [model, history], {
+  // onProgress })`, `w.score(model, deals)`); without a worker the same
+  // calls run on the page's thread.
+  const workerUrl = api.scriptUrl && typeof Worker !== 'undefined' ? new URL('stagecast-worker.js', api.scriptUrl).href : null;
+  let client = null;
+  const analysisClient = () => (client ||= new AnalysisClient(workerUrl ? () => new Worker(workerUrl) : null, () => api.loadAnalysis()));
+  let worker = null;
+  api.analysisWorker = () => (worker ||= asyncApi(analysisClient(), __ANALYSIS_NAMES__));
+
   g.Stagecast = api;
   if (typeof customElements !== 'undefined') {
     const csvUrl = api.scriptUrl ? new URL('stagecast-csv.js', api.scriptUrl).href : null;
-    defineElements(api, () => api.ready, { worker: csvUrl ? () => new Worker(csvUrl) : null, analysis: () => api.loadAnalysis() });
+    defineElements(api, () => api.ready, { worker: csvUrl ? () => new Worker(csvUrl) : null, analysis: () => api.loadAnalysis(), analysisWorker: analysisClient });
   }
 })(globalThis);

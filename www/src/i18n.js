@@ -1313,6 +1313,36 @@ const PERIOD = {
 };
 for (const [k, v] of Object.entries(PERIOD)) Object.assign(STRINGS[k], v);
 
+// Strings added for issue 14.5 (analysis in a Web Worker): what the
+// elements and the manager board say while the worker computes.
+const WORKER = {
+  en: {
+    working: 'Computing…',
+    evaluating: 'Evaluating on {n} closed deals…',
+    'page.manager.calibrating': 'Calibrating on {n} closed deals…',
+    'page.manager.calibrated': 'Calibrated on {n} closed deals in {s} s.',
+  },
+  nb: {
+    working: 'Beregner…',
+    evaluating: 'Evaluerer på {n} avsluttede salg…',
+    'page.manager.calibrating': 'Kalibrerer på {n} avsluttede salg…',
+    'page.manager.calibrated': 'Kalibrert på {n} avsluttede salg på {s} s.',
+  },
+  sv: {
+    working: 'Beräknar…',
+    evaluating: 'Utvärderar på {n} avslutade affärer…',
+    'page.manager.calibrating': 'Kalibrerar på {n} avslutade affärer…',
+    'page.manager.calibrated': 'Kalibrerad på {n} avslutade affärer på {s} s.',
+  },
+  da: {
+    working: 'Beregner…',
+    evaluating: 'Evaluerer på {n} afsluttede salg…',
+    'page.manager.calibrating': 'Kalibrerer på {n} afsluttede salg…',
+    'page.manager.calibrated': 'Kalibreret på {n} afsluttede salg på {s} s.',
+  },
+};
+for (const [k, v] of Object.entries(WORKER)) Object.assign(STRINGS[k], v);
+
 /**
  * Words a page's own text: every element with `data-i18n="key"` gets the
  * string (textContent only); `vars` fill its {placeholders}.
@@ -1346,12 +1376,22 @@ export function formatMoney(tag, currency, amount) {
   return safeFormat(tag, opts, amount);
 }
 
+// Issue 14.5: a formatter is built once per locale and options (building
+// one costs far more than formatting; a board formats thousands of numbers).
+const FORMATTERS = new Map();
 function safeFormat(tag, opts, v) {
-  try {
-    return new Intl.NumberFormat(tag, opts).format(v);
-  } catch {
-    return new Intl.NumberFormat('en', opts).format(v);
+  const key = `${tag}|${opts.style || ''}|${opts.currency || ''}|${opts.maximumFractionDigits}`;
+  let f = FORMATTERS.get(key);
+  if (!f) {
+    try {
+      f = new Intl.NumberFormat(tag, opts);
+    } catch {
+      f = new Intl.NumberFormat('en', opts);
+    }
+    if (FORMATTERS.size > 200) FORMATTERS.clear();
+    FORMATTERS.set(key, f);
   }
+  return f.format(v);
 }
 
 export function formatNumber(tag, v, digits = 0) {

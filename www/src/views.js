@@ -49,7 +49,6 @@ export class StagecastMeetings extends StagecastElement {
   }
   render() {
     const u = this._uid;
-    const model = this.currentModel();
     const plan = { ...(this.prop('plan') || {}) };
     if (this._budget != null) plan.marginBudget = this._budget;
     const budget = el('input', { type: 'number', id: `${u}b`, min: 0, step: 10000, value: this._typed ?? plan.marginBudget ?? '', 'data-field': 'marginBudget', 'aria-describedby': `${u}bm` });
@@ -77,6 +76,7 @@ export class StagecastMeetings extends StagecastElement {
     let planned;
     let ranked;
     try {
+      const model = this.engineModel();
       planned = this.fn('meetingPlan')(plan);
       out.append(el('div', { className: 'kpis' },
         kpi(this.t('requiredPerMeeting'), money(this, planned.requiredMarginPerMeeting), 'required'),
@@ -84,7 +84,7 @@ export class StagecastMeetings extends StagecastElement {
         planned.expectedMargin != null ? kpi(this.t('expectedMargin'), money(this, planned.expectedMargin), 'expected') : null,
         planned.gap != null ? kpi(this.t(planned.gap < 0 ? 'surplus' : 'gap'), money(this, Math.abs(planned.gap)), 'gap') : null));
       const meetings = this.prop('meetings') || [];
-      ranked = this.fn('rankMeetings')(model, meetings, { deals: this.prop('deals') || [], requiredMarginPerMeeting: planned.requiredMarginPerMeeting });
+      ranked = this.engine().rankMeetings(meetings, { deals: this.prop('deals') || [], requiredMarginPerMeeting: planned.requiredMarginPerMeeting });
       const deals = new Map((this.prop('deals') || []).map((d) => [d.id, d]));
       const nameOf = milestoneNamer(this.loc.key, model);
       const labels = new Map(model.milestones.map((m) => [m.id, nameOf(m.id)]));
@@ -174,9 +174,11 @@ export class StagecastForecast extends StagecastElement {
     const r = save(key, { version: 1, target: target ?? null });
     this._targetMsg = r.ok ? null : this.t('pf.targetNotSaved');
   }
-  render() {
+  /** Scores and forecasts in the analysis worker (issue 14.5), then renders; `every` renders the period forecast. */
+  async render() {
     this._loadTarget();
     if (this.prop('every')) return this.renderPeriod();
+    const seq = (this._seq = (this._seq || 0) + 1);
     const u = this._uid;
     const model = this.currentModel();
     const measure = this.prop('measure') === 'value' ? 'value' : 'margin';
@@ -197,17 +199,28 @@ export class StagecastForecast extends StagecastElement {
       el('div', { className: 'row' }, el('label', { for: `${u}t`, text: this.t('target') }, input)), out));
     let d;
     let open = [];
+    // The worker's answers are used only if no newer render started meanwhile.
+    const stale = () => seq !== this._seq;
     try {
-      open = (this.prop('deals') || []).filter((x) => !x.status || x.status === 'open');
-      const scores = open.length ? this.api.scoreDeals(model, open) : [];
-      const items = open.map((x, i) => ({ amount: amount(x), probability: scores[i].probability }));
-      if (!items.length) {
+      const all = this.prop('deals') || [];
+      const isOpen = (x) => !x.status || x.status === 'open';
+      // The host's own array when every deal is open: the worker has it already.
+      open = all.every(isOpen) ? all : all.filter(isOpen);
+      if (!open.length) {
         out.append(el('p', { className: 'muted', 'data-role': 'empty', text: this.t('noOpen') }));
         return;
       }
-      d = this.fn('distribution')(items, target == null ? {} : { target });
+      out.append(el('p', { className: 'muted', 'data-role': 'busy', text: this.t('working') }));
+      // Its own task: the deals are copied to the worker apart from other work.
+      await new Promise((r) => setTimeout(r));
+      if (stale()) return;
+      const scores = await this.analysis('score', [model, open]);
+      if (stale()) return;
+      const items = open.map((x, i) => ({ amount: amount(x), probability: scores[i].probability }));
+      d = await this.analysis('distribution', [items, target == null ? {} : { target }]);
+      if (stale()) return;
     } catch (e) {
-      this.showError(e, out);
+      if (!stale()) this.showError(e, out);
       return;
     }
     // The model against the sellers' own estimates (as entered, and corrected
@@ -217,12 +230,14 @@ export class StagecastForecast extends StagecastElement {
       try {
         // Same amounts as above.
         const measured = open.map((x) => (x[measure] == null ? { ...x, [measure]: amount(x) } : x));
-        vs = this.fn('forecast')(model, measured, target == null ? { measure } : { measure, target });
+        vs = await this.analysis('forecast', [model, measured, target == null ? { measure } : { measure, target }]);
+        if (stale()) return;
       } catch (e) {
-        this.showError(e, out);
+        if (!stale()) this.showError(e, out);
         return;
       }
     }
+    out.replaceChildren();
     this._result = d;
     const m = (v) => money(this, v);
     out.append(el('div', { className: 'kpis' },
@@ -303,7 +318,8 @@ export class StagecastForecast extends StagecastElement {
       await later();
       if (gen !== this._gen) return;
       try {
-        cache.forecast = this.fn('periodForecast')(model, deals, opts.forecast);
+        // In the analysis worker (issue 14.5): the page stays responsive.
+        cache.forecast = await this.analysis('periodForecast', [model, deals, opts.forecast]);
       } catch (e) {
         cache.error = e;
       }
@@ -312,7 +328,7 @@ export class StagecastForecast extends StagecastElement {
       await later();
       if (gen !== this._gen) return;
       try {
-        cache.backtest = this.fn('backtest')(model, deals, opts.backtest);
+        cache.backtest = await this.analysis('backtest', [model, deals, opts.backtest]);
       } catch (e) {
         cache.backtestError = e;
       }
@@ -551,11 +567,13 @@ export function chanceAtLeast(f, target) {
 export class StagecastCalibration extends StagecastElement {
   static json = ['model', 'history'];
   static text = ['locale'];
-  static analysis = true; // evaluate
   static styles() {
     return [CSS];
   }
-  render() {
+  /** Evaluates in the analysis worker (issue 14.5), then renders. */
+  async render() {
+    const seq = (this._seq = (this._seq || 0) + 1);
+    const stale = () => seq !== this._seq;
     const model = this.currentModel();
     const history = this.prop('history') || [];
     const out = el('section', { 'aria-live': 'polite' });
@@ -573,31 +591,39 @@ export class StagecastCalibration extends StagecastElement {
     const learned = !!model.calibration;
     const thin = learned && history.length < MIN;
     let method;
+    // Long calibrations (cross-validation calibrates k times) say what they do.
+    const busy = el('p', { className: 'muted', role: 'status', 'data-role': 'busy', text: this.t('evaluating', { n: formatNumber(this.loc.tag, history.length) }) });
+    out.append(busy);
     try {
-      const evaluate = this.fn('evaluate');
-      if (learned && !thin) {
-        const k = 5;
-        ev = this.fn('crossValidate')(model, history, k, {});
-        method = this.t('cvMethod', { k });
-      } else {
-        ev = evaluate(model, history);
-        method = learned ? null : this.t('priorMethod');
-      }
-      const groups = new Map();
-      for (const d of history) if (d.seller) groups.set(d.seller, [...(groups.get(d.seller) || []), d]);
+      // In the worker: the cross-validated (or in-sample) figures, each
+      // seller's Brier from one evaluation (`bySeller`: the model read once,
+      // not once per seller) and the sellers' skills.
+      const k = 5;
+      const cv = learned && !thin;
+      // Its own task: the history is copied to the worker apart from other work.
+      await new Promise((r) => setTimeout(r));
+      if (stale()) return;
+      const board = await this.analysis('scoreboard', [model, history, { k, crossValidate: cv, skills: !!model.calibration }]);
+      if (stale()) return;
+      const own = board.evaluation;
+      const skillList = board.skills;
+      ev = cv ? board.crossValidated : own;
+      method = cv ? this.t('cvMethod', { k }) : learned ? null : this.t('priorMethod');
+      const counts = new Map();
+      for (const d of history) if (d.seller) counts.set(d.seller, (counts.get(d.seller) || 0) + 1);
+      const brier = new Map((own.bySeller || []).map((x) => [x.seller, x.brier]));
       // Where each seller converts better or worse than the team (a learned
       // calibration only): the milestones whose 90% interval excludes the team's rate.
       const skills = new Map();
-      if (model.calibration) {
-        for (const s of this.fn('sellerSkills')(model)) skills.set(s.seller, s.milestones.filter((x) => x.verdict !== 'similar'));
-      }
-      for (const [seller, deals] of [...groups].sort((a, b) => a[0].localeCompare(b[0]))) {
-        bySeller.push({ seller, n: deals.length, brier: evaluate(model, deals).brier, skills: skills.get(seller) || [] });
+      for (const s of skillList) skills.set(s.seller, s.milestones.filter((x) => x.verdict !== 'similar'));
+      for (const [seller, n] of [...counts].sort((a, b) => a[0].localeCompare(b[0]))) {
+        bySeller.push({ seller, n, brier: brier.get(seller), skills: skills.get(seller) || [] });
       }
     } catch (e) {
-      this.showError(e, out);
+      if (!stale()) this.showError(e, out);
       return;
     }
+    busy.remove();
     const p = (v) => pct(this, v);
     const b3 = (v) => formatNumber(this.loc.tag, v, 3);
     const withSkills = bySeller.some((s) => s.skills.length);

@@ -219,7 +219,7 @@ export declare const ELEMENTS: {
 export declare function defineElements(
   api: typeof import('./stagecast.js'),
   ready: () => Promise<unknown>,
-  options?: { worker?: (() => Worker) | null; analysis?: () => Promise<unknown> },
+  options?: { worker?: (() => Worker) | null; analysis?: () => Promise<unknown>; analysisWorker?: () => unknown },
 ): void;
 
 declare global {

@@ -15,6 +15,17 @@ type CoreApi = Omit<typeof Core, 'default' | 'initSync'>;
  * until `await Stagecast.loadAnalysis()` has resolved. */
 type AnalysisApi = Omit<typeof Analysis, 'default' | 'initSync' | 'version'>;
 
+/** Progress of a long analysis call in the worker. */
+export interface AnalysisProgress { stage: string; deals: number; done: boolean; ms?: number }
+/** The analysis functions, each returning a promise of its result. */
+export type AnalysisWorker = {
+  [K in keyof AnalysisApi]: AnalysisApi[K] extends (...args: infer P) => infer R ? (...args: P) => Promise<R> : never;
+} & {
+  call<K extends keyof AnalysisApi>(fn: K, args: AnalysisApi[K] extends (...a: infer P) => unknown ? P : never, options?: { onProgress?: (p: AnalysisProgress) => void }): Promise<AnalysisApi[K] extends (...a: never[]) => infer R ? R : never>;
+  score(model: Core.ProcessModel, deals: Core.Deal[], options?: { detail?: boolean }): Promise<Core.Score[] | Core.DealScore[]>;
+  terminate(): void;
+};
+
 export interface StagecastGlobal extends CoreApi, AnalysisApi {
   /** Resolves (to `Stagecast`) once the wasm is instantiated; the functions throw before. */
   readonly ready: Promise<StagecastGlobal>;
@@ -24,6 +35,13 @@ export interface StagecastGlobal extends CoreApi, AnalysisApi {
    * load can be retried.
    */
   loadAnalysis(url?: string): Promise<StagecastGlobal>;
+  /**
+   * The analysis part in a Web Worker (stagecast-worker.js, next to
+   * stagecast.js): one shared worker whose functions return promises with
+   * the same types; `call(name, args, { onProgress })` reports progress.
+   * Without Worker support the same calls run on the page's thread.
+   */
+  analysisWorker(): AnalysisWorker;
   /** Where stagecast.js was loaded from (null when unknown). */
   readonly scriptUrl: string | null;
   /** The elements' words and number formats (en, nb, sv, da), for a page's own text. */
