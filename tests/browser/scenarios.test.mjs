@@ -90,6 +90,9 @@ test('add, rename and remove scenarios; the board is saved in localStorage and r
 
 test('garbage in localStorage is reported and set aside, never wiped', async () => {
   const page = await env.open('/manager.html');
+  // The first load has finished with storage (its board seeded and saved)
+  // before the garbage is written: else it races with the write.
+  await page.locator('#board-status').filter({ hasText: /8,800/ }).waitFor({ timeout: 60000 });
   await page.evaluate((k) => localStorage.setItem(k, '{"scenarios": [{"name": "x", "weeks": "many"'), KEY);
   await page.reload();
   const status = board(page).locator('[data-role="status"]');
