@@ -21,7 +21,7 @@ before(async () => {
   writeFileSync(join(app, 'index.html'), '<!doctype html><html><head><link rel="icon" href="data:,"></head><body><stagecast-deal id="w"></stagecast-deal><output id="out"></output><script type="module" src="./main.js"></script></body></html>');
   writeFileSync(
     join(app, 'main.js'),
-    `import init, { defaultModel, scoreDeal, ready, loadAnalysis } from 'stagecast';
+    `import init, { defaultModel, scoreDeal, ready, loadAnalysis, analysisWorker } from 'stagecast';
      await init();
      await ready();
      const m = defaultModel();
@@ -31,7 +31,15 @@ before(async () => {
      const ids = m.milestones.map((x) => x.id);
      const history = Array.from({ length: 120 }, (_, i) => ({ id: 'h' + i, status: i % 3 ? 'lost' : 'won', events: ids.slice(0, 1 + (i % 4)).map((milestone) => ({ milestone })) }));
      const c = analysis.calibrate(m, history);
-     document.getElementById('out').textContent = JSON.stringify({ p: s.probability, el: !!customElements.get('stagecast-deal'), states: c.calibration.states.length, calibrated: scoreDeal(c, history[3]).source });`,
+     // The analysis worker (pkg/analysis-worker.js, a module worker Vite bundles): same model, progress, errors as Errors.
+     const w = analysisWorker();
+     const progress = [];
+     const cw = await w.call('calibrate', [m, history], { onProgress: (p) => progress.push(p) });
+     const scored = await w.score(cw, history.slice(0, 4));
+     let error = null;
+     try { await w.evaluate(m, [{ id: 'x', status: 'won', value: -1, events: [] }]); } catch (e) { error = e instanceof Error ? e.message : 'not an Error'; }
+     document.getElementById('out').textContent = JSON.stringify({ p: s.probability, el: !!customElements.get('stagecast-deal'), states: c.calibration.states.length, calibrated: scoreDeal(c, history[3]).source,
+       workerSame: JSON.stringify(cw) === JSON.stringify(c), progress, scored: scored.map((x) => x.probability), direct: history.slice(0, 4).map((d) => scoreDeal(c, d).probability), error });`,
   );
   await build({ root: app, logLevel: 'silent', build: { outDir: join(app, 'dist'), target: 'es2022' } });
   const dist = join(app, 'dist');
@@ -72,6 +80,11 @@ test('Vite bundles the package, emits the wasm, and the app scores a deal', asyn
   assert.equal(out.el, true);
   assert.ok(out.states > 0, JSON.stringify(out));
   assert.equal(out.calibrated, 'history', JSON.stringify(out));
+  // Issue 14.5: the same model from the worker, its progress, lean scores from its Engine, and errors as Errors with the engine's message.
+  assert.equal(out.workerSame, true, JSON.stringify(out));
+  assert.deepEqual(out.progress.map((p) => [p.stage, p.deals, p.done]), [['calibrate', 120, false], ['calibrate', 120, true]]);
+  assert.deepEqual(out.scored, out.direct);
+  assert.match(String(out.error), /^deals\[0\]\.value: /);
   await page.locator('stagecast-deal [data-role="probability"]').waitFor();
   assert.deepEqual(errors, []);
 });
