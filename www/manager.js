@@ -78,6 +78,38 @@
     await pause();
     const closed = deals.filter((d) => d.status === 'won' || d.status === 'lost');
     const open = deals.filter((d) => !d.status || d.status === 'open');
+    // The what-if board's base: the win rate and the average won deal of this data.
+    let baseline = null;
+    const won = closed.filter((d) => d.status === 'won');
+    const amounts = won.map((d) => d.margin ?? d.value).filter((v) => Number.isFinite(v));
+    if (closed.length && amounts.length) {
+      // The data's pace, over the closed deals and one span of their dates:
+      // deals a week (their first dated step) and the value won a week (by
+      // close date). At that pace the seeded base expects what was won.
+      // Each distinct date parsed once (a few hundred dates for thousands of deals).
+      const days = new Map();
+      const day = (t) => {
+        if (typeof t !== 'string') return NaN;
+        const k = t.slice(0, 10);
+        let v = days.get(k);
+        if (v === undefined) days.set(k, (v = /^\d{4}-\d{2}-\d{2}$/.test(k) ? Date.parse(k) / 864e5 : NaN));
+        return v;
+      };
+      const starts = closed.map((d) => day(((d.events || []).find((e) => e.date) || {}).date)).filter(Number.isFinite);
+      const closes = won.map((d) => [day(d.closeDate), d.margin ?? d.value]).filter(([t, v]) => Number.isFinite(t) && Number.isFinite(v));
+      const all = [...starts, ...closes.map((x) => x[0])];
+      const span = all.length > 1 ? (all.reduce((a, b) => Math.max(a, b)) - all.reduce((a, b) => Math.min(a, b))) / 7 : 0;
+      const ws = span;
+      const wc = span;
+      baseline = {
+        winRate: won.length / closed.length,
+        averageMargin: amounts.reduce((a, b) => a + b, 0) / amounts.length,
+        closed: closed.length,
+        opportunitiesPerWeek: ws >= 4 ? starts.length / ws : undefined,
+        wonPerWeek: wc >= 4 ? closes.reduce((t, x) => t + x[1], 0) / wc : undefined,
+      };
+    }
+    await pause();
     let model = calibrated || Stagecast.defaultModel();
     // The analysis part runs in a Web Worker: the page stays responsive
     // while thousands of deals are calibrated, scored and cross-validated.
@@ -96,30 +128,10 @@
     $('calibration').model = model;
     $('calibration').history = closed;
     $('forecast').model = model;
+    await pause();
     $('scenarios').model = model; // exported with the scenarios
+    if (baseline) $('scenarios').baseline = baseline;
     $('forecast').deals = deals; // all of them: the period forecast learns from the closed ones
-    // The what-if board's base: the win rate and the average won deal of this data.
-    const won = closed.filter((d) => d.status === 'won');
-    const amounts = won.map((d) => d.margin ?? d.value).filter((v) => Number.isFinite(v));
-    if (closed.length && amounts.length) {
-      // The data's pace, over the closed deals and one span of their dates:
-      // deals a week (their first dated step) and the value won a week (by
-      // close date). At that pace the seeded base expects what was won.
-      const day = (t) => (typeof t === 'string' && /^\d{4}-\d{2}-\d{2}/.test(t) ? Date.parse(t.slice(0, 10)) / 864e5 : NaN);
-      const starts = closed.map((d) => day(((d.events || []).find((e) => e.date) || {}).date)).filter(Number.isFinite);
-      const closes = won.map((d) => [day(d.closeDate), d.margin ?? d.value]).filter(([t, v]) => Number.isFinite(t) && Number.isFinite(v));
-      const all = [...starts, ...closes.map((x) => x[0])];
-      const span = all.length > 1 ? (Math.max(...all) - Math.min(...all)) / 7 : 0;
-      const ws = span;
-      const wc = span;
-      $('scenarios').baseline = {
-        winRate: won.length / closed.length,
-        averageMargin: amounts.reduce((a, b) => a + b, 0) / amounts.length,
-        closed: closed.length,
-        opportunitiesPerWeek: ws >= 4 ? starts.length / ws : undefined,
-        wonPerWeek: wc >= 4 ? closes.reduce((t, x) => t + x[1], 0) / wc : undefined,
-      };
-    }
     // The intro follows the data on the board.
     intro.textContent = example ? tr('page.manager.maven', { n: n(deals.length) }) : tr('page.manager.imported', { n: n(deals.length), closed: n(closed.length), open: n(open.length) });
     say(tr('page.manager.status', { n: n(deals.length), closed: n(closed.length), open: n(open.length) }));
