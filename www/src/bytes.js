@@ -7,6 +7,20 @@ export function decodeBytes(text) {
   return out;
 }
 
+/**
+ * `decodeBytes` in slices, each in its own task (issue 14.5): a part loaded
+ * while the page runs (the analysis part) never blocks it for long.
+ */
+export async function decodeBytesAsync(text, slice = 32768) {
+  const out = new Uint8Array(text.length);
+  for (let a = 0; a < text.length; a += slice) {
+    if (a) await new Promise((r) => setTimeout(r));
+    const b = Math.min(text.length, a + slice);
+    for (let i = a; i < b; i++) out[i] = text.charCodeAt(i);
+  }
+  return out;
+}
+
 /** The build's side (www/build.mjs): the bytes as the inside of a JS string
  * literal in any quotes, one character per byte: U+0000-U+00FF, raw except
  * for the quotes, the backslash, `$`, line breaks and NUL (escaped). The file

@@ -5,6 +5,8 @@
 //   { type: 'presets' }                     -> { type: 'presets', presets }
 //   { type: 'preview', text }               -> { type: 'preview', preview }
 //   { type: 'parse', text, mapping, model } -> { type: 'progress', rows, done, bytesRead, bytesTotal }*, { type: 'done', result }
+//   { type: 'parse', ..., stream: true }    -> the same, each progress with its chunk's { deals, errors }
+//                                              and a result without them (the page gathers them)
 //   { type: 'history', text, format, deals?, options?, model? } -> { type: 'done', result } (a stage-history import)
 // and { type: 'error', message, detail? } when something fails (`detail` is
 // the engine's error as data, `{ code, ... }`, for the UI to word).
@@ -13,24 +15,31 @@
 // across the whole file; line numbers are the file's own.
 const CHUNK_ROWS = 2000;
 
-/** Parses `text` in one pass, chunk by chunk; `progress(p)` after each chunk. */
-export function parseInChunks(api, text, mapping, model, progress) {
+/**
+ * Parses `text` in one pass, chunk by chunk; `progress(p, chunk)` after each
+ * chunk. With `stream`, the deals and errors go out with each chunk (issue
+ * 14.5: the page then reads a few thousand deals at a time, never all of
+ * them in one task) and the result keeps only the counts.
+ */
+export function parseInChunks(api, text, mapping, model, progress, stream = false) {
   if (typeof api.CsvImport !== 'function') {
     const r = api.parseCsv(text, mapping, model || undefined);
-    progress({ rows: r.rows, done: true });
-    return { deals: r.deals, errors: r.errors, rows: r.rows, skipped: r.skipped };
+    progress({ rows: r.rows, done: true }, r);
+    return stream ? { deals: [], errors: [], rows: r.rows, skipped: r.skipped } : { deals: r.deals, errors: r.errors, rows: r.rows, skipped: r.skipped };
   }
   const out = { deals: [], errors: [], rows: 0, skipped: 0 };
   const imp = new api.CsvImport(text, mapping, model || undefined);
   try {
     for (;;) {
       const r = imp.nextChunk(CHUNK_ROWS);
-      for (const d of r.deals) out.deals.push(d);
-      for (const e of r.errors) out.errors.push(e);
+      if (!stream) {
+        for (const d of r.deals) out.deals.push(d);
+        for (const e of r.errors) out.errors.push(e);
+      }
       out.rows += r.rows;
       out.skipped += r.skipped;
       const p = imp.progress();
-      progress({ rows: out.rows, done: r.done, bytesRead: p.bytesRead, bytesTotal: p.bytesTotal });
+      progress({ rows: out.rows, done: r.done, bytesRead: p.bytesRead, bytesTotal: p.bytesTotal }, r);
       if (r.done) break;
     }
   } finally {
@@ -55,7 +64,9 @@ export function handleCsvMessage(api, post) {
       if (m.type === 'presets') post({ type: 'presets', presets: api.csvPresets() });
       else if (m.type === 'preview') post({ type: 'preview', preview: api.csvPreview(String(m.text)) });
       else if (m.type === 'parse') {
-        const result = parseInChunks(api, String(m.text), m.mapping, m.model, (p) => post({ type: 'progress', ...p }));
+        // { stream: true }: each progress message carries its chunk's deals and errors.
+        const result = parseInChunks(api, String(m.text), m.mapping, m.model,
+          (p, r) => post(m.stream ? { type: 'progress', ...p, deals: r.deals, errors: r.errors } : { type: 'progress', ...p }), !!m.stream);
         post({ type: 'done', result });
       } else if (m.type === 'history') post({ type: 'done', result: importHistory(api, m) });
       else throw new Error(`unknown message ${JSON.stringify(m.type)}`);

@@ -8,7 +8,7 @@
 // allows.
 import init, * as glue from '../../.build/pkg-analysis/stagecast.js';
 import WASM_BYTES from 'stagecast:wasm';
-import { decodeBytes } from './bytes.js';
+import { decodeBytesAsync } from './bytes.js';
 
 (function install(g) {
   if (g.StagecastAnalysis) return;
@@ -16,7 +16,8 @@ import { decodeBytes } from './bytes.js';
   for (const [name, fn] of Object.entries(glue)) {
     if (typeof fn === 'function' && name !== 'default' && name !== 'initSync') api[name] = fn;
   }
-  const ready = init({ module_or_path: decodeBytes(WASM_BYTES) }).then(() => api);
+  // Decoded a slice per task: loaded while the page runs, it never blocks it for long.
+  const ready = decodeBytesAsync(WASM_BYTES).then((bytes) => init({ module_or_path: bytes })).then(() => api);
   g.StagecastAnalysis = ready;
   if (g.Stagecast && typeof g.Stagecast.__analysisLoaded === 'function') g.Stagecast.__analysisLoaded(ready);
 })(globalThis);

@@ -238,9 +238,16 @@ export class StagecastImport extends StagecastElement {
     this._progress.hidden = false;
     this._progress.value = 0;
     try {
-      const m = await this._client.call({ type: 'parse', text, mapping: this.currentMapping(), model: this.prop('model') }, (p) => {
+      // From the worker the deals come chunk by chunk (stream), each chunk
+      // read in its own task; gathered here.
+      const deals = [];
+      const errors = [];
+      const m = await this._client.call({ type: 'parse', text, mapping: this.currentMapping(), model: this.prop('model'), stream: !!this._client.w }, (p) => {
+        if (p.deals) for (const d of p.deals) deals.push(d);
+        if (p.errors) for (const x of p.errors) errors.push(x);
         this._progress.value = p.done ? 1 : p.bytesTotal ? p.bytesRead / p.bytesTotal : Math.min(1, p.rows / Math.max(1, lines));
       });
+      if (this._client.w) m.result = { ...m.result, deals, errors };
       this._result = m.result;
       this._show(m.result);
       if (this._user) this.emit(m.result);
