@@ -429,7 +429,7 @@ pub fn calibrate(
 pub fn evaluate(
     #[wasm_bindgen(unchecked_param_type = "ProcessModel")] model: JsValue,
     #[wasm_bindgen(unchecked_param_type = "Deal[]")] deals: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "EvaluateOptions | undefined")] options: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "EvaluateOptions")] options: JsValue,
 ) -> JsResult {
     let p = process(model).map_err(fail)?;
     let ds: Vec<Deal> = from_js(deals, "deals").map_err(fail)?;

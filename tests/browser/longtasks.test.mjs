@@ -42,13 +42,16 @@ test('the manager board loads 8,800 deals without blocking the main thread for m
   await page.reload();
   assert.equal(await page.evaluate(() => globalThis.__longTasksObserved), true, 'longtask entries can be observed');
   // Every state of a fully loaded board: the import (8,800 deals), the
-  // calibration scoreboard (cross-validated Brier), the forecast range and
+  // calibration scoreboard (cross-validated Brier), the period forecast with
+  // its back-test, and
   // the scenarios seeded from the data.
   await page.locator('#board-status').filter({ hasText: /8,800/ }).waitFor({ timeout: 120000 });
   await page.locator('stagecast-import [data-role="summary"]').filter({ hasText: /8,800|8800/ }).waitFor({ timeout: 120000 });
   await page.locator('stagecast-calibration [data-role="brier"]').waitFor({ timeout: 120000 });
   await page.locator('stagecast-calibration [data-role="method"]').filter({ hasText: /cross-validat/i }).waitFor({ timeout: 120000 });
-  await page.locator('stagecast-forecast [data-role="expected"]').waitFor({ timeout: 120000 });
+  // The period forecast and its back-test (both computed in the worker).
+  await page.locator('stagecast-forecast [data-role="period"]').first().waitFor({ timeout: 120000 });
+  await page.locator('stagecast-forecast [data-role="coverage"]').waitFor({ timeout: 120000 });
   await page.locator('stagecast-scenarios [data-role="seeded"]').waitFor({ timeout: 120000 });
   // Let whatever the last state started finish, then read the tasks.
   await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(r, 500)))));
