@@ -104,6 +104,7 @@ writeFileSync(
 import init, * as api from './stagecast.js';
 import { defineElements } from './elements.js';
 import { AnalysisClient, asyncApi } from './analysis-client.js';
+import { addStrings } from './i18n.js';
 export * from './stagecast.js';
 export { default } from './stagecast.js';
 export { defineElements };
@@ -114,7 +115,9 @@ let analysis;
  * learnTiming, sellerSkills, what-ifs: its own wasm, fetched on first use)
  * and resolves to its functions. Also importable as 'stagecast/analysis'. */
 export function loadAnalysis() {
-  return (analysis ||= import('./analysis/stagecast.js').then(async (m) => { await m.default(); return m; }).catch((e) => { analysis = null; throw e; }));
+  // With it, the period forecast's words (www/src/i18n-period.js).
+  return (analysis ||= Promise.all([import('./analysis/stagecast.js').then(async (m) => { await m.default(); return m; }), import('./i18n-period.js').then((w) => addStrings(w.PERIOD))])
+    .then(([m]) => m).catch((e) => { analysis = null; throw e; }));
 }
 let client;
 const analysisClient = () => (client ||= new AnalysisClient(

@@ -187,6 +187,10 @@ test('the target: never defaulted, typed, kept across a reload and a re-import; 
 
 test('a saved target that is garbage is set aside; full or blocked storage keeps the target on the page and says so', async () => {
   let page = await env.open('/manager.html');
+  // The garbage is written once this first load has read the storage (its
+  // forecast reads the target when the analysis part has loaded; writing
+  // earlier would let this page, not the reloaded one, set it aside).
+  await ready(page);
   await page.evaluate((k) => localStorage.setItem(k, '{"target": "lots"'), KEY);
   await page.reload();
   await ready(page);

@@ -9,9 +9,12 @@
 import init, * as glue from '../../.build/pkg-analysis/stagecast.js';
 import WASM_BYTES from 'stagecast:wasm';
 import { decodeBytesAsync } from './bytes.js';
+import { PERIOD } from './i18n-period.js';
 
 (function install(g) {
   if (g.StagecastAnalysis) return;
+  // The period forecast's words, into the elements' dictionaries (stagecast.js's).
+  if (g.Stagecast && g.Stagecast.i18n && g.Stagecast.i18n.addStrings) g.Stagecast.i18n.addStrings(PERIOD);
   const api = {};
   for (const [name, fn] of Object.entries(glue)) {
     if (typeof fn === 'function' && name !== 'default' && name !== 'initSync') api[name] = fn;

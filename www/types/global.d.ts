@@ -51,6 +51,14 @@ export interface StagecastGlobal extends CoreApi, AnalysisApi {
     formatMoney(tag: string, currency: string, amount: number): string;
     formatPercent(tag: string, p: number): string;
     formatNumber(tag: string, v: number, digits?: number): string;
+    /** Words an engine code (`{ code, ...params }`) with `prefix` (`why_` for score reasons). */
+    wordCode(loc: { key: string; tag: string }, reason: { code: string; [param: string]: unknown }, prefix: string, milestoneLabel?: (id: string) => string): string;
+    /** Words an engine error for a user (its code, else the field path it names). */
+    wordError(loc: { key: string; tag: string }, error: unknown): string;
+    /** A milestone's name in a locale (the default model's milestones are translated). */
+    milestoneName(localeKey: string, milestone: { id: string; label?: string | null }): string;
+    /** Adds words, `{ en: { key: text }, nb: {...}, ... }` (a later block wins). */
+    addStrings(blocks: Record<string, Record<string, string>>): void;
   };
   /** The elements' tolerant localStorage (blocked, full or garbage storage never throws). */
   readonly store: {
