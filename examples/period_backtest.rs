@@ -9,16 +9,25 @@
 
 use stagecast::forecast::backtest::{backtest, Backtest, BacktestOptions, PeerName, Score};
 use stagecast::import::{ColumnMapping, ImportOptions, PRESETS_JSON};
-use stagecast::{default_model, parse_csv, Process};
+use stagecast::{default_model, parse_csv, Deal, Process};
 
-/// The Maven deals as the "maven" preset imports them, back-tested from
-/// April to November 2017, open deals valued by their product.
-pub fn run(dir: &str) -> Backtest {
-    let text = std::fs::read_to_string(format!("{dir}/sales_pipeline.csv")).expect("sales_pipeline.csv (the Maven data must sit in ../shared/data)");
-    let p = Process::new(default_model()).unwrap();
+/// The Maven deals (`sales_pipeline.csv` in `dir`) as the "maven" preset
+/// imports them; 8,800 deals, or a panic saying where the data must be.
+pub fn maven_deals(dir: &str, p: &Process) -> Vec<Deal> {
+    let path = format!("{dir}/sales_pipeline.csv");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e} (the Maven data must sit in ../shared/data)"));
     let presets: Vec<serde_json::Value> = serde_json::from_str(PRESETS_JSON).unwrap();
     let m: ColumnMapping = serde_json::from_value(presets.into_iter().find(|x| x["name"] == "maven").unwrap()).unwrap();
-    let deals = parse_csv(&text, &m, Some(&p), ImportOptions::default()).unwrap().deals;
+    let deals = parse_csv(&text, &m, Some(p), ImportOptions::default()).unwrap().deals;
+    assert_eq!(deals.len(), 8800, "{path}: the Maven file has 8,800 deals");
+    deals
+}
+
+/// The Maven deals back-tested from April to November 2017, open deals
+/// valued by their product.
+pub fn run(dir: &str) -> Backtest {
+    let p = Process::new(default_model()).unwrap();
+    let deals = maven_deals(dir, &p);
     let o = BacktestOptions { from: Some("2017-04-30".into()), to: Some("2017-11-30".into()), value_by: Some("product".into()), ..BacktestOptions::default() };
     backtest(&p, &deals, &o).unwrap()
 }
