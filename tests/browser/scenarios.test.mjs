@@ -65,6 +65,19 @@ test('sliders are labelled, show their values, and the results match compareScen
   page.assertClean();
 });
 
+test('the built-in scenarios are named in the page\'s language', async () => {
+  for (const [lang, names] of [['nb', ['I dag', 'Flere møter']], ['sv', ['I dag', 'Fler möten']], ['da', ['I dag', 'Flere møder']], ['en', ['Today', 'More meetings']]]) {
+    const page = await env.open(`/manager.html?lang=${lang}`);
+    await page.evaluate(() => localStorage.clear());
+    await page.reload();
+    await board(page).locator('[data-role="result"]').first().waitFor();
+    assert.deepEqual(await board(page).locator('legend').allTextContents(), names, lang);
+    assert.deepEqual((await page.evaluate(() => document.querySelector('stagecast-scenarios').scenarios)).map((x) => x.name), names, lang);
+    await page.evaluate(() => localStorage.clear());
+    await page.close();
+  }
+});
+
 test('add, rename and remove scenarios; the board is saved in localStorage and restored', async () => {
   const page = await env.open('/manager.html');
   await board(page).locator('[data-role="result"]').first().waitFor();

@@ -118,7 +118,8 @@ export class StagecastScenarios extends StagecastElement {
       if (saved.broken) this._status = { kind: 'error', text: this.t('brokenSaved', { key: saved.setAside || this.storageKey }) };
       if (saved.blocked) this._status = { kind: 'error', text: this.t('notSaved') };
       const given = this.prop('scenarios');
-      this._list = checkScenarios(given || DEFAULT_SCENARIOS);
+      // The built-in pair is named in the page's language.
+      this._list = checkScenarios(given || DEFAULT_SCENARIOS.map((d, i) => ({ ...d, name: this.t(i ? 'scenarioMore' : 'scenarioToday') })));
     }
     this._userEdited = !!saved.value && !this._savedSeed;
     if (saved.broken || saved.blocked) {
