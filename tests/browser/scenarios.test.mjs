@@ -78,6 +78,34 @@ test('the built-in scenarios are named in the page\'s language', async () => {
   }
 });
 
+test('the tornado says why when several levers each swing the chance of the budget from 0 % to 100 %', async () => {
+  const page = await env.open('/manager.html');
+  await page.evaluate(() => localStorage.clear());
+  await page.reload();
+  await board(page).locator('[data-role="seeded"]').waitFor({ timeout: 60000 });
+  // The Maven base (hundreds of meetings a week) has little spread: a cliff.
+  const seeded = await page.evaluate(async () => {
+    const el = document.querySelector('stagecast-scenarios');
+    const sens = el.result[0].sensitivity;
+    return { full: sens.filter((x) => Math.abs(x.highPHitBudget - x.lowPHitBudget) > 0.95).length, note: el.shadowRoot.querySelector('[data-role="tornado-cliff"]')?.textContent };
+  });
+  assert.ok(seeded.full >= 2, JSON.stringify(seeded));
+  assert.match(seeded.note, /^Several levers each swing the chance from 0% to 100%: .* expected margin \(\$[\d,]+\) clears the budget \(\$[\d,]+\)\.$/);
+  // A plan with spread (8 meetings a week): no such note.
+  const spread = await page.evaluate(async () => {
+    const el = document.createElement('stagecast-scenarios');
+    el.setAttribute('storage-key', 'stagecast:test-tornado');
+    el.scenarios = [{ name: 'A', meetingsPerWeek: 8, weeks: 12, meetingToOpportunity: 0.3, winRate: 0.25, averageMargin: 60000, marginBudget: 500000 }];
+    document.body.append(el);
+    await el.updateComplete;
+    const sens = el.result[0].sensitivity;
+    return { full: sens.filter((x) => Math.abs(x.highPHitBudget - x.lowPHitBudget) > 0.95).length, note: !!el.shadowRoot.querySelector('[data-role="tornado-cliff"]') };
+  });
+  assert.deepEqual(spread, { full: 0, note: false });
+  await page.evaluate(() => localStorage.clear());
+  page.assertClean();
+});
+
 test('add, rename and remove scenarios; the board is saved in localStorage and restored', async () => {
   const page = await env.open('/manager.html');
   await board(page).locator('[data-role="result"]').first().waitFor();

@@ -331,10 +331,15 @@ export class StagecastScenarios extends StagecastElement {
       if (moved.length) {
         const r = this.fn('compareScenarios')(s, moved);
         for (let k = 0; k < moved.length; k += 2) bars.push({ lever: moved[k].name.slice(0, -1), low: r[k + 1].pHitBudget, high: r[k + 2].pHitBudget });
-        bars.sort((x, y) => Math.abs(y.high - y.low) - Math.abs(x.high - x.low));
       }
     } catch { /* the four engine levers are still shown */ }
+    bars.sort((x, y) => Math.abs(y.high - y.low) - Math.abs(x.high - x.low));
+    // A plan with many meetings has little spread: its chance of hitting the
+    // budget is a cliff, and several levers each swing it from 0 % to 100 %.
+    // The chart alone cannot rank those levers, so it says why.
+    const cliff = bars.filter((b) => Math.abs(b.high - b.low) > 0.95).length >= 2;
     this._tornado.replaceChildren(el('h3', { text: `${this.t('tornado')}: ${a.name}` }),
+      cliff ? el('p', { className: 'muted', 'data-role': 'tornado-cliff', text: this.t('tornadoCliff', { expected: this.fmt('$', a.expectedMargin), budget: this.fmt('$', s.marginBudget) }) }) : null,
       el('div', { part: 'chart tornado-chart' }, tornadoChart(bars, { title: this.t('tornado'), base: a.pHitBudget, fmt: (v) => this.fmt('%', v), lever: (k) => this.t(k), axis: [0, 1], axisLabel: this.t('tornadoAxis') })));
     // Fired for the user's changes only (a lever, a name, add, remove, import), once each.
     if (user) this.emit(out);
