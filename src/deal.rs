@@ -5,7 +5,8 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 use crate::error::{self, Error, Result};
-use crate::model::{bit, members, Process, MAX_TEXT_CHARS};
+use crate::bitset::{bit, members};
+use crate::model::{Process, MAX_TEXT_CHARS};
 
 /// Most attributes one deal may carry.
 pub const MAX_ATTRIBUTES: usize = 32;

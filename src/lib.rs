@@ -6,6 +6,7 @@
 //! JS values to core types and back, and maps every error to a JS `Error`
 //! whose message names the field.
 
+pub mod bitset;
 pub mod calibration;
 pub mod deal;
 pub mod evaluation;

@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::bitset::{bit, members};
 use crate::error::{self, Error, Result};
 
 /// Most milestones a model may have: a deal's state is a 64-bit set.
@@ -228,27 +229,6 @@ impl Process {
     }
 }
 
-pub fn bit(i: usize) -> u64 {
-    if i < 64 {
-        1u64 << i
-    } else {
-        0
-    }
-}
-
-/// Iterates the members of a bit set in ascending order.
-pub fn members(mut set: u64) -> impl Iterator<Item = usize> {
-    std::iter::from_fn(move || {
-        if set == 0 {
-            None
-        } else {
-            let i = set.trailing_zeros() as usize;
-            set &= set - 1;
-            Some(i)
-        }
-    })
-}
-
 /// Returns a milestone on a cycle of `after` edges, if there is one.
 fn find_cycle(after: &[u64]) -> Option<usize> {
     // Kahn's algorithm: repeatedly remove milestones whose prerequisites
@@ -405,11 +385,5 @@ pub(crate) mod tests {
         assert!((p.prior(3) - 0.6).abs() < 1e-12, "a later mandatory milestone is never worth less");
         let q = Process::new(ms(&[("a", true, &[], None), ("b", true, &[], None)])).unwrap();
         assert!(q.prior(0) > q.base() && q.prior(1) > q.prior(0) && q.prior(1) < 1.0);
-    }
-
-    #[test]
-    fn bit_sets_iterate_in_order() {
-        assert_eq!(members(0b1011).collect::<Vec<_>>(), vec![0, 1, 3]);
-        assert_eq!(members(1u64 << 63).collect::<Vec<_>>(), vec![63]);
     }
 }

@@ -7,7 +7,8 @@ use serde::{Deserialize, Serialize};
 use crate::calibration::{Fitted, MIN_HISTORY, SELLER, THIN_STATE};
 use crate::deal::{Deal, DealState};
 use crate::error::{self, Result};
-use crate::model::{bit, members, Process};
+use crate::bitset::{bit, members};
+use crate::model::Process;
 use crate::stats;
 
 /// Each missing prerequisite halves the credit a milestone gives.

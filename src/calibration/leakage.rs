@@ -57,7 +57,8 @@ use serde::{Deserialize, Serialize};
 use super::{states_of, state_key, tally, Calibration, Slots, Table, MIN_HISTORY};
 use crate::deal::{DealState, Status};
 use crate::error::Result;
-use crate::model::{bit, members, Process};
+use crate::bitset::{bit, members};
+use crate::model::Process;
 
 /// A milestone or attribute value is leaky when at least this share of the
 /// closed deals that have it had the same outcome.

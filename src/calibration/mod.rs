@@ -56,7 +56,8 @@ use std::collections::{BTreeMap, HashMap};
 use crate::deal::{Deal, Status};
 use crate::order::order;
 use crate::error::{self, Error, Result};
-use crate::model::{bit, members, Process};
+use crate::bitset::{bit, members};
+use crate::model::Process;
 use crate::stats::{self, Row};
 
 pub mod leakage;

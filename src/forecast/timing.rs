@@ -12,7 +12,8 @@
 use serde::{Deserialize, Serialize};
 use crate::deal::{parse_date, Deal, DealState, Status};
 use crate::error::{self, Error, Result};
-use crate::model::{members, Process};
+use crate::bitset::{bit, members};
+use crate::model::Process;
 
 use super::sort_pairs;
 
@@ -109,7 +110,7 @@ fn dated_states(st: &DealState) -> Vec<(u64, i32)> {
     let mut reached = 0u64;
     let mut out = Vec::new();
     for (&i, &day) in st.sequence.iter().zip(&st.days) {
-        reached |= crate::model::bit(i);
+        reached |= bit(i);
         if let Some(d) = day {
             out.push((reached, d));
         }
@@ -233,7 +234,7 @@ impl<'a> Lookup<'a> {
                 let Some(i) = process.find(id) else {
                     return Err(Error::new(format!("{at}.milestones[{j}]"), "unknown milestone"));
                 };
-                set |= crate::model::bit(i);
+                set |= bit(i);
             }
             match c.level.as_str() {
                 "state" => match l.state.last() {
