@@ -53,6 +53,9 @@
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 
+pub mod additive;
+pub use additive::{Contribution, Factor, Interactions, MilestoneEffect, PairEffect, Term};
+
 use crate::deal::{Deal, Status};
 use crate::order::order;
 use crate::error::{self, Error, Result};
@@ -209,6 +212,9 @@ pub struct Calibration {
     /// widget's wasm 17 KB for nothing it uses).
     #[serde(default, skip_deserializing, skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<Warning>,
+    /// Milestone terms and pairwise interactions (additive.rs).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interactions: Option<Interactions>,
 }
 
 /// Deals in columns: the shape of the fast path, and what every calibrate or
@@ -567,6 +573,8 @@ pub struct Fitted {
     /// deals meets the same few states again and again, and each estimate
     /// costs two Beta quantiles by bisection.
     memo: std::cell::RefCell<BTreeMap<(u64, bool), StateEstimate>>,
+    /// Every additive term in dense lookups (effects, milestones, pairs).
+    pub terms: additive::Terms,
 }
 
 /// A state's learned rate.
@@ -726,6 +734,7 @@ pub fn compile(process: &Process, c: &Calibration) -> Result<Fitted> {
         f.effect_values.push((v, e.n));
     }
     f.effects = crate::order::PairLookup::new(effect_keys);
+    f.terms = additive::Terms::build(process, c)?;
     let check_bias = |b: &SellerBias, p: &str| -> Result<(f64, f64)> {
         let a = error::finite(&error::join(p, "a"), b.a)?;
         let bb = error::finite(&error::join(p, "b"), b.b)?;
@@ -954,8 +963,11 @@ fn fit_table(process: &Process, t: &Table) -> Result<Calibration> {
         let key = |i: usize| agg_rows.get(i).map(|x| (&x.features, x.won, x.offset.to_bits(), agg_states.get(i).copied().unwrap_or(0)));
         let by_content = order(agg_rows.len(), &|a, b| key(a) < key(b));
         let rows: Vec<Row> = by_content.iter().filter_map(|&i| agg_rows.get(i).cloned()).collect();
-        if let Some(e) = choose_strength(&rows, nf) {
-            let beta = stats::fit_logistic(&rows, nf, e / 4.0, &|_, r| r.count, None);
+        let states: Vec<(u64, bool)> =
+            by_content.iter().map(|&i| agg_states.get(i).copied().unwrap_or(0)).map(|k| (k as u64, (k >> 64) & 1 == 1)).collect();
+        let learned = additive::learn(&rows, &states, &feature_key, process.len(), &EFFECT_GRID);
+        if let Some(e) = learned.main_strength {
+            let beta = &learned.main;
             let mut n_of = vec![0u32; nf];
             for r in &rows {
                 for &f in &r.features {
@@ -977,46 +989,12 @@ fn fit_table(process: &Process, t: &Table) -> Result<Calibration> {
                 cal.effects.push(Effect { attribute: name.clone(), value: value.clone(), effect: b, n: n_of.get(id).copied().unwrap_or(0) });
             }
         }
+        cal.interactions = additive::describe(process, t, &learned, &feature_key);
     }
     // 3. Seller bias and 4. skill.
     seller_bias(t, &mut cal);
     cal.skills = skills(process, t, &finals);
     Ok(cal)
-}
-
-/// Chooses the L2 strength of attribute effects (in equivalent deals) by
-/// deterministic 5-fold cross-validation: each aggregated row's count is
-/// split evenly over the folds. `None` means no effect beats the state rate
-/// alone on held-out log loss.
-fn choose_strength(rows: &[Row], nf: usize) -> Option<f64> {
-    const K: usize = 5;
-    let share = |k: usize, r: &Row, fold: usize| -> f64 {
-        // Deals of aggregated row k spread over folds, starting at fold k % K.
-        let c = r.count as usize;
-        let pos = (fold + K - k % K) % K;
-        ((c + K - 1 - pos) / K) as f64
-    };
-    let total: f64 = rows.iter().map(|r| r.count).sum();
-    let folds = if total >= ONE_FOLD_FROM { 1 } else { K };
-    let zero = vec![0.0; nf];
-    let mut base = 0.0;
-    for fold in 0..folds {
-        base += stats::log_loss(rows, &zero, &|k, r| share(k, r, fold)).0;
-    }
-    let mut best: Option<(f64, f64)> = None;
-    let mut warm: Vec<Vec<f64>> = vec![Vec::new(); folds];
-    for &e in &EFFECT_GRID {
-        let mut loss = 0.0;
-        for (fold, w) in warm.iter_mut().enumerate() {
-            let beta = stats::fit_logistic(rows, nf, e / 4.0, &|k, r| r.count - share(k, r, fold), Some(w));
-            loss += stats::log_loss(rows, &beta, &|k, r| share(k, r, fold)).0;
-            *w = beta;
-        }
-        if loss < base && best.map_or(true, |(l, _)| loss < l) {
-            best = Some((loss, e));
-        }
-    }
-    best.map(|(_, e)| e)
 }
 
 /// Fits `won ~ a + b * logit(p)` with a ridge pulling (a, b) toward `to`.

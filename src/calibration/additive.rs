@@ -1,0 +1,919 @@
+//! Pairwise interactions, chosen by cross-validation, and every deal's
+//! number as a readable sum of terms.
+//!
+//! # The model
+//! `logit p = logit(state rate) + sum of milestone terms + sum of attribute
+//! effects + sum of pair terms`, an additive model with pairs as in
+//! explainable boosting machines, fitted as one L2-regularised logistic
+//! regression on the leave-one-out state offsets (see the module above):
+//! * **milestone terms**: one per milestone, "reached", shrunk with the
+//!   attribute effects. They let a small history share what a milestone is
+//!   worth across states that few deals reached (the state back-off only
+//!   shares along its chain); a large history's state rates already know it
+//!   and they stay near zero. They depend on the state only, so a deal's
+//!   explanation folds them into the state's base.
+//! * **pair terms**: a cell per pair of levels of two factors, where a
+//!   factor is an attribute or the deal's (final) milestone state: "how
+//!   much a field matters depends on the stage reached, or on another
+//!   field".
+//!
+//! # Choosing pairs and their strength
+//! On the same deterministic folds as the attribute effects (5, or one
+//! held-out fifth from [`super::ONE_FOLD_FROM`] deals on):
+//! 1. the attribute effects' strength is chosen as before (with the
+//!    milestone terms in the fit);
+//! 2. every candidate pair is screened on its own: its cells get one
+//!    penalised Newton step from zero on the training part, on top of that
+//!    fold's main fit, for every strength of [`PAIR_GRID`], and the held-out
+//!    log loss it saves is summed over the folds;
+//! 3. the strength saving most over all pairs is kept, with the pairs that
+//!    save more than [`PAIR_MARGIN`] nats (at most [`MAX_PAIRS`], best first);
+//! 4. the joint fit (effects, milestones and pairs) is cross-validated
+//!    against the effects alone on the same folds, and the pairs are kept
+//!    only if it wins: a small history gets no pair.
+//!
+//! Everything is ordered by content (rows, features, candidates), so the
+//! result does not depend on the order of the history.
+
+use serde::{Deserialize, Serialize};
+
+use super::{Slots, ONE_FOLD_FROM};
+use crate::model::members;
+use crate::order::Lookup;
+use crate::stats::{self, Row};
+
+/// L2 strengths tried for pair cells, in equivalent deals (lambda = deals / 4).
+pub const PAIR_GRID: [f64; 3] = [64.0, 16.0, 4.0];
+/// Most pairs kept.
+pub const MAX_PAIRS: usize = 12;
+/// A pair is kept only if it saves more held-out log loss than this, in
+/// nats over the whole history (about what 45 noise candidates reach by
+/// chance, measured on simulated histories without interactions).
+pub const PAIR_MARGIN: f64 = 3.0;
+/// Most cells of one pair in a calibration read from JS.
+pub const MAX_PAIR_CELLS: usize = 1 << 16;
+/// z of a central 90% interval.
+const Z90: f64 = 1.644_853_626_951_472_2;
+
+/// One side of a pair, and one term of a deal's sum.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Factor {
+    /// A milestone state: the milestones reached, and whether out of order.
+    State {
+        reached: Vec<String>,
+        #[serde(rename = "outOfOrder", default)]
+        out_of_order: bool,
+    },
+    /// An attribute at one of its values.
+    Attribute { attribute: String, level: String },
+}
+
+/// A pair cell's effect on the logit.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct PairEffect {
+    pub factors: [Factor; 2],
+    pub effect: f64,
+    /// Closed deals in this cell.
+    pub n: u32,
+}
+
+/// A milestone's own term ("reached"), on the logit.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct MilestoneEffect {
+    pub milestone: String,
+    pub effect: f64,
+    pub n: u32,
+}
+
+/// What the additive model learned beyond the attribute effects.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct Interactions {
+    /// L2 strength of pair cells, in equivalent deals (0 without pairs).
+    pub pair_strength: f64,
+    #[serde(default)]
+    pub milestones: Vec<MilestoneEffect>,
+    #[serde(default)]
+    pub pairs: Vec<PairEffect>,
+}
+
+/// A term of a deal's sum.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Term {
+    /// The milestone state's base (its learned rate and milestone terms).
+    State {
+        reached: Vec<String>,
+        #[serde(rename = "outOfOrder")]
+        out_of_order: bool,
+    },
+    Attribute { attribute: String, level: String },
+    Pair { factors: [Factor; 2] },
+}
+
+/// One term and its value in log-odds; a deal's contributions add up to
+/// the logit of its probability.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct Contribution {
+    pub term: Term,
+    pub value: f64,
+}
+
+// ------------------------------------------------------------ learning
+
+/// A side of a learned pair: the final state, or an attribute column.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Side {
+    State,
+    Column(usize),
+}
+
+/// A learned pair: cells as (levels, effect, deals), where a column's level
+/// is a main feature id and the state's an index into `Learned::states`.
+#[derive(Clone, Debug)]
+pub struct LearnedPair {
+    pub sides: [Side; 2],
+    pub cells: Vec<([u32; 2], f64, u32)>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Learned {
+    /// The attribute effects' strength, `None` when none beat the state rate.
+    pub main_strength: Option<f64>,
+    /// Effect of every main feature.
+    pub main: Vec<f64>,
+    /// (effect, deals) of every milestone index.
+    pub milestones: Vec<(f64, u32)>,
+    pub pair_strength: f64,
+    pub pairs: Vec<LearnedPair>,
+    pub states: Vec<(u64, bool)>,
+}
+
+/// Deals of aggregated row `k` spread over `folds` folds, starting at fold
+/// k % folds: the same split as the effects' own cross-validation.
+fn share(k: usize, r: &Row, fold: usize) -> f64 {
+    const K: usize = 5;
+    let c = r.count as usize;
+    let pos = (fold + K - k % K) % K;
+    ((c + K - 1 - pos) / K) as f64
+}
+
+
+fn linear(beta: &[f64], r: &Row) -> f64 {
+    r.offset + r.features.iter().map(|&f| beta.get(f as usize).copied().unwrap_or(0.0)).sum::<f64>()
+}
+
+/// Learns effects, milestone terms and pairs from aggregated rows in
+/// content order. `states[k]` is row k's final state; `feature_key[f]` is
+/// main feature f's `(column << 32) | code`; `milestones` the number of
+/// milestones; `grid` the effects' strengths (strongest first).
+pub fn learn(rows: &[Row], states: &[(u64, bool)], feature_key: &[u128], milestones: usize, grid: &[f64]) -> Learned {
+    let nf = feature_key.len();
+    let milestones = if std::env::var_os("STAGECAST_NOMS").is_some() { 0 } else { milestones };
+    let nmain = nf + milestones;
+    let total: f64 = rows.iter().map(|r| r.count).sum();
+    let folds = if total >= ONE_FOLD_FROM { 1 } else { 5 };
+    // Rows with their milestone features.
+    let ext: Vec<Row> = rows
+        .iter()
+        .zip(states)
+        .map(|(r, &(reached, _))| {
+            let mut features = r.features.clone();
+            features.extend(members(reached).filter(|&m| m < milestones).map(|m| (nf + m) as u32));
+            Row { features, ..r.clone() }
+        })
+        .collect();
+    let clock = std::time::Instant::now();
+    let debug = std::env::var_os("STAGECAST_DEBUG").is_some();
+    // 1. The effects' strength (with milestone terms), as before.
+    let zero = vec![0.0; nmain];
+    let mut base = 0.0;
+    for fold in 0..folds {
+        base += stats::log_loss(&ext, &zero, &|k, r| share(k, r, fold)).0;
+    }
+    let mut best: Option<(f64, f64, Vec<Vec<f64>>)> = None;
+    let mut warm: Vec<Vec<f64>> = vec![Vec::new(); folds];
+    for &e in grid {
+        let mut loss = 0.0;
+        for (fold, w) in warm.iter_mut().enumerate() {
+            let beta = stats::fit_logistic(&ext, nmain, e / 4.0, &|k, r| r.count - share(k, r, fold), Some(w));
+            loss += stats::log_loss(&ext, &beta, &|k, r| share(k, r, fold)).0;
+            *w = beta;
+        }
+        if loss < base && best.as_ref().map_or(true, |(l, _, _)| loss < *l) {
+            best = Some((loss, e, warm.clone()));
+        }
+    }
+    let (main_loss, main_strength, fold_betas) = match best {
+        Some((l, e, b)) => (l, Some(e), b),
+        None => (base, None, vec![zero.clone(); folds]),
+    };
+    let main_lambda = main_strength.map_or(1e12, |e| e / 4.0);
+    if debug { eprintln!("rows {} main cv {:?}", rows.len(), clock.elapsed()); }
+    let mut learned = Learned { main_strength, ..Learned::default() };
+
+    // 2. Candidate pairs, screened one by one on the folds.
+    let col_of = |f: usize| feature_key.get(f).map_or(0, |k| (k >> 32) as usize);
+    let ncols = (0..nf).map(|f| col_of(f) + 1).max().unwrap_or(0);
+    let mut first = vec![usize::MAX; ncols];
+    let mut width = vec![0usize; ncols];
+    for f in 0..nf {
+        let c = col_of(f);
+        if let (Some(a), Some(w)) = (first.get_mut(c), width.get_mut(c)) {
+            *a = (*a).min(f);
+            *w += 1;
+        }
+    }
+    let mut state_slots = Slots::default();
+    let mut state_of = Vec::with_capacity(rows.len());
+    for &(reached, ooo) in states {
+        state_of.push(state_slots.slot(super::state_key(reached, ooo)).0);
+    }
+    // States numbered in key order.
+    let mut state_rank = vec![0usize; state_slots.len()];
+    for (rank, (key, slot)) in state_slots.iter().enumerate() {
+        if let Some(r) = state_rank.get_mut(slot) {
+            *r = rank;
+        }
+        learned.states.push((key as u64, key >> 64 != 0));
+    }
+    for s in &mut state_of {
+        *s = state_rank.get(*s).copied().unwrap_or(0);
+    }
+    let nstates = state_slots.len();
+    // Level of every row in every column (usize::MAX for none), local to the column.
+    let mut level = vec![usize::MAX; rows.len() * ncols];
+    for (k, r) in rows.iter().enumerate() {
+        for &f in &r.features {
+            let c = col_of(f as usize);
+            if let (Some(slot), Some(&a)) = (level.get_mut(k * ncols + c), first.get(c)) {
+                *slot = f as usize - a;
+            }
+        }
+    }
+    let side_level = |k: usize, s: Side| -> Option<usize> {
+        match s {
+            Side::State => state_of.get(k).copied(),
+            Side::Column(c) => level.get(k * ncols + c).copied().filter(|&l| l != usize::MAX),
+        }
+    };
+    let side_width = |s: Side| -> usize {
+        match s {
+            Side::State => nstates,
+            Side::Column(c) => width.get(c).copied().unwrap_or(0),
+        }
+    };
+    let cell = |k: usize, p: &[Side; 2]| -> Option<usize> { Some(side_level(k, p[0])? * side_width(p[1]) + side_level(k, p[1])?) };
+    let mut candidates: Vec<[Side; 2]> = Vec::new();
+    for a in 0..ncols {
+        if nstates >= 2 && width.get(a).is_some_and(|&w| w >= 2) {
+            candidates.push([Side::State, Side::Column(a)]);
+        }
+    }
+    for a in 0..ncols {
+        for b in a + 1..ncols {
+            if width.get(a).is_some_and(|&w| w >= 2) && width.get(b).is_some_and(|&w| w >= 2) {
+                candidates.push([Side::Column(a), Side::Column(b)]);
+            }
+        }
+    }
+    if candidates.is_empty() || rows.is_empty() {
+        return finish(learned, &ext, nf, milestones, main_lambda, &fold_betas);
+    }
+    // Each fold's fitted probability of every row, once.
+    let qs: Vec<Vec<f64>> = fold_betas.iter().map(|b| ext.iter().map(|r| stats::sigmoid(linear(b, r))).collect()).collect();
+    let mut gains = vec![[0.0f64; PAIR_GRID.len()]; candidates.len()];
+    let mut g = Vec::new();
+    let mut h = Vec::new();
+    for (fold, qf) in qs.iter().enumerate() {
+        for (p, gain) in candidates.iter().zip(gains.iter_mut()) {
+            let cells = side_width(p[0]) * side_width(p[1]);
+            g.clear();
+            g.resize(cells, 0.0);
+            h.clear();
+            h.resize(cells, 0.0);
+            for (k, (r, &q)) in ext.iter().zip(qf).enumerate() {
+                let w = r.count - share(k, r, fold);
+                let Some(c) = cell(k, p) else { continue };
+                if w <= 0.0 {
+                    continue;
+                }
+                if let (Some(gc), Some(hc)) = (g.get_mut(c), h.get_mut(c)) {
+                    *gc += w * (q - if r.won { 1.0 } else { 0.0 });
+                    *hc += w * q * (1.0 - q);
+                }
+            }
+            // The held-out loss saved, to second order in the step (the
+            // steps are small and shrunk; no logarithm per row and grid value).
+            for (k, (r, &q)) in ext.iter().zip(qf).enumerate() {
+                let w = share(k, r, fold);
+                let Some(c) = cell(k, p) else { continue };
+                if w <= 0.0 {
+                    continue;
+                }
+                let (gc, hc) = (g.get(c).copied().unwrap_or(0.0), h.get(c).copied().unwrap_or(0.0));
+                let (d1, d2) = (q - if r.won { 1.0 } else { 0.0 }, q * (1.0 - q));
+                for (x, &s) in gain.iter_mut().zip(&PAIR_GRID) {
+                    let step = -gc / (hc + s / 4.0);
+                    *x -= w * step * (d1 + 0.5 * d2 * step);
+                }
+            }
+        }
+    }
+    // 3. The strength that saves most over all pairs, and the pairs that
+    //    save more than the margin at it.
+    let mut pick = 0;
+    let mut most = f64::NEG_INFINITY;
+    for s in 0..PAIR_GRID.len() {
+        let saved: f64 = gains.iter().map(|x| x.get(s).copied().unwrap_or(0.0).max(0.0)).sum();
+        if saved > most {
+            most = saved;
+            pick = s;
+        }
+    }
+    let at = |c: usize| gains.get(c).and_then(|x| x.get(pick)).copied().unwrap_or(0.0);
+    let mut chosen: Vec<usize> = (0..candidates.len()).filter(|&c| at(c) > PAIR_MARGIN).collect();
+    chosen = crate::order::order(chosen.len(), &|a, b| at(chosen.get(a).copied().unwrap_or(0)) > at(chosen.get(b).copied().unwrap_or(0)))
+        .into_iter()
+        .filter_map(|i| chosen.get(i).copied())
+        .take(MAX_PAIRS)
+        .collect();
+    if debug { eprintln!("screen {:?}", clock.elapsed()); }
+    if std::env::var_os("STAGECAST_DEBUG").is_some() {
+        let mut all: Vec<(f64, usize)> = (0..candidates.len()).map(|c| (at(c), c)).collect();
+        all.sort_by(|a, b| b.0.total_cmp(&a.0));
+        eprintln!("pair grid pick {pick} saved {most:.2}; top {:?}", all.iter().take(8).map(|&(g, c)| (candidates[c], (g * 100.0).round() / 100.0)).collect::<Vec<_>>());
+    }
+    if chosen.is_empty() {
+        return finish(learned, &ext, nf, milestones, main_lambda, &fold_betas);
+    }
+    let pair_strength = PAIR_GRID.get(pick).copied().unwrap_or(16.0);
+    // Pair cell features: pair by pair, cells in order, those with deals.
+    let mut cell_feature: Vec<Vec<u32>> = Vec::new();
+    let mut next = nmain as u32;
+    for &c in &chosen {
+        let Some(p) = candidates.get(c) else { continue };
+        let mut seen = vec![false; side_width(p[0]) * side_width(p[1])];
+        for k in 0..rows.len() {
+            if let Some(s) = cell(k, p).and_then(|x| seen.get_mut(x)) {
+                *s = true;
+            }
+        }
+        cell_feature.push(
+            seen.iter()
+                .map(|&s| {
+                    if s {
+                        next += 1;
+                        next - 1
+                    } else {
+                        u32::MAX
+                    }
+                })
+                .collect(),
+        );
+    }
+    let nall = next as usize;
+    let joint: Vec<Row> = ext
+        .iter()
+        .enumerate()
+        .map(|(k, r)| {
+            let mut features = r.features.clone();
+            for (&c, ids) in chosen.iter().zip(&cell_feature) {
+                if let Some(&id) = candidates.get(c).and_then(|p| cell(k, p)).and_then(|x| ids.get(x)) {
+                    if id != u32::MAX {
+                        features.push(id);
+                    }
+                }
+            }
+            Row { features, ..r.clone() }
+        })
+        .collect();
+    let mut lambdas = vec![main_lambda; nall];
+    for l in lambdas.iter_mut().skip(nmain) {
+        *l = pair_strength / 4.0;
+    }
+    // 4. The joint fit against the effects alone, on the same folds:
+    //    block coordinate descent from each fold's main fit.
+    let mut block_of: Vec<u32> = (0..nf).map(|f| col_of(f) as u32).collect();
+    block_of.extend((0..milestones).map(|m| (ncols + m) as u32));
+    for (j, ids) in cell_feature.iter().enumerate() {
+        let blocks = ids.iter().filter(|&&id| id != u32::MAX).count();
+        block_of.extend(std::iter::repeat((ncols + milestones + j) as u32).take(blocks));
+    }
+    let nblocks = ncols + milestones + cell_feature.len();
+    let mut joint_loss = 0.0;
+    let mut start = Vec::new();
+    for (fold, b) in fold_betas.iter().enumerate() {
+        let mut beta = b.clone();
+        beta.resize(nall, 0.0);
+        backfit(&joint, &block_of, nblocks, &lambdas, &|k, r| r.count - share(k, r, fold), &mut beta);
+        joint_loss += stats::log_loss(&joint, &beta, &|k, r| share(k, r, fold)).0;
+        if fold == 0 {
+            start = beta;
+        }
+    }
+    if debug {
+        eprintln!("joint cv {:?}: joint {joint_loss:.2} main {main_loss:.2} base {base:.2} chosen {}", clock.elapsed(), chosen.len());
+    }
+    if joint_loss >= main_loss - PAIR_MARGIN {
+        return finish(learned, &ext, nf, milestones, main_lambda, &fold_betas);
+    }
+    // The final fit on every deal, from the first fold's joint fit.
+    let mut beta = start;
+    backfit(&joint, &block_of, nblocks, &lambdas, &|_, r| r.count, &mut beta);
+    if debug {
+        eprintln!("final {:?}", clock.elapsed());
+    }
+    learned.pair_strength = pair_strength;
+    for (&c, ids) in chosen.iter().zip(&cell_feature) {
+        let Some(&p) = candidates.get(c) else { continue };
+        let wb = side_width(p[1]).max(1);
+        let mut n_of = vec![0u32; ids.len()];
+        for (k, r) in rows.iter().enumerate() {
+            if let Some(x) = cell(k, &p).and_then(|x| n_of.get_mut(x)) {
+                *x += r.count as u32;
+            }
+        }
+        let mut cells = Vec::new();
+        for (x, &id) in ids.iter().enumerate() {
+            let b = beta.get(id as usize).copied().unwrap_or(0.0);
+            if id == u32::MAX || b.abs() < 1e-4 {
+                continue;
+            }
+            // Back to main feature ids for columns.
+            let lv = |s: Side, l: usize| -> u32 {
+                match s {
+                    Side::State => l as u32,
+                    Side::Column(col) => (first.get(col).copied().unwrap_or(0) + l) as u32,
+                }
+            };
+            cells.push(([lv(p[0], x / wb), lv(p[1], x % wb)], b, n_of.get(x).copied().unwrap_or(0)));
+        }
+        learned.pairs.push(LearnedPair { sides: p, cells });
+    }
+    set_main(&mut learned, &beta, &ext, nf, milestones);
+    learned
+}
+
+/// Block coordinate descent on the penalised log loss: the blocks are the
+/// attribute columns, the milestones and the pairs (`block_of[f]`), and a
+/// row has at most one feature per block, so a block's cells are separate
+/// one-dimensional problems: one penalised Newton step each per round,
+/// blocks in turn, until no effect moves by 1e-3 (at most 8 rounds). As
+/// explainable boosting machines cycle over their terms; much cheaper
+/// than a joint Newton fit once pairs bring hundreds of cells.
+fn backfit(rows: &[Row], block_of: &[u32], nblocks: usize, lambdas: &[f64], weight: &dyn Fn(usize, &Row) -> f64, beta: &mut [f64]) {
+    let mut cell = vec![u32::MAX; rows.len() * nblocks];
+    for (k, r) in rows.iter().enumerate() {
+        for &f in &r.features {
+            if let Some(x) = block_of.get(f as usize).and_then(|&b| cell.get_mut(k * nblocks + b as usize)) {
+                *x = f;
+            }
+        }
+    }
+    let mut members: Vec<Vec<usize>> = vec![Vec::new(); nblocks];
+    for (f, &b) in block_of.iter().enumerate() {
+        if let Some(m) = members.get_mut(b as usize) {
+            m.push(f);
+        }
+    }
+    let weights: Vec<f64> = rows.iter().enumerate().map(|(k, r)| weight(k, r)).collect();
+    let mut eta: Vec<f64> = rows.iter().map(|r| linear(beta, r)).collect();
+    let n = beta.len();
+    let (mut g, mut h, mut step) = (vec![0.0; n], vec![0.0; n], vec![0.0; n]);
+    for _ in 0..8 {
+        let mut moved = 0.0f64;
+        for (b, fs) in members.iter().enumerate() {
+            for &f in fs {
+                if let (Some(x), Some(y)) = (g.get_mut(f), h.get_mut(f)) {
+                    *x = 0.0;
+                    *y = 0.0;
+                }
+            }
+            for (k, (r, (&w, &z))) in rows.iter().zip(weights.iter().zip(&eta)).enumerate() {
+                let f = cell.get(k * nblocks + b).copied().unwrap_or(u32::MAX) as usize;
+                if w <= 0.0 || f >= n {
+                    continue;
+                }
+                let q = stats::sigmoid(z);
+                if let (Some(x), Some(y)) = (g.get_mut(f), h.get_mut(f)) {
+                    *x += w * (q - if r.won { 1.0 } else { 0.0 });
+                    *y += w * q * (1.0 - q);
+                }
+            }
+            for &f in fs {
+                let (Some(x), Some(&gf), Some(&hf), Some(&l)) = (beta.get_mut(f), g.get(f), h.get(f), lambdas.get(f)) else { continue };
+                let d = (-(gf + l * *x) / (hf + l).max(1e-12)).max(-2.0).min(2.0);
+                *x += d;
+                moved = moved.max(d.abs());
+                if let Some(s) = step.get_mut(f) {
+                    *s = d;
+                }
+            }
+            for (k, z) in eta.iter_mut().enumerate() {
+                let f = cell.get(k * nblocks + b).copied().unwrap_or(u32::MAX) as usize;
+                if let Some(s) = step.get(f) {
+                    *z += s;
+                }
+            }
+        }
+        if moved < 1e-3 {
+            break;
+        }
+    }
+}
+
+/// Without pairs: the effects (and milestone terms) fitted on every row.
+fn finish(mut learned: Learned, ext: &[Row], nf: usize, milestones: usize, lambda: f64, fold_betas: &[Vec<f64>]) -> Learned {
+    if learned.main_strength.is_some() {
+        let beta = stats::fit_logistic(ext, nf + milestones, lambda, &|_, r| r.count, fold_betas.first().map(Vec::as_slice));
+        set_main(&mut learned, &beta, ext, nf, milestones);
+    }
+    learned
+}
+
+fn set_main(learned: &mut Learned, beta: &[f64], ext: &[Row], nf: usize, milestones: usize) {
+    learned.main = beta.get(..nf).map(<[f64]>::to_vec).unwrap_or_default();
+    let mut n_of = vec![0u32; milestones];
+    for r in ext {
+        for &f in &r.features {
+            if let Some(x) = (f as usize).checked_sub(nf).and_then(|m| n_of.get_mut(m)) {
+                *x += r.count as u32;
+            }
+        }
+    }
+    learned.milestones = (0..milestones).map(|m| (beta.get(nf + m).copied().unwrap_or(0.0), n_of.get(m).copied().unwrap_or(0))).collect();
+}
+
+/// Names what was learned: `None` without milestone terms or pairs.
+pub fn describe(process: &crate::model::Process, t: &super::Table, learned: &Learned, feature_key: &[u128]) -> Option<Interactions> {
+    let attribute = |f: u32| -> Option<Factor> {
+        let k = feature_key.get(f as usize)?;
+        let (a, c) = ((k >> 32) as usize, (k & 0xffff_ffff) as usize);
+        Some(Factor::Attribute { attribute: t.attributes.get(a)?.clone(), level: t.values.get(a)?.get(c.checked_sub(1)?)?.clone() })
+    };
+    let state = |s: u32| -> Option<Factor> {
+        let &(reached, ooo) = learned.states.get(s as usize)?;
+        Some(Factor::State { reached: crate::probability::ids(process, reached), out_of_order: ooo })
+    };
+    let factor = |side: Side, l: u32| match side {
+        Side::State => state(l),
+        Side::Column(_) => attribute(l),
+    };
+    let mut out = Interactions { pair_strength: learned.pair_strength, ..Interactions::default() };
+    for (m, &(effect, n)) in learned.milestones.iter().enumerate() {
+        if effect.abs() >= 1e-4 && m < process.len() {
+            out.milestones.push(MilestoneEffect { milestone: process.id(m).to_string(), effect, n });
+        }
+    }
+    for p in &learned.pairs {
+        for &(levels, effect, n) in &p.cells {
+            if let (Some(a), Some(b)) = (factor(p.sides[0], levels[0]), factor(p.sides[1], levels[1])) {
+                out.pairs.push(PairEffect { factors: [a, b], effect, n });
+            }
+        }
+    }
+    if out.pairs.is_empty() {
+        out.pair_strength = 0.0;
+    }
+    (!out.milestones.is_empty() || !out.pairs.is_empty()).then_some(out)
+}
+
+// ------------------------------------------------------------ scoring
+
+/// One side of a compiled pair.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Of {
+    State,
+    Column(usize),
+}
+
+#[derive(Clone, Debug)]
+struct Pair {
+    sides: [Of; 2],
+    width: usize,
+    /// (effect, variance) by `level_a * width + level_b`; `None` for no term.
+    cells: Vec<Option<(f64, f64)>>,
+}
+
+/// Every term of a calibration, in dense lookups built once when a model
+/// loads: scoring a deal costs a lookup per attribute and two per pair.
+#[derive(Clone, Debug, Default)]
+pub struct Terms {
+    columns: Lookup,
+    names: Vec<String>,
+    levels: Vec<Lookup>,
+    level_names: Vec<Vec<String>>,
+    /// (effect, variance) of every column's levels.
+    main: Vec<Vec<Option<(f64, f64)>>>,
+    /// (effect, variance) of every milestone index.
+    milestones: Vec<(f64, f64)>,
+    states: Slots,
+    state_list: Vec<(u64, bool)>,
+    pairs: Vec<Pair>,
+    /// Milestone ids by index, to name states.
+    ids: Vec<String>,
+}
+
+/// A variance for a term fitted on `n` deals with L2 strength `strength`
+/// (equivalent deals): the Laplace approximation `1 / (n w + lambda)`, with
+/// w the history's p(1-p).
+fn variance(n: u32, w: f64, strength: f64) -> f64 {
+    1.0 / (f64::from(n) * w + strength / 4.0).max(1e-9)
+}
+
+impl Terms {
+    /// Builds and checks the terms of a calibration (errors relative to it).
+    pub fn build(process: &crate::model::Process, c: &super::Calibration) -> crate::error::Result<Terms> {
+        use crate::error::{self, Error};
+        let rate = if c.deals > 0 { f64::from(c.won) / f64::from(c.deals) } else { 0.5 };
+        let w = (rate * (1.0 - rate)).max(0.01);
+        let mut t = Terms {
+            milestones: vec![(0.0, 0.0); process.len()],
+            ids: process.indices().map(|i| process.id(i).to_string()).collect(),
+            ..Terms::default()
+        };
+        let mut col_index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+        let mut level_index: Vec<std::collections::HashMap<String, usize>> = Vec::new();
+        let mut main: Vec<Vec<Option<(f64, f64)>>> = Vec::new();
+        let mut level_of = |attribute: &str, level: &str, t: &mut Terms, main: &mut Vec<Vec<Option<(f64, f64)>>>| -> (usize, usize) {
+            let col = *col_index.entry(attribute.to_string()).or_insert_with(|| {
+                t.names.push(attribute.to_string());
+                t.level_names.push(Vec::new());
+                level_index.push(std::collections::HashMap::new());
+                main.push(Vec::new());
+                t.names.len() - 1
+            });
+            let (Some(li), Some(ln), Some(m)) = (level_index.get_mut(col), t.level_names.get_mut(col), main.get_mut(col)) else {
+                return (col, 0);
+            };
+            let l = *li.entry(level.to_string()).or_insert_with(|| {
+                ln.push(level.to_string());
+                m.push(None);
+                ln.len() - 1
+            });
+            (col, l)
+        };
+        for e in &c.effects {
+            let (col, l) = level_of(&e.attribute, &e.value, &mut t, &mut main);
+            if let Some(x) = main.get_mut(col).and_then(|m| m.get_mut(l)) {
+                *x = Some((e.effect, variance(e.n, w, c.effect_strength)));
+            }
+        }
+        let Some(x) = &c.interactions else {
+            t.finish(main);
+            return Ok(t);
+        };
+        error::non_negative("interactions.pairStrength", x.pair_strength)?;
+        error::at_most("interactions.pairs", &x.pairs, super::MAX_EFFECTS, "pair cells")?;
+        for (k, m) in x.milestones.iter().enumerate() {
+            let p = error::index("interactions.milestones", k);
+            let Some(i) = process.find(&m.milestone) else {
+                return Err(Error::new(error::join(&p, "milestone"), format!("unknown milestone \"{}\"", super::short(&m.milestone))));
+            };
+            let v = error::finite(&error::join(&p, "effect"), m.effect)?;
+            if let Some(slot) = t.milestones.get_mut(i) {
+                *slot = (v, variance(m.n, w, c.effect_strength));
+            }
+        }
+        // Pairs: grouped by the kinds of their two factors.
+        let mut keys: Vec<[Of; 2]> = Vec::new();
+        let mut raw: Vec<Vec<([usize; 2], f64, f64)>> = Vec::new();
+        for (k, e) in x.pairs.iter().enumerate() {
+            let p = error::index("interactions.pairs", k);
+            let v = error::finite(&error::join(&p, "effect"), e.effect)?;
+            if v.abs() > 20.0 {
+                return Err(Error::new(error::join(&p, "effect"), "must be between -20 and 20"));
+            }
+            let mut sides = [Of::State; 2];
+            let mut levels = [0usize; 2];
+            for (j, f) in e.factors.iter().enumerate() {
+                let fp = error::index(&error::join(&p, "factors"), j);
+                let (side, l) = match f {
+                    Factor::State { reached, out_of_order } => {
+                        let set = super::set_of(process, reached, &error::join(&fp, "reached"))?;
+                        let (slot, new) = t.states.slot(super::state_key(set, *out_of_order));
+                        if new {
+                            t.state_list.push((set, *out_of_order));
+                        }
+                        (Of::State, slot)
+                    }
+                    Factor::Attribute { attribute, level } => {
+                        error::text(&error::join(&fp, "attribute"), attribute, crate::model::MAX_TEXT_CHARS)?;
+                        error::text(&error::join(&fp, "level"), level, crate::model::MAX_TEXT_CHARS)?;
+                        let (col, l) = level_of(attribute, level, &mut t, &mut main);
+                        (Of::Column(col), l)
+                    }
+                };
+                if let (Some(s), Some(x)) = (sides.get_mut(j), levels.get_mut(j)) {
+                    *s = side;
+                    *x = l;
+                }
+            }
+            if sides[0] == sides[1] {
+                return Err(Error::new(error::join(&p, "factors"), "must be two different attributes, or a state and an attribute"));
+            }
+            let g = match keys.iter().position(|s| *s == sides) {
+                Some(g) => g,
+                None => {
+                    keys.push(sides);
+                    raw.push(Vec::new());
+                    keys.len() - 1
+                }
+            };
+            if let Some(r) = raw.get_mut(g) {
+                r.push((levels, v, variance(e.n, w, x.pair_strength)));
+            }
+        }
+        let width_of = |s: Of, t: &Terms| match s {
+            Of::State => t.state_list.len(),
+            Of::Column(c) => t.level_names.get(c).map_or(0, Vec::len),
+        };
+        for (sides, cells) in keys.into_iter().zip(raw) {
+            let (wa, wb) = (width_of(sides[0], &t), width_of(sides[1], &t));
+            if wa.saturating_mul(wb) > MAX_PAIR_CELLS {
+                return Err(Error::new("interactions.pairs", format!("at most {MAX_PAIR_CELLS} cells per pair of factors")));
+            }
+            let mut dense = vec![None; wa * wb];
+            for (l, v, var) in cells {
+                if let Some(x) = dense.get_mut(l[0] * wb + l[1]) {
+                    *x = Some((v, var));
+                }
+            }
+            t.pairs.push(Pair { sides, width: wb, cells: dense });
+        }
+        t.finish(main);
+        Ok(t)
+    }
+
+    fn finish(&mut self, mut main: Vec<Vec<Option<(f64, f64)>>>) {
+        for (m, names) in main.iter_mut().zip(&self.level_names) {
+            m.resize(names.len(), None);
+        }
+        self.main = main;
+        self.columns = Lookup::new(self.names.clone());
+        self.levels = self.level_names.iter().map(|v| Lookup::new(v.clone())).collect();
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty() && self.pairs.is_empty() && self.milestones.iter().all(|m| m.0 == 0.0)
+    }
+
+    /// The state-only shift (milestone terms) and its variance.
+    pub fn state_shift(&self, reached: u64) -> (f64, f64) {
+        let (mut z, mut v) = (0.0, 0.0);
+        for m in members(reached) {
+            if let Some(&(e, var)) = self.milestones.get(m) {
+                z += e;
+                v += var;
+            }
+        }
+        (z, v)
+    }
+
+    fn state_index(&self, reached: u64, ooo: bool) -> Option<usize> {
+        self.states.get(super::state_key(reached, ooo))
+    }
+
+    /// The terms of a deal beyond its state's base: (shift, variance), and
+    /// each term into `out` when given. `attrs` are (attribute, value).
+    pub fn deal(&self, reached: u64, ooo: bool, attrs: &[(&str, &str)], mut out: Option<&mut Vec<Contribution>>) -> (f64, f64) {
+        let mut levels = vec![usize::MAX; self.names.len()];
+        let (mut z, mut v) = (0.0, 0.0);
+        for &(a, value) in attrs {
+            let Some(col) = self.columns.get(a) else { continue };
+            let Some(l) = self.levels.get(col).and_then(|x| x.get(value)) else { continue };
+            if let Some(x) = levels.get_mut(col) {
+                *x = l;
+            }
+            if let Some(&Some((e, var))) = self.main.get(col).and_then(|m| m.get(l)) {
+                z += e;
+                v += var;
+                if let Some(o) = out.as_deref_mut() {
+                    o.push(Contribution { term: Term::Attribute { attribute: a.to_string(), level: value.to_string() }, value: e });
+                }
+            }
+        }
+        let state = self.state_index(reached, ooo);
+        let level = |s: Of| match s {
+            Of::State => state,
+            Of::Column(c) => levels.get(c).copied().filter(|&l| l != usize::MAX),
+        };
+        for p in &self.pairs {
+            let (Some(a), Some(b)) = (level(p.sides[0]), level(p.sides[1])) else { continue };
+            if let Some(&Some((e, var))) = p.cells.get(a * p.width + b) {
+                z += e;
+                v += var;
+                if let Some(o) = out.as_deref_mut() {
+                    o.push(Contribution { term: Term::Pair { factors: [self.factor(p.sides[0], a), self.factor(p.sides[1], b)] }, value: e });
+                }
+            }
+        }
+        (z, v)
+    }
+
+    fn factor(&self, s: Of, l: usize) -> Factor {
+        match s {
+            Of::State => {
+                let (reached, ooo) = self.state_list.get(l).copied().unwrap_or((0, false));
+                Factor::State { reached: members(reached).filter_map(|m| self.ids.get(m).cloned()).collect(), out_of_order: ooo }
+            }
+            Of::Column(c) => Factor::Attribute {
+                attribute: self.names.get(c).cloned().unwrap_or_default(),
+                level: self.level_names.get(c).and_then(|v| v.get(l)).cloned().unwrap_or_default(),
+            },
+        }
+    }
+}
+
+/// [`Terms`] resolved against a table's columns and codes once, so a row
+/// costs an addition per attribute and two lookups per pair.
+#[derive(Clone, Debug)]
+pub struct TableTerms<'a> {
+    terms: &'a Terms,
+    /// (effect, variance) by table column and code - 1.
+    main: Vec<Vec<(f64, f64)>>,
+    /// Fitted level by table column and code - 1 (usize::MAX for none).
+    level: Vec<Vec<usize>>,
+    /// The table column of every fitted column.
+    column: Vec<Option<usize>>,
+}
+
+impl Terms {
+    pub fn for_table<'a>(&'a self, attributes: &[String], values: &[Vec<String>]) -> TableTerms<'a> {
+        let mut column = vec![None; self.names.len()];
+        let mut main = Vec::with_capacity(attributes.len());
+        let mut level = Vec::with_capacity(attributes.len());
+        for (tc, (a, vals)) in attributes.iter().zip(values).enumerate() {
+            let col = self.columns.get(a);
+            if let Some(x) = col.and_then(|c| column.get_mut(c)) {
+                *x = Some(tc);
+            }
+            let lv: Vec<usize> = vals.iter().map(|v| col.and_then(|c| self.levels.get(c)).and_then(|l| l.get(v)).unwrap_or(usize::MAX)).collect();
+            main.push(
+                lv.iter()
+                    .map(|&l| col.and_then(|c| self.main.get(c)).and_then(|m| m.get(l)).copied().flatten().unwrap_or((0.0, 0.0)))
+                    .collect(),
+            );
+            level.push(lv);
+        }
+        TableTerms { terms: self, main, level, column }
+    }
+}
+
+impl TableTerms<'_> {
+    /// The pair index of a state (for `row`), once per state.
+    pub fn state(&self, reached: u64, ooo: bool) -> Option<usize> {
+        self.terms.state_index(reached, ooo)
+    }
+
+    /// Shift and variance of a row with attribute `codes` (one per table
+    /// column, 0 for none) in the state numbered `state`.
+    pub fn row(&self, codes: &[u32], state: Option<usize>) -> (f64, f64) {
+        let (mut z, mut v) = (0.0, 0.0);
+        for (m, &c) in self.main.iter().zip(codes) {
+            if c > 0 {
+                if let Some(&(e, var)) = m.get(c as usize - 1) {
+                    z += e;
+                    v += var;
+                }
+            }
+        }
+        if self.terms.pairs.is_empty() {
+            return (z, v);
+        }
+        let level = |s: Of| -> Option<usize> {
+            match s {
+                Of::State => state,
+                Of::Column(c) => {
+                    let tc = self.column.get(c).copied().flatten()?;
+                    let code = codes.get(tc).copied().filter(|&x| x > 0)?;
+                    self.level.get(tc)?.get(code as usize - 1).copied().filter(|&l| l != usize::MAX)
+                }
+            }
+        };
+        for p in &self.terms.pairs {
+            let (Some(a), Some(b)) = (level(p.sides[0]), level(p.sides[1])) else { continue };
+            if let Some(&Some((e, var))) = p.cells.get(a * p.width + b) {
+                z += e;
+                v += var;
+            }
+        }
+        (z, v)
+    }
+}
+
+/// A state's interval `[lo, hi]` around `p` (the state's rate) moved by
+/// `shift` on the logit, and widened by the terms' variance `var`: the two
+/// uncertainties add in quadrature on the logit scale.
+pub fn moved_interval(p: f64, interval: [f64; 2], shift: f64, var: f64) -> [f64; 2] {
+    let z = stats::logit(p);
+    let extra = Z90 * Z90 * var;
+    let below = ((z - stats::logit(interval[0])).powi(2) + extra).sqrt();
+    let above = ((stats::logit(interval[1]) - z).powi(2) + extra).sqrt();
+    [stats::sigmoid(z + shift - below), stats::sigmoid(z + shift + above)]
+}
