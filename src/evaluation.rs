@@ -150,9 +150,10 @@ pub fn score_table(process: &Process, t: &Table) -> Result<Vec<(f64, [f64; 2], u
             // The logits too, once per state rather than three per row.
             let b = cached.last().copied().unwrap_or((0.0, [0.0, 0.0], 0));
             let z = stats::logit(b.0);
-            let (m, v) = fitted.map_or((0.0, 0.0), |f| f.terms.state_shift(reached));
+            let (zb, v) = fitted.map_or((z, 0.0), |f| f.terms.state_base(z, reached));
+            let w = fitted.map_or(1.0, |f| f.terms.state_weight());
             let at = terms.as_ref().and_then(|x| x.state(reached, ooo));
-            logits.push(([z + m, (z - stats::logit(b.1[0])).powi(2), (stats::logit(b.1[1]) - z).powi(2), v], at, m == 0.0 && v == 0.0));
+            logits.push(([zb, (w * (z - stats::logit(b.1[0]))).powi(2), (w * (stats::logit(b.1[1]) - z)).powi(2), v], at, zb == z && v == 0.0));
         }
         let base = cached.get(slot).copied().unwrap_or((0.0, [0.0, 0.0], 0));
         let (lg, at, plain) = logits.get(slot).copied().unwrap_or(([0.0; 4], None, true));

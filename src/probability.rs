@@ -123,10 +123,10 @@ pub fn score_lean(process: &Process, deal: &Deal) -> Result<Score> {
             let (reached, ooo) = f.view(process, &st);
             let e = f.estimate(process, reached, ooo, None, true);
             let attrs = features(deal);
-            let (m, mv) = f.terms.state_shift(reached);
+            let (base, mv) = f.terms.state_base(stats::logit(e.probability), reached);
             let (shift, var) = f.terms.deal(reached, ooo, &attrs, None);
-            let p = stats::sigmoid(stats::logit(e.probability) + m + shift);
-            (p, Some(crate::calibration::additive::moved_interval(e.probability, e.interval, m + shift, mv + var)))
+            let z = base + shift;
+            (stats::sigmoid(z), Some(crate::calibration::additive::moved_interval(e.probability, e.interval, f.terms.state_weight(), z, mv + var)))
         }
         _ => (prior_probability(process, &st).0, None),
     };
@@ -289,11 +289,10 @@ pub fn calibrated_probability(
         why.push(Reason::ThinState { deals: e.n });
     }
     why.push(Reason::HistoryRate { probability: e.probability, low: e.interval[0], high: e.interval[1] });
-    let (m, mv) = fitted.terms.state_shift(reached);
-    let mut contributions =
-        vec![Contribution { term: Term::State { reached: ids(process, reached), out_of_order: ooo }, value: stats::logit(e.probability) + m }];
+    let (base, mv) = fitted.terms.state_base(stats::logit(e.probability), reached);
+    let mut contributions = vec![Contribution { term: Term::State { reached: ids(process, reached), out_of_order: ooo }, value: base }];
     let (total, var) = fitted.terms.deal(reached, ooo, attrs, Some(&mut contributions));
-    let z = stats::logit(e.probability) + m + total;
+    let z = base + total;
     let p = stats::sigmoid(z);
     for c in &contributions {
         let Term::Attribute { attribute, level } = &c.term else { continue };
@@ -302,7 +301,7 @@ pub fn calibrated_probability(
             why.push(Reason::AttributeEffect { attribute: attribute.clone(), value: level.clone(), points });
         }
     }
-    let interval = crate::calibration::additive::moved_interval(e.probability, e.interval, m + total, mv + var);
+    let interval = crate::calibration::additive::moved_interval(e.probability, e.interval, fitted.terms.state_weight(), z, mv + var);
     (p, interval, e.n, why, contributions)
 }
 
@@ -310,9 +309,9 @@ pub fn calibrated_probability(
 pub fn calibrated_only(process: &Process, fitted: &Fitted, st: &DealState, attrs: &[(&str, &str)]) -> f64 {
     let (reached, ooo) = fitted.view(process, st);
     let e = fitted.estimate(process, reached, ooo, None, false);
-    let (m, _) = fitted.terms.state_shift(reached);
+    let (base, _) = fitted.terms.state_base(stats::logit(e.probability), reached);
     let (shift, _) = fitted.terms.deal(reached, ooo, attrs, None);
-    stats::sigmoid(stats::logit(e.probability) + m + shift)
+    stats::sigmoid(base + shift)
 }
 
 /// Scores a checked state: on history when the model is calibrated with

@@ -67,8 +67,11 @@ fn salvirt_ten_fold_cross_validation() {
         e.n, e.brier, e.log_loss, e.ece, e.versus.priors.brier, e.versus.priors.log_loss, e.folds
     );
     assert_eq!(e.n, 365);
-    assert!(e.brier <= 0.170, "brier {}", e.brier);
-    assert!(e.log_loss <= 0.52, "log loss {}", e.log_loss);
+    // Issue 16: as good as the best-tuned L2 logistic regression on the
+    // same folds (0.162 / 0.499); before pairs and milestone terms the
+    // engine got 0.168 / 0.514.
+    assert!(e.brier <= 0.162, "brier {}", e.brier);
+    assert!(e.log_loss <= 0.500, "log loss {}", e.log_loss);
 }
 
 /// No leakage warning on a real history, and how far its state rates are

@@ -44,6 +44,13 @@ use crate::stats::{self, Row};
 
 /// L2 strengths tried for pair cells, in equivalent deals (lambda = deals / 4).
 pub const PAIR_GRID: [f64; 3] = [64.0, 16.0, 4.0];
+/// Weights tried for the state rate's logit in the offset, against the
+/// team's overall rate (`w * logit(state rate) + (1 - w) * logit(team
+/// rate)`), on histories below `ONE_FOLD_FROM` deals. A small history's
+/// exact-state rates are noisy, and its milestone terms can carry what a
+/// milestone is worth better than the states that few deals reached; a
+/// large history's state rates are precise and keep their full weight.
+pub const STATE_WEIGHTS: [f64; 3] = [1.0, 0.5, 0.0];
 /// Most pairs kept.
 pub const MAX_PAIRS: usize = 12;
 /// A pair is kept only if it saves more held-out log loss than this, in
@@ -94,10 +101,21 @@ pub struct MilestoneEffect {
 pub struct Interactions {
     /// L2 strength of pair cells, in equivalent deals (0 without pairs).
     pub pair_strength: f64,
+    /// Weight of the state rate's logit in a deal's base, against
+    /// `intercept` (the logit of the team's win rate): `base = stateWeight
+    /// * logit(state rate) + (1 - stateWeight) * intercept + milestone terms`.
+    #[serde(default = "one")]
+    pub state_weight: f64,
+    #[serde(default)]
+    pub intercept: f64,
     #[serde(default)]
     pub milestones: Vec<MilestoneEffect>,
     #[serde(default)]
     pub pairs: Vec<PairEffect>,
+}
+
+fn one() -> f64 {
+    1.0
 }
 
 /// A term of a deal's sum.
@@ -151,6 +169,8 @@ pub struct Learned {
     pub pair_strength: f64,
     pub pairs: Vec<LearnedPair>,
     pub states: Vec<(u64, bool)>,
+    pub state_weight: f64,
+    pub intercept: f64,
 }
 
 /// Deals of aggregated row `k` spread over `folds` folds, starting at fold
@@ -189,32 +209,41 @@ pub fn learn(rows: &[Row], states: &[(u64, bool)], feature_key: &[u128], milesto
         .collect();
     let clock = std::time::Instant::now();
     let debug = std::env::var_os("STAGECAST_DEBUG").is_some();
-    // 1. The effects' strength (with milestone terms), as before.
+    // 1. The effects' strength (with milestone terms), as before; on a
+    //    small history also the weight of the state rate's logit against
+    //    the team's overall rate (see STATE_WEIGHTS).
+    let won: f64 = rows.iter().filter(|r| r.won).map(|r| r.count).sum();
+    let intercept = stats::logit(won / total.max(1.0));
+    let weights: &[f64] = if folds > 1 { &STATE_WEIGHTS } else { &[1.0] };
     let zero = vec![0.0; nmain];
     let mut base = 0.0;
     for fold in 0..folds {
         base += stats::log_loss(&ext, &zero, &|k, r| share(k, r, fold)).0;
     }
-    let mut best: Option<(f64, f64, Vec<Vec<f64>>)> = None;
-    let mut warm: Vec<Vec<f64>> = vec![Vec::new(); folds];
-    for &e in grid {
-        let mut loss = 0.0;
-        for (fold, w) in warm.iter_mut().enumerate() {
-            let beta = stats::fit_logistic(&ext, nmain, e / 4.0, &|k, r| r.count - share(k, r, fold), Some(w));
-            loss += stats::log_loss(&ext, &beta, &|k, r| share(k, r, fold)).0;
-            *w = beta;
-        }
-        if loss < base && best.as_ref().map_or(true, |(l, _, _)| loss < *l) {
-            best = Some((loss, e, warm.clone()));
+    let mut best: Option<(f64, f64, f64, Vec<Vec<f64>>)> = None;
+    for &omega in weights {
+        let rows_w: Vec<Row> = ext.iter().map(|r| Row { offset: omega * r.offset + (1.0 - omega) * intercept, ..r.clone() }).collect();
+        let mut warm: Vec<Vec<f64>> = vec![Vec::new(); folds];
+        for &e in grid {
+            let mut loss = 0.0;
+            for (fold, w) in warm.iter_mut().enumerate() {
+                let beta = stats::fit_logistic(&rows_w, nmain, e / 4.0, &|k, r| r.count - share(k, r, fold), Some(w));
+                loss += stats::log_loss(&rows_w, &beta, &|k, r| share(k, r, fold)).0;
+                *w = beta;
+            }
+            if loss < base && best.as_ref().map_or(true, |(l, _, _, _)| loss < *l) {
+                best = Some((loss, e, omega, warm.clone()));
+            }
         }
     }
-    let (main_loss, main_strength, fold_betas) = match best {
-        Some((l, e, b)) => (l, Some(e), b),
-        None => (base, None, vec![zero.clone(); folds]),
+    let (main_loss, main_strength, omega, fold_betas) = match best {
+        Some((l, e, w, b)) => (l, Some(e), w, b),
+        None => (base, None, 1.0, vec![zero.clone(); folds]),
     };
+    let ext: Vec<Row> = ext.into_iter().map(|r| Row { offset: omega * r.offset + (1.0 - omega) * intercept, ..r }).collect();
     let main_lambda = main_strength.map_or(1e12, |e| e / 4.0);
     if debug { eprintln!("rows {} main cv {:?}", rows.len(), clock.elapsed()); }
-    let mut learned = Learned { main_strength, ..Learned::default() };
+    let mut learned = Learned { main_strength, state_weight: omega, intercept, ..Learned::default() };
 
     // 2. Candidate pairs, screened one by one on the folds.
     let col_of = |f: usize| feature_key.get(f).map_or(0, |k| (k >> 32) as usize);
@@ -564,7 +593,12 @@ pub fn describe(process: &crate::model::Process, t: &super::Table, learned: &Lea
         Side::State => state(l),
         Side::Column(_) => attribute(l),
     };
-    let mut out = Interactions { pair_strength: learned.pair_strength, ..Interactions::default() };
+    let mut out = Interactions {
+        pair_strength: learned.pair_strength,
+        state_weight: learned.state_weight,
+        intercept: if learned.state_weight < 1.0 { learned.intercept } else { 0.0 },
+        ..Interactions::default()
+    };
     for (m, &(effect, n)) in learned.milestones.iter().enumerate() {
         if effect.abs() >= 1e-4 && m < process.len() {
             out.milestones.push(MilestoneEffect { milestone: process.id(m).to_string(), effect, n });
@@ -580,7 +614,7 @@ pub fn describe(process: &crate::model::Process, t: &super::Table, learned: &Lea
     if out.pairs.is_empty() {
         out.pair_strength = 0.0;
     }
-    (!out.milestones.is_empty() || !out.pairs.is_empty()).then_some(out)
+    (!out.milestones.is_empty() || !out.pairs.is_empty() || out.state_weight < 1.0).then_some(out)
 }
 
 // ------------------------------------------------------------ scoring
@@ -617,6 +651,9 @@ pub struct Terms {
     pairs: Vec<Pair>,
     /// Milestone ids by index, to name states.
     ids: Vec<String>,
+    /// The state rate's weight in the base, and the intercept's.
+    weight: f64,
+    intercept: f64,
 }
 
 /// A variance for a term fitted on `n` deals with L2 strength `strength`
@@ -635,6 +672,7 @@ impl Terms {
         let mut t = Terms {
             milestones: vec![(0.0, 0.0); process.len()],
             ids: process.indices().map(|i| process.id(i).to_string()).collect(),
+            weight: 1.0,
             ..Terms::default()
         };
         let mut col_index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
@@ -669,6 +707,12 @@ impl Terms {
             return Ok(t);
         };
         error::non_negative("interactions.pairStrength", x.pair_strength)?;
+        let wt = error::finite("interactions.stateWeight", x.state_weight)?;
+        if !(0.0..=1.0).contains(&wt) {
+            return Err(Error::new("interactions.stateWeight", "must be between 0 and 1"));
+        }
+        t.weight = wt;
+        t.intercept = error::finite("interactions.intercept", x.intercept)?;
         error::at_most("interactions.pairs", &x.pairs, super::MAX_EFFECTS, "pair cells")?;
         for (k, m) in x.milestones.iter().enumerate() {
             let p = error::index("interactions.milestones", k);
@@ -761,6 +805,19 @@ impl Terms {
 
     pub fn is_empty(&self) -> bool {
         self.names.is_empty() && self.pairs.is_empty() && self.milestones.iter().all(|m| m.0 == 0.0)
+    }
+
+    /// A state's base on the logit, from the logit of its learned rate:
+    /// weighted against the intercept, plus its milestone terms; and the
+    /// milestone terms' variance.
+    pub fn state_base(&self, rate_logit: f64, reached: u64) -> (f64, f64) {
+        let (m, v) = self.state_shift(reached);
+        (self.weight * rate_logit + (1.0 - self.weight) * self.intercept + m, v)
+    }
+
+    /// The weight of the state rate's logit (its interval shrinks with it).
+    pub fn state_weight(&self) -> f64 {
+        self.weight
     }
 
     /// The state-only shift (milestone terms) and its variance.
@@ -907,13 +964,14 @@ impl TableTerms<'_> {
     }
 }
 
-/// A state's interval `[lo, hi]` around `p` (the state's rate) moved by
-/// `shift` on the logit, and widened by the terms' variance `var`: the two
+/// The 90% interval of a deal whose logit is `z`: the state rate's
+/// interval `[lo, hi]` around `p` (distances on the logit, times the
+/// state's `weight`), widened by the terms' variance `var`: the two
 /// uncertainties add in quadrature on the logit scale.
-pub fn moved_interval(p: f64, interval: [f64; 2], shift: f64, var: f64) -> [f64; 2] {
-    let z = stats::logit(p);
+pub fn moved_interval(p: f64, interval: [f64; 2], weight: f64, z: f64, var: f64) -> [f64; 2] {
+    let lp = stats::logit(p);
     let extra = Z90 * Z90 * var;
-    let below = ((z - stats::logit(interval[0])).powi(2) + extra).sqrt();
-    let above = ((stats::logit(interval[1]) - z).powi(2) + extra).sqrt();
-    [stats::sigmoid(z + shift - below), stats::sigmoid(z + shift + above)]
+    let below = ((weight * (lp - stats::logit(interval[0]))).powi(2) + extra).sqrt();
+    let above = ((weight * (stats::logit(interval[1]) - lp)).powi(2) + extra).sqrt();
+    [stats::sigmoid(z - below), stats::sigmoid(z + above)]
 }
