@@ -87,16 +87,14 @@ fn a_field_that_matters_only_at_a_later_stage_is_found() {
     let m = calibrate(&p, &deals, &CalibrateOptions::default()).unwrap();
     let x = m.calibration.as_ref().unwrap().interactions.clone().expect("interactions learned");
     assert!(x.pair_strength > 0.0 && !x.pairs.is_empty(), "{x:?}");
-    // The strongest pair cells are proposal-state x industry.
-    let mut cells = x.pairs.clone();
-    cells.sort_by(|a, b| b.effect.abs().total_cmp(&a.effect.abs()));
-    for c in &cells[..4] {
-        let ok = match &c.factors {
-            [Factor::State { reached, .. }, Factor::Attribute { attribute, .. }] => reached.iter().any(|r| r == "proposal") && attribute == "industry",
-            _ => false,
-        };
-        assert!(ok, "strongest cells {:?}", &cells[..4]);
-    }
+    // The strongest cell is a proposal state x industry (the main effect
+    // of industry takes the average, so the other states' cells carry the
+    // opposite sign: what the sum says is checked on scores below).
+    let strongest = x.pairs.iter().max_by(|a, b| a.effect.abs().total_cmp(&b.effect.abs())).unwrap();
+    assert!(
+        matches!(&strongest.factors, [Factor::State { reached, .. }, Factor::Attribute { attribute, .. }] if reached.iter().any(|r| r == "proposal") && attribute == "industry"),
+        "strongest cell {strongest:?}"
+    );
     // Every pair involves industry (the only interaction there is).
     for c in &x.pairs {
         let names: Vec<&str> = c.factors.iter().filter_map(|f| if let Factor::Attribute { attribute, .. } = f { Some(attribute.as_str()) } else { None }).collect();

@@ -173,13 +173,31 @@ pub struct Learned {
     pub intercept: f64,
 }
 
-/// Deals of aggregated row `k` spread over `folds` folds, starting at fold
-/// k % folds: the same split as the effects' own cross-validation.
-fn share(k: usize, r: &Row, fold: usize) -> f64 {
-    const K: usize = 5;
-    let c = r.count as usize;
-    let pos = (fold + K - k % K) % K;
-    ((c + K - 1 - pos) / K) as f64
+/// How many deals of every aggregated row fall in each of 5 folds. Each
+/// deal draws its fold from a hash of (row number in content order, deal
+/// number within the row): deterministic and independent of the history's
+/// order. Not an even split of every row: rows share their features, state
+/// and outcome, so an even split would put the same win rate of every cell
+/// in every fold, and the cross-validation could not see a term that fits
+/// noise (a pair's cells are exactly such groups).
+fn split(rows: &[Row]) -> Vec<[f64; 5]> {
+    rows.iter()
+        .enumerate()
+        .map(|(k, r)| {
+            let mut s = [0.0; 5];
+            for j in 0..r.count.max(0.0) as u64 {
+                // splitmix64
+                let mut z = ((k as u64) << 32 ^ j).wrapping_add(0x9e37_79b9_7f4a_7c15);
+                z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+                z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+                z ^= z >> 31;
+                if let Some(x) = s.get_mut((z % 5) as usize) {
+                    *x += 1.0;
+                }
+            }
+            s
+        })
+        .collect()
 }
 
 
@@ -195,6 +213,8 @@ pub fn learn(rows: &[Row], states: &[(u64, bool)], feature_key: &[u128], milesto
     let nf = feature_key.len();
     let milestones = if std::env::var_os("STAGECAST_NOMS").is_some() { 0 } else { milestones };
     let nmain = nf + milestones;
+    let shares = split(rows);
+    let share = |k: usize, _: &Row, fold: usize| -> f64 { shares.get(k).and_then(|s| s.get(fold)).copied().unwrap_or(0.0) };
     let total: f64 = rows.iter().map(|r| r.count).sum();
     let folds = if total >= ONE_FOLD_FROM { 1 } else { 5 };
     // Rows with their milestone features.
