@@ -18,19 +18,28 @@
 //!   field".
 //!
 //! # Choosing pairs and their strength
-//! On the same deterministic folds as the attribute effects (5, or one
-//! held-out fifth from [`super::ONE_FOLD_FROM`] deals on):
+//! On deterministic folds (5, or one held-out fifth from
+//! [`super::ONE_FOLD_FROM`] deals on):
 //! 1. the attribute effects' strength is chosen as before (with the
-//!    milestone terms in the fit);
+//!    milestone terms in the fit; below [`STATE_WEIGHTS_BELOW`] deals
+//!    together with the state rate's weight, see [`STATE_WEIGHTS`]);
 //! 2. every candidate pair is screened on its own: its cells get one
 //!    penalised Newton step from zero on the training part, on top of that
 //!    fold's main fit, for every strength of [`PAIR_GRID`], and the held-out
 //!    log loss it saves is summed over the folds;
 //! 3. the strength saving most over all pairs is kept, with the pairs that
-//!    save more than [`PAIR_MARGIN`] nats (at most [`MAX_PAIRS`], best first);
-//! 4. the joint fit (effects, milestones and pairs) is cross-validated
-//!    against the effects alone on the same folds, and the pairs are kept
-//!    only if it wins: a small history gets no pair.
+//!    save more than [`PAIR_MARGIN`] nats times the square root of a tenth
+//!    of the number of candidates (the best of many noise candidates saves
+//!    more by chance), at most [`MAX_PAIRS`], best first;
+//! 4. the joint fit (effects, milestones and pairs, by block coordinate
+//!    descent) is cross-validated against the effects alone on the same
+//!    folds, and the pairs are kept only if it saves [`PAIR_MARGIN`] nats:
+//!    a small history gets no pair.
+//!
+//! The folds are drawn per deal by a hash (see `split`): an even split of
+//! every aggregated row, as the effects' cross-validation used before,
+//! gives every fold the same win rate in every cell, and lets pairs that
+//! fit noise through.
 //!
 //! Everything is ordered by content (rows, features, candidates), so the
 //! result does not depend on the order of the history.
@@ -46,11 +55,14 @@ use crate::stats::{self, Row};
 pub const PAIR_GRID: [f64; 3] = [64.0, 16.0, 4.0];
 /// Weights tried for the state rate's logit in the offset, against the
 /// team's overall rate (`w * logit(state rate) + (1 - w) * logit(team
-/// rate)`), on histories below `ONE_FOLD_FROM` deals. A small history's
+/// rate)`), on histories below [`STATE_WEIGHTS_BELOW`] deals. A small history's
 /// exact-state rates are noisy, and its milestone terms can carry what a
 /// milestone is worth better than the states that few deals reached; a
 /// large history's state rates are precise and keep their full weight.
-pub const STATE_WEIGHTS: [f64; 3] = [1.0, 0.5, 0.0];
+pub const STATE_WEIGHTS: [f64; 5] = [1.0, 0.75, 0.5, 0.25, 0.0];
+/// Histories this large keep the state rate at full weight (and the
+/// effects' cross-validation does not grow fivefold).
+pub const STATE_WEIGHTS_BELOW: f64 = 5_000.0;
 /// Most pairs kept.
 pub const MAX_PAIRS: usize = 12;
 /// A pair is kept only if it saves more held-out log loss than this, in
@@ -211,7 +223,6 @@ fn linear(beta: &[f64], r: &Row) -> f64 {
 /// milestones; `grid` the effects' strengths (strongest first).
 pub fn learn(rows: &[Row], states: &[(u64, bool)], feature_key: &[u128], milestones: usize, grid: &[f64]) -> Learned {
     let nf = feature_key.len();
-    let milestones = if std::env::var_os("STAGECAST_NOMS").is_some() { 0 } else { milestones };
     let nmain = nf + milestones;
     let shares = split(rows);
     let share = |k: usize, _: &Row, fold: usize| -> f64 { shares.get(k).and_then(|s| s.get(fold)).copied().unwrap_or(0.0) };
@@ -227,14 +238,12 @@ pub fn learn(rows: &[Row], states: &[(u64, bool)], feature_key: &[u128], milesto
             Row { features, ..r.clone() }
         })
         .collect();
-    let clock = std::time::Instant::now();
-    let debug = std::env::var_os("STAGECAST_DEBUG").is_some();
     // 1. The effects' strength (with milestone terms), as before; on a
     //    small history also the weight of the state rate's logit against
     //    the team's overall rate (see STATE_WEIGHTS).
     let won: f64 = rows.iter().filter(|r| r.won).map(|r| r.count).sum();
     let intercept = stats::logit(won / total.max(1.0));
-    let weights: &[f64] = if folds > 1 { &STATE_WEIGHTS } else { &[1.0] };
+    let weights: &[f64] = if total < STATE_WEIGHTS_BELOW { &STATE_WEIGHTS } else { &[1.0] };
     let zero = vec![0.0; nmain];
     let mut base = 0.0;
     for fold in 0..folds {
@@ -262,7 +271,6 @@ pub fn learn(rows: &[Row], states: &[(u64, bool)], feature_key: &[u128], milesto
     };
     let ext: Vec<Row> = ext.into_iter().map(|r| Row { offset: omega * r.offset + (1.0 - omega) * intercept, ..r }).collect();
     let main_lambda = main_strength.map_or(1e12, |e| e / 4.0);
-    if debug { eprintln!("rows {} main cv {:?}", rows.len(), clock.elapsed()); }
     let mut learned = Learned { main_strength, state_weight: omega, intercept, ..Learned::default() };
 
     // 2. Candidate pairs, screened one by one on the folds.
@@ -385,18 +393,13 @@ pub fn learn(rows: &[Row], states: &[(u64, bool)], feature_key: &[u128], milesto
         }
     }
     let at = |c: usize| gains.get(c).and_then(|x| x.get(pick)).copied().unwrap_or(0.0);
-    let mut chosen: Vec<usize> = (0..candidates.len()).filter(|&c| at(c) > PAIR_MARGIN).collect();
+    let margin = PAIR_MARGIN * (candidates.len() as f64 / 10.0).sqrt().max(1.0);
+    let mut chosen: Vec<usize> = (0..candidates.len()).filter(|&c| at(c) > margin).collect();
     chosen = crate::order::order(chosen.len(), &|a, b| at(chosen.get(a).copied().unwrap_or(0)) > at(chosen.get(b).copied().unwrap_or(0)))
         .into_iter()
         .filter_map(|i| chosen.get(i).copied())
         .take(MAX_PAIRS)
         .collect();
-    if debug { eprintln!("screen {:?}", clock.elapsed()); }
-    if std::env::var_os("STAGECAST_DEBUG").is_some() {
-        let mut all: Vec<(f64, usize)> = (0..candidates.len()).map(|c| (at(c), c)).collect();
-        all.sort_by(|a, b| b.0.total_cmp(&a.0));
-        eprintln!("pair grid pick {pick} saved {most:.2}; top {:?}", all.iter().take(8).map(|&(g, c)| (candidates[c], (g * 100.0).round() / 100.0)).collect::<Vec<_>>());
-    }
     if chosen.is_empty() {
         return finish(learned, &ext, nf, milestones, main_lambda, &fold_betas);
     }
@@ -465,18 +468,12 @@ pub fn learn(rows: &[Row], states: &[(u64, bool)], feature_key: &[u128], milesto
             start = beta;
         }
     }
-    if debug {
-        eprintln!("joint cv {:?}: joint {joint_loss:.2} main {main_loss:.2} base {base:.2} chosen {}", clock.elapsed(), chosen.len());
-    }
     if joint_loss >= main_loss - PAIR_MARGIN {
         return finish(learned, &ext, nf, milestones, main_lambda, &fold_betas);
     }
     // The final fit on every deal, from the first fold's joint fit.
     let mut beta = start;
     backfit(&joint, &block_of, nblocks, &lambdas, &|_, r| r.count, &mut beta);
-    if debug {
-        eprintln!("final {:?}", clock.elapsed());
-    }
     learned.pair_strength = pair_strength;
     for (&c, ids) in chosen.iter().zip(&cell_feature) {
         let Some(&p) = candidates.get(c) else { continue };
