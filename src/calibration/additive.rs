@@ -226,6 +226,13 @@ pub fn learn(rows: &[Row], states: &[(u64, bool)], feature_key: &[u128], milesto
     let nmain = nf + milestones;
     let shares = split(rows);
     let share = |k: usize, _: &Row, fold: usize| -> f64 { shares.get(k).and_then(|s| s.get(fold)).copied().unwrap_or(0.0) };
+    // The effects' own split, as before pairs: every aggregated row spread
+    // evenly over the folds, starting at fold k % 5.
+    let even = |k: usize, r: &Row, fold: usize| -> f64 {
+        let c = r.count as usize;
+        let pos = (fold + 5 - k % 5) % 5;
+        ((c + 4 - pos) / 5) as f64
+    };
     let total: f64 = rows.iter().map(|r| r.count).sum();
     let folds = if total >= ONE_FOLD_FROM { 1 } else { 5 };
     // Rows with their milestone features.
@@ -247,7 +254,7 @@ pub fn learn(rows: &[Row], states: &[(u64, bool)], feature_key: &[u128], milesto
     let zero = vec![0.0; nmain];
     let mut base = 0.0;
     for fold in 0..folds {
-        base += stats::log_loss(&ext, &zero, &|k, r| share(k, r, fold)).0;
+        base += stats::log_loss(&ext, &zero, &|k, r| even(k, r, fold)).0;
     }
     let mut best: Option<(f64, f64, f64, Vec<Vec<f64>>)> = None;
     for &omega in weights {
@@ -256,8 +263,8 @@ pub fn learn(rows: &[Row], states: &[(u64, bool)], feature_key: &[u128], milesto
         for &e in grid {
             let mut loss = 0.0;
             for (fold, w) in warm.iter_mut().enumerate() {
-                let beta = stats::fit_logistic(&rows_w, nmain, e / 4.0, &|k, r| r.count - share(k, r, fold), Some(w));
-                loss += stats::log_loss(&rows_w, &beta, &|k, r| share(k, r, fold)).0;
+                let beta = stats::fit_logistic(&rows_w, nmain, e / 4.0, &|k, r| r.count - even(k, r, fold), Some(w));
+                loss += stats::log_loss(&rows_w, &beta, &|k, r| even(k, r, fold)).0;
                 *w = beta;
             }
             if loss < base && best.as_ref().map_or(true, |(l, _, _, _)| loss < *l) {
@@ -265,11 +272,23 @@ pub fn learn(rows: &[Row], states: &[(u64, bool)], feature_key: &[u128], milesto
             }
         }
     }
-    let (main_loss, main_strength, omega, fold_betas) = match best {
-        Some((l, e, w, b)) => (l, Some(e), w, b),
-        None => (base, None, 1.0, vec![zero.clone(); folds]),
+    let (main_strength, omega, even_betas) = match best {
+        Some((_, e, w, b)) => (Some(e), w, b),
+        None => (None, 1.0, vec![zero.clone(); folds]),
     };
     let ext: Vec<Row> = ext.into_iter().map(|r| Row { offset: omega * r.offset + (1.0 - omega) * intercept, ..r }).collect();
+    // The chosen effects again on the pairs' folds (drawn per deal, see
+    // `split`), warm-started: what every pair is measured against.
+    let mut main_loss = 0.0;
+    let mut fold_betas = Vec::with_capacity(folds);
+    for (fold, b) in even_betas.iter().enumerate() {
+        let beta = match main_strength {
+            Some(e) => stats::fit_logistic(&ext, nmain, e / 4.0, &|k, r| r.count - share(k, r, fold), Some(b)),
+            None => zero.clone(),
+        };
+        main_loss += stats::log_loss(&ext, &beta, &|k, r| share(k, r, fold)).0;
+        fold_betas.push(beta);
+    }
     let main_lambda = main_strength.map_or(1e12, |e| e / 4.0);
     let mut learned = Learned { main_strength, state_weight: omega, intercept, ..Learned::default() };
 
