@@ -6,7 +6,7 @@
 
 mod common;
 
-use stagecast::{cross_validate, CalibrateOptions, Deal, Event, Milestone, Process, ProcessModel, Status};
+use stagecast::{calibrate, cross_validate, score_deal, CalibrateOptions, Deal, Event, Milestone, Process, ProcessModel, Status};
 
 const MILESTONES: [(&str, &str); 7] = [
     ("Needs_def", "needs_defined"),
@@ -89,4 +89,19 @@ fn salvirt_gets_no_leakage_warning() {
     assert!(c.warnings.is_empty() && c.ignored_milestones.is_empty(), "{:?}", c.warnings);
     assert!(c.effects.len() > 5, "attributes kept their effects: {}", c.effects.len());
     assert!(fit.skill > 0.0 && fit.skill < LEAK_SKILL, "{fit:?}");
+}
+
+/// Every Salvirt deal's score is a readable sum: the contributions add up
+/// to the logit of its probability (issue 16).
+#[test]
+fn salvirt_contributions_sum_to_the_logit() {
+    let deals = deals().expect("../shared/data/salvirt_b2b/B2B_dataset.csv is missing");
+    let p = Process::new(model()).unwrap();
+    let cp = Process::new(calibrate(&p, &deals, &CalibrateOptions::default()).unwrap()).unwrap();
+    for d in &deals {
+        let s = score_deal(&cp, &Deal { status: Status::Open, ..d.clone() }, "deal").unwrap();
+        let sum: f64 = s.contributions.iter().map(|c| c.value).sum();
+        assert!(s.contributions.len() >= 2, "{:?}", s.contributions);
+        assert!((sum - stagecast::stats::logit(s.probability)).abs() < 1e-6, "{}: {sum} vs {}", d.id, s.probability);
+    }
 }
