@@ -2,7 +2,7 @@
 //! same synthetic data as the browser benchmark (benches/common/gen.rs).
 //! `make bench` runs them for the record; the wasm/native ratios come from
 //! bench/run.mjs, which alternates the browser with examples/bench_native.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::single_element_loop)]
 
 #[path = "common/gen.rs"]
 mod gen;

@@ -2,7 +2,7 @@
 //! 365 distinct rows, 10-fold cross-validation (fold = row % 10 in file order
 //! after dropping exact duplicates). The qualification facts are milestones
 //! without order or dates, so every deal is a snapshot (`Paths::Auto`).
-#![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 mod common;
 

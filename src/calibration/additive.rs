@@ -572,7 +572,7 @@ fn backfit(rows: &[Row], block_of: &[u32], nblocks: usize, lambdas: &[f64], weig
             }
             for &f in fs {
                 let (Some(x), Some(&gf), Some(&hf), Some(&l)) = (beta.get_mut(f), g.get(f), h.get(f), lambdas.get(f)) else { continue };
-                let d = (-(gf + l * *x) / (hf + l).max(1e-12)).max(-2.0).min(2.0);
+                let d = (-(gf + l * *x) / (hf + l).max(1e-12)).clamp(-2.0, 2.0);
                 *x += d;
                 moved = moved.max(d.abs());
                 if let Some(s) = step.get_mut(f) {
