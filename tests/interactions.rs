@@ -153,3 +153,45 @@ fn simulated_history_like_the_hidden_set() {
     let c = stagecast::calibrate_table(&p, &s.table).unwrap();
     assert_eq!(c.interactions.as_ref().map_or(0, |x| x.pairs.len()), 0, "{:?}", c.interactions);
 }
+
+/// The columns' fast path (evaluation::score_table, what evaluate and
+/// crossValidate use) gives every deal the number and interval that
+/// scoring the deal itself gives, pairs and milestone terms included.
+#[test]
+fn the_fast_path_scores_like_a_deal() {
+    let p = process();
+    let (deals, _) = history(6000, true, 5);
+    let cp = Process::new(calibrate(&p, &deals, &CalibrateOptions::default()).unwrap()).unwrap();
+    assert!(cp.model.calibration.as_ref().unwrap().interactions.as_ref().is_some_and(|x| !x.pairs.is_empty()));
+    let open: Vec<Deal> = deals[..400].iter().map(|d| Deal { status: Status::Open, ..d.clone() }).collect();
+    let t = stagecast::calibration::Table::from_deals(&cp, &open, "deals", stagecast::Paths::Auto).unwrap();
+    let fast = stagecast::evaluation::score_table(&cp, &t).unwrap();
+    for (d, f) in open.iter().zip(&fast) {
+        let s = score_deal(&cp, d, "deal").unwrap();
+        let i = s.interval.unwrap();
+        assert!((s.probability - f.0).abs() < 1e-12 && (i[0] - f.1[0]).abs() < 1e-12 && (i[1] - f.1[1]).abs() < 1e-12, "{}: {s:?} vs {f:?}", d.id);
+    }
+}
+
+/// Intervals stay honest: the same deal with a level seen in few deals
+/// gets a wider interval than with a common one.
+#[test]
+fn a_rare_level_widens_the_interval() {
+    let p = process();
+    let (mut deals, _) = history(3000, false, 7);
+    for d in deals.iter_mut().take(12) {
+        d.attributes.insert("region".into(), "rare".into());
+    }
+    let cp = Process::new(calibrate(&p, &deals, &CalibrateOptions::default()).unwrap()).unwrap();
+    let width = |region: &str| {
+        let d = Deal {
+            id: "x".into(),
+            events: vec![Event { milestone: "demo".into(), date: None }],
+            attributes: [("region".to_string(), region.to_string())].into_iter().collect(),
+            ..Deal::default()
+        };
+        let [lo, hi] = score_deal(&cp, &d, "deal").unwrap().interval.unwrap();
+        logit(hi) - logit(lo)
+    };
+    assert!(width("rare") > width("r0") + 0.05, "rare {} common {}", width("rare"), width("r0"));
+}
