@@ -1011,3 +1011,68 @@ pub fn moved_interval(p: f64, interval: [f64; 2], weight: f64, z: f64, var: f64)
     let above = ((weight * (stats::logit(interval[1]) - lp)).powi(2) + extra).sqrt();
     [stats::sigmoid(z - below), stats::sigmoid(z + above)]
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+    use crate::calibration::Calibration;
+    use crate::model::{default_model, Process};
+
+    fn with(x: Interactions) -> Result<Process, String> {
+        let mut m = default_model();
+        let p = Process::new(m.clone()).unwrap();
+        let id = p.id(0).to_string();
+        m.calibration = Some(Calibration {
+            deals: 100,
+            won: 30,
+            strength: 10.0,
+            states: vec![super::super::StateCount { reached: vec![id], out_of_order: false, n: 100, won: 30 }],
+            interactions: Some(x),
+            ..Calibration::default()
+        });
+        Process::new(m).map_err(|e| e.to_string())
+    }
+
+    fn attr(a: &str, l: &str) -> Factor {
+        Factor::Attribute { attribute: a.into(), level: l.into() }
+    }
+
+    #[test]
+    fn interactions_are_checked_when_a_model_loads() {
+        let cell = |factors: [Factor; 2], effect: f64| PairEffect { factors, effect, n: 5 };
+        let ok = Interactions { pair_strength: 16.0, pairs: vec![cell([attr("a", "x"), attr("b", "y")], 0.5)], ..Interactions::default() };
+        let p = with(ok.clone()).unwrap();
+        assert!(!p.fitted().unwrap().terms.is_empty());
+        let bad = |x: Interactions| with(x).unwrap_err();
+        let mut x = ok.clone();
+        x.pairs[0].effect = f64::NAN;
+        assert_eq!(bad(x), "calibration.interactions.pairs[0].effect: must be a finite number");
+        let mut x = ok.clone();
+        x.pairs[0].factors[0] = attr("b", "z");
+        assert!(bad(x).starts_with("calibration.interactions.pairs[0].factors: "));
+        let mut x = ok.clone();
+        x.pairs[0].factors[0] = Factor::State { reached: vec!["nope".into()], out_of_order: false };
+        assert_eq!(bad(x), "calibration.interactions.pairs[0].factors[0].reached[0]: unknown milestone \"nope\"");
+        let mut x = ok.clone();
+        x.state_weight = 1.5;
+        assert!(bad(x).starts_with("calibration.interactions.stateWeight: "));
+        let mut x = ok;
+        x.milestones.push(MilestoneEffect { milestone: "nope".into(), effect: 0.1, n: 3 });
+        assert_eq!(bad(x), "calibration.interactions.milestones[0].milestone: unknown milestone \"nope\"");
+    }
+
+    /// Cells are looked up whichever way round the factors were written,
+    /// and a deal without one of the pair's levels gets no pair term.
+    #[test]
+    fn a_pair_term_needs_both_levels() {
+        let x = Interactions { pair_strength: 16.0, pairs: vec![PairEffect { factors: [attr("a", "x"), attr("b", "y")], effect: 0.5, n: 5 }], ..Interactions::default() };
+        let p = with(x).unwrap();
+        let t = &p.fitted().unwrap().terms;
+        let mut out = Vec::new();
+        assert_eq!(t.deal(1, false, &[("b", "y"), ("a", "x")], Some(&mut out)).0, 0.5);
+        assert!(matches!(&out[0].term, Term::Pair { factors } if factors[0] == attr("a", "x") && factors[1] == attr("b", "y")));
+        assert_eq!(t.deal(1, false, &[("a", "x")], None).0, 0.0);
+        assert_eq!(t.deal(1, false, &[("a", "x"), ("b", "z")], None).0, 0.0);
+    }
+}
