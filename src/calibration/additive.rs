@@ -1013,7 +1013,7 @@ pub fn moved_interval(p: f64, interval: [f64; 2], weight: f64, z: f64, var: f64)
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+#[allow(clippy::unwrap_used, clippy::unwrap_in_result, clippy::indexing_slicing)]
 mod tests {
     use super::*;
     use crate::calibration::Calibration;
