@@ -22,6 +22,12 @@
 //!   chosen by deterministic 5-fold cross-validation on the history itself
 //!   from a fixed grid stated in equivalent deals ([`EFFECT_GRID`]), including
 //!   "no effects at all": where attributes carry no signal they stay at zero.
+//! * **Milestone terms and pairwise interactions** (additive.rs): a term
+//!   per milestone reached, and cells for pairs (milestone state x
+//!   attribute, attribute x attribute) where cross-validation finds that
+//!   they predict held-out deals better; on small histories also the state
+//!   rate's weight against the team's rate. Every score is then a sum of
+//!   terms in log-odds (`DealScore::contributions`).
 //! * **Seller bias**: logistic recalibration of `sellerProbability`,
 //!   `won ~ a + b * logit(sellerProbability)`, for the team and per seller
 //!   (shrunk toward the team).
