@@ -532,14 +532,12 @@ pub fn learn(rows: &[Row], states: &[(u64, bool)], feature_key: &[u128], milesto
 /// explainable boosting machines cycle over their terms; much cheaper
 /// than a joint Newton fit once pairs bring hundreds of cells.
 fn backfit(rows: &[Row], block_of: &[u32], nblocks: usize, lambdas: &[f64], weight: &dyn Fn(usize, &Row) -> f64, beta: &mut [f64]) {
-    let mut cell = vec![u32::MAX; rows.len() * nblocks];
-    for (k, r) in rows.iter().enumerate() {
-        for &f in &r.features {
-            if let Some(x) = block_of.get(f as usize).and_then(|&b| cell.get_mut(k * nblocks + b as usize)) {
-                *x = f;
-            }
-        }
-    }
+    // A row's features come in block order (columns, milestones, pairs), so
+    // a cursor per row finds its feature in each block in turn: no table of
+    // rows x blocks.
+    let block = |f: u32| block_of.get(f as usize).copied().unwrap_or(u32::MAX) as usize;
+    let mut cursor = vec![0usize; rows.len()];
+    let mut cell = vec![u32::MAX; rows.len()];
     let mut members: Vec<Vec<usize>> = vec![Vec::new(); nblocks];
     for (f, &b) in block_of.iter().enumerate() {
         if let Some(m) = members.get_mut(b as usize) {
@@ -552,7 +550,14 @@ fn backfit(rows: &[Row], block_of: &[u32], nblocks: usize, lambdas: &[f64], weig
     let (mut g, mut h, mut step) = (vec![0.0; n], vec![0.0; n], vec![0.0; n]);
     for _ in 0..8 {
         let mut moved = 0.0f64;
+        cursor.iter_mut().for_each(|c| *c = 0);
         for (b, fs) in members.iter().enumerate() {
+            for ((r, c), x) in rows.iter().zip(cursor.iter_mut()).zip(cell.iter_mut()) {
+                while r.features.get(*c).is_some_and(|&f| block(f) < b) {
+                    *c += 1;
+                }
+                *x = r.features.get(*c).copied().filter(|&f| block(f) == b).unwrap_or(u32::MAX);
+            }
             for &f in fs {
                 if let (Some(x), Some(y)) = (g.get_mut(f), h.get_mut(f)) {
                     *x = 0.0;
@@ -560,7 +565,7 @@ fn backfit(rows: &[Row], block_of: &[u32], nblocks: usize, lambdas: &[f64], weig
                 }
             }
             for (k, (r, (&w, &z))) in rows.iter().zip(weights.iter().zip(&eta)).enumerate() {
-                let f = cell.get(k * nblocks + b).copied().unwrap_or(u32::MAX) as usize;
+                let f = cell.get(k).copied().unwrap_or(u32::MAX) as usize;
                 if w <= 0.0 || f >= n {
                     continue;
                 }
@@ -580,7 +585,7 @@ fn backfit(rows: &[Row], block_of: &[u32], nblocks: usize, lambdas: &[f64], weig
                 }
             }
             for (k, z) in eta.iter_mut().enumerate() {
-                let f = cell.get(k * nblocks + b).copied().unwrap_or(u32::MAX) as usize;
+                let f = cell.get(k).copied().unwrap_or(u32::MAX) as usize;
                 if let Some(s) = step.get(f) {
                     *z += s;
                 }
