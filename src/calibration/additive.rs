@@ -224,17 +224,22 @@ fn linear(beta: &[f64], r: &Row) -> f64 {
 pub fn learn(rows: &[Row], states: &[(u64, bool)], feature_key: &[u128], milestones: usize, grid: &[f64]) -> Learned {
     let nf = feature_key.len();
     let nmain = nf + milestones;
+    let total: f64 = rows.iter().map(|r| r.count).sum();
+    let folds = if total >= ONE_FOLD_FROM { 1 } else { 5 };
     let shares = split(rows);
     let share = |k: usize, _: &Row, fold: usize| -> f64 { shares.get(k).and_then(|s| s.get(fold)).copied().unwrap_or(0.0) };
     // The effects' own split, as before pairs: every aggregated row spread
     // evenly over the folds, starting at fold k % 5.
+    // With one held-out fifth (large histories) the effects use the pairs'
+    // split directly, and need no refit on it.
     let even = |k: usize, r: &Row, fold: usize| -> f64 {
+        if folds == 1 {
+            return share(k, r, fold);
+        }
         let c = r.count as usize;
         let pos = (fold + 5 - k % 5) % 5;
         ((c + 4 - pos) / 5) as f64
     };
-    let total: f64 = rows.iter().map(|r| r.count).sum();
-    let folds = if total >= ONE_FOLD_FROM { 1 } else { 5 };
     // Rows with their milestone features.
     let ext: Vec<Row> = rows
         .iter()
@@ -272,16 +277,20 @@ pub fn learn(rows: &[Row], states: &[(u64, bool)], feature_key: &[u128], milesto
             }
         }
     }
-    let (main_strength, omega, even_betas) = match best {
-        Some((_, e, w, b)) => (Some(e), w, b),
-        None => (None, 1.0, vec![zero.clone(); folds]),
+    let (even_loss, main_strength, omega, even_betas) = match best {
+        Some((l, e, w, b)) => (l, Some(e), w, b),
+        None => (base, None, 1.0, vec![zero.clone(); folds]),
     };
     let ext: Vec<Row> = ext.into_iter().map(|r| Row { offset: omega * r.offset + (1.0 - omega) * intercept, ..r }).collect();
     // The chosen effects again on the pairs' folds (drawn per deal, see
     // `split`), warm-started: what every pair is measured against.
     let mut main_loss = 0.0;
     let mut fold_betas = Vec::with_capacity(folds);
-    for (fold, b) in even_betas.iter().enumerate() {
+    if folds == 1 {
+        main_loss = even_loss;
+        fold_betas = even_betas.clone();
+    }
+    for (fold, b) in even_betas.iter().enumerate().filter(|_| folds > 1) {
         let beta = match main_strength {
             Some(e) => stats::fit_logistic(&ext, nmain, e / 4.0, &|k, r| r.count - share(k, r, fold), Some(b)),
             None => zero.clone(),
