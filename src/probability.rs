@@ -295,7 +295,7 @@ pub fn calibrated_probability(
     let z = base + total;
     let p = stats::sigmoid(z);
     for c in &contributions {
-        let Term::Attribute { attribute, level } = &c.term else { continue };
+        let Term::Attribute { attribute, value: level } = &c.term else { continue };
         let points = ((p - stats::sigmoid(z - c.value)) * 100.0).round() as i32;
         if points != 0 {
             why.push(Reason::AttributeEffect { attribute: attribute.clone(), value: level.clone(), points });

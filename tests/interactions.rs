@@ -16,7 +16,7 @@
 #[path = "../benches/common/sim.rs"]
 mod sim;
 
-use stagecast::calibration::{Factor, Term};
+use stagecast::calibration::Term;
 use stagecast::stats::logit;
 use stagecast::{calibrate, score_deal, CalibrateOptions, Deal, Event, Milestone, Process, ProcessModel, Status};
 
@@ -85,20 +85,19 @@ fn a_field_that_matters_only_at_a_later_stage_is_found() {
     let p = process();
     let (deals, _) = history(6000, true, 11);
     let m = calibrate(&p, &deals, &CalibrateOptions::default()).unwrap();
-    let x = m.calibration.as_ref().unwrap().interactions.clone().expect("interactions learned");
-    assert!(x.pair_strength > 0.0 && !x.pairs.is_empty(), "{x:?}");
+    let x = m.calibration.clone().unwrap();
+    assert!(x.pair_strength > 0.0 && !x.pairs.is_empty(), "{:?}", x.pairs);
     // The strongest cell is a proposal state x industry (the main effect
     // of industry takes the average, so the other states' cells carry the
     // opposite sign: what the sum says is checked on scores below).
     let strongest = x.pairs.iter().max_by(|a, b| a.effect.abs().total_cmp(&b.effect.abs())).unwrap();
     assert!(
-        matches!(&strongest.factors, [Factor::State { reached, .. }, Factor::Attribute { attribute, .. }] if reached.iter().any(|r| r == "proposal") && attribute == "industry"),
+        strongest.state.as_ref().is_some_and(|reached| reached.iter().any(|r| r == "proposal")) && strongest.attribute == "industry",
         "strongest cell {strongest:?}"
     );
     // Every pair involves industry (the only interaction there is).
     for c in &x.pairs {
-        let names: Vec<&str> = c.factors.iter().filter_map(|f| if let Factor::Attribute { attribute, .. } = f { Some(attribute.as_str()) } else { None }).collect();
-        assert!(names.contains(&"industry"), "spurious pair {c:?}");
+        assert!(c.attribute == "industry" || c.with_attribute == "industry", "spurious pair {c:?}");
     }
     // A deal at the proposal stage in industry i2 beats the same deal in i0
     // by about what the truth says (2.2 logits), and an early deal barely.
@@ -128,8 +127,7 @@ fn no_pair_is_found_where_there_is_none() {
         let (deals, _) = history(6000, false, seed);
         let m = calibrate(&p, &deals, &CalibrateOptions::default()).unwrap();
         let c = m.calibration.as_ref().unwrap();
-        let pairs = c.interactions.as_ref().map_or(0, |x| x.pairs.len());
-        assert_eq!(pairs, 0, "seed {seed}: {:?}", c.interactions);
+        assert_eq!(c.pairs.len(), 0, "seed {seed}: {:?}", c.pairs);
         assert!(!c.effects.is_empty(), "region's effect is still learned");
         sums_hold(&Process::new(m).unwrap(), &deals[..300]);
     }
@@ -151,7 +149,7 @@ fn simulated_history_like_the_hidden_set() {
     println!("without interactions: brier {model:.4} truth {best:.4} ece {ece:.4}");
     assert!(model - best <= 0.002 && ece <= 0.015);
     let c = stagecast::calibrate_table(&p, &s.table).unwrap();
-    assert_eq!(c.interactions.as_ref().map_or(0, |x| x.pairs.len()), 0, "{:?}", c.interactions);
+    assert_eq!(c.pairs.len(), 0, "{:?}", c.pairs);
 }
 
 /// The columns' fast path (evaluation::score_table, what evaluate and
@@ -162,7 +160,7 @@ fn the_fast_path_scores_like_a_deal() {
     let p = process();
     let (deals, _) = history(6000, true, 5);
     let cp = Process::new(calibrate(&p, &deals, &CalibrateOptions::default()).unwrap()).unwrap();
-    assert!(cp.model.calibration.as_ref().unwrap().interactions.as_ref().is_some_and(|x| !x.pairs.is_empty()));
+    assert!(!cp.model.calibration.as_ref().unwrap().pairs.is_empty());
     let open: Vec<Deal> = deals[..400].iter().map(|d| Deal { status: Status::Open, ..d.clone() }).collect();
     let t = stagecast::calibration::Table::from_deals(&cp, &open, "deals", stagecast::Paths::Auto).unwrap();
     let fast = stagecast::evaluation::score_table(&cp, &t).unwrap();

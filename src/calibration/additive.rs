@@ -48,7 +48,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{Slots, ONE_FOLD_FROM};
 use crate::model::members;
-use crate::order::Lookup;
+use crate::order::PairLookup;
 use crate::stats::{self, Row};
 
 /// L2 strengths tried for pair cells, in equivalent deals (lambda = deals / 4).
@@ -74,8 +74,9 @@ pub const MAX_PAIR_CELLS: usize = 1 << 16;
 /// z of a central 90% interval.
 const Z90: f64 = 1.644_853_626_951_472_2;
 
-/// One side of a pair, and one term of a deal's sum.
+/// One side of a pair in a deal's contributions (output only).
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Factor {
     /// A milestone state: the milestones reached, and whether out of order.
@@ -85,53 +86,12 @@ pub enum Factor {
         out_of_order: bool,
     },
     /// An attribute at one of its values.
-    Attribute { attribute: String, level: String },
+    Attribute { attribute: String, value: String },
 }
 
-/// A pair cell's effect on the logit.
+/// A term of a deal's sum (output only).
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
-#[serde(rename_all = "camelCase")]
-pub struct PairEffect {
-    pub factors: [Factor; 2],
-    pub effect: f64,
-    /// Closed deals in this cell.
-    pub n: u32,
-}
-
-/// A milestone's own term ("reached"), on the logit.
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
-#[serde(rename_all = "camelCase")]
-pub struct MilestoneEffect {
-    pub milestone: String,
-    pub effect: f64,
-    pub n: u32,
-}
-
-/// What the additive model learned beyond the attribute effects.
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
-#[serde(rename_all = "camelCase")]
-pub struct Interactions {
-    /// L2 strength of pair cells, in equivalent deals (0 without pairs).
-    pub pair_strength: f64,
-    /// Weight of the state rate's logit in a deal's base, against
-    /// `intercept` (the logit of the team's win rate): `base = stateWeight
-    /// * logit(state rate) + (1 - stateWeight) * intercept + milestone terms`.
-    #[serde(default = "one")]
-    pub state_weight: f64,
-    #[serde(default)]
-    pub intercept: f64,
-    #[serde(default)]
-    pub milestones: Vec<MilestoneEffect>,
-    #[serde(default)]
-    pub pairs: Vec<PairEffect>,
-}
-
-fn one() -> f64 {
-    1.0
-}
-
-/// A term of a deal's sum.
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Term {
     /// The milestone state's base (its learned rate and milestone terms).
@@ -140,13 +100,14 @@ pub enum Term {
         #[serde(rename = "outOfOrder")]
         out_of_order: bool,
     },
-    Attribute { attribute: String, level: String },
+    Attribute { attribute: String, value: String },
     Pair { factors: [Factor; 2] },
 }
 
 /// One term and its value in log-odds; a deal's contributions add up to
 /// the logit of its probability.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct Contribution {
     pub term: Term,
@@ -628,77 +589,70 @@ fn set_main(learned: &mut Learned, beta: &[f64], ext: &[Row], nf: usize, milesto
     learned.milestones = (0..milestones).map(|m| (beta.get(nf + m).copied().unwrap_or(0.0), n_of.get(m).copied().unwrap_or(0))).collect();
 }
 
-/// Names what was learned: `None` without milestone terms or pairs.
-pub fn describe(process: &crate::model::Process, t: &super::Table, learned: &Learned, feature_key: &[u128]) -> Option<Interactions> {
-    let attribute = |f: u32| -> Option<Factor> {
+/// Names what was learned, into the calibration's flat fields (milestone
+/// terms, pair cells, the state rate's weight).
+pub fn describe(process: &crate::model::Process, t: &super::Table, learned: &Learned, feature_key: &[u128], cal: &mut super::Calibration) {
+    use super::Effect;
+    let attribute = |f: u32| -> Option<(String, String)> {
         let k = feature_key.get(f as usize)?;
         let (a, c) = ((k >> 32) as usize, (k & 0xffff_ffff) as usize);
-        Some(Factor::Attribute { attribute: t.attributes.get(a)?.clone(), level: t.values.get(a)?.get(c.checked_sub(1)?)?.clone() })
-    };
-    let state = |s: u32| -> Option<Factor> {
-        let &(reached, ooo) = learned.states.get(s as usize)?;
-        Some(Factor::State { reached: crate::probability::ids(process, reached), out_of_order: ooo })
-    };
-    let factor = |side: Side, l: u32| match side {
-        Side::State => state(l),
-        Side::Column(_) => attribute(l),
-    };
-    let mut out = Interactions {
-        pair_strength: learned.pair_strength,
-        state_weight: learned.state_weight,
-        intercept: if learned.state_weight < 1.0 { learned.intercept } else { 0.0 },
-        ..Interactions::default()
+        Some((t.attributes.get(a)?.clone(), t.values.get(a)?.get(c.checked_sub(1)?)?.clone()))
     };
     for (m, &(effect, n)) in learned.milestones.iter().enumerate() {
         if effect.abs() >= 1e-4 && m < process.len() {
-            out.milestones.push(MilestoneEffect { milestone: process.id(m).to_string(), effect, n });
+            cal.milestone_effects.push(Effect { milestone: process.id(m).to_string(), effect, n, ..Effect::default() });
         }
     }
     for p in &learned.pairs {
         for &(levels, effect, n) in &p.cells {
-            if let (Some(a), Some(b)) = (factor(p.sides[0], levels[0]), factor(p.sides[1], levels[1])) {
-                out.pairs.push(PairEffect { factors: [a, b], effect, n });
-            }
+            // The attribute side first; a state side becomes `state`.
+            let cell = match p.sides {
+                [Side::State, Side::Column(_)] | [Side::Column(_), Side::State] => {
+                    let (s, a) = if p.sides[0] == Side::State { (levels[0], levels[1]) } else { (levels[1], levels[0]) };
+                    let (Some(&(reached, ooo)), Some((attribute, value))) = (learned.states.get(s as usize), attribute(a)) else { continue };
+                    Effect { attribute, value, effect, n, state: Some(crate::probability::ids(process, reached)), out_of_order: ooo, ..Effect::default() }
+                }
+                _ => {
+                    let (Some((attribute, value)), Some((with_attribute, with_value))) = (attribute(levels[0]), attribute(levels[1])) else { continue };
+                    Effect { attribute, value, effect, n, with_attribute, with_value, ..Effect::default() }
+                }
+            };
+            cal.pairs.push(cell);
         }
     }
-    if out.pairs.is_empty() {
-        out.pair_strength = 0.0;
+    cal.pair_strength = if cal.pairs.is_empty() { 0.0 } else { learned.pair_strength };
+    if learned.state_weight < 1.0 {
+        cal.state_weight = Some(learned.state_weight);
+        cal.intercept = learned.intercept;
     }
-    (!out.milestones.is_empty() || !out.pairs.is_empty() || out.state_weight < 1.0).then_some(out)
 }
 
 // ------------------------------------------------------------ scoring
 
-/// One side of a compiled pair.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Of {
-    State,
-    Column(usize),
-}
+/// The state side of a pair cell's key (`STATE | state slot`, then the
+/// attribute value's index).
+const STATE: u64 = 1 << 31;
 
-#[derive(Clone, Debug)]
-struct Pair {
-    sides: [Of; 2],
-    width: usize,
-    /// (effect, variance) by `level_a * width + level_b`; `None` for no term.
-    cells: Vec<Option<(f64, f64)>>,
-}
-
-/// Every term of a calibration, in dense lookups built once when a model
-/// loads: scoring a deal costs a lookup per attribute and two per pair.
+/// Every term of a calibration, in sorted lookups built once when a model
+/// loads (no hash map: in the widget's wasm a `HashMap` brings a hasher and
+/// a table). Scoring a deal costs a lookup per attribute, one per attribute
+/// for the state's pairs and one per pair of its attributes, whatever the
+/// number of pair cells.
 #[derive(Clone, Debug, Default)]
 pub struct Terms {
-    columns: Lookup,
-    names: Vec<String>,
-    levels: Vec<Lookup>,
-    level_names: Vec<Vec<String>>,
-    /// (effect, variance) of every column's levels.
-    main: Vec<Vec<Option<(f64, f64)>>>,
+    /// Every (attribute, value) named by an effect or a pair cell.
+    keys: Vec<(String, String)>,
+    levels: PairLookup,
+    /// (effect, variance) of every key's own effect.
+    main: Vec<Option<(f64, f64)>>,
     /// (effect, variance) of every milestone index.
     milestones: Vec<(f64, f64)>,
     states: Slots,
     state_list: Vec<(u64, bool)>,
-    pairs: Vec<Pair>,
+    /// Pair cells sorted by key (`a << 32 | b`, a < b: two attribute
+    /// values' indices, or `STATE | slot` and a value's index), with
+    /// (effect, variance).
+    cells: Vec<(u64, f64, f64)>,
     /// Milestone ids by index, to name states.
     ids: Vec<String>,
     /// The state rate's weight in the base, and the intercept's.
@@ -713,6 +667,10 @@ fn variance(n: u32, w: f64, strength: f64) -> f64 {
     1.0 / (f64::from(n) * w + strength / 4.0).max(1e-9)
 }
 
+fn cell_key(a: u64, b: u64) -> u64 {
+    if a < b { a << 32 | b } else { b << 32 | a }
+}
+
 impl Terms {
     /// Builds and checks the terms of a calibration (errors relative to it).
     pub fn build(process: &crate::model::Process, c: &super::Calibration) -> crate::error::Result<Terms> {
@@ -722,50 +680,17 @@ impl Terms {
         let mut t = Terms {
             milestones: vec![(0.0, 0.0); process.len()],
             ids: process.indices().map(|i| process.id(i).to_string()).collect(),
-            weight: 1.0,
             ..Terms::default()
         };
-        let mut col_index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
-        let mut level_index: Vec<std::collections::HashMap<String, usize>> = Vec::new();
-        let mut main: Vec<Vec<Option<(f64, f64)>>> = Vec::new();
-        let mut level_of = |attribute: &str, level: &str, t: &mut Terms, main: &mut Vec<Vec<Option<(f64, f64)>>>| -> (usize, usize) {
-            let col = *col_index.entry(attribute.to_string()).or_insert_with(|| {
-                t.names.push(attribute.to_string());
-                t.level_names.push(Vec::new());
-                level_index.push(std::collections::HashMap::new());
-                main.push(Vec::new());
-                t.names.len() - 1
-            });
-            let (Some(li), Some(ln), Some(m)) = (level_index.get_mut(col), t.level_names.get_mut(col), main.get_mut(col)) else {
-                return (col, 0);
-            };
-            let l = *li.entry(level.to_string()).or_insert_with(|| {
-                ln.push(level.to_string());
-                m.push(None);
-                ln.len() - 1
-            });
-            (col, l)
-        };
-        for e in &c.effects {
-            let (col, l) = level_of(&e.attribute, &e.value, &mut t, &mut main);
-            if let Some(x) = main.get_mut(col).and_then(|m| m.get_mut(l)) {
-                *x = Some((e.effect, variance(e.n, w, c.effect_strength)));
-            }
+        error::non_negative("pairStrength", c.pair_strength)?;
+        t.weight = error::finite("stateWeight", c.state_weight.unwrap_or(1.0))?;
+        if !(0.0..=1.0).contains(&t.weight) {
+            return Err(Error::new("stateWeight", "must be between 0 and 1"));
         }
-        let Some(x) = &c.interactions else {
-            t.finish(main);
-            return Ok(t);
-        };
-        error::non_negative("interactions.pairStrength", x.pair_strength)?;
-        let wt = error::finite("interactions.stateWeight", x.state_weight)?;
-        if !(0.0..=1.0).contains(&wt) {
-            return Err(Error::new("interactions.stateWeight", "must be between 0 and 1"));
-        }
-        t.weight = wt;
-        t.intercept = error::finite("interactions.intercept", x.intercept)?;
-        error::at_most("interactions.pairs", &x.pairs, super::MAX_EFFECTS, "pair cells")?;
-        for (k, m) in x.milestones.iter().enumerate() {
-            let p = error::index("interactions.milestones", k);
+        t.intercept = error::finite("intercept", c.intercept)?;
+        error::at_most("milestoneEffects", &c.milestone_effects, super::MAX_EFFECTS, "milestone effects")?;
+        for (k, m) in c.milestone_effects.iter().enumerate() {
+            let p = error::index("milestoneEffects", k);
             let Some(i) = process.find(&m.milestone) else {
                 return Err(Error::new(error::join(&p, "milestone"), format!("unknown milestone \"{}\"", super::short(&m.milestone))));
             };
@@ -774,87 +699,70 @@ impl Terms {
                 *slot = (v, variance(m.n, w, c.effect_strength));
             }
         }
-        // Pairs: grouped by the kinds of their two factors.
-        let mut keys: Vec<[Of; 2]> = Vec::new();
-        let mut raw: Vec<Vec<([usize; 2], f64, f64)>> = Vec::new();
-        for (k, e) in x.pairs.iter().enumerate() {
-            let p = error::index("interactions.pairs", k);
+        error::at_most("pairs", &c.pairs, super::MAX_EFFECTS, "pair cells")?;
+        let mut sides = Vec::with_capacity(c.pairs.len());
+        for (k, e) in c.pairs.iter().enumerate() {
+            let p = error::index("pairs", k);
+            for (name, s) in [("attribute", &e.attribute), ("value", &e.value), ("withAttribute", &e.with_attribute), ("withValue", &e.with_value)] {
+                error::text(&error::join(&p, name), s, crate::model::MAX_TEXT_CHARS)?;
+            }
             let v = error::finite(&error::join(&p, "effect"), e.effect)?;
             if v.abs() > 20.0 {
                 return Err(Error::new(error::join(&p, "effect"), "must be between -20 and 20"));
             }
-            let mut sides = [Of::State; 2];
-            let mut levels = [0usize; 2];
-            for (j, f) in e.factors.iter().enumerate() {
-                let fp = error::index(&error::join(&p, "factors"), j);
-                let (side, l) = match f {
-                    Factor::State { reached, out_of_order } => {
-                        let set = super::set_of(process, reached, &error::join(&fp, "reached"))?;
-                        let (slot, new) = t.states.slot(super::state_key(set, *out_of_order));
-                        if new {
-                            t.state_list.push((set, *out_of_order));
-                        }
-                        (Of::State, slot)
-                    }
-                    Factor::Attribute { attribute, level } => {
-                        error::text(&error::join(&fp, "attribute"), attribute, crate::model::MAX_TEXT_CHARS)?;
-                        error::text(&error::join(&fp, "level"), level, crate::model::MAX_TEXT_CHARS)?;
-                        let (col, l) = level_of(attribute, level, &mut t, &mut main);
-                        (Of::Column(col), l)
-                    }
-                };
-                if let (Some(s), Some(x)) = (sides.get_mut(j), levels.get_mut(j)) {
-                    *s = side;
-                    *x = l;
-                }
+            if e.attribute.is_empty() || e.state.is_some() == !e.with_attribute.is_empty() || e.with_attribute == e.attribute {
+                return Err(Error::new(p, "must pair an attribute with a state or with another attribute"));
             }
-            if sides[0] == sides[1] {
-                return Err(Error::new(error::join(&p, "factors"), "must be two different attributes, or a state and an attribute"));
-            }
-            let g = match keys.iter().position(|s| *s == sides) {
-                Some(g) => g,
-                None => {
-                    keys.push(sides);
-                    raw.push(Vec::new());
-                    keys.len() - 1
+            let state = match &e.state {
+                Some(reached) => {
+                    let set = super::set_of(process, reached, &error::join(&p, "state"))?;
+                    let (slot, new) = t.states.slot(super::state_key(set, e.out_of_order));
+                    if new {
+                        t.state_list.push((set, e.out_of_order));
+                    }
+                    Some(slot as u64)
                 }
+                None => None,
             };
-            if let Some(r) = raw.get_mut(g) {
-                r.push((levels, v, variance(e.n, w, x.pair_strength)));
+            sides.push(state);
+        }
+        // Every (attribute, value) named, one index each.
+        t.keys = c.effects.iter().map(|e| (e.attribute.clone(), e.value.clone())).collect();
+        for e in &c.pairs {
+            t.keys.push((e.attribute.clone(), e.value.clone()));
+            if !e.with_attribute.is_empty() {
+                t.keys.push((e.with_attribute.clone(), e.with_value.clone()));
             }
         }
-        let width_of = |s: Of, t: &Terms| match s {
-            Of::State => t.state_list.len(),
-            Of::Column(c) => t.level_names.get(c).map_or(0, Vec::len),
-        };
-        for (sides, cells) in keys.into_iter().zip(raw) {
-            let (wa, wb) = (width_of(sides[0], &t), width_of(sides[1], &t));
-            if wa.saturating_mul(wb) > MAX_PAIR_CELLS {
-                return Err(Error::new("interactions.pairs", format!("at most {MAX_PAIR_CELLS} cells per pair of factors")));
+        t.levels = PairLookup::new(t.keys.clone());
+        let index = |a: &str, v: &str| t.levels.get(a, v).unwrap_or(0) as u64;
+        let mut main = vec![None; t.keys.len()];
+        for e in &c.effects {
+            if let Some(x) = main.get_mut(index(&e.attribute, &e.value) as usize) {
+                *x = Some((e.effect, variance(e.n, w, c.effect_strength)));
             }
-            let mut dense = vec![None; wa * wb];
-            for (l, v, var) in cells {
-                if let Some(x) = dense.get_mut(l[0] * wb + l[1]) {
-                    *x = Some((v, var));
-                }
-            }
-            t.pairs.push(Pair { sides, width: wb, cells: dense });
         }
-        t.finish(main);
+        let mut cells: Vec<(u64, f64, f64)> = c
+            .pairs
+            .iter()
+            .zip(sides)
+            .map(|(e, state)| {
+                let a = index(&e.attribute, &e.value);
+                let key = match state {
+                    Some(s) => (STATE | s) << 32 | a,
+                    None => cell_key(a, index(&e.with_attribute, &e.with_value)),
+                };
+                (key, e.effect, variance(e.n, w, c.pair_strength))
+            })
+            .collect();
+        let by_key = crate::order::order(cells.len(), &|i, j| cells.get(i).map(|x| x.0) < cells.get(j).map(|x| x.0));
+        t.cells = by_key.into_iter().filter_map(|i| cells.get_mut(i).map(|x| *x)).collect();
+        t.main = main;
         Ok(t)
     }
 
-    fn finish(&mut self, mut main: Vec<Vec<Option<(f64, f64)>>>) {
-        for (m, names) in main.iter_mut().zip(&self.level_names) {
-            m.resize(names.len(), None);
-        }
-        self.main = main;
-        self.columns = Lookup::new(self.names.clone());
-        self.levels = self.level_names.iter().map(|v| Lookup::new(v.clone())).collect();
-    }
-
     pub fn is_empty(&self) -> bool {
-        self.names.is_empty() && self.pairs.is_empty() && self.milestones.iter().all(|m| m.0 == 0.0)
+        self.keys.is_empty() && self.milestones.iter().all(|m| m.0 == 0.0)
     }
 
     /// A state's base on the logit, from the logit of its learned rate:
@@ -886,89 +794,91 @@ impl Terms {
         self.states.get(super::state_key(reached, ooo))
     }
 
+    fn cell(&self, key: u64) -> Option<(f64, f64)> {
+        let i = self.cells.binary_search_by(|x| x.0.cmp(&key)).ok()?;
+        self.cells.get(i).map(|x| (x.1, x.2))
+    }
+
+    /// The pair cells of a deal whose attribute values have indices `keys`,
+    /// in state slot `state`: (key, effect, variance) each, to `f`.
+    fn pairs_of(&self, keys: &[u64], state: Option<usize>, f: &mut dyn FnMut(u64, f64, f64)) {
+        if self.cells.is_empty() {
+            return;
+        }
+        for (i, &a) in keys.iter().enumerate() {
+            if let Some(s) = state {
+                let key = (STATE | s as u64) << 32 | a;
+                if let Some((e, v)) = self.cell(key) {
+                    f(key, e, v);
+                }
+            }
+            for &b in keys.get(i + 1..).unwrap_or(&[]) {
+                let key = cell_key(a, b);
+                if let Some((e, v)) = self.cell(key) {
+                    f(key, e, v);
+                }
+            }
+        }
+    }
+
     /// The terms of a deal beyond its state's base: (shift, variance), and
     /// each term into `out` when given. `attrs` are (attribute, value).
     pub fn deal(&self, reached: u64, ooo: bool, attrs: &[(&str, &str)], mut out: Option<&mut Vec<Contribution>>) -> (f64, f64) {
-        let mut levels = vec![usize::MAX; self.names.len()];
+        let mut keys = Vec::with_capacity(attrs.len());
         let (mut z, mut v) = (0.0, 0.0);
         for &(a, value) in attrs {
-            let Some(col) = self.columns.get(a) else { continue };
-            let Some(l) = self.levels.get(col).and_then(|x| x.get(value)) else { continue };
-            if let Some(x) = levels.get_mut(col) {
-                *x = l;
-            }
-            if let Some(&Some((e, var))) = self.main.get(col).and_then(|m| m.get(l)) {
+            let Some(k) = self.levels.get(a, value) else { continue };
+            keys.push(k as u64);
+            if let Some(&Some((e, var))) = self.main.get(k) {
                 z += e;
                 v += var;
                 if let Some(o) = out.as_deref_mut() {
-                    o.push(Contribution { term: Term::Attribute { attribute: a.to_string(), level: value.to_string() }, value: e });
+                    o.push(Contribution { term: Term::Attribute { attribute: a.to_string(), value: value.to_string() }, value: e });
                 }
             }
         }
-        let state = self.state_index(reached, ooo);
-        let level = |s: Of| match s {
-            Of::State => state,
-            Of::Column(c) => levels.get(c).copied().filter(|&l| l != usize::MAX),
-        };
-        for p in &self.pairs {
-            let (Some(a), Some(b)) = (level(p.sides[0]), level(p.sides[1])) else { continue };
-            if let Some(&Some((e, var))) = p.cells.get(a * p.width + b) {
-                z += e;
-                v += var;
-                if let Some(o) = out.as_deref_mut() {
-                    o.push(Contribution { term: Term::Pair { factors: [self.factor(p.sides[0], a), self.factor(p.sides[1], b)] }, value: e });
-                }
+        self.pairs_of(&keys, self.state_index(reached, ooo), &mut |key, e, var| {
+            z += e;
+            v += var;
+            if let Some(o) = out.as_deref_mut() {
+                o.push(Contribution { term: Term::Pair { factors: [self.factor(key >> 32), self.factor(key & 0xffff_ffff)] }, value: e });
             }
-        }
+        });
         (z, v)
     }
 
-    fn factor(&self, s: Of, l: usize) -> Factor {
-        match s {
-            Of::State => {
-                let (reached, ooo) = self.state_list.get(l).copied().unwrap_or((0, false));
-                Factor::State { reached: members(reached).filter_map(|m| self.ids.get(m).cloned()).collect(), out_of_order: ooo }
-            }
-            Of::Column(c) => Factor::Attribute {
-                attribute: self.names.get(c).cloned().unwrap_or_default(),
-                level: self.level_names.get(c).and_then(|v| v.get(l)).cloned().unwrap_or_default(),
-            },
+    /// Names one side of a cell key.
+    fn factor(&self, side: u64) -> Factor {
+        if side & STATE != 0 {
+            let (reached, ooo) = self.state_list.get((side & !STATE) as usize).copied().unwrap_or((0, false));
+            return Factor::State { reached: members(reached).filter_map(|m| self.ids.get(m).cloned()).collect(), out_of_order: ooo };
         }
+        let (attribute, value) = self.keys.get(side as usize).cloned().unwrap_or_default();
+        Factor::Attribute { attribute, value }
     }
 }
 
 /// [`Terms`] resolved against a table's columns and codes once, so a row
-/// costs an addition per attribute and two lookups per pair.
+/// costs an addition per attribute and a lookup per pair of them.
 #[derive(Clone, Debug)]
 pub struct TableTerms<'a> {
     terms: &'a Terms,
     /// (effect, variance) by table column and code - 1.
     main: Vec<Vec<(f64, f64)>>,
-    /// Fitted level by table column and code - 1 (usize::MAX for none).
-    level: Vec<Vec<usize>>,
-    /// The table column of every fitted column.
-    column: Vec<Option<usize>>,
+    /// Attribute value index by table column and code - 1.
+    key: Vec<Vec<Option<u64>>>,
 }
 
 impl Terms {
     pub fn for_table<'a>(&'a self, attributes: &[String], values: &[Vec<String>]) -> TableTerms<'a> {
-        let mut column = vec![None; self.names.len()];
         let mut main = Vec::with_capacity(attributes.len());
-        let mut level = Vec::with_capacity(attributes.len());
-        for (tc, (a, vals)) in attributes.iter().zip(values).enumerate() {
-            let col = self.columns.get(a);
-            if let Some(x) = col.and_then(|c| column.get_mut(c)) {
-                *x = Some(tc);
-            }
-            let lv: Vec<usize> = vals.iter().map(|v| col.and_then(|c| self.levels.get(c)).and_then(|l| l.get(v)).unwrap_or(usize::MAX)).collect();
-            main.push(
-                lv.iter()
-                    .map(|&l| col.and_then(|c| self.main.get(c)).and_then(|m| m.get(l)).copied().flatten().unwrap_or((0.0, 0.0)))
-                    .collect(),
-            );
-            level.push(lv);
+        let mut key = Vec::with_capacity(attributes.len());
+        for (a, vals) in attributes.iter().zip(values) {
+            let ks: Vec<Option<usize>> = vals.iter().map(|v| self.levels.get(a, v)).collect();
+            main.push(ks.iter().map(|k| k.and_then(|k| self.main.get(k).copied().flatten()).unwrap_or((0.0, 0.0))).collect());
+            key.push(ks.into_iter().map(|k| k.map(|k| k as u64)).collect());
         }
-        TableTerms { terms: self, main, level, column }
+        TableTerms { terms: self, main, key }
     }
 }
 
@@ -990,26 +900,15 @@ impl TableTerms<'_> {
                 }
             }
         }
-        if self.terms.pairs.is_empty() {
+        if self.terms.cells.is_empty() {
             return (z, v);
         }
-        let level = |s: Of| -> Option<usize> {
-            match s {
-                Of::State => state,
-                Of::Column(c) => {
-                    let tc = self.column.get(c).copied().flatten()?;
-                    let code = codes.get(tc).copied().filter(|&x| x > 0)?;
-                    self.level.get(tc)?.get(code as usize - 1).copied().filter(|&l| l != usize::MAX)
-                }
-            }
-        };
-        for p in &self.terms.pairs {
-            let (Some(a), Some(b)) = (level(p.sides[0]), level(p.sides[1])) else { continue };
-            if let Some(&Some((e, var))) = p.cells.get(a * p.width + b) {
-                z += e;
-                v += var;
-            }
-        }
+        let keys: Vec<u64> =
+            self.key.iter().zip(codes).filter_map(|(k, &c)| k.get((c as usize).checked_sub(1)?).copied().flatten()).collect();
+        self.terms.pairs_of(&keys, state, &mut |_, e, var| {
+            z += e;
+            v += var;
+        });
         (z, v)
     }
 }
@@ -1030,10 +929,10 @@ pub fn moved_interval(p: f64, interval: [f64; 2], weight: f64, z: f64, var: f64)
 #[allow(clippy::unwrap_used, clippy::unwrap_in_result, clippy::indexing_slicing)]
 mod tests {
     use super::*;
-    use crate::calibration::Calibration;
+    use crate::calibration::{Calibration, Effect};
     use crate::model::{default_model, Process};
 
-    fn with(x: Interactions) -> Result<Process, String> {
+    fn with(x: Calibration) -> Result<Process, String> {
         let mut m = default_model();
         let p = Process::new(m.clone()).unwrap();
         let id = p.id(0).to_string();
@@ -1042,45 +941,49 @@ mod tests {
             won: 30,
             strength: 10.0,
             states: vec![super::super::StateCount { reached: vec![id], out_of_order: false, n: 100, won: 30 }],
-            interactions: Some(x),
-            ..Calibration::default()
+            ..x
         });
         Process::new(m).map_err(|e| e.to_string())
     }
 
     fn attr(a: &str, l: &str) -> Factor {
-        Factor::Attribute { attribute: a.into(), level: l.into() }
+        Factor::Attribute { attribute: a.into(), value: l.into() }
+    }
+
+    fn cell(a: (&str, &str), b: (&str, &str), effect: f64) -> Effect {
+        Effect { attribute: a.0.into(), value: a.1.into(), with_attribute: b.0.into(), with_value: b.1.into(), effect, n: 5, ..Effect::default() }
     }
 
     #[test]
     fn interactions_are_checked_when_a_model_loads() {
-        let cell = |factors: [Factor; 2], effect: f64| PairEffect { factors, effect, n: 5 };
-        let ok = Interactions { pair_strength: 16.0, pairs: vec![cell([attr("a", "x"), attr("b", "y")], 0.5)], ..Interactions::default() };
+        let ok = Calibration { pair_strength: 16.0, pairs: vec![cell(("a", "x"), ("b", "y"), 0.5)], ..Calibration::default() };
         let p = with(ok.clone()).unwrap();
         assert!(!p.fitted().unwrap().terms.is_empty());
-        let bad = |x: Interactions| with(x).unwrap_err();
+        let bad = |x: Calibration| with(x).unwrap_err();
         let mut x = ok.clone();
         x.pairs[0].effect = f64::NAN;
-        assert_eq!(bad(x), "calibration.interactions.pairs[0].effect: must be a finite number");
+        assert_eq!(bad(x), "calibration.pairs[0].effect: must be a finite number");
         let mut x = ok.clone();
-        x.pairs[0].factors[0] = attr("b", "z");
-        assert!(bad(x).starts_with("calibration.interactions.pairs[0].factors: "));
+        x.pairs[0].with_attribute = "a".into();
+        assert!(bad(x).starts_with("calibration.pairs[0]: "));
         let mut x = ok.clone();
-        x.pairs[0].factors[0] = Factor::State { reached: vec!["nope".into()], out_of_order: false };
-        assert_eq!(bad(x), "calibration.interactions.pairs[0].factors[0].reached[0]: unknown milestone \"nope\"");
+        x.pairs[0].state = Some(vec!["nope".into()]);
+        x.pairs[0].with_attribute = String::new();
+        assert_eq!(bad(x), "calibration.pairs[0].state[0]: unknown milestone \"nope\"");
         let mut x = ok.clone();
-        x.state_weight = 1.5;
-        assert!(bad(x).starts_with("calibration.interactions.stateWeight: "));
+        x.state_weight = Some(1.5);
+        assert!(bad(x).starts_with("calibration.stateWeight: "));
         let mut x = ok;
-        x.milestones.push(MilestoneEffect { milestone: "nope".into(), effect: 0.1, n: 3 });
-        assert_eq!(bad(x), "calibration.interactions.milestones[0].milestone: unknown milestone \"nope\"");
+        x.milestone_effects.push(Effect { milestone: "nope".into(), effect: 0.1, n: 3, ..Effect::default() });
+        assert_eq!(bad(x), "calibration.milestoneEffects[0].milestone: unknown milestone \"nope\"");
     }
 
-    /// Cells are looked up whichever way round the factors were written,
-    /// and a deal without one of the pair's levels gets no pair term.
+    /// Cells are looked up whichever way round the deal lists its
+    /// attributes, and a deal without one of the pair's levels gets no pair
+    /// term.
     #[test]
     fn a_pair_term_needs_both_levels() {
-        let x = Interactions { pair_strength: 16.0, pairs: vec![PairEffect { factors: [attr("a", "x"), attr("b", "y")], effect: 0.5, n: 5 }], ..Interactions::default() };
+        let x = Calibration { pair_strength: 16.0, pairs: vec![cell(("a", "x"), ("b", "y"), 0.5)], ..Calibration::default() };
         let p = with(x).unwrap();
         let t = &p.fitted().unwrap().terms;
         let mut out = Vec::new();

@@ -60,7 +60,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 
 pub mod additive;
-pub use additive::{Contribution, Factor, Interactions, MilestoneEffect, PairEffect, Term};
+pub use additive::{Contribution, Factor, Term};
 
 use crate::deal::{Deal, Status};
 use crate::order::order;
@@ -142,16 +142,33 @@ pub struct StateCount {
     pub won: u32,
 }
 
-/// Effect of one attribute value on the logit of the win probability.
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+/// A term on the logit of the win probability. In `effects`: the effect of
+/// `attribute` = `value`. In `milestoneEffects`: the own term of
+/// `milestone` (deals that reached it). In `pairs`: a pair cell, the term of
+/// `attribute` = `value` together with either the exact milestone state
+/// `state` (and `outOfOrder`) or `withAttribute` = `withValue`. One shape
+/// for all three, so that the widget reads them with one reader.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct Effect {
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub attribute: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub value: String,
     pub effect: f64,
-    /// Closed deals with this value.
+    /// Closed deals with this value (in this cell).
     pub n: u32,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub milestone: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub out_of_order: bool,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub with_attribute: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub with_value: String,
 }
 
 /// Logistic recalibration of a seller's stated probability:
@@ -186,6 +203,10 @@ pub struct SkillCount {
     pub advanced: u32,
 }
 
+fn is_zero(x: &f64) -> bool {
+    *x == 0.0
+}
+
 /// A calibration: plain data, carried in `ProcessModel::calibration`.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
@@ -218,9 +239,23 @@ pub struct Calibration {
     /// widget's wasm 17 KB for nothing it uses).
     #[serde(default, skip_deserializing, skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<Warning>,
-    /// Milestone terms and pairwise interactions (additive.rs).
+    /// The additive model beyond the effects (additive.rs): the weight of
+    /// the state rate's logit in a deal's base, against `intercept` (the
+    /// logit of the team's win rate): `base = stateWeight * logit(state
+    /// rate) + (1 - stateWeight) * intercept + milestone terms`. Absent: 1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub interactions: Option<Interactions>,
+    pub state_weight: Option<f64>,
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub intercept: f64,
+    /// Milestones' own terms (`milestone`, `effect`, `n`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub milestone_effects: Vec<Effect>,
+    /// L2 strength of pair cells, in equivalent deals (0 without pairs).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub pair_strength: f64,
+    /// Pair cells: state x attribute and attribute x attribute.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pairs: Vec<Effect>,
 }
 
 /// Deals in columns: the shape of the fast path, and what every calibrate or
@@ -992,10 +1027,10 @@ fn fit_table(process: &Process, t: &Table) -> Result<Calibration> {
                 if b.abs() < 1e-4 {
                     continue;
                 }
-                cal.effects.push(Effect { attribute: name.clone(), value: value.clone(), effect: b, n: n_of.get(id).copied().unwrap_or(0) });
+                cal.effects.push(Effect { attribute: name.clone(), value: value.clone(), effect: b, n: n_of.get(id).copied().unwrap_or(0), ..Effect::default() });
             }
         }
-        cal.interactions = additive::describe(process, t, &learned, &feature_key);
+        additive::describe(process, t, &learned, &feature_key, &mut cal);
     }
     // 3. Seller bias and 4. skill.
     seller_bias(t, &mut cal);
