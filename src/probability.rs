@@ -290,12 +290,15 @@ pub fn calibrated_probability(
     }
     why.push(Reason::HistoryRate { probability: e.probability, low: e.interval[0], high: e.interval[1] });
     let (base, mv) = fitted.terms.state_base(stats::logit(e.probability), reached);
-    let mut contributions = vec![Contribution { term: Term::State { reached: ids(process, reached), out_of_order: ooo }, value: base }];
+    let mut contributions = vec![Contribution { term: Term { kind: "state".into(), reached: Some(ids(process, reached)), out_of_order: ooo, ..Term::default() }, value: base }];
     let (total, var) = fitted.terms.deal(reached, ooo, attrs, Some(&mut contributions));
     let z = base + total;
     let p = stats::sigmoid(z);
     for c in &contributions {
-        let Term::Attribute { attribute, value: level } = &c.term else { continue };
+        let Term { kind, attribute, value: level, .. } = &c.term;
+        if kind != "attribute" {
+            continue;
+        }
         let points = ((p - stats::sigmoid(z - c.value)) * 100.0).round() as i32;
         if points != 0 {
             why.push(Reason::AttributeEffect { attribute: attribute.clone(), value: level.clone(), points });

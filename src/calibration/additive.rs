@@ -74,34 +74,30 @@ pub const MAX_PAIR_CELLS: usize = 1 << 16;
 /// z of a central 90% interval.
 const Z90: f64 = 1.644_853_626_951_472_2;
 
-/// One side of a pair in a deal's contributions (output only).
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+/// What a contribution is the term of (output only), in the model's own
+/// words: `kind` "state" (the milestone state's base: `reached`,
+/// `outOfOrder`), "attribute" (`attribute` = `value`) or "pair"
+/// (`attribute` = `value` together with the state `reached`/`outOfOrder`,
+/// or with `withAttribute` = `withValue`). One flat shape: cheaper in the
+/// widget's wasm than tagged enums.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum Factor {
-    /// A milestone state: the milestones reached, and whether out of order.
-    State {
-        reached: Vec<String>,
-        #[serde(rename = "outOfOrder", default)]
-        out_of_order: bool,
-    },
-    /// An attribute at one of its values.
-    Attribute { attribute: String, value: String },
-}
-
-/// A term of a deal's sum (output only).
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum Term {
-    /// The milestone state's base (its learned rate and milestone terms).
-    State {
-        reached: Vec<String>,
-        #[serde(rename = "outOfOrder")]
-        out_of_order: bool,
-    },
-    Attribute { attribute: String, value: String },
-    Pair { factors: [Factor; 2] },
+#[serde(rename_all = "camelCase")]
+pub struct Term {
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "\"state\" | \"attribute\" | \"pair\""))]
+    pub kind: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reached: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub out_of_order: bool,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub attribute: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub value: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub with_attribute: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub with_value: String,
 }
 
 /// One term and its value in log-odds; a deal's contributions add up to
@@ -673,6 +669,7 @@ fn cell_key(a: u64, b: u64) -> u64 {
 
 impl Terms {
     /// Builds and checks the terms of a calibration (errors relative to it).
+    #[inline(never)]
     pub fn build(process: &crate::model::Process, c: &super::Calibration) -> crate::error::Result<Terms> {
         use crate::error::{self, Error};
         let rate = if c.deals > 0 { f64::from(c.won) / f64::from(c.deals) } else { 0.5 };
@@ -700,16 +697,22 @@ impl Terms {
             }
         }
         error::at_most("pairs", &c.pairs, super::MAX_EFFECTS, "pair cells")?;
+        // Effects and pair cells: their names and values, by one check.
+        for (list, name) in [(&c.effects, "effects"), (&c.pairs, "pairs")] {
+            for (k, e) in list.iter().enumerate() {
+                let p = error::index(name, k);
+                for (field, s) in [("attribute", &e.attribute), ("value", &e.value), ("withAttribute", &e.with_attribute), ("withValue", &e.with_value)] {
+                    error::text(&error::join(&p, field), s, crate::model::MAX_TEXT_CHARS)?;
+                }
+                let v = error::finite(&error::join(&p, "effect"), e.effect)?;
+                if v.abs() > 20.0 {
+                    return Err(Error::new(error::join(&p, "effect"), "must be between -20 and 20"));
+                }
+            }
+        }
         let mut sides = Vec::with_capacity(c.pairs.len());
         for (k, e) in c.pairs.iter().enumerate() {
             let p = error::index("pairs", k);
-            for (name, s) in [("attribute", &e.attribute), ("value", &e.value), ("withAttribute", &e.with_attribute), ("withValue", &e.with_value)] {
-                error::text(&error::join(&p, name), s, crate::model::MAX_TEXT_CHARS)?;
-            }
-            let v = error::finite(&error::join(&p, "effect"), e.effect)?;
-            if v.abs() > 20.0 {
-                return Err(Error::new(error::join(&p, "effect"), "must be between -20 and 20"));
-            }
             if e.attribute.is_empty() || e.state.is_some() == !e.with_attribute.is_empty() || e.with_attribute == e.attribute {
                 return Err(Error::new(p, "must pair an attribute with a state or with another attribute"));
             }
@@ -759,6 +762,11 @@ impl Terms {
         t.cells = by_key.into_iter().filter_map(|i| cells.get_mut(i).map(|x| *x)).collect();
         t.main = main;
         Ok(t)
+    }
+
+    /// The effect of one attribute value.
+    pub fn effect(&self, attribute: &str, value: &str) -> Option<f64> {
+        self.main.get(self.levels.get(attribute, value)?).copied().flatten().map(|x| x.0)
     }
 
     pub fn is_empty(&self) -> bool {
@@ -833,7 +841,7 @@ impl Terms {
                 z += e;
                 v += var;
                 if let Some(o) = out.as_deref_mut() {
-                    o.push(Contribution { term: Term::Attribute { attribute: a.to_string(), value: value.to_string() }, value: e });
+                    o.push(Contribution { term: Term { kind: "attribute".into(), attribute: a.to_string(), value: value.to_string(), ..Term::default() }, value: e });
                 }
             }
         }
@@ -841,20 +849,30 @@ impl Terms {
             z += e;
             v += var;
             if let Some(o) = out.as_deref_mut() {
-                o.push(Contribution { term: Term::Pair { factors: [self.factor(key >> 32), self.factor(key & 0xffff_ffff)] }, value: e });
+                o.push(Contribution { term: self.pair(key), value: e });
             }
         });
         (z, v)
     }
 
-    /// Names one side of a cell key.
-    fn factor(&self, side: u64) -> Factor {
-        if side & STATE != 0 {
-            let (reached, ooo) = self.state_list.get((side & !STATE) as usize).copied().unwrap_or((0, false));
-            return Factor::State { reached: members(reached).filter_map(|m| self.ids.get(m).cloned()).collect(), out_of_order: ooo };
+    /// Names a pair cell by its key: the state first, or the two
+    /// attribute values in their index order.
+    fn pair(&self, key: u64) -> Term {
+        let name = |k: u64| self.keys.get(k as usize).cloned().unwrap_or_default();
+        let (a, b) = (key >> 32, key & 0xffff_ffff);
+        let (attribute, value) = name(b);
+        let mut t = Term { kind: "pair".into(), attribute, value, ..Term::default() };
+        if a & STATE != 0 {
+            let (reached, ooo) = self.state_list.get((a & !STATE) as usize).copied().unwrap_or((0, false));
+            t.reached = Some(members(reached).filter_map(|m| self.ids.get(m).cloned()).collect());
+            t.out_of_order = ooo;
+        } else {
+            // Two attribute values: the first by index is `attribute`.
+            t.with_attribute = std::mem::take(&mut t.attribute);
+            t.with_value = std::mem::take(&mut t.value);
+            (t.attribute, t.value) = name(a);
         }
-        let (attribute, value) = self.keys.get(side as usize).cloned().unwrap_or_default();
-        Factor::Attribute { attribute, value }
+        t
     }
 }
 
@@ -928,7 +946,6 @@ pub fn moved_interval(p: f64, interval: [f64; 2], weight: f64, z: f64, var: f64)
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::unwrap_in_result, clippy::indexing_slicing)]
 mod tests {
-    use super::*;
     use crate::calibration::{Calibration, Effect};
     use crate::model::{default_model, Process};
 
@@ -944,10 +961,6 @@ mod tests {
             ..x
         });
         Process::new(m).map_err(|e| e.to_string())
-    }
-
-    fn attr(a: &str, l: &str) -> Factor {
-        Factor::Attribute { attribute: a.into(), value: l.into() }
     }
 
     fn cell(a: (&str, &str), b: (&str, &str), effect: f64) -> Effect {
@@ -988,7 +1001,8 @@ mod tests {
         let t = &p.fitted().unwrap().terms;
         let mut out = Vec::new();
         assert_eq!(t.deal(1, false, &[("b", "y"), ("a", "x")], Some(&mut out)).0, 0.5);
-        assert!(matches!(&out[0].term, Term::Pair { factors } if factors[0] == attr("a", "x") && factors[1] == attr("b", "y")));
+        let c = &out[0].term;
+        assert_eq!((c.kind.as_str(), c.attribute.as_str(), c.value.as_str(), c.with_attribute.as_str(), c.with_value.as_str()), ("pair", "a", "x", "b", "y"));
         assert_eq!(t.deal(1, false, &[("a", "x")], None).0, 0.0);
         assert_eq!(t.deal(1, false, &[("a", "x"), ("b", "z")], None).0, 0.0);
     }

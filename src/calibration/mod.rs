@@ -60,7 +60,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 
 pub mod additive;
-pub use additive::{Contribution, Factor, Term};
+pub use additive::{Contribution, Term};
 
 use crate::deal::{Deal, Status};
 use crate::order::order;
@@ -602,9 +602,6 @@ pub struct Fitted {
     node_counts: Vec<[f64; 2]>,
     /// Masks of the first t optional milestones, t = 0..=optional count.
     optional_masks: Vec<u64>,
-    /// (attribute, value) -> index into `effect_values`.
-    effects: crate::order::PairLookup,
-    effect_values: Vec<(f64, u32)>,
     sellers: crate::order::Lookup,
     seller_values: Vec<(f64, f64)>,
     team: Option<(f64, f64)>,
@@ -697,10 +694,9 @@ impl Fitted {
         }
     }
 
-    /// The effect of one attribute value, with its deal count.
-    pub fn effect(&self, attribute: &str, value: &str) -> Option<(f64, u32)> {
-        let i = self.effects.get(attribute, value)?;
-        self.effect_values.get(i).copied()
+    /// The effect of one attribute value.
+    pub fn effect(&self, attribute: &str, value: &str) -> Option<f64> {
+        self.terms.effect(attribute, value)
     }
 
     /// A deal's state as this calibration sees it, `(reached, out of
@@ -712,10 +708,6 @@ impl Fitted {
     /// The milestones this calibration ignores (`leakage`).
     pub fn ignored(&self) -> u64 {
         self.ignored
-    }
-
-    pub fn has_effects(&self) -> bool {
-        !self.effects.is_empty()
     }
 
     /// `(a, b)` of a seller's recalibration, falling back to the team's.
@@ -762,19 +754,7 @@ pub fn compile(process: &Process, c: &Calibration) -> Result<Fitted> {
             tally(&mut f.nodes, &mut f.node_counts, node, f64::from(s.n), f64::from(s.won));
         }
     }
-    let mut effect_keys = Vec::with_capacity(c.effects.len());
-    for (k, e) in c.effects.iter().enumerate() {
-        let p = error::index("effects", k);
-        error::text(&error::join(&p, "attribute"), &e.attribute, crate::model::MAX_TEXT_CHARS)?;
-        error::text(&error::join(&p, "value"), &e.value, crate::model::MAX_TEXT_CHARS)?;
-        let v = error::finite(&error::join(&p, "effect"), e.effect)?;
-        if v.abs() > 20.0 {
-            return Err(Error::new(error::join(&p, "effect"), "must be between -20 and 20"));
-        }
-        effect_keys.push((e.attribute.clone(), e.value.clone()));
-        f.effect_values.push((v, e.n));
-    }
-    f.effects = crate::order::PairLookup::new(effect_keys);
+    // Effects, milestone terms and pair cells: checked and indexed there.
     f.terms = additive::Terms::build(process, c)?;
     let check_bias = |b: &SellerBias, p: &str| -> Result<(f64, f64)> {
         let a = error::finite(&error::join(p, "a"), b.a)?;
@@ -1355,7 +1335,7 @@ mod tests {
         assert!(s.next.iter().any(|n| n.milestone == "proposal_requested" && n.gain > 0.0), "{:?}", s.next);
         // Path-based effects are measured against path-based rates: the
         // majority value is not pushed down to fit where closed deals died.
-        let eff = |v: &str| p.fitted().unwrap().effect("segment", v).unwrap().0;
+        let eff = |v: &str| p.fitted().unwrap().effect("segment", v).unwrap();
         assert!(eff("Public") < -0.3 && eff("Private") > -0.1 && eff("Private") - eff("Public") > 0.4, "{} {}", eff("Public"), eff("Private"));
         // Plain data: through JSON and back scores the same.
         let json = serde_json::to_string(&p.model).unwrap();
