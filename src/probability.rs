@@ -290,7 +290,7 @@ pub fn calibrated_probability(
     }
     why.push(Reason::HistoryRate { probability: e.probability, low: e.interval[0], high: e.interval[1] });
     let (base, mv) = fitted.terms.state_base(stats::logit(e.probability), reached);
-    let mut contributions = vec![Contribution { term: Term { kind: "state".into(), reached: Some(ids(process, reached)), out_of_order: ooo, ..Term::default() }, value: base }];
+    let mut contributions = vec![Contribution { term: Term { kind: "state".into(), reached: ids(process, reached), out_of_order: ooo, ..Term::default() }, value: base }];
     let (total, var) = fitted.terms.deal(reached, ooo, attrs, Some(&mut contributions));
     let z = base + total;
     let p = stats::sigmoid(z);

@@ -91,7 +91,7 @@ fn a_field_that_matters_only_at_a_later_stage_is_found() {
     // opposite sign: what the sum says is checked on scores below).
     let strongest = x.pairs.iter().max_by(|a, b| a.effect.abs().total_cmp(&b.effect.abs())).unwrap();
     assert!(
-        strongest.state.as_ref().is_some_and(|reached| reached.iter().any(|r| r == "proposal")) && strongest.attribute == "industry",
+        strongest.with_attribute.is_empty() && strongest.state.iter().any(|r| r == "proposal") && strongest.attribute == "industry",
         "strongest cell {strongest:?}"
     );
     // Every pair involves industry (the only interaction there is).

@@ -77,8 +77,9 @@ const Z90: f64 = 1.644_853_626_951_472_2;
 /// What a contribution is the term of (output only), in the model's own
 /// words: `kind` "state" (the milestone state's base: `reached`,
 /// `outOfOrder`), "attribute" (`attribute` = `value`) or "pair"
-/// (`attribute` = `value` together with the state `reached`/`outOfOrder`,
-/// or with `withAttribute` = `withValue`). One flat shape: cheaper in the
+/// (`attribute` = `value` together with `withAttribute` = `withValue`, or
+/// without `withAttribute` with the state `reached`/`outOfOrder`). Empty
+/// fields are left out (an empty `reached`: no milestone reached). One flat shape: cheaper in the
 /// widget's wasm than tagged enums.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
@@ -86,8 +87,8 @@ const Z90: f64 = 1.644_853_626_951_472_2;
 pub struct Term {
     #[cfg_attr(target_arch = "wasm32", tsify(type = "\"state\" | \"attribute\" | \"pair\""))]
     pub kind: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reached: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reached: Vec<String>,
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub out_of_order: bool,
     #[serde(default, skip_serializing_if = "String::is_empty")]
@@ -606,7 +607,7 @@ pub fn describe(process: &crate::model::Process, t: &super::Table, learned: &Lea
                 [Side::State, Side::Column(_)] | [Side::Column(_), Side::State] => {
                     let (s, a) = if p.sides[0] == Side::State { (levels[0], levels[1]) } else { (levels[1], levels[0]) };
                     let (Some(&(reached, ooo)), Some((attribute, value))) = (learned.states.get(s as usize), attribute(a)) else { continue };
-                    Effect { attribute, value, effect, n, state: Some(crate::probability::ids(process, reached)), out_of_order: ooo, ..Effect::default() }
+                    Effect { attribute, value, effect, n, state: crate::probability::ids(process, reached), out_of_order: ooo, ..Effect::default() }
                 }
                 _ => {
                     let (Some((attribute, value)), Some((with_attribute, with_value))) = (attribute(levels[0]), attribute(levels[1])) else { continue };
@@ -713,19 +714,18 @@ impl Terms {
         let mut sides = Vec::with_capacity(c.pairs.len());
         for (k, e) in c.pairs.iter().enumerate() {
             let p = error::index("pairs", k);
-            if e.attribute.is_empty() || e.state.is_some() == !e.with_attribute.is_empty() || e.with_attribute == e.attribute {
+            if e.attribute.is_empty() || e.with_attribute == e.attribute || (!e.with_attribute.is_empty() && (!e.state.is_empty() || e.out_of_order)) {
                 return Err(Error::new(p, "must pair an attribute with a state or with another attribute"));
             }
-            let state = match &e.state {
-                Some(reached) => {
-                    let set = super::set_of(process, reached, &error::join(&p, "state"))?;
-                    let (slot, new) = t.states.slot(super::state_key(set, e.out_of_order));
-                    if new {
-                        t.state_list.push((set, e.out_of_order));
-                    }
-                    Some(slot as u64)
+            let state = if e.with_attribute.is_empty() {
+                let set = super::set_of(process, &e.state, &error::join(&p, "state"))?;
+                let (slot, new) = t.states.slot(super::state_key(set, e.out_of_order));
+                if new {
+                    t.state_list.push((set, e.out_of_order));
                 }
-                None => None,
+                Some(slot as u64)
+            } else {
+                None
             };
             sides.push(state);
         }
@@ -864,7 +864,7 @@ impl Terms {
         let mut t = Term { kind: "pair".into(), attribute, value, ..Term::default() };
         if a & STATE != 0 {
             let (reached, ooo) = self.state_list.get((a & !STATE) as usize).copied().unwrap_or((0, false));
-            t.reached = Some(members(reached).filter_map(|m| self.ids.get(m).cloned()).collect());
+            t.reached = members(reached).filter_map(|m| self.ids.get(m).cloned()).collect();
             t.out_of_order = ooo;
         } else {
             // Two attribute values: the first by index is `attribute`.
@@ -980,7 +980,7 @@ mod tests {
         x.pairs[0].with_attribute = "a".into();
         assert!(bad(x).starts_with("calibration.pairs[0]: "));
         let mut x = ok.clone();
-        x.pairs[0].state = Some(vec!["nope".into()]);
+        x.pairs[0].state = vec!["nope".into()];
         x.pairs[0].with_attribute = String::new();
         assert_eq!(bad(x), "calibration.pairs[0].state[0]: unknown milestone \"nope\"");
         let mut x = ok.clone();

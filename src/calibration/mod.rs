@@ -145,9 +145,10 @@ pub struct StateCount {
 /// A term on the logit of the win probability. In `effects`: the effect of
 /// `attribute` = `value`. In `milestoneEffects`: the own term of
 /// `milestone` (deals that reached it). In `pairs`: a pair cell, the term of
-/// `attribute` = `value` together with either the exact milestone state
-/// `state` (and `outOfOrder`) or `withAttribute` = `withValue`. One shape
-/// for all three, so that the widget reads them with one reader.
+/// `attribute` = `value` together with `withAttribute` = `withValue`, or
+/// (without `withAttribute`) with the exact milestone state `state` (and
+/// `outOfOrder`; an empty `state`: no milestone reached). One shape for all
+/// three, so that the widget reads them with one reader.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
@@ -161,8 +162,8 @@ pub struct Effect {
     pub n: u32,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub milestone: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub state: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub state: Vec<String>,
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub out_of_order: bool,
     #[serde(default, skip_serializing_if = "String::is_empty")]
