@@ -10,7 +10,7 @@ import init, * as glue from '../../.build/pkg/stagecast.js';
 import WASM_BYTES from 'stagecast:wasm';
 import { decodeBytes } from './bytes.js';
 import { defineElements } from './elements.js';
-import { t, translatePage, formatMoney, formatPercent, formatNumber, wordCode, wordError, milestoneName } from './i18n.js';
+import { t, translatePage, formatMoney, formatPercent, formatNumber, wordCode, wordError, milestoneName, wordContributions } from './i18n.js';
 import { load, save } from './store.js';
 
 /* global __ANALYSIS_NAMES__ */
@@ -84,7 +84,7 @@ import { load, save } from './store.js';
 
   // For the demo pages' own text and saved state: the same words (en, nb,
   // sv, da) and the same tolerant storage as the elements.
-  api.i18n = { t, translatePage, formatMoney, formatPercent, formatNumber, wordCode, wordError, milestoneName };
+  api.i18n = { t, translatePage, formatMoney, formatPercent, formatNumber, wordCode, wordError, milestoneName, wordContributions };
   api.store = { load, save };
 
   g.Stagecast = api;

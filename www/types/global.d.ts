@@ -33,6 +33,8 @@ export interface StagecastGlobal extends CoreApi, AnalysisApi {
     formatMoney(tag: string, currency: string, amount: number): string;
     formatPercent(tag: string, p: number): string;
     formatNumber(tag: string, v: number, digits?: number): string;
+    /** Issue 16: a score's contributions worded in `loc`, the largest first (after the state's base). */
+    wordContributions(loc: { key: string; tag: string }, contributions: Core.Contribution[] | undefined, milestoneLabel?: (id: string) => string, max?: number): { kind: string; text: string }[];
   };
   /** The elements' tolerant localStorage (blocked, full or garbage storage never throws). */
   readonly store: {
