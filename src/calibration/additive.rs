@@ -637,11 +637,11 @@ const STATE: u64 = 1 << 31;
 /// number of pair cells.
 #[derive(Clone, Debug, Default)]
 pub struct Terms {
-    /// Every (attribute, value) named by an effect or a pair cell.
-    keys: Vec<(String, String)>,
+    /// Every (attribute, value) named by an effect or a pair cell, to its
+    /// index.
     levels: PairLookup,
-    /// (effect, variance) of every key's own effect.
-    main: Vec<Option<(f64, f64)>>,
+    /// (effect, variance) of every index's own effect (NaN: none).
+    main: Vec<(f64, f64)>,
     /// (effect, variance) of every milestone index.
     milestones: Vec<(f64, f64)>,
     states: Slots,
@@ -729,48 +729,53 @@ impl Terms {
             };
             sides.push(state);
         }
-        // Every (attribute, value) named, one index each.
-        t.keys = c.effects.iter().map(|e| (e.attribute.clone(), e.value.clone())).collect();
+        // Every (attribute, value) named, one index each (plain loops: few
+        // new instantiations in the widget's wasm).
+        let mut keys = Vec::with_capacity(c.effects.len() + 2 * c.pairs.len());
+        for e in &c.effects {
+            keys.push((e.attribute.clone(), e.value.clone()));
+        }
         for e in &c.pairs {
-            t.keys.push((e.attribute.clone(), e.value.clone()));
+            keys.push((e.attribute.clone(), e.value.clone()));
             if !e.with_attribute.is_empty() {
-                t.keys.push((e.with_attribute.clone(), e.with_value.clone()));
+                keys.push((e.with_attribute.clone(), e.with_value.clone()));
             }
         }
-        t.levels = PairLookup::new(t.keys.clone());
+        let mut main = vec![(f64::NAN, 0.0); keys.len()];
+        t.levels = PairLookup::new(keys);
         let index = |a: &str, v: &str| t.levels.get(a, v).unwrap_or(0) as u64;
-        let mut main = vec![None; t.keys.len()];
         for e in &c.effects {
             if let Some(x) = main.get_mut(index(&e.attribute, &e.value) as usize) {
-                *x = Some((e.effect, variance(e.n, w, c.effect_strength)));
+                *x = (e.effect, variance(e.n, w, c.effect_strength));
             }
         }
-        let mut cells: Vec<(u64, f64, f64)> = c
-            .pairs
-            .iter()
-            .zip(sides)
-            .map(|(e, state)| {
-                let a = index(&e.attribute, &e.value);
-                let key = match state {
-                    Some(s) => (STATE | s) << 32 | a,
-                    None => cell_key(a, index(&e.with_attribute, &e.with_value)),
-                };
-                (key, e.effect, variance(e.n, w, c.pair_strength))
-            })
-            .collect();
+        let mut cells = Vec::with_capacity(c.pairs.len());
+        for (e, state) in c.pairs.iter().zip(sides) {
+            let a = index(&e.attribute, &e.value);
+            let key = match state {
+                Some(s) => (STATE | s) << 32 | a,
+                None => cell_key(a, index(&e.with_attribute, &e.with_value)),
+            };
+            cells.push((key, e.effect, variance(e.n, w, c.pair_strength)));
+        }
         let by_key = crate::order::order(cells.len(), &|i, j| cells.get(i).map(|x| x.0) < cells.get(j).map(|x| x.0));
-        t.cells = by_key.into_iter().filter_map(|i| cells.get_mut(i).map(|x| *x)).collect();
+        t.cells = Vec::with_capacity(cells.len());
+        for i in by_key {
+            if let Some(&x) = cells.get(i) {
+                t.cells.push(x);
+            }
+        }
         t.main = main;
         Ok(t)
     }
 
     /// The effect of one attribute value.
     pub fn effect(&self, attribute: &str, value: &str) -> Option<f64> {
-        self.main.get(self.levels.get(attribute, value)?).copied().flatten().map(|x| x.0)
+        self.main.get(self.levels.get(attribute, value)?).map(|x| x.0).filter(|e| !e.is_nan())
     }
 
     pub fn is_empty(&self) -> bool {
-        self.keys.is_empty() && self.milestones.iter().all(|m| m.0 == 0.0)
+        self.levels.is_empty() && self.milestones.iter().all(|m| m.0 == 0.0)
     }
 
     /// A state's base on the logit, from the logit of its learned rate:
@@ -837,7 +842,7 @@ impl Terms {
         for &(a, value) in attrs {
             let Some(k) = self.levels.get(a, value) else { continue };
             keys.push(k as u64);
-            if let Some(&Some((e, var))) = self.main.get(k) {
+            if let Some(&(e, var)) = self.main.get(k).filter(|x| !x.0.is_nan()) {
                 z += e;
                 v += var;
                 if let Some(o) = out.as_deref_mut() {
@@ -858,7 +863,7 @@ impl Terms {
     /// Names a pair cell by its key: the state first, or the two
     /// attribute values in their index order.
     fn pair(&self, key: u64) -> Term {
-        let name = |k: u64| self.keys.get(k as usize).cloned().unwrap_or_default();
+        let name = |k: u64| self.levels.key(k as usize).map(|(a, v)| (a.to_string(), v.to_string())).unwrap_or_default();
         let (a, b) = (key >> 32, key & 0xffff_ffff);
         let (attribute, value) = name(b);
         let mut t = Term { kind: "pair".into(), attribute, value, ..Term::default() };
@@ -893,7 +898,7 @@ impl Terms {
         let mut key = Vec::with_capacity(attributes.len());
         for (a, vals) in attributes.iter().zip(values) {
             let ks: Vec<Option<usize>> = vals.iter().map(|v| self.levels.get(a, v)).collect();
-            main.push(ks.iter().map(|k| k.and_then(|k| self.main.get(k).copied().flatten()).unwrap_or((0.0, 0.0))).collect());
+            main.push(ks.iter().map(|k| k.and_then(|k| self.main.get(k).copied()).filter(|x| !x.0.is_nan()).unwrap_or((0.0, 0.0))).collect());
             key.push(ks.into_iter().map(|k| k.map(|k| k as u64)).collect());
         }
         TableTerms { terms: self, main, key }
