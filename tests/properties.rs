@@ -479,10 +479,15 @@ proptest! {
         let p = Process::new(calibrate(&process, &history, &CalibrateOptions::default()).unwrap()).unwrap();
         for d in &history {
             let s = score_deal(&p, &Deal { status: Status::Open, ..d.clone() }, "deal").unwrap();
-            if s.source != "history" {
+            // On priors, or won outright (the outcome milestone: probability
+            // 1, whose logit no finite sum reaches), there is no sum.
+            let won = s.reasons.iter().any(|r| matches!(r, stagecast::probability::Reason::DealWon { .. }));
+            if s.source != "history" || won {
                 prop_assert!(s.contributions.is_empty());
+                prop_assert!(!won || s.probability == 1.0);
                 continue;
             }
+            prop_assert_eq!(&s.contributions[0].term.kind, "state");
             let sum: f64 = s.contributions.iter().map(|c| c.value).sum();
             prop_assert!((sum - stagecast::stats::logit(s.probability)).abs() < 1e-6, "sum {} logit {}", sum, stagecast::stats::logit(s.probability));
             let [lo, hi] = s.interval.unwrap();
