@@ -36,10 +36,19 @@ for (const [name, js] of [['columns', jsCol], ['objects', jsObj]]) {
     close(s.n, r.n, 0, `${name} state n`);
     close(s.won, r.won, 0, `${name} state won`);
   }
-  close(js.effectStrength, rust.effectStrength, 0, `${name} effect strength`);
-  const re = new Map(rust.effects.map((e) => [`${e.attribute}=${e.value}`, e]));
-  close(js.effects.length, rust.effects.length, 0, `${name} effects`);
-  for (const e of js.effects) close(e.effect, re.get(`${e.attribute}=${e.value}`)?.effect ?? NaN, 1e-6, `${name} effect ${e.attribute}=${e.value}`);
+  // Issue 16's additive terms (milestone terms, the state rate's weight,
+  // pairs) are not in the JS baseline: where the Rust calibration has them,
+  // its effects are fitted beside them and differ from the JS ones, so they
+  // are compared only without them (the JS calibrate then does less work).
+  const additive = (rust.milestoneEffects || []).length || (rust.pairs || []).length || rust.stateWeight != null;
+  if (!additive) {
+    close(js.effectStrength, rust.effectStrength, 0, `${name} effect strength`);
+    const re = new Map(rust.effects.map((e) => [`${e.attribute}=${e.value}`, e]));
+    close(js.effects.length, rust.effects.length, 0, `${name} effects`);
+    for (const e of js.effects) close(e.effect, re.get(`${e.attribute}=${e.value}`)?.effect ?? NaN, 1e-6, `${name} effect ${e.attribute}=${e.value}`);
+  } else if (name === 'columns') {
+    console.log(`calibration: effects not compared (Rust has ${(rust.milestoneEffects || []).length} milestone terms, ${(rust.pairs || []).length} pair cells, state weight ${rust.stateWeight ?? 1}; the JS baseline learns none)`);
+  }
   // Both fits are iterative and stop at a gradient tolerance, so they agree
   // to about 1e-8, like the effects, not to the last bit.
   close(js.teamBias.a, rust.teamBias.a, 1e-6, `${name} team bias a`);

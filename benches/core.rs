@@ -2,10 +2,12 @@
 //! same synthetic data as the browser benchmark (benches/common/gen.rs).
 //! `make bench` runs them for the record; the wasm/native ratios come from
 //! bench/run.mjs, which alternates the browser with examples/bench_native.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::single_element_loop)]
 
 #[path = "common/gen.rs"]
 mod gen;
+#[path = "common/sim.rs"]
+mod sim;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use std::hint::black_box;
@@ -26,6 +28,18 @@ fn benches(c: &mut Criterion) {
         let t = gen::to_table(&gen::raw_deals(n, 1, true));
         g.throughput(Throughput::Elements(n as u64));
         g.bench_with_input(BenchmarkId::from_parameter(n), &t, |b, t| b.iter(|| black_box(calibrate_table(&process, t).unwrap())));
+    }
+    g.finish();
+
+    // Issue 16: 9 categorical fields with pairwise structure (sim.rs),
+    // where calibration screens and fits interactions.
+    let mut g = c.benchmark_group("calibrate_9_attributes");
+    g.sample_size(10);
+    let sim_process = Process::new(sim::model()).unwrap();
+    for n in [100_000usize] {
+        let t = sim::history(n, 7, true).table;
+        g.throughput(Throughput::Elements(n as u64));
+        g.bench_with_input(BenchmarkId::from_parameter(n), &t, |b, t| b.iter(|| black_box(calibrate_table(&sim_process, t).unwrap())));
     }
     g.finish();
 

@@ -15,6 +15,8 @@ say "import: 20,000 and 200,000 history rows, linear (ratio <= 12; examples/benc
 # A ratio above 12 fails `make bench`, after the other benches have run.
 import_linear=1
 cargo run --quiet --profile bench-o3 --example bench_import || import_linear=0
+say "issue 16: simulated history (78,000 deals, 9 fields, pairs): held-out Brier vs the truth; calibration of 100,000 x 9"
+cargo run --quiet --profile bench-o3 --example interactions
 say "plain-JS baseline computes what the Rust core computes"
 node bench/check.mjs
 if [ "${BENCH_CRITERION:-1}" != 0 ]; then

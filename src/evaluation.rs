@@ -137,18 +137,13 @@ pub fn score_table(process: &Process, t: &Table) -> Result<Vec<(f64, [f64; 2], u
     t.check(process)?;
     let na = t.attributes.len();
     let fitted = process.fitted().filter(|f| !f.insufficient);
-    // Effect of every (attribute column, code).
-    let effects: Vec<Vec<f64>> = t
-        .attributes
-        .iter()
-        .zip(&t.values)
-        .map(|(a, vals)| {
-            vals.iter().map(|v| fitted.and_then(|f| f.effect(a, v)).map_or(0.0, |e| e.0)).collect()
-        })
-        .collect();
+    // Every term resolved against the table's columns and codes once.
+    let terms = fitted.map(|f| f.terms.for_table(&t.attributes, &t.values));
     let mut cache = calibration::Slots::default();
     let mut cached: Vec<(f64, [f64; 2], u32)> = Vec::new();
-    let mut logits: Vec<[f64; 3]> = Vec::new();
+    // Per state: its logit moved by its milestone terms, the squared logit
+    // distances to its interval's ends, the terms' variance, its pair index.
+    let mut logits: Vec<([f64; 4], Option<usize>, bool)> = Vec::new();
     let mut buf = Vec::new();
     let ignored = fitted.map_or(0, |f| f.ignored());
     let mut kept = Vec::new();
@@ -183,22 +178,27 @@ pub fn score_table(process: &Process, t: &Table) -> Result<Vec<(f64, [f64; 2], u
         if new {
             // The logits too, once per state rather than three per row.
             let b = cached.last().copied().unwrap_or((0.0, [0.0, 0.0], 0));
-            logits.push([stats::logit(b.0), stats::logit(b.1[0]), stats::logit(b.1[1])]);
+            let z = stats::logit(b.0);
+            let (zb, v) = fitted.map_or((z, 0.0), |f| f.terms.state_base(z, reached));
+            let w = fitted.map_or(1.0, |f| f.terms.state_weight());
+            let at = terms.as_ref().and_then(|x| x.state(reached, ooo));
+            logits.push(([zb, (w * (z - stats::logit(b.1[0]))).powi(2), (w * (stats::logit(b.1[1]) - z)).powi(2), v], at, zb == z && v == 0.0));
         }
         let base = cached.get(slot).copied().unwrap_or((0.0, [0.0, 0.0], 0));
-        let lg = logits.get(slot).copied().unwrap_or([0.0; 3]);
-        let mut shift = 0.0;
-        for (col, eff) in effects.iter().enumerate() {
-            let c = t.codes.get(r * na + col).copied().unwrap_or(0) as usize;
-            if c > 0 {
-                shift += eff.get(c - 1).copied().unwrap_or(0.0);
-            }
-        }
-        if shift == 0.0 {
+        let (lg, at, plain) = logits.get(slot).copied().unwrap_or(([0.0; 4], None, true));
+        let (shift, var) = match &terms {
+            Some(x) => x.row(t.codes.get(r * na..(r + 1) * na).unwrap_or(&[]), at),
+            None => (0.0, 0.0),
+        };
+        let var = var + lg[3];
+        if plain && shift == 0.0 && var == 0.0 {
             out.push(base);
         } else {
-            let mv = |l: f64| stats::sigmoid(l + shift);
-            out.push((mv(lg[0]), [mv(lg[1]), mv(lg[2])], base.2));
+            // The state's interval widened by the terms' own uncertainty
+            // (in quadrature on the logit): see additive::moved_interval.
+            let extra = 1.644_853_626_951_472_2f64.powi(2) * var;
+            let z = lg[0] + shift;
+            out.push((stats::sigmoid(z), [stats::sigmoid(z - (lg[1] + extra).sqrt()), stats::sigmoid(z + (lg[2] + extra).sqrt())], base.2));
         }
     }
     Ok(out)

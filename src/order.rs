@@ -112,6 +112,12 @@ impl PairLookup {
         self.pairs.get(i).map(|p| p.2)
     }
 
+    /// The pair that maps to `i`: a linear search, to name an index (not
+    /// for lookups).
+    pub fn key(&self, i: usize) -> Option<(&str, &str)> {
+        self.pairs.iter().find(|p| p.2 == i).map(|p| (p.0.as_str(), p.1.as_str()))
+    }
+
     pub fn is_empty(&self) -> bool {
         self.pairs.is_empty()
     }

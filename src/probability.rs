@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::calibration::{Fitted, MIN_HISTORY, SELLER, THIN_STATE};
+use crate::calibration::{Contribution, Fitted, Term, MIN_HISTORY, SELLER, THIN_STATE};
 use crate::deal::{Deal, DealState};
 use crate::error::{self, Result};
 use crate::bitset::{bit, members};
@@ -50,6 +50,11 @@ pub struct DealScore {
     pub reasons: Vec<Reason>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub seller_probability: Option<f64>,
+    /// The number as a sum in log-odds (calibrated scores only): the
+    /// milestone state's base, each attribute, each pair; they add up to
+    /// logit(probability).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub contributions: Vec<Contribution>,
 }
 
 /// One reason behind a deal's number: a code with its parameters, never a
@@ -118,9 +123,11 @@ pub fn score_lean(process: &Process, deal: &Deal) -> Result<Score> {
         Some(f) => {
             let (reached, ooo) = f.view(process, &st);
             let e = f.estimate(process, reached, ooo, None, true);
-            let shift = effect_sum(f, deal);
-            let at = |q: f64| stats::sigmoid(stats::logit(q) + shift);
-            (at(e.probability), Some([at(e.interval[0]), at(e.interval[1])]))
+            let attrs = features(deal);
+            let (base, mv) = f.terms.state_base(stats::logit(e.probability), reached);
+            let (shift, var) = f.terms.deal(reached, ooo, &attrs, None);
+            let z = base + shift;
+            (stats::sigmoid(z), Some(crate::calibration::additive::moved_interval(e.probability, e.interval, f.terms.state_weight(), z, mv + var)))
         }
         _ => (prior_probability(process, &st).0, None),
     };
@@ -251,25 +258,6 @@ pub fn score_deals(process: &Process, deals: &[Deal], path: &str) -> Result<Vec<
         .collect()
 }
 
-/// The sum of a deal's attribute effects (its `features`), without
-/// collecting them: a few additions, nothing allocated.
-pub fn effect_sum(fitted: &Fitted, deal: &Deal) -> f64 {
-    let mut sum = 0.0;
-    for (k, v) in &deal.attributes {
-        if let Some((b, _)) = fitted.effect(k, v) {
-            sum += b;
-        }
-    }
-    if let Some(s) = &deal.seller {
-        if !s.is_empty() && !deal.attributes.contains_key(SELLER) {
-            if let Some((b, _)) = fitted.effect(SELLER, s) {
-                sum += b;
-            }
-        }
-    }
-    sum
-}
-
 /// The attribute values a deal is scored on: its `attributes`, and its
 /// seller as the attribute `seller` (unless an attribute has that name).
 pub fn features(deal: &Deal) -> Vec<(&str, &str)> {
@@ -283,15 +271,16 @@ pub fn features(deal: &Deal) -> Vec<(&str, &str)> {
 }
 
 /// A calibrated probability: the state's learned rate moved by the learned
-/// attribute effects on the logit scale. Returns (probability, interval,
-/// deals in the exact state, reasons). The interval is the state rate's 90%
-/// credible interval moved by the same effects.
+/// terms on the logit scale (milestone terms, attribute effects, pairs).
+/// Returns (probability, interval, deals in the exact state, reasons,
+/// contributions). The interval is the state rate's 90% credible interval
+/// moved by the same terms and widened by their own uncertainty.
 pub fn calibrated_probability(
     process: &Process,
     fitted: &Fitted,
     st: &DealState,
     attrs: &[(&str, &str)],
-) -> (f64, [f64; 2], u32, Vec<Reason>) {
+) -> (f64, [f64; 2], u32, Vec<Reason>, Vec<Contribution>) {
     let (reached, ooo) = fitted.view(process, st);
     let e = fitted.estimate(process, reached, ooo, None, true);
     let mut why = Vec::new();
@@ -301,32 +290,32 @@ pub fn calibrated_probability(
         why.push(Reason::ThinState { deals: e.n });
     }
     why.push(Reason::HistoryRate { probability: e.probability, low: e.interval[0], high: e.interval[1] });
-    let mut effects: Vec<(&str, &str, f64)> = Vec::new();
-    for &(k, v) in attrs {
-        if let Some((b, _)) = fitted.effect(k, v) {
-            effects.push((k, v, b));
-        }
-    }
-    let total: f64 = effects.iter().map(|x| x.2).sum();
-    let z = stats::logit(e.probability) + total;
+    let (base, mv) = fitted.terms.state_base(stats::logit(e.probability), reached);
+    let mut contributions = vec![Contribution { term: Term { kind: "state".into(), reached: ids(process, reached), out_of_order: ooo, ..Term::default() }, value: base }];
+    let (total, var) = fitted.terms.deal(reached, ooo, attrs, Some(&mut contributions));
+    let z = base + total;
     let p = stats::sigmoid(z);
-    for (k, v, b) in effects {
-        let points = ((p - stats::sigmoid(z - b)) * 100.0).round() as i32;
+    for c in &contributions {
+        let Term { kind, attribute, value: level, .. } = &c.term;
+        if kind != "attribute" {
+            continue;
+        }
+        let points = ((p - stats::sigmoid(z - c.value)) * 100.0).round() as i32;
         if points != 0 {
-            why.push(Reason::AttributeEffect { attribute: k.to_string(), value: v.to_string(), points });
+            why.push(Reason::AttributeEffect { attribute: attribute.clone(), value: level.clone(), points });
         }
     }
-    let lo = stats::sigmoid(stats::logit(e.interval[0]) + total);
-    let hi = stats::sigmoid(stats::logit(e.interval[1]) + total);
-    (p, [lo, hi], e.n, why)
+    let interval = crate::calibration::additive::moved_interval(e.probability, e.interval, fitted.terms.state_weight(), z, mv + var);
+    (p, interval, e.n, why, contributions)
 }
 
 /// The calibrated probability alone (no interval, no words): for next steps.
 pub fn calibrated_only(process: &Process, fitted: &Fitted, st: &DealState, attrs: &[(&str, &str)]) -> f64 {
     let (reached, ooo) = fitted.view(process, st);
     let e = fitted.estimate(process, reached, ooo, None, false);
-    let shift: f64 = attrs.iter().filter_map(|&(k, v)| fitted.effect(k, v)).map(|x| x.0).sum();
-    stats::sigmoid(stats::logit(e.probability) + shift)
+    let (base, _) = fitted.terms.state_base(stats::logit(e.probability), reached);
+    let (shift, _) = fitted.terms.deal(reached, ooo, attrs, None);
+    stats::sigmoid(base + shift)
 }
 
 /// Scores a checked state: on history when the model is calibrated with
@@ -347,12 +336,14 @@ pub fn score_state(process: &Process, deal: &Deal, st: &DealState) -> DealScore 
             next: Vec::new(),
             reasons,
             seller_probability: deal.seller_probability,
+            // Won outright: logit(1) is no finite sum of terms.
+            contributions: Vec::new(),
         };
     }
     if let Some(f) = process.fitted() {
         if !f.insufficient {
             let attrs = features(deal);
-            let (p, interval, count, mut reasons) = calibrated_probability(process, f, st, &attrs);
+            let (p, interval, count, mut reasons, contributions) = calibrated_probability(process, f, st, &attrs);
             seller_note(deal, &mut reasons);
             return DealScore {
                 id: deal.id.clone(),
@@ -366,6 +357,7 @@ pub fn score_state(process: &Process, deal: &Deal, st: &DealState) -> DealScore 
                 next: next_steps(process, st, p, |s| if signed(process, s) { 1.0 } else { calibrated_only(process, f, s, &attrs) }),
                 reasons,
                 seller_probability: deal.seller_probability,
+                contributions,
             };
         }
     }
@@ -386,6 +378,7 @@ pub fn score_state(process: &Process, deal: &Deal, st: &DealState) -> DealScore 
         next: next_steps(process, st, p, |s| if signed(process, s) { 1.0 } else { prior_probability(process, s).0 }),
         reasons,
         seller_probability: deal.seller_probability,
+        contributions: Vec::new(),
     }
 }
 

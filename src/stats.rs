@@ -152,6 +152,14 @@ fn linear(beta: &[f64], row: &Row) -> f64 {
 /// conjugate gradients are preconditioned by the Hessian's diagonal, which
 /// for one-hot rows makes them converge in a handful of steps. Deterministic.
 pub fn fit_logistic(rows: &[Row], n_features: usize, lambda: f64, weight: &dyn Fn(usize, &Row) -> f64, start: Option<&[f64]>) -> Vec<f64> {
+    fit_logistic_each(rows, &vec![lambda; n_features], weight, start)
+}
+
+/// [`fit_logistic`] with a penalty of its own for every feature
+/// (`lambdas[f]`; the number of features is `lambdas.len()`): main effects
+/// and interactions are shrunk with different strengths.
+pub fn fit_logistic_each(rows: &[Row], lambdas: &[f64], weight: &dyn Fn(usize, &Row) -> f64, start: Option<&[f64]>) -> Vec<f64> {
+    let n_features = lambdas.len();
     let mut beta = match start {
         Some(b) if b.len() == n_features => b.to_vec(),
         _ => vec![0.0; n_features],
@@ -169,9 +177,9 @@ pub fn fit_logistic(rows: &[Row], n_features: usize, lambda: f64, weight: &dyn F
     for _ in 0..30 {
         // Gradient of the penalised negative log likelihood and the curvature
         // weight of every row.
-        let mut grad: Vec<f64> = beta.iter().map(|b| lambda * b).collect();
+        let mut grad: Vec<f64> = beta.iter().zip(lambdas).map(|(b, l)| l * b).collect();
         let mut curv = Vec::with_capacity(rows.len());
-        let mut diag = vec![lambda; n_features];
+        let mut diag = lambdas.to_vec();
         for (k, r) in rows.iter().enumerate() {
             let c = weight(k, r);
             let p = sigmoid(linear(&beta, r));
@@ -188,7 +196,7 @@ pub fn fit_logistic(rows: &[Row], n_features: usize, lambda: f64, weight: &dyn F
         }
         // Solve (X' W X + lambda I) step = grad by conjugate gradients.
         let hv = |v: &[f64]| -> Vec<f64> {
-            let mut out: Vec<f64> = v.iter().map(|x| lambda * x).collect();
+            let mut out: Vec<f64> = v.iter().zip(lambdas).map(|(x, l)| l * x).collect();
             let mut start = 0;
             for (&end, w) in ends.iter().zip(&curv) {
                 let features = flat.get(start..end).unwrap_or(&[]);
@@ -242,12 +250,12 @@ pub fn fit_logistic(rows: &[Row], n_features: usize, lambda: f64, weight: &dyn F
         if !longest.is_finite() || longest < 1e-7 {
             break;
         }
-        let current = penalised_loss(rows, &beta, lambda, weight);
+        let current = penalised_loss(rows, &beta, lambdas, weight);
         let mut t = if longest > 2.0 { 2.0 / longest } else { 1.0 };
         let mut moved = false;
         for _ in 0..30 {
             let candidate: Vec<f64> = beta.iter().zip(&step).map(|(b, s)| b - t * s).collect();
-            if penalised_loss(rows, &candidate, lambda, weight) <= current {
+            if penalised_loss(rows, &candidate, lambdas, weight) <= current {
                 beta = candidate;
                 moved = true;
                 break;
@@ -272,9 +280,9 @@ pub fn neg_log_sigmoid(m: f64) -> f64 {
 }
 
 /// The objective `fit_logistic` minimises: weighted log loss plus
-/// `lambda/2 * |beta|^2`.
-fn penalised_loss(rows: &[Row], beta: &[f64], lambda: f64, weight: &dyn Fn(usize, &Row) -> f64) -> f64 {
-    let mut l = 0.5 * lambda * beta.iter().map(|b| b * b).sum::<f64>();
+/// `sum of lambdas[f]/2 * beta[f]^2`.
+fn penalised_loss(rows: &[Row], beta: &[f64], lambdas: &[f64], weight: &dyn Fn(usize, &Row) -> f64) -> f64 {
+    let mut l = 0.5 * beta.iter().zip(lambdas).map(|(b, l)| l * b * b).sum::<f64>();
     for (k, r) in rows.iter().enumerate() {
         let c = weight(k, r);
         if c == 0.0 {

@@ -454,3 +454,44 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, .. ProptestConfig::default() })]
+
+    /// A calibrated score is a readable sum: its contributions (the state's
+    /// base, each attribute, each pair) add up to the logit of its
+    /// probability, on every deal of the history, and the interval holds it.
+    #[test]
+    fn contributions_sum_to_the_logit(
+        rows in proptest::collection::vec((0u64..256, 0usize..3, 0usize..4, 0usize..3, any::<bool>()), 40..160),
+    ) {
+        use stagecast::calibration::{calibrate, CalibrateOptions};
+        let process = Process::new(default_model()).unwrap();
+        let ids: Vec<String> = process.indices().map(|i| process.id(i).to_string()).collect();
+        let history: Vec<Deal> = rows.iter().enumerate().map(|(k, &(mask, seg, size, seller, won))| Deal {
+            id: format!("h{k}"),
+            seller: Some(format!("s{seller}")),
+            status: if won || (mask.count_ones() > 4 && seg == 1) { Status::Won } else { Status::Lost },
+            events: ids.iter().enumerate().filter(|(i, _)| mask & (1 << (i % 8)) != 0).map(|(_, m)| Event { milestone: m.clone(), date: None }).collect(),
+            attributes: [("segment".to_string(), format!("g{seg}")), ("size".to_string(), format!("z{size}"))].into_iter().collect(),
+            ..Deal::default()
+        }).collect();
+        let p = Process::new(calibrate(&process, &history, &CalibrateOptions::default()).unwrap()).unwrap();
+        for d in &history {
+            let s = score_deal(&p, &Deal { status: Status::Open, ..d.clone() }, "deal").unwrap();
+            // On priors, or won outright (the outcome milestone: probability
+            // 1, whose logit no finite sum reaches), there is no sum.
+            let won = s.reasons.iter().any(|r| matches!(r, stagecast::probability::Reason::DealWon { .. }));
+            if s.source != "history" || won {
+                prop_assert!(s.contributions.is_empty());
+                prop_assert!(!won || s.probability == 1.0);
+                continue;
+            }
+            prop_assert_eq!(&s.contributions[0].term.kind, "state");
+            let sum: f64 = s.contributions.iter().map(|c| c.value).sum();
+            prop_assert!((sum - stagecast::stats::logit(s.probability)).abs() < 1e-6, "sum {} logit {}", sum, stagecast::stats::logit(s.probability));
+            let [lo, hi] = s.interval.unwrap();
+            prop_assert!(lo <= s.probability && s.probability <= hi);
+        }
+    }
+}

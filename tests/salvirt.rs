@@ -2,11 +2,11 @@
 //! 365 distinct rows, 10-fold cross-validation (fold = row % 10 in file order
 //! after dropping exact duplicates). The qualification facts are milestones
 //! without order or dates, so every deal is a snapshot (`Paths::Auto`).
-#![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 mod common;
 
-use stagecast::{cross_validate, CalibrateOptions, Deal, Event, Milestone, Process, ProcessModel, Status};
+use stagecast::{calibrate, cross_validate, score_deal, CalibrateOptions, Deal, Event, Milestone, Process, ProcessModel, Status};
 
 const MILESTONES: [(&str, &str); 7] = [
     ("Needs_def", "needs_defined"),
@@ -67,8 +67,11 @@ fn salvirt_ten_fold_cross_validation() {
         e.n, e.brier, e.log_loss, e.ece, e.versus.priors.brier, e.versus.priors.log_loss, e.folds
     );
     assert_eq!(e.n, 365);
-    assert!(e.brier <= 0.170, "brier {}", e.brier);
-    assert!(e.log_loss <= 0.52, "log loss {}", e.log_loss);
+    // Issue 16: as good as the best-tuned L2 logistic regression on the
+    // same folds (0.162 / 0.499); before pairs and milestone terms the
+    // engine got 0.168 / 0.514.
+    assert!(e.brier <= 0.162, "brier {}", e.brier);
+    assert!(e.log_loss <= 0.500, "log loss {}", e.log_loss);
 }
 
 /// No leakage warning on a real history, and how far its state rates are
@@ -86,4 +89,19 @@ fn salvirt_gets_no_leakage_warning() {
     assert!(c.warnings.is_empty() && c.ignored_milestones.is_empty(), "{:?}", c.warnings);
     assert!(c.effects.len() > 5, "attributes kept their effects: {}", c.effects.len());
     assert!(fit.skill > 0.0 && fit.skill < LEAK_SKILL, "{fit:?}");
+}
+
+/// Every Salvirt deal's score is a readable sum: the contributions add up
+/// to the logit of its probability (issue 16).
+#[test]
+fn salvirt_contributions_sum_to_the_logit() {
+    let deals = deals().expect("../shared/data/salvirt_b2b/B2B_dataset.csv is missing");
+    let p = Process::new(model()).unwrap();
+    let cp = Process::new(calibrate(&p, &deals, &CalibrateOptions::default()).unwrap()).unwrap();
+    for d in &deals {
+        let s = score_deal(&cp, &Deal { status: Status::Open, ..d.clone() }, "deal").unwrap();
+        let sum: f64 = s.contributions.iter().map(|c| c.value).sum();
+        assert!(s.contributions.len() >= 2, "{:?}", s.contributions);
+        assert!((sum - stagecast::stats::logit(s.probability)).abs() < 1e-6, "{}: {sum} vs {}", d.id, s.probability);
+    }
 }

@@ -18,6 +18,8 @@ const DEFAULT_BASE = 0.05;
 const STATE_STRENGTH = 10;
 const MIN_HISTORY = 30;
 const THIN_STATE = 5;
+// z of a central 90% interval (issue 16: terms widen the interval).
+const Z90 = 1.6448536269514722;
 const EFFECT_GRID = [512, 128, 32, 8, 2];
 const ONE_FOLD_FROM = 50000;
 const SELLER_STRENGTH = 20;
@@ -382,8 +384,30 @@ function fit(p, c) {
       if (e) { e[0] += s.n; e[1] += s.won; } else f.nodes.set(node, [s.n, s.won]);
     }
   }
-  for (const e of c.effects || []) f.effects.set(`${e.attribute}\u0000${e.value}`, e.effect);
+  // Issue 16 (src/calibration/additive.rs): each effect carries its
+  // variance, 1 / (n w + strength / 4), which widens the interval. The JS
+  // baseline reads effects only (no milestone terms, pairs or state weight).
+  const rate = c.deals > 0 ? c.won / c.deals : 0.5;
+  const w = Math.max(rate * (1 - rate), 0.01);
+  f.effectVar = new Map();
+  for (const e of c.effects || []) {
+    f.effects.set(`${e.attribute}\u0000${e.value}`, e.effect);
+    f.effectVar.set(`${e.attribute}\u0000${e.value}`, 1 / Math.max(e.n * w + (c.effectStrength || 0) / 4, 1e-9));
+  }
   return f;
+}
+/** The state's interval around p, moved to logit z and widened by the terms' variance (additive::moved_interval). */
+function movedInterval(p, interval, z, v) {
+  const lp = logit(p);
+  const extra = Z90 * Z90 * v;
+  const below = Math.sqrt((lp - logit(interval[0])) ** 2 + extra);
+  const above = Math.sqrt((logit(interval[1]) - lp) ** 2 + extra);
+  return [sigmoid(z - below), sigmoid(z + above)];
+}
+function varianceOf(f, attrs) {
+  let v = 0;
+  for (const [k, x] of attrs) v += f.effectVar.get(`${k}\u0000${x}`) ?? 0;
+  return v;
 }
 // Node keys: level * 2^32 + milestone set (exact in a double).
 function chain(p, f, reached, ooo) {
@@ -452,7 +476,7 @@ function calibratedProbability(p, f, st, attrs, why) {
     const points = Math.round((q - sigmoid(z - b)) * 100);
     if (points !== 0) why.push({ code: 'attribute_effect', attribute: k, value: v, points });
   }
-  return [q, [sigmoid(logit(e.interval[0]) + total), sigmoid(logit(e.interval[1]) + total)], e.n];
+  return [q, movedInterval(e.probability, e.interval, z, varianceOf(f, attrs)), e.n];
 }
 function calibratedPoint(p, f, st, attrs) {
   let total = 0;
@@ -513,9 +537,10 @@ function scoreLean(p, deal, st) {
   if (f && !f.insufficient) {
     const e = estimate(p, f, st.reached, st.outOfOrder !== 0);
     let total = 0;
-    for (const x of effectsOf(f, features(deal))) total += x[2];
-    const at = (q) => sigmoid(logit(q) + total);
-    return { id: deal.id || '', probability: at(e.probability), interval: [at(e.interval[0]), at(e.interval[1])] };
+    const attrs = features(deal);
+    for (const x of effectsOf(f, attrs)) total += x[2];
+    const z = logit(e.probability) + total;
+    return { id: deal.id || '', probability: sigmoid(z), interval: movedInterval(e.probability, e.interval, z, varianceOf(f, attrs)) };
   }
   return { id: deal.id || '', probability: priorProbability(p, st), interval: null };
 }
@@ -576,6 +601,7 @@ export function scoreColumns(model, dict, steps, offsets, codes) {
   const na = dict.attributes.length;
   const n = offsets.length - 1;
   const effects = dict.attributes.map((a, col) => dict.values[col].map((v) => (f ? f.effects.get(`${a}\u0000${v}`) ?? 0 : 0)));
+  const vars = dict.attributes.map((a, col) => dict.values[col].map((v) => (f ? f.effectVar.get(`${a}\u0000${v}`) ?? 0 : 0)));
   const cache = new Map();
   const out = new Float64Array(n * 3);
   for (let r = 0; r < n; r++) {
@@ -593,15 +619,18 @@ export function scoreColumns(model, dict, steps, offsets, codes) {
       cache.set(key, base);
     }
     let shift = 0;
+    let v = 0;
     for (let col = 0; col < na; col++) {
       const c = codes[r * na + col];
-      if (c > 0) shift += effects[col][c - 1];
+      if (c > 0) { shift += effects[col][c - 1]; v += vars[col][c - 1]; }
     }
-    if (shift === 0) out.set(base, r * 3);
+    if (shift === 0 && v === 0) out.set(base, r * 3);
     else {
-      out[r * 3] = sigmoid(logit(base[0]) + shift);
-      out[r * 3 + 1] = sigmoid(logit(base[1]) + shift);
-      out[r * 3 + 2] = sigmoid(logit(base[2]) + shift);
+      const z = logit(base[0]) + shift;
+      const [lo, hi] = movedInterval(base[0], [base[1], base[2]], z, v);
+      out[r * 3] = sigmoid(z);
+      out[r * 3 + 1] = lo;
+      out[r * 3 + 2] = hi;
     }
   }
   return out;

@@ -22,6 +22,12 @@
 //!   chosen by deterministic 5-fold cross-validation on the history itself
 //!   from a fixed grid stated in equivalent deals ([`EFFECT_GRID`]), including
 //!   "no effects at all": where attributes carry no signal they stay at zero.
+//! * **Milestone terms and pairwise interactions** (additive.rs): a term
+//!   per milestone reached, and cells for pairs (milestone state x
+//!   attribute, attribute x attribute) where cross-validation finds that
+//!   they predict held-out deals better; on small histories also the state
+//!   rate's weight against the team's rate. Every score is then a sum of
+//!   terms in log-odds (`DealScore::contributions`).
 //! * **Seller bias**: logistic recalibration of `sellerProbability`,
 //!   `won ~ a + b * logit(sellerProbability)`, for the team and per seller
 //!   (shrunk toward the team).
@@ -52,6 +58,9 @@
 
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
+
+pub mod additive;
+pub use additive::{Contribution, Term};
 
 use crate::deal::{Deal, Status};
 use crate::order::order;
@@ -134,16 +143,34 @@ pub struct StateCount {
     pub won: u32,
 }
 
-/// Effect of one attribute value on the logit of the win probability.
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+/// A term on the logit of the win probability. In `effects`: the effect of
+/// `attribute` = `value`. In `milestoneEffects`: the own term of
+/// `milestone` (deals that reached it). In `pairs`: a pair cell, the term of
+/// `attribute` = `value` together with `withAttribute` = `withValue`, or
+/// (without `withAttribute`) with the exact milestone state `state` (and
+/// `outOfOrder`; an empty `state`: no milestone reached). One shape for all
+/// three, so that the widget reads them with one reader.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct Effect {
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub attribute: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub value: String,
     pub effect: f64,
-    /// Closed deals with this value.
+    /// Closed deals with this value (in this cell).
     pub n: u32,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub milestone: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub state: Vec<String>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub out_of_order: bool,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub with_attribute: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub with_value: String,
 }
 
 /// Logistic recalibration of a seller's stated probability:
@@ -178,6 +205,10 @@ pub struct SkillCount {
     pub advanced: u32,
 }
 
+fn is_zero(x: &f64) -> bool {
+    *x == 0.0
+}
+
 /// A calibration: plain data, carried in `ProcessModel::calibration`.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
@@ -210,6 +241,23 @@ pub struct Calibration {
     /// widget's wasm 17 KB for nothing it uses).
     #[serde(default, skip_deserializing, skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<Warning>,
+    /// The additive model beyond the effects (additive.rs): the weight of
+    /// the state rate's logit in a deal's base, against `intercept` (the
+    /// logit of the team's win rate): `base = stateWeight * logit(state
+    /// rate) + (1 - stateWeight) * intercept + milestone terms`. Absent: 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state_weight: Option<f64>,
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub intercept: f64,
+    /// Milestones' own terms (`milestone`, `effect`, `n`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub milestone_effects: Vec<Effect>,
+    /// L2 strength of pair cells, in equivalent deals (0 without pairs).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub pair_strength: f64,
+    /// Pair cells: state x attribute and attribute x attribute.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pairs: Vec<Effect>,
 }
 
 /// Deals in columns: the shape of the fast path, and what every calibrate or
@@ -556,9 +604,6 @@ pub struct Fitted {
     node_counts: Vec<[f64; 2]>,
     /// Masks of the first t optional milestones, t = 0..=optional count.
     optional_masks: Vec<u64>,
-    /// (attribute, value) -> index into `effect_values`.
-    effects: crate::order::PairLookup,
-    effect_values: Vec<(f64, u32)>,
     sellers: crate::order::Lookup,
     seller_values: Vec<(f64, f64)>,
     team: Option<(f64, f64)>,
@@ -568,6 +613,8 @@ pub struct Fitted {
     /// deals meets the same few states again and again, and each estimate
     /// costs two Beta quantiles by bisection.
     memo: std::cell::RefCell<BTreeMap<(u64, bool), StateEstimate>>,
+    /// Every additive term in dense lookups (effects, milestones, pairs).
+    pub terms: additive::Terms,
 }
 
 /// A state's learned rate.
@@ -649,10 +696,9 @@ impl Fitted {
         }
     }
 
-    /// The effect of one attribute value, with its deal count.
-    pub fn effect(&self, attribute: &str, value: &str) -> Option<(f64, u32)> {
-        let i = self.effects.get(attribute, value)?;
-        self.effect_values.get(i).copied()
+    /// The effect of one attribute value.
+    pub fn effect(&self, attribute: &str, value: &str) -> Option<f64> {
+        self.terms.effect(attribute, value)
     }
 
     /// A deal's state as this calibration sees it, `(reached, out of
@@ -664,10 +710,6 @@ impl Fitted {
     /// The milestones this calibration ignores (`leakage`).
     pub fn ignored(&self) -> u64 {
         self.ignored
-    }
-
-    pub fn has_effects(&self) -> bool {
-        !self.effects.is_empty()
     }
 
     /// `(a, b)` of a seller's recalibration, falling back to the team's.
@@ -714,19 +756,8 @@ pub fn compile(process: &Process, c: &Calibration) -> Result<Fitted> {
             tally(&mut f.nodes, &mut f.node_counts, node, f64::from(s.n), f64::from(s.won));
         }
     }
-    let mut effect_keys = Vec::with_capacity(c.effects.len());
-    for (k, e) in c.effects.iter().enumerate() {
-        let p = error::index("effects", k);
-        error::text(&error::join(&p, "attribute"), &e.attribute, crate::model::MAX_TEXT_CHARS)?;
-        error::text(&error::join(&p, "value"), &e.value, crate::model::MAX_TEXT_CHARS)?;
-        let v = error::finite(&error::join(&p, "effect"), e.effect)?;
-        if v.abs() > 20.0 {
-            return Err(Error::new(error::join(&p, "effect"), "must be between -20 and 20"));
-        }
-        effect_keys.push((e.attribute.clone(), e.value.clone()));
-        f.effect_values.push((v, e.n));
-    }
-    f.effects = crate::order::PairLookup::new(effect_keys);
+    // Effects, milestone terms and pair cells: checked and indexed there.
+    f.terms = additive::Terms::build(process, c)?;
     let check_bias = |b: &SellerBias, p: &str| -> Result<(f64, f64)> {
         let a = error::finite(&error::join(p, "a"), b.a)?;
         let bb = error::finite(&error::join(p, "b"), b.b)?;
@@ -955,8 +986,11 @@ fn fit_table(process: &Process, t: &Table) -> Result<Calibration> {
         let key = |i: usize| agg_rows.get(i).map(|x| (&x.features, x.won, x.offset.to_bits(), agg_states.get(i).copied().unwrap_or(0)));
         let by_content = order(agg_rows.len(), &|a, b| key(a) < key(b));
         let rows: Vec<Row> = by_content.iter().filter_map(|&i| agg_rows.get(i).cloned()).collect();
-        if let Some(e) = choose_strength(&rows, nf) {
-            let beta = stats::fit_logistic(&rows, nf, e / 4.0, &|_, r| r.count, None);
+        let states: Vec<(u64, bool)> =
+            by_content.iter().map(|&i| agg_states.get(i).copied().unwrap_or(0)).map(|k| (k as u64, (k >> 64) & 1 == 1)).collect();
+        let learned = additive::learn(&rows, &states, &feature_key, process.len(), &EFFECT_GRID);
+        if let Some(e) = learned.main_strength {
+            let beta = &learned.main;
             let mut n_of = vec![0u32; nf];
             for r in &rows {
                 for &f in &r.features {
@@ -975,49 +1009,15 @@ fn fit_table(process: &Process, t: &Table) -> Result<Calibration> {
                 if b.abs() < 1e-4 {
                     continue;
                 }
-                cal.effects.push(Effect { attribute: name.clone(), value: value.clone(), effect: b, n: n_of.get(id).copied().unwrap_or(0) });
+                cal.effects.push(Effect { attribute: name.clone(), value: value.clone(), effect: b, n: n_of.get(id).copied().unwrap_or(0), ..Effect::default() });
             }
         }
+        additive::describe(process, t, &learned, &feature_key, &mut cal);
     }
     // 3. Seller bias and 4. skill.
     seller_bias(t, &mut cal);
     cal.skills = skills(process, t, &finals);
     Ok(cal)
-}
-
-/// Chooses the L2 strength of attribute effects (in equivalent deals) by
-/// deterministic 5-fold cross-validation: each aggregated row's count is
-/// split evenly over the folds. `None` means no effect beats the state rate
-/// alone on held-out log loss.
-fn choose_strength(rows: &[Row], nf: usize) -> Option<f64> {
-    const K: usize = 5;
-    let share = |k: usize, r: &Row, fold: usize| -> f64 {
-        // Deals of aggregated row k spread over folds, starting at fold k % K.
-        let c = r.count as usize;
-        let pos = (fold + K - k % K) % K;
-        ((c + K - 1 - pos) / K) as f64
-    };
-    let total: f64 = rows.iter().map(|r| r.count).sum();
-    let folds = if total >= ONE_FOLD_FROM { 1 } else { K };
-    let zero = vec![0.0; nf];
-    let mut base = 0.0;
-    for fold in 0..folds {
-        base += stats::log_loss(rows, &zero, &|k, r| share(k, r, fold)).0;
-    }
-    let mut best: Option<(f64, f64)> = None;
-    let mut warm: Vec<Vec<f64>> = vec![Vec::new(); folds];
-    for &e in &EFFECT_GRID {
-        let mut loss = 0.0;
-        for (fold, w) in warm.iter_mut().enumerate() {
-            let beta = stats::fit_logistic(rows, nf, e / 4.0, &|k, r| r.count - share(k, r, fold), Some(w));
-            loss += stats::log_loss(rows, &beta, &|k, r| share(k, r, fold)).0;
-            *w = beta;
-        }
-        if loss < base && best.map_or(true, |(l, _)| loss < l) {
-            best = Some((loss, e));
-        }
-    }
-    best.map(|(_, e)| e)
 }
 
 /// Fits `won ~ a + b * logit(p)` with a ridge pulling (a, b) toward `to`.
@@ -1337,7 +1337,7 @@ mod tests {
         assert!(s.next.iter().any(|n| n.milestone == "proposal_requested" && n.gain > 0.0), "{:?}", s.next);
         // Path-based effects are measured against path-based rates: the
         // majority value is not pushed down to fit where closed deals died.
-        let eff = |v: &str| p.fitted().unwrap().effect("segment", v).unwrap().0;
+        let eff = |v: &str| p.fitted().unwrap().effect("segment", v).unwrap();
         assert!(eff("Public") < -0.3 && eff("Private") > -0.1 && eff("Private") - eff("Public") > 0.4, "{} {}", eff("Public"), eff("Private"));
         // Plain data: through JSON and back scores the same.
         let json = serde_json::to_string(&p.model).unwrap();

@@ -4,7 +4,7 @@
 // host page's global CSS), sets untrusted text with textContent only, and
 // dispatches `stagecast-change` with the engine's result.
 import { StagecastElement, el, mirror } from './base.js';
-import { formatPercent, formatMoney, wordCode, milestoneNamer } from './i18n.js';
+import { formatPercent, formatMoney, wordCode, milestoneNamer, wordContributions } from './i18n.js';
 import { funnelChart } from './charts.js';
 import { StagecastScenarios } from './scenarios.js';
 import { StagecastMeetings, StagecastForecast, StagecastCalibration } from './views.js';
@@ -157,6 +157,9 @@ export class StagecastDeal extends StagecastElement {
     const namesOf = (ids) => (ids.length ? ids.map((id) => labels.get(id) || id).join(', ') : this.t('none'));
     const why = el('ul', { className: 'why' });
     for (const r of score.reasons || []) why.append(el('li', { 'data-code': r.code, text: this.reasonText(r, model) }));
+    // Issue 16: the number as a sum, its largest terms worded.
+    const parts = el('ul', { className: 'why', 'data-role': 'contributions', part: 'contributions' });
+    if (!won) for (const line of wordContributions(this.loc, score.contributions, nameOf)) parts.append(el('li', { 'data-kind': line.kind, text: line.text }));
     const interval = score.interval && score.source === 'history' && !won ? score.interval : null;
     // The next mandatory step has its own line unless it is the best step.
     const showMandatory = mandatory && mandatory !== best;
@@ -178,6 +181,7 @@ export class StagecastDeal extends StagecastElement {
         el('dt', { text: this.t('outOfOrder') }), el('dd', { 'data-role': 'out-of-order', text: namesOf(score.outOfOrder) }),
         score.sellerProbability != null ? el('dt', { text: this.t('sellerSays') }) : null,
         score.sellerProbability != null ? el('dd', { 'data-role': 'seller', text: pct(score.sellerProbability) }) : null,
+        parts.children.length ? el('dt', { text: this.t('contributions') }) : null, parts.children.length ? el('dd', null, parts) : null,
         el('dt', { text: this.t('why') }), el('dd', null, why)));
 
     // A summary that stays in view on a phone while the milestones are ticked.

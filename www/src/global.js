@@ -10,7 +10,7 @@ import init, * as glue from '../../.build/pkg/stagecast.js';
 import WASM_BYTES from 'stagecast:wasm';
 import { decodeBytes } from './bytes.js';
 import { defineElements } from './elements.js';
-import { t, translatePage, formatMoney, formatPercent, formatNumber, wordCode, wordError, milestoneName, addStrings } from './i18n.js';
+import { t, translatePage, formatMoney, formatPercent, formatNumber, wordCode, wordError, milestoneName, addStrings, wordContributions } from './i18n.js';
 import { load, save } from './store.js';
 import { AnalysisClient, asyncApi } from './analysis-client.js';
 
@@ -85,7 +85,7 @@ import { AnalysisClient, asyncApi } from './analysis-client.js';
 
   // For the demo pages' own text and saved state: the same words (en, nb,
   // sv, da) and the same tolerant storage as the elements.
-  api.i18n = { t, translatePage, formatMoney, formatPercent, formatNumber, wordCode, wordError, milestoneName, addStrings };
+  api.i18n = { t, translatePage, formatMoney, formatPercent, formatNumber, wordCode, wordError, milestoneName, addStrings, wordContributions };
   api.store = { load, save };
 
   // Issue 14.5: the analysis part in a Web Worker (stagecast-worker.js, next

@@ -1154,6 +1154,73 @@ const WORKER = {
 };
 for (const [k, v] of Object.entries(WORKER)) Object.assign(STRINGS[k], v);
 
+// Issue 16 (interactions): a deal's number as a sum of terms
+// (`score.contributions`, log-odds), its largest terms worded. The state's
+// base is said as a chance; every other term as what it multiplies the odds by.
+const CONTRIB = {
+  en: {
+    contributions: 'What the number is made of',
+    con_state: 'The stage reached ({milestones}) alone: {probability}',
+    con_none: 'no milestone yet',
+    con_attribute: '{attribute} = {value} multiplies the odds by {factor}',
+    con_pair_state: '{attribute} = {value} at this stage multiplies the odds by {factor}',
+    con_pair: '{attribute} = {value} together with {withAttribute} = {withValue} multiplies the odds by {factor}',
+    con_more: '{n} smaller terms together multiply the odds by {factor}',
+  },
+  nb: {
+    contributions: 'Hva tallet består av',
+    con_state: 'Trinnet som er nådd ({milestones}) alene: {probability}',
+    con_none: 'ingen milepæl ennå',
+    con_attribute: '{attribute} = {value} ganger oddsen med {factor}',
+    con_pair_state: '{attribute} = {value} på dette trinnet ganger oddsen med {factor}',
+    con_pair: '{attribute} = {value} sammen med {withAttribute} = {withValue} ganger oddsen med {factor}',
+    con_more: '{n} mindre ledd ganger til sammen oddsen med {factor}',
+  },
+  sv: {
+    contributions: 'Vad siffran består av',
+    con_state: 'Steget som nåtts ({milestones}) ensamt: {probability}',
+    con_none: 'ingen milstolpe ännu',
+    con_attribute: '{attribute} = {value} multiplicerar oddsen med {factor}',
+    con_pair_state: '{attribute} = {value} i detta steg multiplicerar oddsen med {factor}',
+    con_pair: '{attribute} = {value} tillsammans med {withAttribute} = {withValue} multiplicerar oddsen med {factor}',
+    con_more: '{n} mindre termer multiplicerar tillsammans oddsen med {factor}',
+  },
+  da: {
+    contributions: 'Hvad tallet består af',
+    con_state: 'Det nåede trin ({milestones}) alene: {probability}',
+    con_none: 'ingen milepæl endnu',
+    con_attribute: '{attribute} = {value} ganger oddsene med {factor}',
+    con_pair_state: '{attribute} = {value} på dette trin ganger oddsene med {factor}',
+    con_pair: '{attribute} = {value} sammen med {withAttribute} = {withValue} ganger oddsene med {factor}',
+    con_more: '{n} mindre led ganger tilsammen oddsene med {factor}',
+  },
+};
+for (const [k, v] of Object.entries(CONTRIB)) Object.assign(STRINGS[k], v);
+
+/**
+ * A score's contributions worded in `loc` (`{ key, tag }`): the state's base
+ * first (as a chance), then the `max` largest other terms by size, then the
+ * rest together. Lines are `{ kind, text }`; numbers through Intl.
+ */
+export function wordContributions(loc, contributions, milestoneLabel = (id) => id, max = 4) {
+  if (!Array.isArray(contributions)) return [];
+  const factor = (v) => formatNumber(loc.tag, Math.exp(v), 2);
+  const state = contributions.find((c) => c.term.kind === 'state');
+  const rest = contributions.filter((c) => c !== state).sort((a, b) => Math.abs(b.value) - Math.abs(a.value));
+  const lines = [];
+  if (state) {
+    const names = (state.term.reached || []).map((id) => milestoneLabel(id)).join(', ') || t(loc.key, 'con_none');
+    lines.push({ kind: 'state', text: t(loc.key, 'con_state', { milestones: names, probability: formatChance(loc.tag, 1 / (1 + Math.exp(-state.value))) }) });
+  }
+  for (const { term: x, value } of rest.slice(0, max)) {
+    const name = x.kind === 'attribute' ? 'con_attribute' : x.withAttribute ? 'con_pair' : 'con_pair_state';
+    lines.push({ kind: x.kind, text: t(loc.key, name, { ...x, factor: factor(value) }) });
+  }
+  const more = rest.slice(max);
+  if (more.length) lines.push({ kind: 'more', text: t(loc.key, 'con_more', { n: formatNumber(loc.tag, more.length), factor: factor(more.reduce((s, c) => s + c.value, 0)) }) });
+  return lines;
+}
+
 /**
  * Words a page's own text: every element with `data-i18n="key"` gets the
  * string (textContent only); `vars` fill its {placeholders}.

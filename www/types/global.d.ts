@@ -59,6 +59,8 @@ export interface StagecastGlobal extends CoreApi, AnalysisApi {
     milestoneName(localeKey: string, milestone: { id: string; label?: string | null }): string;
     /** Adds words, `{ en: { key: text }, nb: {...}, ... }` (a later block wins). */
     addStrings(blocks: Record<string, Record<string, string>>): void;
+    /** A score's contributions worded in `loc`, the largest first (after the state's base). */
+    wordContributions(loc: { key: string; tag: string }, contributions: Core.Contribution[] | undefined, milestoneLabel?: (id: string) => string, max?: number): { kind: string; text: string }[];
   };
   /** The elements' tolerant localStorage (blocked, full or garbage storage never throws). */
   readonly store: {

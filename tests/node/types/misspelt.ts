@@ -5,6 +5,7 @@ import { defaultModel, scoreDeal, meetingValue, Engine } from 'stagecast';
 const model = defaultModel();
 const score = scoreDeal(model, { id: 'a', events: [] });
 console.log(score.probabilty); // MISSPELT probabilty
+console.log(score.contributions?.[0].term.attribut); // MISSPELT attribut
 const engine = new Engine(model);
 console.log(engine.scoreDeals([{ id: 'a' }])[0].explanation); // MISSPELT explanation
 console.log(meetingValue(model, { id: 'a' }, 'mobilizer_met').valeu); // MISSPELT valeu

@@ -15,6 +15,8 @@ widget.addEventListener('stagecast-change', (e) => saveToCrm(record.id, e.detail
 await widget.updateComplete;
 const score: DealScore | undefined = widget.score;
 console.log(score?.probability);
+// Issue 16: the number as a sum, worded (the largest terms first).
+for (const line of Stagecast.i18n.wordContributions({ key: 'nb', tag: 'nb-NO' }, score?.contributions)) console.log(line.kind, line.text);
 
 await Stagecast.loadAnalysis();
 const closedDeals: Deal[] = [];

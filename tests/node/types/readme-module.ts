@@ -22,6 +22,12 @@ const one: DealScore = scoreDeal(model, deal);
 const all: DealScore[] = scoreDeals(model, [deal]);
 const p: number = one.probability;
 const interval: [number, number] | null | undefined = one.interval;
+// Issue 16: the number as a sum of terms in log-odds (calibrated scores).
+for (const c of one.contributions ?? []) {
+  const kind: 'state' | 'attribute' | 'pair' = c.term.kind;
+  const v: number = c.value;
+  console.log(kind, v, c.term.reached, c.term.attribute, c.term.withValue);
+}
 const worth = meetingValue(model, deal, 'decision_process_mapped');
 const worth2 = meetingValue(model, deal, 'decision_process_mapped', { marginRate: 0.3 });
 const plan = meetingPlan({ marginBudget: 200000, meetingsPerWeek: 5, weeks: 4 });
