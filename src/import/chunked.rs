@@ -10,7 +10,7 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 
-use super::{bad_problem, delimiter_of, header_of, plan, push_error, row, Bad, ColumnMapping, Import, Reader, RowError, MAX_CSV_ROWS};
+use super::{delimiter_of, header_of, plan, push_error, row, row_fault, ColumnMapping, Import, Reader, RowError, MAX_CSV_ROWS};
 use super::history::Problem;
 use crate::error::Result;
 use crate::model::Process;
@@ -90,16 +90,8 @@ impl ChunkedImport {
                 break;
             }
             out.rows += 1;
-            let result = match bad {
-                Some(b) => {
-                    let column = match b {
-                        Bad::CellTooLong(i) => header.get(i).map(|h| h.to_string()),
-                        _ => None,
-                    };
-                    Err((column, bad_problem(b)))
-                }
-                // A short row is a cut or broken line (as in `parse_csv`).
-                None if cells.len() < header.len() => Err((None, Problem::ShortRow { cells: cells.len(), columns: header.len() })),
+            let result = match row_fault(bad, &header, cells.len()) {
+                Some(fault) => Err(fault),
                 None => row(&plan, &self.mapping, self.process.as_ref(), &header, &cells, line),
             };
             match result {

@@ -19,6 +19,7 @@
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 
+use super::intern::Names;
 use super::{detect_delimiter, parse_date_text, parse_number, parse_probability, Bad, DateOrder, Reader, MAX_CSV_BYTES, MAX_CSV_ROWS, MAX_LISTED_ERRORS};
 use crate::deal::{self, Deal, Status};
 use crate::model::MAX_TEXT_CHARS;
@@ -75,9 +76,10 @@ pub struct HistoryOptions {
 }
 
 /// One stage entered, on a day.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Entered {
-    pub stage: String,
+    /// The stage's number in [`StageHistory::names`].
+    pub stage: u32,
     /// Days since 1970-01-01 (`deal::civil_from_days` writes it).
     pub day: i32,
 }
@@ -90,8 +92,9 @@ pub struct StagedDeal {
     pub deal: Deal,
     /// Whether `deal.status` came from a status column (else from stages).
     pub status_given: bool,
-    /// The stage the deal is in now, if the export says.
-    pub stage: Option<String>,
+    /// The stage the deal is in now, if the export says (its number in
+    /// [`StageHistory::names`]).
+    pub stage: Option<u32>,
     /// Stages entered, in date order (first entry of each stage).
     pub entered: Vec<Entered>,
     /// The 1-based line the deal starts on.
@@ -100,8 +103,8 @@ pub struct StagedDeal {
 
 impl StagedDeal {
     /// The stage the deal ended in: the current stage, else the last entered.
-    pub fn last_stage(&self) -> Option<&str> {
-        self.stage.as_deref().or_else(|| self.entered.last().map(|e| e.stage.as_str()))
+    pub fn last_stage(&self) -> Option<u32> {
+        self.stage.or_else(|| self.entered.last().map(|e| e.stage))
     }
 }
 
@@ -113,6 +116,8 @@ pub struct StageHistory {
     /// a current-stage-only export.
     pub has_history: bool,
     pub deals: Vec<StagedDeal>,
+    /// The stage names the deals' numbers stand for, as spelled.
+    pub names: Names,
     pub issues: Vec<Issue>,
     /// Data rows read.
     pub rows: usize,
@@ -124,6 +129,12 @@ impl StageHistory {
     pub(crate) fn issue(&mut self, line: usize, column: Option<&str>, problem: Problem) {
         self.skipped += 1;
         self.note(line, column, problem);
+    }
+
+    /// A row left out for a problem with one of its cells (column `i` of
+    /// `sheet`).
+    pub(crate) fn cell_issue(&mut self, sheet: &Sheet, line: usize, (i, problem): (usize, Problem)) {
+        self.issue(line, sheet.name(i), problem);
     }
 
     /// Lists a problem without counting a skipped row.
@@ -346,7 +357,17 @@ impl<'a> Sheet<'a> {
 
     /// The trimmed cell of column `i` in the current row ("" when absent).
     pub fn cell(&self, i: Option<usize>) -> &str {
-        i.and_then(|i| self.cells.get(i)).map_or("", |c| c.trim())
+        i.and_then(|i| self.cells.get(i)).map_or("", |c| trim(c))
+    }
+
+    /// The trimmed cell of column `i`, borrowed from the text where the
+    /// cell is (so it can outlive the row without a copy).
+    pub fn cell_cow(&self, i: usize) -> Cow<'a, str> {
+        match self.cells.get(i) {
+            Some(Cow::Borrowed(c)) => Cow::Borrowed(trim(c)),
+            Some(Cow::Owned(c)) => Cow::Owned(trim(c).to_string()),
+            None => Cow::Borrowed(""),
+        }
     }
 
     pub fn name(&self, i: usize) -> Option<&str> {
@@ -356,6 +377,19 @@ impl<'a> Sheet<'a> {
     /// Bytes read so far and in all, for progress.
     pub fn progress(&self) -> (usize, usize) {
         (self.reader.pos, self.reader.text.len())
+    }
+}
+
+/// `s.trim()`, without decoding characters when `s` starts and ends with
+/// a printable ASCII character (then there is nothing to trim: every
+/// whitespace character is either ASCII up to the space or not ASCII).
+pub(crate) fn trim(s: &str) -> &str {
+    let b = s.as_bytes();
+    let plain = |c: Option<&u8>| c.is_some_and(|&c| c > b' ' && c < 0x7f);
+    if plain(b.first()) && plain(b.last()) {
+        s
+    } else {
+        s.trim()
     }
 }
 
@@ -444,17 +478,18 @@ pub(crate) fn status_word(v: &str) -> Status {
     super::status_of(v, &std::collections::BTreeMap::new())
 }
 
-/// Records a stage entered on a day, keeping the first entry of each stage
+/// Records a stage (its number in `names`) entered on a day, keeping the
+/// first entry of each stage (names equal but for ASCII case are one stage)
 /// and the list in date order (stable for same-day entries).
-pub(crate) fn enter(entered: &mut Vec<Entered>, stage: &str, day: i32) {
-    if let Some(e) = entered.iter_mut().find(|e| e.stage.eq_ignore_ascii_case(stage)) {
+pub(crate) fn enter(entered: &mut Vec<Entered>, names: &Names, stage: u32, day: i32) {
+    if let Some(e) = entered.iter_mut().find(|e| names.same(e.stage, stage)) {
         if day < e.day {
             e.day = day;
         } else {
             return;
         }
     } else {
-        entered.push(Entered { stage: stage.to_string(), day });
+        entered.push(Entered { stage, day });
     }
     // Insertion sort: lists are short and mostly in order already.
     for k in 1..entered.len() {

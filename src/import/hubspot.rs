@@ -14,9 +14,8 @@
 //! import says so and keeps its closed deals out of calibration
 //! ([`super::stages`]).
 
-use std::collections::HashMap;
-
 use super::history::{self, enter, Format, HistoryOptions, ImportResult, Problem, Sheet, StageHistory, StagedDeal};
+use super::intern::FxMap;
 use crate::deal::Deal;
 
 /// The `Date entered` columns: (column, stage, pipeline).
@@ -69,10 +68,13 @@ pub fn read(text: &str, options: &HistoryOptions, progress: &mut dyn FnMut(usize
     let amount = sheet.column(&["Amount"]);
     let close = sheet.column(&["Close Date"]);
     let owner = sheet.column(&["Deal owner"]);
-    let stages = stage_columns(&sheet.header);
-    let mut out = StageHistory { format: Some(Format::Hubspot), has_history: !stages.is_empty(), ..StageHistory::default() };
-    let mut seen: HashMap<String, usize> = HashMap::new();
+    let columns = stage_columns(&sheet.header);
+    let mut out = StageHistory { format: Some(Format::Hubspot), has_history: !columns.is_empty(), ..StageHistory::default() };
+    // Each column's stage, by its number in the names.
+    let stages: Vec<(usize, u32)> = columns.into_iter().map(|(i, name, _)| (i, out.names.intern(&name))).collect();
+    let mut seen: FxMap<String, usize> = FxMap::default();
     while let Some(line) = out.next_row(&mut sheet, false, progress) {
+        let names = &out.names;
         let read = || -> history::CellResult<StagedDeal> {
             let mut d = Deal {
                 id: history::text(&sheet, id)?.unwrap_or_else(|| format!("line {line}")),
@@ -82,22 +84,25 @@ pub fn read(text: &str, options: &HistoryOptions, progress: &mut dyn FnMut(usize
                 pipeline: history::text(&sheet, pipeline)?,
                 ..Deal::default()
             };
-            let current = history::text(&sheet, Some(stage))?;
-            d.status = history::status_word(current.as_deref().unwrap_or(""));
-            let mut s = StagedDeal { stage: current, line, ..StagedDeal::default() };
+            // The current stage (named after the read, when the names may grow).
+            history::check_text(&sheet, stage)?;
+            d.status = history::status_word(sheet.cell(Some(stage)));
+            let mut s = StagedDeal { line, ..StagedDeal::default() };
             if d.status != crate::Status::Open {
                 d.close_date = history::date(&sheet, close, options.date_order)?.map(crate::deal::civil_from_days);
             }
-            for (i, name, _) in &stages {
-                if let Some(day) = history::date(&sheet, Some(*i), options.date_order)? {
-                    enter(&mut s.entered, name, day);
+            for &(i, name) in &stages {
+                if let Some(day) = history::date(&sheet, Some(i), options.date_order)? {
+                    enter(&mut s.entered, names, name, day);
                 }
             }
             s.deal = d;
             Ok(s)
         };
         match read() {
-            Ok(s) => {
+            Ok(mut s) => {
+                let current = sheet.cell(Some(stage));
+                s.stage = (!current.is_empty()).then(|| out.names.intern(current));
                 if let Some(&first) = seen.get(&s.deal.id) {
                     out.issue(line, id.and_then(|i| sheet.name(i)), Problem::DuplicateId { id: s.deal.id, first_line: first });
                 } else {
@@ -105,10 +110,7 @@ pub fn read(text: &str, options: &HistoryOptions, progress: &mut dyn FnMut(usize
                     out.deals.push(s);
                 }
             }
-            Err((i, p)) => {
-                let column = sheet.name(i).map(str::to_string);
-                out.issue(line, column.as_deref(), p);
-            }
+            Err(e) => out.cell_issue(&sheet, line, e),
         }
     }
     let (a, b) = sheet.progress();

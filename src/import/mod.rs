@@ -46,6 +46,7 @@
 pub mod chunked;
 pub mod history;
 pub mod hubspot;
+pub mod intern;
 pub mod long;
 pub mod salesforce;
 pub mod stages;
@@ -586,17 +587,8 @@ pub fn parse_csv(text: &str, mapping: &ColumnMapping, process: Option<&Process>,
             break;
         }
         out.rows += 1;
-        let result = match bad {
-            Some(b) => {
-                let column = match b {
-                    Bad::CellTooLong(i) => header.get(i).map(|h| h.to_string()),
-                    _ => None,
-                };
-                Err((column, bad_problem(b)))
-            }
-            // A short row (fewer cells than the header) is a cut or broken
-            // line, never an open deal with empty columns.
-            None if cells.len() < header.len() => Err((None, Problem::ShortRow { cells: cells.len(), columns: header.len() })),
+        let result = match row_fault(bad, &header, cells.len()) {
+            Some(fault) => Err(fault),
             None => row(&plan, mapping, process, &header, &cells, line),
         };
         match result {
@@ -618,6 +610,25 @@ pub fn parse_csv(text: &str, mapping: &ColumnMapping, process: Option<&Process>,
     }
     Ok(out)
 }
+
+/// Why a record cannot be a deal before its cells are read, if it cannot:
+/// it could not be read whole (the column, for a cell too long), or it has
+/// fewer cells than the header (a cut or broken line, never an open deal
+/// with empty columns).
+fn row_fault(bad: Option<Bad>, header: &[Cow<str>], cells: usize) -> Option<(Option<String>, Problem)> {
+    match bad {
+        Some(b) => {
+            let column = match b {
+                Bad::CellTooLong(i) => header.get(i).map(|h| h.to_string()),
+                _ => None,
+            };
+            Some((column, bad_problem(b)))
+        }
+        None if cells < header.len() => Some((None, Problem::ShortRow { cells, columns: header.len() })),
+        None => None,
+    }
+}
+
 fn push_error(out: &mut Import, line: usize, column: Option<String>, problem: Problem) {
     if out.errors.len() < MAX_LISTED_ERRORS {
         out.errors.push(RowError { line, column, problem });
