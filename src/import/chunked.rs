@@ -8,10 +8,10 @@
 //! file is reported on the later row.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 
 use super::{delimiter_of, header_of, plan, push_error, row, row_fault, ColumnMapping, Import, Reader, RowError, MAX_CSV_ROWS};
 use super::history::Problem;
+use super::intern::FxMap;
 use crate::error::Result;
 use crate::model::Process;
 
@@ -56,9 +56,12 @@ impl ChunkedImport {
             plan(&header, &mapping, process.as_ref())?;
             (header.iter().map(|c| c.to_string()).collect::<Vec<_>>(), reader.pos, reader.line)
         };
-        // `Reader::new` strips the byte-order mark: keep the text as it sees it.
-        let skip = text.len() - body.len();
-        let text = text.get(skip..).map(str::to_string).unwrap_or_default();
+        // `Reader::new` strips the byte-order mark: keep the text as it sees
+        // it (a copy only when there is a mark to strip).
+        let text = match text.strip_prefix('\u{feff}') {
+            Some(rest) => rest.to_string(),
+            None => text,
+        };
         Ok(ChunkedImport { text, delim, pos, line, header, mapping, process, seen: IdSet::default(), rows: 0, done: false })
     }
 
@@ -74,6 +77,9 @@ impl ChunkedImport {
             out.done = true;
             return Ok(out);
         }
+        // Room for the chunk's deals up front (a row takes at least two
+        // bytes), so the list is not copied as it grows.
+        out.deals.reserve(max_rows.min(self.text.len().saturating_sub(self.pos) / 2 + 1).min(1 << 16));
         let header: Vec<Cow<str>> = self.header.iter().map(|h| Cow::Borrowed(h.as_str())).collect();
         let plan = plan(&header, &self.mapping, self.process.as_ref())?;
         let mut reader = Reader { text: &self.text, pos: self.pos, line: self.line, delim: self.delim };
@@ -128,18 +134,15 @@ impl ChunkedImport {
 #[derive(Default)]
 pub struct IdSet {
     arena: String,
-    table: HashMap<u64, (u32, u32, usize)>,
-    spill: HashMap<String, usize>,
+    table: FxMap<u64, (u32, u32, usize)>,
+    spill: FxMap<String, usize>,
 }
 
 impl IdSet {
     /// Adds `id`, first seen on `line`; when it was already there, the line
     /// it was first seen on.
     pub fn insert(&mut self, id: &str, line: usize) -> Option<usize> {
-        use std::hash::{Hash, Hasher};
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        id.hash(&mut h);
-        let key = h.finish();
+        let key = super::intern::hash_str(id);
         let (Ok(at), Ok(len)) = (u32::try_from(self.arena.len()), u32::try_from(id.len())) else {
             return self.spill_insert(id, line);
         };

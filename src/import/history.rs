@@ -84,13 +84,13 @@ pub struct Entered {
     pub day: i32,
 }
 
-/// A deal as an export shows it, before stages become milestones.
+/// A deal's path through the stages as an export shows it, before stages
+/// become milestones (the deal's own fields are beside it, in
+/// [`StageHistory::deals`]).
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct StagedDeal {
-    /// The deal's own fields (no events yet; status from the status column
-    /// when the export has one, else open).
-    pub deal: Deal,
-    /// Whether `deal.status` came from a status column (else from stages).
+pub struct Path {
+    /// Whether the deal's status came from a status column (else from
+    /// stages).
     pub status_given: bool,
     /// The stage the deal is in now, if the export says (its number in
     /// [`StageHistory::names`]).
@@ -101,7 +101,7 @@ pub struct StagedDeal {
     pub line: usize,
 }
 
-impl StagedDeal {
+impl Path {
     /// The stage the deal ended in: the current stage, else the last entered.
     pub fn last_stage(&self) -> Option<u32> {
         self.stage.or_else(|| self.entered.last().map(|e| e.stage))
@@ -115,7 +115,11 @@ pub struct StageHistory {
     /// False when the export has no history at all (no stage-date columns):
     /// a current-stage-only export.
     pub has_history: bool,
-    pub deals: Vec<StagedDeal>,
+    /// The deals' own fields (no events yet; status from the status column
+    /// when the export has one, else open).
+    pub deals: Vec<Deal>,
+    /// The path of each deal, by the same index.
+    pub paths: Vec<Path>,
     /// The stage names the deals' numbers stand for, as spelled.
     pub names: Names,
     pub issues: Vec<Issue>,
@@ -126,6 +130,11 @@ pub struct StageHistory {
 }
 
 impl StageHistory {
+    pub(crate) fn push(&mut self, deal: Deal, path: Path) {
+        self.deals.push(deal);
+        self.paths.push(path);
+    }
+
     pub(crate) fn issue(&mut self, line: usize, column: Option<&str>, problem: Problem) {
         self.skipped += 1;
         self.note(line, column, problem);
@@ -473,6 +482,29 @@ pub(crate) fn day_of(v: &str, order: Option<DateOrder>) -> std::result::Result<i
     }
 }
 
+/// `YYYY-MM-DD` of a day number: `deal::civil_from_days`, written without
+/// the formatting machinery for four-digit years (an import writes one
+/// per event).
+pub(crate) fn iso_day(day: i32) -> String {
+    let (y, m, d) = deal::civil(day);
+    let (Ok(y), Ok(m), Ok(d)) = (u32::try_from(y), u32::try_from(m), u32::try_from(d)) else {
+        return deal::civil_from_days(day);
+    };
+    if y > 9999 {
+        return deal::civil_from_days(day);
+    }
+    let mut s = String::with_capacity(10);
+    for (v, width) in [(y, 4), (m, 2), (d, 2)] {
+        if width == 2 {
+            s.push('-');
+        }
+        for p in (0..width).rev() {
+            s.push(char::from(b'0' + (v / 10u32.pow(p) % 10) as u8));
+        }
+    }
+    s
+}
+
 /// A status column's value: won, lost or open by the word rule.
 pub(crate) fn status_word(v: &str) -> Status {
     super::status_of(v, &std::collections::BTreeMap::new())
@@ -497,6 +529,27 @@ pub(crate) fn enter(entered: &mut Vec<Entered>, names: &Names, stage: u32, day: 
         while j > 0 && entered.get(j - 1).map(|e| e.day) > entered.get(j).map(|e| e.day) {
             entered.swap(j - 1, j);
             j -= 1;
+        }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn iso_day_writes_what_civil_from_days_writes() {
+        // Years 0001 to 9999 (written by hand), and beyond (formatted).
+        for day in (-719_162..=2_932_896).step_by(97).chain([-719_163, -719_162, 0, 2_932_896, 2_932_897, -800_000, 3_000_000]) {
+            assert_eq!(iso_day(day), deal::civil_from_days(day), "{day}");
+        }
+    }
+
+    #[test]
+    fn trim_is_str_trim() {
+        for s in ["", " ", "a", " a", "a ", "\ta\n", "a b", "\u{a0}x\u{a0}", "x\u{2003}", "é", " é ", "\u{85}a"] {
+            assert_eq!(trim(s), s.trim(), "{s:?}");
         }
     }
 }

@@ -14,7 +14,7 @@
 //! import says so and keeps its closed deals out of calibration
 //! ([`super::stages`]).
 
-use super::history::{self, enter, Format, HistoryOptions, ImportResult, Problem, Sheet, StageHistory, StagedDeal};
+use super::history::{self, enter, Format, HistoryOptions, ImportResult, Problem, Sheet, Path, StageHistory};
 use super::intern::FxMap;
 use crate::deal::Deal;
 
@@ -75,7 +75,7 @@ pub fn read(text: &str, options: &HistoryOptions, progress: &mut dyn FnMut(usize
     let mut seen: FxMap<String, usize> = FxMap::default();
     while let Some(line) = out.next_row(&mut sheet, false, progress) {
         let names = &out.names;
-        let read = || -> history::CellResult<StagedDeal> {
+        let read = || -> history::CellResult<(Deal, Path)> {
             let mut d = Deal {
                 id: history::text(&sheet, id)?.unwrap_or_else(|| format!("line {line}")),
                 label: history::text(&sheet, label)?,
@@ -87,27 +87,26 @@ pub fn read(text: &str, options: &HistoryOptions, progress: &mut dyn FnMut(usize
             // The current stage (named after the read, when the names may grow).
             history::check_text(&sheet, stage)?;
             d.status = history::status_word(sheet.cell(Some(stage)));
-            let mut s = StagedDeal { line, ..StagedDeal::default() };
+            let mut s = Path { line, ..Path::default() };
             if d.status != crate::Status::Open {
-                d.close_date = history::date(&sheet, close, options.date_order)?.map(crate::deal::civil_from_days);
+                d.close_date = history::date(&sheet, close, options.date_order)?.map(history::iso_day);
             }
             for &(i, name) in &stages {
                 if let Some(day) = history::date(&sheet, Some(i), options.date_order)? {
                     enter(&mut s.entered, names, name, day);
                 }
             }
-            s.deal = d;
-            Ok(s)
+            Ok((d, s))
         };
         match read() {
-            Ok(mut s) => {
+            Ok((d, mut s)) => {
                 let current = sheet.cell(Some(stage));
                 s.stage = (!current.is_empty()).then(|| out.names.intern(current));
-                if let Some(&first) = seen.get(&s.deal.id) {
-                    out.issue(line, id.and_then(|i| sheet.name(i)), Problem::DuplicateId { id: s.deal.id, first_line: first });
+                if let Some(&first) = seen.get(&d.id) {
+                    out.issue(line, id.and_then(|i| sheet.name(i)), Problem::DuplicateId { id: d.id, first_line: first });
                 } else {
-                    seen.insert(s.deal.id.clone(), line);
-                    out.deals.push(s);
+                    seen.insert(d.id.clone(), line);
+                    out.push(d, s);
                 }
             }
             Err(e) => out.cell_issue(&sheet, line, e),

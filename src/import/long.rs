@@ -11,7 +11,7 @@
 
 use std::borrow::Cow;
 
-use super::history::{self, enter, Format, HistoryOptions, ImportResult, Problem, Row, Sheet, StageHistory, StagedDeal};
+use super::history::{self, enter, Format, HistoryOptions, ImportResult, Problem, Row, Sheet, Path, StageHistory};
 use super::intern::FxMap;
 use crate::deal::{Deal, Status};
 
@@ -64,12 +64,12 @@ pub fn read(history_text: &str, deals_text: Option<&str>, options: &HistoryOptio
                     }
                     None => {
                         index.insert(sheet.cell_cow(id), out.deals.len());
-                        out.deals.push(StagedDeal { deal: Deal { id: key.to_string(), ..Deal::default() }, line, ..StagedDeal::default() });
+                        out.push(Deal { id: key.to_string(), ..Deal::default() }, Path { line, ..Path::default() });
                         out.deals.len() - 1
                     }
                 };
                 let name = out.names.intern(sheet.cell(Some(stage)));
-                if let Some(s) = out.deals.get_mut(at) {
+                if let Some(s) = out.paths.get_mut(at) {
                     enter(&mut s.entered, &out.names, name, day);
                 }
             }
@@ -106,7 +106,7 @@ fn read_deals<'a>(text: &'a str, options: &HistoryOptions, out: &mut StageHistor
                 break;
             }
         };
-        let read = || -> history::CellResult<StagedDeal> {
+        let read = || -> history::CellResult<(Deal, Path)> {
             let key = history::text(&sheet, Some(id))?.ok_or((id, Problem::EmptyCell))?;
             let mut d = Deal {
                 id: key,
@@ -127,20 +127,20 @@ fn read_deals<'a>(text: &'a str, options: &HistoryOptions, out: &mut StageHistor
                 None => history::status_word(sheet.cell(stage)),
             };
             if d.status != Status::Open {
-                d.close_date = history::date(&sheet, close, options.date_order)?.map(crate::deal::civil_from_days);
+                d.close_date = history::date(&sheet, close, options.date_order)?.map(history::iso_day);
             }
-            Ok(StagedDeal { deal: d, status_given: given, line, ..StagedDeal::default() })
+            Ok((d, Path { status_given: given, line, ..Path::default() }))
         };
         match read() {
-            Ok(mut s) => {
-                if let Some(&at) = index.get(s.deal.id.as_str()) {
-                    let first = out.deals.get(at).map_or(0, |d| d.line);
-                    out.issue(line, sheet.name(id), Problem::DuplicateId { id: s.deal.id, first_line: first });
+            Ok((d, mut s)) => {
+                if let Some(&at) = index.get(d.id.as_str()) {
+                    let first = out.paths.get(at).map_or(0, |p| p.line);
+                    out.issue(line, sheet.name(id), Problem::DuplicateId { id: d.id, first_line: first });
                 } else {
                     let current = sheet.cell(stage);
                     s.stage = (!current.is_empty()).then(|| out.names.intern(current));
                     index.insert(sheet.cell_cow(id), out.deals.len());
-                    out.deals.push(s);
+                    out.push(d, s);
                 }
             }
             Err(e) => out.cell_issue(&sheet, line, e),

@@ -20,9 +20,9 @@
 
 use std::borrow::Cow;
 
-use super::history::{self, enter, Format, HistoryOptions, ImportResult, Problem, Sheet, StageHistory, StagedDeal};
+use super::history::{self, enter, Format, HistoryOptions, ImportResult, Problem, Sheet, Path, StageHistory};
 use super::intern::{FxMap, Names};
-use crate::deal::{civil_from_days, Deal, Slip, Status};
+use crate::deal::{Deal, Slip, Status};
 
 /// Whether a header is an Opportunity History report.
 pub fn is_history(header: &[String]) -> bool {
@@ -137,7 +137,10 @@ pub fn read(text: &str, options: &HistoryOptions, progress: &mut dyn FnMut(usize
     drop(index);
     let newest_first = falling > rising;
     out.deals.reserve_exact(groups.len());
+    out.paths.reserve_exact(groups.len());
     let mut chain = Vec::new();
+    // The status each stage's name means, by number, once worked out.
+    let mut status = Vec::new();
     for g in groups {
         chain.clear();
         let mut k = g.first;
@@ -145,20 +148,23 @@ pub fn read(text: &str, options: &HistoryOptions, progress: &mut dyn FnMut(usize
             chain.push(*c);
             k = c.next;
         }
-        out.deals.push(finish(g, &mut chain, newest_first, &out.names, when.is_some()));
+        let (deal, path) = finish(g, &mut chain, newest_first, (&out.names, &mut status), when.is_some());
+        out.push(deal, path);
     }
     let (a, b) = sheet.progress();
     progress(a, b);
     Ok(out)
 }
 
-fn finish(g: Group, changes: &mut [Change], newest_first: bool, names: &Names, dated: bool) -> StagedDeal {
+/// The deal and its path. `names`: the stage names, and the status each
+/// means (filled in as met).
+fn finish(g: Group, changes: &mut [Change], newest_first: bool, (names, status): (&Names, &mut Vec<Option<Status>>), dated: bool) -> (Deal, Path) {
     if newest_first {
         changes.reverse();
     }
     // Stable: same-day changes keep their (oldest first) order.
     changes.sort_by_key(|c| c.day);
-    let mut s = StagedDeal { line: g.line, entered: Vec::with_capacity(if dated { changes.len() } else { 0 }), ..StagedDeal::default() };
+    let mut s = Path { line: g.line, entered: Vec::with_capacity(if dated { changes.len() } else { 0 }), ..Path::default() };
     let mut slip = Slip::default();
     let mut prev_stage: Option<u32> = None;
     let mut prev_close: Option<i32> = None;
@@ -184,13 +190,23 @@ fn finish(g: Group, changes: &mut [Change], newest_first: bool, names: &Names, d
     s.stage = last.map(|c| c.stage);
     let text = |c: Cow<str>| (!c.is_empty()).then(|| c.into_owned());
     let mut d = Deal { id: g.id.into_owned(), label: text(g.label), seller: text(g.seller), value: g.value, seller_probability: g.probability, ..Deal::default() };
-    d.status = history::status_word(s.stage.map_or("", |k| names.name(k)));
+    d.status = match s.stage {
+        Some(k) => {
+            if status.len() < names.len() {
+                status.resize(names.len(), None);
+            }
+            match status.get_mut(k as usize) {
+                Some(known) => *known.get_or_insert_with(|| history::status_word(names.name(k))),
+                None => history::status_word(names.name(k)),
+            }
+        }
+        None => history::status_word(""),
+    };
     if d.status != Status::Open {
-        d.close_date = last.and_then(|c| c.close.or(dated.then_some(c.day))).map(civil_from_days);
+        d.close_date = last.and_then(|c| c.close.or(dated.then_some(c.day))).map(history::iso_day);
     }
     if dated && changes.iter().any(|c| c.close.is_some()) {
         d.slip = Some(slip);
     }
-    s.deal = d;
-    s
+    (d, s)
 }

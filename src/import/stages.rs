@@ -25,7 +25,7 @@
 //! applies to that pipeline only and wins over one without.
 
 use serde::{Deserialize, Serialize};
-use super::history::{self, Format, HistoryOptions, ImportError, ImportResult, Issue, Notice, Problem, StageHistory, StagedDeal};
+use super::history::{self, Format, HistoryOptions, ImportError, ImportResult, Issue, Notice, Problem, Path, StageHistory};
 use super::intern::{FxMap, Names};
 use crate::deal::{Deal, Event, Status};
 use crate::model::Process;
@@ -304,26 +304,26 @@ pub fn apply(h: StageHistory, rules: &[StageRule], process: Option<&Process>) ->
     }
     let format = h.format.unwrap_or(Format::StageHistory);
     let defaults = default_rules(format);
-    let StageHistory { has_history, deals: mut staged, names, issues, rows, skipped, .. } = h;
+    let StageHistory { has_history, mut deals, paths, names, issues, rows, skipped, .. } = h;
     // Each deal's pipeline by number: pipelines are few, deals many.
     let mut pipelines = Names::default();
-    let pipeline_of: Vec<u32> = staged.iter().map(|s| s.deal.pipeline.as_deref().map_or(NO_PIPELINE, |p| pipelines.intern(p))).collect();
+    let pipeline_of: Vec<u32> = deals.iter().map(|d| d.pipeline.as_deref().map_or(NO_PIPELINE, |p| pipelines.intern(p))).collect();
     drop(pipelines);
     let mut slots = Slots::new(&names);
     // 1. Status where the export gives none: the explicit outcome of the
     // last stage, else its words.
-    for (s, &p) in staged.iter_mut().zip(&pipeline_of) {
+    for ((d, s), &p) in deals.iter_mut().zip(&paths).zip(&pipeline_of) {
         if !s.status_given {
-            s.deal.status = match s.last_stage() {
-                Some(stage) => slots.status(rules, (s.deal.pipeline.as_deref(), p), stage),
+            d.status = match s.last_stage() {
+                Some(stage) => slots.status(rules, (d.pipeline.as_deref(), p), stage),
                 None => Status::Open,
             };
         }
     }
     // 2. Who reaches each stage.
     let mut reached: Vec<usize> = Vec::new();
-    for (s, &p) in staged.iter().zip(&pipeline_of) {
-        let pipeline = (s.deal.pipeline.as_deref(), p);
+    for ((d, s), &p) in deals.iter().zip(&paths).zip(&pipeline_of) {
+        let pipeline = (d.pipeline.as_deref(), p);
         let last = s.last_stage().map(|l| slots.intern(pipeline, l));
         reached.clear();
         for e in &s.entered {
@@ -336,7 +336,7 @@ pub fn apply(h: StageHistory, rules: &[StageRule], process: Option<&Process>) ->
         }
         for &k in &reached {
             let Some(st) = slots.stats.get_mut(k) else { continue };
-            match s.deal.status {
+            match d.status {
                 Status::Won => st.won += 1,
                 Status::Lost => st.lost += 1,
                 Status::Open => st.open += 1,
@@ -395,11 +395,12 @@ pub fn apply(h: StageHistory, rules: &[StageRule], process: Option<&Process>) ->
         });
         effective.push((outcome, milestones));
     }
-    // 4. The deals.
+    // 4. The deals, in place: each gets its events, and is kept, moved to
+    // `closed_without_history`, or left out when the process rejects it.
     let mut out = HistoryImport {
         format,
         has_history,
-        deals: Vec::with_capacity(staged.len()),
+        deals: Vec::new(),
         closed_without_history: Vec::new(),
         stages: table,
         notices: Vec::new(),
@@ -409,28 +410,31 @@ pub fn apply(h: StageHistory, rules: &[StageRule], process: Option<&Process>) ->
         done: true,
     };
     let (mut won, mut lost, mut open) = (0, 0, 0);
-    for (s, p) in staged.into_iter().zip(pipeline_of) {
-        match s.deal.status {
+    let mut each = paths.into_iter().zip(pipeline_of);
+    deals.retain_mut(|deal| {
+        let Some((s, p)) = each.next() else { return true };
+        match deal.status {
             Status::Won => won += 1,
             Status::Lost => lost += 1,
             Status::Open => open += 1,
         }
-        let (deal, known) = events_of(s, p, &effective, &mut slots);
+        let known = events_of(deal, &s, p, &effective, &mut slots);
         if let Some(p) = process {
-            if let Err(e) = deal.0.check(p, "") {
+            if let Err(e) = deal.check(p, "") {
                 out.skipped += 1;
                 if out.issues.len() < super::MAX_LISTED_ERRORS {
-                    out.issues.push(Issue { line: deal.1, column: None, problem: Problem::InvalidDeal { path: e.path } });
+                    out.issues.push(Issue { line: s.line, column: None, problem: Problem::InvalidDeal { path: e.path } });
                 }
-                continue;
+                return false;
             }
         }
-        if deal.0.status != Status::Open && !known {
-            out.closed_without_history.push(deal.0);
-        } else {
-            out.deals.push(deal.0);
+        if deal.status != Status::Open && !known {
+            out.closed_without_history.push(std::mem::take(deal));
+            return false;
         }
-    }
+        true
+    });
+    out.deals = deals;
     if !out.has_history {
         out.notices.push(Notice::NoStageHistory { won, lost, open });
     }
@@ -446,29 +450,30 @@ pub fn apply(h: StageHistory, rules: &[StageRule], process: Option<&Process>) ->
 /// By stage index: the stage's outcome and milestones.
 type Effective = Vec<(Option<Outcome>, Vec<String>)>;
 
-/// The deal with its events (and the line it starts on); and whether its
-/// history shows any stage before the outcome. `pipeline` is the number of
-/// the deal's pipeline.
-fn events_of(s: StagedDeal, pipeline: u32, effective: &Effective, slots: &mut Slots) -> ((Deal, usize), bool) {
-    let StagedDeal { mut deal, stage, entered, line, .. } = s;
+/// Gives the deal its events by its path; and says whether its history
+/// shows any stage before the outcome. `pipeline` is the number of the
+/// deal's pipeline.
+fn events_of(deal: &mut Deal, s: &Path, pipeline: u32, effective: &Effective, slots: &mut Slots) -> bool {
+    let Path { stage, entered, .. } = s;
     let mut known = false;
-    for e in &entered {
+    for e in entered {
         match slots.get((deal.pipeline.as_deref(), pipeline), e.stage).and_then(|k| effective.get(k)) {
             Some((Some(_), _)) => {}
             Some((None, ms)) => {
                 known = true;
-                if !ms.is_empty() {
-                    let date = crate::deal::civil_from_days(e.day);
-                    for m in ms {
+                if let Some((last, rest)) = ms.split_last() {
+                    let date = history::iso_day(e.day);
+                    for m in rest {
                         add(&mut deal.events, m, Some(date.clone()));
                     }
+                    add(&mut deal.events, last, Some(date));
                 }
             }
             None => known = true,
         }
     }
     if entered.is_empty() && deal.status == Status::Open {
-        if let Some(c) = stage {
+        if let Some(&c) = stage.as_ref() {
             if let Some((None, ms)) = slots.get((deal.pipeline.as_deref(), pipeline), c).and_then(|k| effective.get(k)) {
                 for m in ms {
                     add(&mut deal.events, m, None);
@@ -476,7 +481,7 @@ fn events_of(s: StagedDeal, pipeline: u32, effective: &Effective, slots: &mut Sl
             }
         }
     }
-    ((deal, line), known)
+    known
 }
 
 fn add(events: &mut Vec<Event>, milestone: &str, date: Option<String>) {
