@@ -80,6 +80,7 @@ pub fn read(text: &str, options: &HistoryOptions, progress: &mut dyn FnMut(usize
     let mut index: FxMap<Cow<str>, u32> = FxMap::default();
     let mut groups: Vec<Group> = Vec::new();
     let mut changes: Vec<Change> = Vec::new();
+    let mut previous: Option<u32> = None;
     // Whether the file lists each opportunity's changes newest first.
     let (mut rising, mut falling) = (0usize, 0usize);
     while let Some(line) = out.next_row(&mut sheet, false, progress) {
@@ -103,10 +104,21 @@ pub fn read(text: &str, options: &HistoryOptions, progress: &mut dyn FnMut(usize
                 let stage_at = out.names.intern(sheet.cell(Some(stage)));
                 let at = u32::try_from(changes.len()).unwrap_or(NONE);
                 let key = sheet.cell_cow(id);
-                let g = match index.get(&key) {
-                    Some(&g) => groups.get_mut(g as usize),
+                // Reports list an opportunity's changes together: the
+                // previous row's opportunity first, then the index.
+                let known = match previous.and_then(|k| groups.get(k as usize)) {
+                    Some(g) if g.id == key => previous,
+                    _ => index.get(&key).copied(),
+                };
+                let g = match known {
+                    Some(g) => {
+                        previous = Some(g);
+                        groups.get_mut(g as usize)
+                    }
                     None => {
-                        index.insert(key.clone(), u32::try_from(groups.len()).unwrap_or(NONE));
+                        let k = u32::try_from(groups.len()).unwrap_or(NONE);
+                        index.insert(key.clone(), k);
+                        previous = Some(k);
                         let empty = Cow::Borrowed("");
                         groups.push(Group { id: key, label: empty.clone(), seller: empty, value: None, probability: None, line, latest: (i32::MIN, 0), first: at, last: NONE });
                         groups.last_mut()
