@@ -81,24 +81,26 @@ pub fn hash_str(s: &str) -> u64 {
 pub struct Names {
     names: Vec<String>,
     fold: Vec<u32>,
-    exact: FxMap<String, u32>,
-    folded: FxMap<String, u32>,
+    // usize values, like the import's other maps: one instantiation of the
+    // table code in the wasm.
+    exact: FxMap<String, usize>,
+    folded: FxMap<String, usize>,
 }
 
 impl Names {
     /// The number of `name`, spelled exactly so.
     pub fn intern(&mut self, name: &str) -> u32 {
+        let number = |k: usize| u32::try_from(k).unwrap_or(u32::MAX);
         if let Some(&k) = self.exact.get(name) {
-            return k;
+            return number(k);
         }
-        let k = u32::try_from(self.names.len()).unwrap_or(u32::MAX);
-        let lower = name.to_ascii_lowercase();
-        let classes = u32::try_from(self.folded.len()).unwrap_or(u32::MAX);
-        let class = *self.folded.entry(lower).or_insert(classes);
+        let k = self.names.len();
+        let classes = self.folded.len();
+        let class = *self.folded.entry(name.to_ascii_lowercase()).or_insert(classes);
         self.names.push(name.to_string());
-        self.fold.push(class);
+        self.fold.push(number(class));
         self.exact.insert(name.to_string(), k);
-        k
+        number(k)
     }
 
     /// The name of number `k` ("" for a number never given).

@@ -77,7 +77,7 @@ pub fn read(text: &str, options: &HistoryOptions, progress: &mut dyn FnMut(usize
     let close = sheet.column(&["Close Date"]);
     let owner = sheet.column(&["Opportunity Owner"]);
     let mut out = StageHistory { format: Some(Format::Salesforce), has_history: when.is_some(), ..StageHistory::default() };
-    let mut index: FxMap<Cow<str>, u32> = FxMap::default();
+    let mut index: FxMap<Cow<str>, usize> = FxMap::default();
     let mut groups: Vec<Group> = Vec::new();
     let mut changes: Vec<Change> = Vec::new();
     let mut previous: Option<u32> = None;
@@ -108,7 +108,7 @@ pub fn read(text: &str, options: &HistoryOptions, progress: &mut dyn FnMut(usize
                 // previous row's opportunity first, then the index.
                 let known = match previous.and_then(|k| groups.get(k as usize)) {
                     Some(g) if g.id == key => previous,
-                    _ => index.get(&key).copied(),
+                    _ => index.get(&key).map(|&g| u32::try_from(g).unwrap_or(NONE)),
                 };
                 let g = match known {
                     Some(g) => {
@@ -117,7 +117,7 @@ pub fn read(text: &str, options: &HistoryOptions, progress: &mut dyn FnMut(usize
                     }
                     None => {
                         let k = u32::try_from(groups.len()).unwrap_or(NONE);
-                        index.insert(key.clone(), k);
+                        index.insert(key.clone(), groups.len());
                         previous = Some(k);
                         let empty = Cow::Borrowed("");
                         groups.push(Group { id: key, label: empty.clone(), seller: empty, value: None, probability: None, line, latest: (i32::MIN, 0), first: at, last: NONE });
