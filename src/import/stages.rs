@@ -305,25 +305,26 @@ pub fn apply(h: StageHistory, rules: &[StageRule], process: Option<&Process>) ->
     let format = h.format.unwrap_or(Format::StageHistory);
     let defaults = default_rules(format);
     let StageHistory { has_history, mut deals, paths, names, issues, rows, skipped, .. } = h;
-    // Each deal's pipeline by number: pipelines are few, deals many.
+    // One pass over the deals (they are many: each pass costs), for each
+    // deal in turn:
+    // 1. its pipeline by number (pipelines are few, deals many);
+    // 2. its status where the export gives none: the explicit outcome of
+    //    the last stage, else its words;
+    // 3. who reaches each stage.
     let mut pipelines = Names::default();
-    let pipeline_of: Vec<u32> = deals.iter().map(|d| d.pipeline.as_deref().map_or(NO_PIPELINE, |p| pipelines.intern(p))).collect();
-    drop(pipelines);
+    let mut pipeline_of: Vec<u32> = Vec::with_capacity(deals.len());
     let mut slots = Slots::new(&names);
-    // 1. Status where the export gives none: the explicit outcome of the
-    // last stage, else its words.
-    for ((d, s), &p) in deals.iter_mut().zip(&paths).zip(&pipeline_of) {
+    let mut reached: Vec<usize> = Vec::new();
+    for (d, s) in deals.iter_mut().zip(&paths) {
+        let p = d.pipeline.as_deref().map_or(NO_PIPELINE, |p| pipelines.intern(p));
+        pipeline_of.push(p);
+        let pipeline = (d.pipeline.as_deref(), p);
         if !s.status_given {
             d.status = match s.last_stage() {
-                Some(stage) => slots.status(rules, (d.pipeline.as_deref(), p), stage),
+                Some(stage) => slots.status(rules, pipeline, stage),
                 None => Status::Open,
             };
         }
-    }
-    // 2. Who reaches each stage.
-    let mut reached: Vec<usize> = Vec::new();
-    for ((d, s), &p) in deals.iter().zip(&paths).zip(&pipeline_of) {
-        let pipeline = (d.pipeline.as_deref(), p);
         let last = s.last_stage().map(|l| slots.intern(pipeline, l));
         reached.clear();
         for e in &s.entered {
@@ -346,7 +347,8 @@ pub fn apply(h: StageHistory, rules: &[StageRule], process: Option<&Process>) ->
             }
         }
     }
-    // 3. Outcomes and milestones of each stage.
+    drop(pipelines);
+    // 4. Outcomes and milestones of each stage.
     let stats = std::mem::take(&mut slots.stats);
     let mut table = Vec::with_capacity(stats.len());
     let mut notices = Vec::new();
@@ -395,7 +397,7 @@ pub fn apply(h: StageHistory, rules: &[StageRule], process: Option<&Process>) ->
         });
         effective.push((outcome, milestones));
     }
-    // 4. The deals, in place: each gets its events, and is kept, moved to
+    // 5. The deals, in place: each gets its events, and is kept, moved to
     // `closed_without_history`, or left out when the process rejects it.
     let mut out = HistoryImport {
         format,
