@@ -45,6 +45,7 @@ pub fn read(history_text: &str, deals_text: Option<&str>, options: &HistoryOptio
     let stage = sheet.required(STAGE)?;
     let when = sheet.required(DATE)?;
     let mut first = true;
+    let mut previous: Option<usize> = None;
     while let Some(line) = out.next_row(&mut sheet, first, progress) {
         first = false;
         let read = || -> history::CellResult<i32> {
@@ -56,8 +57,14 @@ pub fn read(history_text: &str, deals_text: Option<&str>, options: &HistoryOptio
         match read() {
             Ok(day) => {
                 let key = sheet.cell(Some(id));
-                let at = match index.get(key) {
-                    Some(&at) => at,
+                // Files list a deal's changes together: the previous row's
+                // deal first, then the index.
+                let found = match previous.filter(|&p| out.deals.get(p).is_some_and(|d| d.id == key)) {
+                    Some(p) => Some(p),
+                    None => index.get(key).copied(),
+                };
+                let at = match found {
+                    Some(at) => at,
                     None if known => {
                         out.issue(line, sheet.name(id), Problem::UnknownDeal { id: key.to_string() });
                         continue;
@@ -68,6 +75,7 @@ pub fn read(history_text: &str, deals_text: Option<&str>, options: &HistoryOptio
                         out.deals.len() - 1
                     }
                 };
+                previous = Some(at);
                 let name = out.names.intern(sheet.cell(Some(stage)));
                 if let Some(s) = out.paths.get_mut(at) {
                     enter(&mut s.entered, &out.names, name, day);

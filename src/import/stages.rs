@@ -457,6 +457,14 @@ type Effective = Vec<(Option<Outcome>, Vec<String>)>;
 /// deal's pipeline.
 fn events_of(deal: &mut Deal, s: &Path, pipeline: u32, effective: &Effective, slots: &mut Slots) -> bool {
     let Path { stage, entered, .. } = s;
+    // Room for the events first: a list grown past 4 would be copied.
+    let mut room = 0;
+    for e in entered {
+        if let Some((None, ms)) = slots.get((deal.pipeline.as_deref(), pipeline), e.stage).and_then(|k| effective.get(k)) {
+            room += ms.len();
+        }
+    }
+    deal.events.reserve_exact(room);
     let mut known = false;
     for e in entered {
         match slots.get((deal.pipeline.as_deref(), pipeline), e.stage).and_then(|k| effective.get(k)) {
