@@ -83,8 +83,18 @@ pub fn read(text: &str, options: &HistoryOptions, progress: &mut dyn FnMut(usize
     let mut previous: Option<u32> = None;
     // Whether the file lists each opportunity's changes newest first.
     let (mut rising, mut falling) = (0usize, 0usize);
+    let body = sheet.progress().0;
     while let Some(line) = out.next_row(&mut sheet, false, progress) {
         let seq = u32::try_from(out.rows).unwrap_or(NONE);
+        if out.rows == 1 {
+            // Room for as many changes as the file holds rows at the first
+            // row's length (and opportunities for a quarter of them), so
+            // the lists are rarely copied as they grow.
+            let (at, total) = sheet.progress();
+            let rows = (total / at.saturating_sub(body).max(1)).min(super::MAX_CSV_ROWS);
+            changes.reserve(rows);
+            groups.reserve(rows / 4);
+        }
         let read = || -> history::CellResult<Cells> {
             for i in [id, stage] {
                 history::check_text(&sheet, i)?.ok_or((i, Problem::EmptyCell))?;
