@@ -5,6 +5,9 @@
 //! worker does), with the old offsetRows chunking for the record.
 //! Run: `cargo run --release --example bench_import` (BENCH_QUICK=1: one
 //! round instead of five). Exits with an error when a ratio is above 12.
+//! Every timed run starts cold (caches flushed, the allocator's free memory
+//! returned to the system); the output shows the page faults per 1,000
+//! rows at each size, which should be alike.
 //! BENCH_CURVE=1 prints the time per row at 10k..400k rows; BENCH_ONE=n
 //! runs the Salesforce import at n rows (2M rows in all) for a profiler.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic_in_result_fn)]
