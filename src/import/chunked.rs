@@ -8,10 +8,10 @@
 //! file is reported on the later row.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 
-use super::{bad_problem, delimiter_of, header_of, plan, push_error, row, Bad, ColumnMapping, Import, Reader, RowError, MAX_CSV_ROWS};
+use super::{delimiter_of, header_of, plan, push_error, row, row_fault, ColumnMapping, Import, Reader, RowError, MAX_CSV_ROWS};
 use super::history::Problem;
+use super::intern::FxMap;
 use crate::error::Result;
 use crate::model::Process;
 
@@ -56,9 +56,12 @@ impl ChunkedImport {
             plan(&header, &mapping, process.as_ref())?;
             (header.iter().map(|c| c.to_string()).collect::<Vec<_>>(), reader.pos, reader.line)
         };
-        // `Reader::new` strips the byte-order mark: keep the text as it sees it.
-        let skip = text.len() - body.len();
-        let text = text.get(skip..).map(str::to_string).unwrap_or_default();
+        // `Reader::new` strips the byte-order mark: keep the text as it sees
+        // it (a copy only when there is a mark to strip).
+        let text = match text.strip_prefix('\u{feff}') {
+            Some(rest) => rest.to_string(),
+            None => text,
+        };
         Ok(ChunkedImport { text, delim, pos, line, header, mapping, process, seen: IdSet::default(), rows: 0, done: false })
     }
 
@@ -73,6 +76,13 @@ impl ChunkedImport {
         if self.done {
             out.done = true;
             return Ok(out);
+        }
+        // Room for the chunk's deals up front (a row takes at least two
+        // bytes), so the list is not copied as it grows; and, once rows
+        // have been read, for the ids of the whole file at their length.
+        out.deals.reserve(max_rows.min(self.text.len().saturating_sub(self.pos) / 2 + 1).min(1 << 16));
+        if self.rows > 0 && self.pos > 0 {
+            self.seen.reserve((self.rows.saturating_mul(self.text.len()) / self.pos).min(MAX_CSV_ROWS));
         }
         let header: Vec<Cow<str>> = self.header.iter().map(|h| Cow::Borrowed(h.as_str())).collect();
         let plan = plan(&header, &self.mapping, self.process.as_ref())?;
@@ -90,16 +100,8 @@ impl ChunkedImport {
                 break;
             }
             out.rows += 1;
-            let result = match bad {
-                Some(b) => {
-                    let column = match b {
-                        Bad::CellTooLong(i) => header.get(i).map(|h| h.to_string()),
-                        _ => None,
-                    };
-                    Err((column, bad_problem(b)))
-                }
-                // A short row is a cut or broken line (as in `parse_csv`).
-                None if cells.len() < header.len() => Err((None, Problem::ShortRow { cells: cells.len(), columns: header.len() })),
+            let result = match row_fault(bad, &header, cells.len()) {
+                Some(fault) => Err(fault),
                 None => row(&plan, &self.mapping, self.process.as_ref(), &header, &cells, line),
             };
             match result {
@@ -129,43 +131,110 @@ impl ChunkedImport {
 }
 
 /// The ids seen so far with the line each was first seen on, kept compact
-/// so that a million of them stay cheap: the ids live end to end in one
-/// string, the table maps a 64-bit hash to where the id is. Two different
-/// ids with the same hash (practically never) go to a plain map, so the
-/// answer is always exact.
+/// so that a million of them stay cheap and a lookup touches little memory:
+/// the ids live end to end in one string, their places in a list in the
+/// order seen, and an open-addressing table of 4-byte slots (11 bits of the
+/// id's hash, and its place in the list) finds them. A lookup compares the
+/// text only when the 11 bits match, so the answer is always exact. Ids
+/// past what the slots can number (2 million) or the string can hold
+/// (4 GiB) go to a plain map.
 #[derive(Default)]
 pub struct IdSet {
     arena: String,
-    table: HashMap<u64, (u32, u32, usize)>,
-    spill: HashMap<String, usize>,
+    /// (where in `arena`, length, first line) of each id, in the order seen.
+    ids: Vec<(u32, u32, u32)>,
+    /// 0: empty; else the hash's tag (top 11 bits) and the place + 1 in `ids`.
+    slots: Vec<u32>,
+    spill: FxMap<String, usize>,
 }
 
+const PLACE_BITS: u32 = 21;
+const PLACE_MASK: u32 = (1 << PLACE_BITS) - 1;
+
 impl IdSet {
+    /// Room for `n` ids in all without growing the table.
+    pub fn reserve(&mut self, n: usize) {
+        let n = n.min(PLACE_MASK as usize);
+        self.ids.reserve(n.saturating_sub(self.ids.len()));
+        if Self::room(self.slots.len()) < n {
+            let mut size = self.slots.len().max(16);
+            while Self::room(size) < n {
+                size *= 2;
+            }
+            self.rebuild(size);
+        }
+    }
+
+    /// Ids a table of `size` slots holds (7/8 full at most).
+    fn room(size: usize) -> usize {
+        size / 8 * 7
+    }
+
+    fn tag(hash: u64) -> u32 {
+        (hash >> (64 - (32 - PLACE_BITS))) as u32
+    }
+
+    fn rebuild(&mut self, size: usize) {
+        self.slots = vec![0; size];
+        let mask = size - 1;
+        for (k, &(at, len, _)) in self.ids.iter().enumerate() {
+            let id = self.arena.get(at as usize..(at + len) as usize).unwrap_or("");
+            let hash = super::intern::hash_str(id);
+            let mut i = hash as usize & mask;
+            while self.slots.get(i).is_some_and(|&s| s != 0) {
+                i = (i + 1) & mask;
+            }
+            if let Some(slot) = self.slots.get_mut(i) {
+                *slot = Self::tag(hash) << PLACE_BITS | (k as u32 + 1);
+            }
+        }
+    }
+
     /// Adds `id`, first seen on `line`; when it was already there, the line
     /// it was first seen on.
     pub fn insert(&mut self, id: &str, line: usize) -> Option<usize> {
-        use std::hash::{Hash, Hasher};
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        id.hash(&mut h);
-        let key = h.finish();
-        let (Ok(at), Ok(len)) = (u32::try_from(self.arena.len()), u32::try_from(id.len())) else {
-            return self.spill_insert(id, line);
-        };
-        match self.table.entry(key) {
-            std::collections::hash_map::Entry::Vacant(v) => {
-                v.insert((at, len, line));
-                self.arena.push_str(id);
-                None
-            }
-            std::collections::hash_map::Entry::Occupied(o) => {
-                let (a, l, first_line) = *o.get();
-                if self.arena.get(a as usize..(a + l) as usize) == Some(id) {
-                    Some(first_line)
-                } else {
-                    self.spill_insert(id, line)
+        let hash = super::intern::hash_str(id);
+        let tag = Self::tag(hash);
+        let size = self.slots.len();
+        let mut free = None;
+        if size > 0 {
+            let mut i = hash as usize & (size - 1);
+            loop {
+                match self.slots.get(i) {
+                    Some(0) | None => {
+                        free = Some(i);
+                        break;
+                    }
+                    Some(&s) if s >> PLACE_BITS == tag => {
+                        if let Some(&(at, len, first)) = self.ids.get((s & PLACE_MASK) as usize - 1) {
+                            if self.arena.get(at as usize..(at + len) as usize) == Some(id) {
+                                return Some(first as usize);
+                            }
+                        }
+                    }
+                    Some(_) => {}
                 }
+                i = (i + 1) & (size - 1);
             }
         }
+        let place = self.ids.len() + 1;
+        let (Ok(at), Ok(len), Ok(first)) = (u32::try_from(self.arena.len()), u32::try_from(id.len()), u32::try_from(line)) else {
+            return self.spill_insert(id, line);
+        };
+        if place > PLACE_MASK as usize || at.checked_add(len).is_none() {
+            return self.spill_insert(id, line);
+        }
+        if place > Self::room(size) {
+            self.reserve(place.max(size));
+            return self.insert(id, line);
+        }
+        if let Some(slot) = free.and_then(|i| self.slots.get_mut(i)) {
+            *slot = tag << PLACE_BITS | place as u32;
+            self.ids.push((at, len, first));
+            self.arena.push_str(id);
+            return None;
+        }
+        self.spill_insert(id, line)
     }
 
     fn spill_insert(&mut self, id: &str, line: usize) -> Option<usize> {
@@ -176,5 +245,35 @@ impl IdSet {
                 None
             }
         }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    /// The set answers as a map from id to its first line does, as it grows
+    /// and with ids that share tags.
+    #[test]
+    fn id_set_is_a_first_line_map() {
+        let mut set = IdSet::default();
+        let mut map: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+        let mut x = 12345u64;
+        for line in 0..60_000usize {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let id = format!("{}", x % 40_000);
+            let want = map.get(&id).copied();
+            if want.is_none() {
+                map.insert(id.clone(), line);
+            }
+            assert_eq!(set.insert(&id, line), want, "{id}");
+        }
+        let mut reserved = IdSet::default();
+        reserved.reserve(100);
+        assert_eq!(reserved.slots.len(), 128);
+        assert_eq!((reserved.insert("", 1), reserved.insert("", 2), reserved.insert("a", 3)), (None, Some(1), None));
     }
 }

@@ -19,6 +19,7 @@
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 
+use super::intern::Names;
 use super::{detect_delimiter, parse_date_text, parse_number, parse_probability, Bad, DateOrder, Reader, MAX_CSV_BYTES, MAX_CSV_ROWS, MAX_LISTED_ERRORS};
 use crate::deal::{self, Deal, Status};
 use crate::model::MAX_TEXT_CHARS;
@@ -75,33 +76,35 @@ pub struct HistoryOptions {
 }
 
 /// One stage entered, on a day.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Entered {
-    pub stage: String,
+    /// The stage's number in [`StageHistory::names`].
+    pub stage: u32,
     /// Days since 1970-01-01 (`deal::civil_from_days` writes it).
     pub day: i32,
 }
 
-/// A deal as an export shows it, before stages become milestones.
+/// A deal's path through the stages as an export shows it, before stages
+/// become milestones (the deal's own fields are beside it, in
+/// [`StageHistory::deals`]).
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct StagedDeal {
-    /// The deal's own fields (no events yet; status from the status column
-    /// when the export has one, else open).
-    pub deal: Deal,
-    /// Whether `deal.status` came from a status column (else from stages).
+pub struct Path {
+    /// Whether the deal's status came from a status column (else from
+    /// stages).
     pub status_given: bool,
-    /// The stage the deal is in now, if the export says.
-    pub stage: Option<String>,
+    /// The stage the deal is in now, if the export says (its number in
+    /// [`StageHistory::names`]).
+    pub stage: Option<u32>,
     /// Stages entered, in date order (first entry of each stage).
     pub entered: Vec<Entered>,
     /// The 1-based line the deal starts on.
     pub line: usize,
 }
 
-impl StagedDeal {
+impl Path {
     /// The stage the deal ended in: the current stage, else the last entered.
-    pub fn last_stage(&self) -> Option<&str> {
-        self.stage.as_deref().or_else(|| self.entered.last().map(|e| e.stage.as_str()))
+    pub fn last_stage(&self) -> Option<u32> {
+        self.stage.or_else(|| self.entered.last().map(|e| e.stage))
     }
 }
 
@@ -112,7 +115,13 @@ pub struct StageHistory {
     /// False when the export has no history at all (no stage-date columns):
     /// a current-stage-only export.
     pub has_history: bool,
-    pub deals: Vec<StagedDeal>,
+    /// The deals' own fields (no events yet; status from the status column
+    /// when the export has one, else open).
+    pub deals: Vec<Deal>,
+    /// The path of each deal, by the same index.
+    pub paths: Vec<Path>,
+    /// The stage names the deals' numbers stand for, as spelled.
+    pub names: Names,
     pub issues: Vec<Issue>,
     /// Data rows read.
     pub rows: usize,
@@ -121,9 +130,20 @@ pub struct StageHistory {
 }
 
 impl StageHistory {
+    pub(crate) fn push(&mut self, deal: Deal, path: Path) {
+        self.deals.push(deal);
+        self.paths.push(path);
+    }
+
     pub(crate) fn issue(&mut self, line: usize, column: Option<&str>, problem: Problem) {
         self.skipped += 1;
         self.note(line, column, problem);
+    }
+
+    /// A row left out for a problem with one of its cells (column `i` of
+    /// `sheet`).
+    pub(crate) fn cell_issue(&mut self, sheet: &Sheet, line: usize, (i, problem): (usize, Problem)) {
+        self.issue(line, sheet.name(i), problem);
     }
 
     /// Lists a problem without counting a skipped row.
@@ -346,7 +366,17 @@ impl<'a> Sheet<'a> {
 
     /// The trimmed cell of column `i` in the current row ("" when absent).
     pub fn cell(&self, i: Option<usize>) -> &str {
-        i.and_then(|i| self.cells.get(i)).map_or("", |c| c.trim())
+        i.and_then(|i| self.cells.get(i)).map_or("", |c| trim(c))
+    }
+
+    /// The trimmed cell of column `i`, borrowed from the text where the
+    /// cell is (so it can outlive the row without a copy).
+    pub fn cell_cow(&self, i: usize) -> Cow<'a, str> {
+        match self.cells.get(i) {
+            Some(Cow::Borrowed(c)) => Cow::Borrowed(trim(c)),
+            Some(Cow::Owned(c)) => Cow::Owned(trim(c).to_string()),
+            None => Cow::Borrowed(""),
+        }
     }
 
     pub fn name(&self, i: usize) -> Option<&str> {
@@ -356,6 +386,19 @@ impl<'a> Sheet<'a> {
     /// Bytes read so far and in all, for progress.
     pub fn progress(&self) -> (usize, usize) {
         (self.reader.pos, self.reader.text.len())
+    }
+}
+
+/// `s.trim()`, without decoding characters when `s` starts and ends with
+/// a printable ASCII character (then there is nothing to trim: every
+/// whitespace character is either ASCII up to the space or not ASCII).
+pub(crate) fn trim(s: &str) -> &str {
+    let b = s.as_bytes();
+    let plain = |c: Option<&u8>| c.is_some_and(|&c| c > b' ' && c < 0x7f);
+    if plain(b.first()) && plain(b.last()) {
+        s
+    } else {
+        s.trim()
     }
 }
 
@@ -439,22 +482,46 @@ pub(crate) fn day_of(v: &str, order: Option<DateOrder>) -> std::result::Result<i
     }
 }
 
+/// `YYYY-MM-DD` of a day number: `deal::civil_from_days`, written without
+/// the formatting machinery for four-digit years (an import writes one
+/// per event).
+pub(crate) fn iso_day(day: i32) -> String {
+    let (y, m, d) = deal::civil(day);
+    let (Ok(y), Ok(m), Ok(d)) = (u32::try_from(y), u32::try_from(m), u32::try_from(d)) else {
+        return deal::civil_from_days(day);
+    };
+    if y > 9999 {
+        return deal::civil_from_days(day);
+    }
+    let mut s = String::with_capacity(10);
+    for (v, width) in [(y, 4), (m, 2), (d, 2)] {
+        if width == 2 {
+            s.push('-');
+        }
+        for p in (0..width).rev() {
+            s.push(char::from(b'0' + (v / 10u32.pow(p) % 10) as u8));
+        }
+    }
+    s
+}
+
 /// A status column's value: won, lost or open by the word rule.
 pub(crate) fn status_word(v: &str) -> Status {
     super::status_of(v, &std::collections::BTreeMap::new())
 }
 
-/// Records a stage entered on a day, keeping the first entry of each stage
+/// Records a stage (its number in `names`) entered on a day, keeping the
+/// first entry of each stage (names equal but for ASCII case are one stage)
 /// and the list in date order (stable for same-day entries).
-pub(crate) fn enter(entered: &mut Vec<Entered>, stage: &str, day: i32) {
-    if let Some(e) = entered.iter_mut().find(|e| e.stage.eq_ignore_ascii_case(stage)) {
+pub(crate) fn enter(entered: &mut Vec<Entered>, names: &Names, stage: u32, day: i32) {
+    if let Some(e) = entered.iter_mut().find(|e| names.same(e.stage, stage)) {
         if day < e.day {
             e.day = day;
         } else {
             return;
         }
     } else {
-        entered.push(Entered { stage: stage.to_string(), day });
+        entered.push(Entered { stage, day });
     }
     // Insertion sort: lists are short and mostly in order already.
     for k in 1..entered.len() {
@@ -462,6 +529,27 @@ pub(crate) fn enter(entered: &mut Vec<Entered>, stage: &str, day: i32) {
         while j > 0 && entered.get(j - 1).map(|e| e.day) > entered.get(j).map(|e| e.day) {
             entered.swap(j - 1, j);
             j -= 1;
+        }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn iso_day_writes_what_civil_from_days_writes() {
+        // Years 0001 to 9999 (written by hand), and beyond (formatted).
+        for day in (-719_162..=2_932_896).step_by(97).chain([-719_163, -719_162, 0, 2_932_896, 2_932_897, -800_000, 3_000_000]) {
+            assert_eq!(iso_day(day), deal::civil_from_days(day), "{day}");
+        }
+    }
+
+    #[test]
+    fn trim_is_str_trim() {
+        for s in ["", " ", "a", " a", "a ", "\ta\n", "a b", "\u{a0}x\u{a0}", "x\u{2003}", "é", " é ", "\u{85}a"] {
+            assert_eq!(trim(s), s.trim(), "{s:?}");
         }
     }
 }

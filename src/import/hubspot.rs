@@ -14,9 +14,8 @@
 //! import says so and keeps its closed deals out of calibration
 //! ([`super::stages`]).
 
-use std::collections::HashMap;
-
-use super::history::{self, enter, Format, HistoryOptions, ImportResult, Problem, Sheet, StageHistory, StagedDeal};
+use super::history::{self, enter, Format, HistoryOptions, ImportResult, Problem, Sheet, Path, StageHistory};
+use super::intern::FxMap;
 use crate::deal::Deal;
 
 /// The `Date entered` columns: (column, stage, pipeline).
@@ -69,11 +68,14 @@ pub fn read(text: &str, options: &HistoryOptions, progress: &mut dyn FnMut(usize
     let amount = sheet.column(&["Amount"]);
     let close = sheet.column(&["Close Date"]);
     let owner = sheet.column(&["Deal owner"]);
-    let stages = stage_columns(&sheet.header);
-    let mut out = StageHistory { format: Some(Format::Hubspot), has_history: !stages.is_empty(), ..StageHistory::default() };
-    let mut seen: HashMap<String, usize> = HashMap::new();
+    let columns = stage_columns(&sheet.header);
+    let mut out = StageHistory { format: Some(Format::Hubspot), has_history: !columns.is_empty(), ..StageHistory::default() };
+    // Each column's stage, by its number in the names.
+    let stages: Vec<(usize, u32)> = columns.into_iter().map(|(i, name, _)| (i, out.names.intern(&name))).collect();
+    let mut seen: FxMap<String, usize> = FxMap::default();
     while let Some(line) = out.next_row(&mut sheet, false, progress) {
-        let read = || -> history::CellResult<StagedDeal> {
+        let names = &out.names;
+        let read = || -> history::CellResult<(Deal, Path)> {
             let mut d = Deal {
                 id: history::text(&sheet, id)?.unwrap_or_else(|| format!("line {line}")),
                 label: history::text(&sheet, label)?,
@@ -82,33 +84,32 @@ pub fn read(text: &str, options: &HistoryOptions, progress: &mut dyn FnMut(usize
                 pipeline: history::text(&sheet, pipeline)?,
                 ..Deal::default()
             };
-            let current = history::text(&sheet, Some(stage))?;
-            d.status = history::status_word(current.as_deref().unwrap_or(""));
-            let mut s = StagedDeal { stage: current, line, ..StagedDeal::default() };
+            // The current stage (named after the read, when the names may grow).
+            history::check_text(&sheet, stage)?;
+            d.status = history::status_word(sheet.cell(Some(stage)));
+            let mut s = Path { line, ..Path::default() };
             if d.status != crate::Status::Open {
-                d.close_date = history::date(&sheet, close, options.date_order)?.map(crate::deal::civil_from_days);
+                d.close_date = history::date(&sheet, close, options.date_order)?.map(history::iso_day);
             }
-            for (i, name, _) in &stages {
-                if let Some(day) = history::date(&sheet, Some(*i), options.date_order)? {
-                    enter(&mut s.entered, name, day);
+            for &(i, name) in &stages {
+                if let Some(day) = history::date(&sheet, Some(i), options.date_order)? {
+                    enter(&mut s.entered, names, name, day);
                 }
             }
-            s.deal = d;
-            Ok(s)
+            Ok((d, s))
         };
         match read() {
-            Ok(s) => {
-                if let Some(&first) = seen.get(&s.deal.id) {
-                    out.issue(line, id.and_then(|i| sheet.name(i)), Problem::DuplicateId { id: s.deal.id, first_line: first });
+            Ok((d, mut s)) => {
+                let current = sheet.cell(Some(stage));
+                s.stage = (!current.is_empty()).then(|| out.names.intern(current));
+                if let Some(&first) = seen.get(&d.id) {
+                    out.issue(line, id.and_then(|i| sheet.name(i)), Problem::DuplicateId { id: d.id, first_line: first });
                 } else {
-                    seen.insert(s.deal.id.clone(), line);
-                    out.deals.push(s);
+                    seen.insert(d.id.clone(), line);
+                    out.push(d, s);
                 }
             }
-            Err((i, p)) => {
-                let column = sheet.name(i).map(str::to_string);
-                out.issue(line, column.as_deref(), p);
-            }
+            Err(e) => out.cell_issue(&sheet, line, e),
         }
     }
     let (a, b) = sheet.progress();

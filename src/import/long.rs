@@ -9,9 +9,10 @@
 //! the history file and their status comes from their last stage.
 //! A history row whose deal the deals file lacks is listed and skipped.
 
-use std::collections::HashMap;
+use std::borrow::Cow;
 
-use super::history::{self, enter, Format, HistoryOptions, ImportResult, Problem, Row, Sheet, StageHistory, StagedDeal};
+use super::history::{self, enter, Format, HistoryOptions, ImportResult, Problem, Row, Sheet, Path, StageHistory};
+use super::intern::FxMap;
 use crate::deal::{Deal, Status};
 
 const ID: &[&str] = &["deal id", "deal_id", "dealid", "id"];
@@ -33,7 +34,8 @@ pub fn is_deals(header: &[String]) -> bool {
 
 pub fn read(history_text: &str, deals_text: Option<&str>, options: &HistoryOptions, progress: &mut dyn FnMut(usize, usize)) -> ImportResult<StageHistory> {
     let mut out = StageHistory { format: Some(Format::StageHistory), has_history: true, ..StageHistory::default() };
-    let mut index: HashMap<String, usize> = HashMap::new();
+    // Deal ids (borrowed from the texts) -> place in `out.deals`.
+    let mut index: FxMap<Cow<str>, usize> = FxMap::default();
     if let Some(text) = deals_text {
         read_deals(text, options, &mut out, &mut index)?;
     }
@@ -43,6 +45,7 @@ pub fn read(history_text: &str, deals_text: Option<&str>, options: &HistoryOptio
     let stage = sheet.required(STAGE)?;
     let when = sheet.required(DATE)?;
     let mut first = true;
+    let mut previous: Option<usize> = None;
     while let Some(line) = out.next_row(&mut sheet, first, progress) {
         first = false;
         let read = || -> history::CellResult<i32> {
@@ -54,26 +57,31 @@ pub fn read(history_text: &str, deals_text: Option<&str>, options: &HistoryOptio
         match read() {
             Ok(day) => {
                 let key = sheet.cell(Some(id));
-                let at = match index.get(key) {
-                    Some(&at) => at,
+                // Files list a deal's changes together: the previous row's
+                // deal first, then the index.
+                let found = match previous.filter(|&p| out.deals.get(p).is_some_and(|d| d.id == key)) {
+                    Some(p) => Some(p),
+                    None => index.get(key).copied(),
+                };
+                let at = match found {
+                    Some(at) => at,
                     None if known => {
                         out.issue(line, sheet.name(id), Problem::UnknownDeal { id: key.to_string() });
                         continue;
                     }
                     None => {
-                        index.insert(key.to_string(), out.deals.len());
-                        out.deals.push(StagedDeal { deal: Deal { id: key.to_string(), ..Deal::default() }, line, ..StagedDeal::default() });
+                        index.insert(sheet.cell_cow(id), out.deals.len());
+                        out.push(Deal { id: key.to_string(), ..Deal::default() }, Path { line, ..Path::default() });
                         out.deals.len() - 1
                     }
                 };
-                if let Some(s) = out.deals.get_mut(at) {
-                    enter(&mut s.entered, sheet.cell(Some(stage)), day);
+                previous = Some(at);
+                let name = out.names.intern(sheet.cell(Some(stage)));
+                if let Some(s) = out.paths.get_mut(at) {
+                    enter(&mut s.entered, &out.names, name, day);
                 }
             }
-            Err((i, p)) => {
-                let column = sheet.name(i).map(str::to_string);
-                out.issue(line, column.as_deref(), p);
-            }
+            Err(e) => out.cell_issue(&sheet, line, e),
         }
     }
     let (a, b) = sheet.progress();
@@ -83,7 +91,7 @@ pub fn read(history_text: &str, deals_text: Option<&str>, options: &HistoryOptio
     Ok(out)
 }
 
-fn read_deals(text: &str, options: &HistoryOptions, out: &mut StageHistory, index: &mut HashMap<String, usize>) -> ImportResult<()> {
+fn read_deals<'a>(text: &'a str, options: &HistoryOptions, out: &mut StageHistory, index: &mut FxMap<Cow<'a, str>, usize>) -> ImportResult<()> {
     let mut sheet = Sheet::open(text)?;
     let id = sheet.required(ID)?;
     let label = sheet.column(&["name", "deal name", "label", "title"]);
@@ -106,7 +114,7 @@ fn read_deals(text: &str, options: &HistoryOptions, out: &mut StageHistory, inde
                 break;
             }
         };
-        let read = || -> history::CellResult<StagedDeal> {
+        let read = || -> history::CellResult<(Deal, Path)> {
             let key = history::text(&sheet, Some(id))?.ok_or((id, Problem::EmptyCell))?;
             let mut d = Deal {
                 id: key,
@@ -117,31 +125,33 @@ fn read_deals(text: &str, options: &HistoryOptions, out: &mut StageHistory, inde
                 seller_probability: history::probability(&sheet, prob)?,
                 ..Deal::default()
             };
-            let current = history::text(&sheet, stage)?;
+            // The current stage (named after the read, when the names may grow).
+            if let Some(i) = stage {
+                history::check_text(&sheet, i)?;
+            }
             let given = status.is_some();
             d.status = match status {
                 Some(_) => history::status_word(sheet.cell(status)),
-                None => history::status_word(current.as_deref().unwrap_or("")),
+                None => history::status_word(sheet.cell(stage)),
             };
             if d.status != Status::Open {
-                d.close_date = history::date(&sheet, close, options.date_order)?.map(crate::deal::civil_from_days);
+                d.close_date = history::date(&sheet, close, options.date_order)?.map(history::iso_day);
             }
-            Ok(StagedDeal { deal: d, status_given: given, stage: current, line, ..StagedDeal::default() })
+            Ok((d, Path { status_given: given, line, ..Path::default() }))
         };
         match read() {
-            Ok(s) => {
-                if let Some(&at) = index.get(&s.deal.id) {
-                    let first = out.deals.get(at).map_or(0, |d| d.line);
-                    out.issue(line, sheet.name(id), Problem::DuplicateId { id: s.deal.id, first_line: first });
+            Ok((d, mut s)) => {
+                if let Some(&at) = index.get(d.id.as_str()) {
+                    let first = out.paths.get(at).map_or(0, |p| p.line);
+                    out.issue(line, sheet.name(id), Problem::DuplicateId { id: d.id, first_line: first });
                 } else {
-                    index.insert(s.deal.id.clone(), out.deals.len());
-                    out.deals.push(s);
+                    let current = sheet.cell(stage);
+                    s.stage = (!current.is_empty()).then(|| out.names.intern(current));
+                    index.insert(sheet.cell_cow(id), out.deals.len());
+                    out.push(d, s);
                 }
             }
-            Err((i, p)) => {
-                let column = sheet.name(i).map(str::to_string);
-                out.issue(line, column.as_deref(), p);
-            }
+            Err(e) => out.cell_issue(&sheet, line, e),
         }
     }
     Ok(())

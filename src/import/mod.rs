@@ -46,13 +46,14 @@
 pub mod chunked;
 pub mod history;
 pub mod hubspot;
+pub mod intern;
 pub mod long;
 pub mod salesforce;
 pub mod stages;
 
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use crate::deal::{self, Deal, Event, Status};
 use history::Problem;
@@ -364,12 +365,9 @@ impl<'a> Reader<'a> {
     }
 
     fn skip_unquoted(&mut self) {
-        while let Some(b) = self.byte(self.pos) {
-            if b == self.delim || b == b'\n' || b == b'\r' {
-                break;
-            }
-            self.pos += 1;
-        }
+        let delim = self.delim;
+        let rest = self.text.as_bytes().get(self.pos..).unwrap_or(&[]);
+        self.pos += rest.iter().position(|&b| b == delim || b == b'\n' || b == b'\r').unwrap_or(rest.len());
     }
 }
 
@@ -562,8 +560,8 @@ pub fn parse_csv(text: &str, mapping: &ColumnMapping, process: Option<&Process>,
     let header = header_of(&mut reader)?;
     let plan = plan(&header, mapping, process)?;
     let mut out = Import::default();
-    // Ids seen so far (the value is unused: the map type is the model's).
-    let mut seen: HashMap<String, usize> = HashMap::new();
+    // Ids seen so far, with the line each was first seen on.
+    let mut seen = chunked::IdSet::default();
     let mut cells = Vec::new();
     let mut index = 0usize;
     loop {
@@ -586,27 +584,17 @@ pub fn parse_csv(text: &str, mapping: &ColumnMapping, process: Option<&Process>,
             break;
         }
         out.rows += 1;
-        let result = match bad {
-            Some(b) => {
-                let column = match b {
-                    Bad::CellTooLong(i) => header.get(i).map(|h| h.to_string()),
-                    _ => None,
-                };
-                Err((column, bad_problem(b)))
-            }
-            // A short row (fewer cells than the header) is a cut or broken
-            // line, never an open deal with empty columns.
-            None if cells.len() < header.len() => Err((None, Problem::ShortRow { cells: cells.len(), columns: header.len() })),
+        let result = match row_fault(bad, &header, cells.len()) {
+            Some(fault) => Err(fault),
             None => row(&plan, mapping, process, &header, &cells, line),
         };
         match result {
             Ok(d) => {
-                if let Some(&first_line) = seen.get(&d.id) {
+                if let Some(first_line) = seen.insert(&d.id, line) {
                     let column = plan.id.and_then(|i| header.get(i)).map(|h| h.to_string());
                     push_error(&mut out, line, column, Problem::DuplicateId { id: d.id, first_line });
                     out.skipped += 1;
                 } else {
-                    seen.insert(d.id.clone(), line);
                     out.deals.push(d);
                 }
             }
@@ -618,6 +606,25 @@ pub fn parse_csv(text: &str, mapping: &ColumnMapping, process: Option<&Process>,
     }
     Ok(out)
 }
+
+/// Why a record cannot be a deal before its cells are read, if it cannot:
+/// it could not be read whole (the column, for a cell too long), or it has
+/// fewer cells than the header (a cut or broken line, never an open deal
+/// with empty columns).
+fn row_fault(bad: Option<Bad>, header: &[Cow<str>], cells: usize) -> Option<(Option<String>, Problem)> {
+    match bad {
+        Some(b) => {
+            let column = match b {
+                Bad::CellTooLong(i) => header.get(i).map(|h| h.to_string()),
+                _ => None,
+            };
+            Some((column, bad_problem(b)))
+        }
+        None if cells < header.len() => Some((None, Problem::ShortRow { cells, columns: header.len() })),
+        None => None,
+    }
+}
+
 fn push_error(out: &mut Import, line: usize, column: Option<String>, problem: Problem) {
     if out.errors.len() < MAX_LISTED_ERRORS {
         out.errors.push(RowError { line, column, problem });
@@ -804,31 +811,41 @@ fn is_no(v: &str) -> bool {
 /// the text is not a number.
 pub fn parse_number(s: &str) -> Option<f64> {
     let is_num = |c: char| c.is_ascii_digit() || matches!(c, '.' | ',' | '-' | '+');
-    let core = s.trim_matches(|c: char| !is_num(c));
+    // Most cells start and end with a digit: nothing to trim.
+    let ends = |b: Option<&u8>| b.is_some_and(u8::is_ascii_digit);
+    let core = if ends(s.as_bytes().first()) && ends(s.as_bytes().last()) { s } else { s.trim_matches(|c: char| !is_num(c)) };
     let (negative, core) = match core.strip_prefix('-') {
         Some(rest) => (true, rest),
         None => (false, core.strip_prefix('+').unwrap_or(core)),
     };
-    let mut digits: Vec<u8> = Vec::with_capacity(core.len());
+    // At most 18 digits are kept (more is not a number): no allocation.
+    let mut buf = [0u8; 18];
+    let mut count = 0usize;
     let (mut dots, mut commas, mut last_sep) = (0usize, 0usize, None);
     for c in core.chars() {
         match c {
-            '0'..='9' => digits.push(c as u8 - b'0'),
+            '0'..='9' => {
+                if let Some(d) = buf.get_mut(count) {
+                    *d = c as u8 - b'0';
+                }
+                count += 1;
+            }
             '.' | ',' => {
                 if c == '.' {
                     dots += 1;
                 } else {
                     commas += 1;
                 }
-                last_sep = Some((c, digits.len()));
+                last_sep = Some((c, count));
             }
             ' ' | '\u{a0}' | '\u{202f}' | '\'' | '\u{2019}' => {}
             _ => return None,
         }
     }
-    if digits.is_empty() || digits.len() > 18 {
+    if count == 0 || count > 18 {
         return None;
     }
+    let digits = buf.get(..count)?;
     // Where the decimal mark is, as the count of digits before it.
     let decimal_at = match last_sep {
         None => None,

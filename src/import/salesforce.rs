@@ -18,10 +18,11 @@
 //! rows become the deal's [`Slip`]: how often it changed, how often and by
 //! how many days in all it moved later.
 
-use std::collections::HashMap;
+use std::borrow::Cow;
 
-use super::history::{self, enter, Format, HistoryOptions, ImportResult, Problem, Sheet, StageHistory, StagedDeal};
-use crate::deal::{civil_from_days, Deal, Slip, Status};
+use super::history::{self, enter, Format, HistoryOptions, ImportResult, Problem, Sheet, Path, StageHistory};
+use super::intern::{FxMap, Names};
+use crate::deal::{Deal, Slip, Status};
 
 /// Whether a header is an Opportunity History report.
 pub fn is_history(header: &[String]) -> bool {
@@ -31,35 +32,37 @@ pub fn is_history(header: &[String]) -> bool {
         && has(&["Last Modified", "Last Modified Date", "Edit Date"])
 }
 
+/// One row: a change of an opportunity. The changes of all opportunities
+/// sit in one list; each opportunity's are chained by `next`.
+#[derive(Clone, Copy)]
 struct Change {
     day: i32,
-    seq: usize,
-    /// Index into the stage names.
+    /// The stage's number in the names.
     stage: u32,
     close: Option<i32>,
+    /// The opportunity's next change (`NONE`: the last).
+    next: u32,
 }
 
-struct Group {
-    deal: Deal,
+const NONE: u32 = u32::MAX;
+
+/// An opportunity while the file is read: its fields from the latest row,
+/// borrowed from the text, and its chain of changes.
+struct Group<'a> {
+    id: Cow<'a, str>,
+    label: Cow<'a, str>,
+    seller: Cow<'a, str>,
+    value: Option<f64>,
+    probability: Option<f64>,
     line: usize,
-    /// Day and row order of the row the deal's fields came from.
-    latest: (i32, usize),
-    changes: Vec<Change>,
+    /// Day and row order of the row the fields came from.
+    latest: (i32, u32),
+    first: u32,
+    last: u32,
 }
 
 /// Day of the change, expected close day, amount, probability.
 type Cells = (i32, Option<i32>, Option<f64>, Option<f64>);
-
-/// Sets a text field, reusing its buffer.
-fn set(field: &mut Option<String>, v: Option<&str>) {
-    match (field.as_mut(), v) {
-        (Some(f), Some(v)) => {
-            f.clear();
-            f.push_str(v);
-        }
-        (_, v) => *field = v.map(str::to_string),
-    }
-}
 
 pub fn read(text: &str, options: &HistoryOptions, progress: &mut dyn FnMut(usize, usize)) -> ImportResult<StageHistory> {
     let mut sheet = Sheet::open(text)?;
@@ -74,25 +77,30 @@ pub fn read(text: &str, options: &HistoryOptions, progress: &mut dyn FnMut(usize
     let close = sheet.column(&["Close Date"]);
     let owner = sheet.column(&["Opportunity Owner"]);
     let mut out = StageHistory { format: Some(Format::Salesforce), has_history: when.is_some(), ..StageHistory::default() };
-    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut index: FxMap<Cow<str>, usize> = FxMap::default();
     let mut groups: Vec<Group> = Vec::new();
-    let mut names: Vec<String> = Vec::new();
-    let mut name_index: HashMap<String, u32> = HashMap::new();
+    let mut changes: Vec<Change> = Vec::new();
+    let mut previous: Option<u32> = None;
     // Whether the file lists each opportunity's changes newest first.
     let (mut rising, mut falling) = (0usize, 0usize);
+    let body = sheet.progress().0;
     while let Some(line) = out.next_row(&mut sheet, false, progress) {
-        let seq = out.rows;
+        let seq = u32::try_from(out.rows).unwrap_or(NONE);
+        if out.rows == 1 {
+            // Room for as many changes as the file holds rows at the first
+            // row's length (and opportunities for a quarter of them), so
+            // the lists are rarely copied as they grow.
+            let (at, total) = sheet.progress();
+            let rows = (total / at.saturating_sub(body).max(1)).min(super::MAX_CSV_ROWS);
+            changes.reserve(rows);
+            groups.reserve(rows / 4);
+        }
         let read = || -> history::CellResult<Cells> {
-            for (i, v) in [(id, sheet.cell(Some(id))), (stage, sheet.cell(Some(stage)))] {
-                if v.is_empty() {
-                    return Err((i, Problem::EmptyCell));
-                }
-                if v.chars().count() > crate::model::MAX_TEXT_CHARS {
-                    return Err((i, Problem::TooLong));
-                }
+            for i in [id, stage] {
+                history::check_text(&sheet, i)?.ok_or((i, Problem::EmptyCell))?;
             }
             for i in [label, owner].into_iter().flatten() {
-                history::text(&sheet, Some(i))?;
+                history::check_text(&sheet, i)?;
             }
             let day = match when {
                 Some(w) => history::date(&sheet, Some(w), options.date_order)?.ok_or((w, Problem::EmptyCell))?,
@@ -103,75 +111,88 @@ pub fn read(text: &str, options: &HistoryOptions, progress: &mut dyn FnMut(usize
         };
         match read() {
             Ok((day, close_day, value, probability)) => {
-                let st = sheet.cell(Some(stage));
-                let stage_at = match name_index.get(st) {
-                    Some(&k) => k,
-                    None => {
-                        let k = u32::try_from(names.len()).unwrap_or(u32::MAX);
-                        names.push(st.to_string());
-                        name_index.insert(st.to_string(), k);
-                        k
-                    }
+                let stage_at = out.names.intern(sheet.cell(Some(stage)));
+                let at = u32::try_from(changes.len()).unwrap_or(NONE);
+                let key = sheet.cell_cow(id);
+                // Reports list an opportunity's changes together: the
+                // previous row's opportunity first, then the index.
+                let known = match previous.and_then(|k| groups.get(k as usize)) {
+                    Some(g) if g.id == key => previous,
+                    _ => index.get(&key).map(|&g| u32::try_from(g).unwrap_or(NONE)),
                 };
-                let change = Change { day, seq, stage: stage_at, close: close_day };
-                let key = sheet.cell(Some(id));
-                let group = match index.get(key) {
-                    Some(&at) => groups.get_mut(at),
+                let g = match known {
+                    Some(g) => {
+                        previous = Some(g);
+                        groups.get_mut(g as usize)
+                    }
                     None => {
-                        index.insert(key.to_string(), groups.len());
-                        let deal = Deal { id: key.to_string(), ..Deal::default() };
-                        groups.push(Group { deal, line, latest: (i32::MIN, 0), changes: Vec::new() });
+                        let k = u32::try_from(groups.len()).unwrap_or(NONE);
+                        index.insert(key.clone(), groups.len());
+                        previous = Some(k);
+                        let empty = Cow::Borrowed("");
+                        groups.push(Group { id: key, label: empty.clone(), seller: empty, value: None, probability: None, line, latest: (i32::MIN, 0), first: at, last: NONE });
                         groups.last_mut()
                     }
                 };
-                if let Some(g) = group {
-                    if let Some(last) = g.changes.last() {
-                        if change.day > last.day {
-                            rising += 1;
-                        } else if change.day < last.day {
-                            falling += 1;
-                        }
+                let Some(g) = g else { continue };
+                if let Some(last) = changes.get_mut(g.last as usize) {
+                    if day > last.day {
+                        rising += 1;
+                    } else if day < last.day {
+                        falling += 1;
                     }
-                    if (change.day, change.seq) >= g.latest {
-                        g.latest = (change.day, change.seq);
-                        let cell = |i: Option<usize>| Some(sheet.cell(i)).filter(|v| !v.is_empty());
-                        set(&mut g.deal.label, cell(label));
-                        set(&mut g.deal.seller, cell(owner));
-                        g.deal.value = value;
-                        g.deal.seller_probability = probability;
-                    }
-                    g.changes.push(change);
+                    last.next = at;
                 }
+                g.last = at;
+                if (day, seq) >= g.latest {
+                    g.latest = (day, seq);
+                    g.label = label.map_or(Cow::Borrowed(""), |i| sheet.cell_cow(i));
+                    g.seller = owner.map_or(Cow::Borrowed(""), |i| sheet.cell_cow(i));
+                    g.value = value;
+                    g.probability = probability;
+                }
+                changes.push(Change { day, stage: stage_at, close: close_day, next: NONE });
             }
-            Err((i, p)) => {
-                let column = sheet.name(i).map(str::to_string);
-                out.issue(line, column.as_deref(), p);
-            }
+            Err(e) => out.cell_issue(&sheet, line, e),
         }
     }
+    drop(index);
     let newest_first = falling > rising;
+    out.deals.reserve_exact(groups.len());
+    out.paths.reserve_exact(groups.len());
+    let mut chain = Vec::new();
+    // The status each stage's name means, by number, once worked out.
+    let mut status = Vec::new();
     for g in groups {
-        out.deals.push(finish(g, newest_first, &names, when.is_some()));
+        chain.clear();
+        let mut k = g.first;
+        while let Some(c) = changes.get(k as usize) {
+            chain.push(*c);
+            k = c.next;
+        }
+        let (deal, path) = finish(g, &mut chain, newest_first, (&out.names, &mut status), when.is_some());
+        out.push(deal, path);
     }
     let (a, b) = sheet.progress();
     progress(a, b);
     Ok(out)
 }
 
-fn finish(mut g: Group, newest_first: bool, names: &[String], dated: bool) -> StagedDeal {
+/// The deal and its path. `names`: the stage names, and the status each
+/// means (filled in as met).
+fn finish(g: Group, changes: &mut [Change], newest_first: bool, (names, status): (&Names, &mut Vec<Option<Status>>), dated: bool) -> (Deal, Path) {
     if newest_first {
-        g.changes.reverse();
+        changes.reverse();
     }
     // Stable: same-day changes keep their (oldest first) order.
-    g.changes.sort_by_key(|c| c.day);
-    let name = |k: u32| names.get(k as usize).map_or("", String::as_str);
-    let mut s = StagedDeal { line: g.line, ..StagedDeal::default() };
+    changes.sort_by_key(|c| c.day);
+    let mut s = Path { line: g.line, entered: Vec::with_capacity(if dated { changes.len() } else { 0 }), ..Path::default() };
     let mut slip = Slip::default();
     let mut prev_stage: Option<u32> = None;
     let mut prev_close: Option<i32> = None;
-    for c in g.changes.iter().filter(|_| dated) {
-        if !prev_stage.is_some_and(|p| p == c.stage || name(p).eq_ignore_ascii_case(name(c.stage))) {
-            enter(&mut s.entered, name(c.stage), c.day);
+    for c in changes.iter().filter(|_| dated) {
+        if !prev_stage.is_some_and(|p| names.same(p, c.stage)) {
+            enter(&mut s.entered, names, c.stage, c.day);
         }
         prev_stage = Some(c.stage);
         if let Some(day) = c.close {
@@ -187,16 +208,27 @@ fn finish(mut g: Group, newest_first: bool, names: &[String], dated: bool) -> St
             prev_close = Some(day);
         }
     }
-    let last = g.changes.last();
-    s.stage = last.map(|c| name(c.stage).to_string());
-    let mut d = g.deal;
-    d.status = history::status_word(s.stage.as_deref().unwrap_or(""));
+    let last = changes.last();
+    s.stage = last.map(|c| c.stage);
+    let text = |c: Cow<str>| (!c.is_empty()).then(|| c.into_owned());
+    let mut d = Deal { id: g.id.into_owned(), label: text(g.label), seller: text(g.seller), value: g.value, seller_probability: g.probability, ..Deal::default() };
+    d.status = match s.stage {
+        Some(k) => {
+            if status.len() < names.len() {
+                status.resize(names.len(), None);
+            }
+            match status.get_mut(k as usize) {
+                Some(known) => *known.get_or_insert_with(|| history::status_word(names.name(k))),
+                None => history::status_word(names.name(k)),
+            }
+        }
+        None => history::status_word(""),
+    };
     if d.status != Status::Open {
-        d.close_date = last.and_then(|c| c.close.or(dated.then_some(c.day))).map(civil_from_days);
+        d.close_date = last.and_then(|c| c.close.or(dated.then_some(c.day))).map(history::iso_day);
     }
-    if dated && g.changes.iter().any(|c| c.close.is_some()) {
+    if dated && changes.iter().any(|c| c.close.is_some()) {
         d.slip = Some(slip);
     }
-    s.deal = d;
-    s
+    (d, s)
 }

@@ -25,9 +25,8 @@
 //! applies to that pipeline only and wins over one without.
 
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
-
-use super::history::{self, Format, HistoryOptions, ImportError, ImportResult, Issue, Notice, Problem, StageHistory, StagedDeal};
+use super::history::{self, Format, HistoryOptions, ImportError, ImportResult, Issue, Notice, Problem, Path, StageHistory};
+use super::intern::{FxMap, Names};
 use crate::deal::{Deal, Event, Status};
 use crate::model::Process;
 
@@ -170,7 +169,7 @@ fn find_rule<'r>(rules: &'r [StageRule], pipeline: Option<&str>, stage: &str) ->
 /// lookup: the key is written into a reused buffer.
 #[derive(Default)]
 struct Keys {
-    index: HashMap<String, usize>,
+    index: FxMap<String, usize>,
     buf: String,
 }
 
@@ -209,6 +208,87 @@ struct Stat {
     last: usize,
 }
 
+/// The number of a deal without a pipeline.
+const NO_PIPELINE: u32 = u32::MAX;
+
+/// What one (pipeline, stage) pair, both as spelled, stands for: worked out
+/// on its first deal, then read back for every other deal and event.
+#[derive(Default)]
+struct Pair {
+    /// The status of a deal whose last stage it is.
+    status: Option<Status>,
+    /// Its stage in the table (`Keys`), once asked.
+    slot: Option<Option<usize>>,
+}
+
+/// The stages of the table (`stats`, in the order deals first reach them)
+/// and, by (pipeline, stage) numbers, the pairs already worked out.
+struct Slots<'n> {
+    names: &'n Names,
+    keys: Keys,
+    pairs: FxMap<u64, usize>,
+    info: Vec<Pair>,
+    stats: Vec<Stat>,
+}
+
+impl<'n> Slots<'n> {
+    fn new(names: &'n Names) -> Self {
+        Slots { names, keys: Keys::default(), pairs: FxMap::default(), info: Vec::new(), stats: Vec::new() }
+    }
+
+    fn pair(&mut self, pipeline: u32, stage: u32) -> Option<&mut Pair> {
+        let n = self.info.len();
+        let k = *self.pairs.entry(u64::from(pipeline) << 32 | u64::from(stage)).or_insert(n);
+        if k == n {
+            self.info.push(Pair::default());
+        }
+        self.info.get_mut(k)
+    }
+
+    /// The status of a deal whose last stage is `stage`: the explicit
+    /// outcome of its rule, else its words.
+    fn status(&mut self, rules: &[StageRule], pipeline: (Option<&str>, u32), stage: u32) -> Status {
+        let name = self.names.name(stage);
+        let work = || match find_rule(rules, pipeline.0, name).and_then(|r| r.outcome) {
+            Some(o) => o.status(),
+            None => history::status_word(name),
+        };
+        match self.pair(pipeline.1, stage) {
+            Some(pair) => *pair.status.get_or_insert_with(work),
+            None => work(),
+        }
+    }
+
+    /// The stage's place in the table, added (with its spelling) on first
+    /// sight.
+    fn intern(&mut self, pipeline: (Option<&str>, u32), stage: u32) -> usize {
+        if let Some(Some(Some(k))) = self.pair(pipeline.1, stage).map(|p| p.slot) {
+            return k;
+        }
+        let name = self.names.name(stage);
+        let (k, new) = self.keys.intern(pipeline.0, name);
+        if new {
+            self.stats.push(Stat { pipeline: pipeline.0.map(str::to_string), stage: name.to_string(), ..Stat::default() });
+        }
+        if let Some(p) = self.pair(pipeline.1, stage) {
+            p.slot = Some(Some(k));
+        }
+        k
+    }
+
+    /// The stage's place in the table, if it has one.
+    fn get(&mut self, pipeline: (Option<&str>, u32), stage: u32) -> Option<usize> {
+        if let Some(Some(slot)) = self.pair(pipeline.1, stage).map(|p| p.slot) {
+            return slot;
+        }
+        let slot = self.keys.get(pipeline.0, self.names.name(stage));
+        if let Some(p) = self.pair(pipeline.1, stage) {
+            p.slot = Some(slot);
+        }
+        slot
+    }
+}
+
 /// Maps the stages of a history to milestones by `rules` (see the module
 /// documentation). With a process, the rules' milestones must be in it and
 /// every deal is checked against it.
@@ -224,59 +304,52 @@ pub fn apply(h: StageHistory, rules: &[StageRule], process: Option<&Process>) ->
     }
     let format = h.format.unwrap_or(Format::StageHistory);
     let defaults = default_rules(format);
-    // 1. Status where the export gives none: the explicit outcome of the
-    // last stage, else its words.
-    let mut deals = h.deals;
-    for s in &mut deals {
+    let StageHistory { has_history, mut deals, paths, names, issues, rows, skipped, .. } = h;
+    // One pass over the deals (they are many: each pass costs), for each
+    // deal in turn:
+    // 1. its pipeline by number (pipelines are few, deals many);
+    // 2. its status where the export gives none: the explicit outcome of
+    //    the last stage, else its words;
+    // 3. who reaches each stage.
+    let mut pipelines = Names::default();
+    let mut pipeline_of: Vec<u32> = Vec::with_capacity(deals.len());
+    let mut slots = Slots::new(&names);
+    let mut reached: Vec<usize> = Vec::new();
+    for (d, s) in deals.iter_mut().zip(&paths) {
+        let p = d.pipeline.as_deref().map_or(NO_PIPELINE, |p| pipelines.intern(p));
+        pipeline_of.push(p);
+        let pipeline = (d.pipeline.as_deref(), p);
         if !s.status_given {
-            let last = s.last_stage().map(str::to_string);
-            s.deal.status = match last.as_deref() {
-                Some(stage) => match find_rule(rules, s.deal.pipeline.as_deref(), stage).and_then(|r| r.outcome) {
-                    Some(o) => o.status(),
-                    None => history::status_word(stage),
-                },
+            d.status = match s.last_stage() {
+                Some(stage) => slots.status(rules, pipeline, stage),
                 None => Status::Open,
             };
         }
-    }
-    // 2. Who reaches each stage.
-    let mut keys = Keys::default();
-    let mut stats: Vec<Stat> = Vec::new();
-    let mut slot = |keys: &mut Keys, pipeline: Option<&str>, stage: &str| -> usize {
-        let (k, new) = keys.intern(pipeline, stage);
-        if new {
-            stats.push(Stat { pipeline: pipeline.map(str::to_string), stage: stage.to_string(), ..Stat::default() });
-        }
-        k
-    };
-    let mut reached: Vec<usize> = Vec::new();
-    let mut counts: Vec<(usize, Status, bool)> = Vec::new();
-    for s in &deals {
-        let pipeline = s.deal.pipeline.as_deref();
-        let last = s.last_stage().map(|l| slot(&mut keys, pipeline, l));
+        let last = s.last_stage().map(|l| slots.intern(pipeline, l));
         reached.clear();
         for e in &s.entered {
-            reached.push(slot(&mut keys, pipeline, &e.stage));
+            reached.push(slots.intern(pipeline, e.stage));
         }
-        if let Some(c) = &s.stage {
-            if !s.entered.iter().any(|e| same(&e.stage, c)) {
-                reached.push(slot(&mut keys, pipeline, c));
+        if let Some(c) = s.stage {
+            if !s.entered.iter().any(|e| names.same(e.stage, c)) {
+                reached.push(slots.intern(pipeline, c));
             }
         }
-        counts.extend(reached.iter().map(|&k| (k, s.deal.status, last == Some(k))));
-    }
-    for (k, status, is_last) in counts {
-        let Some(st) = stats.get_mut(k) else { continue };
-        match status {
-            Status::Won => st.won += 1,
-            Status::Lost => st.lost += 1,
-            Status::Open => st.open += 1,
+        for &k in &reached {
+            let Some(st) = slots.stats.get_mut(k) else { continue };
+            match d.status {
+                Status::Won => st.won += 1,
+                Status::Lost => st.lost += 1,
+                Status::Open => st.open += 1,
+            }
+            if last == Some(k) {
+                st.last += 1;
+            }
         }
-        if is_last {
-            st.last += 1;
-        }
     }
-    // 3. Outcomes and milestones of each stage.
+    drop(pipelines);
+    // 4. Outcomes and milestones of each stage.
+    let stats = std::mem::take(&mut slots.stats);
     let mut table = Vec::with_capacity(stats.len());
     let mut notices = Vec::new();
     let mut effective: Effective = Vec::with_capacity(stats.len());
@@ -324,42 +397,46 @@ pub fn apply(h: StageHistory, rules: &[StageRule], process: Option<&Process>) ->
         });
         effective.push((outcome, milestones));
     }
-    // 4. The deals.
+    // 5. The deals, in place: each gets its events, and is kept, moved to
+    // `closed_without_history`, or left out when the process rejects it.
     let mut out = HistoryImport {
         format,
-        has_history: h.has_history,
-        deals: Vec::with_capacity(deals.len()),
+        has_history,
+        deals: Vec::new(),
         closed_without_history: Vec::new(),
         stages: table,
         notices: Vec::new(),
-        issues: h.issues,
-        rows: h.rows,
-        skipped: h.skipped,
+        issues,
+        rows,
+        skipped,
         done: true,
     };
     let (mut won, mut lost, mut open) = (0, 0, 0);
-    for s in deals {
-        match s.deal.status {
+    let mut each = paths.into_iter().zip(pipeline_of);
+    deals.retain_mut(|deal| {
+        let Some((s, p)) = each.next() else { return true };
+        match deal.status {
             Status::Won => won += 1,
             Status::Lost => lost += 1,
             Status::Open => open += 1,
         }
-        let (deal, known) = events_of(s, &effective, &mut keys);
+        let known = events_of(deal, &s, p, &effective, &mut slots);
         if let Some(p) = process {
-            if let Err(e) = deal.0.check(p, "") {
+            if let Err(e) = deal.check(p, "") {
                 out.skipped += 1;
                 if out.issues.len() < super::MAX_LISTED_ERRORS {
-                    out.issues.push(Issue { line: deal.1, column: None, problem: Problem::InvalidDeal { path: e.path } });
+                    out.issues.push(Issue { line: s.line, column: None, problem: Problem::InvalidDeal { path: e.path } });
                 }
-                continue;
+                return false;
             }
         }
-        if deal.0.status != Status::Open && !known {
-            out.closed_without_history.push(deal.0);
-        } else {
-            out.deals.push(deal.0);
+        if deal.status != Status::Open && !known {
+            out.closed_without_history.push(std::mem::take(deal));
+            return false;
         }
-    }
+        true
+    });
+    out.deals = deals;
     if !out.has_history {
         out.notices.push(Notice::NoStageHistory { won, lost, open });
     }
@@ -372,39 +449,49 @@ pub fn apply(h: StageHistory, rules: &[StageRule], process: Option<&Process>) ->
     Ok(out)
 }
 
-/// The deal with its events; and whether its history shows any stage
-/// before the outcome.
 /// By stage index: the stage's outcome and milestones.
 type Effective = Vec<(Option<Outcome>, Vec<String>)>;
 
-fn events_of(s: StagedDeal, effective: &Effective, keys: &mut Keys) -> ((Deal, usize), bool) {
-    let StagedDeal { mut deal, stage, entered, line, .. } = s;
-    let pipeline = deal.pipeline.clone();
-    let mut lookup = |stage: &str| keys.get(pipeline.as_deref(), stage).and_then(|k| effective.get(k));
+/// Gives the deal its events by its path; and says whether its history
+/// shows any stage before the outcome. `pipeline` is the number of the
+/// deal's pipeline.
+fn events_of(deal: &mut Deal, s: &Path, pipeline: u32, effective: &Effective, slots: &mut Slots) -> bool {
+    let Path { stage, entered, .. } = s;
+    // Room for the events first: a list grown past 4 would be copied.
+    let mut room = 0;
+    for e in entered {
+        if let Some((None, ms)) = slots.get((deal.pipeline.as_deref(), pipeline), e.stage).and_then(|k| effective.get(k)) {
+            room += ms.len();
+        }
+    }
+    deal.events.reserve_exact(room);
     let mut known = false;
-    for e in &entered {
-        match lookup(&e.stage) {
+    for e in entered {
+        match slots.get((deal.pipeline.as_deref(), pipeline), e.stage).and_then(|k| effective.get(k)) {
             Some((Some(_), _)) => {}
             Some((None, ms)) => {
                 known = true;
-                if !ms.is_empty() {
-                    let date = crate::deal::civil_from_days(e.day);
-                    for m in ms {
+                if let Some((last, rest)) = ms.split_last() {
+                    let date = history::iso_day(e.day);
+                    for m in rest {
                         add(&mut deal.events, m, Some(date.clone()));
                     }
+                    add(&mut deal.events, last, Some(date));
                 }
             }
             None => known = true,
         }
     }
     if entered.is_empty() && deal.status == Status::Open {
-        if let Some((None, ms)) = stage.as_deref().and_then(&mut lookup) {
-            for m in ms {
-                add(&mut deal.events, m, None);
+        if let Some(&c) = stage.as_ref() {
+            if let Some((None, ms)) = slots.get((deal.pipeline.as_deref(), pipeline), c).and_then(|k| effective.get(k)) {
+                for m in ms {
+                    add(&mut deal.events, m, None);
+                }
             }
         }
     }
-    ((deal, line), known)
+    known
 }
 
 fn add(events: &mut Vec<Event>, milestone: &str, date: Option<String>) {
