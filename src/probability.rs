@@ -108,22 +108,30 @@ pub struct Score {
 /// `score_deal`.
 pub fn score_lean(process: &Process, deal: &Deal) -> Result<Score> {
     let st = deal.check(process, "")?;
+    let (probability, interval) = lean(process, &st, &mut |f| effect_sum(f, deal));
+    Ok(Score { id: deal.id.clone(), probability, interval })
+}
+
+/// `(probability, interval)` of a checked deal's state, without next steps
+/// or reasons; `shift` gives the deal's attribute effects (its `effect_sum`)
+/// when the model is calibrated. `score_lean` and `crate::packed` share it,
+/// so both give the same numbers.
+pub fn lean(process: &Process, st: &DealState, shift: &mut dyn FnMut(&Fitted) -> f64) -> (f64, Option<[f64; 2]>) {
     let history = process.fitted().filter(|f| !f.insufficient);
-    if signed(process, &st) {
+    if signed(process, st) {
         // The outcome milestone: won, as `score_state` says.
-        return Ok(Score { id: deal.id.clone(), probability: 1.0, interval: history.map(|_| [1.0, 1.0]) });
+        return (1.0, history.map(|_| [1.0, 1.0]));
     }
-    let (probability, interval) = match history {
+    match history {
         Some(f) => {
-            let (reached, ooo) = f.view(process, &st);
+            let (reached, ooo) = f.view(process, st);
             let e = f.estimate(process, reached, ooo, None, true);
-            let shift = effect_sum(f, deal);
+            let shift = shift(f);
             let at = |q: f64| stats::sigmoid(stats::logit(q) + shift);
             (at(e.probability), Some([at(e.interval[0]), at(e.interval[1])]))
         }
-        _ => (prior_probability(process, &st).0, None),
-    };
-    Ok(Score { id: deal.id.clone(), probability, interval })
+        _ => (prior_probability(process, st).0, None),
+    }
 }
 
 /// The probability of a state under the model's priors, with the reasons.

@@ -99,7 +99,10 @@ writeFileSync(
 // (Node) before calling the API; the elements initialise it themselves.
 import init, * as api from './stagecast.js';
 import { defineElements } from './elements.js';
+import { withPacking } from './pack.js';
 export * from './stagecast.js';
+/** The wasm \`Engine\`, with \`scoreDeals\`' fast path (pack.js): the same results. */
+export const Engine = withPacking(api.Engine);
 export { default } from './stagecast.js';
 export { defineElements };
 /** Resolves once the wasm is instantiated (fetching it next to this file if needed). */

@@ -1,0 +1,301 @@
+//! Lean scores of deals packed into integer columns over a string table:
+//! the fast path of `Engine.scoreDeals` (issue 14). The JS wrapper
+//! (www/src/pack.js) walks the deal objects once, interns every milestone
+//! id, date, attribute name and value and seller into one table, and
+//! writes each deal as integers; each distinct string is then resolved
+//! once per call here, instead of being copied into wasm deal by deal.
+//!
+//! Layout of `data`, deal after deal: the number of events, then
+//! (milestone, date) per event; the number of attributes, then (name,
+//! value) per attribute; then the seller and the close date. Each is an
+//! index into `strings`, or [`NONE`] where absent.
+//!
+//! The numbers are those of `probability::score_lean` (the same code,
+//! `probability::lean`, with the attribute effects summed in the same
+//! order). Anything the serde path would refuse, or that this path does
+//! not fully understand, gives `None`: the caller then scores through the
+//! serde path, which names the bad field as it always has.
+
+use crate::calibration::{Fitted, SELLER};
+use crate::deal::{parse_date, state_of, MAX_ATTRIBUTES, MAX_EVENTS};
+use crate::error;
+use crate::model::{Process, MAX_TEXT_CHARS};
+use crate::probability::lean;
+
+/// An absent string (an undated event, no seller, no close date).
+pub const NONE: u32 = u32::MAX;
+
+/// Reads `data` word by word.
+struct Words<'a>(std::slice::Iter<'a, u32>);
+
+impl Words<'_> {
+    fn next(&mut self) -> Option<u32> {
+        self.0.next().copied()
+    }
+
+    fn count(&mut self, max: usize) -> Option<usize> {
+        let n = self.next()? as usize;
+        (n <= max).then_some(n)
+    }
+}
+
+/// `[probability, lo, hi]` per deal, then one last number: 1 when the
+/// scores have intervals (a calibrated model), else 0 (lo and hi are then
+/// 0). `None`: score these deals through the serde path instead.
+pub fn score_packed(process: &Process, strings: &[&str], data: &[u32]) -> Option<Vec<f64>> {
+    // A string the checks could refuse (too long; `__proto__` as an
+    // attribute name) sends the whole call to the serde path, which
+    // names it. Every other check is per role, below.
+    if strings.iter().any(|s| error::text("", s, MAX_TEXT_CHARS).is_err() || *s == "__proto__") {
+        return None;
+    }
+    let milestones: Vec<Option<usize>> = strings.iter().map(|s| process.find(s)).collect();
+    let days: Vec<Option<i32>> = strings.iter().map(|s| parse_date("", s).ok()).collect();
+    let fitted = process.fitted().filter(|f| !f.insufficient);
+    let mut effects = Effects { strings, rows: Vec::new() };
+    let day = |k: u32| -> Option<Option<i32>> {
+        if k == NONE {
+            Some(None)
+        } else {
+            days.get(k as usize).copied().flatten().map(Some)
+        }
+    };
+
+    let mut out = Vec::with_capacity(data.len() / 4);
+    let mut steps: Vec<(usize, Option<i32>)> = Vec::new();
+    let mut pairs: Vec<(u32, u32)> = Vec::new();
+    let mut words = Words(data.iter());
+    while words.0.len() > 0 {
+        steps.clear();
+        for _ in 0..words.count(MAX_EVENTS)? {
+            let m = milestones.get(words.next()? as usize).copied().flatten()?;
+            steps.push((m, day(words.next()?)?));
+        }
+        pairs.clear();
+        for _ in 0..words.count(MAX_ATTRIBUTES)? {
+            let (k, v) = (words.next()?, words.next()?);
+            if k as usize >= strings.len() || v as usize >= strings.len() {
+                return None;
+            }
+            pairs.push((k, v));
+        }
+        let seller = words.next()?;
+        if seller != NONE && seller as usize >= strings.len() {
+            return None;
+        }
+        day(words.next()?)?;
+        // The attributes in name order, as a deal's BTreeMap holds them
+        // (an insertion sort: a few names, often listed in order already).
+        for i in 1..pairs.len() {
+            let mut j = i;
+            while j > 0 {
+                let (Some(a), Some(b)) = (pairs.get(j - 1), pairs.get(j)) else { break };
+                match text(strings, a.0).cmp(text(strings, b.0)) {
+                    std::cmp::Ordering::Less => break,
+                    std::cmp::Ordering::Equal => return None,
+                    std::cmp::Ordering::Greater => pairs.swap(j - 1, j),
+                }
+                j -= 1;
+            }
+        }
+        let st = state_of(process, &steps);
+        let (p, interval) = lean(process, &st, &mut |f| effects.sum(f, &pairs, seller));
+        if interval.is_some() != fitted.is_some() {
+            return None;
+        }
+        let [lo, hi] = interval.unwrap_or_default();
+        out.extend([p, lo, hi]);
+    }
+    out.push(if fitted.is_some() { 1.0 } else { 0.0 });
+    Some(out)
+}
+
+fn text<'a>(strings: &[&'a str], k: u32) -> &'a str {
+    strings.get(k as usize).copied().unwrap_or("")
+}
+
+/// Attribute effects by (name, value) string, looked up once per call:
+/// a row of values per name (NaN: not looked up yet); the seller's row
+/// is named [`NONE`].
+struct Effects<'a> {
+    strings: &'a [&'a str],
+    rows: Vec<(u32, Vec<f64>)>,
+}
+
+impl Effects<'_> {
+    fn effect(&mut self, f: &Fitted, k: u32, v: u32) -> f64 {
+        let n = self.strings.len();
+        let at = match self.rows.iter().position(|(r, _)| *r == k) {
+            Some(at) => at,
+            None => {
+                self.rows.push((k, vec![f64::NAN; n]));
+                self.rows.len() - 1
+            }
+        };
+        let name = if k == NONE { SELLER } else { text(self.strings, k) };
+        let value = text(self.strings, v);
+        match self.rows.get_mut(at).and_then(|(_, row)| row.get_mut(v as usize)) {
+            Some(cell) => {
+                if cell.is_nan() {
+                    // No effect adds 0, as `effect_sum` adds nothing: the same sum.
+                    *cell = f.effect(name, value).map_or(0.0, |(b, _)| b);
+                }
+                *cell
+            }
+            None => 0.0,
+        }
+    }
+
+    /// `probability::effect_sum` of the deal: its attributes in name order,
+    /// then its seller (when not empty and no attribute is named `seller`).
+    fn sum(&mut self, f: &Fitted, pairs: &[(u32, u32)], seller: u32) -> f64 {
+        let mut sum = 0.0;
+        let mut has_seller = false;
+        for &(k, v) in pairs {
+            has_seller |= text(self.strings, k) == SELLER;
+            sum += self.effect(f, k, v);
+        }
+        if seller != NONE && !has_seller && !text(self.strings, seller).is_empty() {
+            sum += self.effect(f, NONE, seller);
+        }
+        sum
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+mod tests {
+    use super::*;
+    use crate::probability::score_lean;
+    use crate::{Deal, Event};
+
+    /// Packs deals the way www/src/pack.js does (attributes in the listed
+    /// order, not sorted).
+    fn pack(deals: &[Deal], order: &[usize]) -> (Vec<String>, Vec<u32>) {
+        let mut strings: Vec<String> = Vec::new();
+        let mut sid = |s: &str| -> u32 {
+            match strings.iter().position(|x| x == s) {
+                Some(i) => i as u32,
+                None => {
+                    strings.push(s.to_string());
+                    (strings.len() - 1) as u32
+                }
+            }
+        };
+        let mut data = Vec::new();
+        for d in deals {
+            data.push(d.events.len() as u32);
+            for e in &d.events {
+                data.push(sid(&e.milestone));
+                data.push(e.date.as_deref().map_or(NONE, &mut sid));
+            }
+            data.push(d.attributes.len() as u32);
+            let attrs: Vec<(&String, &String)> = d.attributes.iter().collect();
+            for &i in order.iter().filter(|&&i| i < attrs.len()) {
+                data.push(sid(attrs[i].0));
+                data.push(sid(attrs[i].1));
+            }
+            data.push(d.seller.as_deref().map_or(NONE, &mut sid));
+            data.push(d.close_date.as_deref().map_or(NONE, &mut sid));
+        }
+        (strings, data)
+    }
+
+    fn model() -> Process {
+        Process::new(crate::default_model()).unwrap()
+    }
+
+    fn deal(k: usize) -> Deal {
+        let ms = ["need_confirmed", "mobilizer_met", "decision_process_mapped", "budget_confirmed", "solution_presented", "proposal_requested"];
+        let n = k % ms.len();
+        let events = (0..n)
+            .map(|i| Event {
+                milestone: ms[(i * 7 + k) % ms.len()].to_string(),
+                date: (k % 3 != 0).then(|| format!("2026-0{}-1{}", 1 + (i + k) % 9, (i * 3 + k) % 10)),
+            })
+            .collect();
+        let mut d = Deal { id: format!("d{k}"), events, ..Deal::default() };
+        d.attributes.insert("region".into(), ["north", "south", "east"][k % 3].into());
+        d.attributes.insert("segment".into(), ["smb", "mid"][k % 2].into());
+        if k % 4 == 0 {
+            d.attributes.insert("product".into(), "p1".into());
+        }
+        if k % 5 != 0 {
+            d.seller = Some(format!("s{}", k % 4));
+        }
+        d
+    }
+
+    fn history() -> Vec<Deal> {
+        (0..1200)
+            .map(|k| {
+                let mut d = deal(k);
+                // The region moves the outcome strongly: learned effects.
+                let rate = [85, 45, 8][k % 3] + 5 * (k % 2);
+                d.status = if (k * 37 + k / 7) % 100 < rate { crate::Status::Won } else { crate::Status::Lost };
+                d
+            })
+            .collect()
+    }
+
+    fn check_same(p: &Process, deals: &[Deal]) {
+        for order in [[0, 1, 2], [2, 0, 1], [1, 2, 0]] {
+            let (strings, data) = pack(deals, &order);
+            let strings: Vec<&str> = strings.iter().map(String::as_str).collect();
+            let out = score_packed(p, &strings, &data).expect("packed deals score");
+            assert_eq!(out.len(), deals.len() * 3 + 1);
+            let calibrated = out[deals.len() * 3] == 1.0;
+            for (k, d) in deals.iter().enumerate() {
+                let s = score_lean(p, d).unwrap();
+                assert_eq!(s.probability.to_bits(), out[k * 3].to_bits(), "deal {k}");
+                assert_eq!(s.interval.is_some(), calibrated);
+                if let Some([lo, hi]) = s.interval {
+                    assert_eq!((lo.to_bits(), hi.to_bits()), (out[k * 3 + 1].to_bits(), out[k * 3 + 2].to_bits()), "deal {k}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn same_numbers_as_score_lean_with_priors_and_calibrated() {
+        let p = model();
+        let deals: Vec<Deal> = (0..300).map(deal).collect();
+        check_same(&p, &deals);
+        let m = crate::calibrate(&p, &history(), &crate::CalibrateOptions::default()).unwrap();
+        let fitted = Process::new(m).unwrap();
+        assert!(fitted.fitted().is_some_and(|f| !f.insufficient && f.has_effects()), "the test needs learned effects");
+        check_same(&fitted, &deals);
+    }
+
+    #[test]
+    fn anything_the_checks_refuse_falls_back() {
+        let p = model();
+        let good: Vec<Deal> = (0..5).map(deal).collect();
+        let (strings, data) = pack(&good, &[0, 1, 2]);
+        let strings: Vec<&str> = strings.iter().map(String::as_str).collect();
+        assert!(score_packed(&p, &strings, &data).is_some());
+        let refused = |f: &dyn Fn(&mut Deal)| {
+            let mut ds = good.clone();
+            f(&mut ds[3]);
+            assert!(ds[3].check(&p, "").is_err(), "the serde path refuses it too");
+            let (strings, data) = pack(&ds, &[0, 1, 2]);
+            let strings: Vec<&str> = strings.iter().map(String::as_str).collect();
+            assert_eq!(score_packed(&p, &strings, &data), None);
+        };
+        refused(&|d| d.events.push(Event { milestone: "nope".into(), date: None }));
+        refused(&|d| d.events.push(Event { milestone: "need_confirmed".into(), date: Some("2026-02-30".into()) }));
+        refused(&|d| d.close_date = Some("soon".into()));
+        refused(&|d| d.seller = Some("x".repeat(201)));
+        refused(&|d| {
+            d.attributes.insert("__proto__".into(), "x".into());
+        });
+        refused(&|d| {
+            d.attributes.insert("a".into(), "é".repeat(201));
+        });
+        // Truncated data, or an index past the table.
+        assert_eq!(score_packed(&p, &strings, &data[..data.len() - 1]), None);
+        let mut bad = data.clone();
+        bad[1] = strings.len() as u32;
+        assert_eq!(score_packed(&p, &strings, &bad), None);
+    }
+}
