@@ -25,20 +25,6 @@ use crate::probability::lean;
 /// An absent string (an undated event, no seller, no close date).
 pub const NONE: u32 = u32::MAX;
 
-/// Reads `data` word by word.
-struct Words<'a>(std::slice::Iter<'a, u32>);
-
-impl Words<'_> {
-    fn next(&mut self) -> Option<u32> {
-        self.0.next().copied()
-    }
-
-    fn count(&mut self, max: usize) -> Option<usize> {
-        let n = self.next()? as usize;
-        (n <= max).then_some(n)
-    }
-}
-
 /// `[probability, lo, hi]` per deal, then one last number: 1 when the
 /// scores have intervals (a calibrated model), else 0 (lo and hi are then
 /// 0). `None`: score these deals through the serde path instead.
@@ -49,60 +35,48 @@ pub fn score_packed(process: &Process, strings: &[&str], data: &[u32]) -> Option
     if strings.iter().any(|s| error::text("", s, MAX_TEXT_CHARS).is_err() || *s == "__proto__") {
         return None;
     }
-    let milestones: Vec<Option<usize>> = strings.iter().map(|s| process.find(s)).collect();
-    let days: Vec<Option<i32>> = strings.iter().map(|s| parse_date("", s).ok()).collect();
-    let fitted = process.fitted().filter(|f| !f.insufficient);
-    let mut effects = Effects { strings, rows: Vec::new() };
+    // Each string as a milestone and as a date, resolved once.
+    let known: Vec<(Option<usize>, Option<i32>)> = strings.iter().map(|s| (process.find(s), parse_date("", s).ok())).collect();
     let day = |k: u32| -> Option<Option<i32>> {
         if k == NONE {
             Some(None)
         } else {
-            days.get(k as usize).copied().flatten().map(Some)
+            known.get(k as usize)?.1.map(Some)
         }
     };
-
+    let fitted = process.fitted().filter(|f| !f.insufficient);
+    let mut effects = Effects { strings, rows: Vec::new() };
     let mut out = Vec::with_capacity(data.len() / 4);
     let mut steps: Vec<(usize, Option<i32>)> = Vec::new();
     let mut pairs: Vec<(u32, u32)> = Vec::new();
-    let mut words = Words(data.iter());
-    while words.0.len() > 0 {
+    let mut words = data.iter().copied();
+    let count = |words: &mut std::iter::Copied<std::slice::Iter<'_, u32>>, max: usize| words.next().filter(|&n| n as usize <= max);
+    while words.len() > 0 {
         steps.clear();
-        for _ in 0..words.count(MAX_EVENTS)? {
-            let m = milestones.get(words.next()? as usize).copied().flatten()?;
+        for _ in 0..count(&mut words, MAX_EVENTS)? {
+            let m = known.get(words.next()? as usize)?.0?;
             steps.push((m, day(words.next()?)?));
         }
         pairs.clear();
-        for _ in 0..words.count(MAX_ATTRIBUTES)? {
-            let (k, v) = (words.next()?, words.next()?);
-            if k as usize >= strings.len() || v as usize >= strings.len() {
-                return None;
-            }
-            pairs.push((k, v));
+        for _ in 0..count(&mut words, MAX_ATTRIBUTES)? {
+            pairs.push((words.next()?, words.next()?));
         }
         let seller = words.next()?;
-        if seller != NONE && seller as usize >= strings.len() {
-            return None;
-        }
         day(words.next()?)?;
         // The attributes in name order, as a deal's BTreeMap holds them
         // (an insertion sort: a few names, often listed in order already).
         for i in 1..pairs.len() {
             let mut j = i;
-            while j > 0 {
-                let (Some(a), Some(b)) = (pairs.get(j - 1), pairs.get(j)) else { break };
-                match text(strings, a.0).cmp(text(strings, b.0)) {
-                    std::cmp::Ordering::Less => break,
-                    std::cmp::Ordering::Equal => return None,
-                    std::cmp::Ordering::Greater => pairs.swap(j - 1, j),
+            while let (Some(a), Some(b)) = (pairs.get(j.wrapping_sub(1)), pairs.get(j)) {
+                if text(strings, a.0) <= text(strings, b.0) {
+                    break;
                 }
+                pairs.swap(j - 1, j);
                 j -= 1;
             }
         }
         let st = state_of(process, &steps);
         let (p, interval) = lean(process, &st, &mut |f| effects.sum(f, &pairs, seller));
-        if interval.is_some() != fitted.is_some() {
-            return None;
-        }
         let [lo, hi] = interval.unwrap_or_default();
         out.extend([p, lo, hi]);
     }
