@@ -194,6 +194,11 @@ mod tests {
         if k % 4 == 0 {
             d.attributes.insert("product".into(), "p1".into());
         }
+        // More attributes, so that the order of the effect sum shows in
+        // the last bits.
+        for (a, levels) in [("a1", 3), ("b2", 4), ("c3", 5), ("d4", 6), ("e5", 7), ("f6", 2)] {
+            d.attributes.insert(a.into(), format!("v{}", (k / 3 + levels * 7 + a.len() * k) % levels));
+        }
         if k % 5 != 0 {
             d.seller = Some(format!("s{}", k % 4));
         }
@@ -204,16 +209,18 @@ mod tests {
         (0..1200)
             .map(|k| {
                 let mut d = deal(k);
-                // The region moves the outcome strongly: learned effects.
-                let rate = [85, 45, 8][k % 3] + 5 * (k % 2);
-                d.status = if (k * 37 + k / 7) % 100 < rate { crate::Status::Won } else { crate::Status::Lost };
+                // The attributes move the outcome strongly: learned effects.
+                let lift: i64 = d.attributes.values().map(|v| v.bytes().last().map_or(0, |b| i64::from(b % 5))).sum();
+                let rate = [60, 35, 10][k % 3] + 4 * lift - 20;
+                let u = (k as i64 * 7919 + 13) * 104_729 % 100;
+                d.status = if u < rate { crate::Status::Won } else { crate::Status::Lost };
                 d
             })
             .collect()
     }
 
     fn check_same(p: &Process, deals: &[Deal]) {
-        for order in [[0, 1, 2], [2, 0, 1], [1, 2, 0]] {
+        for order in [(0..9).collect::<Vec<_>>(), (0..9).rev().collect(), vec![4, 0, 8, 2, 6, 1, 7, 3, 5]] {
             let (strings, data) = pack(deals, &order);
             let strings: Vec<&str> = strings.iter().map(String::as_str).collect();
             let out = score_packed(p, &strings, &data).expect("packed deals score");
@@ -245,14 +252,14 @@ mod tests {
     fn anything_the_checks_refuse_falls_back() {
         let p = model();
         let good: Vec<Deal> = (0..5).map(deal).collect();
-        let (strings, data) = pack(&good, &[0, 1, 2]);
+        let (strings, data) = pack(&good, &(0..9).collect::<Vec<_>>());
         let strings: Vec<&str> = strings.iter().map(String::as_str).collect();
         assert!(score_packed(&p, &strings, &data).is_some());
         let refused = |f: &dyn Fn(&mut Deal)| {
             let mut ds = good.clone();
             f(&mut ds[3]);
             assert!(ds[3].check(&p, "").is_err(), "the serde path refuses it too");
-            let (strings, data) = pack(&ds, &[0, 1, 2]);
+            let (strings, data) = pack(&ds, &(0..9).collect::<Vec<_>>());
             let strings: Vec<&str> = strings.iter().map(String::as_str).collect();
             assert_eq!(score_packed(&p, &strings, &data), None);
         };
