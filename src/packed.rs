@@ -99,20 +99,23 @@ struct Effects<'a> {
 impl Effects<'_> {
     fn effect(&mut self, f: &Fitted, k: u32, v: u32) -> f64 {
         let n = self.strings.len();
+        let name = if k == NONE { SELLER } else { text(self.strings, k) };
+        // No effect adds 0, as `effect_sum` adds nothing: the same sum.
+        let look = || f.effect(name, text(self.strings, v)).map_or(0.0, |(b, _)| b);
         let at = match self.rows.iter().position(|(r, _)| *r == k) {
             Some(at) => at,
-            None => {
+            // The cache stays under 32 MB (64 rows of 65,536 strings at
+            // most): past that, each effect is looked up where it is met.
+            None if n <= 1 << 16 && self.rows.len() < 64 => {
                 self.rows.push((k, vec![f64::NAN; n]));
                 self.rows.len() - 1
             }
+            None => return look(),
         };
-        let name = if k == NONE { SELLER } else { text(self.strings, k) };
-        let value = text(self.strings, v);
         match self.rows.get_mut(at).and_then(|(_, row)| row.get_mut(v as usize)) {
             Some(cell) => {
                 if cell.is_nan() {
-                    // No effect adds 0, as `effect_sum` adds nothing: the same sum.
-                    *cell = f.effect(name, value).map_or(0.0, |(b, _)| b);
+                    *cell = look();
                 }
                 *cell
             }
