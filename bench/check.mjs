@@ -104,7 +104,9 @@ console.log('scoring: JS matches wasm (objects and columns, priors and calibrate
   const cal = { ...model, calibration: plain.calibrate(model, hist).calibration };
   const open = gen.toAttrDeals(gen.rawAttrDeals(2000, 2, false), model, true);
   const js = new plain.Engine(cal);
-  const engine = new wasm.Engine(cal);
+  // pkg's Engine: scoreDeals' packed fast path (www/src/pack.js), as the page's.
+  const { Engine } = await import(`${ROOT}pkg/index.js`);
+  const engine = new Engine(cal);
   const a = js.scoreDeals(open);
   const b = engine.scoreDeals(open);
   a.forEach((s, k) => {

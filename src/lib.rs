@@ -16,6 +16,7 @@ pub mod import;
 pub mod meetings;
 pub mod model;
 pub mod order;
+pub mod packed;
 pub mod probability;
 pub mod scenarios;
 pub mod stats;

@@ -114,24 +114,37 @@ pub struct Score {
 /// `score_deal`.
 pub fn score_lean(process: &Process, deal: &Deal) -> Result<Score> {
     let st = deal.check(process, "")?;
+    let mut keys = Vec::new();
+    let (probability, interval) = lean(process, &st, &mut keys, &mut |f, keys| {
+        keys.extend(features(deal).iter().filter_map(|&(a, v)| f.terms.level(a, v)).map(|k| k as u64));
+    });
+    Ok(Score { id: deal.id.clone(), probability, interval })
+}
+
+/// `(probability, interval)` of a checked deal's state, without next steps
+/// or reasons; when the model is calibrated, `attrs` puts the learned level
+/// of each of the deal's attributes (in `features` order) into `keys` (a
+/// scratch list). `score_lean` and `crate::packed` share it, so both give
+/// the same numbers.
+pub fn lean(process: &Process, st: &DealState, keys: &mut Vec<u64>, attrs: &mut dyn FnMut(&Fitted, &mut Vec<u64>)) -> (f64, Option<[f64; 2]>) {
     let history = process.fitted().filter(|f| !f.insufficient);
-    if signed(process, &st) {
+    if signed(process, st) {
         // The outcome milestone: won, as `score_state` says.
-        return Ok(Score { id: deal.id.clone(), probability: 1.0, interval: history.map(|_| [1.0, 1.0]) });
+        return (1.0, history.map(|_| [1.0, 1.0]));
     }
-    let (probability, interval) = match history {
+    match history {
         Some(f) => {
-            let (reached, ooo) = f.view(process, &st);
+            let (reached, ooo) = f.view(process, st);
             let e = f.estimate(process, reached, ooo, None, true);
-            let attrs = features(deal);
+            keys.clear();
+            attrs(f, keys);
             let (base, mv) = f.terms.state_base(stats::logit(e.probability), reached);
-            let (shift, var) = f.terms.deal(reached, ooo, &attrs, None);
+            let (shift, var) = f.terms.deal_keys(reached, ooo, keys);
             let z = base + shift;
             (stats::sigmoid(z), Some(crate::calibration::additive::moved_interval(e.probability, e.interval, f.terms.state_weight(), z, mv + var)))
         }
-        _ => (prior_probability(process, &st).0, None),
-    };
-    Ok(Score { id: deal.id.clone(), probability, interval })
+        _ => (prior_probability(process, st).0, None),
+    }
 }
 
 /// The probability of a state under the model's priors, with the reasons.

@@ -105,11 +105,16 @@ import init, * as api from './stagecast.js';
 import { defineElements } from './elements.js';
 import { AnalysisClient, asyncApi } from './analysis-client.js';
 import { addStrings } from './i18n.js';
+import { withPacking } from './pack.js';
 export * from './stagecast.js';
+/** The wasm \`Engine\`, with \`scoreDeals\`' fast path (pack.js): the same results. */
+export const Engine = withPacking(api.Engine);
+// The API with that Engine: what ready() resolves to and the elements use.
+const packed = { ...api, Engine };
 export { default } from './stagecast.js';
 export { defineElements };
 /** Resolves once the wasm is instantiated (fetching it next to this file if needed). */
-export function ready() { return init().then(() => api); }
+export function ready() { return init().then(() => packed); }
 let analysis;
 /** Loads the analysis part (calibrate, evaluate, crossValidate, forecast,
  * learnTiming, sellerSkills, what-ifs: its own wasm, fetched on first use)
@@ -130,7 +135,7 @@ let worker;
 export function analysisWorker() {
   return (worker ||= asyncApi(analysisClient(), ${JSON.stringify(analysisNames)}));
 }
-if (typeof customElements !== 'undefined') defineElements(api, ready, { worker: () => new Worker(new URL('./csv-worker.js', import.meta.url), { type: 'module' }), analysis: loadAnalysis, analysisWorker: analysisClient });
+if (typeof customElements !== 'undefined') defineElements(packed, ready, { worker: () => new Worker(new URL('./csv-worker.js', import.meta.url), { type: 'module' }), analysis: loadAnalysis, analysisWorker: analysisClient });
 `,
 );
 writeFileSync(

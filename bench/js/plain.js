@@ -286,14 +286,54 @@ function stateOfSteps(p, steps) {
   }
   return finish(p, st);
 }
+// The checks the Rust core makes on every deal it scores (Deal::check), in
+// its order, with its messages: the same work. `path()` makes the deal's
+// path only when a check fails, as the core does.
+const MAX_TEXT = 200;
+function checkDeal(deal, path) {
+  const fail = (f, m) => {
+    throw new Error(`${path()}.${f}: ${m}`);
+  };
+  const text = (f, s) => {
+    if (s.length > MAX_TEXT && [...s].length > MAX_TEXT) fail(f, `must be at most ${MAX_TEXT} characters`);
+  };
+  text('id', deal.id ?? '');
+  for (const f of ['label', 'seller', 'pipeline']) if (deal[f] != null) text(f, deal[f]);
+  for (const f of ['value', 'margin']) if (deal[f] != null && !(Number.isFinite(deal[f]) && deal[f] >= 0)) fail(f, 'must be a finite number >= 0');
+  const sp = deal.sellerProbability;
+  if (sp != null && !(sp >= 0 && sp <= 1)) fail('sellerProbability', 'must be a number between 0 and 1');
+  if (deal.closeDate != null) {
+    try {
+      parseDate(deal.closeDate);
+    } catch (e) {
+      fail('closeDate', e.message);
+    }
+  }
+  const attrs = deal.attributes ? Object.entries(deal.attributes) : [];
+  if (attrs.length > 32) fail('attributes', 'at most 32 attributes are supported');
+  for (const [k, v] of attrs) {
+    if (k === '__proto__') fail(`attributes.${k}`, '"__proto__" cannot be an attribute name');
+    text(`attributes.${k}`, k);
+    text(`attributes.${k}`, v);
+  }
+  if ((deal.events || []).length > 1024) fail('events', 'at most 1024 events are supported');
+}
 export function dealState(p, deal, path) {
+  const at = typeof path === 'function' ? path : () => path;
+  checkDeal(deal, at);
   const events = deal.events || [];
   let steps = events.map((e, k) => {
     const i = p.index.get(e.milestone);
-    if (i === undefined) throw new Error(`${path}.events[${k}].milestone: unknown milestone "${e.milestone}"`);
+    if (i === undefined) throw new Error(`${at()}.events[${k}].milestone: unknown milestone "${e.milestone}"`);
     return { i, day: e.date == null ? null : parseDate(e.date) };
   });
-  if (steps.length && steps.every((s) => s.day !== null)) steps = steps.slice().sort((a, b) => a.day - b.day);
+  // The core's order (deal::ordered): an undated event counts as done on
+  // the latest date listed before it; then by day, stably.
+  if (steps.length > 1 && steps.some((s) => s.day !== null)) {
+    let latest = -Infinity;
+    const day = steps.map((s) => (s.day === null ? latest : ((latest = Math.max(latest, s.day)), s.day)));
+    steps = steps.map((s, k) => k).sort((a, b) => (day[a] < day[b] ? -1 : day[a] > day[b] ? 1 : a - b)).map((k) => steps[k]);
+  }
   return stateOfSteps(p, steps.map((s) => s.i));
 }
 function withStep(p, st, i) {
@@ -555,8 +595,8 @@ export class Engine {
   }
   scoreDeals(deals, options) {
     const p = this.p;
-    if (options && options.detail) return deals.map((d, k) => scoreState(p, d, dealState(p, d, `deals[${k}]`)));
-    return deals.map((d, k) => scoreLean(p, d, dealState(p, d, `deals[${k}]`)));
+    if (options && options.detail) return deals.map((d, k) => scoreState(p, d, dealState(p, d, () => `deals[${k}]`)));
+    return deals.map((d, k) => scoreLean(p, d, dealState(p, d, () => `deals[${k}]`)));
   }
 }
 

@@ -836,6 +836,29 @@ impl Terms {
 
     /// The terms of a deal beyond its state's base: (shift, variance), and
     /// each term into `out` when given. `attrs` are (attribute, value).
+    /// The index of a learned (attribute, value), if the history knew it.
+    pub fn level(&self, attribute: &str, value: &str) -> Option<usize> {
+        self.levels.get(attribute, value)
+    }
+
+    /// `deal`'s sum and variance from the deal's level indices (`level`, in
+    /// the deal's attribute order), without naming the terms: the lean
+    /// path. The same additions in the same order as `deal`.
+    pub fn deal_keys(&self, reached: u64, ooo: bool, keys: &[u64]) -> (f64, f64) {
+        let (mut z, mut v) = (0.0, 0.0);
+        for &k in keys {
+            if let Some(&(e, var)) = self.main.get(k as usize).filter(|x| !x.0.is_nan()) {
+                z += e;
+                v += var;
+            }
+        }
+        self.pairs_of(keys, self.state_index(reached, ooo), &mut |_, e, var| {
+            z += e;
+            v += var;
+        });
+        (z, v)
+    }
+
     pub fn deal(&self, reached: u64, ooo: bool, attrs: &[(&str, &str)], mut out: Option<&mut Vec<Contribution>>) -> (f64, f64) {
         let mut keys = Vec::with_capacity(attrs.len());
         let (mut z, mut v) = (0.0, 0.0);

@@ -160,6 +160,27 @@ impl Engine {
         to_js(&scores.map_err(fail)?)
     }
 
+    /// The fast path of `scoreDeals` (issue 14), for www/src/pack.js only
+    /// (not part of the API): deals packed as integer columns over a
+    /// string table (see `crate::packed`; the strings joined by NUL).
+    /// Returns `[probability, lo, hi]` per deal and a last 1 when there
+    /// are intervals, or nothing: then the wrapper calls `scoreDeals`,
+    /// which names the bad field.
+    #[wasm_bindgen(js_name = scorePacked, skip_typescript)]
+    pub fn score_packed(&self, strings: &str, data: &[u32]) -> Vec<f64> {
+        // Split by hand: `str::split` would link a pattern searcher.
+        let (mut table, mut from) = (Vec::new(), 0);
+        for (i, b) in strings.bytes().enumerate() {
+            if b == 0 {
+                table.push(strings.get(from..i).unwrap_or_default());
+                from = i + 1;
+            }
+        }
+        table.push(strings.get(from..).unwrap_or_default());
+        let strings = table;
+        crate::packed::score_packed(&self.process, &strings, data).unwrap_or_default()
+    }
+
     /// What reaching `milestoneId` next is worth for this deal:
     /// `{ probabilityBefore, probabilityAfter, margin, value, ratio, worthIt, ... }`.
     #[wasm_bindgen(js_name = meetingValue, unchecked_return_type = "MeetingValue")]

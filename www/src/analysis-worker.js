@@ -4,7 +4,9 @@
 import init, * as widget from './stagecast.js';
 import initAnalysis, * as analysis from './analysis/stagecast.js';
 import { serveAnalysis } from './analysis-core.js';
+import { withPacking } from './pack.js';
 
-const api = { ...analysis, ...widget };
+// The Engine with scoreDeals' fast path (pack.js), as on the page.
+const api = { ...analysis, ...widget, Engine: withPacking(widget.Engine) };
 api.ready = Promise.all([init(), initAnalysis()]);
 self.onmessage = serveAnalysis(api, (m) => self.postMessage(m));

@@ -10,6 +10,7 @@ import init, * as glue from '../../.build/pkg/stagecast.js';
 import WASM_BYTES from 'stagecast:wasm';
 import { decodeBytes } from './bytes.js';
 import { defineElements } from './elements.js';
+import { withPacking } from './pack.js';
 import { t, translatePage, formatMoney, formatPercent, formatNumber, wordCode, wordError, milestoneName, addStrings, wordContributions } from './i18n.js';
 import { load, save } from './store.js';
 import { AnalysisClient, asyncApi } from './analysis-client.js';
@@ -25,7 +26,8 @@ import { AnalysisClient, asyncApi } from './analysis-client.js';
     // A class (Engine): a subclass that checks readiness, so that
     // `new Stagecast.Engine(model)` works and instanceof holds.
     if (/^class\b/.test(Function.prototype.toString.call(fn))) {
-      api[name] = class extends fn {
+      // Engine.scoreDeals packs its deals first (pack.js).
+      api[name] = class extends (name === 'Engine' ? withPacking(fn) : fn) {
         constructor(...args) {
           if (!loaded) throw new Error('Stagecast is not ready yet: await Stagecast.ready first');
           super(...args);

@@ -1,0 +1,285 @@
+//! Lean scores of deals packed into integer columns over a string table:
+//! the fast path of `Engine.scoreDeals` (issue 14). The JS wrapper
+//! (www/src/pack.js) walks the deal objects once, interns every milestone
+//! id, date, attribute name and value and seller into one table, and
+//! writes each deal as integers; each distinct string is then resolved
+//! once per call here, instead of being copied into wasm deal by deal.
+//!
+//! Layout of `data`, deal after deal: the number of events, then
+//! (milestone, date) per event; the number of attributes, then (name,
+//! value) per attribute; then the seller and the close date. Each is an
+//! index into `strings`, or [`NONE`] where absent.
+//!
+//! The numbers are those of `probability::score_lean` (the same code,
+//! `probability::lean`, with the attribute effects summed in the same
+//! order). Anything the serde path would refuse, or that this path does
+//! not fully understand, gives `None`: the caller then scores through the
+//! serde path, which names the bad field as it always has.
+
+use crate::calibration::{Fitted, SELLER};
+use crate::deal::{parse_date, state_of, MAX_ATTRIBUTES, MAX_EVENTS};
+use crate::error;
+use crate::model::{Process, MAX_TEXT_CHARS};
+use crate::probability::lean;
+
+/// An absent string (an undated event, no seller, no close date).
+pub const NONE: u32 = u32::MAX;
+
+/// `[probability, lo, hi]` per deal, then one last number: 1 when the
+/// scores have intervals (a calibrated model), else 0 (lo and hi are then
+/// 0). `None`: score these deals through the serde path instead.
+pub fn score_packed(process: &Process, strings: &[&str], data: &[u32]) -> Option<Vec<f64>> {
+    // A string the checks could refuse (too long; `__proto__` as an
+    // attribute name) sends the whole call to the serde path, which
+    // names it. Every other check is per role, below.
+    if strings.iter().any(|s| error::text("", s, MAX_TEXT_CHARS).is_err() || *s == "__proto__") {
+        return None;
+    }
+    // Each string as a milestone and as a date, resolved once.
+    let known: Vec<(Option<usize>, Option<i32>)> = strings.iter().map(|s| (process.find(s), parse_date("", s).ok())).collect();
+    let day = |k: u32| -> Option<Option<i32>> {
+        if k == NONE {
+            Some(None)
+        } else {
+            known.get(k as usize)?.1.map(Some)
+        }
+    };
+    let fitted = process.fitted().filter(|f| !f.insufficient);
+    let mut levels = Levels { strings, rows: Vec::new() };
+    let mut keys: Vec<u64> = Vec::new();
+    let mut out = Vec::with_capacity(data.len() / 4);
+    let mut steps: Vec<(usize, Option<i32>)> = Vec::new();
+    let mut pairs: Vec<(u32, u32)> = Vec::new();
+    let mut words = data.iter().copied();
+    let count = |words: &mut std::iter::Copied<std::slice::Iter<'_, u32>>, max: usize| words.next().filter(|&n| n as usize <= max);
+    while words.len() > 0 {
+        steps.clear();
+        for _ in 0..count(&mut words, MAX_EVENTS)? {
+            let m = known.get(words.next()? as usize)?.0?;
+            steps.push((m, day(words.next()?)?));
+        }
+        pairs.clear();
+        for _ in 0..count(&mut words, MAX_ATTRIBUTES)? {
+            pairs.push((words.next()?, words.next()?));
+        }
+        let seller = words.next()?;
+        day(words.next()?)?;
+        // The attributes in name order, as a deal's BTreeMap holds them
+        // (an insertion sort: a few names, often listed in order already).
+        for i in 1..pairs.len() {
+            let mut j = i;
+            while let (Some(a), Some(b)) = (pairs.get(j.wrapping_sub(1)), pairs.get(j)) {
+                if text(strings, a.0) <= text(strings, b.0) {
+                    break;
+                }
+                pairs.swap(j - 1, j);
+                j -= 1;
+            }
+        }
+        let st = state_of(process, &steps);
+        let (p, interval) = lean(process, &st, &mut keys, &mut |f, keys| levels.keys(f, &pairs, seller, keys));
+        let [lo, hi] = interval.unwrap_or_default();
+        out.extend([p, lo, hi]);
+    }
+    out.push(if fitted.is_some() { 1.0 } else { 0.0 });
+    Some(out)
+}
+
+fn text<'a>(strings: &[&'a str], k: u32) -> &'a str {
+    strings.get(k as usize).copied().unwrap_or("")
+}
+
+/// The learned level of each (name, value) string pair, looked up once per
+/// call: a row per name (`UNSEEN`: not looked up yet; `UNKNOWN`: the
+/// history did not know it); the seller's row is named [`NONE`].
+struct Levels<'a> {
+    strings: &'a [&'a str],
+    rows: Vec<(u32, Vec<u32>)>,
+}
+
+const UNSEEN: u32 = u32::MAX;
+const UNKNOWN: u32 = u32::MAX - 1;
+
+impl Levels<'_> {
+    fn level(&mut self, f: &Fitted, k: u32, v: u32) -> Option<u64> {
+        let n = self.strings.len();
+        let name = if k == NONE { SELLER } else { text(self.strings, k) };
+        let look = || f.terms.level(name, text(self.strings, v));
+        let at = match self.rows.iter().position(|(r, _)| *r == k) {
+            Some(at) => at,
+            // The cache stays under 16 MB (64 rows of 65,536 strings at
+            // most): past that, each level is looked up where it is met.
+            None if n <= 1 << 16 && self.rows.len() < 64 => {
+                self.rows.push((k, vec![UNSEEN; n]));
+                self.rows.len() - 1
+            }
+            None => return look().map(|x| x as u64),
+        };
+        let cell = self.rows.get_mut(at).and_then(|(_, row)| row.get_mut(v as usize))?;
+        if *cell == UNSEEN {
+            // Level indices are far below u32::MAX - 1 (at most MAX_EFFECTS).
+            *cell = look().and_then(|x| u32::try_from(x).ok()).filter(|&x| x < UNKNOWN).unwrap_or(UNKNOWN);
+        }
+        (*cell != UNKNOWN).then_some(u64::from(*cell))
+    }
+
+    /// `probability::features` of the deal as levels: its attributes in
+    /// name order, then its seller (when not empty and no attribute is
+    /// named `seller`); unknown ones left out, as `score_lean` leaves them.
+    fn keys(&mut self, f: &Fitted, pairs: &[(u32, u32)], seller: u32, out: &mut Vec<u64>) {
+        let mut has_seller = false;
+        for &(k, v) in pairs {
+            has_seller |= text(self.strings, k) == SELLER;
+            out.extend(self.level(f, k, v));
+        }
+        if seller != NONE && !has_seller && !text(self.strings, seller).is_empty() {
+            out.extend(self.level(f, NONE, seller));
+        }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+mod tests {
+    use super::*;
+    use crate::probability::score_lean;
+    use crate::{Deal, Event};
+
+    /// Packs deals the way www/src/pack.js does (attributes in the listed
+    /// order, not sorted).
+    fn pack(deals: &[Deal], order: &[usize]) -> (Vec<String>, Vec<u32>) {
+        let mut strings: Vec<String> = Vec::new();
+        let mut sid = |s: &str| -> u32 {
+            match strings.iter().position(|x| x == s) {
+                Some(i) => i as u32,
+                None => {
+                    strings.push(s.to_string());
+                    (strings.len() - 1) as u32
+                }
+            }
+        };
+        let mut data = Vec::new();
+        for d in deals {
+            data.push(d.events.len() as u32);
+            for e in &d.events {
+                data.push(sid(&e.milestone));
+                data.push(e.date.as_deref().map_or(NONE, &mut sid));
+            }
+            data.push(d.attributes.len() as u32);
+            let attrs: Vec<(&String, &String)> = d.attributes.iter().collect();
+            for &i in order.iter().filter(|&&i| i < attrs.len()) {
+                data.push(sid(attrs[i].0));
+                data.push(sid(attrs[i].1));
+            }
+            data.push(d.seller.as_deref().map_or(NONE, &mut sid));
+            data.push(d.close_date.as_deref().map_or(NONE, &mut sid));
+        }
+        (strings, data)
+    }
+
+    fn model() -> Process {
+        Process::new(crate::default_model()).unwrap()
+    }
+
+    fn deal(k: usize) -> Deal {
+        let ms = ["need_confirmed", "mobilizer_met", "decision_process_mapped", "budget_confirmed", "solution_presented", "proposal_requested"];
+        let n = k % ms.len();
+        let events = (0..n)
+            .map(|i| Event {
+                milestone: ms[(i * 7 + k) % ms.len()].to_string(),
+                date: (k % 3 != 0).then(|| format!("2026-0{}-1{}", 1 + (i + k) % 9, (i * 3 + k) % 10)),
+            })
+            .collect();
+        let mut d = Deal { id: format!("d{k}"), events, ..Deal::default() };
+        d.attributes.insert("region".into(), ["north", "south", "east"][k % 3].into());
+        d.attributes.insert("segment".into(), ["smb", "mid"][k % 2].into());
+        if k % 4 == 0 {
+            d.attributes.insert("product".into(), "p1".into());
+        }
+        // More attributes, so that the order of the effect sum shows in
+        // the last bits.
+        for (a, levels) in [("a1", 3), ("b2", 4), ("c3", 5), ("d4", 6), ("e5", 7), ("f6", 2)] {
+            d.attributes.insert(a.into(), format!("v{}", (k / 3 + levels * 7 + a.len() * k) % levels));
+        }
+        if k % 5 != 0 {
+            d.seller = Some(format!("s{}", k % 4));
+        }
+        d
+    }
+
+    fn history() -> Vec<Deal> {
+        (0..1200)
+            .map(|k| {
+                let mut d = deal(k);
+                // The attributes move the outcome strongly: learned effects.
+                let lift: i64 = d.attributes.values().map(|v| v.bytes().last().map_or(0, |b| i64::from(b % 5))).sum();
+                let rate = [60, 35, 10][k % 3] + 4 * lift - 20;
+                let u = (k as i64 * 7919 + 13) * 104_729 % 100;
+                d.status = if u < rate { crate::Status::Won } else { crate::Status::Lost };
+                d
+            })
+            .collect()
+    }
+
+    fn check_same(p: &Process, deals: &[Deal]) {
+        for order in [(0..9).collect::<Vec<_>>(), (0..9).rev().collect(), vec![4, 0, 8, 2, 6, 1, 7, 3, 5]] {
+            let (strings, data) = pack(deals, &order);
+            let strings: Vec<&str> = strings.iter().map(String::as_str).collect();
+            let out = score_packed(p, &strings, &data).expect("packed deals score");
+            assert_eq!(out.len(), deals.len() * 3 + 1);
+            let calibrated = out[deals.len() * 3] == 1.0;
+            for (k, d) in deals.iter().enumerate() {
+                let s = score_lean(p, d).unwrap();
+                assert_eq!(s.probability.to_bits(), out[k * 3].to_bits(), "deal {k}");
+                assert_eq!(s.interval.is_some(), calibrated);
+                if let Some([lo, hi]) = s.interval {
+                    assert_eq!((lo.to_bits(), hi.to_bits()), (out[k * 3 + 1].to_bits(), out[k * 3 + 2].to_bits()), "deal {k}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn same_numbers_as_score_lean_with_priors_and_calibrated() {
+        let p = model();
+        let deals: Vec<Deal> = (0..300).map(deal).collect();
+        check_same(&p, &deals);
+        let m = crate::calibrate(&p, &history(), &crate::CalibrateOptions::default()).unwrap();
+        assert!(m.calibration.as_ref().is_some_and(|c| !c.effects.is_empty()), "the test needs learned effects");
+        let fitted = Process::new(m).unwrap();
+        assert!(fitted.fitted().is_some_and(|f| !f.insufficient));
+        check_same(&fitted, &deals);
+    }
+
+    #[test]
+    fn anything_the_checks_refuse_falls_back() {
+        let p = model();
+        let good: Vec<Deal> = (0..5).map(deal).collect();
+        let (strings, data) = pack(&good, &(0..9).collect::<Vec<_>>());
+        let strings: Vec<&str> = strings.iter().map(String::as_str).collect();
+        assert!(score_packed(&p, &strings, &data).is_some());
+        let refused = |f: &dyn Fn(&mut Deal)| {
+            let mut ds = good.clone();
+            f(&mut ds[3]);
+            assert!(ds[3].check(&p, "").is_err(), "the serde path refuses it too");
+            let (strings, data) = pack(&ds, &(0..9).collect::<Vec<_>>());
+            let strings: Vec<&str> = strings.iter().map(String::as_str).collect();
+            assert_eq!(score_packed(&p, &strings, &data), None);
+        };
+        refused(&|d| d.events.push(Event { milestone: "nope".into(), date: None }));
+        refused(&|d| d.events.push(Event { milestone: "need_confirmed".into(), date: Some("2026-02-30".into()) }));
+        refused(&|d| d.close_date = Some("soon".into()));
+        refused(&|d| d.seller = Some("x".repeat(201)));
+        refused(&|d| {
+            d.attributes.insert("__proto__".into(), "x".into());
+        });
+        refused(&|d| {
+            d.attributes.insert("a".into(), "é".repeat(201));
+        });
+        // Truncated data, or an index past the table.
+        assert_eq!(score_packed(&p, &strings, &data[..data.len() - 1]), None);
+        let mut bad = data.clone();
+        bad[1] = strings.len() as u32;
+        assert_eq!(score_packed(&p, &strings, &bad), None);
+    }
+}
