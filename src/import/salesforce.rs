@@ -94,6 +94,7 @@ pub fn read(text: &str, options: &HistoryOptions, progress: &mut dyn FnMut(usize
             let rows = (total / at.saturating_sub(body).max(1)).min(super::MAX_CSV_ROWS);
             changes.reserve(rows);
             groups.reserve(rows / 4);
+            index.reserve(rows / 4);
         }
         let read = || -> history::CellResult<Cells> {
             for i in [id, stage] {
