@@ -90,6 +90,18 @@ pub enum Reason {
     HistoryRate { probability: f64, low: f64, high: f64 },
     /// The attribute value moves the number by `points` percentage points.
     AttributeEffect { attribute: String, value: String, points: i32 },
+    /// A learned pair moves the number by `points` percentage points: the
+    /// attribute value together with another (`withAttribute` =
+    /// `withValue`), or at the deal's stage (neither given).
+    PairEffect {
+        attribute: String,
+        value: String,
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        with_attribute: String,
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        with_value: String,
+        points: i32,
+    },
     /// `deals` closed deals, fewer than the `needed`: the model's priors are used.
     InsufficientHistory { deals: u32, needed: u32 },
     /// The seller's own estimate, shown for comparison only.
@@ -309,13 +321,18 @@ pub fn calibrated_probability(
     let z = base + total;
     let p = stats::sigmoid(z);
     for c in &contributions {
-        let Term { kind, attribute, value: level, .. } = &c.term;
-        if kind != "attribute" {
+        // Each attribute and each pair as the points it moves the number
+        // (the state's base is the history rate above, moved by the
+        // milestone terms).
+        let Term { kind, attribute, value: level, with_attribute, with_value, .. } = &c.term;
+        let points = ((p - stats::sigmoid(z - c.value)) * 100.0).round() as i32;
+        if points == 0 {
             continue;
         }
-        let points = ((p - stats::sigmoid(z - c.value)) * 100.0).round() as i32;
-        if points != 0 {
-            why.push(Reason::AttributeEffect { attribute: attribute.clone(), value: level.clone(), points });
+        match kind.as_str() {
+            "attribute" => why.push(Reason::AttributeEffect { attribute: attribute.clone(), value: level.clone(), points }),
+            "pair" => why.push(Reason::PairEffect { attribute: attribute.clone(), value: level.clone(), with_attribute: with_attribute.clone(), with_value: with_value.clone(), points }),
+            _ => {}
         }
     }
     let interval = crate::calibration::additive::moved_interval(e.probability, e.interval, fitted.terms.state_weight(), z, mv + var);

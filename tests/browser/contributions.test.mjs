@@ -70,6 +70,18 @@ test('the calculator words the largest contributions, which add up to the logit'
   const others = score.contributions.slice(1).sort((a, b) => Math.abs(b.value) - Math.abs(a.value));
   assert.equal(texts.length, 1 + Math.min(4, others.length) + (others.length > 4 ? 1 : 0));
 
+  // "Why this number" names the pair too, in points (the same terms).
+  const reasons = score.reasons.filter((r) => r.code === 'pair_effect');
+  assert.ok(reasons.some((r) => r.attribute === 'industry' && r.value === 'energy' && !r.withAttribute && r.points > 0), JSON.stringify(score.reasons));
+  const whyTexts = await page.locator('stagecast-deal ul.why:not([data-role="contributions"]) li').allTextContents();
+  assert.ok(whyTexts.some((t) => /^industry = energy at this stage raises it by \d+ points?\.$/.test(t)), whyTexts.join('\n'));
+  // A next step that lowers the number says so (never "raises it to" a lower figure).
+  const mandatory = score.next.find((n) => n.mandatory);
+  const line = await page.locator('stagecast-deal [data-role="next-mandatory"]').textContent();
+  if (mandatory.gain < 0) assert.match(line, /: lowers it to \d+%/);
+  else assert.match(line, /: (raises it to|leaves it at) \d+%/);
+  assert.ok(mandatory.gain < 0, `this deal's next mandatory step lowers its number (${mandatory.gain}), as seen in the screenshots`);
+
   // Norwegian: the same terms in its words and number format.
   await page.evaluate(() => { document.getElementById('calculator').locale = 'nb'; });
   await page.locator('stagecast-deal dt', { hasText: 'Hva tallet består av' }).waitFor();

@@ -148,7 +148,7 @@ export class StagecastDeal extends StagecastElement {
     const mandatory = steps.find((n) => n.mandatory);
     const best = gains[0];
     const stepText = (n) => {
-      let s = `${labels.get(n.milestone) || n.label}: ${this.t('nextRaises')} ${pct(n.probability)}`;
+      let s = `${labels.get(n.milestone) || n.label}: ${this.t(n.gain > 0 ? 'nextRaises' : n.gain < 0 ? 'nextLowers' : 'nextKeeps')} ${pct(n.probability)}`;
       if (amount != null) s += ` (${this.t('nextWorth')} ${money(Math.max(0, n.gain) * amount)})`;
       return s;
     };

@@ -12,6 +12,8 @@ export const STRINGS = {
     next: 'Next step',
     nextWorth: 'worth',
     nextRaises: 'raises it to',
+    nextLowers: 'lowers it to',
+    nextKeeps: 'leaves it at',
     none: 'None',
     why: 'Why this number',
     basedOnPrior: 'From the process model (no history yet)',
@@ -128,6 +130,8 @@ export const STRINGS = {
     next: 'Neste steg',
     nextWorth: 'verdt',
     nextRaises: 'løfter den til',
+    nextLowers: 'senker den til',
+    nextKeeps: 'lar den stå på',
     none: 'Ingen',
     why: 'Hvorfor dette tallet',
     basedOnPrior: 'Fra prosessmodellen (ingen historikk ennå)',
@@ -243,6 +247,8 @@ export const STRINGS = {
     next: 'Nästa steg',
     nextWorth: 'värt',
     nextRaises: 'höjer den till',
+    nextLowers: 'sänker den till',
+    nextKeeps: 'lämnar den på',
     none: 'Inga',
     why: 'Varför denna siffra',
     basedOnPrior: 'Från processmodellen (ingen historik ännu)',
@@ -358,6 +364,8 @@ export const STRINGS = {
     next: 'Næste trin',
     nextWorth: 'værd',
     nextRaises: 'løfter den til',
+    nextLowers: 'sænker den til',
+    nextKeeps: 'lader den stå på',
     none: 'Ingen',
     why: 'Hvorfor dette tal',
     basedOnPrior: 'Fra procesmodellen (ingen historik endnu)',
@@ -705,6 +713,14 @@ const CODES = {
     why_attribute_effect_up: '{attribute} = {value} raises it by {points} points.',
     why_attribute_effect_down_one: '{attribute} = {value} lowers it by {points} point.',
     why_attribute_effect_down: '{attribute} = {value} lowers it by {points} points.',
+    why_pair_effect_up_one: '{attribute} = {value} at this stage raises it by {points} point.',
+    why_pair_effect_up: '{attribute} = {value} at this stage raises it by {points} points.',
+    why_pair_effect_down_one: '{attribute} = {value} at this stage lowers it by {points} point.',
+    why_pair_effect_down: '{attribute} = {value} at this stage lowers it by {points} points.',
+    why_pair_effect_with_up_one: '{attribute} = {value} together with {withAttribute} = {withValue} raises it by {points} point.',
+    why_pair_effect_with_up: '{attribute} = {value} together with {withAttribute} = {withValue} raises it by {points} points.',
+    why_pair_effect_with_down_one: '{attribute} = {value} together with {withAttribute} = {withValue} lowers it by {points} point.',
+    why_pair_effect_with_down: '{attribute} = {value} together with {withAttribute} = {withValue} lowers it by {points} points.',
     why_insufficient_history_one: 'Insufficient history: {deals} closed deal (at least {needed} are needed), so the model’s priors are used.',
     why_insufficient_history: 'Insufficient history: {deals} closed deals (at least {needed} are needed), so the model’s priors are used.',
     why_seller_estimate: 'The seller’s own estimate ({probability}) is shown for comparison only; it does not move the number.',
@@ -744,6 +760,14 @@ const CODES = {
     why_attribute_effect_up: '{attribute} = {value} løfter den med {points} prosentpoeng.',
     why_attribute_effect_down_one: '{attribute} = {value} senker den med {points} prosentpoeng.',
     why_attribute_effect_down: '{attribute} = {value} senker den med {points} prosentpoeng.',
+    why_pair_effect_up_one: '{attribute} = {value} på dette trinnet løfter den med {points} prosentpoeng.',
+    why_pair_effect_up: '{attribute} = {value} på dette trinnet løfter den med {points} prosentpoeng.',
+    why_pair_effect_down_one: '{attribute} = {value} på dette trinnet senker den med {points} prosentpoeng.',
+    why_pair_effect_down: '{attribute} = {value} på dette trinnet senker den med {points} prosentpoeng.',
+    why_pair_effect_with_up_one: '{attribute} = {value} sammen med {withAttribute} = {withValue} løfter den med {points} prosentpoeng.',
+    why_pair_effect_with_up: '{attribute} = {value} sammen med {withAttribute} = {withValue} løfter den med {points} prosentpoeng.',
+    why_pair_effect_with_down_one: '{attribute} = {value} sammen med {withAttribute} = {withValue} senker den med {points} prosentpoeng.',
+    why_pair_effect_with_down: '{attribute} = {value} sammen med {withAttribute} = {withValue} senker den med {points} prosentpoeng.',
     why_insufficient_history_one: 'For lite historikk: {deals} avsluttet salg (minst {needed} trengs), så modellens startverdier brukes.',
     why_insufficient_history: 'For lite historikk: {deals} avsluttede salg (minst {needed} trengs), så modellens startverdier brukes.',
     why_seller_estimate: 'Selgerens egen vurdering ({probability}) vises bare til sammenligning; den flytter ikke tallet.',
@@ -790,6 +814,14 @@ const CODES = {
     why_attribute_effect_up: '{attribute} = {value} höjer den med {points} procentenheter.',
     why_attribute_effect_down_one: '{attribute} = {value} sänker den med {points} procentenhet.',
     why_attribute_effect_down: '{attribute} = {value} sänker den med {points} procentenheter.',
+    why_pair_effect_up_one: '{attribute} = {value} i detta steg höjer den med {points} procentenhet.',
+    why_pair_effect_up: '{attribute} = {value} i detta steg höjer den med {points} procentenheter.',
+    why_pair_effect_down_one: '{attribute} = {value} i detta steg sänker den med {points} procentenhet.',
+    why_pair_effect_down: '{attribute} = {value} i detta steg sänker den med {points} procentenheter.',
+    why_pair_effect_with_up_one: '{attribute} = {value} tillsammans med {withAttribute} = {withValue} höjer den med {points} procentenhet.',
+    why_pair_effect_with_up: '{attribute} = {value} tillsammans med {withAttribute} = {withValue} höjer den med {points} procentenheter.',
+    why_pair_effect_with_down_one: '{attribute} = {value} tillsammans med {withAttribute} = {withValue} sänker den med {points} procentenhet.',
+    why_pair_effect_with_down: '{attribute} = {value} tillsammans med {withAttribute} = {withValue} sänker den med {points} procentenheter.',
     why_insufficient_history_one: 'För lite historik: {deals} avslutad affär (minst {needed} behövs), så modellens startvärden används.',
     why_insufficient_history: 'För lite historik: {deals} avslutade affärer (minst {needed} behövs), så modellens startvärden används.',
     why_seller_estimate: 'Säljarens egen bedömning ({probability}) visas bara som jämförelse; den påverkar inte siffran.',
@@ -836,6 +868,14 @@ const CODES = {
     why_attribute_effect_up: '{attribute} = {value} løfter den med {points} procentpoint.',
     why_attribute_effect_down_one: '{attribute} = {value} sænker den med {points} procentpoint.',
     why_attribute_effect_down: '{attribute} = {value} sænker den med {points} procentpoint.',
+    why_pair_effect_up_one: '{attribute} = {value} på dette trin løfter den med {points} procentpoint.',
+    why_pair_effect_up: '{attribute} = {value} på dette trin løfter den med {points} procentpoint.',
+    why_pair_effect_down_one: '{attribute} = {value} på dette trin sænker den med {points} procentpoint.',
+    why_pair_effect_down: '{attribute} = {value} på dette trin sænker den med {points} procentpoint.',
+    why_pair_effect_with_up_one: '{attribute} = {value} sammen med {withAttribute} = {withValue} løfter den med {points} procentpoint.',
+    why_pair_effect_with_up: '{attribute} = {value} sammen med {withAttribute} = {withValue} løfter den med {points} procentpoint.',
+    why_pair_effect_with_down_one: '{attribute} = {value} sammen med {withAttribute} = {withValue} sænker den med {points} procentpoint.',
+    why_pair_effect_with_down: '{attribute} = {value} sammen med {withAttribute} = {withValue} sænker den med {points} procentpoint.',
     why_insufficient_history_one: 'For lidt historik: {deals} afsluttet salg (mindst {needed} kræves), så modellens startværdier bruges.',
     why_insufficient_history: 'For lidt historik: {deals} afsluttede salg (mindst {needed} kræves), så modellens startværdier bruges.',
     why_seller_estimate: 'Sælgerens eget skøn ({probability}) vises kun til sammenligning; det flytter ikke tallet.',
@@ -900,7 +940,7 @@ export function milestoneNamer(key, model) {
 }
 
 // The parameter that decides singular or plural, per code.
-const COUNTS = { missing_prerequisites: 'missing', thin_state: 'deals', insufficient_history: 'deals', attribute_effect: 'points' };
+const COUNTS = { missing_prerequisites: 'missing', thin_state: 'deals', insufficient_history: 'deals', attribute_effect: 'points', pair_effect: 'points' };
 const PERCENTS = ['probability', 'minProbability', 'prior', 'before', 'low', 'high', 'wonShare', 'lostShare'];
 const NUMBERS = ['deals', 'needed', 'missing', 'cells', 'columns', 'max', 'firstLine', 'won', 'lost', 'open', 'n'];
 
@@ -927,8 +967,8 @@ export function wordCode(loc, reason, prefix, milestoneLabel = (id) => id) {
   let name = `${prefix}${code}`;
   if (code === 'aims_at_target' && p.confirmed) name = 'reason_aims_at_target_confirmed';
   if (code === 'duplicate_id' && !p.firstLine) name = `${prefix}duplicate_id_seen`;
-  if (code === 'attribute_effect' && typeof p.points === 'number') {
-    name = `${prefix}attribute_effect_${p.points < 0 ? 'down' : 'up'}`;
+  if ((code === 'attribute_effect' || code === 'pair_effect') && typeof p.points === 'number') {
+    name = `${prefix}${code}${p.withAttribute ? '_with' : ''}_${p.points < 0 ? 'down' : 'up'}`;
     vars.points = formatNumber(loc.tag, Math.abs(p.points));
   }
   const count = COUNTS[code] && p[COUNTS[code]];
