@@ -76,13 +76,13 @@ use crate::bitset::{bit, members};
 use crate::model::Process;
 use crate::stats::{self, Row};
 
-mod data;
-mod fit;
-mod fitted;
+pub mod data;
+pub mod fit;
+pub mod fitted;
 pub mod leakage;
 pub mod pipelines;
-mod skills;
-mod table;
+pub mod skills;
+pub mod table;
 pub use data::*;
 pub use fit::*;
 pub use fitted::*;
