@@ -4,6 +4,8 @@
 //! bench/run.mjs, which alternates the browser with examples/bench_native.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::single_element_loop)]
 
+#[path = "common/rng.rs"]
+mod rng;
 #[path = "common/gen.rs"]
 mod gen;
 #[path = "common/sim.rs"]

@@ -9,6 +9,8 @@
 //! `cargo run --release --example bench_native` then e.g. `score-col 100000`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
 
+#[path = "../benches/common/rng.rs"]
+mod rng;
 #[path = "../benches/common/gen.rs"]
 mod gen;
 

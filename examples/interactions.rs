@@ -5,6 +5,8 @@
 //! 78,000); `make bench` runs it too.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
+#[path = "../benches/common/rng.rs"]
+mod rng;
 #[path = "../benches/common/sim.rs"]
 mod sim;
 

@@ -2,6 +2,8 @@
 //! probability `calibrated_probability` gives, on every state of a history.
 #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
 
+#[path = "../benches/common/rng.rs"]
+mod rng;
 #[path = "../benches/common/gen.rs"]
 mod gen;
 

@@ -13,6 +13,8 @@
 //!   same figures through examples/interactions.rs).
 #![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::expect_used, clippy::panic)]
 
+#[path = "../benches/common/rng.rs"]
+mod rng;
 #[path = "../benches/common/sim.rs"]
 mod sim;
 

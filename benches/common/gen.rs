@@ -20,20 +20,8 @@ pub fn sellers() -> Vec<String> {
     (0..20).map(|i| format!("seller-{i}")).collect()
 }
 
-pub struct Rng(u32);
-
-impl Rng {
-    pub fn new(seed: u32) -> Rng {
-        Rng(seed)
-    }
-    pub fn next(&mut self) -> f64 {
-        self.0 = self.0.wrapping_add(0x6d2b_79f5);
-        let mut t = self.0;
-        t = (t ^ (t >> 15)).wrapping_mul(t | 1);
-        t ^= t.wrapping_add((t ^ (t >> 7)).wrapping_mul(t | 61));
-        f64::from(t ^ (t >> 14)) / 4_294_967_296.0
-    }
-}
+// Its includer also includes rng.rs (as `mod rng`), once.
+pub use crate::rng::Rng;
 
 #[derive(Clone, Debug)]
 pub struct Raw {

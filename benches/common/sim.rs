@@ -14,25 +14,8 @@ use stagecast::{Milestone, ProcessModel};
 pub const LEVELS: [usize; 9] = [3, 4, 5, 6, 8, 10, 12, 7, 3];
 pub const STAGES: [&str; 3] = ["qualified", "proposal", "negotiation"];
 
-pub struct Rng(u32);
-
-impl Rng {
-    pub fn new(seed: u32) -> Rng {
-        Rng(seed)
-    }
-    pub fn next(&mut self) -> f64 {
-        self.0 = self.0.wrapping_add(0x6d2b_79f5);
-        let mut t = self.0;
-        t = (t ^ (t >> 15)).wrapping_mul(t | 1);
-        t ^= t.wrapping_add((t ^ (t >> 7)).wrapping_mul(t | 61));
-        f64::from(t ^ (t >> 14)) / 4_294_967_296.0
-    }
-    /// Roughly standard normal (sum of four uniforms, rescaled).
-    pub fn normal(&mut self) -> f64 {
-        let s: f64 = (0..4).map(|_| self.next()).sum();
-        (s - 2.0) * 3f64.sqrt()
-    }
-}
+// Its includer also includes rng.rs (as `mod rng`), once.
+pub use crate::rng::Rng;
 
 /// The process: three optional milestones without order.
 pub fn model() -> ProcessModel {
