@@ -10,16 +10,28 @@ const BIG = 500;
 /** The key of a reference to an array already in the worker. */
 export const REF = '__stagecastRef';
 
+/** A worker from `make()`, or null when there is none or it cannot start. */
+export function startWorker(make) {
+  try {
+    return make ? make() : null;
+  } catch {
+    return null;
+  }
+}
+
+/** A worker's error as a JS Error, with the engine's error as data (`detail`) when it sent one. */
+export function workerError(message, detail) {
+  const err = new Error(message);
+  if (detail !== undefined && detail !== null) err.detail = detail;
+  return err;
+}
+
 export class AnalysisClient {
   constructor(make, fallback) {
     this.fallback = fallback;
     this.jobs = new Map();
     this.sent = new WeakMap();
-    try {
-      this.w = make ? make() : null;
-    } catch {
-      this.w = null;
-    }
+    this.w = startWorker(make);
     if (!this.w) return;
     this.w.onmessage = (e) => {
       const m = e.data || {};
@@ -34,11 +46,8 @@ export class AnalysisClient {
         this.call(job.fn, job.args, job).then(job.resolve, job.reject);
         return;
       }
-      if (m.error) {
-        const err = new Error(m.error.message);
-        if (m.error.detail !== undefined) err.detail = m.error.detail;
-        job.reject(err);
-      } else job.resolve(m.value);
+      if (m.error) job.reject(workerError(m.error.message, m.error.detail));
+      else job.resolve(m.value);
     };
     this.w.onerror = (e) => {
       e.preventDefault?.();

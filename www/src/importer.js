@@ -11,6 +11,7 @@
 // engine's notices and problems worded in the user's language.
 import { StagecastElement, el, MissingFunction } from './base.js';
 import { parseInChunks, importHistory } from './csv-core.js';
+import { startWorker, workerError } from './analysis-client.js';
 import { formatNumber, wordCode, wordError } from './i18n.js';
 
 /** Presets whose files go through the stage-history import. */
@@ -26,18 +27,14 @@ class CsvClient {
   constructor(api, make) {
     this.api = api;
     this.q = [];
-    try {
-      this.w = make ? make() : null;
-    } catch {
-      this.w = null;
-    }
+    this.w = startWorker(make);
     if (!this.w) return;
     this.w.onmessage = (e) => {
       const m = e.data;
       if (m.type === 'progress') return this.q[0] && this.q[0].progress(m);
       const job = this.q.shift();
       if (!job) return;
-      if (m.type === 'error') job.reject(Object.assign(new Error(m.message), m.detail ? { detail: m.detail } : {}));
+      if (m.type === 'error') job.reject(workerError(m.message, m.detail));
       else job.resolve(m);
     };
     this.w.onerror = (e) => {

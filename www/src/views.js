@@ -306,10 +306,12 @@ export class StagecastForecast extends StagecastElement {
     const deals = this.prop('deals') || [];
     const opts = this.periodOptions();
     const later = () => new Promise((r) => setTimeout(r, 0));
+    // The period view renders synchronously (render() is async, and its
+    // errors would escape the catch below as a rejected promise).
     const rerender = () => {
       if (gen !== this._gen || !this._connected) return;
       try {
-        this.keepFocus(() => this.render());
+        this.keepFocus(() => this.renderPeriod());
       } catch (e) {
         this.showError(e);
       }
@@ -370,7 +372,7 @@ export class StagecastForecast extends StagecastElement {
     picker.addEventListener('change', () => {
       this._chosen = picker.value;
       this._userChange = true;
-      this.keepFocus(() => this.render());
+      this.keepFocus(() => this.renderPeriod());
     });
     const input = el('input', { type: 'number', id: `${u}t`, min: 0, step: 1000, value: this._typed ?? target ?? '', 'data-field': 'target', 'aria-describedby': `${u}tm` });
     const bad = this._targetBad;
@@ -386,7 +388,7 @@ export class StagecastForecast extends StagecastElement {
         this._saveTarget(raw === '' ? null : n);
         this._userChange = true;
       }
-      this.keepFocus(() => this.render());
+      this.keepFocus(() => this.renderPeriod());
     });
     const msg = el('span', { className: 'field-msg', id: `${u}tm`, 'data-role': 'target-msg', 'aria-live': 'polite',
       text: bad ? this.t('pf.targetBad', { v: target == null ? '–' : m(target) }) : this._targetMsg || '' });
