@@ -28,6 +28,7 @@ const PLAN = [
   ['calibrate-obj', [1e4, 1e5]],
   ['score-obj', [1e4, 1e5, 1e6]],
   ['score-col', [1e4, 1e5, 1e6]],
+  ['score-col-free', [1e4, 1e5, 1e6]],
   ['dist', [1e2, 1e3, 1e4, 1e5]],
   ['whatif', [1e4]],
 ];
@@ -39,7 +40,8 @@ const LABEL = {
   'calibrate-col': 'calibrate (columns)',
   'calibrate-obj': 'calibrate (objects)',
   'score-obj': 'scoreDeals (objects)',
-  'score-col': 'scoreColumns (columns)',
+  'score-col': 'ColumnScorer.scoreColumns (columns, compiled once)',
+  'score-col-free': 'scoreColumns (columns, compiled per call)',
   dist: 'distribution',
   whatif: 'what-if recompute',
 };

@@ -53,7 +53,8 @@ fn benches(c: &mut Criterion) {
         g.bench_with_input(BenchmarkId::from_parameter(n), &t, |b, t| {
             b.iter(|| {
                 let p = Process::new(calibrated.clone()).unwrap();
-                black_box(stagecast::evaluation::score_table(&p, t).unwrap())
+                let mut s = stagecast::columns::ColumnScorer::new(p);
+                black_box(s.score(&t.attributes, &t.values, &t.steps, &t.offsets, &t.codes).unwrap())
             })
         });
     }

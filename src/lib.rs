@@ -8,6 +8,7 @@
 
 pub mod bitset;
 pub mod calibration;
+pub mod columns;
 pub mod deal;
 pub mod evaluation;
 pub mod error;

@@ -601,19 +601,6 @@ export class Engine {
 }
 
 // ---------------------------------------------------------------- columns
-/** The final state of a row's steps (a set of facts, listed order judges order). */
-function finalState(p, steps, a, b) {
-  let reached = 0, ooo = false;
-  const seq = [];
-  for (let k = a; k < b; k++) {
-    const i = steps[k];
-    if (reached & (1 << i)) continue;
-    seq.push(i, reached);
-    reached |= 1 << i;
-  }
-  for (let k = 0; k < seq.length && !ooo; k += 2) if (p.requiredBefore[seq[k]] & ~seq[k + 1] & reached) ooo = true;
-  return [reached, ooo];
-}
 /** Every state a row is evidence for: after each step when `path`, else the final one. */
 function statesOf(p, steps, a, b, path, out) {
   out.length = 0;
@@ -634,46 +621,83 @@ function statesOf(p, steps, a, b, path, out) {
   if (!path) out.push(reached, state());
 }
 
-/** `[p, lo, hi]` per row, flat. */
-export function scoreColumns(model, dict, steps, offsets, codes) {
-  const p = compile(model);
-  const f = p.fitted && !p.fitted.insufficient ? p.fitted : null;
-  const na = dict.attributes.length;
-  const n = offsets.length - 1;
-  const effects = dict.attributes.map((a, col) => dict.values[col].map((v) => (f ? f.effects.get(`${a}\u0000${v}`) ?? 0 : 0)));
-  const vars = dict.attributes.map((a, col) => dict.values[col].map((v) => (f ? f.effectVar.get(`${a}\u0000${v}`) ?? 0 : 0)));
-  const cache = new Map();
-  const out = new Float64Array(n * 3);
-  for (let r = 0; r < n; r++) {
-    const [reached, ooo] = finalState(p, steps, offsets[r], offsets[r + 1]);
-    const key = reached * 2 + (ooo ? 1 : 0);
-    let base = cache.get(key);
-    if (!base) {
-      if (f) {
-        const e = estimate(p, f, reached, ooo);
-        base = [e.probability, e.interval[0], e.interval[1]];
-      } else {
-        const q = priorProbability(p, stateOfSteps(p, Array.from(steps.subarray(offsets[r], offsets[r + 1]))));
-        base = [q, q, q];
-      }
-      cache.set(key, base);
-    }
-    let shift = 0;
-    let v = 0;
-    for (let col = 0; col < na; col++) {
-      const c = codes[r * na + col];
-      if (c > 0) { shift += effects[col][c - 1]; v += vars[col][c - 1]; }
-    }
-    if (shift === 0 && v === 0) out.set(base, r * 3);
-    else {
-      const z = logit(base[0]) + shift;
-      const [lo, hi] = movedInterval(base[0], [base[1], base[2]], z, v);
-      out[r * 3] = sigmoid(z);
-      out[r * 3 + 1] = lo;
-      out[r * 3 + 2] = hi;
-    }
+/**
+ * The plain-JS twin of the wasm `ColumnScorer` (issue 14): the model
+ * compiled once, and what each milestone state needs (its numbers, its
+ * logit and the squared logit distances to its interval's ends) computed
+ * the first time it is met and kept, as the Rust keeps it. A row: its final
+ * state in one pass (no array), its codes' effects, three sigmoids and two
+ * square roots (the Rust works on the odds instead; see src/columns.rs).
+ */
+export class ColumnScorer {
+  constructor(model) {
+    this.p = compile(model);
+    this.f = this.p.fitted && !this.p.fitted.insufficient ? this.p.fitted : null;
+    const o = outcome(this.p);
+    this.outcome = o >= 0 ? 1 << o : 0;
+    this.states = new Map();
   }
-  return out;
+  /** `[p, lo, hi]` per row, flat. */
+  scoreColumns(dict, steps, offsets, codes) {
+    const { p, f } = this;
+    const na = dict.attributes.length;
+    const n = offsets.length - 1;
+    const effects = dict.attributes.map((a, col) => Float64Array.from(dict.values[col], (v) => (f ? f.effects.get(`${a}\u0000${v}`) ?? 0 : 0)));
+    const vars = dict.attributes.map((a, col) => Float64Array.from(dict.values[col], (v) => (f ? f.effectVar.get(`${a}\u0000${v}`) ?? 0 : 0)));
+    const states = this.states;
+    const req = p.requiredBefore;
+    const out = new Float64Array(n * 3);
+    for (let r = 0; r < n; r++) {
+      const a = offsets[r], b = offsets[r + 1];
+      // The final state: a step done while a step done before it required it is late.
+      let reached = 0, needed = 0, late = 0;
+      for (let k = a; k < b; k++) {
+        const i = steps[k], bit = 1 << i;
+        if (reached & bit) continue;
+        if (needed & bit) late |= bit;
+        needed |= req[i];
+        reached |= bit;
+      }
+      if (reached & this.outcome) {
+        out[r * 3] = out[r * 3 + 1] = out[r * 3 + 2] = 1;
+        continue;
+      }
+      // Calibrated states by (reached, out of order); the priors' floor depends on the late steps.
+      const key = f ? reached * 2 + (late ? 1 : 0) : late ? `${reached},${late}` : reached * 2;
+      let st = states.get(key);
+      if (!st) {
+        if (f) {
+          const e = estimate(p, f, reached, late !== 0);
+          const z = logit(e.probability);
+          st = [e.probability, e.interval[0], e.interval[1], z, (z - logit(e.interval[0])) ** 2, (logit(e.interval[1]) - z) ** 2];
+        } else {
+          const q = priorProbability(p, stateOfSteps(p, Array.from(steps.subarray(a, b))));
+          st = [q, q, q, 0, 0, 0];
+        }
+        states.set(key, st);
+      }
+      let shift = 0, v = 0;
+      for (let col = 0; col < na; col++) {
+        const c = codes[r * na + col];
+        if (c > 0) { shift += effects[col][c - 1]; v += vars[col][c - 1]; }
+      }
+      if (shift === 0 && v === 0) {
+        out[r * 3] = st[0]; out[r * 3 + 1] = st[1]; out[r * 3 + 2] = st[2];
+      } else {
+        const z = st[3] + shift;
+        const extra = Z90 * Z90 * v;
+        out[r * 3] = sigmoid(z);
+        out[r * 3 + 1] = sigmoid(z - Math.sqrt(st[4] + extra));
+        out[r * 3 + 2] = sigmoid(z + Math.sqrt(st[5] + extra));
+      }
+    }
+    return out;
+  }
+}
+
+/** `[p, lo, hi]` per row, flat: `new ColumnScorer(model).scoreColumns(...)`. */
+export function scoreColumns(model, dict, steps, offsets, codes) {
+  return new ColumnScorer(model).scoreColumns(dict, steps, offsets, codes);
 }
 
 // ---------------------------------------------------------------- calibration

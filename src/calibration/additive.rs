@@ -904,6 +904,30 @@ impl Terms {
     }
 }
 
+/// Accessors for the compiled column scorer (`crate::columns`, issue 14).
+impl Terms {
+    /// (effect, variance) of a learned level's own effect, if it has one.
+    pub fn main_term(&self, level: usize) -> Option<(f64, f64)> {
+        self.main.get(level).copied().filter(|x| !x.0.is_nan())
+    }
+
+    /// Whether any pair cell was learned.
+    pub fn has_pairs(&self) -> bool {
+        !self.cells.is_empty()
+    }
+
+    /// The pair index of a state (`None`: no pair cell names it).
+    pub fn pair_state(&self, reached: u64, ooo: bool) -> Option<usize> {
+        self.state_index(reached, ooo)
+    }
+
+    /// Each pair cell of the level indices `keys` in pair state `state`:
+    /// (effect, variance) to `f`, in `deal_keys`' order.
+    pub fn each_pair(&self, keys: &[u64], state: Option<usize>, f: &mut dyn FnMut(f64, f64)) {
+        self.pairs_of(keys, state, &mut |_, e, v| f(e, v));
+    }
+}
+
 /// [`Terms`] resolved against a table's columns and codes once, so a row
 /// costs an addition per attribute and a lookup per pair of them.
 #[derive(Clone, Debug)]

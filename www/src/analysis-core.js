@@ -79,7 +79,7 @@ export function serveAnalysis(api, post) {
       return value;
     }
     const f = api[fn];
-    if (typeof f !== 'function' || fn === 'Engine' || fn === 'default' || fn.startsWith('init')) throw new Error(`the analysis worker has no ${fn}()`);
+    if (typeof f !== 'function' || fn === 'Engine' || fn === 'ColumnScorer' || fn === 'default' || fn.startsWith('init')) throw new Error(`the analysis worker has no ${fn}()`);
     return f(...args);
   };
   return async (e) => {
