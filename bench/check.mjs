@@ -96,8 +96,26 @@ for (const m of [model, calibrated]) {
   const x = plain.scoreColumns(m, oc.dictionaries, oc.steps, oc.offsets, oc.codes);
   const y = wasm.scoreColumns(m, oc.dictionaries, oc.steps, oc.offsets, oc.codes);
   x.forEach((v, k) => close(v, y[k], 1e-12, `columns ${k}`));
+  // Issue 14: the compiled ColumnScorer on both sides (called twice: the
+  // states it keeps give the same numbers), the same as the shorthand, and
+  // the same numbers as scoring the deals as objects (won rows included).
+  const js = new plain.ColumnScorer(m);
+  const ws = new wasm.ColumnScorer(m);
+  for (let call = 0; call < 2; call++) {
+    const u = js.scoreColumns(oc.dictionaries, oc.steps, oc.offsets, oc.codes);
+    const w = ws.scoreColumns(oc.dictionaries, oc.steps, oc.offsets, oc.codes);
+    u.forEach((v, k) => close(v, w[k], 1e-12, `ColumnScorer ${k}`));
+    w.forEach((v, k) => close(v, y[k], 0, `ColumnScorer vs scoreColumns ${k}`));
+  }
+  ws.free();
+  b.forEach((s, k) => {
+    const [lo, hi] = s.interval ?? [s.probability, s.probability];
+    close(y[3 * k], s.probability, 1e-12, `columns vs objects ${k}`);
+    close(y[3 * k + 1], lo, 1e-12, `columns vs objects lo ${k}`);
+    close(y[3 * k + 2], hi, 1e-12, `columns vs objects hi ${k}`);
+  });
 }
-console.log('scoring: JS matches wasm (objects and columns, priors and calibrated)');
+console.log('scoring: JS matches wasm (objects, columns and ColumnScorer, priors and calibrated); columns match objects');
 {
   // The attrs case: an Engine, lean and detailed, on 9 attributes.
   const hist = gen.toAttrDeals(gen.rawAttrDeals(3000, 1, true), model, true);

@@ -11,3 +11,5 @@ console.log(engine.scoreDeals([{ id: 'a' }])[0].explanation); // MISSPELT explan
 console.log(meetingValue(model, { id: 'a' }, 'mobilizer_met').valeu); // MISSPELT valeu
 document.querySelector('stagecast-deal')!.score!.probabilityy; // MISSPELT probabilityy
 document.querySelector('stagecast-deal')!.addEventListener('stagecast-change', (e) => e.detail.intervall); // MISSPELT intervall
+import { ColumnScorer } from 'stagecast/analysis';
+new ColumnScorer(model).scoreColumns({ atributes: [] }, new Uint8Array(0), new Uint32Array([0]), new Uint32Array(0)); // MISSPELT atributes

@@ -25,6 +25,11 @@ const engine = new Stagecast.Engine(model);
 const lean = engine.scoreDeals([{ id: 'a', events: [] }]);
 console.log(lean[0].probability, Stagecast.meetingValue(model, { id: 'a' }, 'budget_confirmed').value);
 engine.free();
+// Issue 14: columns scored by a model compiled once.
+const scorer = new Stagecast.ColumnScorer(model);
+const flat: Float64Array = scorer.scoreColumns({ attributes: ['region'], values: [['north']] }, new Uint8Array([0]), new Uint32Array([0, 1]), new Uint32Array([1]));
+console.log(flat[0], Stagecast.scoreColumns(model, {}, new Uint8Array(0), new Uint32Array([0]), new Uint32Array(0)).length);
+scorer.free();
 const again = await Stagecast.loadAnalysis('/dist/stagecast-analysis.js');
 console.log(again.forecast(model, []).model.expected, Stagecast.version());
 

@@ -57,6 +57,12 @@ const cv = crossValidate(again, closedDeals, 5);
 const f = forecast(calibrated, [deal], { measure: 'value', target: 3000000 });
 const d = distribution([{ amount: 100, probability: 0.5 }]);
 console.log(p, interval, all.length, ev.brier, cv.folds, f.model.p50, d.p90, d.pAtLeastTarget);
+// Issue 14: deals in columns, the model compiled once (`[p, lo, hi]` per deal).
+const scorer = new analysis.ColumnScorer(calibrated);
+const flat: Float64Array = scorer.scoreColumns({ attributes: ['region'], values: [['north', 'south']] }, new Uint8Array([0, 1]), new Uint32Array([0, 2]), new Uint32Array([2]));
+const flat2: Float64Array = analysis.scoreColumns(calibrated, {}, new Uint8Array(0), new Uint32Array([0]), new Uint32Array(0));
+console.log(flat[0], flat2.length);
+scorer.free();
 
 // The elements, typed by tag name, and the change event's detail.
 const widget = document.querySelector('stagecast-deal')!;
