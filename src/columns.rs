@@ -336,15 +336,15 @@ impl Exp {
     const SHIFT: f64 = 6_755_399_441_055_744.0;
     /// ln 2 in two parts (the first with 32 significant bits, so that
     /// `k * LN2_HI` is exact), as in musl's `exp`.
-    const LN2_HI: f64 = 6.931_471_803_691_238_164_90e-1;
-    const LN2_LO: f64 = 1.908_214_929_270_587_700_02e-10;
+    const LN2_HI: f64 = 6.931_471_803_691_238e-1;
+    const LN2_LO: f64 = 1.908_214_929_270_587_7e-10;
 
     fn new() -> Exp {
         Exp { table: (0..Self::N).map(|j| (j as f64 / Self::N as f64 * std::f64::consts::LN_2).exp()).collect() }
     }
 
     fn exp(&self, x: f64) -> f64 {
-        if !(x.abs() < 700.0) {
+        if x.is_nan() || x.abs() >= 700.0 {
             return x.exp();
         }
         let n = Self::N as f64;
