@@ -9,6 +9,7 @@ use crate::deal::{Deal, DealState};
 use crate::error::{self, Result};
 use crate::bitset::{bit, members};
 use crate::model::Process;
+use crate::scorer::Scorer;
 use crate::stats;
 
 /// Each missing prerequisite halves the credit a milestone gives.
@@ -124,7 +125,7 @@ pub struct Score {
 
 /// Scores a deal without next steps or reasons. The same number as
 /// `score_deal`.
-pub fn score_lean(process: &Process, deal: &Deal) -> Result<Score> {
+pub fn score_lean(process: &Scorer, deal: &Deal) -> Result<Score> {
     let st = deal.check(process, "")?;
     let mut keys = Vec::new();
     let (probability, interval) = lean(process, &st, &mut keys, &mut |f, keys| {
@@ -138,7 +139,7 @@ pub fn score_lean(process: &Process, deal: &Deal) -> Result<Score> {
 /// of each of the deal's attributes (in `features` order) into `keys` (a
 /// scratch list). `score_lean` and `crate::packed` share it, so both give
 /// the same numbers.
-pub fn lean(process: &Process, st: &DealState, keys: &mut Vec<u64>, attrs: &mut dyn FnMut(&Fitted, &mut Vec<u64>)) -> (f64, Option<[f64; 2]>) {
+pub fn lean(process: &Scorer, st: &DealState, keys: &mut Vec<u64>, attrs: &mut dyn FnMut(&Fitted, &mut Vec<u64>)) -> (f64, Option<[f64; 2]>) {
     let history = process.fitted().filter(|f| !f.insufficient);
     if signed(process, st) {
         // The outcome milestone: won, as `score_state` says.
@@ -269,13 +270,13 @@ fn late_steps(process: &Process, st: &DealState) -> u64 {
 }
 
 /// Scores one deal under the model's priors.
-pub fn score_deal(process: &Process, deal: &Deal, path: &str) -> Result<DealScore> {
+pub fn score_deal(process: &Scorer, deal: &Deal, path: &str) -> Result<DealScore> {
     let st = deal.check(process, path)?;
     Ok(score_state(process, deal, &st))
 }
 
 /// Scores many deals; the first bad one stops the call and is named.
-pub fn score_deals(process: &Process, deals: &[Deal], path: &str) -> Result<Vec<DealScore>> {
+pub fn score_deals(process: &Scorer, deals: &[Deal], path: &str) -> Result<Vec<DealScore>> {
     deals
         .iter()
         .enumerate()
@@ -350,7 +351,7 @@ pub fn calibrated_only(process: &Process, fitted: &Fitted, st: &DealState, attrs
 
 /// Scores a checked state: on history when the model is calibrated with
 /// enough closed deals, else on the model's priors.
-pub fn score_state(process: &Process, deal: &Deal, st: &DealState) -> DealScore {
+pub fn score_state(process: &Scorer, deal: &Deal, st: &DealState) -> DealScore {
     if let Some(i) = outcome(process).filter(|_| signed(process, st)) {
         let mut reasons = vec![Reason::DealWon { milestone: process.id(i).to_string() }];
         seller_note(deal, &mut reasons);
@@ -472,6 +473,7 @@ pub fn ids(process: &Process, set: u64) -> Vec<String> {
 #[allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
 mod tests {
     use super::*;
+    use crate::scorer::Scorer;
     use crate::deal::Event;
     use crate::model::default_model;
 
@@ -485,7 +487,7 @@ mod tests {
 
     #[test]
     fn completing_mandatory_milestones_in_order_raises_probability() {
-        let p = Process::new(default_model()).unwrap();
+        let p = Scorer::new(default_model()).unwrap();
         let order: Vec<&str> = p.indices().filter(|&i| p.is_mandatory(i)).map(|i| p.id(i)).collect();
         let mut last = score_deal(&p, &deal(&[]), "deal").unwrap().probability;
         for k in 1..=order.len() {
@@ -499,7 +501,7 @@ mod tests {
 
     #[test]
     fn skipping_a_mandatory_step_counts_for_less() {
-        let p = Process::new(default_model()).unwrap();
+        let p = Scorer::new(default_model()).unwrap();
         let clean = score_deal(&p, &deal(&["need_confirmed", "mobilizer_met", "solution_presented"]), "d").unwrap();
         let gap = score_deal(&p, &deal(&["need_confirmed", "solution_presented"]), "d").unwrap();
         assert!(gap.probability < clean.probability);
@@ -528,7 +530,7 @@ mod tests {
 
     #[test]
     fn seller_probability_never_moves_the_number() {
-        let p = Process::new(default_model()).unwrap();
+        let p = Scorer::new(default_model()).unwrap();
         let mut d = deal(&["need_confirmed"]);
         let a = score_deal(&p, &d, "d").unwrap().probability;
         d.seller_probability = Some(0.99);
@@ -539,7 +541,7 @@ mod tests {
 
     #[test]
     fn next_lists_first_mandatory_and_open_optional_steps() {
-        let p = Process::new(default_model()).unwrap();
+        let p = Scorer::new(default_model()).unwrap();
         let s = score_deal(&p, &deal(&["need_confirmed"]), "d").unwrap();
         let next: Vec<&str> = s.next.iter().map(|n| n.milestone.as_str()).collect();
         assert_eq!(next, vec!["mobilizer_met", "budget_confirmed"], "most valuable first: the mandatory step before the optional one");
@@ -548,7 +550,7 @@ mod tests {
 
     #[test]
     fn an_optional_step_before_a_missing_mandatory_one_counts_for_less() {
-        let p = Process::new(default_model()).unwrap();
+        let p = Scorer::new(default_model()).unwrap();
         let s = score_deal(&p, &deal(&["need_confirmed", "budget_confirmed"]), "d").unwrap();
         assert_eq!(s.missing_mandatory, vec!["mobilizer_met"]);
         assert!(s.probability < p.prior(3));
@@ -572,7 +574,7 @@ mod tests {
             base_probability: None,
             calibration: None,
         };
-        let p = Process::new(model).unwrap();
+        let p = Scorer::new(model).unwrap();
         assert_eq!(outcome(&p), Some(3), "a last mandatory step at 95% is the outcome");
         let s = score_deal(&p, &deal(&["a", "x"]), "d").unwrap();
         let b = s.next.iter().find(|n| n.milestone == "b").unwrap();
@@ -581,7 +583,7 @@ mod tests {
 
     #[test]
     fn a_signed_contract_is_the_outcome() {
-        let p = Process::new(default_model()).unwrap();
+        let p = Scorer::new(default_model()).unwrap();
         let alone = score_deal(&p, &deal(&["contract_signed"]), "d").unwrap();
         assert_eq!(alone.probability, 1.0);
         assert!(alone.next.is_empty());
@@ -597,7 +599,7 @@ mod tests {
         if let Some(m) = low.milestones.last_mut() {
             m.probability = Some(0.9);
         }
-        let q = Process::new(low).unwrap();
+        let q = Scorer::new(low).unwrap();
         assert_eq!(outcome(&q), None);
         assert!(score_deal(&q, &deal(&["contract_signed"]), "d").unwrap().probability < 0.5);
     }
@@ -607,7 +609,7 @@ mod tests {
         use crate::calibration::{calibrate, CalibrateOptions};
         use crate::deal::Status;
         use crate::testing::camel_json;
-        let p = Process::new(default_model()).unwrap();
+        let p = Scorer::new(default_model()).unwrap();
         let mut skipped = deal(&["need_confirmed", "solution_presented"]);
         skipped.seller_probability = Some(0.4);
         // Priors: no interval, with and without the seller's estimate.
@@ -629,7 +631,7 @@ mod tests {
                 d
             })
             .collect();
-        let cp = Process::new(calibrate(&p, &history, &CalibrateOptions::default()).unwrap()).unwrap();
+        let cp = Scorer::new(calibrate(&p, &history, &CalibrateOptions::default()).unwrap()).unwrap();
         skipped.attributes.insert("segment".into(), "public".into());
         let hist = score_deals(&cp, &[deal(&["need_confirmed"]), skipped], "deals").unwrap();
         assert_eq!(hist[0].source, "history");
