@@ -329,7 +329,7 @@ pub fn evaluate(process: &Scorer, deals: &[Deal]) -> Result<Evaluation> {
 /// `evaluate`, with each seller's figures when `options.by_seller`.
 pub fn evaluate_with(process: &Scorer, deals: &[Deal], options: &EvaluateOptions) -> Result<Evaluation> {
     closed_only(deals, "deals")?;
-    let t = Table::from_deals(process, deals, "deals", calibration::Paths::Auto)?;
+    let t = Table::from_deals(process, deals, calibration::Paths::Auto).map_err(|e| e.within("deals"))?;
     evaluate_table_with(process, &t, options)
 }
 
@@ -338,7 +338,7 @@ pub fn evaluate_with(process: &Scorer, deals: &[Deal], options: &EvaluateOptions
 /// a calibration on the other folds; the metrics pool all held-out scores.
 pub fn cross_validate(process: &Scorer, history: &[Deal], k: usize, options: &CalibrateOptions) -> Result<Evaluation> {
     closed_only(history, "history")?;
-    let t = Table::from_deals(process, history, "history", options.paths)?;
+    let t = Table::from_deals(process, history, options.paths).map_err(|e| e.within("history"))?;
     cross_validate_table(process, &t, k)
 }
 

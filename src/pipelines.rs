@@ -73,7 +73,7 @@ pub fn calibrate_pipelines(process: &Process, history: &[Deal], options: &Pipeli
         if d.status == Status::Open {
             return Err(Error::new(error::join(&at, "status"), "must be won or lost: history holds closed deals only"));
         }
-        d.check(process_of(&d.pipeline), &at)?;
+        d.check(process_of(&d.pipeline)).map_err(|e| e.within(&at))?;
     }
     // Pipelines: those of the history and those with a model of their own.
     let by_pipeline = crate::order::order(history.len(), &|a, b| match (history.get(a), history.get(b)) {
@@ -131,7 +131,7 @@ pub fn score_by_pipeline(process: &Scorer, models: &[PipelineModel], deals: &[De
                 .and_then(|m| models.iter().position(|x| std::ptr::eq(x, m)))
                 .and_then(|i| compiled.get(i))
                 .unwrap_or(process);
-            crate::probability::score_deal(p, d, &error::index("deals", k))
+            crate::probability::score_deal(p, d).map_err(|e| e.within(&error::index("deals", k)))
         })
         .collect()
 }

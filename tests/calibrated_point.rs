@@ -22,7 +22,7 @@ fn point_equals_full_estimate() {
     let f = p.fitted().unwrap();
     assert!(!f.insufficient);
     for d in gen::to_deals(&raw[..500], &model) {
-        let st = d.check(&p, "deal").unwrap();
+        let st = d.check(&p).unwrap();
         let attrs = features(&d);
         let full = calibrated_probability(&p, f, &st, &attrs).0;
         assert_eq!(calibrated_only(&p, f, &st, &attrs), full);

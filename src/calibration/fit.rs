@@ -12,7 +12,7 @@ pub fn calibrate(process: &Process, history: &[Deal], options: &CalibrateOptions
             return Err(Error::new(error::join(&error::index("history", k), "status"), "must be won or lost: history holds closed deals only"));
         }
     }
-    let table = Table::from_deals(process, history, "history", options.paths)?;
+    let table = Table::from_deals(process, history, options.paths).map_err(|e| e.within("history"))?;
     let mut c = calibrate_table(process, &table)?;
     c.paths = options.paths;
     let mut m = process.model.clone();

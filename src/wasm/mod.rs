@@ -137,7 +137,7 @@ impl Engine {
     #[wasm_bindgen(js_name = scoreDeal, unchecked_return_type = "DealScore")]
     pub fn score_deal(&self, #[wasm_bindgen(unchecked_param_type = "Deal")] deal: JsValue) -> JsResult {
         let d: Deal = from_js(deal, "deal").map_err(fail)?;
-        to_js(&probability::score_deal(&self.process, &d, "deal").map_err(fail)?)
+        to_js(&probability::score_deal(&self.process, &d).map_err(|e| e.within("deal")).map_err(fail)?)
     }
 
     /// Many deals, in input order: `{ id, probability, interval }` each, or
@@ -152,7 +152,7 @@ impl Engine {
         at_most_items(&deals, crate::deal::MAX_DEALS, "deals").map_err(fail)?;
         let ds: Vec<Deal> = from_js(deals, "deals").map_err(fail)?;
         if o.detail {
-            return to_js(&probability::score_deals(&self.process, &ds, "deals").map_err(fail)?);
+            return to_js(&probability::score_deals(&self.process, &ds).map_err(|e| e.within("deals")).map_err(fail)?);
         }
         let scores: Result<Vec<_>, Error> = ds
             .iter()
@@ -337,7 +337,7 @@ pub fn distribution(
 ) -> JsResult {
     let items: Vec<forecast::Item> = from_js(items, "items").map_err(fail)?;
     let o: forecast::Options = opt_js(options, "options").map_err(fail)?;
-    to_js(&forecast::distribution(&items, o.target, "items").map_err(fail)?)
+    to_js(&forecast::distribution(&items, o.target).map_err(fail)?)
 }
 
 /// `distribution` over two Float64Arrays (amounts, probabilities) and an
@@ -364,7 +364,7 @@ pub fn learn_timing(
         Some(d) => Some(crate::deal::parse_date("options.asOf", d).map_err(fail)?),
         None => None,
     };
-    to_js(&forecast::learn(&p, &h, as_of, "history").map_err(fail)?)
+    to_js(&forecast::learn(&p, &h, as_of).map_err(|e| e.within("history")).map_err(fail)?)
 }
 
 /// Forecast of won value or margin for the open deals: the model, the
