@@ -20,6 +20,7 @@ use std::hint::black_box;
 use std::io::{BufRead, Write};
 use std::time::Instant;
 
+use stagecast::Scorer;
 use stagecast::calibration::{calibrate_table, Table};
 use stagecast::columns::ColumnScorer;
 use stagecast::forecast::{distribution, Item};
@@ -87,15 +88,15 @@ impl Data {
                 let d = self.open_deals.entry(n).or_insert_with(|| gen::to_deals(&gen::raw_deals(n, OPEN_SEED, false), &model));
                 let t0 = Instant::now();
                 // The model is compiled per call, as the wasm export does.
-                let p = Process::new(self.calibrated.clone()).unwrap();
-                black_box(stagecast::score_deals(&p, d, "deals").unwrap());
+                let p = Scorer::new(self.calibrated.clone()).unwrap();
+                black_box(stagecast::score_deals(&p, d).unwrap());
                 ms(t0)
             }
             "score-col" => {
                 // Issue 14: the model compiled once (outside the timing), as
                 // bench/page.js holds a ColumnScorer.
                 let (t, _) = self.open_tables.entry(n).or_insert_with(|| open_table(n));
-                let s = self.scorer.get_or_insert_with(|| ColumnScorer::new(Process::new(self.calibrated.clone()).unwrap()));
+                let s = self.scorer.get_or_insert_with(|| ColumnScorer::new(Scorer::new(self.calibrated.clone()).unwrap()));
                 let t0 = Instant::now();
                 black_box(s.score(&t.attributes, &t.values, &t.steps, &t.offsets, &t.codes).unwrap());
                 ms(t0)
@@ -103,7 +104,7 @@ impl Data {
             "score-col-free" => {
                 let (t, _) = self.open_tables.entry(n).or_insert_with(|| open_table(n));
                 let t0 = Instant::now();
-                let mut s = ColumnScorer::new(Process::new(self.calibrated.clone()).unwrap());
+                let mut s = ColumnScorer::new(Scorer::new(self.calibrated.clone()).unwrap());
                 black_box(s.score(&t.attributes, &t.values, &t.steps, &t.offsets, &t.codes).unwrap());
                 ms(t0)
             }
@@ -115,7 +116,7 @@ impl Data {
                     (items, target)
                 });
                 let t0 = Instant::now();
-                black_box(distribution(items, Some(*target), "items").unwrap());
+                black_box(distribution(items, Some(*target)).unwrap());
                 ms(t0)
             }
             "whatif" => {
@@ -127,7 +128,7 @@ impl Data {
                 let mut m = self.calibrated.clone();
                 let t0 = Instant::now();
                 m.milestones[6].probability = Some(prior);
-                let p = Process::new(m).unwrap();
+                let p = Scorer::new(m).unwrap();
                 let scores = ColumnScorer::new(p).score(&t.attributes, &t.values, &t.steps, &t.offsets, &t.codes).unwrap();
                 let probabilities: Vec<f64> = scores.iter().step_by(3).copied().collect();
                 let target = 0.3 * values.iter().sum::<f64>();

@@ -27,6 +27,7 @@ use std::collections::BTreeMap;
 use crate::calibration::{Fitted, MAX_COLUMNS};
 use crate::error::{self, Error, Result};
 use crate::model::Process;
+use crate::scorer::Scorer;
 use crate::probability;
 use crate::stats;
 
@@ -75,7 +76,7 @@ const NONE: Level = Level { effect: 0.0, var: 0.0, odds: 1.0, key: None };
 /// A model compiled for scoring columns; keeps the states it has met.
 #[derive(Clone, Debug)]
 pub struct ColumnScorer {
-    process: Process,
+    scorer: Scorer,
     /// What each milestone requires before it (order violations).
     required: Vec<u64>,
     /// Milestones the calibration ignores (`leakage`).
@@ -93,24 +94,25 @@ pub struct ColumnScorer {
 }
 
 impl ColumnScorer {
-    /// Compiles a checked model for columns.
-    pub fn new(process: Process) -> ColumnScorer {
+    /// Prepares a compiled model for columns.
+    pub fn new(scorer: Scorer) -> ColumnScorer {
+        let process = scorer.process();
         let m = process.len();
-        let fitted = process.fitted().is_some_and(|f| !f.insufficient);
+        let fitted = scorer.fitted().is_some_and(|f| !f.insufficient);
         ColumnScorer {
             required: (0..m).map(|i| process.required_before(i)).collect(),
-            ignored: if fitted { process.fitted().map_or(0, Fitted::ignored) } else { 0 },
-            outcome: probability::outcome(&process).map_or(0, crate::bitset::bit),
+            ignored: if fitted { scorer.fitted().map_or(0, Fitted::ignored) } else { 0 },
+            outcome: probability::outcome(process).map_or(0, crate::bitset::bit),
             dense: if m <= DENSE_MILESTONES { vec![0; 2 << m] } else { Vec::new() },
             sparse: BTreeMap::new(),
             states: Vec::new(),
             exp: Exp::new(),
-            process,
+            scorer,
         }
     }
 
-    pub fn process(&self) -> &Process {
-        &self.process
+    pub fn scorer(&self) -> &Scorer {
+        &self.scorer
     }
 
     /// `[probability, lo, hi]` per row, flat. Row `r`'s milestones are
@@ -120,11 +122,11 @@ impl ColumnScorer {
     /// name the field (`offsets[3]`, `codes[12]`, `steps[40]`).
     pub fn score(&mut self, attributes: &[String], values: &[Vec<String>], steps: &[u8], offsets: &[u32], codes: &[u32]) -> Result<Vec<f64>> {
         let n = check(attributes, values, steps, offsets, codes)?;
-        let ColumnScorer { process, required, ignored, outcome, dense, sparse, states, exp } = self;
+        let ColumnScorer { scorer, required, ignored, outcome, dense, sparse, states, exp } = self;
         let exp: &Exp = exp;
         let (ignored, outcome) = (*ignored, *outcome);
-        let process: &Process = process;
-        let fitted = process.fitted().filter(|f| !f.insufficient);
+        let process: &Process = scorer.process();
+        let fitted = scorer.fitted().filter(|f| !f.insufficient);
         let pairs = fitted.is_some_and(|f| f.terms.has_pairs());
         let m = process.len();
         // Every (column, code) once: code 0 at `first[column]`.

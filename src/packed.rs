@@ -19,7 +19,8 @@
 use crate::calibration::{Fitted, SELLER};
 use crate::deal::{parse_date, state_of, MAX_ATTRIBUTES, MAX_EVENTS};
 use crate::error;
-use crate::model::{Process, MAX_TEXT_CHARS};
+use crate::model::MAX_TEXT_CHARS;
+use crate::scorer::Scorer;
 use crate::probability::lean;
 
 /// An absent string (an undated event, no seller, no close date).
@@ -28,7 +29,7 @@ pub const NONE: u32 = u32::MAX;
 /// `[probability, lo, hi]` per deal, then one last number: 1 when the
 /// scores have intervals (a calibrated model), else 0 (lo and hi are then
 /// 0). `None`: score these deals through the serde path instead.
-pub fn score_packed(process: &Process, strings: &[&str], data: &[u32]) -> Option<Vec<f64>> {
+pub fn score_packed(process: &Scorer, strings: &[&str], data: &[u32]) -> Option<Vec<f64>> {
     // A string the checks could refuse (too long; `__proto__` as an
     // attribute name) sends the whole call to the serde path, which
     // names it. Every other check is per role, below.
@@ -142,6 +143,7 @@ impl Levels<'_> {
 #[allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
 mod tests {
     use super::*;
+    use crate::scorer::Scorer;
     use crate::probability::score_lean;
     use crate::{Deal, Event};
 
@@ -177,8 +179,8 @@ mod tests {
         (strings, data)
     }
 
-    fn model() -> Process {
-        Process::new(crate::default_model()).unwrap()
+    fn model() -> Scorer {
+        Scorer::new(crate::default_model()).unwrap()
     }
 
     fn deal(k: usize) -> Deal {
@@ -221,7 +223,7 @@ mod tests {
             .collect()
     }
 
-    fn check_same(p: &Process, deals: &[Deal]) {
+    fn check_same(p: &Scorer, deals: &[Deal]) {
         for order in [(0..9).collect::<Vec<_>>(), (0..9).rev().collect(), vec![4, 0, 8, 2, 6, 1, 7, 3, 5]] {
             let (strings, data) = pack(deals, &order);
             let strings: Vec<&str> = strings.iter().map(String::as_str).collect();
@@ -246,7 +248,7 @@ mod tests {
         check_same(&p, &deals);
         let m = crate::calibrate(&p, &history(), &crate::CalibrateOptions::default()).unwrap();
         assert!(m.calibration.as_ref().is_some_and(|c| !c.effects.is_empty()), "the test needs learned effects");
-        let fitted = Process::new(m).unwrap();
+        let fitted = Scorer::new(m).unwrap();
         assert!(fitted.fitted().is_some_and(|f| !f.insufficient));
         check_same(&fitted, &deals);
     }
@@ -261,7 +263,7 @@ mod tests {
         let refused = |f: &dyn Fn(&mut Deal)| {
             let mut ds = good.clone();
             f(&mut ds[3]);
-            assert!(ds[3].check(&p, "").is_err(), "the serde path refuses it too");
+            assert!(ds[3].check(&p).is_err(), "the serde path refuses it too");
             let (strings, data) = pack(&ds, &(0..9).collect::<Vec<_>>());
             let strings: Vec<&str> = strings.iter().map(String::as_str).collect();
             assert_eq!(score_packed(&p, &strings, &data), None);

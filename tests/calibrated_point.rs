@@ -7,22 +7,22 @@ mod rng;
 #[path = "../benches/common/gen.rs"]
 mod gen;
 
+use stagecast::Scorer;
 use stagecast::calibration::calibrate_table;
 use stagecast::probability::{calibrated_only, calibrated_probability, features};
-use stagecast::Process;
 
 #[test]
 fn point_equals_full_estimate() {
     let model = gen::model();
-    let process = Process::new(model.clone()).unwrap();
+    let process = Scorer::new(model.clone()).unwrap();
     let raw = gen::raw_deals(3000, 7, true);
     let mut m = model.clone();
     m.calibration = Some(calibrate_table(&process, &gen::to_table(&raw)).unwrap());
-    let p = Process::new(m).unwrap();
+    let p = Scorer::new(m).unwrap();
     let f = p.fitted().unwrap();
     assert!(!f.insufficient);
     for d in gen::to_deals(&raw[..500], &model) {
-        let st = d.check(&p, "deal").unwrap();
+        let st = d.check(&p).unwrap();
         let attrs = features(&d);
         let full = calibrated_probability(&p, f, &st, &attrs).0;
         assert_eq!(calibrated_only(&p, f, &st, &attrs), full);

@@ -12,7 +12,7 @@ mod sim;
 
 use stagecast::calibration::Table;
 use stagecast::columns::ColumnScorer;
-use stagecast::{calibrate, default_model, score_deal, CalibrateOptions, Deal, Event, Milestone, Paths, Process, ProcessModel, Status};
+use stagecast::{calibrate, default_model, score_deal, CalibrateOptions, Deal, Event, Milestone, Paths, Process, ProcessModel, Scorer, Status};
 
 /// Deals on `model`'s milestones: each step taken with a chance that falls
 /// along the process, sometimes two steps swapped (out of order), with a
@@ -51,8 +51,8 @@ fn deals(p: &Process, n: usize, seed: u32, status: Option<Status>) -> Vec<Deal> 
 }
 
 /// Scores `open` both ways and compares row by row (1e-12, as bench/check.mjs).
-fn same_as_objects(p: &Process, open: &[Deal]) -> usize {
-    let t = Table::from_deals(p, open, "deals", Paths::Final).unwrap();
+fn same_as_objects(p: &Scorer, open: &[Deal]) -> usize {
+    let t = Table::from_deals(p, open, Paths::Final).unwrap();
     let mut scorer = ColumnScorer::new(p.clone());
     let flat = scorer.score(&t.attributes, &t.values, &t.steps, &t.offsets, &t.codes).unwrap();
     assert_eq!(flat.len(), 3 * open.len());
@@ -60,7 +60,7 @@ fn same_as_objects(p: &Process, open: &[Deal]) -> usize {
     assert_eq!(scorer.score(&t.attributes, &t.values, &t.steps, &t.offsets, &t.codes).unwrap(), flat);
     let mut moved = 0;
     for (d, f) in open.iter().zip(flat.chunks(3)) {
-        let s = score_deal(p, d, "deal").unwrap();
+        let s = score_deal(p, d).unwrap();
         let [lo, hi] = s.interval.unwrap_or([s.probability, s.probability]);
         assert!(
             (s.probability - f[0]).abs() < 1e-12 && (lo - f[1]).abs() < 1e-12 && (hi - f[2]).abs() < 1e-12,
@@ -81,7 +81,7 @@ fn calibrated_with_attributes_and_pairs_scores_like_objects() {
     // history where industry matters only at `proposal` brings pairs.
     let m = |id: &str| Milestone { id: id.into(), label: String::new(), mandatory: false, after: vec![], probability: None };
     let p = Process::new(ProcessModel { milestones: vec![m("demo"), m("proposal"), m("trial")], base_probability: None, calibration: None }).unwrap();
-    let cp = Process::new(calibrate(&p, &deals(&p, 6000, 5, None), &CalibrateOptions::default()).unwrap()).unwrap();
+    let cp = Scorer::new(calibrate(&p, &deals(&p, 6000, 5, None), &CalibrateOptions::default()).unwrap()).unwrap();
     let c = cp.model.calibration.as_ref().unwrap();
     assert!(!c.pairs.is_empty() && !c.effects.is_empty(), "{} pairs, {} effects", c.pairs.len(), c.effects.len());
     let open = deals(&p, 500, 6, Some(Status::Open));
@@ -95,25 +95,24 @@ fn default_model_calibrated_uncalibrated_and_thin() {
     // prerequisites) and an outcome milestone (won outright).
     let p = Process::new(default_model()).unwrap();
     let history = deals(&p, 3000, 7, None);
-    let cp = Process::new(calibrate(&p, &history, &CalibrateOptions::default()).unwrap()).unwrap();
+    let cp = Scorer::new(calibrate(&p, &history, &CalibrateOptions::default()).unwrap()).unwrap();
     let open = deals(&p, 800, 8, Some(Status::Open));
     let last = p.id(p.len() - 1).to_string();
     assert!(open.iter().any(|d| d.events.iter().any(|e| e.milestone == last)), "some deal is won outright");
-    let ooo = open.iter().filter(|d| d.check(&p, "d").unwrap().out_of_order != 0).count();
+    let ooo = open.iter().filter(|d| d.check(&p).unwrap().out_of_order != 0).count();
     assert!(ooo > 20, "{ooo} deals out of order");
     assert!(same_as_objects(&cp, &open) > 600);
     // The priors: no terms, every row its state's number, out-of-order
     // rows by their late steps.
-    same_as_objects(&p, &open);
+    same_as_objects(&Scorer::from_process(p.clone()).unwrap(), &open);
     // Too little history: the priors too.
-    let thin = Process::new(calibrate(&p, &history[..10], &CalibrateOptions::default()).unwrap()).unwrap();
+    let thin = Scorer::new(calibrate(&p, &history[..10], &CalibrateOptions::default()).unwrap()).unwrap();
     same_as_objects(&thin, &open);
 }
 
 #[test]
 fn bad_columns_name_the_field() {
-    let p = Process::new(default_model()).unwrap();
-    let mut s = ColumnScorer::new(p);
+    let mut s = ColumnScorer::new(Scorer::new(default_model()).unwrap());
     let attrs = vec!["region".to_string()];
     let values = vec![vec!["north".to_string(), "south".to_string()]];
     let err = |steps: &[u8], offsets: &[u32], codes: &[u32]| s.clone().score(&attrs, &values, steps, offsets, codes).unwrap_err().to_string();

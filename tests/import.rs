@@ -2,9 +2,10 @@
 //! line numbers, chunking and the limits.
 #![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::expect_used, clippy::panic)]
 
+use stagecast::Scorer;
 use stagecast::import::{self, ColumnMapping, ImportOptions, PRESETS_JSON};
 use stagecast::import::history::Problem;
-use stagecast::{csv_preview, default_model, guess_preset, parse_csv, score_deals, Process, Status};
+use stagecast::{csv_preview, default_model, guess_preset, parse_csv, score_deals, Status};
 
 fn preset(name: &str) -> ColumnMapping {
     let all: Vec<serde_json::Value> = serde_json::from_str(PRESETS_JSON).unwrap();
@@ -12,8 +13,8 @@ fn preset(name: &str) -> ColumnMapping {
     serde_json::from_value(v).unwrap()
 }
 
-fn process() -> Process {
-    Process::new(default_model()).unwrap()
+fn process() -> Scorer {
+    Scorer::new(default_model()).unwrap()
 }
 
 #[test]
@@ -75,7 +76,7 @@ fn maven_sales_pipeline_imports_whole() {
     assert_eq!(first.events.len(), 1);
     assert!(out.deals.iter().filter(|d| d.status != Status::Open).all(|d| d.events.len() <= 1));
     // Every imported deal scores.
-    let scores = score_deals(&p, &out.deals, "deals").unwrap();
+    let scores = score_deals(&p, &out.deals).unwrap();
     assert!(scores.iter().all(|s| (0.0..=1.0).contains(&s.probability)));
     // Chunks add up to the whole.
     let mut offset = 0;

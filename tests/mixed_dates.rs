@@ -4,9 +4,10 @@
 //! prior model and on a calibrated one, where the order moves the number.
 #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
 
+use stagecast::Scorer;
 use stagecast::calibration::{calibrate, CalibrateOptions};
 use stagecast::deal::{ordered, parse_date};
-use stagecast::{default_model, score_deal, Deal, Event, Process, Status};
+use stagecast::{default_model, score_deal, Deal, Event, Status};
 
 fn ev(m: &str, date: Option<&str>) -> Event {
     Event { milestone: m.into(), date: date.map(str::to_string) }
@@ -46,8 +47,8 @@ fn the_rule_on_small_cases() {
 
 /// A history where the order matters: deals that got the mobilizer before
 /// the solution win far more often than those that skipped ahead.
-fn calibrated() -> Process {
-    let p = Process::new(default_model()).unwrap();
+fn calibrated() -> Scorer {
+    let p = Scorer::new(default_model()).unwrap();
     let ladder = ["need_confirmed", "mobilizer_met", "solution_presented", "proposal_requested"];
     let history: Vec<Deal> = (0..400)
         .map(|i| {
@@ -66,12 +67,12 @@ fn calibrated() -> Process {
             }
         })
         .collect();
-    Process::new(calibrate(&p, &history, &CalibrateOptions::default()).unwrap()).unwrap()
+    Scorer::new(calibrate(&p, &history, &CalibrateOptions::default()).unwrap()).unwrap()
 }
 
 #[test]
 fn an_undated_tick_on_a_dated_deal_scores_like_the_dated_deal() {
-    for p in [Process::new(default_model()).unwrap(), calibrated()] {
+    for p in [Scorer::new(default_model()).unwrap(), calibrated()] {
         // CRM events listed newest first, all dated, in process order by date.
         let dated = vec![
             ev("solution_presented", Some("2024-03-10")),
@@ -82,8 +83,8 @@ fn an_undated_tick_on_a_dated_deal_scores_like_the_dated_deal() {
         ticked.push(ev("proposal_requested", None));
         let mut in_order = dated.clone();
         in_order.push(ev("proposal_requested", Some("2024-03-12")));
-        let a = score_deal(&p, &deal(ticked), "d").unwrap();
-        let b = score_deal(&p, &deal(in_order), "d").unwrap();
+        let a = score_deal(&p, &deal(ticked)).unwrap();
+        let b = score_deal(&p, &deal(in_order)).unwrap();
         assert!(a.out_of_order.is_empty(), "{:?}", a.out_of_order);
         assert_eq!(a.probability, b.probability, "{} vs {}", a.probability, b.probability);
         assert_eq!((a.reached, a.missing_mandatory), (b.reached, b.missing_mandatory));
@@ -92,7 +93,7 @@ fn an_undated_tick_on_a_dated_deal_scores_like_the_dated_deal() {
 
 #[test]
 fn a_backdated_forgotten_step_scores_like_steps_ticked_in_order() {
-    for p in [Process::new(default_model()).unwrap(), calibrated()] {
+    for p in [Scorer::new(default_model()).unwrap(), calibrated()] {
         let in_order = deal(vec![
             ev("need_confirmed", Some("2024-03-01")),
             ev("mobilizer_met", Some("2024-03-05")),
@@ -112,9 +113,9 @@ fn a_backdated_forgotten_step_scores_like_steps_ticked_in_order() {
             ev("mobilizer_met", None),
         ]);
         let (a, b, c) = (
-            score_deal(&p, &in_order, "d").unwrap(),
-            score_deal(&p, &backdated, "d").unwrap(),
-            score_deal(&p, &late, "d").unwrap(),
+            score_deal(&p, &in_order).unwrap(),
+            score_deal(&p, &backdated).unwrap(),
+            score_deal(&p, &late).unwrap(),
         );
         assert_eq!(a.probability, b.probability);
         assert!(b.out_of_order.is_empty());
@@ -125,7 +126,7 @@ fn a_backdated_forgotten_step_scores_like_steps_ticked_in_order() {
         mixed.events.push(ev("proposal_requested", None));
         let mut dated = in_order.clone();
         dated.events.push(ev("proposal_requested", Some("2024-03-20")));
-        assert_eq!(score_deal(&p, &mixed, "d").unwrap().probability, score_deal(&p, &dated, "d").unwrap().probability);
+        assert_eq!(score_deal(&p, &mixed).unwrap().probability, score_deal(&p, &dated).unwrap().probability);
     }
 }
 

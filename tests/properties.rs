@@ -3,8 +3,9 @@
 #![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::expect_used, clippy::panic)]
 
 use proptest::prelude::*;
+use stagecast::Scorer;
 use stagecast::import::{self, ColumnMapping, ImportOptions};
-use stagecast::{default_model, score_deal, Deal, Event, Milestone, Process, ProcessModel, Status};
+use stagecast::{default_model, score_deal, Deal, Event, Milestone, ProcessModel, Status};
 
 // ------------------------------------------------------------ strategies
 
@@ -92,7 +93,7 @@ proptest! {
     /// Every random valid model is accepted, and its priors are probabilities.
     #[test]
     fn valid_models_are_accepted(m in valid_model()) {
-        let p = Process::new(m).unwrap();
+        let p = Scorer::new(m).unwrap();
         prop_assert!(in_unit(p.base()));
         for i in p.indices() {
             prop_assert!(in_unit(p.prior(i)));
@@ -103,8 +104,8 @@ proptest! {
     /// within [0, 1].
     #[test]
     fn probabilities_are_in_unit_interval((m, d) in model_and_deal()) {
-        let p = Process::new(m).unwrap();
-        let s = score_deal(&p, &d, "deal").unwrap();
+        let p = Scorer::new(m).unwrap();
+        let s = score_deal(&p, &d).unwrap();
         prop_assert!(in_unit(s.probability), "{}", s.probability);
         for n in &s.next {
             prop_assert!(in_unit(n.probability), "{}", n.probability);
@@ -117,7 +118,7 @@ proptest! {
     /// probability.
     #[test]
     fn next_mandatory_in_order_never_lowers((m, d) in model_and_deal()) {
-        let p = Process::new(m).unwrap();
+        let p = Scorer::new(m).unwrap();
         // Keep only the events whose requirements were completed before them
         // (for an optional milestone too, the mandatory ones listed before it).
         let mut reached = 0u64;
@@ -130,13 +131,13 @@ proptest! {
             }
         }
         let before = Deal { events: events.clone(), ..d.clone() };
-        let s0 = score_deal(&p, &before, "deal").unwrap();
+        let s0 = score_deal(&p, &before).unwrap();
         prop_assert!(s0.missing_mandatory.is_empty() && s0.out_of_order.is_empty());
         let Some(next) = p.indices().find(|&i| p.is_mandatory(i) && reached & (1u64 << i) == 0) else {
             return Ok(());
         };
         events.push(Event { milestone: p.id(next).to_string(), date: None });
-        let s1 = score_deal(&p, &Deal { events, ..d }, "deal").unwrap();
+        let s1 = score_deal(&p, &Deal { events, ..d }).unwrap();
         prop_assert!(s1.probability >= s0.probability, "{} < {}", s1.probability, s0.probability);
         // And the `next` list predicts it.
         let predicted = s0.next.iter().find(|n| n.milestone == p.id(next)).unwrap();
@@ -150,10 +151,10 @@ proptest! {
     /// every next step's predicted gain is >= 0.
     #[test]
     fn ticking_a_milestone_never_lowers_the_prior_probability((m, d) in model_and_deal(), pick in any::<proptest::sample::Index>()) {
-        let p = Process::new(m).unwrap();
+        let p = Scorer::new(m).unwrap();
         let events: Vec<Event> = d.events.iter().map(|e| Event { milestone: e.milestone.clone(), date: None }).collect();
         let before = Deal { events: events.clone(), ..d.clone() };
-        let s0 = score_deal(&p, &before, "deal").unwrap();
+        let s0 = score_deal(&p, &before).unwrap();
         prop_assert!(s0.next.iter().all(|n| n.gain >= -1e-12), "{:?}", s0.next);
         let open: Vec<usize> = p.indices().filter(|&i| !s0.reached.iter().any(|r| r == p.id(i))).collect();
         if open.is_empty() {
@@ -162,7 +163,7 @@ proptest! {
         let m = open[pick.index(open.len())];
         let mut after = events;
         after.push(Event { milestone: p.id(m).to_string(), date: None });
-        let s1 = score_deal(&p, &Deal { events: after, ..d }, "deal").unwrap();
+        let s1 = score_deal(&p, &Deal { events: after, ..d }).unwrap();
         prop_assert!(s1.probability >= s0.probability - 1e-12, "ticking {} lowered {} to {}: {:?}", p.id(m), s0.probability, s1.probability, s1.reasons);
     }
 
@@ -170,13 +171,13 @@ proptest! {
     #[test]
     fn scoring_never_panics(m in any_model(), ds in proptest::collection::vec(any_deal(), 0..4)) {
         for model in [m, default_model()] {
-            if let Ok(p) = Process::new(model) {
+            if let Ok(p) = Scorer::new(model) {
                 for d in &ds {
-                    if let Ok(s) = score_deal(&p, d, "deal") {
+                    if let Ok(s) = score_deal(&p, d).map_err(|e| e.within("deal")) {
                         prop_assert!(in_unit(s.probability));
                     }
                 }
-                let _ = stagecast::score_deals(&p, &ds, "deals");
+                let _ = stagecast::score_deals(&p, &ds).map_err(|e| e.within("deals"));
             }
         }
     }
@@ -197,7 +198,7 @@ fn completing_a_skipped_mandatory_step_late_never_lowers_the_probability() {
         after: vec![],
         probability: Some(p),
     };
-    let p = Process::new(ProcessModel {
+    let p = Scorer::new(ProcessModel {
         milestones: vec![ms("a", true, 0.2), ms("b", true, 0.3), ms("j", false, 0.9)],
         base_probability: Some(0.05),
         calibration: None,
@@ -206,8 +207,8 @@ fn completing_a_skipped_mandatory_step_late_never_lowers_the_probability() {
     let ev = |m: &str| Event { milestone: m.into(), date: None };
     let before = Deal { events: vec![ev("b"), ev("j")], ..Deal::default() };
     let after = Deal { events: vec![ev("b"), ev("j"), ev("a")], ..Deal::default() };
-    let s0 = score_deal(&p, &before, "d").unwrap().probability;
-    let s1 = score_deal(&p, &after, "d").unwrap().probability;
+    let s0 = score_deal(&p, &before).unwrap().probability;
+    let s1 = score_deal(&p, &after).unwrap().probability;
     assert!(s1 >= s0, "completing the missing step lowered {s0} to {s1}");
 }
 
@@ -263,14 +264,14 @@ proptest! {
             stage_map: [("a".to_string(), vec!["mobilizer_met".to_string()])].into(),
             ..ColumnMapping::default()
         };
-        let p = Process::new(default_model()).unwrap();
+        let p = stagecast::Process::new(default_model()).unwrap();
         let options = ImportOptions { offset_rows: offset, max_rows: max };
         for process in [None, Some(&p)] {
             if let Ok(out) = stagecast::parse_csv(&text, &mapping, process, options) {
                 prop_assert_eq!(out.deals.len() + out.skipped, out.rows);
                 if let Some(m) = max { prop_assert!(out.rows <= m); }
                 if let Some(p) = process {
-                    for d in &out.deals { prop_assert!(d.check(p, "").is_ok()); }
+                    for d in &out.deals { prop_assert!(d.check(p).is_ok()); }
                 }
             }
         }
@@ -341,7 +342,7 @@ proptest! {
         rotate in 1usize..29,
     ) {
         use stagecast::calibration::{calibrate, CalibrateOptions};
-        let process = Process::new(default_model()).unwrap();
+        let process = Scorer::new(default_model()).unwrap();
         let ids: Vec<String> = process.indices().map(|i| process.id(i).to_string()).collect();
         let history: Vec<Deal> = rows.iter().enumerate().map(|(k, &(upto, won, seg, seller, dated))| Deal {
             id: format!("h{k}"),
@@ -429,7 +430,7 @@ proptest! {
         min_probability in prop_oneof![30 => proptest::option::of(0.0f64..=1.0), 1 => proptest::option::of(any_f64())],
         ideal in proptest::option::of("retail|public"),
     ) {
-        let p = Process::new(default_model()).unwrap();
+        let p = Scorer::new(default_model()).unwrap();
         let deals = ["a", "b"].map(|id| Deal { id: id.into(), margin: Some(1000.0), ..Deal::default() }).to_vec();
         let mut o = stagecast::RankOptions { deals, min_probability, ..stagecast::RankOptions::default() };
         if let Some(v) = ideal {
@@ -466,7 +467,7 @@ proptest! {
         rows in proptest::collection::vec((0u64..256, 0usize..3, 0usize..4, 0usize..3, any::<bool>()), 40..160),
     ) {
         use stagecast::calibration::{calibrate, CalibrateOptions};
-        let process = Process::new(default_model()).unwrap();
+        let process = Scorer::new(default_model()).unwrap();
         let ids: Vec<String> = process.indices().map(|i| process.id(i).to_string()).collect();
         let history: Vec<Deal> = rows.iter().enumerate().map(|(k, &(mask, seg, size, seller, won))| Deal {
             id: format!("h{k}"),
@@ -476,9 +477,9 @@ proptest! {
             attributes: [("segment".to_string(), format!("g{seg}")), ("size".to_string(), format!("z{size}"))].into_iter().collect(),
             ..Deal::default()
         }).collect();
-        let p = Process::new(calibrate(&process, &history, &CalibrateOptions::default()).unwrap()).unwrap();
+        let p = Scorer::new(calibrate(&process, &history, &CalibrateOptions::default()).unwrap()).unwrap();
         for d in &history {
-            let s = score_deal(&p, &Deal { status: Status::Open, ..d.clone() }, "deal").unwrap();
+            let s = score_deal(&p, &Deal { status: Status::Open, ..d.clone() }).unwrap();
             // On priors, or won outright (the outcome milestone: probability
             // 1, whose logit no finite sum reaches), there is no sum.
             let won = s.reasons.iter().any(|r| matches!(r, stagecast::probability::Reason::DealWon { .. }));

@@ -12,7 +12,7 @@ pub fn calibrate(process: &Process, history: &[Deal], options: &CalibrateOptions
             return Err(Error::new(error::join(&error::index("history", k), "status"), "must be won or lost: history holds closed deals only"));
         }
     }
-    let table = Table::from_deals(process, history, "history", options.paths)?;
+    let table = Table::from_deals(process, history, options.paths).map_err(|e| e.within("history"))?;
     let mut c = calibrate_table(process, &table)?;
     c.paths = options.paths;
     let mut m = process.model.clone();
@@ -65,7 +65,7 @@ pub(super) fn fit_table(process: &Process, t: &Table) -> Result<Calibration> {
             .map(|(k, i)| {
                 let [n, w] = count_values.get(i).copied().unwrap_or([0.0, 0.0]);
                 StateCount {
-                    reached: crate::probability::ids(process, k as u64),
+                    reached: process.ids(k as u64),
                     out_of_order: k >> 64 != 0,
                     n: n as u32,
                     won: w as u32,
@@ -97,7 +97,7 @@ pub(super) fn fit_table(process: &Process, t: &Table) -> Result<Calibration> {
             .iter()
             .map(|(k, i)| {
                 let [n, w] = values.get(i).copied().unwrap_or([0.0, 0.0]);
-                StateCount { reached: crate::probability::ids(process, k as u64), out_of_order: k >> 64 != 0, n: n as u32, won: w as u32 }
+                StateCount { reached: process.ids(k as u64), out_of_order: k >> 64 != 0, n: n as u32, won: w as u32 }
             })
             .collect();
         compile(process, &c)?

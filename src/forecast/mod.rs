@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::deal::{parse_date, Deal, Status};
 use crate::error::{self, Error, Result};
-use crate::model::Process;
+use crate::scorer::Scorer;
 
 pub use dist::{distribution, Grid, Item, Point, Summary};
 pub use timing::{learn, Curve, Timing};
@@ -123,9 +123,9 @@ pub type SellerCorrection<'a> = &'a dyn Fn(&str, f64) -> f64;
 /// `forecast` with the sellers' bias learned by calibration, when the model
 /// carries one (`calibration.sellerBias` / `teamBias`); without it the
 /// corrected view is absent rather than a copy of the raw one.
-pub fn forecast_calibrated(process: &Process, deals: &[Deal], options: &Options) -> Result<Forecast> {
+pub fn forecast_calibrated(process: &Scorer, deals: &[Deal], options: &Options) -> Result<Forecast> {
     let has_bias = process.fitted().is_some_and(|f| f.bias(None).is_some() || f.has_seller_bias());
-    let correct = |seller: &str, p: f64| crate::calibration::correct_seller_probability(process, Some(seller), p).unwrap_or(p);
+    let correct = |seller: &str, p: f64| crate::calibration::correct_seller_probability(process.fitted(), Some(seller), p).unwrap_or(p);
     forecast(process, deals, options, if has_bias { Some(&correct) } else { None })
 }
 
@@ -172,7 +172,7 @@ pub fn sort_pairs(v: &mut [(u64, u64)]) {
 }
 
 /// The forecast of won value or margin for the open `deals`.
-pub fn forecast(process: &Process, deals: &[Deal], options: &Options, correct: Option<SellerCorrection>) -> Result<Forecast> {
+pub fn forecast(process: &Scorer, deals: &[Deal], options: &Options, correct: Option<SellerCorrection>) -> Result<Forecast> {
     error::at_most("deals", deals, crate::deal::MAX_DEALS, "deals")?;
     let target = options.target.map(|t| error::finite("options.target", t)).transpose()?;
     let sd = match options.common_factor {
@@ -205,7 +205,7 @@ pub fn forecast(process: &Process, deals: &[Deal], options: &Options, correct: O
             Some((&learned, "options.timing"))
         }
     };
-    let lookup = timing.map(|(t, path)| timing::Lookup::new(process, t, path)).transpose()?;
+    let lookup = timing.map(|(t, path)| timing::Lookup::new(process, t).map_err(|e| e.within(path))).transpose()?;
     let (horizon, now) = match (period_end, as_of) {
         (Some(end), Some(now)) => match u32::try_from(end - now) {
             Ok(h) => (h, Some(now)),
@@ -242,12 +242,12 @@ pub fn forecast(process: &Process, deals: &[Deal], options: &Options, correct: O
     };
     for (k, d) in deals.iter().enumerate() {
         let path = error::index("deals", k);
-        let score = crate::probability::score_deal(process, d, &path)?;
+        let score = crate::probability::score_deal(process, d).map_err(|e| e.within(&path))?;
         if d.status != Status::Open {
             f.closed_ignored += 1;
             continue;
         }
-        let st = d.check(process, &path)?;
+        let st = d.check(process).map_err(|e| e.within(&path))?;
         f.open_deals += 1;
         f.undated_events += d.events.iter().filter(|e| e.date.is_none()).count() as u32;
         if st.reached == 0 {
@@ -330,6 +330,7 @@ pub fn forecast(process: &Process, deals: &[Deal], options: &Options, correct: O
 #[allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
 pub(crate) mod tests {
     use super::*;
+    use crate::scorer::Scorer;
     use crate::testing::{camel_json, read};
 
     /// Reads `text` as the wasm reads a JS value: `None`, or the error.
@@ -342,8 +343,8 @@ pub(crate) mod tests {
         read::<T>(text, "p").unwrap_err().to_string()
     }
 
-    fn process() -> Process {
-        Process::new(crate::default_model()).unwrap()
+    fn process() -> Scorer {
+        Scorer::new(crate::default_model()).unwrap()
     }
 
     fn deals(text: &str) -> Vec<Deal> {
@@ -417,7 +418,7 @@ pub(crate) mod tests {
     fn learned_timing_round_trips_through_options() {
         let p = process();
         let history = deals(&history_text());
-        let t = timing::learn(&p, &history, parse_date("asOf", "2024-02-10").ok(), "history").unwrap();
+        let t = timing::learn(&p, &history, parse_date("asOf", "2024-02-10").ok()).unwrap();
         let o = Options { as_of: Some("2024-02-10".into()), period_end: Some("2024-02-20".into()), timing: Some(t.clone()), ..Options::default() };
         let text = format!(r#"{{"asOf": "2024-02-10", "periodEnd": "2024-02-20", "timing": {}}}"#, serde_json::to_string(&t).unwrap());
         let read = read::<Options>(&text, "options").unwrap();
@@ -435,7 +436,7 @@ pub(crate) mod tests {
         let mut history = deals(&history_text());
         history.retain(|d| d.status != Status::Open);
         let model = crate::calibrate(&p, &history, &crate::CalibrateOptions::default()).unwrap();
-        let calibrated = Process::new(model).unwrap();
+        let calibrated = Scorer::new(model).unwrap();
         let ds = deals(PIPELINE);
         for o in [Options::default(), Options { target: Some(100.0), ..Options::default() }] {
             let f = forecast_calibrated(&calibrated, &ds, &o).unwrap();

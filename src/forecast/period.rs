@@ -472,13 +472,13 @@ pub fn snapshot(process: &Process, h: &History, s: i32, start: i32, end: i32, am
         return Ok(snap);
     }
     let model = crate::calibration::calibrate(process, &closed, &crate::calibration::CalibrateOptions::default()).map_err(|e| e.within("history"))?;
-    let cal = Process::new(model)?;
+    let cal = crate::scorer::Scorer::new(model)?;
     let t = timing::learn_from(&cal, &[(&views, "deals")], Some(s))?;
-    let lookup = timing::Lookup::new(&cal, &t, "timing")?;
+    let lookup = timing::Lookup::new(&cal, &t).map_err(|e| e.within("timing"))?;
     let horizon = u32::try_from(end - s).unwrap_or(0);
     for v in views.iter().filter(|v| v.status == Status::Open) {
-        let st = v.check(&cal, "deal")?;
-        let p = crate::probability::score_deal(&cal, v, "deal")?.probability;
+        let st = v.check(&cal).map_err(|e| e.within("deal"))?;
+        let p = crate::probability::score_deal(&cal, v).map_err(|e| e.within("deal"))?.probability;
         let age = timing::state_day(&st).and_then(|d| u32::try_from(s - d).ok());
         let (c, _) = lookup.close_within(&cal, st.reached, age, horizon);
         let a = h.amount(v).unwrap_or_else(|| est.get(v, h.value_by.as_deref()));
@@ -999,6 +999,7 @@ pub fn period_forecast(process: &Process, deals: &[Deal], options: &PeriodOption
 #[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
+    use crate::scorer::Scorer;
 
     #[test]
     fn dates_and_positions() {
@@ -1088,7 +1089,7 @@ mod tests {
 
     #[test]
     fn a_period_forecast_adds_up_its_three_parts() {
-        let p = Process::new(crate::default_model()).unwrap();
+        let p = Scorer::new(crate::default_model()).unwrap();
         let deals = team(240);
         let o = PeriodOptions { as_of: Some("2024-07-15".into()), value_by: Some("product".into()), ..PeriodOptions::default() };
         let f = period_forecast(&p, &deals, &o).unwrap();

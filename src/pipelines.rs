@@ -15,10 +15,11 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{calibrate, CalibrateOptions, Paths};
+use crate::calibration::{calibrate, CalibrateOptions, Paths};
 use crate::deal::{Deal, Status};
 use crate::error::{self, Error, Result};
 use crate::model::{Process, ProcessModel};
+use crate::scorer::Scorer;
 use crate::probability::DealScore;
 
 /// One pipeline's process model (calibrated by `calibrate_pipelines`).
@@ -72,7 +73,7 @@ pub fn calibrate_pipelines(process: &Process, history: &[Deal], options: &Pipeli
         if d.status == Status::Open {
             return Err(Error::new(error::join(&at, "status"), "must be won or lost: history holds closed deals only"));
         }
-        d.check(process_of(&d.pipeline), &at)?;
+        d.check(process_of(&d.pipeline)).map_err(|e| e.within(&at))?;
     }
     // Pipelines: those of the history and those with a model of their own.
     let by_pipeline = crate::order::order(history.len(), &|a, b| match (history.get(a), history.get(b)) {
@@ -116,11 +117,11 @@ pub fn model_for<'a>(models: &'a [PipelineModel], deal: &Deal) -> Option<&'a Pip
 /// Scores deals, each with its pipeline's model (`model_for`), or with
 /// `process` when no model fits. Errors name the deal (`deals[3]...`) or
 /// the model (`models[1]...`).
-pub fn score_by_pipeline(process: &Process, models: &[PipelineModel], deals: &[Deal]) -> Result<Vec<DealScore>> {
-    let compiled: Vec<Process> = models
+pub fn score_by_pipeline(process: &Scorer, models: &[PipelineModel], deals: &[Deal]) -> Result<Vec<DealScore>> {
+    let compiled: Vec<Scorer> = models
         .iter()
         .enumerate()
-        .map(|(k, m)| Process::new(m.model.clone()).map_err(|e| e.within(&error::join(&error::index("models", k), "model"))))
+        .map(|(k, m)| Scorer::new(m.model.clone()).map_err(|e| e.within(&error::join(&error::index("models", k), "model"))))
         .collect::<Result<_>>()?;
     deals
         .iter()
@@ -130,7 +131,7 @@ pub fn score_by_pipeline(process: &Process, models: &[PipelineModel], deals: &[D
                 .and_then(|m| models.iter().position(|x| std::ptr::eq(x, m)))
                 .and_then(|i| compiled.get(i))
                 .unwrap_or(process);
-            crate::probability::score_deal(p, d, &error::index("deals", k))
+            crate::probability::score_deal(p, d).map_err(|e| e.within(&error::index("deals", k)))
         })
         .collect()
 }
