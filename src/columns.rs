@@ -249,8 +249,14 @@ impl ColumnScorer {
             let above = (st.above + extra).sqrt();
             // exp(-z), z = base + shift.
             let q = st.odds * odds;
-            if q.is_finite() && q > 0.0 {
-                (*op, *olo, *ohi) = (1.0 / (1.0 + q), 1.0 / (1.0 + q * exp.exp(below)), 1.0 / (1.0 + q * exp.exp(-above)));
+            // sigmoid(z), sigmoid(z - below), sigmoid(z + above) with one
+            // division: 1 / d_k = (the other two d) / (d1 d2 d3), while the
+            // product stays well inside the finite range.
+            let (d1, d2, d3) = (1.0 + q, 1.0 + q * exp.exp(below), 1.0 + q * exp.exp(-above));
+            let all3 = d1 * d2 * d3;
+            if q > 0.0 && all3 < 1e300 {
+                let inv = 1.0 / all3;
+                (*op, *olo, *ohi) = (d2 * d3 * inv, d1 * d3 * inv, d1 * d2 * inv);
             } else {
                 let z = st.logit + shift;
                 (*op, *olo, *ohi) = (stats::sigmoid(z), stats::sigmoid(z - below), stats::sigmoid(z + above));
@@ -345,6 +351,7 @@ impl Exp {
         Exp { table: (0..Self::N).map(|j| (j as f64 / Self::N as f64 * std::f64::consts::LN_2).exp()).collect() }
     }
 
+    #[inline(always)]
     fn exp(&self, x: f64) -> f64 {
         if x.is_nan() || x.abs() >= 700.0 {
             return x.exp();
