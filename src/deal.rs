@@ -150,8 +150,7 @@ impl Deal {
         for (k, e) in self.events.iter().enumerate() {
             let p = || format!("events[{k}]");
             let Some(i) = process.find(&e.milestone) else {
-                let shown: String = e.milestone.chars().take(MAX_TEXT_CHARS).collect();
-                return Err(Error::new(error::join(&p(), "milestone"), format!("unknown milestone \"{shown}\"")));
+                return Err(error::unknown_milestone(error::join(&p(), "milestone"), &e.milestone));
             };
             let day = match &e.date {
                 Some(d) => Some(parse_date("", d).map_err(|e| e.within(&error::join(&p(), "date")))?),
@@ -261,7 +260,11 @@ pub fn finish(process: &Process, st: &mut DealState) {
 /// Parses `YYYY-MM-DD` (optionally followed by `T` or a space and a time)
 /// into days since 1970-01-01. Impossible dates (2023-02-30) are errors.
 pub fn parse_date(path: &str, s: &str) -> Result<i32> {
-    let bad = || Error::new(path, format!("must be a date YYYY-MM-DD (got \"{}\")", s.chars().take(40).collect::<String>()));
+    let bad = || {
+        let value: String = s.chars().take(40).collect();
+        let message = format!("must be a date YYYY-MM-DD (got \"{value}\")");
+        Error::coded(path, crate::error::ErrorCode::NotADate { value }, message)
+    };
     let b = s.as_bytes();
     if b.len() < 10 || (b.len() > 10 && !matches!(b.get(10), Some(b'T') | Some(b' '))) {
         return Err(bad());

@@ -310,8 +310,9 @@ fn assemble(main: &[(f64, bool)], prior: &[(f64, bool)], seller: &[(f64, bool)],
 fn closed_only(deals: &[Deal], path: &str) -> Result<()> {
     for (k, d) in deals.iter().enumerate() {
         if d.status == Status::Open {
-            return Err(Error::new(
+            return Err(Error::coded(
                 error::join(&error::index(path, k), "status"),
+                error::ErrorCode::NotClosed,
                 "must be won or lost: only closed deals can be evaluated",
             ));
         }

@@ -43,7 +43,7 @@ pub fn check_opt_text(key: &str, s: Option<&str>) -> Result<()> {
 /// formatting), with an empty path: the caller says where.
 pub fn unknown_milestone(id: &str) -> Error {
     let shown: String = id.chars().take(64).collect();
-    Error::new("", format!("unknown milestone \"{shown}\""))
+    error::unknown_milestone("", &shown)
 }
 
 /// Indices of `keys` from the largest key to the smallest; equal keys keep

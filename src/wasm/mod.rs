@@ -21,10 +21,19 @@ use crate::{probability, Deal, ProcessModel, Scorer};
 #[cfg(feature = "analysis")]
 use crate::{forecast, Table};
 
-type JsResult = Result<JsValue, JsError>;
+type JsResult = Result<JsValue, JsValue>;
 
-fn fail(e: Error) -> JsError {
-    JsError::new(&e.to_string())
+/// A core error as a JS `Error`: its message is `path: English`, for
+/// developers; its `detail` is the error as data, `{ code, ...params,
+/// path }` (`{ code: "non_negative", path: "deals[3].value" }`), which the
+/// UI words in the page's language.
+fn fail(e: Error) -> JsValue {
+    let err = js_sys::Error::new(&e.to_string());
+    if let Ok(detail) = to_js(&e.code) {
+        let _ = js_sys::Reflect::set(&detail, &JsValue::from_str("path"), &JsValue::from_str(&e.path));
+        let _ = js_sys::Reflect::set(&err, &JsValue::from_str("detail"), &detail);
+    }
+    err.into()
 }
 
 /// Reads a required argument into a core type; `name` names it in errors
@@ -33,7 +42,7 @@ fn fail(e: Error) -> JsError {
 /// the core's checks name them.
 fn from_js<T: DeserializeOwned>(value: JsValue, name: &str) -> Result<T, Error> {
     if value.is_undefined() || value.is_null() {
-        return Err(Error::new(if name.is_empty() { "input" } else { name }, "is required"));
+        return Err(Error::coded(if name.is_empty() { "input" } else { name }, error::ErrorCode::Required, "is required"));
     }
     de::read(value, name)
 }
@@ -52,7 +61,7 @@ fn opt_js<T: DeserializeOwned + Default>(value: JsValue, name: &str) -> Result<T
 fn to_js<T: Serialize + ?Sized>(value: &T) -> JsResult {
     value
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| JsError::new(&format!("result: {e}")))
+        .map_err(|e| js_sys::Error::new(&format!("result: {e}")).into())
 }
 
 /// Refuses a JS array longer than `max` before it is copied into wasm
@@ -122,7 +131,7 @@ pub struct Engine {
 #[wasm_bindgen]
 impl Engine {
     #[wasm_bindgen(constructor)]
-    pub fn new(#[wasm_bindgen(unchecked_param_type = "ProcessModel")] model: JsValue) -> Result<Engine, JsError> {
+    pub fn new(#[wasm_bindgen(unchecked_param_type = "ProcessModel")] model: JsValue) -> Result<Engine, JsValue> {
         Ok(Engine { process: process(model).map_err(fail)? })
     }
 
@@ -552,7 +561,7 @@ pub struct ColumnScorer {
 #[wasm_bindgen]
 impl ColumnScorer {
     #[wasm_bindgen(constructor)]
-    pub fn new(#[wasm_bindgen(unchecked_param_type = "ProcessModel")] model: JsValue) -> Result<ColumnScorer, JsError> {
+    pub fn new(#[wasm_bindgen(unchecked_param_type = "ProcessModel")] model: JsValue) -> Result<ColumnScorer, JsValue> {
         Ok(ColumnScorer { inner: crate::columns::ColumnScorer::new(process(model).map_err(fail)?) })
     }
 
@@ -568,7 +577,7 @@ impl ColumnScorer {
         steps: &[u8],
         offsets: &[u32],
         codes: &[u32],
-    ) -> Result<Vec<f64>, JsError> {
+    ) -> Result<Vec<f64>, JsValue> {
         let d: Dictionaries = opt_js(dictionaries, "dictionaries").map_err(fail)?;
         self.inner.score(&d.attributes, &d.values, steps, offsets, codes).map_err(fail)
     }
@@ -586,7 +595,7 @@ pub fn score_columns(
     steps: &[u8],
     offsets: &[u32],
     codes: &[u32],
-) -> Result<Vec<f64>, JsError> {
+) -> Result<Vec<f64>, JsValue> {
     ColumnScorer::new(model)?.score_columns(dictionaries, steps, offsets, codes)
 }
 
@@ -597,7 +606,7 @@ pub fn correct_seller_probability(
     #[wasm_bindgen(unchecked_param_type = "ProcessModel")] model: JsValue,
     seller: Option<String>,
     probability: f64,
-) -> Result<f64, JsError> {
+) -> Result<f64, JsValue> {
     let p = process(model).map_err(fail)?;
     crate::correct_seller_probability(p.fitted(), seller.as_deref(), probability).map_err(fail)
 }
@@ -650,7 +659,7 @@ pub fn csv_preview(text: js_sys::JsString) -> JsResult {
 #[cfg(feature = "csv")]
 #[wasm_bindgen(js_name = csvPresets, unchecked_return_type = "Array<ColumnMapping & { name: string, title: string }>")]
 pub fn csv_presets() -> JsResult {
-    js_sys::JSON::parse(crate::import::PRESETS_JSON).map_err(|_| JsError::new("could not read the presets"))
+    js_sys::JSON::parse(crate::import::PRESETS_JSON).map_err(|_| js_sys::Error::new("could not read the presets").into())
 }
 
 /// A whole-file import error as a JS `Error` whose message starts with the
@@ -690,7 +699,7 @@ pub fn import_history(
     let o: crate::import::history::HistoryOptions = opt_js(options, "options").map_err(fail)?;
     let process = if model.is_undefined() || model.is_null() { None } else { Some(process(model).map_err(fail)?) };
     let out = crate::import::stages::import_history(&text, f, &o, process.as_deref()).map_err(import_error)?;
-    to_js(&out).map_err(JsValue::from)
+    to_js(&out)
 }
 
 /// The long format in two files: the history (`deal id, stage, date`) and,
@@ -711,7 +720,7 @@ pub fn import_stage_history(
     let o: crate::import::history::HistoryOptions = opt_js(options, "options").map_err(fail)?;
     let process = if model.is_undefined() || model.is_null() { None } else { Some(process(model).map_err(fail)?) };
     let out = crate::import::stages::import_stage_history(&history, deals.as_deref(), &o, process.as_deref()).map_err(import_error)?;
-    to_js(&out).map_err(JsValue::from)
+    to_js(&out)
 }
 
 /// The default stage -> milestone rules of a format's default pipeline,
@@ -739,7 +748,7 @@ impl CsvImport {
         text: js_sys::JsString,
         #[wasm_bindgen(unchecked_param_type = "ColumnMapping")] mapping: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "ProcessModel | null")] model: JsValue,
-    ) -> Result<CsvImport, JsError> {
+    ) -> Result<CsvImport, JsValue> {
         let text = csv_text(&text).map_err(fail)?;
         let mapping: crate::ColumnMapping = from_js(mapping, "mapping").map_err(fail)?;
         let process = if model.is_undefined() || model.is_null() { None } else { Some(process(model).map_err(fail)?) };
