@@ -14,13 +14,13 @@ mod sim;
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use std::hint::black_box;
 
+use stagecast::Scorer;
 use stagecast::calibration::calibrate_table;
 use stagecast::forecast::{distribution, Item};
-use stagecast::Process;
 
 fn benches(c: &mut Criterion) {
     let model = gen::model();
-    let process = Process::new(model.clone()).unwrap();
+    let process = Scorer::new(model.clone()).unwrap();
     let mut calibrated = model.clone();
     calibrated.calibration = Some(calibrate_table(&process, &gen::to_table(&gen::raw_deals(10_000, 1, true))).unwrap());
 
@@ -37,7 +37,7 @@ fn benches(c: &mut Criterion) {
     // where calibration screens and fits interactions.
     let mut g = c.benchmark_group("calibrate_9_attributes");
     g.sample_size(10);
-    let sim_process = Process::new(sim::model()).unwrap();
+    let sim_process = Scorer::new(sim::model()).unwrap();
     for n in [100_000usize] {
         let t = sim::history(n, 7, true).table;
         g.throughput(Throughput::Elements(n as u64));
@@ -52,7 +52,7 @@ fn benches(c: &mut Criterion) {
         g.throughput(Throughput::Elements(n as u64));
         g.bench_with_input(BenchmarkId::from_parameter(n), &t, |b, t| {
             b.iter(|| {
-                let p = Process::new(calibrated.clone()).unwrap();
+                let p = Scorer::new(calibrated.clone()).unwrap();
                 black_box(stagecast::evaluation::score_table(&p, t).unwrap())
             })
         });
@@ -66,7 +66,7 @@ fn benches(c: &mut Criterion) {
     g.throughput(Throughput::Elements(n as u64));
     g.bench_with_input(BenchmarkId::from_parameter(n), &d, |b, d| {
         b.iter(|| {
-            let p = Process::new(calibrated.clone()).unwrap();
+            let p = Scorer::new(calibrated.clone()).unwrap();
             black_box(stagecast::score_deals(&p, d, "deals").unwrap())
         })
     });
@@ -81,7 +81,7 @@ fn benches(c: &mut Criterion) {
     for (shape, with) in [("attrs", true), ("none", false)] {
         let history = gen::to_attr_deals(&gen::raw_attr_deals(50_000, 1, true), &model, with);
         let cal = stagecast::calibrate(&process, &history, &Default::default()).unwrap();
-        let engine = Process::new(cal).unwrap();
+        let engine = Scorer::new(cal).unwrap();
         let open = gen::to_attr_deals(&gen::raw_attr_deals(20_000, 2, false), &model, with);
         g.throughput(Throughput::Elements(open.len() as u64));
         g.bench_with_input(BenchmarkId::new("lean", shape), &open, |b, d| {

@@ -19,6 +19,7 @@ use std::hint::black_box;
 use std::io::{BufRead, Write};
 use std::time::Instant;
 
+use stagecast::Scorer;
 use stagecast::calibration::{calibrate_table, Table};
 use stagecast::forecast::{distribution, Item};
 use stagecast::{calibrate, CalibrateOptions, Deal, Process, ProcessModel};
@@ -83,14 +84,14 @@ impl Data {
                 let d = self.open_deals.entry(n).or_insert_with(|| gen::to_deals(&gen::raw_deals(n, OPEN_SEED, false), &model));
                 let t0 = Instant::now();
                 // The model is compiled per call, as the wasm export does.
-                let p = Process::new(self.calibrated.clone()).unwrap();
+                let p = Scorer::new(self.calibrated.clone()).unwrap();
                 black_box(stagecast::score_deals(&p, d, "deals").unwrap());
                 ms(t0)
             }
             "score-col" => {
                 let (t, _) = self.open_tables.entry(n).or_insert_with(|| open_table(n));
                 let t0 = Instant::now();
-                let p = Process::new(self.calibrated.clone()).unwrap();
+                let p = Scorer::new(self.calibrated.clone()).unwrap();
                 black_box(stagecast::evaluation::score_table(&p, t).unwrap());
                 ms(t0)
             }
@@ -114,7 +115,7 @@ impl Data {
                 let mut m = self.calibrated.clone();
                 let t0 = Instant::now();
                 m.milestones[6].probability = Some(prior);
-                let p = Process::new(m).unwrap();
+                let p = Scorer::new(m).unwrap();
                 let scores = stagecast::evaluation::score_table(&p, t).unwrap();
                 let probabilities: Vec<f64> = scores.iter().map(|s| s.0).collect();
                 let target = 0.3 * values.iter().sum::<f64>();

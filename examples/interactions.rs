@@ -14,7 +14,7 @@ use std::time::Instant;
 
 fn main() {
     let n: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(78_000);
-    let process = stagecast::Process::new(sim::model()).unwrap();
+    let process = stagecast::Scorer::new(sim::model()).unwrap();
     let mut ok = true;
     for (label, inter) in [("with interactions", true), ("without interactions", false)] {
         let s = sim::history(n, 16, inter);

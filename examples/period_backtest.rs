@@ -7,6 +7,7 @@
 //! `cargo run --release --example period_backtest [path/to/maven_crm]`
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic, dead_code)]
 
+use stagecast::Scorer;
 use stagecast::forecast::backtest::{backtest, Backtest, BacktestOptions, PeerName, Score};
 use stagecast::import::{ColumnMapping, ImportOptions, PRESETS_JSON};
 use stagecast::{default_model, parse_csv, Deal, Process};
@@ -26,7 +27,7 @@ pub fn maven_deals(dir: &str, p: &Process) -> Vec<Deal> {
 /// The Maven deals back-tested from April to November 2017, open deals
 /// valued by their product.
 pub fn run(dir: &str) -> Backtest {
-    let p = Process::new(default_model()).unwrap();
+    let p = Scorer::new(default_model()).unwrap();
     let deals = maven_deals(dir, &p);
     let o = BacktestOptions { from: Some("2017-04-30".into()), to: Some("2017-11-30".into()), value_by: Some("product".into()), ..BacktestOptions::default() };
     backtest(&p, &deals, &o).unwrap()

@@ -6,9 +6,10 @@
 
 use std::time::Instant;
 
+use stagecast::Scorer;
 use stagecast::calibration::{calibrate_table, Table};
 use stagecast::evaluation::score_table;
-use stagecast::{Deal, Event, Milestone, Process, ProcessModel, Status};
+use stagecast::{Deal, Event, Milestone, ProcessModel, Status};
 
 struct Lcg(u64);
 impl Lcg {
@@ -66,7 +67,7 @@ fn table(n: usize, closed: bool, rng: &mut Lcg) -> Table {
 
 fn main() {
     let n = std::env::args().nth(1).and_then(|s| s.parse().ok()).unwrap_or(1_000_000usize);
-    let p = Process::new(model()).unwrap();
+    let p = Scorer::new(model()).unwrap();
     let mut rng = Lcg(7);
     let history = table(n, true, &mut rng);
     let open = table(n, false, &mut rng);
@@ -79,7 +80,7 @@ fn main() {
     let mut m = p.model.clone();
     m.calibration = Some(c);
     let t0 = Instant::now();
-    let cp = Process::new(m).unwrap();
+    let cp = Scorer::new(m).unwrap();
     let load_s = t0.elapsed().as_secs_f64();
     let t0 = Instant::now();
     let scores = score_table(&cp, &open).unwrap();
@@ -111,7 +112,7 @@ fn main() {
     let t0 = Instant::now();
     let cm = stagecast::calibrate(&p, &deals, &stagecast::CalibrateOptions::default()).unwrap();
     let object_s = t0.elapsed().as_secs_f64();
-    let cp2 = Process::new(cm).unwrap();
+    let cp2 = Scorer::new(cm).unwrap();
     let t0 = Instant::now();
     let s = stagecast::score_deals(&cp2, &deals[..n.min(100_000)], "deals").unwrap();
     let score_obj_s = t0.elapsed().as_secs_f64();

@@ -12,6 +12,7 @@ use crate::calibration::{self, CalibrateOptions, Table};
 use crate::deal::{Deal, Status};
 use crate::error::{self, Error, Result};
 use crate::model::Process;
+use crate::scorer::Scorer;
 use crate::stats::{self, EPS};
 
 /// Most folds of a cross-validation.
@@ -133,7 +134,7 @@ pub fn metrics(pairs: &[(f64, bool)]) -> Metrics {
 /// Probability, 90% interval and exact-state count of every row of a table
 /// (open rows too), without explanations: the fast path. States and
 /// attribute codes are resolved once, so this is linear in the rows.
-pub fn score_table(process: &Process, t: &Table) -> Result<Vec<(f64, [f64; 2], u32)>> {
+pub fn score_table(process: &Scorer, t: &Table) -> Result<Vec<(f64, [f64; 2], u32)>> {
     t.check(process)?;
     let na = t.attributes.len();
     let fitted = process.fitted().filter(|f| !f.insufficient);
@@ -242,12 +243,12 @@ pub fn as_scored(t: &Table) -> (Table, Vec<usize>) {
 }
 
 /// Evaluates a table's closed rows (see `as_scored` for which states).
-pub fn evaluate_table(process: &Process, t: &Table) -> Result<Evaluation> {
+pub fn evaluate_table(process: &Scorer, t: &Table) -> Result<Evaluation> {
     evaluate_table_with(process, t, &EvaluateOptions::default())
 }
 
 /// `evaluate_table`, with each seller's figures when the options ask.
-pub fn evaluate_table_with(process: &Process, t: &Table, options: &EvaluateOptions) -> Result<Evaluation> {
+pub fn evaluate_table_with(process: &Scorer, t: &Table, options: &EvaluateOptions) -> Result<Evaluation> {
     t.check(process)?;
     let (t, _) = as_scored(t);
     let t = &t;
@@ -321,12 +322,12 @@ fn closed_only(deals: &[Deal], path: &str) -> Result<()> {
 /// Evaluates a model (calibrated or not) on closed deals: a deal whose
 /// events are all dated at every state it passed through, others at their
 /// final state (the same rule as `Paths::Auto`); `n` counts scored states.
-pub fn evaluate(process: &Process, deals: &[Deal]) -> Result<Evaluation> {
+pub fn evaluate(process: &Scorer, deals: &[Deal]) -> Result<Evaluation> {
     evaluate_with(process, deals, &EvaluateOptions::default())
 }
 
 /// `evaluate`, with each seller's figures when `options.by_seller`.
-pub fn evaluate_with(process: &Process, deals: &[Deal], options: &EvaluateOptions) -> Result<Evaluation> {
+pub fn evaluate_with(process: &Scorer, deals: &[Deal], options: &EvaluateOptions) -> Result<Evaluation> {
     closed_only(deals, "deals")?;
     let t = Table::from_deals(process, deals, "deals", calibration::Paths::Auto)?;
     evaluate_table_with(process, &t, options)
@@ -335,14 +336,14 @@ pub fn evaluate_with(process: &Process, deals: &[Deal], options: &EvaluateOption
 /// k-fold cross-validation: deal i is in fold i % k (deterministic; shuffle
 /// the input beforehand if its order carries a trend). Each fold is scored by
 /// a calibration on the other folds; the metrics pool all held-out scores.
-pub fn cross_validate(process: &Process, history: &[Deal], k: usize, options: &CalibrateOptions) -> Result<Evaluation> {
+pub fn cross_validate(process: &Scorer, history: &[Deal], k: usize, options: &CalibrateOptions) -> Result<Evaluation> {
     closed_only(history, "history")?;
     let t = Table::from_deals(process, history, "history", options.paths)?;
     cross_validate_table(process, &t, k)
 }
 
 /// Cross-validation on a table's closed rows (fold = row index % k).
-pub fn cross_validate_table(process: &Process, t: &Table, k: usize) -> Result<Evaluation> {
+pub fn cross_validate_table(process: &Scorer, t: &Table, k: usize) -> Result<Evaluation> {
     if !(2..=MAX_FOLDS).contains(&k) || k > t.len() {
         return Err(Error::new("k", format!("must be between 2 and {MAX_FOLDS}, and at most the number of deals")));
     }
@@ -360,7 +361,7 @@ pub fn cross_validate_table(process: &Process, t: &Table, k: usize) -> Result<Ev
         }
         let mut model = base.model.clone();
         model.calibration = Some(calibration::calibrate_table(&base, &train)?);
-        let p = Process::new(model)?;
+        let p = Scorer::new(model)?;
         let scored = score_table(&p, &x)?;
         let mut this = Vec::new();
         for (r, s) in scored.iter().enumerate() {
@@ -398,6 +399,7 @@ pub fn cross_validate_table(process: &Process, t: &Table, k: usize) -> Result<Ev
 #[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
+    use crate::scorer::Scorer;
     use crate::testing::camel_json;
     use crate::deal::Event;
     use crate::model::default_model;
@@ -405,7 +407,7 @@ mod tests {
     /// Closed deals: every other one dated (scored along its path), every
     /// third with the seller's estimate when `seller` is set.
     fn history(seller: bool) -> Vec<Deal> {
-        let p = Process::new(default_model()).unwrap();
+        let p = Scorer::new(default_model()).unwrap();
         let order: Vec<String> = p.indices().map(|i| p.id(i).to_string()).collect();
         (0..60)
             .map(|k| {
@@ -428,7 +430,7 @@ mod tests {
 
     #[test]
     fn evaluations_to_val_are_camel_case_json() {
-        let p = Process::new(default_model()).unwrap();
+        let p = Scorer::new(default_model()).unwrap();
         // Priors, without and with the sellers' estimates.
         let plain = evaluate(&p, &history(false)).unwrap();
         assert!(plain.versus.seller_probability.is_none() && plain.folds.is_empty());
@@ -440,7 +442,7 @@ mod tests {
         camel_json(&with_seller.versus);
         camel_json(&with_seller.reliability);
         // Calibrated, and cross-validated (folds written).
-        let cp = Process::new(crate::calibration::calibrate(&p, &history(true), &CalibrateOptions::default()).unwrap()).unwrap();
+        let cp = Scorer::new(crate::calibration::calibrate(&p, &history(true), &CalibrateOptions::default()).unwrap()).unwrap();
         camel_json(&evaluate(&cp, &history(true)).unwrap());
         let cv = cross_validate(&p, &history(true), 3, &CalibrateOptions::default()).unwrap();
         assert_eq!(cv.folds.len(), 3);
@@ -454,12 +456,12 @@ mod tests {
     /// that seller's deals on their own gives, from one read of the model.
     #[test]
     fn by_seller_equals_evaluating_each_sellers_deals() {
-        let p = Process::new(default_model()).unwrap();
+        let p = Scorer::new(default_model()).unwrap();
         let mut h = history(true);
         for (k, d) in h.iter_mut().enumerate() {
             d.seller = (k % 4 != 3).then(|| ["Ann", "Bo", "Cy"][k % 3].to_string());
         }
-        let cp = Process::new(crate::calibration::calibrate(&p, &h, &CalibrateOptions::default()).unwrap()).unwrap();
+        let cp = Scorer::new(crate::calibration::calibrate(&p, &h, &CalibrateOptions::default()).unwrap()).unwrap();
         for proc in [&p, &cp] {
             let all = evaluate_with(proc, &h, &EvaluateOptions { by_seller: true }).unwrap();
             assert_eq!(all.brier, evaluate(proc, &h).unwrap().brier);

@@ -17,8 +17,10 @@ pub mod meetings;
 pub mod model;
 pub mod order;
 pub mod packed;
+pub mod pipelines;
 pub mod probability;
 pub mod scenarios;
+pub mod scorer;
 pub mod stats;
 #[cfg(test)]
 mod testing;
@@ -31,6 +33,7 @@ pub use error::{Error, Result};
 pub use forecast::{distribution, Summary};
 pub use import::{csv_preview, guess_preset, parse_csv, ColumnMapping, Import, ImportOptions, Preview, RowError};
 pub use model::{default_model, Milestone, Process, ProcessModel};
+pub use scorer::Scorer;
 pub use probability::{score_deal, score_deals, DealScore, NextStep};
 pub use meetings::{meeting_plan, meeting_value, rank_meetings, Meeting, MeetingPlan, MeetingValue, PlanInput, RankOptions, RankedMeeting, ValueOptions};
 pub use scenarios::{compare_scenarios, lifetime, lifetime_value, p_at_least, retention_what_if, specialise, Outcome, PipelineDeal, Scenario, SpecialisationInput, StepSkill, Variant};

@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use crate::deal::{Deal, Event, Status};
 use crate::error::{self, Error, Result};
 use crate::model::{Process, MAX_TEXT_CHARS};
+use crate::scorer::Scorer;
 use crate::order::order;
 use crate::probability::score_deal;
 
@@ -271,7 +272,7 @@ pub struct MeetingValue {
 /// `score_deal`. When every event is dated the new one takes the latest
 /// date, so that it comes last in date order too. The event is pushed and
 /// popped again (no copy of the deal). Errors are relative to the deal.
-fn score_with(process: &Process, deal: &mut Deal, milestone: &str) -> Result<f64> {
+fn score_with(process: &Scorer, deal: &mut Deal, milestone: &str) -> Result<f64> {
     let date = if deal.events.iter().all(|e| e.date.is_some()) {
         deal.events.iter().filter_map(|e| e.date.as_deref()).map(|s| s.get(..10).unwrap_or(s)).max().map(str::to_string)
     } else {
@@ -285,7 +286,7 @@ fn score_with(process: &Process, deal: &mut Deal, milestone: &str) -> Result<f64
 
 /// The value of a meeting on `deal` once it is scored at `before` (errors
 /// relative to the deal; `milestone` is known to the model).
-fn value_of(process: &Process, deal: &mut Deal, before: f64, milestone: &str, opts: &ValueOptions, required: Option<f64>) -> Result<MeetingValue> {
+fn value_of(process: &Scorer, deal: &mut Deal, before: f64, milestone: &str, opts: &ValueOptions, required: Option<f64>) -> Result<MeetingValue> {
     let already_reached = deal.events.iter().any(|e| e.milestone == milestone);
     // A closed deal's outcome is settled: no meeting changes it.
     let after = if already_reached || deal.status != Status::Open { before } else { score_with(process, deal, milestone)? };
@@ -311,7 +312,7 @@ fn value_of(process: &Process, deal: &mut Deal, before: f64, milestone: &str, op
 /// win probability times the deal's margin, scored by the same function as
 /// `scoreDeal` (so a calibrated model is used as such). Errors name the
 /// argument (`deal.margin`, `milestoneId`, `options.marginRate`).
-pub fn meeting_value(process: &Process, deal: &mut Deal, milestone_id: &str, options: &ValueOptions) -> Result<MeetingValue> {
+pub fn meeting_value(process: &Scorer, deal: &mut Deal, milestone_id: &str, options: &ValueOptions) -> Result<MeetingValue> {
     options.validate().map_err(|e| e.within("options"))?;
     if process.find(milestone_id).is_none() {
         return Err(unknown_milestone(milestone_id).within("milestoneId"));
@@ -607,7 +608,7 @@ fn key_role(role: &str) -> Option<KeyRole> {
 /// (`meetings[3].dealId`, `meetings[0].deal.value`, `options.deals[2].value`,
 /// `options.peopleMilestone`). Deals are borrowed mutably only to be scored
 /// with the target reached (an event pushed and popped again).
-pub fn rank_meetings(process: &Process, meetings: &mut [Meeting], options: &mut RankOptions) -> Result<Vec<RankedMeeting>> {
+pub fn rank_meetings(process: &Scorer, meetings: &mut [Meeting], options: &mut RankOptions) -> Result<Vec<RankedMeeting>> {
     error::at_most("meetings", meetings, MAX_RANKED_MEETINGS, "meetings")?;
     options.validate(process).map_err(|e| e.within("options"))?;
     let value_opts = options.value_options();

@@ -46,7 +46,7 @@ pub struct ProcessModel {
     pub base_probability: Option<f64>,
     /// What history taught (see `calibration`); absent until calibrated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub calibration: Option<crate::calibration::Calibration>,
+    pub calibration: Option<crate::calibration::data::Calibration>,
 }
 
 /// A validated model, with its lookups precomputed. Everything that scores
@@ -64,7 +64,6 @@ pub struct Process {
     /// non-decreasing along the mandatory ladder).
     ladder: Vec<f64>,
     base: f64,
-    fitted: Option<crate::calibration::Fitted>,
 }
 
 impl Process {
@@ -133,12 +132,7 @@ impl Process {
             ));
         }
         let ladder = ladder(ms, base);
-        let mut p = Process { model, index, after, mandatory_before, mandatory, ladder, base, fitted: None };
-        if let Some(c) = &p.model.calibration {
-            let f = crate::calibration::compile(&p, c).map_err(|e| e.within("calibration"))?;
-            p.fitted = Some(f);
-        }
-        Ok(p)
+        Ok(Process { model, index, after, mandatory_before, mandatory, ladder, base })
     }
 
     pub fn len(&self) -> usize {
@@ -205,18 +199,9 @@ impl Process {
         self.ladder.get(i).copied().unwrap_or(self.base)
     }
 
-    /// The compiled calibration, when the model carries one.
-    pub fn fitted(&self) -> Option<&crate::calibration::Fitted> {
-        self.fitted.as_ref()
-    }
-
-    /// The same process without its calibration (scores on the priors).
-    #[must_use]
-    pub fn uncalibrated(&self) -> Process {
-        let mut p = self.clone();
-        p.model.calibration = None;
-        p.fitted = None;
-        p
+    /// The ids of the milestones in `set`, in process order.
+    pub fn ids(&self, set: u64) -> Vec<String> {
+        members(set).map(|i| self.id(i).to_string()).collect()
     }
 
     pub fn base(&self) -> f64 {

@@ -19,7 +19,8 @@
 use crate::calibration::{Fitted, SELLER};
 use crate::deal::{parse_date, state_of, MAX_ATTRIBUTES, MAX_EVENTS};
 use crate::error;
-use crate::model::{Process, MAX_TEXT_CHARS};
+use crate::model::MAX_TEXT_CHARS;
+use crate::scorer::Scorer;
 use crate::deal::DealState;
 use crate::probability::{detail, lean, Detail, Part, Why};
 
@@ -29,7 +30,7 @@ pub const NONE: u32 = u32::MAX;
 /// `[probability, lo, hi]` per deal, then one last number: 1 when the
 /// scores have intervals (a calibrated model), else 0 (lo and hi are then
 /// 0). `None`: score these deals through the serde path instead.
-pub fn score_packed(process: &Process, strings: &[&str], data: &[u32]) -> Option<Vec<f64>> {
+pub fn score_packed(process: &Scorer, strings: &[&str], data: &[u32]) -> Option<Vec<f64>> {
     let mut out = Vec::with_capacity(data.len() / 4);
     let mut keys: Vec<u64> = Vec::new();
     each_deal(process, strings, data, &mut |st, levels, pairs, seller| {
@@ -56,7 +57,7 @@ pub fn score_packed(process: &Process, strings: &[&str], data: &[u32]) -> Option
 /// the points); the number of next steps, then (milestone, probability)
 /// each. One last number: 1 when scored on history. `None`: use the serde
 /// path.
-pub fn score_packed_detail(process: &Process, strings: &[&str], data: &[u32]) -> Option<Vec<f64>> {
+pub fn score_packed_detail(process: &Scorer, strings: &[&str], data: &[u32]) -> Option<Vec<f64>> {
     let mut out: Vec<f64> = Vec::with_capacity(data.len() * 3);
     let (mut keys, mut at) = (Vec::new(), Vec::new());
     let mut d = Detail::default();
@@ -120,15 +121,18 @@ pub fn score_packed_detail(process: &Process, strings: &[&str], data: &[u32]) ->
 /// of `probability::Why`; www/src/pack.js reads them so).
 const WHY_LEN: [usize; 11] = [2, 3, 5, 5, 7, 3, 2, 4, 3, 3, 2];
 
+/// What `each_deal` calls per deal: (state, levels, attributes, seller).
+type Each<'a> = dyn FnMut(&DealState, &mut Levels<'_>, &[(u32, u32)], u32) + 'a;
+
 /// Reads the packed deals (checking every string and index as the serde
 /// path's checks would) and calls `each` with every deal's state, the
 /// strings' levels, its attributes in name order (name, value) and its
 /// seller. `None` when anything is off.
 fn each_deal(
-    process: &Process,
+    process: &Scorer,
     strings: &[&str],
     data: &[u32],
-    each: &mut dyn FnMut(&DealState, &mut Levels<'_>, &[(u32, u32)], u32),
+    each: &mut Each<'_>,
 ) -> Option<()> {
     // A string the checks could refuse (too long; `__proto__` as an
     // attribute name) sends the whole call to the serde path, which
@@ -228,13 +232,17 @@ impl Levels<'_> {
             has_seller |= text(self.strings, a) == SELLER;
             if let Some(level) = self.level(f, a, v) {
                 out.push(level);
-                at.as_deref_mut().map(|at| at.push(k));
+                if let Some(at) = at.as_deref_mut() {
+                    at.push(k);
+                }
             }
         }
         if seller != NONE && !has_seller && !text(self.strings, seller).is_empty() {
             if let Some(level) = self.level(f, NONE, seller) {
                 out.push(level);
-                at.map(|at| at.push(pairs.len()));
+                if let Some(at) = at {
+                    at.push(pairs.len());
+                }
             }
         }
     }
@@ -244,6 +252,7 @@ impl Levels<'_> {
 #[allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
 mod tests {
     use super::*;
+    use crate::scorer::Scorer;
     use crate::probability::score_lean;
     use crate::{Deal, Event};
 
@@ -279,8 +288,8 @@ mod tests {
         (strings, data)
     }
 
-    fn model() -> Process {
-        Process::new(crate::default_model()).unwrap()
+    fn model() -> Scorer {
+        Scorer::new(crate::default_model()).unwrap()
     }
 
     fn deal(k: usize) -> Deal {
@@ -323,7 +332,7 @@ mod tests {
             .collect()
     }
 
-    fn check_same(p: &Process, deals: &[Deal]) {
+    fn check_same(p: &Scorer, deals: &[Deal]) {
         for order in [(0..9).collect::<Vec<_>>(), (0..9).rev().collect(), vec![4, 0, 8, 2, 6, 1, 7, 3, 5]] {
             let (strings, data) = pack(deals, &order);
             let strings: Vec<&str> = strings.iter().map(String::as_str).collect();
@@ -348,7 +357,7 @@ mod tests {
         check_same(&p, &deals);
         let m = crate::calibrate(&p, &history(), &crate::CalibrateOptions::default()).unwrap();
         assert!(m.calibration.as_ref().is_some_and(|c| !c.effects.is_empty()), "the test needs learned effects");
-        let fitted = Process::new(m).unwrap();
+        let fitted = Scorer::new(m).unwrap();
         assert!(fitted.fitted().is_some_and(|f| !f.insufficient));
         check_same(&fitted, &deals);
     }

@@ -10,6 +10,7 @@ use crate::deal::{Deal, DealState};
 use crate::error::{self, Result};
 use crate::bitset::{bit, members};
 use crate::model::Process;
+use crate::scorer::Scorer;
 use crate::stats;
 
 /// Each missing prerequisite halves the credit a milestone gives.
@@ -125,7 +126,7 @@ pub struct Score {
 
 /// Scores a deal without next steps or reasons. The same number as
 /// `score_deal`.
-pub fn score_lean(process: &Process, deal: &Deal) -> Result<Score> {
+pub fn score_lean(process: &Scorer, deal: &Deal) -> Result<Score> {
     let st = deal.check(process, "")?;
     let mut keys = Vec::new();
     let (probability, interval) = lean(process, &st, &mut keys, &mut |f, keys| {
@@ -139,7 +140,7 @@ pub fn score_lean(process: &Process, deal: &Deal) -> Result<Score> {
 /// of each of the deal's attributes (in `features` order) into `keys` (a
 /// scratch list). `score_lean` and `crate::packed` share it, so both give
 /// the same numbers.
-pub fn lean(process: &Process, st: &DealState, keys: &mut Vec<u64>, attrs: &mut dyn FnMut(&Fitted, &mut Vec<u64>)) -> (f64, Option<[f64; 2]>) {
+pub fn lean(process: &Scorer, st: &DealState, keys: &mut Vec<u64>, attrs: &mut dyn FnMut(&Fitted, &mut Vec<u64>)) -> (f64, Option<[f64; 2]>) {
     let history = process.fitted().filter(|f| !f.insufficient);
     if signed(process, st) {
         // The outcome milestone: won, as `score_state` says.
@@ -264,13 +265,13 @@ fn late_steps(process: &Process, st: &DealState) -> u64 {
 }
 
 /// Scores one deal under the model's priors.
-pub fn score_deal(process: &Process, deal: &Deal, path: &str) -> Result<DealScore> {
+pub fn score_deal(process: &Scorer, deal: &Deal, path: &str) -> Result<DealScore> {
     let st = deal.check(process, path)?;
     Ok(score_state(process, deal, &st))
 }
 
 /// Scores many deals; the first bad one stops the call and is named.
-pub fn score_deals(process: &Process, deals: &[Deal], path: &str) -> Result<Vec<DealScore>> {
+pub fn score_deals(process: &Scorer, deals: &[Deal], path: &str) -> Result<Vec<DealScore>> {
     deals
         .iter()
         .enumerate()
@@ -352,7 +353,7 @@ pub struct Detail {
 /// positions in the features (both empty without a calibration);
 /// `scratch` is a state reused for the next steps (no allocation per deal
 /// once warm).
-pub fn detail(process: &Process, st: &DealState, keys: &[u64], at: &[usize], d: &mut Detail, scratch: &mut DealState) {
+pub fn detail(process: &Scorer, st: &DealState, keys: &[u64], at: &[usize], d: &mut Detail, scratch: &mut DealState) {
     let history = process.fitted().filter(|f| !f.insufficient);
     d.next.clear();
     d.reasons.clear();
@@ -428,7 +429,7 @@ pub fn detail(process: &Process, st: &DealState, keys: &[u64], at: &[usize], d: 
 
 /// The learned levels of a deal's features and their positions, as
 /// [`detail`] takes them (empty without a usable calibration).
-pub fn levels(process: &Process, features: &[(&str, &str)]) -> (Vec<u64>, Vec<usize>) {
+pub fn levels(process: &Scorer, features: &[(&str, &str)]) -> (Vec<u64>, Vec<usize>) {
     let (mut keys, mut at) = (Vec::new(), Vec::new());
     if let Some(f) = process.fitted().filter(|f| !f.insufficient) {
         for (k, (a, v)) in features.iter().enumerate() {
@@ -525,7 +526,7 @@ impl Detail {
 
 /// Scores a checked state: on history when the model is calibrated with
 /// enough closed deals, else on the model's priors.
-pub fn score_state(process: &Process, deal: &Deal, st: &DealState) -> DealScore {
+pub fn score_state(process: &Scorer, deal: &Deal, st: &DealState) -> DealScore {
     let features = features(deal);
     let (keys, at) = levels(process, &features);
     let mut d = Detail::default();
@@ -577,6 +578,7 @@ pub fn ids(process: &Process, set: u64) -> Vec<String> {
 #[allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
 mod tests {
     use super::*;
+    use crate::scorer::Scorer;
     use crate::deal::Event;
     use crate::model::default_model;
 
@@ -590,7 +592,7 @@ mod tests {
 
     #[test]
     fn completing_mandatory_milestones_in_order_raises_probability() {
-        let p = Process::new(default_model()).unwrap();
+        let p = Scorer::new(default_model()).unwrap();
         let order: Vec<&str> = p.indices().filter(|&i| p.is_mandatory(i)).map(|i| p.id(i)).collect();
         let mut last = score_deal(&p, &deal(&[]), "deal").unwrap().probability;
         for k in 1..=order.len() {
@@ -604,7 +606,7 @@ mod tests {
 
     #[test]
     fn skipping_a_mandatory_step_counts_for_less() {
-        let p = Process::new(default_model()).unwrap();
+        let p = Scorer::new(default_model()).unwrap();
         let clean = score_deal(&p, &deal(&["need_confirmed", "mobilizer_met", "solution_presented"]), "d").unwrap();
         let gap = score_deal(&p, &deal(&["need_confirmed", "solution_presented"]), "d").unwrap();
         assert!(gap.probability < clean.probability);
@@ -633,7 +635,7 @@ mod tests {
 
     #[test]
     fn seller_probability_never_moves_the_number() {
-        let p = Process::new(default_model()).unwrap();
+        let p = Scorer::new(default_model()).unwrap();
         let mut d = deal(&["need_confirmed"]);
         let a = score_deal(&p, &d, "d").unwrap().probability;
         d.seller_probability = Some(0.99);
@@ -644,7 +646,7 @@ mod tests {
 
     #[test]
     fn next_lists_first_mandatory_and_open_optional_steps() {
-        let p = Process::new(default_model()).unwrap();
+        let p = Scorer::new(default_model()).unwrap();
         let s = score_deal(&p, &deal(&["need_confirmed"]), "d").unwrap();
         let next: Vec<&str> = s.next.iter().map(|n| n.milestone.as_str()).collect();
         assert_eq!(next, vec!["mobilizer_met", "budget_confirmed"], "most valuable first: the mandatory step before the optional one");
@@ -653,7 +655,7 @@ mod tests {
 
     #[test]
     fn an_optional_step_before_a_missing_mandatory_one_counts_for_less() {
-        let p = Process::new(default_model()).unwrap();
+        let p = Scorer::new(default_model()).unwrap();
         let s = score_deal(&p, &deal(&["need_confirmed", "budget_confirmed"]), "d").unwrap();
         assert_eq!(s.missing_mandatory, vec!["mobilizer_met"]);
         assert!(s.probability < p.prior(3));
@@ -677,7 +679,7 @@ mod tests {
             base_probability: None,
             calibration: None,
         };
-        let p = Process::new(model).unwrap();
+        let p = Scorer::new(model).unwrap();
         assert_eq!(outcome(&p), Some(3), "a last mandatory step at 95% is the outcome");
         let s = score_deal(&p, &deal(&["a", "x"]), "d").unwrap();
         let b = s.next.iter().find(|n| n.milestone == "b").unwrap();
@@ -686,7 +688,7 @@ mod tests {
 
     #[test]
     fn a_signed_contract_is_the_outcome() {
-        let p = Process::new(default_model()).unwrap();
+        let p = Scorer::new(default_model()).unwrap();
         let alone = score_deal(&p, &deal(&["contract_signed"]), "d").unwrap();
         assert_eq!(alone.probability, 1.0);
         assert!(alone.next.is_empty());
@@ -702,7 +704,7 @@ mod tests {
         if let Some(m) = low.milestones.last_mut() {
             m.probability = Some(0.9);
         }
-        let q = Process::new(low).unwrap();
+        let q = Scorer::new(low).unwrap();
         assert_eq!(outcome(&q), None);
         assert!(score_deal(&q, &deal(&["contract_signed"]), "d").unwrap().probability < 0.5);
     }
@@ -712,7 +714,7 @@ mod tests {
         use crate::calibration::{calibrate, CalibrateOptions};
         use crate::deal::Status;
         use crate::testing::camel_json;
-        let p = Process::new(default_model()).unwrap();
+        let p = Scorer::new(default_model()).unwrap();
         let mut skipped = deal(&["need_confirmed", "solution_presented"]);
         skipped.seller_probability = Some(0.4);
         // Priors: no interval, with and without the seller's estimate.
@@ -734,7 +736,7 @@ mod tests {
                 d
             })
             .collect();
-        let cp = Process::new(calibrate(&p, &history, &CalibrateOptions::default()).unwrap()).unwrap();
+        let cp = Scorer::new(calibrate(&p, &history, &CalibrateOptions::default()).unwrap()).unwrap();
         skipped.attributes.insert("segment".into(), "public".into());
         let hist = score_deals(&cp, &[deal(&["need_confirmed"]), skipped], "deals").unwrap();
         assert_eq!(hist[0].source, "history");

@@ -2,8 +2,9 @@
 //! data), on simulated teams with known truth, and against look-ahead.
 #![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::expect_used, clippy::panic)]
 
+use stagecast::Scorer;
 use stagecast::forecast::backtest::{backtest, Backtest, BacktestOptions, PeerName};
-use stagecast::{default_model, Deal, Event, Process, Status};
+use stagecast::{default_model, Deal, Event, Status};
 
 const MAVEN: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data/maven_crm");
 
@@ -11,8 +12,8 @@ fn maven() -> Vec<Deal> {
     period_backtest::maven_deals(MAVEN, &process())
 }
 
-fn process() -> Process {
-    Process::new(default_model()).unwrap()
+fn process() -> Scorer {
+    Scorer::new(default_model()).unwrap()
 }
 
 fn options(from: &str, to: &str) -> BacktestOptions {

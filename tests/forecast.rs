@@ -2,18 +2,19 @@
 #![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
 
 use serde_json::json;
+use stagecast::Scorer;
 use stagecast::forecast::{self, timing, CommonFactor, Measure, Options};
-use stagecast::{default_model, Deal, Process};
+use stagecast::{default_model, Deal};
 
-fn process() -> Process {
-    Process::new(default_model()).unwrap()
+fn process() -> Scorer {
+    Scorer::new(default_model()).unwrap()
 }
 
 fn deals(v: serde_json::Value) -> Vec<Deal> {
     serde_json::from_value(v).unwrap()
 }
 
-fn prob(p: &Process, ms: &[&str]) -> f64 {
+fn prob(p: &Scorer, ms: &[&str]) -> f64 {
     let d: Deal = serde_json::from_value(json!({"id": "x", "events": ms.iter().map(|m| json!({"milestone": m})).collect::<Vec<_>>()})).unwrap();
     stagecast::score_deal(p, &d, "d").unwrap().probability
 }

@@ -2,9 +2,10 @@
 //! a seller who says 90% and wins 40% is corrected down, not copied.
 #![allow(clippy::expect_used)]
 
+use stagecast::Scorer;
 use stagecast::calibration::{calibrate, CalibrateOptions};
 use stagecast::forecast::{forecast_calibrated, Options};
-use stagecast::{default_model, Deal, Event, Process, Status};
+use stagecast::{default_model, Deal, Event, Status};
 
 fn deal(id: usize, seller: &str, said: f64, status: Status) -> Deal {
     Deal {
@@ -21,7 +22,7 @@ fn deal(id: usize, seller: &str, said: f64, status: Status) -> Deal {
 
 #[test]
 fn over_confident_seller_is_corrected_down() {
-    let process = Process::new(default_model()).expect("model");
+    let process = Scorer::new(default_model()).expect("model");
     // Ann says 90% and wins 4 in 10; Bo says 30% and wins 2 in 10.
     let mut history = Vec::new();
     for i in 0..300 {
@@ -29,7 +30,7 @@ fn over_confident_seller_is_corrected_down() {
         history.push(deal(i, if i % 2 == 0 { "Ann" } else { "Bo" }, if i % 2 == 0 { 0.9 } else { 0.3 }, won));
     }
     let model = calibrate(&process, &history, &CalibrateOptions::default()).expect("calibrate");
-    let calibrated = Process::new(model).expect("calibrated model");
+    let calibrated = Scorer::new(model).expect("calibrated model");
     let open: Vec<Deal> = (0..20).map(|i| deal(1000 + i, "Ann", 0.9, Status::Open)).collect();
     let f = forecast_calibrated(&calibrated, &open, &Options::default()).expect("forecast");
     let raw = f.sellers_raw.expected;

@@ -2,9 +2,10 @@
 //! line numbers, chunking and the limits.
 #![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::expect_used, clippy::panic)]
 
+use stagecast::Scorer;
 use stagecast::import::{self, ColumnMapping, ImportOptions, PRESETS_JSON};
 use stagecast::import::history::Problem;
-use stagecast::{csv_preview, default_model, guess_preset, parse_csv, score_deals, Process, Status};
+use stagecast::{csv_preview, default_model, guess_preset, parse_csv, score_deals, Status};
 
 fn preset(name: &str) -> ColumnMapping {
     let all: Vec<serde_json::Value> = serde_json::from_str(PRESETS_JSON).unwrap();
@@ -12,8 +13,8 @@ fn preset(name: &str) -> ColumnMapping {
     serde_json::from_value(v).unwrap()
 }
 
-fn process() -> Process {
-    Process::new(default_model()).unwrap()
+fn process() -> Scorer {
+    Scorer::new(default_model()).unwrap()
 }
 
 #[test]

@@ -6,13 +6,14 @@
 use std::collections::BTreeSet;
 use std::fmt::Write;
 
+use stagecast::Scorer;
 use stagecast::calibration::{calibrate, CalibrateOptions};
 use stagecast::deal::{civil_from_days, parse_date};
 use stagecast::import::chunked::ChunkedImport;
 use stagecast::import::history::{Format, HistoryOptions, ImportError, Notice};
 use stagecast::import::stages::{import_history, import_stage_history, HistoryImport, Outcome, StageRule};
 use stagecast::import::{hubspot, DateOrder, ImportOptions};
-use stagecast::{csv_preview, default_model, parse_csv, score_deals, ColumnMapping, Deal, Process, Status};
+use stagecast::{csv_preview, default_model, parse_csv, score_deals, ColumnMapping, Deal, Status};
 
 // ---------------------------------------------------------------- simulation
 
@@ -122,7 +123,7 @@ fn csv_cell(s: &str) -> String {
 /// the simulation), scores the other 30% as of the middle of each deal's
 /// life, and returns the mean absolute error against the known truth.
 fn round_trip(import: &HistoryImport, sims: &[Sim], go: &[f64], stage_milestones: &[&[&str]]) -> f64 {
-    let p = Process::new(default_model()).unwrap();
+    let p = Scorer::new(default_model()).unwrap();
     let by_id: std::collections::HashMap<&str, &Deal> = import.deals.iter().map(|d| (d.id.as_str(), d)).collect();
     let closed: Vec<&Sim> = sims.iter().filter(|s| s.won.is_some()).collect();
     let cut = closed.len() * 7 / 10;
@@ -144,7 +145,7 @@ fn round_trip(import: &HistoryImport, sims: &[Sim], go: &[f64], stage_milestones
     }
     no_outcome_milestone(&import.deals);
     let model = calibrate(&p, &train, &CalibrateOptions::default()).unwrap();
-    let fitted = Process::new(model).unwrap();
+    let fitted = Scorer::new(model).unwrap();
     // The test deals as of the middle of their lives: only what was dated
     // before that day.
     let mut test = Vec::new();
@@ -241,7 +242,7 @@ fn hubspot_history_export_round_trip() {
     let sims = simulate(6000, &HUBSPOT_GO, 17);
     let csv = hubspot_csv(&sims, true);
     assert_eq!(csv_preview(&csv).unwrap().preset.as_deref(), Some("hubspot_history"));
-    let p = Process::new(default_model()).unwrap();
+    let p = Scorer::new(default_model()).unwrap();
     let import = import_history(&csv, Format::Hubspot, &HistoryOptions::default(), Some(&p)).unwrap();
     assert!(import.has_history);
     assert_eq!((import.rows, import.skipped), (6000, 0), "{:?}", &import.issues[..import.issues.len().min(3)]);
@@ -263,7 +264,7 @@ fn hubspot_current_stage_only_export_does_not_calibrate_closed_deals() {
     let sims = simulate(400, &HUBSPOT_GO, 5);
     let csv = hubspot_csv(&sims, false);
     assert_eq!(csv_preview(&csv).unwrap().preset.as_deref(), Some("hubspot"));
-    let p = Process::new(default_model()).unwrap();
+    let p = Scorer::new(default_model()).unwrap();
     let import = import_history(&csv, Format::Hubspot, &HistoryOptions::default(), Some(&p)).unwrap();
     let won = sims.iter().filter(|s| s.won == Some(true)).count();
     let lost = sims.iter().filter(|s| s.won == Some(false)).count();
@@ -358,7 +359,7 @@ fn missing_indispensable_columns_are_named_codes() {
     let ok = import_history("Deal Stage\nClosed won\nContract sent\n", Format::Hubspot, &HistoryOptions::default(), None).unwrap();
     assert_eq!((ok.deals.len(), ok.closed_without_history.len()), (1, 1));
     let rules = Some(vec![StageRule { pipeline: None, stage: "x".into(), milestones: vec!["nope".into()], outcome: None }]);
-    let p = Process::new(default_model()).unwrap();
+    let p = Scorer::new(default_model()).unwrap();
     let e = import_history("Deal Stage\nx\n", Format::Hubspot, &HistoryOptions { stages: rules, ..HistoryOptions::default() }, Some(&p)).unwrap_err();
     assert_eq!(serde_json::to_value(&e).unwrap(), serde_json::json!({ "code": "unknown_milestone", "milestone": "nope", "stage": "x" }));
 }
@@ -406,7 +407,7 @@ fn salesforce_opportunity_history_round_trip() {
     let csv = salesforce_csv(&sims);
     assert_eq!(csv_preview(&csv).unwrap().preset.as_deref(), Some("salesforce_history"));
     let options = HistoryOptions { date_order: Some(DateOrder::Mdy), ..HistoryOptions::default() };
-    let p = Process::new(default_model()).unwrap();
+    let p = Scorer::new(default_model()).unwrap();
     let mut import = import_history(&csv, Format::Salesforce, &options, Some(&p)).unwrap();
     assert_eq!(import.skipped, 0, "{:?}", &import.issues[..import.issues.len().min(3)]);
     assert!(import.rows > 5500 * 4, "{} rows", import.rows);
@@ -465,7 +466,7 @@ fn long_format_with_custom_stages_round_trip() {
         .collect();
     rules.push(StageRule { pipeline: None, stage: "Signed".into(), milestones: vec!["contract_signed".into()], outcome: None });
     let options = HistoryOptions { stages: Some(rules), ..HistoryOptions::default() };
-    let p = Process::new(default_model()).unwrap();
+    let p = Scorer::new(default_model()).unwrap();
     let mut import = import_stage_history(&history, Some(&deals), &options, Some(&p)).unwrap();
     assert_eq!(import.skipped, 1);
     assert_eq!(serde_json::to_value(&import.issues[0]).unwrap()["code"], "unknown_deal");

@@ -18,12 +18,13 @@ mod rng;
 #[path = "../benches/common/sim.rs"]
 mod sim;
 
+use stagecast::Scorer;
 use stagecast::stats::logit;
-use stagecast::{calibrate, score_deal, CalibrateOptions, Deal, Event, Milestone, Process, ProcessModel, Status};
+use stagecast::{calibrate, score_deal, CalibrateOptions, Deal, Event, Milestone, ProcessModel, Status};
 
-fn process() -> Process {
+fn process() -> Scorer {
     let m = |id: &str| Milestone { id: id.into(), label: String::new(), mandatory: false, after: vec![], probability: None };
-    Process::new(ProcessModel { milestones: vec![m("demo"), m("proposal")], base_probability: None, calibration: None }).unwrap()
+    Scorer::new(ProcessModel { milestones: vec![m("demo"), m("proposal")], base_probability: None, calibration: None }).unwrap()
 }
 
 /// `n` closed deals: `region` always matters a little, `industry` matters
@@ -68,7 +69,7 @@ fn history(n: usize, late: bool, seed: u32) -> (Vec<Deal>, Vec<f64>) {
 
 /// Every deal scored as open: its contributions add up to the logit of its
 /// probability, and the state's base comes first.
-fn sums_hold(p: &Process, deals: &[Deal]) {
+fn sums_hold(p: &Scorer, deals: &[Deal]) {
     for d in deals {
         let open = Deal { status: Status::Open, ..d.clone() };
         let s = score_deal(p, &open, "deal").unwrap();
@@ -102,7 +103,7 @@ fn a_field_that_matters_only_at_a_later_stage_is_found() {
     }
     // A deal at the proposal stage in industry i2 beats the same deal in i0
     // by about what the truth says (2.2 logits), and an early deal barely.
-    let cp = Process::new(m).unwrap();
+    let cp = Scorer::new(m).unwrap();
     let score = |events: &[&str], industry: &str| {
         let d = Deal {
             id: "x".into(),
@@ -130,7 +131,7 @@ fn no_pair_is_found_where_there_is_none() {
         let c = m.calibration.as_ref().unwrap();
         assert_eq!(c.pairs.len(), 0, "seed {seed}: {:?}", c.pairs);
         assert!(!c.effects.is_empty(), "region's effect is still learned");
-        sums_hold(&Process::new(m).unwrap(), &deals[..300]);
+        sums_hold(&Scorer::new(m).unwrap(), &deals[..300]);
     }
 }
 
@@ -139,7 +140,7 @@ fn no_pair_is_found_where_there_is_none() {
 #[test]
 #[cfg_attr(debug_assertions, ignore = "78,000 deals: run optimised, cargo test --release --test interactions")]
 fn simulated_history_like_the_hidden_set() {
-    let p = Process::new(sim::model()).unwrap();
+    let p = Scorer::new(sim::model()).unwrap();
     let s = sim::history(78_000, 16, true);
     let (model, best, ece, rows) = sim::holdout(&p, &s);
     println!("with interactions: held-out {rows} brier {model:.4} truth {best:.4} ece {ece:.4}");
@@ -157,7 +158,7 @@ fn simulated_history_like_the_hidden_set() {
     let mut m = p.model.clone();
     m.calibration = Some(stagecast::calibrate_table(&p, &s.table).unwrap());
     assert!(!m.calibration.as_ref().unwrap().pairs.is_empty());
-    let cp = Process::new(m).unwrap();
+    let cp = Scorer::new(m).unwrap();
     let t = &s.table;
     let na = t.attributes.len();
     let deals: Vec<Deal> = (0..3000)
@@ -183,7 +184,7 @@ fn simulated_history_like_the_hidden_set() {
 fn the_fast_path_scores_like_a_deal() {
     let p = process();
     let (deals, _) = history(6000, true, 5);
-    let cp = Process::new(calibrate(&p, &deals, &CalibrateOptions::default()).unwrap()).unwrap();
+    let cp = Scorer::new(calibrate(&p, &deals, &CalibrateOptions::default()).unwrap()).unwrap();
     assert!(!cp.model.calibration.as_ref().unwrap().pairs.is_empty());
     let open: Vec<Deal> = deals[..400].iter().map(|d| Deal { status: Status::Open, ..d.clone() }).collect();
     let t = stagecast::calibration::Table::from_deals(&cp, &open, "deals", stagecast::Paths::Auto).unwrap();
@@ -204,7 +205,7 @@ fn a_rare_level_widens_the_interval() {
     for d in deals.iter_mut().take(12) {
         d.attributes.insert("region".into(), "rare".into());
     }
-    let cp = Process::new(calibrate(&p, &deals, &CalibrateOptions::default()).unwrap()).unwrap();
+    let cp = Scorer::new(calibrate(&p, &deals, &CalibrateOptions::default()).unwrap()).unwrap();
     let width = |region: &str| {
         let d = Deal {
             id: "x".into(),

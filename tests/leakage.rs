@@ -6,8 +6,9 @@
 //! tests/maven.rs.
 #![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
 
-use stagecast::calibration::{calibrate, CalibrateOptions, Warning};
-use stagecast::{cross_validate, score_deal, Deal, Event, Milestone, Process, ProcessModel, Status};
+use stagecast::Scorer;
+use stagecast::calibration::{calibrate, CalibrateOptions, Leaked, Warning};
+use stagecast::{cross_validate, score_deal, Deal, Event, Milestone, ProcessModel, Status};
 
 const STAGES: [&str; 6] = [
     "appointment_scheduled",
@@ -18,9 +19,9 @@ const STAGES: [&str; 6] = [
     "closed_won",
 ];
 
-fn process() -> Process {
+fn process() -> Scorer {
     let m = |id: &str| Milestone { id: id.into(), label: String::new(), mandatory: true, after: vec![], probability: None };
-    Process::new(ProcessModel { milestones: STAGES.iter().map(|s| m(s)).collect(), base_probability: None, calibration: None }).unwrap()
+    Scorer::new(ProcessModel { milestones: STAGES.iter().map(|s| m(s)).collect(), base_probability: None, calibration: None }).unwrap()
 }
 
 /// A deterministic stream of uniforms in [0, 1).
@@ -63,7 +64,7 @@ fn ev(m: &str, day: Option<usize>) -> Event {
     Event { milestone: m.into(), date: day.map(|d| format!("2024-{:02}-{:02}", 1 + d / 28, 1 + d % 28)) }
 }
 
-fn leaky_milestones(ws: &[Warning]) -> Vec<(&str, Status)> {
+fn leaky_milestones(ws: &[Warning]) -> Vec<(&str, Leaked)> {
     ws.iter()
         .filter_map(|w| match w {
             Warning::LeakyMilestone { milestone, outcome, .. } => Some((milestone.as_str(), *outcome)),
@@ -90,7 +91,7 @@ fn closed_won_as_every_milestone_is_named_and_gives_no_perfect_brier() {
     let m = calibrate(&p, &history, &CalibrateOptions::default()).unwrap();
     let c = m.calibration.as_ref().unwrap();
     let named = leaky_milestones(&c.warnings);
-    assert_eq!(named, STAGES.iter().map(|s| (*s, Status::Won)).collect::<Vec<_>>(), "{:?}", c.warnings);
+    assert_eq!(named, STAGES.iter().map(|s| (*s, Leaked::Won)).collect::<Vec<_>>(), "{:?}", c.warnings);
     for w in &c.warnings {
         if let Warning::LeakyMilestone { won_share, lost_share, excluded, .. } = w {
             assert!(*won_share == 1.0 && *lost_share == 0.0 && *excluded, "{w:?}");
@@ -130,12 +131,12 @@ fn honest_with_outcome_stage(n: usize, seed: u64) -> Vec<Deal> {
 fn an_outcome_stage_and_an_outcome_attribute_are_kept_out_of_the_model() {
     let p = process();
     let history = honest_with_outcome_stage(3000, 11);
-    let cp = Process::new(calibrate(&p, &history, &CalibrateOptions::default()).unwrap()).unwrap();
+    let cp = Scorer::new(calibrate(&p, &history, &CalibrateOptions::default()).unwrap()).unwrap();
     let c = cp.model.calibration.as_ref().unwrap();
     // Only the outcome stage is named: the real stages are not.
-    assert_eq!(leaky_milestones(&c.warnings), vec![("closed_won", Status::Won)], "{:?}", c.warnings);
+    assert_eq!(leaky_milestones(&c.warnings), vec![("closed_won", Leaked::Won)], "{:?}", c.warnings);
     assert_eq!(c.ignored_milestones, vec!["closed_won"]);
-    let attrs: Vec<(&str, Option<&str>, Status)> = c
+    let attrs: Vec<(&str, Option<&str>, Leaked)> = c
         .warnings
         .iter()
         .filter_map(|w| match w {
@@ -143,7 +144,7 @@ fn an_outcome_stage_and_an_outcome_attribute_are_kept_out_of_the_model() {
             _ => None,
         })
         .collect();
-    assert_eq!(attrs, vec![("deal_stage", Some("Closed lost"), Status::Lost), ("deal_stage", Some("Closed won"), Status::Won)]);
+    assert_eq!(attrs, vec![("deal_stage", Some("Closed lost"), Leaked::Lost), ("deal_stage", Some("Closed won"), Leaked::Won)]);
     assert!(!c.warnings.iter().any(|w| matches!(w, Warning::ImplausibleBrier { .. })), "{:?}", c.warnings);
     // The outcome attribute has no effect; the real one keeps its effect.
     assert!(c.effects.iter().all(|e| e.attribute != "deal_stage"), "{:?}", c.effects);
@@ -165,7 +166,7 @@ fn an_outcome_stage_and_an_outcome_attribute_are_kept_out_of_the_model() {
     // The ignored milestones are part of the model's data: through JSON
     // and back, the same scores.
     let back: ProcessModel = serde_json::from_str(&serde_json::to_string(&cp.model).unwrap()).unwrap();
-    let q = Process::new(back).unwrap();
+    let q = Scorer::new(back).unwrap();
     assert_eq!(score_deal(&q, &with_outcome, "d").unwrap(), b);
     // Cross-validated: an honest figure (the first stages carry little).
     let cv = cross_validate(&p, &history, 5, &CalibrateOptions::default()).unwrap();
@@ -197,7 +198,7 @@ fn a_leak_no_single_milestone_shows_is_caught_by_the_brier_floor() {
     // A and B are each on every won and half the lost deals, but the state
     // gives the outcome away.
     let m = |id: &str| Milestone { id: id.into(), label: String::new(), mandatory: false, after: vec![], probability: None };
-    let p = Process::new(ProcessModel { milestones: vec![m("a"), m("b"), m("c")], base_probability: None, calibration: None }).unwrap();
+    let p = Scorer::new(ProcessModel { milestones: vec![m("a"), m("b"), m("c")], base_probability: None, calibration: None }).unwrap();
     let history: Vec<Deal> = (0..300)
         .map(|k| {
             let won = k % 3 == 0;
@@ -239,5 +240,5 @@ fn ignored_milestones_are_validated_when_a_model_loads() {
     let mut m = calibrate(&p, &honest_with_outcome_stage(500, 3), &CalibrateOptions::default()).unwrap();
     assert_eq!(m.calibration.as_ref().unwrap().ignored_milestones, vec!["closed_won"]);
     m.calibration.as_mut().unwrap().ignored_milestones.push("nope".into());
-    assert_eq!(Process::new(m).unwrap_err().to_string(), "calibration.ignoredMilestones[1]: unknown milestone \"nope\"");
+    assert_eq!(Scorer::new(m).unwrap_err().to_string(), "calibration.ignoredMilestones[1]: unknown milestone \"nope\"");
 }

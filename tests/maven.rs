@@ -8,7 +8,8 @@ mod common;
 
 use std::collections::BTreeMap;
 
-use stagecast::{calibrate, evaluate, CalibrateOptions, Deal, Event, Milestone, Process, ProcessModel, Status};
+use stagecast::Scorer;
+use stagecast::{calibrate, evaluate, CalibrateOptions, Deal, Event, Milestone, ProcessModel, Status};
 
 fn model() -> ProcessModel {
     let m = |id: &str, p: f64| Milestone { id: id.into(), label: String::new(), mandatory: true, after: vec![], probability: Some(p) };
@@ -68,8 +69,8 @@ fn maven_temporal_split_is_no_worse_than_the_base_rate() {
     let (train, test): (Vec<_>, Vec<_>) = closed.into_iter().partition(|(d, _)| *d < cutoff);
     let train: Vec<Deal> = train.into_iter().map(|x| x.1).collect();
     let test: Vec<Deal> = test.into_iter().map(|x| x.1).collect();
-    let p = Process::new(model()).unwrap();
-    let calibrated = Process::new(calibrate(&p, &train, &CalibrateOptions::default()).unwrap()).unwrap();
+    let p = Scorer::new(model()).unwrap();
+    let calibrated = Scorer::new(calibrate(&p, &train, &CalibrateOptions::default()).unwrap()).unwrap();
     let e = evaluate(&calibrated, &test).unwrap();
     let rate = train.iter().filter(|d| d.status == Status::Won).count() as f64 / train.len() as f64;
     let base: f64 = test
@@ -100,7 +101,7 @@ fn maven_gets_no_leakage_warning() {
     use stagecast::{Paths, Table};
     let (closed, _) = deals().expect("../shared/data/maven_crm is required");
     let closed: Vec<Deal> = closed.into_iter().map(|x| x.1).collect();
-    let p = Process::new(model()).unwrap();
+    let p = Scorer::new(model()).unwrap();
     let c = calibrate(&p, &closed, &CalibrateOptions::default()).unwrap().calibration.unwrap();
     let fit = state_fit(&p, &Table::from_deals(&p, &closed, "deals", Paths::Auto).unwrap(), &c).unwrap();
     println!("maven leakage guard: warnings {:?}, loo brier {:.4}, base {:.4}, skill {:.4} (floor {LEAK_SKILL})", c.warnings, fit.brier, fit.base_brier, fit.skill);

@@ -3,9 +3,10 @@
 
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value as Json};
+use stagecast::Scorer;
 use stagecast::meetings::{self, order_desc, CheckStatus, KeyRole, Meeting, PlanInput, RankOptions, Reason, ValueOptions};
 use stagecast::scenarios::{self, binomial, p_at_least, Scenario, SpecialisationInput, Variant};
-use stagecast::{default_model, Deal, Event, Milestone, Process, ProcessModel};
+use stagecast::{default_model, Deal, Event, Milestone, ProcessModel};
 
 /// Reads `v` as JS would send it (serde, as the boundary does).
 fn from<T: DeserializeOwned>(v: Json) -> T {
@@ -308,8 +309,8 @@ fn deal(id: &str, reached: &[&str], margin: Option<f64>) -> Deal {
     }
 }
 
-fn process() -> Process {
-    Process::new(default_model()).unwrap()
+fn process() -> Scorer {
+    Scorer::new(default_model()).unwrap()
 }
 
 #[test]
@@ -387,7 +388,7 @@ fn meeting_value_errors_name_the_field() {
 
 // ------------------------------------------------------------- rank ----
 
-fn rank(p: &Process, meetings: Json, options: Json) -> stagecast::Result<Vec<meetings::RankedMeeting>> {
+fn rank(p: &Scorer, meetings: Json, options: Json) -> stagecast::Result<Vec<meetings::RankedMeeting>> {
     let mut m: Vec<Meeting> = from(meetings);
     let mut o: RankOptions = from(options);
     meetings::rank_meetings(p, &mut m, &mut o)
@@ -535,9 +536,9 @@ fn order_desc_is_stable() {
 
 // -------------------------------------------------- specialisation ----
 
-fn three_step_model() -> Process {
+fn three_step_model() -> Scorer {
     let m = |id: &str| Milestone { id: id.into(), label: String::new(), mandatory: true, after: vec![], probability: None };
-    Process::new(ProcessModel { milestones: vec![m("a"), m("b"), m("c")], base_probability: None, calibration: None }).unwrap()
+    Scorer::new(ProcessModel { milestones: vec![m("a"), m("b"), m("c")], base_probability: None, calibration: None }).unwrap()
 }
 
 fn specialise(v: Json) -> stagecast::Result<scenarios::Specialisation> {

@@ -4,9 +4,10 @@
 //! prior model and on a calibrated one, where the order moves the number.
 #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
 
+use stagecast::Scorer;
 use stagecast::calibration::{calibrate, CalibrateOptions};
 use stagecast::deal::{ordered, parse_date};
-use stagecast::{default_model, score_deal, Deal, Event, Process, Status};
+use stagecast::{default_model, score_deal, Deal, Event, Status};
 
 fn ev(m: &str, date: Option<&str>) -> Event {
     Event { milestone: m.into(), date: date.map(str::to_string) }
@@ -46,8 +47,8 @@ fn the_rule_on_small_cases() {
 
 /// A history where the order matters: deals that got the mobilizer before
 /// the solution win far more often than those that skipped ahead.
-fn calibrated() -> Process {
-    let p = Process::new(default_model()).unwrap();
+fn calibrated() -> Scorer {
+    let p = Scorer::new(default_model()).unwrap();
     let ladder = ["need_confirmed", "mobilizer_met", "solution_presented", "proposal_requested"];
     let history: Vec<Deal> = (0..400)
         .map(|i| {
@@ -66,12 +67,12 @@ fn calibrated() -> Process {
             }
         })
         .collect();
-    Process::new(calibrate(&p, &history, &CalibrateOptions::default()).unwrap()).unwrap()
+    Scorer::new(calibrate(&p, &history, &CalibrateOptions::default()).unwrap()).unwrap()
 }
 
 #[test]
 fn an_undated_tick_on_a_dated_deal_scores_like_the_dated_deal() {
-    for p in [Process::new(default_model()).unwrap(), calibrated()] {
+    for p in [Scorer::new(default_model()).unwrap(), calibrated()] {
         // CRM events listed newest first, all dated, in process order by date.
         let dated = vec![
             ev("solution_presented", Some("2024-03-10")),
@@ -92,7 +93,7 @@ fn an_undated_tick_on_a_dated_deal_scores_like_the_dated_deal() {
 
 #[test]
 fn a_backdated_forgotten_step_scores_like_steps_ticked_in_order() {
-    for p in [Process::new(default_model()).unwrap(), calibrated()] {
+    for p in [Scorer::new(default_model()).unwrap(), calibrated()] {
         let in_order = deal(vec![
             ev("need_confirmed", Some("2024-03-01")),
             ev("mobilizer_met", Some("2024-03-05")),

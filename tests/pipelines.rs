@@ -1,8 +1,10 @@
 //! Several pipelines: each gets its own process model and calibration.
 #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
 
-use stagecast::calibration::{calibrate, calibrate_pipelines, model_for, score_by_pipeline, CalibrateOptions, PipelineModel, PipelineOptions};
-use stagecast::{default_model, score_deal, Deal, Event, Milestone, Process, ProcessModel, Status};
+use stagecast::Scorer;
+use stagecast::calibration::{calibrate, CalibrateOptions};
+use stagecast::pipelines::{calibrate_pipelines, model_for, score_by_pipeline, PipelineModel, PipelineOptions};
+use stagecast::{default_model, score_deal, Deal, Event, Milestone, ProcessModel, Status};
 
 const LADDER: [&str; 4] = ["need_confirmed", "mobilizer_met", "solution_presented", "proposal_requested"];
 
@@ -40,7 +42,7 @@ fn won_share(m: &PipelineModel) -> f64 {
 
 #[test]
 fn two_pipelines_with_different_win_rates_get_their_own_calibration() {
-    let p = Process::new(default_model()).unwrap();
+    let p = Scorer::new(default_model()).unwrap();
     // Interleaved: renewals win far more often than new business.
     let mut history = Vec::new();
     for (a, b) in deals(Some("new business"), 800, 0.10).into_iter().zip(deals(Some("renewals"), 800, 0.60)) {
@@ -61,7 +63,7 @@ fn two_pipelines_with_different_win_rates_get_their_own_calibration() {
     // (0.60 + 0.05 * 2 at depth 2 for renewals, 0.20 for new business);
     // pooled, both would get the average.
     let scores = score_by_pipeline(&p, &models, &[open(Some("new business"), 2), open(Some("renewals"), 2)]).unwrap();
-    let pooled = Process::new(calibrate(&p, &history, &CalibrateOptions::default()).unwrap()).unwrap();
+    let pooled = Scorer::new(calibrate(&p, &history, &CalibrateOptions::default()).unwrap()).unwrap();
     let pooled_score = score_deal(&pooled, &open(None, 2), "d").unwrap().probability;
     println!("depth 2: new business {:.3}, renewals {:.3}, pooled {pooled_score:.3}", scores[0].probability, scores[1].probability);
     assert!((scores[0].probability - 0.20).abs() < 0.06, "{}", scores[0].probability);
@@ -83,7 +85,7 @@ fn two_pipelines_with_different_win_rates_get_their_own_calibration() {
 
 #[test]
 fn a_pipeline_with_its_own_stages_uses_its_own_model() {
-    let p = Process::new(default_model()).unwrap();
+    let p = Scorer::new(default_model()).unwrap();
     let m = |id: &str| Milestone { id: id.into(), label: String::new(), mandatory: true, after: vec![], probability: None };
     let renewal = ProcessModel { milestones: vec![m("usage_reviewed"), m("renewal_quoted")], base_probability: None, calibration: None };
     let mut history = deals(None, 200, 0.2);

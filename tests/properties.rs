@@ -3,8 +3,9 @@
 #![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::expect_used, clippy::panic)]
 
 use proptest::prelude::*;
+use stagecast::Scorer;
 use stagecast::import::{self, ColumnMapping, ImportOptions};
-use stagecast::{default_model, score_deal, Deal, Event, Milestone, Process, ProcessModel, Status};
+use stagecast::{default_model, score_deal, Deal, Event, Milestone, ProcessModel, Status};
 
 // ------------------------------------------------------------ strategies
 
@@ -92,7 +93,7 @@ proptest! {
     /// Every random valid model is accepted, and its priors are probabilities.
     #[test]
     fn valid_models_are_accepted(m in valid_model()) {
-        let p = Process::new(m).unwrap();
+        let p = Scorer::new(m).unwrap();
         prop_assert!(in_unit(p.base()));
         for i in p.indices() {
             prop_assert!(in_unit(p.prior(i)));
@@ -103,7 +104,7 @@ proptest! {
     /// within [0, 1].
     #[test]
     fn probabilities_are_in_unit_interval((m, d) in model_and_deal()) {
-        let p = Process::new(m).unwrap();
+        let p = Scorer::new(m).unwrap();
         let s = score_deal(&p, &d, "deal").unwrap();
         prop_assert!(in_unit(s.probability), "{}", s.probability);
         for n in &s.next {
@@ -117,7 +118,7 @@ proptest! {
     /// probability.
     #[test]
     fn next_mandatory_in_order_never_lowers((m, d) in model_and_deal()) {
-        let p = Process::new(m).unwrap();
+        let p = Scorer::new(m).unwrap();
         // Keep only the events whose requirements were completed before them
         // (for an optional milestone too, the mandatory ones listed before it).
         let mut reached = 0u64;
@@ -150,7 +151,7 @@ proptest! {
     /// every next step's predicted gain is >= 0.
     #[test]
     fn ticking_a_milestone_never_lowers_the_prior_probability((m, d) in model_and_deal(), pick in any::<proptest::sample::Index>()) {
-        let p = Process::new(m).unwrap();
+        let p = Scorer::new(m).unwrap();
         let events: Vec<Event> = d.events.iter().map(|e| Event { milestone: e.milestone.clone(), date: None }).collect();
         let before = Deal { events: events.clone(), ..d.clone() };
         let s0 = score_deal(&p, &before, "deal").unwrap();
@@ -170,7 +171,7 @@ proptest! {
     #[test]
     fn scoring_never_panics(m in any_model(), ds in proptest::collection::vec(any_deal(), 0..4)) {
         for model in [m, default_model()] {
-            if let Ok(p) = Process::new(model) {
+            if let Ok(p) = Scorer::new(model) {
                 for d in &ds {
                     if let Ok(s) = score_deal(&p, d, "deal") {
                         prop_assert!(in_unit(s.probability));
@@ -197,7 +198,7 @@ fn completing_a_skipped_mandatory_step_late_never_lowers_the_probability() {
         after: vec![],
         probability: Some(p),
     };
-    let p = Process::new(ProcessModel {
+    let p = Scorer::new(ProcessModel {
         milestones: vec![ms("a", true, 0.2), ms("b", true, 0.3), ms("j", false, 0.9)],
         base_probability: Some(0.05),
         calibration: None,
@@ -263,7 +264,7 @@ proptest! {
             stage_map: [("a".to_string(), vec!["mobilizer_met".to_string()])].into(),
             ..ColumnMapping::default()
         };
-        let p = Process::new(default_model()).unwrap();
+        let p = stagecast::Process::new(default_model()).unwrap();
         let options = ImportOptions { offset_rows: offset, max_rows: max };
         for process in [None, Some(&p)] {
             if let Ok(out) = stagecast::parse_csv(&text, &mapping, process, options) {
@@ -341,7 +342,7 @@ proptest! {
         rotate in 1usize..29,
     ) {
         use stagecast::calibration::{calibrate, CalibrateOptions};
-        let process = Process::new(default_model()).unwrap();
+        let process = Scorer::new(default_model()).unwrap();
         let ids: Vec<String> = process.indices().map(|i| process.id(i).to_string()).collect();
         let history: Vec<Deal> = rows.iter().enumerate().map(|(k, &(upto, won, seg, seller, dated))| Deal {
             id: format!("h{k}"),
@@ -429,7 +430,7 @@ proptest! {
         min_probability in prop_oneof![30 => proptest::option::of(0.0f64..=1.0), 1 => proptest::option::of(any_f64())],
         ideal in proptest::option::of("retail|public"),
     ) {
-        let p = Process::new(default_model()).unwrap();
+        let p = Scorer::new(default_model()).unwrap();
         let deals = ["a", "b"].map(|id| Deal { id: id.into(), margin: Some(1000.0), ..Deal::default() }).to_vec();
         let mut o = stagecast::RankOptions { deals, min_probability, ..stagecast::RankOptions::default() };
         if let Some(v) = ideal {
@@ -466,7 +467,7 @@ proptest! {
         rows in proptest::collection::vec((0u64..256, 0usize..3, 0usize..4, 0usize..3, any::<bool>()), 40..160),
     ) {
         use stagecast::calibration::{calibrate, CalibrateOptions};
-        let process = Process::new(default_model()).unwrap();
+        let process = Scorer::new(default_model()).unwrap();
         let ids: Vec<String> = process.indices().map(|i| process.id(i).to_string()).collect();
         let history: Vec<Deal> = rows.iter().enumerate().map(|(k, &(mask, seg, size, seller, won))| Deal {
             id: format!("h{k}"),
@@ -476,7 +477,7 @@ proptest! {
             attributes: [("segment".to_string(), format!("g{seg}")), ("size".to_string(), format!("z{size}"))].into_iter().collect(),
             ..Deal::default()
         }).collect();
-        let p = Process::new(calibrate(&process, &history, &CalibrateOptions::default()).unwrap()).unwrap();
+        let p = Scorer::new(calibrate(&process, &history, &CalibrateOptions::default()).unwrap()).unwrap();
         for d in &history {
             let s = score_deal(&p, &Deal { status: Status::Open, ..d.clone() }, "deal").unwrap();
             // On priors, or won outright (the outcome milestone: probability

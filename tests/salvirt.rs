@@ -6,7 +6,8 @@
 
 mod common;
 
-use stagecast::{calibrate, cross_validate, score_deal, CalibrateOptions, Deal, Event, Milestone, Process, ProcessModel, Status};
+use stagecast::Scorer;
+use stagecast::{calibrate, cross_validate, score_deal, CalibrateOptions, Deal, Event, Milestone, ProcessModel, Status};
 
 const MILESTONES: [(&str, &str); 7] = [
     ("Needs_def", "needs_defined"),
@@ -60,7 +61,7 @@ fn deals() -> Option<Vec<Deal>> {
 fn salvirt_ten_fold_cross_validation() {
     let Some(deals) = deals() else { return };
     assert_eq!(deals.len(), 365);
-    let p = Process::new(model()).unwrap();
+    let p = Scorer::new(model()).unwrap();
     let e = cross_validate(&p, &deals, 10, &CalibrateOptions::default()).unwrap();
     println!(
         "salvirt 10-fold: n={} brier={:.4} logLoss={:.4} ece={:.4} | priors brier={:.4} logLoss={:.4} | folds {:?}",
@@ -82,7 +83,7 @@ fn salvirt_gets_no_leakage_warning() {
     use stagecast::calibration::leakage::{state_fit, LEAK_SKILL};
     use stagecast::{calibrate, Paths, Table};
     let deals = deals().expect("../shared/data/salvirt_b2b/B2B_dataset.csv is required");
-    let p = Process::new(model()).unwrap();
+    let p = Scorer::new(model()).unwrap();
     let c = calibrate(&p, &deals, &CalibrateOptions::default()).unwrap().calibration.unwrap();
     let fit = state_fit(&p, &Table::from_deals(&p, &deals, "deals", Paths::Auto).unwrap(), &c).unwrap();
     println!("salvirt leakage guard: warnings {:?}, loo brier {:.4}, base {:.4}, skill {:.3} (floor {LEAK_SKILL})", c.warnings, fit.brier, fit.base_brier, fit.skill);
@@ -96,8 +97,8 @@ fn salvirt_gets_no_leakage_warning() {
 #[test]
 fn salvirt_contributions_sum_to_the_logit() {
     let deals = deals().expect("../shared/data/salvirt_b2b/B2B_dataset.csv is missing");
-    let p = Process::new(model()).unwrap();
-    let cp = Process::new(calibrate(&p, &deals, &CalibrateOptions::default()).unwrap()).unwrap();
+    let p = Scorer::new(model()).unwrap();
+    let cp = Scorer::new(calibrate(&p, &deals, &CalibrateOptions::default()).unwrap()).unwrap();
     for d in &deals {
         let s = score_deal(&cp, &Deal { status: Status::Open, ..d.clone() }, "deal").unwrap();
         let sum: f64 = s.contributions.iter().map(|c| c.value).sum();

@@ -126,7 +126,7 @@ pub fn holdout(process: &stagecast::Process, sim: &Sim) -> (f64, f64, f64, usize
     }
     let mut m = process.model.clone();
     m.calibration = Some(stagecast::calibrate_table(process, &train).unwrap());
-    let p = stagecast::Process::new(m).unwrap();
+    let p = stagecast::Scorer::new(m).unwrap();
     let scored = stagecast::evaluation::score_table(&p, &sim.table).unwrap();
     let (mut model, mut best, mut pairs) = (0.0, 0.0, Vec::new());
     for (r, s) in scored.iter().enumerate() {

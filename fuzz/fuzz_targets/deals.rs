@@ -7,13 +7,14 @@
 mod common;
 
 use libfuzzer_sys::fuzz_target;
-use stagecast::{score_deal, score_deals, Deal, Process};
+use stagecast::Scorer;
+use stagecast::{score_deal, score_deals, Deal};
 
 fuzz_target!(|data: &[u8]| {
     let Some(v) = common::parse(data) else { return };
     let Some(model) = common::model_or_default(&v) else { return };
     let Some(deals) = common::read::<Vec<Deal>>(common::field(&v, "deals")) else { return };
-    let Ok(process) = Process::new(model) else { return };
+    let Ok(process) = Scorer::new(model) else { return };
     for (k, d) in deals.iter().enumerate() {
         let _ = d.check(&process, "deal");
         if let Ok(s) = score_deal(&process, d, &format!("deals[{k}]")) {

@@ -607,7 +607,7 @@ pub fn describe(process: &crate::model::Process, t: &super::Table, learned: &Lea
                 [Side::State, Side::Column(_)] | [Side::Column(_), Side::State] => {
                     let (s, a) = if p.sides[0] == Side::State { (levels[0], levels[1]) } else { (levels[1], levels[0]) };
                     let (Some(&(reached, ooo)), Some((attribute, value))) = (learned.states.get(s as usize), attribute(a)) else { continue };
-                    Effect { attribute, value, effect, n, state: crate::probability::ids(process, reached), out_of_order: ooo, ..Effect::default() }
+                    Effect { attribute, value, effect, n, state: process.ids(reached), out_of_order: ooo, ..Effect::default() }
                 }
                 _ => {
                     let (Some((attribute, value)), Some((with_attribute, with_value))) = (attribute(levels[0]), attribute(levels[1])) else { continue };
@@ -945,11 +945,12 @@ pub fn moved_interval(p: f64, interval: [f64; 2], weight: f64, z: f64, var: f64)
 #[allow(clippy::unwrap_used, clippy::unwrap_in_result, clippy::indexing_slicing)]
 mod tests {
     use crate::calibration::{Calibration, Effect};
-    use crate::model::{default_model, Process};
+    use crate::model::default_model;
+    use crate::scorer::Scorer;
 
-    fn with(x: Calibration) -> Result<Process, String> {
+    fn with(x: Calibration) -> Result<Scorer, String> {
         let mut m = default_model();
-        let p = Process::new(m.clone()).unwrap();
+        let p = Scorer::new(m.clone()).unwrap();
         let id = p.id(0).to_string();
         m.calibration = Some(Calibration {
             deals: 100,
@@ -958,7 +959,7 @@ mod tests {
             states: vec![super::super::StateCount { reached: vec![id], out_of_order: false, n: 100, won: 30 }],
             ..x
         });
-        Process::new(m).map_err(|e| e.to_string())
+        Scorer::new(m).map_err(|e| e.to_string())
     }
 
     fn cell(a: (&str, &str), b: (&str, &str), effect: f64) -> Effect {

@@ -1,7 +1,7 @@
 //! The calibration as plain data: the counts and effects serialised inside a model as
 //! `calibration`, and the options of a calibration.
 
-use super::*;
+use serde::{Deserialize, Serialize};
 
 /// Which states a closed deal counts as evidence for. See the module doc.
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -150,4 +150,59 @@ pub struct Calibration {
     /// Pair cells: state x attribute and attribute x attribute.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub pairs: Vec<Effect>,
+}
+
+/// What the guard found, as data: the UI words it.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[serde(tag = "code", rename_all = "snake_case", rename_all_fields = "camelCase")]
+pub enum Warning {
+    /// Only won (or only lost) deals reached `milestone`: ignored by the
+    /// state table.
+    LeakyMilestone {
+        milestone: String,
+        /// The outcome the milestone gives away.
+        outcome: Leaked,
+        /// Closed deals that reached it.
+        deals: u32,
+        /// Share of the won deals, and of the lost deals, that reached it.
+        won_share: f64,
+        lost_share: f64,
+        excluded: bool,
+    },
+    /// Only won (or only lost) deals have this value of `attribute` (or,
+    /// without `value`, any value of it): the attribute gets no effect.
+    LeakyAttribute {
+        attribute: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        value: Option<String>,
+        outcome: Leaked,
+        deals: u32,
+        won_share: f64,
+        lost_share: f64,
+        excluded: bool,
+    },
+    /// The learned state rates predict the history better than any real
+    /// team's data allows.
+    ImplausibleBrier {
+        /// Leave-one-out Brier score of the state rates.
+        brier: f64,
+        /// Brier score of the base rate on the same rows.
+        base_brier: f64,
+        /// `1 - brier / baseBrier`.
+        skill: f64,
+        /// The floor: `LEAK_SKILL`.
+        max_skill: f64,
+        /// Rows scored (states).
+        n: u32,
+    },
+}
+
+/// The outcome a leaky milestone or attribute gives away.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[serde(rename_all = "lowercase")]
+pub enum Leaked {
+    Won,
+    Lost,
 }

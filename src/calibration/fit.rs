@@ -65,7 +65,7 @@ pub(super) fn fit_table(process: &Process, t: &Table) -> Result<Calibration> {
             .map(|(k, i)| {
                 let [n, w] = count_values.get(i).copied().unwrap_or([0.0, 0.0]);
                 StateCount {
-                    reached: crate::probability::ids(process, k as u64),
+                    reached: process.ids(k as u64),
                     out_of_order: k >> 64 != 0,
                     n: n as u32,
                     won: w as u32,
@@ -97,7 +97,7 @@ pub(super) fn fit_table(process: &Process, t: &Table) -> Result<Calibration> {
             .iter()
             .map(|(k, i)| {
                 let [n, w] = values.get(i).copied().unwrap_or([0.0, 0.0]);
-                StateCount { reached: crate::probability::ids(process, k as u64), out_of_order: k >> 64 != 0, n: n as u32, won: w as u32 }
+                StateCount { reached: process.ids(k as u64), out_of_order: k >> 64 != 0, n: n as u32, won: w as u32 }
             })
             .collect();
         compile(process, &c)?

@@ -54,8 +54,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{states_of, state_key, tally, Calibration, Slots, Table, MIN_HISTORY};
-use crate::deal::{DealState, Status};
+use super::{states_of, state_key, tally, Calibration, Leaked, Slots, Table, Warning, MIN_HISTORY};
+use crate::deal::DealState;
 use crate::error::Result;
 use crate::bitset::{bit, members};
 use crate::model::Process;
@@ -70,55 +70,10 @@ pub const LEAK_EXPECTED: f64 = 10.0;
 /// from which the fit is implausible.
 pub const LEAK_SKILL: f64 = 0.9;
 
-/// What the guard found, as data: the UI words it.
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
-#[serde(tag = "code", rename_all = "snake_case", rename_all_fields = "camelCase")]
-pub enum Warning {
-    /// Only won (or only lost) deals reached `milestone`: ignored by the
-    /// state table.
-    LeakyMilestone {
-        milestone: String,
-        /// The outcome the milestone gives away.
-        outcome: Status,
-        /// Closed deals that reached it.
-        deals: u32,
-        /// Share of the won deals, and of the lost deals, that reached it.
-        won_share: f64,
-        lost_share: f64,
-        excluded: bool,
-    },
-    /// Only won (or only lost) deals have this value of `attribute` (or,
-    /// without `value`, any value of it): the attribute gets no effect.
-    LeakyAttribute {
-        attribute: String,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        value: Option<String>,
-        outcome: Status,
-        deals: u32,
-        won_share: f64,
-        lost_share: f64,
-        excluded: bool,
-    },
-    /// The learned state rates predict the history better than any real
-    /// team's data allows.
-    ImplausibleBrier {
-        /// Leave-one-out Brier score of the state rates.
-        brier: f64,
-        /// Brier score of the base rate on the same rows.
-        base_brier: f64,
-        /// `1 - brier / baseBrier`.
-        skill: f64,
-        /// The floor: `LEAK_SKILL`.
-        max_skill: f64,
-        /// Rows scored (states).
-        n: u32,
-    },
-}
 
 /// The outcome a feature gives away, if any: `(won, lost)` closed deals
 /// have it, of `won_total` and `lost_total`.
-fn leaks(won: f64, lost: f64, won_total: f64, lost_total: f64) -> Option<Status> {
+fn leaks(won: f64, lost: f64, won_total: f64, lost_total: f64) -> Option<Leaked> {
     let n = won + lost;
     let total = won_total + lost_total;
     if n <= 0.0 || total <= 0.0 {
@@ -126,9 +81,9 @@ fn leaks(won: f64, lost: f64, won_total: f64, lost_total: f64) -> Option<Status>
     }
     let slack = (1.0 - LEAK_PURITY) * n;
     if lost <= slack && n * lost_total / total >= LEAK_EXPECTED {
-        Some(Status::Won)
+        Some(Leaked::Won)
     } else if won <= slack && n * won_total / total >= LEAK_EXPECTED {
-        Some(Status::Lost)
+        Some(Leaked::Lost)
     } else {
         None
     }
@@ -274,7 +229,7 @@ pub(super) fn calibrate_guarded(process: &Process, t: &Table, fit: fn(&Process, 
         t
     };
     let mut c = fit(process, t)?;
-    c.ignored_milestones = crate::probability::ids(process, f.ignored);
+    c.ignored_milestones = process.ids(f.ignored);
     c.warnings = f.warnings;
     if c.deals >= MIN_HISTORY {
         if let Some(w) = implausible_fit(process, t, &c)? {

@@ -40,7 +40,7 @@
 //! implausibly good fit: it names them in `warnings`, keeps leaky
 //! milestones out of the state table (`ignoredMilestones`) and leaky
 //! attributes out of the effects. Several pipelines are calibrated one by
-//! one ([`pipelines`]).
+//! one (`crate::pipelines`, above scoring).
 //!
 //! # Paths: which states a closed deal is evidence for
 //! [`Paths::Auto`] (the default): a deal whose events are all dated took a
@@ -57,7 +57,6 @@
 //! aggregated for fitting; [`fitted`] the compiled calibration a model
 //! scores with; [`fit`] fitting it; [`skills`] seller x milestone skill;
 //! [`additive`] milestone terms and pairs; [`leakage`] the guard;
-//! [`pipelines`] one calibration per pipeline.
 //!
 //! The calibration is plain data (counts and effects), serialised inside the
 //! model as `calibration`; everything derived is rebuilt and validated when a
@@ -80,7 +79,6 @@ pub mod data;
 pub mod fit;
 pub mod fitted;
 pub mod leakage;
-pub mod pipelines;
 pub mod skills;
 pub mod table;
 pub use data::*;
@@ -88,8 +86,6 @@ pub use fit::*;
 pub use fitted::*;
 pub use skills::*;
 pub use table::*;
-pub use leakage::Warning;
-pub use pipelines::{calibrate_pipelines, model_for, score_by_pipeline, PipelineModel, PipelineOptions};
 
 /// Prior strength of every level of the state back-off, in equivalent
 /// deals: a state's own record counts as much as the group above it once 10
@@ -132,6 +128,7 @@ pub const MAX_COLUMNS: usize = 64;
 #[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
+    use crate::scorer::Scorer;
     use crate::deal::Event;
     use crate::model::{default_model, ProcessModel};
     use crate::model::Milestone;
@@ -184,14 +181,14 @@ mod tests {
             .collect()
     }
 
-    fn calibrated() -> Process {
-        let p = Process::new(default_model()).unwrap();
-        Process::new(calibrate(&p, &history(), &CalibrateOptions::default()).unwrap()).unwrap()
+    fn calibrated() -> Scorer {
+        let p = Scorer::new(default_model()).unwrap();
+        Scorer::new(calibrate(&p, &history(), &CalibrateOptions::default()).unwrap()).unwrap()
     }
 
     #[test]
     fn dated_deals_are_paths_undated_ones_snapshots() {
-        let p = Process::new(default_model()).unwrap();
+        let p = Scorer::new(default_model()).unwrap();
         let h: Vec<Deal> = (0..40).map(|i| deal(i, &LADDER[..3], i % 2 == 0, true)).collect();
         let m = calibrate(&p, &h, &CalibrateOptions::default()).unwrap();
         let c = m.calibration.unwrap();
@@ -230,15 +227,15 @@ mod tests {
         // Plain data: through JSON and back scores the same.
         let json = serde_json::to_string(&p.model).unwrap();
         let back: ProcessModel = serde_json::from_str(&json).unwrap();
-        let q = Process::new(back).unwrap();
+        let q = Scorer::new(back).unwrap();
         assert_eq!(score_deal(&q, &d, "deal").unwrap(), s);
         // Deterministic.
-        assert_eq!(calibrated().model, p.model);
+        assert_eq!(calibrated().into_process().model, p.model);
     }
 
     #[test]
     fn columnar_and_object_calibrations_agree() {
-        let p = Process::new(default_model()).unwrap();
+        let p = Scorer::new(default_model()).unwrap();
         let h = history();
         let t = Table::from_deals(&p, &h, "history", Paths::Auto).unwrap();
         let mut c = calibrate_table(&p, &t).unwrap();
@@ -257,7 +254,7 @@ mod tests {
         assert_eq!(e.reliability.iter().map(|b| b.n).sum::<u32>(), e.n);
         assert!(e.brier < e.versus.priors.brier, "{} vs {}", e.brier, e.versus.priors.brier);
         assert!(e.versus.seller_probability.is_some());
-        let base = Process::new(default_model()).unwrap();
+        let base = Scorer::new(default_model()).unwrap();
         let cv = crate::cross_validate(&base, &history(), 5, &CalibrateOptions::default()).unwrap();
         assert_eq!((cv.n, cv.folds.len()), (700, 5));
         assert!(cv.brier < cv.versus.priors.brier, "{} vs {}", cv.brier, cv.versus.priors.brier);
@@ -266,9 +263,9 @@ mod tests {
 
     #[test]
     fn little_history_says_so() {
-        let p = Process::new(default_model()).unwrap();
+        let p = Scorer::new(default_model()).unwrap();
         let h: Vec<Deal> = (0..10).map(|i| deal(i, &LADDER[..2], false, i % 2 == 0)).collect();
-        let q = Process::new(calibrate(&p, &h, &CalibrateOptions::default()).unwrap()).unwrap();
+        let q = Scorer::new(calibrate(&p, &h, &CalibrateOptions::default()).unwrap()).unwrap();
         let s = score_deal(&q, &deal(0, &LADDER[..2], false, false), "d").unwrap();
         assert_eq!(s.source, "prior");
         assert!(s.reasons.contains(&crate::probability::Reason::InsufficientHistory { deals: 10, needed: MIN_HISTORY }), "{:?}", s.reasons);
@@ -280,9 +277,9 @@ mod tests {
         let c = p.model.calibration.as_ref().unwrap();
         let ann = c.seller_bias.iter().find(|b| b.seller == "Ann").unwrap();
         assert!(ann.stated - ann.corrected > 0.2, "{ann:?}");
-        let fixed = correct_seller_probability(&p, Some("Ann"), 0.9).unwrap();
+        let fixed = correct_seller_probability(p.fitted(), Some("Ann"), 0.9).unwrap();
         assert!(fixed < 0.7, "{fixed}");
-        assert!(correct_seller_probability(&p, Some("Ann"), 1.5).is_err());
+        assert!(correct_seller_probability(p.fitted(), Some("Ann"), 1.5).is_err());
         let skills = skill_profile(&p);
         assert_eq!(skills.len(), 2);
         assert!(skills[0].milestones.iter().all(|m| m.rate > 0.0 && m.rate < 1.0 && m.interval[0] <= m.rate));
@@ -290,7 +287,7 @@ mod tests {
 
     #[test]
     fn bad_history_and_bad_calibrations_are_named() {
-        let p = Process::new(default_model()).unwrap();
+        let p = Scorer::new(default_model()).unwrap();
         let mut h = history();
         h[3].events[1].milestone = "x".into();
         let e = calibrate(&p, &h, &CalibrateOptions::default()).unwrap_err();
@@ -302,28 +299,28 @@ mod tests {
         h[7].value = Some(f64::INFINITY);
         assert_eq!(calibrate(&p, &h, &CalibrateOptions::default()).unwrap_err().path, "history[7].value");
 
-        let good = calibrated().model;
+        let good = calibrated().into_process().model;
         let mut m = good.clone();
         m.calibration.as_mut().unwrap().effects[0].effect = f64::NAN;
-        assert_eq!(Process::new(m).unwrap_err().to_string(), "calibration.effects[0].effect: must be a finite number");
+        assert_eq!(Scorer::new(m).unwrap_err().to_string(), "calibration.effects[0].effect: must be a finite number");
         let mut m = good.clone();
         m.calibration.as_mut().unwrap().states[1].reached[0] = "nope".into();
-        assert_eq!(Process::new(m).unwrap_err().to_string(), "calibration.states[1].reached[0]: unknown milestone \"nope\"");
+        assert_eq!(Scorer::new(m).unwrap_err().to_string(), "calibration.states[1].reached[0]: unknown milestone \"nope\"");
         let mut m = good.clone();
         m.calibration.as_mut().unwrap().states[0].won = 1_000_000;
-        assert_eq!(Process::new(m).unwrap_err().path, "calibration.states[0].won");
+        assert_eq!(Scorer::new(m).unwrap_err().path, "calibration.states[0].won");
         let mut m = good.clone();
         m.calibration.as_mut().unwrap().seller_bias[0].stated = 2.0;
-        assert_eq!(Process::new(m).unwrap_err().path, "calibration.sellerBias[0].stated");
+        assert_eq!(Scorer::new(m).unwrap_err().path, "calibration.sellerBias[0].stated");
         let mut m = good;
         let dup = m.calibration.as_ref().unwrap().states[0].clone();
         m.calibration.as_mut().unwrap().states.push(dup);
-        assert!(Process::new(m).unwrap_err().to_string().contains("duplicate state"));
+        assert!(Scorer::new(m).unwrap_err().to_string().contains("duplicate state"));
     }
 
     #[test]
     fn bad_tables_are_named() {
-        let p = Process::new(default_model()).unwrap();
+        let p = Scorer::new(default_model()).unwrap();
         let mut t = Table::from_deals(&p, &history(), "history", Paths::Auto).unwrap();
         t.steps[2] = 99;
         assert_eq!(calibrate_table(&p, &t).unwrap_err().to_string(), "steps[2]: no milestone has index 99");
@@ -337,7 +334,7 @@ mod tests {
     /// Salvirt's 365 distinct real deals (../shared/data, read as
     /// tests/salvirt.rs does: qualification facts as undated milestones,
     /// the other columns as attributes); `None` when the data is absent.
-    fn salvirt() -> Option<(Process, Vec<Deal>)> {
+    fn salvirt() -> Option<(Scorer, Vec<Deal>)> {
         const FACTS: [&str; 7] = ["Needs_def", "RFI", "RFP", "Budgt_alloc", "Purch_dept", "Forml_tend", "Posit_statm"];
         let file = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data/salvirt_b2b/B2B_dataset.csv");
         let Ok(text) = std::fs::read_to_string(file) else {
@@ -372,7 +369,7 @@ mod tests {
             .iter()
             .map(|f| Milestone { id: f.to_lowercase(), label: String::new(), mandatory: false, after: vec![], probability: None })
             .collect();
-        let p = Process::new(ProcessModel { milestones, base_probability: None, calibration: None }).unwrap();
+        let p = Scorer::new(ProcessModel { milestones, base_probability: None, calibration: None }).unwrap();
         Some((p, deals))
     }
 
@@ -381,7 +378,7 @@ mod tests {
     fn round_trips(m: &ProcessModel, deals: &[Deal]) {
         let back = json_round_trip(m);
         assert_eq!(&back, m);
-        let (p, q) = (Process::new(m.clone()).unwrap(), Process::new(back).unwrap());
+        let (p, q) = (Scorer::new(m.clone()).unwrap(), Scorer::new(back).unwrap());
         for d in deals {
             let open = Deal { status: Status::Open, ..d.clone() };
             assert_eq!(score_deal(&p, &open, "deal").unwrap(), score_deal(&q, &open, "deal").unwrap());
@@ -394,12 +391,12 @@ mod tests {
     #[test]
     fn calibrated_models_write_json_and_read_back_exactly() {
         let h = history();
-        let m = calibrated().model;
+        let m = calibrated().into_process().model;
         let c = m.calibration.as_ref().unwrap();
         assert!(c.team_bias.is_some() && !c.effects.is_empty() && !c.seller_bias.is_empty() && !c.skills.is_empty());
         assert!(c.states.iter().any(|s| !s.out_of_order) && !skill_profile(&calibrated()).is_empty());
         round_trips(&m, &h);
-        let p = Process::new(default_model()).unwrap();
+        let p = Scorer::new(default_model()).unwrap();
         for paths in [Paths::Prefix, Paths::Final] {
             round_trips(&calibrate(&p, &h, &CalibrateOptions { paths }).unwrap(), &h);
         }
@@ -414,7 +411,7 @@ mod tests {
         round_trips(&m, &shuffled);
         round_trips(&calibrate(&p, &h[..10], &CalibrateOptions::default()).unwrap(), &h[..10]);
         // Each part on its own, optional parts absent too.
-        let c = calibrated().model.calibration.unwrap();
+        let c = calibrated().into_process().model.calibration.unwrap();
         camel_json(&c.states[0]);
         camel_json(&c.effects[0]);
         camel_json(&c.seller_bias[0]);
@@ -453,7 +450,7 @@ mod tests {
 
     #[test]
     fn bad_calibrations_name_the_field() {
-        let good = serde_json::to_value(calibrated().model).unwrap();
+        let good = serde_json::to_value(calibrated().into_process().model).unwrap();
         // Edits `good` at a JSON pointer (`None` removes the field) and reads it both ways.
         let edited = |edits: &[(&str, Option<serde_json::Value>)]| {
             let mut m = good.clone();
@@ -516,8 +513,8 @@ mod tests {
 
     #[test]
     fn calibrations_read_back_are_validated() {
-        let good = calibrated().model;
-        let through = |m: &ProcessModel| Process::new(m.clone()).unwrap_err().to_string();
+        let good = calibrated().into_process().model;
+        let through = |m: &ProcessModel| Scorer::new(m.clone()).unwrap_err().to_string();
         let mut m = good.clone();
         m.calibration.as_mut().unwrap().effects[0].effect = f64::NAN;
         assert_eq!(through(&m), "calibration.effects[0].effect: must be a finite number");
@@ -529,6 +526,6 @@ mod tests {
         assert!(through(&m).starts_with("calibration.sellerBias[0].stated: "));
         // A null calibration is no calibration.
         let m = reads::<ProcessModel>(r#"{"milestones":[{"id":"a"}],"calibration":null}"#);
-        assert!(Process::new(m).unwrap().fitted().is_none());
+        assert!(Scorer::new(m).unwrap().fitted().is_none());
     }
 }

@@ -35,9 +35,9 @@ pub(super) fn skills(process: &Process, t: &Table, finals: &[(u64, bool)]) -> Ve
 /// Corrects a seller's stated probability with what history learned about
 /// their over- or under-confidence (the team's correction for a seller
 /// without history; unchanged without any calibration of seller estimates).
-pub fn correct_seller_probability(process: &Process, seller: Option<&str>, p: f64) -> Result<f64> {
+pub fn correct_seller_probability(fitted: Option<&Fitted>, seller: Option<&str>, p: f64) -> Result<f64> {
     let p = error::probability("probability", p)?;
-    Ok(match process.fitted().and_then(|f| f.bias(seller)) {
+    Ok(match fitted.and_then(|f| f.bias(seller)) {
         Some((a, b)) => stats::sigmoid(a + b * stats::logit(p.clamp(0.01, 0.99))),
         None => p,
     })

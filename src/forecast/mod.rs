@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::deal::{parse_date, Deal, Status};
 use crate::error::{self, Error, Result};
-use crate::model::Process;
+use crate::scorer::Scorer;
 
 pub use dist::{distribution, Grid, Item, Point, Summary};
 pub use timing::{learn, Curve, Timing};
@@ -123,9 +123,9 @@ pub type SellerCorrection<'a> = &'a dyn Fn(&str, f64) -> f64;
 /// `forecast` with the sellers' bias learned by calibration, when the model
 /// carries one (`calibration.sellerBias` / `teamBias`); without it the
 /// corrected view is absent rather than a copy of the raw one.
-pub fn forecast_calibrated(process: &Process, deals: &[Deal], options: &Options) -> Result<Forecast> {
+pub fn forecast_calibrated(process: &Scorer, deals: &[Deal], options: &Options) -> Result<Forecast> {
     let has_bias = process.fitted().is_some_and(|f| f.bias(None).is_some() || f.has_seller_bias());
-    let correct = |seller: &str, p: f64| crate::calibration::correct_seller_probability(process, Some(seller), p).unwrap_or(p);
+    let correct = |seller: &str, p: f64| crate::calibration::correct_seller_probability(process.fitted(), Some(seller), p).unwrap_or(p);
     forecast(process, deals, options, if has_bias { Some(&correct) } else { None })
 }
 
@@ -172,7 +172,7 @@ pub fn sort_pairs(v: &mut [(u64, u64)]) {
 }
 
 /// The forecast of won value or margin for the open `deals`.
-pub fn forecast(process: &Process, deals: &[Deal], options: &Options, correct: Option<SellerCorrection>) -> Result<Forecast> {
+pub fn forecast(process: &Scorer, deals: &[Deal], options: &Options, correct: Option<SellerCorrection>) -> Result<Forecast> {
     error::at_most("deals", deals, crate::deal::MAX_DEALS, "deals")?;
     let target = options.target.map(|t| error::finite("options.target", t)).transpose()?;
     let sd = match options.common_factor {
@@ -330,6 +330,7 @@ pub fn forecast(process: &Process, deals: &[Deal], options: &Options, correct: O
 #[allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
 pub(crate) mod tests {
     use super::*;
+    use crate::scorer::Scorer;
     use crate::testing::{camel_json, read};
 
     /// Reads `text` as the wasm reads a JS value: `None`, or the error.
@@ -342,8 +343,8 @@ pub(crate) mod tests {
         read::<T>(text, "p").unwrap_err().to_string()
     }
 
-    fn process() -> Process {
-        Process::new(crate::default_model()).unwrap()
+    fn process() -> Scorer {
+        Scorer::new(crate::default_model()).unwrap()
     }
 
     fn deals(text: &str) -> Vec<Deal> {
@@ -435,7 +436,7 @@ pub(crate) mod tests {
         let mut history = deals(&history_text());
         history.retain(|d| d.status != Status::Open);
         let model = crate::calibrate(&p, &history, &crate::CalibrateOptions::default()).unwrap();
-        let calibrated = Process::new(model).unwrap();
+        let calibrated = Scorer::new(model).unwrap();
         let ds = deals(PIPELINE);
         for o in [Options::default(), Options { target: Some(100.0), ..Options::default() }] {
             let f = forecast_calibrated(&calibrated, &ds, &o).unwrap();

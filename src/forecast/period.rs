@@ -472,7 +472,7 @@ pub fn snapshot(process: &Process, h: &History, s: i32, start: i32, end: i32, am
         return Ok(snap);
     }
     let model = crate::calibration::calibrate(process, &closed, &crate::calibration::CalibrateOptions::default()).map_err(|e| e.within("history"))?;
-    let cal = Process::new(model)?;
+    let cal = crate::scorer::Scorer::new(model)?;
     let t = timing::learn_from(&cal, &[(&views, "deals")], Some(s))?;
     let lookup = timing::Lookup::new(&cal, &t, "timing")?;
     let horizon = u32::try_from(end - s).unwrap_or(0);
@@ -999,6 +999,7 @@ pub fn period_forecast(process: &Process, deals: &[Deal], options: &PeriodOption
 #[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
+    use crate::scorer::Scorer;
 
     #[test]
     fn dates_and_positions() {
@@ -1088,7 +1089,7 @@ mod tests {
 
     #[test]
     fn a_period_forecast_adds_up_its_three_parts() {
-        let p = Process::new(crate::default_model()).unwrap();
+        let p = Scorer::new(crate::default_model()).unwrap();
         let deals = team(240);
         let o = PeriodOptions { as_of: Some("2024-07-15".into()), value_by: Some("product".into()), ..PeriodOptions::default() };
         let f = period_forecast(&p, &deals, &o).unwrap();

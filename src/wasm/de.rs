@@ -172,8 +172,8 @@ impl Js {
 
     fn integer<'de, V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
         match self.v.as_f64() {
-            Some(n) if n.fract() == 0.0 && n >= 0.0 && n <= 9_007_199_254_740_991.0 => visitor.visit_u64(n as u64),
-            Some(n) if n.fract() == 0.0 && n < 0.0 && n >= -9_007_199_254_740_991.0 => visitor.visit_i64(n as i64),
+            Some(n) if n.fract() == 0.0 && (0.0..=9_007_199_254_740_991.0).contains(&n) => visitor.visit_u64(n as u64),
+            Some(n) if n.fract() == 0.0 && (-9_007_199_254_740_991.0..0.0).contains(&n) => visitor.visit_i64(n as i64),
             Some(_) => Err(Error::new("", "expected a whole number, got a number with a fraction")),
             None => Err(de::Error::invalid_type(self.unexpected(), &visitor)),
         }

@@ -17,7 +17,7 @@ use wasm_bindgen::prelude::*;
 mod de;
 
 use crate::error::{self, Error};
-use crate::{probability, Deal, Process, ProcessModel};
+use crate::{probability, Deal, ProcessModel, Scorer};
 #[cfg(feature = "analysis")]
 use crate::{forecast, Table};
 
@@ -64,9 +64,11 @@ fn at_most_items(value: &JsValue, max: usize, path: &str) -> Result<(), Error> {
     Ok(())
 }
 
-fn process(model: JsValue) -> Result<Process, Error> {
+/// Reads a model and compiles it, calibration included, naming a bad
+/// field under `model`.
+fn process(model: JsValue) -> Result<Scorer, Error> {
     let m: ProcessModel = from_js(model, "model")?;
-    Process::new(m).map_err(|e| e.within("model"))
+    Scorer::new(m).map_err(|e| e.within("model"))
 }
 
 /// The crate version, to check which build a page loaded.
@@ -128,7 +130,7 @@ pub struct ScoreOptions {
 #[cfg(not(any(feature = "csv", feature = "analysis")))]
 #[wasm_bindgen]
 pub struct Engine {
-    process: Process,
+    process: Scorer,
 }
 
 #[cfg(not(any(feature = "csv", feature = "analysis")))]
@@ -453,8 +455,8 @@ pub fn calibrate_pipelines(
 ) -> JsResult {
     let p = process(model).map_err(fail)?;
     let h: Vec<Deal> = from_js(history, "history").map_err(fail)?;
-    let o: crate::calibration::pipelines::PipelineOptions = opt_js(options, "options").map_err(fail)?;
-    to_js(&crate::calibration::pipelines::calibrate_pipelines(&p, &h, &o).map_err(fail)?)
+    let o: crate::pipelines::PipelineOptions = opt_js(options, "options").map_err(fail)?;
+    to_js(&crate::pipelines::calibrate_pipelines(&p, &h, &o).map_err(fail)?)
 }
 
 /// Learns from closed deals and returns the model with its `calibration`.
@@ -557,7 +559,7 @@ pub fn calibrate_columns(
     t.seller = seller;
     t.seller_probability = seller_probability;
     let c = crate::calibrate_table(&p, &t).map_err(fail)?;
-    let mut m = p.model;
+    let mut m = p.into_process().model;
     m.calibration = Some(c);
     to_js(&m)
 }
@@ -587,7 +589,7 @@ pub fn correct_seller_probability(
     probability: f64,
 ) -> Result<f64, JsError> {
     let p = process(model).map_err(fail)?;
-    crate::correct_seller_probability(&p, seller.as_deref(), probability).map_err(fail)
+    crate::correct_seller_probability(p.fitted(), seller.as_deref(), probability).map_err(fail)
 }
 
 /// Per seller: conversion from each milestone onward versus the team.
@@ -623,7 +625,7 @@ pub fn parse_csv(
     let mapping: crate::ColumnMapping = from_js(mapping, "mapping").map_err(fail)?;
     let process = if model.is_undefined() || model.is_null() { None } else { Some(process(model).map_err(fail)?) };
     let options: crate::ImportOptions = opt_js(options, "options").map_err(fail)?;
-    to_js(&crate::import::parse_csv(&text, &mapping, process.as_ref(), options).map_err(fail)?)
+    to_js(&crate::import::parse_csv(&text, &mapping, process.as_deref(), options).map_err(fail)?)
 }
 
 /// `{ header, rows (the first 10), delimiter, preset }` of CSV text.
@@ -677,7 +679,7 @@ pub fn import_history(
     let f = format_of(format).map_err(fail)?;
     let o: crate::import::history::HistoryOptions = opt_js(options, "options").map_err(fail)?;
     let process = if model.is_undefined() || model.is_null() { None } else { Some(process(model).map_err(fail)?) };
-    let out = crate::import::stages::import_history(&text, f, &o, process.as_ref()).map_err(import_error)?;
+    let out = crate::import::stages::import_history(&text, f, &o, process.as_deref()).map_err(import_error)?;
     to_js(&out).map_err(JsValue::from)
 }
 
@@ -698,7 +700,7 @@ pub fn import_stage_history(
     };
     let o: crate::import::history::HistoryOptions = opt_js(options, "options").map_err(fail)?;
     let process = if model.is_undefined() || model.is_null() { None } else { Some(process(model).map_err(fail)?) };
-    let out = crate::import::stages::import_stage_history(&history, deals.as_deref(), &o, process.as_ref()).map_err(import_error)?;
+    let out = crate::import::stages::import_stage_history(&history, deals.as_deref(), &o, process.as_deref()).map_err(import_error)?;
     to_js(&out).map_err(JsValue::from)
 }
 
@@ -731,7 +733,7 @@ impl CsvImport {
         let text = csv_text(&text).map_err(fail)?;
         let mapping: crate::ColumnMapping = from_js(mapping, "mapping").map_err(fail)?;
         let process = if model.is_undefined() || model.is_null() { None } else { Some(process(model).map_err(fail)?) };
-        Ok(CsvImport { inner: crate::import::chunked::ChunkedImport::new(text, mapping, process).map_err(fail)? })
+        Ok(CsvImport { inner: crate::import::chunked::ChunkedImport::new(text, mapping, process.map(Scorer::into_process)).map_err(fail)? })
     }
 
     /// The next `maxRows` rows: `{ deals, errors, rows, skipped, done }`.

@@ -15,10 +15,11 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{calibrate, CalibrateOptions, Paths};
+use crate::calibration::{calibrate, CalibrateOptions, Paths};
 use crate::deal::{Deal, Status};
 use crate::error::{self, Error, Result};
 use crate::model::{Process, ProcessModel};
+use crate::scorer::Scorer;
 use crate::probability::DealScore;
 
 /// One pipeline's process model (calibrated by `calibrate_pipelines`).
@@ -116,11 +117,11 @@ pub fn model_for<'a>(models: &'a [PipelineModel], deal: &Deal) -> Option<&'a Pip
 /// Scores deals, each with its pipeline's model (`model_for`), or with
 /// `process` when no model fits. Errors name the deal (`deals[3]...`) or
 /// the model (`models[1]...`).
-pub fn score_by_pipeline(process: &Process, models: &[PipelineModel], deals: &[Deal]) -> Result<Vec<DealScore>> {
-    let compiled: Vec<Process> = models
+pub fn score_by_pipeline(process: &Scorer, models: &[PipelineModel], deals: &[Deal]) -> Result<Vec<DealScore>> {
+    let compiled: Vec<Scorer> = models
         .iter()
         .enumerate()
-        .map(|(k, m)| Process::new(m.model.clone()).map_err(|e| e.within(&error::join(&error::index("models", k), "model"))))
+        .map(|(k, m)| Scorer::new(m.model.clone()).map_err(|e| e.within(&error::join(&error::index("models", k), "model"))))
         .collect::<Result<_>>()?;
     deals
         .iter()
