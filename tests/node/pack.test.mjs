@@ -282,3 +282,18 @@ test('{ detail: true } on deals the checks refuse, and odd options: the serde pa
   }
   sameDetail(packed.scoreDeals([], { detail: true }), []);
 });
+
+test('{ detail: true } on more deals than one part (50,000): the same, in order; a bad deal in the second part names its index', () => {
+  const deals = gen.toAttrDeals(gen.rawAttrDeals(52000, 4, false), model, false);
+  const packed = new mod.Engine(calibrated);
+  const serde = new core.Engine(calibrated);
+  const calls = detailCalls(packed);
+  // JSON: the same keys in the same order and the same numbers (shortest
+  // round-trip form), cheaper than a deep comparison of 52,000 scores.
+  assert.equal(JSON.stringify(packed.scoreDeals(deals, { detail: true })), JSON.stringify(serde.scoreDeals(deals, { detail: true })));
+  assert.equal(calls(), 2, 'two parts');
+  deals[51000] = { ...deals[51000], value: -1 };
+  assert.throws(() => packed.scoreDeals(deals, { detail: true }), { message: /^deals\[51000\]\.value/ });
+  packed.free();
+  serde.free();
+});

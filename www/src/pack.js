@@ -181,6 +181,8 @@ function detailed(out, deals, list, m) {
 }
 // Numbers per reason, code included (src/packed.rs's WHY_LEN).
 const WHY_LEN = [2, 3, 5, 5, 7, 3, 2, 4, 3, 3, 2];
+// Deals per call of the detailed path.
+const CHUNK = 50000;
 
 /** The engine's milestones (ids, labels, mandatory), read once. */
 function milestonesOf(engine) {
@@ -203,11 +205,23 @@ export function withPacking(Engine) {
   return class extends Engine {
     scoreDeals(deals, options) {
       const o = absent(options) || plain(options) ? options?.detail : undefined;
-      const detail = o === true;
-      const packed = detail || absent(options) || (plain(options) && (absent(o) || o === false)) ? pack(deals) : null;
-      const out = packed && (detail ? this.scorePackedDetail(packed.strings, packed.data) : this.scorePacked(packed.strings, packed.data));
+      if (o === true && Array.isArray(deals)) {
+        // In parts, so the numbers of a million deals never sit in memory at once.
+        const scores = [];
+        for (let at = 0; at < deals.length || at === 0; at += CHUNK) {
+          const part = deals.length > CHUNK ? deals.slice(at, at + CHUNK) : deals;
+          const packed = pack(part);
+          const out = packed && this.scorePackedDetail(packed.strings, packed.data);
+          if (!out || !out.length) return super.scoreDeals(deals, options);
+          const named = detailed(out, part, packed.list, milestonesOf(this));
+          if (part === deals) return named;
+          for (const x of named) scores.push(x);
+        }
+        return scores;
+      }
+      const packed = absent(options) || (plain(options) && (absent(o) || o === false)) ? pack(deals) : null;
+      const out = packed && this.scorePacked(packed.strings, packed.data);
       if (!out || !out.length) return super.scoreDeals(deals, options);
-      if (detail) return detailed(out, deals, packed.list, milestonesOf(this));
       const n = deals.length;
       const intervals = out[n * 3] === 1;
       const scores = new Array(n);
