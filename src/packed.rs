@@ -17,7 +17,7 @@
 //! serde path, which names the bad field as it always has.
 
 use crate::calibration::{Fitted, SELLER};
-use crate::deal::{parse_date, state_of, MAX_ATTRIBUTES, MAX_EVENTS};
+use crate::deal::{parse_date, state_into, MAX_ATTRIBUTES, MAX_EVENTS};
 use crate::error;
 use crate::model::MAX_TEXT_CHARS;
 use crate::scorer::Scorer;
@@ -149,8 +149,13 @@ fn each_deal(
             known.get(k as usize)?.1.map(Some)
         }
     };
-    let mut levels = Levels { strings, rows: Vec::new() };
+    let mut levels = Levels { strings, rows: Vec::new(), seller: strings.iter().position(|s| *s == SELLER) };
     let mut steps: Vec<(usize, Option<i32>)> = Vec::new();
+    let mut st = DealState::default();
+    // Each attribute name's rank in name order (`UNSEEN` until met): the
+    // names met so far, sorted, and their ranks.
+    let mut names: Vec<u32> = Vec::new();
+    let mut rank: Vec<u32> = vec![UNSEEN; strings.len()];
     let mut pairs: Vec<(u32, u32)> = Vec::new();
     let mut words = data.iter().copied();
     let count = |words: &mut std::iter::Copied<std::slice::Iter<'_, u32>>, max: usize| words.next().filter(|&n| n as usize <= max);
@@ -162,23 +167,33 @@ fn each_deal(
         }
         pairs.clear();
         for _ in 0..count(&mut words, MAX_ATTRIBUTES)? {
-            pairs.push((words.next()?, words.next()?));
+            let (a, v) = (words.next()?, words.next()?);
+            if *rank.get(a as usize)? == UNSEEN {
+                let at = names.partition_point(|&n| text(strings, n) < text(strings, a));
+                names.insert(at, a);
+                for (r, &n) in names.iter().enumerate() {
+                    *rank.get_mut(n as usize)? = r as u32;
+                }
+            }
+            pairs.push((a, v));
         }
         let seller = words.next()?;
         day(words.next()?)?;
         // The attributes in name order, as a deal's BTreeMap holds them
-        // (an insertion sort: a few names, often listed in order already).
+        // (an insertion sort by rank: a few names, often listed in order
+        // already).
+        let ranked = |k: u32| rank.get(k as usize).copied().unwrap_or(UNSEEN);
         for i in 1..pairs.len() {
             let mut j = i;
             while let (Some(a), Some(b)) = (pairs.get(j.wrapping_sub(1)), pairs.get(j)) {
-                if text(strings, a.0) <= text(strings, b.0) {
+                if ranked(a.0) <= ranked(b.0) {
                     break;
                 }
                 pairs.swap(j - 1, j);
                 j -= 1;
             }
         }
-        let st = state_of(process, &steps);
+        state_into(process, &steps, &mut st);
         each(&st, &mut levels, &pairs, seller);
     }
     Some(())
@@ -194,6 +209,8 @@ fn text<'a>(strings: &[&'a str], k: u32) -> &'a str {
 struct Levels<'a> {
     strings: &'a [&'a str],
     rows: Vec<(u32, Vec<u32>)>,
+    /// The string `seller`, if the table has it.
+    seller: Option<usize>,
 }
 
 const UNSEEN: u32 = u32::MAX;
@@ -229,7 +246,7 @@ impl Levels<'_> {
     fn keys(&mut self, f: &Fitted, pairs: &[(u32, u32)], seller: u32, out: &mut Vec<u64>, mut at: Option<&mut Vec<usize>>) {
         let mut has_seller = false;
         for (k, &(a, v)) in pairs.iter().enumerate() {
-            has_seller |= text(self.strings, a) == SELLER;
+            has_seller |= Some(a as usize) == self.seller;
             if let Some(level) = self.level(f, a, v) {
                 out.push(level);
                 if let Some(at) = at.as_deref_mut() {

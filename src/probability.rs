@@ -407,8 +407,11 @@ pub fn detail(process: &Scorer, st: &DealState, keys: &[u64], at: &[usize], d: &
     // Each attribute and each pair as the points it moves the number (the
     // state's base is the history rate above, moved by the milestone terms).
     for (k, &(part, value)) in d.terms.iter().enumerate() {
+        if matches!(part, Part::State(..)) {
+            continue;
+        }
         let points = ((p - stats::sigmoid(z - value)) * 100.0).round() as i32;
-        if points != 0 && !matches!(part, Part::State(..)) {
+        if points != 0 {
             d.reasons.push(Why::Term(k, points));
         }
     }
