@@ -67,7 +67,7 @@ fn benches(c: &mut Criterion) {
     g.bench_with_input(BenchmarkId::from_parameter(n), &d, |b, d| {
         b.iter(|| {
             let p = Scorer::new(calibrated.clone()).unwrap();
-            black_box(stagecast::score_deals(&p, d, "deals").unwrap())
+            black_box(stagecast::score_deals(&p, d).unwrap())
         })
     });
     g.finish();
@@ -87,7 +87,7 @@ fn benches(c: &mut Criterion) {
         g.bench_with_input(BenchmarkId::new("lean", shape), &open, |b, d| {
             b.iter(|| black_box(d.iter().map(|d| stagecast::probability::score_lean(&engine, d).unwrap()).collect::<Vec<_>>()))
         });
-        g.bench_with_input(BenchmarkId::new("detail", shape), &open, |b, d| b.iter(|| black_box(stagecast::score_deals(&engine, d, "deals").unwrap())));
+        g.bench_with_input(BenchmarkId::new("detail", shape), &open, |b, d| b.iter(|| black_box(stagecast::score_deals(&engine, d).unwrap())));
     }
     g.finish();
 
@@ -97,7 +97,7 @@ fn benches(c: &mut Criterion) {
         let items: Vec<Item> = gen::raw_deals(n, 2, false).iter().map(|d| Item { amount: d.value, probability: (0.05 + 0.09 * d.steps.len() as f64).min(0.95) }).collect();
         let target = 0.3 * items.iter().map(|i| i.amount).sum::<f64>();
         g.throughput(Throughput::Elements(n as u64));
-        g.bench_with_input(BenchmarkId::from_parameter(n), &items, |b, items| b.iter(|| black_box(distribution(items, Some(target), "items").unwrap())));
+        g.bench_with_input(BenchmarkId::from_parameter(n), &items, |b, items| b.iter(|| black_box(distribution(items, Some(target)).unwrap())));
     }
     g.finish();
 }

@@ -85,7 +85,7 @@ impl Data {
                 let t0 = Instant::now();
                 // The model is compiled per call, as the wasm export does.
                 let p = Scorer::new(self.calibrated.clone()).unwrap();
-                black_box(stagecast::score_deals(&p, d, "deals").unwrap());
+                black_box(stagecast::score_deals(&p, d).unwrap());
                 ms(t0)
             }
             "score-col" => {
@@ -103,7 +103,7 @@ impl Data {
                     (items, target)
                 });
                 let t0 = Instant::now();
-                black_box(distribution(items, Some(*target), "items").unwrap());
+                black_box(distribution(items, Some(*target)).unwrap());
                 ms(t0)
             }
             "whatif" => {

@@ -114,7 +114,7 @@ fn main() {
     let object_s = t0.elapsed().as_secs_f64();
     let cp2 = Scorer::new(cm).unwrap();
     let t0 = Instant::now();
-    let s = stagecast::score_deals(&cp2, &deals[..n.min(100_000)], "deals").unwrap();
+    let s = stagecast::score_deals(&cp2, &deals[..n.min(100_000)]).unwrap();
     let score_obj_s = t0.elapsed().as_secs_f64();
     println!("objects: calibrate {n} Deal values {object_s:.2} s; scoreDeals (with explanations and next steps) {} deals {score_obj_s:.2} s", s.len());
 }

@@ -102,15 +102,11 @@ pub struct DealState {
 }
 
 impl Deal {
-    /// Checks the deal against the model and returns its state. `path` is the
-    /// deal's own path (`deals[3]`), used to name bad fields.
-    pub fn check(&self, process: &Process, path: &str) -> Result<DealState> {
-        self.check_fields(process).map_err(|e| e.within(path))
-    }
-
-    /// `check` with paths relative to the deal. A path is only made when a
-    /// check fails: scoring thousands of deals builds no strings.
-    fn check_fields(&self, process: &Process) -> Result<DealState> {
+    /// Checks the deal against the model and returns its state. Errors name
+    /// fields relative to the deal (`events[1].date`; the caller adds where
+    /// the deal is, `deals[3]`). A path is only made when a check fails:
+    /// scoring thousands of deals builds no strings.
+    pub fn check(&self, process: &Process) -> Result<DealState> {
         let at = |f: &'static str| f;
         error::text(at("id"), &self.id, MAX_TEXT_CHARS)?;
         if let Some(l) = &self.label {
@@ -154,8 +150,7 @@ impl Deal {
         for (k, e) in self.events.iter().enumerate() {
             let p = || format!("events[{k}]");
             let Some(i) = process.find(&e.milestone) else {
-                let shown: String = e.milestone.chars().take(MAX_TEXT_CHARS).collect();
-                return Err(Error::new(error::join(&p(), "milestone"), format!("unknown milestone \"{shown}\"")));
+                return Err(error::unknown_milestone(error::join(&p(), "milestone"), &e.milestone));
             };
             let day = match &e.date {
                 Some(d) => Some(parse_date("", d).map_err(|e| e.within(&error::join(&p(), "date")))?),
@@ -291,7 +286,11 @@ pub fn finish(process: &Process, st: &mut DealState) {
 /// Parses `YYYY-MM-DD` (optionally followed by `T` or a space and a time)
 /// into days since 1970-01-01. Impossible dates (2023-02-30) are errors.
 pub fn parse_date(path: &str, s: &str) -> Result<i32> {
-    let bad = || Error::new(path, format!("must be a date YYYY-MM-DD (got \"{}\")", s.chars().take(40).collect::<String>()));
+    let bad = || {
+        let value: String = s.chars().take(40).collect();
+        let message = format!("must be a date YYYY-MM-DD (got \"{value}\")");
+        Error::coded(path, crate::error::Code::NotADate { value }, message)
+    };
     let b = s.as_bytes();
     if b.len() < 10 || (b.len() > 10 && !matches!(b.get(10), Some(b'T') | Some(b' '))) {
         return Err(bad());
@@ -387,7 +386,7 @@ pub(crate) mod tests {
     #[test]
     fn in_order_deal_has_no_violation() {
         let p = Process::new(default_model()).unwrap();
-        let st = deal(&[("need_confirmed", None), ("mobilizer_met", None)]).check(&p, "deal").unwrap();
+        let st = deal(&[("need_confirmed", None), ("mobilizer_met", None)]).check(&p).unwrap();
         assert_eq!(st.reached, 0b11);
         assert_eq!(st.missing, 0);
         assert_eq!(st.out_of_order, 0);
@@ -398,7 +397,7 @@ pub(crate) mod tests {
         let p = Process::new(default_model()).unwrap();
         let sp = p.find("solution_presented").unwrap();
         let mob = p.find("mobilizer_met").unwrap();
-        let st = deal(&[("need_confirmed", None), ("solution_presented", None)]).check(&p, "deal").unwrap();
+        let st = deal(&[("need_confirmed", None), ("solution_presented", None)]).check(&p).unwrap();
         assert_eq!(st.missing, bit(mob));
         assert_eq!(st.out_of_order, 0);
         // Dated events are ordered by date: the solution came before the mobilizer.
@@ -407,7 +406,7 @@ pub(crate) mod tests {
             ("need_confirmed", Some("2024-03-01")),
             ("solution_presented", Some("2024-03-05")),
         ])
-        .check(&p, "deal")
+        .check(&p).map_err(|e| e.within("deal"))
         .unwrap();
         assert_eq!(st.missing, 0);
         assert_eq!(st.out_of_order, bit(sp));
@@ -416,18 +415,18 @@ pub(crate) mod tests {
     #[test]
     fn bad_fields_are_named() {
         let p = Process::new(default_model()).unwrap();
-        let e = deal(&[("need_confirmed", None), ("x", None)]).check(&p, "deals[3]").unwrap_err();
+        let e = deal(&[("need_confirmed", None), ("x", None)]).check(&p).map_err(|e| e.within("deals[3]")).unwrap_err();
         assert_eq!(e.to_string(), "deals[3].events[1].milestone: unknown milestone \"x\"");
-        let e = deal(&[("need_confirmed", Some("2023-02-30"))]).check(&p, "deals[0]").unwrap_err();
+        let e = deal(&[("need_confirmed", Some("2023-02-30"))]).check(&p).map_err(|e| e.within("deals[0]")).unwrap_err();
         assert_eq!(e.path, "deals[0].events[0].date");
         let mut d = deal(&[]);
         d.value = Some(f64::NAN);
-        assert_eq!(d.check(&p, "deals[3]").unwrap_err().to_string(), "deals[3].value: must be a finite number >= 0");
+        assert_eq!(d.check(&p).map_err(|e| e.within("deals[3]")).unwrap_err().to_string(), "deals[3].value: must be a finite number >= 0");
         d.value = Some(-1.0);
-        assert!(d.check(&p, "deal").is_err());
+        assert!(d.check(&p).is_err());
         d.value = None;
         d.seller_probability = Some(1.2);
-        assert_eq!(d.check(&p, "deal").unwrap_err().path, "deal.sellerProbability");
+        assert_eq!(d.check(&p).map_err(|e| e.within("deal")).unwrap_err().path, "deal.sellerProbability");
     }
 
     /// What the wasm does with a JS argument, natively: serde with the
@@ -471,7 +470,7 @@ pub(crate) mod tests {
         fn validation_names_the_field_after_reading() {
             let p = Process::new(default_model()).unwrap();
             let d: Deal = read(r#"{"id":"a","value":-1}"#, "deal").unwrap();
-            assert_eq!(d.check(&p, "deals[3]").unwrap_err().to_string(), "deals[3].value: must be a finite number >= 0");
+            assert_eq!(d.check(&p).map_err(|e| e.within("deals[3]")).unwrap_err().to_string(), "deals[3].value: must be a finite number >= 0");
         }
     }
 }

@@ -1,24 +1,70 @@
-//! The one error type of the core: a message tied to the path of the field
-//! that caused it, so that a user can find the bad value
-//! (`deals[3].value: must be a finite number >= 0`).
+//! The one error type of the core: what was wrong, as a code with its
+//! parameters, tied to the path of the field that caused it, so that a user
+//! can find the bad value (`deals[3].value: must be a finite number >= 0`).
+//! The UI words the code (www/src/i18n.js, `engineError_*`); `message` is
+//! the same in English, for developers and logs.
 
 use std::fmt;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
+
+/// What was wrong with a field, as data.
+#[derive(Serialize, Debug, Clone, PartialEq, Eq, Default)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[serde(tag = "code", rename_all = "snake_case", rename_all_fields = "camelCase")]
+#[cfg_attr(target_arch = "wasm32", serde(rename = "ErrorCode"))]
+pub enum Code {
+    /// Any other check: `message` says which.
+    #[default]
+    Invalid,
+    /// A required field or argument is missing.
+    Required,
+    /// Must be a finite number >= 0.
+    NonNegative,
+    /// Must be a finite number.
+    Finite,
+    /// Must be a number between 0 and 1.
+    Probability,
+    /// Must be a finite number > 0.
+    Positive,
+    /// Longer than `max` characters.
+    TooLong { max: u32 },
+    /// More than `max` entries.
+    TooMany { max: u32 },
+    /// Not a milestone of the model (`milestone`, cut to 200 characters).
+    UnknownMilestone { milestone: String },
+    /// Not a date `YYYY-MM-DD` (`value`, cut to 40 characters).
+    NotADate { value: String },
+    /// A value of the wrong kind (text where a number belongs, ...).
+    WrongType,
+    /// Not one of the values the field takes (`value`; `expected` lists them).
+    UnknownValue { value: String, expected: Vec<String> },
+    /// Given twice (a milestone id, a pipeline, a field).
+    Duplicate,
+    /// A history deal that is not closed: history holds won and lost deals.
+    NotClosed,
+}
 
 /// An input error. `path` uses JS notation (`deals[3].events[1].milestone`);
 /// it is empty when the error concerns the whole input.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Error {
     pub path: String,
+    pub code: Code,
     pub message: String,
 }
 
 pub type Result<T> = std::result::Result<T, Error>;
 
 impl Error {
+    /// An error without a code of its own (`Code::Invalid`).
     pub fn new(path: impl Into<String>, message: impl Into<String>) -> Self {
-        Error { path: path.into(), message: message.into() }
+        Error { path: path.into(), code: Code::Invalid, message: message.into() }
+    }
+
+    /// An error with a code; `message` is its English wording.
+    pub fn coded(path: impl Into<String>, code: Code, message: impl Into<String>) -> Self {
+        Error { path: path.into(), code, message: message.into() }
     }
 
     /// Prefixes the path with an outer field, as errors bubble up:
@@ -66,7 +112,7 @@ pub fn non_negative(path: &str, v: f64) -> Result<f64> {
     if v.is_finite() && v >= 0.0 {
         Ok(v)
     } else {
-        Err(Error::new(path, "must be a finite number >= 0"))
+        Err(Error::coded(path, Code::NonNegative, "must be a finite number >= 0"))
     }
 }
 
@@ -75,7 +121,7 @@ pub fn finite(path: &str, v: f64) -> Result<f64> {
     if v.is_finite() {
         Ok(v)
     } else {
-        Err(Error::new(path, "must be a finite number"))
+        Err(Error::coded(path, Code::Finite, "must be a finite number"))
     }
 }
 
@@ -84,7 +130,7 @@ pub fn probability(path: &str, v: f64) -> Result<f64> {
     if v.is_finite() && (0.0..=1.0).contains(&v) {
         Ok(v)
     } else {
-        Err(Error::new(path, "must be a number between 0 and 1"))
+        Err(Error::coded(path, Code::Probability, "must be a number between 0 and 1"))
     }
 }
 
@@ -93,7 +139,7 @@ pub fn positive(path: &str, v: f64) -> Result<f64> {
     if v.is_finite() && v > 0.0 {
         Ok(v)
     } else {
-        Err(Error::new(path, "must be > 0"))
+        Err(Error::coded(path, Code::Positive, "must be > 0"))
     }
 }
 
@@ -102,7 +148,7 @@ pub fn text<'a>(path: &str, s: &'a str, max: usize) -> Result<&'a str> {
     // A string of at most `max` bytes has at most `max` characters: no
     // count needed (the common case, checked per field per deal).
     if s.len() > max && s.chars().count() > max {
-        Err(Error::new(path, format!("must be at most {max} characters")))
+        Err(Error::coded(path, Code::TooLong { max: count(max) }, format!("must be at most {max} characters")))
     } else {
         Ok(s)
     }
@@ -122,13 +168,26 @@ where
 /// A list no longer than `max` entries.
 pub fn at_most<T>(path: &str, items: &[T], max: usize, what: &str) -> Result<()> {
     if items.len() > max {
-        Err(Error::new(path, format!("at most {max} {what} are supported (got {})", items.len())))
+        Err(Error::coded(path, Code::TooMany { max: count(max) }, format!("at most {max} {what} are supported (got {})", items.len())))
     } else {
         Ok(())
     }
 }
 
+/// A limit as a code's parameter.
+pub fn count(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// `unknown milestone "x"`, coded, with the id cut to 200 characters.
+pub fn unknown_milestone(path: impl Into<String>, id: &str) -> Error {
+    let shown: String = id.chars().take(200).collect();
+    let message = format!("unknown milestone \"{shown}\"");
+    Error::coded(path, Code::UnknownMilestone { milestone: shown }, message)
+}
+
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
@@ -152,5 +211,21 @@ mod tests {
         assert_eq!(probability("p", 1.0), Ok(1.0));
         assert!(positive("m", 0.0).is_err());
         assert!(finite("t", f64::NEG_INFINITY).is_err());
+    }
+
+    #[test]
+    fn checks_say_what_was_wrong_as_a_code() {
+        assert_eq!(non_negative("v", -1.0).unwrap_err().code, Code::NonNegative);
+        assert_eq!(finite("v", f64::NAN).unwrap_err().code, Code::Finite);
+        assert_eq!(probability("p", 2.0).unwrap_err().code, Code::Probability);
+        assert_eq!(positive("m", 0.0).unwrap_err().code, Code::Positive);
+        assert_eq!(text("t", &"x".repeat(201), 200).unwrap_err().code, Code::TooLong { max: 200 });
+        assert_eq!(at_most("l", &[1, 2, 3], 2, "items").unwrap_err().code, Code::TooMany { max: 2 });
+        let e = unknown_milestone("m", &"y".repeat(300));
+        assert_eq!(e.code, Code::UnknownMilestone { milestone: "y".repeat(200) });
+        assert!(e.message.starts_with("unknown milestone \"yyy"));
+        // The code survives as the error bubbles up.
+        assert_eq!(Error::coded("value", Code::NonNegative, "m").within("deals[3]").code, Code::NonNegative);
+        assert_eq!(Error::new("x", "anything else").code, Code::Invalid);
     }
 }

@@ -310,8 +310,9 @@ fn assemble(main: &[(f64, bool)], prior: &[(f64, bool)], seller: &[(f64, bool)],
 fn closed_only(deals: &[Deal], path: &str) -> Result<()> {
     for (k, d) in deals.iter().enumerate() {
         if d.status == Status::Open {
-            return Err(Error::new(
+            return Err(Error::coded(
                 error::join(&error::index(path, k), "status"),
+                error::Code::NotClosed,
                 "must be won or lost: only closed deals can be evaluated",
             ));
         }
@@ -329,7 +330,7 @@ pub fn evaluate(process: &Scorer, deals: &[Deal]) -> Result<Evaluation> {
 /// `evaluate`, with each seller's figures when `options.by_seller`.
 pub fn evaluate_with(process: &Scorer, deals: &[Deal], options: &EvaluateOptions) -> Result<Evaluation> {
     closed_only(deals, "deals")?;
-    let t = Table::from_deals(process, deals, "deals", calibration::Paths::Auto)?;
+    let t = Table::from_deals(process, deals, calibration::Paths::Auto).map_err(|e| e.within("deals"))?;
     evaluate_table_with(process, &t, options)
 }
 
@@ -338,7 +339,7 @@ pub fn evaluate_with(process: &Scorer, deals: &[Deal], options: &EvaluateOptions
 /// a calibration on the other folds; the metrics pool all held-out scores.
 pub fn cross_validate(process: &Scorer, history: &[Deal], k: usize, options: &CalibrateOptions) -> Result<Evaluation> {
     closed_only(history, "history")?;
-    let t = Table::from_deals(process, history, "history", options.paths)?;
+    let t = Table::from_deals(process, history, options.paths).map_err(|e| e.within("history"))?;
     cross_validate_table(process, &t, k)
 }
 

@@ -43,7 +43,7 @@ pub fn check_opt_text(key: &str, s: Option<&str>) -> Result<()> {
 /// formatting), with an empty path: the caller says where.
 pub fn unknown_milestone(id: &str) -> Error {
     let shown: String = id.chars().take(64).collect();
-    Error::new("", format!("unknown milestone \"{shown}\""))
+    error::unknown_milestone("", &shown)
 }
 
 /// Indices of `keys` from the largest key to the smallest; equal keys keep
@@ -279,7 +279,7 @@ fn score_with(process: &Scorer, deal: &mut Deal, milestone: &str) -> Result<f64>
         None
     };
     deal.events.push(Event { milestone: milestone.to_string(), date });
-    let p = score_deal(process, deal, "").map(|s| s.probability);
+    let p = score_deal(process, deal).map(|s| s.probability);
     deal.events.pop();
     p
 }
@@ -317,7 +317,7 @@ pub fn meeting_value(process: &Scorer, deal: &mut Deal, milestone_id: &str, opti
     if process.find(milestone_id).is_none() {
         return Err(unknown_milestone(milestone_id).within("milestoneId"));
     }
-    let before = score_deal(process, deal, "deal")?.probability;
+    let before = score_deal(process, deal).map_err(|e| e.within("deal"))?.probability;
     value_of(process, deal, before, milestone_id, options, options.required()).map_err(|e| e.within("deal"))
 }
 
@@ -646,7 +646,7 @@ pub fn rank_meetings(process: &Scorer, meetings: &mut [Meeting], options: &mut R
                 return Err(unknown_milestone(t).within(&error::join(&at(), "targetMilestone")));
             }
         }
-        let before = score_deal(process, deal, "").map_err(|e| e.within(&deal_path()))?.probability;
+        let before = score_deal(process, deal).map_err(|e| e.within(&deal_path()))?.probability;
         let value = match target {
             Some(t) => value_of(process, deal, before, t, &value_opts, required).map_err(|e| e.within(&deal_path()))?,
             None => MeetingValue {

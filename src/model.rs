@@ -88,8 +88,9 @@ impl Process {
                 error::probability(&error::join(&path, "probability"), p)?;
             }
             if ms.iter().take(i).any(|o| o.id == m.id) {
-                return Err(Error::new(
+                return Err(Error::coded(
                     error::join(&path, "id"),
+                    error::Code::Duplicate,
                     format!("duplicate milestone id \"{}\"", m.id),
                 ));
             }
@@ -109,7 +110,7 @@ impl Process {
             for (k, a) in m.after.iter().enumerate() {
                 let path = format!("milestones[{i}].after[{k}]");
                 let Some(j) = index.get(a) else {
-                    return Err(Error::new(path, format!("unknown milestone \"{a}\"")));
+                    return Err(error::unknown_milestone(path, a));
                 };
                 if j == i {
                     return Err(Error::new(path, "a milestone cannot come after itself"));

@@ -389,7 +389,7 @@ mod tests {
         let refused = |f: &dyn Fn(&mut Deal)| {
             let mut ds = good.clone();
             f(&mut ds[3]);
-            assert!(ds[3].check(&p, "").is_err(), "the serde path refuses it too");
+            assert!(ds[3].check(&p).is_err(), "the serde path refuses it too");
             let (strings, data) = pack(&ds, &(0..9).collect::<Vec<_>>());
             let strings: Vec<&str> = strings.iter().map(String::as_str).collect();
             assert_eq!(score_packed(&p, &strings, &data), None);

@@ -59,7 +59,7 @@ pub fn calibrate_pipelines(process: &Process, history: &[Deal], options: &Pipeli
     for (k, m) in options.models.iter().enumerate() {
         let at = error::index("models", k);
         if own.iter().any(|(p, _)| *p == m.pipeline) {
-            return Err(Error::new(error::join(&at, "pipeline"), "is given twice"));
+            return Err(Error::coded(error::join(&at, "pipeline"), error::Code::Duplicate, "is given twice"));
         }
         let mut model = m.model.clone();
         model.calibration = None;
@@ -71,9 +71,9 @@ pub fn calibrate_pipelines(process: &Process, history: &[Deal], options: &Pipeli
     for (k, d) in history.iter().enumerate() {
         let at = error::index("history", k);
         if d.status == Status::Open {
-            return Err(Error::new(error::join(&at, "status"), "must be won or lost: history holds closed deals only"));
+            return Err(Error::coded(error::join(&at, "status"), error::Code::NotClosed, "must be won or lost: history holds closed deals only"));
         }
-        d.check(process_of(&d.pipeline), &at)?;
+        d.check(process_of(&d.pipeline)).map_err(|e| e.within(&at))?;
     }
     // Pipelines: those of the history and those with a model of their own.
     let by_pipeline = crate::order::order(history.len(), &|a, b| match (history.get(a), history.get(b)) {
@@ -131,7 +131,7 @@ pub fn score_by_pipeline(process: &Scorer, models: &[PipelineModel], deals: &[De
                 .and_then(|m| models.iter().position(|x| std::ptr::eq(x, m)))
                 .and_then(|i| compiled.get(i))
                 .unwrap_or(process);
-            crate::probability::score_deal(p, d, &error::index("deals", k))
+            crate::probability::score_deal(p, d).map_err(|e| e.within(&error::index("deals", k)))
         })
         .collect()
 }

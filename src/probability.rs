@@ -127,7 +127,7 @@ pub struct Score {
 /// Scores a deal without next steps or reasons. The same number as
 /// `score_deal`.
 pub fn score_lean(process: &Scorer, deal: &Deal) -> Result<Score> {
-    let st = deal.check(process, "")?;
+    let st = deal.check(process)?;
     let mut keys = Vec::new();
     let (probability, interval) = lean(process, &st, &mut keys, &mut |f, keys| {
         keys.extend(features(deal).iter().filter_map(|&(a, v)| f.terms.level(a, v)).map(|k| k as u64));
@@ -264,18 +264,20 @@ fn late_steps(process: &Process, st: &DealState) -> u64 {
     late
 }
 
-/// Scores one deal under the model's priors.
-pub fn score_deal(process: &Scorer, deal: &Deal, path: &str) -> Result<DealScore> {
-    let st = deal.check(process, path)?;
+/// Scores one deal (with the calibration, if the model has one). Errors
+/// name fields relative to the deal (`events[2].milestone`).
+pub fn score_deal(process: &Scorer, deal: &Deal) -> Result<DealScore> {
+    let st = deal.check(process)?;
     Ok(score_state(process, deal, &st))
 }
 
-/// Scores many deals; the first bad one stops the call and is named.
-pub fn score_deals(process: &Scorer, deals: &[Deal], path: &str) -> Result<Vec<DealScore>> {
+/// Scores many deals; the first bad one stops the call and is named by
+/// its place (`[3].value`).
+pub fn score_deals(process: &Scorer, deals: &[Deal]) -> Result<Vec<DealScore>> {
     deals
         .iter()
         .enumerate()
-        .map(|(k, d)| score_deal(process, d, &error::index(path, k)))
+        .map(|(k, d)| score_deal(process, d).map_err(|e| e.within(&error::index("", k))))
         .collect()
 }
 
@@ -597,9 +599,9 @@ mod tests {
     fn completing_mandatory_milestones_in_order_raises_probability() {
         let p = Scorer::new(default_model()).unwrap();
         let order: Vec<&str> = p.indices().filter(|&i| p.is_mandatory(i)).map(|i| p.id(i)).collect();
-        let mut last = score_deal(&p, &deal(&[]), "deal").unwrap().probability;
+        let mut last = score_deal(&p, &deal(&[])).unwrap().probability;
         for k in 1..=order.len() {
-            let s = score_deal(&p, &deal(&order[..k]), "deal").unwrap();
+            let s = score_deal(&p, &deal(&order[..k])).unwrap();
             assert!(s.probability > last, "{:?}: {} <= {}", &order[..k], s.probability, last);
             assert!(s.missing_mandatory.is_empty() && s.out_of_order.is_empty());
             last = s.probability;
@@ -610,8 +612,8 @@ mod tests {
     #[test]
     fn skipping_a_mandatory_step_counts_for_less() {
         let p = Scorer::new(default_model()).unwrap();
-        let clean = score_deal(&p, &deal(&["need_confirmed", "mobilizer_met", "solution_presented"]), "d").unwrap();
-        let gap = score_deal(&p, &deal(&["need_confirmed", "solution_presented"]), "d").unwrap();
+        let clean = score_deal(&p, &deal(&["need_confirmed", "mobilizer_met", "solution_presented"])).unwrap();
+        let gap = score_deal(&p, &deal(&["need_confirmed", "solution_presented"])).unwrap();
         assert!(gap.probability < clean.probability);
         assert_eq!(gap.missing_mandatory, vec!["mobilizer_met"]);
         match &gap.reasons[..] {
@@ -622,9 +624,9 @@ mod tests {
             r => panic!("{r:?}"),
         }
         assert!(matches!(&clean.reasons[..], [Reason::FurthestStep { milestone, .. }] if milestone == "solution_presented"));
-        assert!(matches!(score_deal(&p, &deal(&[]), "d").unwrap().reasons[..], [Reason::Start { probability }] if probability == p.base()));
+        assert!(matches!(score_deal(&p, &deal(&[])).unwrap().reasons[..], [Reason::Start { probability }] if probability == p.base()));
         // Done out of order: the mobilizer after the solution.
-        let late = score_deal(&p, &deal(&["need_confirmed", "solution_presented", "mobilizer_met"]), "d").unwrap();
+        let late = score_deal(&p, &deal(&["need_confirmed", "solution_presented", "mobilizer_met"])).unwrap();
         assert!(
             late.reasons.iter().any(|r| matches!(r, Reason::OutOfOrder { milestones, .. } | Reason::OutOfOrderAsMissing { milestones, .. } if !milestones.is_empty())),
             "{:?}",
@@ -640,9 +642,9 @@ mod tests {
     fn seller_probability_never_moves_the_number() {
         let p = Scorer::new(default_model()).unwrap();
         let mut d = deal(&["need_confirmed"]);
-        let a = score_deal(&p, &d, "d").unwrap().probability;
+        let a = score_deal(&p, &d).unwrap().probability;
         d.seller_probability = Some(0.99);
-        let s = score_deal(&p, &d, "d").unwrap();
+        let s = score_deal(&p, &d).unwrap();
         assert_eq!(s.probability, a);
         assert!(s.reasons.contains(&Reason::SellerEstimate { probability: 0.99 }));
     }
@@ -650,7 +652,7 @@ mod tests {
     #[test]
     fn next_lists_first_mandatory_and_open_optional_steps() {
         let p = Scorer::new(default_model()).unwrap();
-        let s = score_deal(&p, &deal(&["need_confirmed"]), "d").unwrap();
+        let s = score_deal(&p, &deal(&["need_confirmed"])).unwrap();
         let next: Vec<&str> = s.next.iter().map(|n| n.milestone.as_str()).collect();
         assert_eq!(next, vec!["mobilizer_met", "budget_confirmed"], "most valuable first: the mandatory step before the optional one");
         assert!(s.next.iter().all(|n| n.gain > 0.0));
@@ -659,7 +661,7 @@ mod tests {
     #[test]
     fn an_optional_step_before_a_missing_mandatory_one_counts_for_less() {
         let p = Scorer::new(default_model()).unwrap();
-        let s = score_deal(&p, &deal(&["need_confirmed", "budget_confirmed"]), "d").unwrap();
+        let s = score_deal(&p, &deal(&["need_confirmed", "budget_confirmed"])).unwrap();
         assert_eq!(s.missing_mandatory, vec!["mobilizer_met"]);
         assert!(s.probability < p.prior(3));
         let next = &s.next[0];
@@ -684,7 +686,7 @@ mod tests {
         };
         let p = Scorer::new(model).unwrap();
         assert_eq!(outcome(&p), Some(3), "a last mandatory step at 95% is the outcome");
-        let s = score_deal(&p, &deal(&["a", "x"]), "d").unwrap();
+        let s = score_deal(&p, &deal(&["a", "x"])).unwrap();
         let b = s.next.iter().find(|n| n.milestone == "b").unwrap();
         assert!(b.gain <= 0.0 && b.mandatory);
     }
@@ -692,13 +694,13 @@ mod tests {
     #[test]
     fn a_signed_contract_is_the_outcome() {
         let p = Scorer::new(default_model()).unwrap();
-        let alone = score_deal(&p, &deal(&["contract_signed"]), "d").unwrap();
+        let alone = score_deal(&p, &deal(&["contract_signed"])).unwrap();
         assert_eq!(alone.probability, 1.0);
         assert!(alone.next.is_empty());
         assert_eq!(alone.reasons, vec![Reason::DealWon { milestone: "contract_signed".into() }]);
         let all: Vec<&str> = p.indices().map(|i| p.id(i)).collect();
-        assert_eq!(score_deal(&p, &deal(&all), "d").unwrap().probability, 1.0);
-        let before = score_deal(&p, &deal(&all[..all.len() - 1]), "d").unwrap();
+        assert_eq!(score_deal(&p, &deal(&all)).unwrap().probability, 1.0);
+        let before = score_deal(&p, &deal(&all[..all.len() - 1])).unwrap();
         let sign = before.next.iter().find(|n| n.milestone == "contract_signed").unwrap();
         assert_eq!(sign.probability, 1.0);
         assert!(sign.gain > 0.0);
@@ -709,7 +711,7 @@ mod tests {
         }
         let q = Scorer::new(low).unwrap();
         assert_eq!(outcome(&q), None);
-        assert!(score_deal(&q, &deal(&["contract_signed"]), "d").unwrap().probability < 0.5);
+        assert!(score_deal(&q, &deal(&["contract_signed"])).unwrap().probability < 0.5);
     }
 
     #[test]
@@ -721,7 +723,7 @@ mod tests {
         let mut skipped = deal(&["need_confirmed", "solution_presented"]);
         skipped.seller_probability = Some(0.4);
         // Priors: no interval, with and without the seller's estimate.
-        let prior = score_deals(&p, &[deal(&[]), deal(&["need_confirmed"]), skipped.clone()], "deals").unwrap();
+        let prior = score_deals(&p, &[deal(&[]), deal(&["need_confirmed"]), skipped.clone()]).unwrap();
         assert!(prior[0].interval.is_none() && prior[2].seller_probability.is_some());
         camel_json(&prior);
         for s in &prior {
@@ -741,9 +743,21 @@ mod tests {
             .collect();
         let cp = Scorer::new(calibrate(&p, &history, &CalibrateOptions::default()).unwrap()).unwrap();
         skipped.attributes.insert("segment".into(), "public".into());
-        let hist = score_deals(&cp, &[deal(&["need_confirmed"]), skipped], "deals").unwrap();
+        let hist = score_deals(&cp, &[deal(&["need_confirmed"]), skipped]).unwrap();
         assert_eq!(hist[0].source, "history");
         assert!(hist[1].interval.is_some());
         camel_json(&hist);
+    }
+
+    #[test]
+    fn errors_name_fields_relative_to_what_was_given() {
+        let p = Scorer::new(default_model()).unwrap();
+        let bad = deal(&["need_confirmed", "nope"]);
+        assert_eq!(score_deal(&p, &bad).unwrap_err().path, "events[1].milestone");
+        let mut worth = deal(&["need_confirmed"]);
+        worth.value = Some(f64::NAN);
+        let e = score_deals(&p, &[deal(&[]), worth]).unwrap_err();
+        assert_eq!(e.path, "[1].value");
+        assert_eq!(e.within("deals").to_string(), "deals[1].value: must be a finite number >= 0");
     }
 }

@@ -26,7 +26,7 @@ fn point_equals_full_estimate() {
     let (mut d, mut after, mut scratch, mut stepped) = (Detail::default(), Detail::default(), DealState::default(), DealState::default());
     let mut steps = 0;
     for deal in gen::to_deals(&raw[..500], &model) {
-        let st = deal.check(&p, "deal").unwrap();
+        let st = deal.check(&p).unwrap();
         let attrs = features(&deal);
         let (keys, at) = levels(&p, &attrs);
         detail(&p, &st, &keys, &at, &mut d, &mut scratch);

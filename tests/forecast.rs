@@ -16,7 +16,7 @@ fn deals(v: serde_json::Value) -> Vec<Deal> {
 
 fn prob(p: &Scorer, ms: &[&str]) -> f64 {
     let d: Deal = serde_json::from_value(json!({"id": "x", "events": ms.iter().map(|m| json!({"milestone": m})).collect::<Vec<_>>()})).unwrap();
-    stagecast::score_deal(p, &d, "d").unwrap().probability
+    stagecast::score_deal(p, &d).unwrap().probability
 }
 
 #[test]
@@ -99,7 +99,7 @@ fn period_uses_conditional_time_to_close() {
     assert_eq!(f.deals[0].close_in_period, 0.0);
     assert_eq!(f.model.expected, 0.0);
     // Same answer from a learned timing model passed as data.
-    let t = timing::learn(&p, &history(), None, "history").unwrap();
+    let t = timing::learn(&p, &history(), None).unwrap();
     let json = serde_json::to_value(&t).unwrap();
     let t2: forecast::Timing = serde_json::from_value(json).unwrap();
     let o2 = Options { timing: Some(t2), history: Vec::new(), ..o.clone() };
@@ -115,7 +115,7 @@ fn period_uses_conditional_time_to_close() {
 #[test]
 fn learned_curves_back_off_and_censor() {
     let p = process();
-    let t = timing::learn(&p, &history(), None, "history").unwrap();
+    let t = timing::learn(&p, &history(), None).unwrap();
     let levels: Vec<&str> = t.curves.iter().map(|c| c.level.as_str()).collect();
     assert_eq!(levels, vec!["state", "state", "milestone", "milestone", "all"]);
     let mob = t.curves.iter().find(|c| c.level == "state" && c.milestones.len() == 2).unwrap();
@@ -123,7 +123,7 @@ fn learned_curves_back_off_and_censor() {
     // Open deals are censored at asOf: they keep the curve above 0.
     let mut h = history();
     h.extend(deals(json!([{"id": "o", "events": [{"milestone": "need_confirmed", "date": "2024-01-01"}, {"milestone": "mobilizer_met", "date": "2024-01-02"}]}])));
-    let t = timing::learn(&p, &h, Some(stagecast::deal::parse_date("", "2024-03-01").unwrap()), "history").unwrap();
+    let t = timing::learn(&p, &h, Some(stagecast::deal::parse_date("", "2024-03-01").unwrap())).unwrap();
     let mob = t.curves.iter().find(|c| c.level == "state" && c.milestones.len() == 2).unwrap();
     assert_eq!((mob.deals, mob.closes, mob.max_days), (31, 30, 59));
     assert!(mob.open[0] > 0.0 && mob.open[0] < 0.05);

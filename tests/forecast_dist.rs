@@ -71,7 +71,7 @@ fn small_integer_pipelines_are_exact() {
             .collect();
         let outcomes = enumerate(&its);
         let target = 0.4 * its.iter().map(|i| i.amount).sum::<f64>();
-        let s = dist::distribution(&its, Some(target), "items").unwrap();
+        let s = dist::distribution(&its, Some(target)).unwrap();
         assert!(s.exact && s.max_error == 0.0, "n={n}");
         for (q, got) in [(0.1, s.p10), (0.5, s.p50), (0.9, s.p90)] {
             assert_eq!(got, exact_quantile(&outcomes, q), "n={n} q={q}");
@@ -92,7 +92,7 @@ fn grid_pipelines_stay_within_the_reported_bound() {
         for _ in 0..5 {
             let its = items(&mut rng, n);
             let outcomes = enumerate(&its);
-            let s = dist::distribution(&its, None, "items").unwrap();
+            let s = dist::distribution(&its, None).unwrap();
             assert!(!s.exact);
             let naive_bound = n as f64 * s.grid_step / 2.0;
             assert!(s.worst_error <= naive_bound + 1e-9, "{} > {}", s.worst_error, naive_bound);
@@ -175,7 +175,7 @@ fn p10_p90_band_covers_about_80_percent() {
     let mut inside = 0;
     for _ in 0..runs {
         let its = items(&mut rng, 40);
-        let s = dist::distribution(&its, None, "items").unwrap();
+        let s = dist::distribution(&its, None).unwrap();
         let x: f64 = its.iter().filter(|i| rng.unit() < i.probability).map(|i| i.amount).sum();
         if x >= s.p10 && x <= s.p90 {
             inside += 1;
@@ -213,11 +213,11 @@ fn bad_items_and_target_are_named() {
     ];
     for (bad, msg) in cases {
         let its = vec![ok, ok, ok, bad];
-        assert_eq!(dist::distribution(&its, None, "items").unwrap_err().to_string(), msg);
+        assert_eq!(dist::distribution(&its, None).unwrap_err().to_string(), msg);
     }
-    let e = dist::distribution(&[ok], Some(f64::NAN), "items").unwrap_err();
+    let e = dist::distribution(&[ok], Some(f64::NAN)).unwrap_err();
     assert_eq!(e.to_string(), "options.target: must be a finite number");
-    let e = dist::distribution(&[ok], Some(f64::INFINITY), "items").unwrap_err();
+    let e = dist::distribution(&[ok], Some(f64::INFINITY)).unwrap_err();
     assert_eq!(e.path, "options.target");
 }
 
@@ -225,14 +225,14 @@ fn bad_items_and_target_are_named() {
 fn extreme_inputs_do_not_panic() {
     let huge = Item { amount: 1e300, probability: 0.5 };
     let tiny = Item { amount: 1e-300, probability: 0.5 };
-    let s = dist::distribution(&[huge, tiny, huge], Some(0.0), "items").unwrap();
+    let s = dist::distribution(&[huge, tiny, huge], Some(0.0)).unwrap();
     assert!(s.p90 >= s.p10);
-    let e = dist::distribution(&[Item { amount: f64::MAX, probability: 0.5 }; 3], None, "items").unwrap_err();
+    let e = dist::distribution(&[Item { amount: f64::MAX, probability: 0.5 }; 3], None).unwrap_err();
     assert_eq!(e.to_string(), "items: the amounts add up to more than a number can hold");
-    let s = dist::distribution(&[tiny; 50], None, "items").unwrap();
+    let s = dist::distribution(&[tiny; 50], None).unwrap();
     assert!(s.p90 >= s.p10);
     let one = Item { amount: 7.0, probability: 0.3 };
-    let s = dist::distribution(&vec![one; 20_000], None, "items").unwrap();
+    let s = dist::distribution(&vec![one; 20_000], None).unwrap();
     assert!(!s.exact && s.p10 <= s.p50 && s.p50 <= s.p90);
 }
 
@@ -249,7 +249,7 @@ fn timing() {
         let mut s = None;
         for _ in 0..reps {
             let start = std::time::Instant::now();
-            s = Some(dist::distribution(&its, Some(1e6), "items").unwrap());
+            s = Some(dist::distribution(&its, Some(1e6)).unwrap());
             ms = ms.min(start.elapsed().as_secs_f64() * 1000.0);
         }
         let s = s.unwrap();
@@ -279,7 +279,7 @@ fn arrays_give_the_same_answer_and_name_fields() {
     let its = items(&mut rng, 300);
     let a: Vec<f64> = its.iter().map(|i| i.amount).collect();
     let p: Vec<f64> = its.iter().map(|i| i.probability).collect();
-    assert_eq!(dist::distribution_arrays(&a, &p, Some(5e5)).unwrap(), dist::distribution(&its, Some(5e5), "items").unwrap());
+    assert_eq!(dist::distribution_arrays(&a, &p, Some(5e5)).unwrap(), dist::distribution(&its, Some(5e5)).unwrap());
     assert_eq!(dist::distribution_arrays(&a, &p[1..], None).unwrap_err().path, "probabilities");
     let mut bad = p.clone();
     bad[7] = 2.0;

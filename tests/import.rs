@@ -76,7 +76,7 @@ fn maven_sales_pipeline_imports_whole() {
     assert_eq!(first.events.len(), 1);
     assert!(out.deals.iter().filter(|d| d.status != Status::Open).all(|d| d.events.len() <= 1));
     // Every imported deal scores.
-    let scores = score_deals(&p, &out.deals, "deals").unwrap();
+    let scores = score_deals(&p, &out.deals).unwrap();
     assert!(scores.iter().all(|s| (0.0..=1.0).contains(&s.probability)));
     // Chunks add up to the whole.
     let mut offset = 0;

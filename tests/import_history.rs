@@ -159,7 +159,7 @@ fn round_trip(import: &HistoryImport, sims: &[Sim], go: &[f64], stage_milestones
         truths.push(truth(go, furthest));
         test.push(as_of);
     }
-    let scores = score_deals(&fitted, &test, "deals").unwrap();
+    let scores = score_deals(&fitted, &test).unwrap();
     let mae = scores.iter().zip(&truths).map(|(s, t)| (s.probability - t).abs()).sum::<f64>() / truths.len() as f64;
     eprintln!("{:?}: {} train, {} test, MAE {mae:.4}", import.format, train.len(), test.len());
     mae

@@ -72,7 +72,7 @@ fn history(n: usize, late: bool, seed: u32) -> (Vec<Deal>, Vec<f64>) {
 fn sums_hold(p: &Scorer, deals: &[Deal]) {
     for d in deals {
         let open = Deal { status: Status::Open, ..d.clone() };
-        let s = score_deal(p, &open, "deal").unwrap();
+        let s = score_deal(p, &open).unwrap();
         assert_eq!(s.source, "history");
         assert_eq!(s.contributions[0].term.kind, "state", "{:?}", s.contributions);
         let sum: f64 = s.contributions.iter().map(|c| c.value).sum();
@@ -113,7 +113,7 @@ fn a_field_that_matters_only_at_a_later_stage_is_found() {
                 .collect(),
             ..Deal::default()
         };
-        logit(score_deal(&cp, &d, "deal").unwrap().probability)
+        logit(score_deal(&cp, &d).unwrap().probability)
     };
     let late_gap = score(&["demo", "proposal"], "i2") - score(&["demo", "proposal"], "i0");
     let early_gap = score(&["demo"], "i2") - score(&["demo"], "i0");
@@ -187,10 +187,10 @@ fn the_fast_path_scores_like_a_deal() {
     let cp = Scorer::new(calibrate(&p, &deals, &CalibrateOptions::default()).unwrap()).unwrap();
     assert!(!cp.model.calibration.as_ref().unwrap().pairs.is_empty());
     let open: Vec<Deal> = deals[..400].iter().map(|d| Deal { status: Status::Open, ..d.clone() }).collect();
-    let t = stagecast::calibration::Table::from_deals(&cp, &open, "deals", stagecast::Paths::Auto).unwrap();
+    let t = stagecast::calibration::Table::from_deals(&cp, &open, stagecast::Paths::Auto).unwrap();
     let fast = stagecast::evaluation::score_table(&cp, &t).unwrap();
     for (d, f) in open.iter().zip(&fast) {
-        let s = score_deal(&cp, d, "deal").unwrap();
+        let s = score_deal(&cp, d).unwrap();
         let i = s.interval.unwrap();
         assert!((s.probability - f.0).abs() < 1e-12 && (i[0] - f.1[0]).abs() < 1e-12 && (i[1] - f.1[1]).abs() < 1e-12, "{}: {s:?} vs {f:?}", d.id);
     }
@@ -213,7 +213,7 @@ fn a_rare_level_widens_the_interval() {
             attributes: [("region".to_string(), region.to_string())].into_iter().collect(),
             ..Deal::default()
         };
-        let [lo, hi] = score_deal(&cp, &d, "deal").unwrap().interval.unwrap();
+        let [lo, hi] = score_deal(&cp, &d).unwrap().interval.unwrap();
         logit(hi) - logit(lo)
     };
     assert!(width("rare") > width("r0") + 0.05, "rare {} common {}", width("rare"), width("r0"));

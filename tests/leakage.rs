@@ -157,17 +157,17 @@ fn an_outcome_stage_and_an_outcome_attribute_are_kept_out_of_the_model() {
     let open = |ms: &[&str]| Deal { id: "o".into(), events: ms.iter().map(|m| ev(m, None)).collect(), ..Deal::default() };
     let at_contract = open(&STAGES[..5]);
     let with_outcome = open(&STAGES);
-    let (a, b) = (score_deal(&cp, &at_contract, "d").unwrap(), score_deal(&cp, &with_outcome, "d").unwrap());
+    let (a, b) = (score_deal(&cp, &at_contract).unwrap(), score_deal(&cp, &with_outcome).unwrap());
     assert_eq!(a.probability, b.probability);
     assert!(b.reached.contains(&"closed_won".to_string()), "still listed as reached");
     let early = open(&["appointment_scheduled", "closed_won", "qualified_to_buy"]);
     let plain = open(&["appointment_scheduled", "qualified_to_buy"]);
-    assert_eq!(score_deal(&cp, &early, "d").unwrap().probability, score_deal(&cp, &plain, "d").unwrap().probability);
+    assert_eq!(score_deal(&cp, &early).unwrap().probability, score_deal(&cp, &plain).unwrap().probability);
     // The ignored milestones are part of the model's data: through JSON
     // and back, the same scores.
     let back: ProcessModel = serde_json::from_str(&serde_json::to_string(&cp.model).unwrap()).unwrap();
     let q = Scorer::new(back).unwrap();
-    assert_eq!(score_deal(&q, &with_outcome, "d").unwrap(), b);
+    assert_eq!(score_deal(&q, &with_outcome).unwrap(), b);
     // Cross-validated: an honest figure (the first stages carry little).
     let cv = cross_validate(&p, &history, 5, &CalibrateOptions::default()).unwrap();
     println!("honest + outcome stage: cv brier {:.4} (priors {:.4})", cv.brier, cv.versus.priors.brier);

@@ -88,7 +88,7 @@ fn maven_temporal_split_is_no_worse_than_the_base_rate() {
     );
     assert!(e.brier <= base + 0.002, "engine {} vs base rate {}", e.brier, base);
     // Open deals score, and an open deal in Prospecting differs from Engaging.
-    let scores = stagecast::score_deals(&calibrated, &open, "deals").unwrap();
+    let scores = stagecast::score_deals(&calibrated, &open).unwrap();
     assert_eq!(scores.len(), open.len());
     assert!(scores.iter().all(|s| s.probability.is_finite() && s.interval.is_some()));
 }
@@ -103,7 +103,7 @@ fn maven_gets_no_leakage_warning() {
     let closed: Vec<Deal> = closed.into_iter().map(|x| x.1).collect();
     let p = Scorer::new(model()).unwrap();
     let c = calibrate(&p, &closed, &CalibrateOptions::default()).unwrap().calibration.unwrap();
-    let fit = state_fit(&p, &Table::from_deals(&p, &closed, "deals", Paths::Auto).unwrap(), &c).unwrap();
+    let fit = state_fit(&p, &Table::from_deals(&p, &closed, Paths::Auto).unwrap(), &c).unwrap();
     println!("maven leakage guard: warnings {:?}, loo brier {:.4}, base {:.4}, skill {:.4} (floor {LEAK_SKILL})", c.warnings, fit.brier, fit.base_brier, fit.skill);
     assert!(c.warnings.is_empty() && c.ignored_milestones.is_empty(), "{:?}", c.warnings);
     assert!(fit.skill < LEAK_SKILL, "{fit:?}");

@@ -83,8 +83,8 @@ fn an_undated_tick_on_a_dated_deal_scores_like_the_dated_deal() {
         ticked.push(ev("proposal_requested", None));
         let mut in_order = dated.clone();
         in_order.push(ev("proposal_requested", Some("2024-03-12")));
-        let a = score_deal(&p, &deal(ticked), "d").unwrap();
-        let b = score_deal(&p, &deal(in_order), "d").unwrap();
+        let a = score_deal(&p, &deal(ticked)).unwrap();
+        let b = score_deal(&p, &deal(in_order)).unwrap();
         assert!(a.out_of_order.is_empty(), "{:?}", a.out_of_order);
         assert_eq!(a.probability, b.probability, "{} vs {}", a.probability, b.probability);
         assert_eq!((a.reached, a.missing_mandatory), (b.reached, b.missing_mandatory));
@@ -113,9 +113,9 @@ fn a_backdated_forgotten_step_scores_like_steps_ticked_in_order() {
             ev("mobilizer_met", None),
         ]);
         let (a, b, c) = (
-            score_deal(&p, &in_order, "d").unwrap(),
-            score_deal(&p, &backdated, "d").unwrap(),
-            score_deal(&p, &late, "d").unwrap(),
+            score_deal(&p, &in_order).unwrap(),
+            score_deal(&p, &backdated).unwrap(),
+            score_deal(&p, &late).unwrap(),
         );
         assert_eq!(a.probability, b.probability);
         assert!(b.out_of_order.is_empty());
@@ -126,7 +126,7 @@ fn a_backdated_forgotten_step_scores_like_steps_ticked_in_order() {
         mixed.events.push(ev("proposal_requested", None));
         let mut dated = in_order.clone();
         dated.events.push(ev("proposal_requested", Some("2024-03-20")));
-        assert_eq!(score_deal(&p, &mixed, "d").unwrap().probability, score_deal(&p, &dated, "d").unwrap().probability);
+        assert_eq!(score_deal(&p, &mixed).unwrap().probability, score_deal(&p, &dated).unwrap().probability);
     }
 }
 

@@ -64,7 +64,7 @@ fn two_pipelines_with_different_win_rates_get_their_own_calibration() {
     // pooled, both would get the average.
     let scores = score_by_pipeline(&p, &models, &[open(Some("new business"), 2), open(Some("renewals"), 2)]).unwrap();
     let pooled = Scorer::new(calibrate(&p, &history, &CalibrateOptions::default()).unwrap()).unwrap();
-    let pooled_score = score_deal(&pooled, &open(None, 2), "d").unwrap().probability;
+    let pooled_score = score_deal(&pooled, &open(None, 2)).unwrap().probability;
     println!("depth 2: new business {:.3}, renewals {:.3}, pooled {pooled_score:.3}", scores[0].probability, scores[1].probability);
     assert!((scores[0].probability - 0.20).abs() < 0.06, "{}", scores[0].probability);
     assert!((scores[1].probability - 0.70).abs() < 0.06, "{}", scores[1].probability);

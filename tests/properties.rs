@@ -105,7 +105,7 @@ proptest! {
     #[test]
     fn probabilities_are_in_unit_interval((m, d) in model_and_deal()) {
         let p = Scorer::new(m).unwrap();
-        let s = score_deal(&p, &d, "deal").unwrap();
+        let s = score_deal(&p, &d).unwrap();
         prop_assert!(in_unit(s.probability), "{}", s.probability);
         for n in &s.next {
             prop_assert!(in_unit(n.probability), "{}", n.probability);
@@ -131,13 +131,13 @@ proptest! {
             }
         }
         let before = Deal { events: events.clone(), ..d.clone() };
-        let s0 = score_deal(&p, &before, "deal").unwrap();
+        let s0 = score_deal(&p, &before).unwrap();
         prop_assert!(s0.missing_mandatory.is_empty() && s0.out_of_order.is_empty());
         let Some(next) = p.indices().find(|&i| p.is_mandatory(i) && reached & (1u64 << i) == 0) else {
             return Ok(());
         };
         events.push(Event { milestone: p.id(next).to_string(), date: None });
-        let s1 = score_deal(&p, &Deal { events, ..d }, "deal").unwrap();
+        let s1 = score_deal(&p, &Deal { events, ..d }).unwrap();
         prop_assert!(s1.probability >= s0.probability, "{} < {}", s1.probability, s0.probability);
         // And the `next` list predicts it.
         let predicted = s0.next.iter().find(|n| n.milestone == p.id(next)).unwrap();
@@ -154,7 +154,7 @@ proptest! {
         let p = Scorer::new(m).unwrap();
         let events: Vec<Event> = d.events.iter().map(|e| Event { milestone: e.milestone.clone(), date: None }).collect();
         let before = Deal { events: events.clone(), ..d.clone() };
-        let s0 = score_deal(&p, &before, "deal").unwrap();
+        let s0 = score_deal(&p, &before).unwrap();
         prop_assert!(s0.next.iter().all(|n| n.gain >= -1e-12), "{:?}", s0.next);
         let open: Vec<usize> = p.indices().filter(|&i| !s0.reached.iter().any(|r| r == p.id(i))).collect();
         if open.is_empty() {
@@ -163,7 +163,7 @@ proptest! {
         let m = open[pick.index(open.len())];
         let mut after = events;
         after.push(Event { milestone: p.id(m).to_string(), date: None });
-        let s1 = score_deal(&p, &Deal { events: after, ..d }, "deal").unwrap();
+        let s1 = score_deal(&p, &Deal { events: after, ..d }).unwrap();
         prop_assert!(s1.probability >= s0.probability - 1e-12, "ticking {} lowered {} to {}: {:?}", p.id(m), s0.probability, s1.probability, s1.reasons);
     }
 
@@ -173,11 +173,11 @@ proptest! {
         for model in [m, default_model()] {
             if let Ok(p) = Scorer::new(model) {
                 for d in &ds {
-                    if let Ok(s) = score_deal(&p, d, "deal") {
+                    if let Ok(s) = score_deal(&p, d).map_err(|e| e.within("deal")) {
                         prop_assert!(in_unit(s.probability));
                     }
                 }
-                let _ = stagecast::score_deals(&p, &ds, "deals");
+                let _ = stagecast::score_deals(&p, &ds).map_err(|e| e.within("deals"));
             }
         }
     }
@@ -207,8 +207,8 @@ fn completing_a_skipped_mandatory_step_late_never_lowers_the_probability() {
     let ev = |m: &str| Event { milestone: m.into(), date: None };
     let before = Deal { events: vec![ev("b"), ev("j")], ..Deal::default() };
     let after = Deal { events: vec![ev("b"), ev("j"), ev("a")], ..Deal::default() };
-    let s0 = score_deal(&p, &before, "d").unwrap().probability;
-    let s1 = score_deal(&p, &after, "d").unwrap().probability;
+    let s0 = score_deal(&p, &before).unwrap().probability;
+    let s1 = score_deal(&p, &after).unwrap().probability;
     assert!(s1 >= s0, "completing the missing step lowered {s0} to {s1}");
 }
 
@@ -271,7 +271,7 @@ proptest! {
                 prop_assert_eq!(out.deals.len() + out.skipped, out.rows);
                 if let Some(m) = max { prop_assert!(out.rows <= m); }
                 if let Some(p) = process {
-                    for d in &out.deals { prop_assert!(d.check(p, "").is_ok()); }
+                    for d in &out.deals { prop_assert!(d.check(p).is_ok()); }
                 }
             }
         }
@@ -479,7 +479,7 @@ proptest! {
         }).collect();
         let p = Scorer::new(calibrate(&process, &history, &CalibrateOptions::default()).unwrap()).unwrap();
         for d in &history {
-            let s = score_deal(&p, &Deal { status: Status::Open, ..d.clone() }, "deal").unwrap();
+            let s = score_deal(&p, &Deal { status: Status::Open, ..d.clone() }).unwrap();
             // On priors, or won outright (the outcome milestone: probability
             // 1, whose logit no finite sum reaches), there is no sum.
             let won = s.reasons.iter().any(|r| matches!(r, stagecast::probability::Reason::DealWon { .. }));

@@ -85,7 +85,7 @@ fn salvirt_gets_no_leakage_warning() {
     let deals = deals().expect("../shared/data/salvirt_b2b/B2B_dataset.csv is required");
     let p = Scorer::new(model()).unwrap();
     let c = calibrate(&p, &deals, &CalibrateOptions::default()).unwrap().calibration.unwrap();
-    let fit = state_fit(&p, &Table::from_deals(&p, &deals, "deals", Paths::Auto).unwrap(), &c).unwrap();
+    let fit = state_fit(&p, &Table::from_deals(&p, &deals, Paths::Auto).unwrap(), &c).unwrap();
     println!("salvirt leakage guard: warnings {:?}, loo brier {:.4}, base {:.4}, skill {:.3} (floor {LEAK_SKILL})", c.warnings, fit.brier, fit.base_brier, fit.skill);
     assert!(c.warnings.is_empty() && c.ignored_milestones.is_empty(), "{:?}", c.warnings);
     assert!(c.effects.len() > 5, "attributes kept their effects: {}", c.effects.len());
@@ -100,7 +100,7 @@ fn salvirt_contributions_sum_to_the_logit() {
     let p = Scorer::new(model()).unwrap();
     let cp = Scorer::new(calibrate(&p, &deals, &CalibrateOptions::default()).unwrap()).unwrap();
     for d in &deals {
-        let s = score_deal(&cp, &Deal { status: Status::Open, ..d.clone() }, "deal").unwrap();
+        let s = score_deal(&cp, &Deal { status: Status::Open, ..d.clone() }).unwrap();
         let sum: f64 = s.contributions.iter().map(|c| c.value).sum();
         assert!(s.contributions.len() >= 2, "{:?}", s.contributions);
         assert!((sum - stagecast::stats::logit(s.probability)).abs() < 1e-6, "{}: {sum} vs {}", d.id, s.probability);

@@ -29,7 +29,7 @@ fn run(text: &str, mapping: &ColumnMapping, process: Option<&Process>, options: 
     }
     if let Some(p) = process {
         for d in &out.deals {
-            assert!(d.check(p, "").is_ok(), "an imported deal fails the check: {d:?}");
+            assert!(d.check(p).is_ok(), "an imported deal fails the check: {d:?}");
         }
     }
 }

@@ -16,8 +16,8 @@ fuzz_target!(|data: &[u8]| {
     let Some(deals) = common::read::<Vec<Deal>>(common::field(&v, "deals")) else { return };
     let Ok(process) = Scorer::new(model) else { return };
     for (k, d) in deals.iter().enumerate() {
-        let _ = d.check(&process, "deal");
-        if let Ok(s) = score_deal(&process, d, &format!("deals[{k}]")) {
+        let _ = d.check(&process).map_err(|e| e.within("deal"));
+        if let Ok(s) = score_deal(&process, d).map_err(|e| e.within(&format!("deals[{k}]"))) {
             common::in_unit(s.probability);
             for n in &s.next {
                 common::in_unit(n.probability);
@@ -25,7 +25,7 @@ fuzz_target!(|data: &[u8]| {
             }
         }
     }
-    if let Ok(all) = score_deals(&process, &deals, "deals") {
+    if let Ok(all) = score_deals(&process, &deals).map_err(|e| e.within("deals")) {
         assert_eq!(all.len(), deals.len());
     }
 });

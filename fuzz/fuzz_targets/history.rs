@@ -26,7 +26,7 @@ fuzz_target!(|data: &[u8]| {
     let again = common::read::<ProcessModel>(&back).expect("the saved model reads back");
     let p = Scorer::new(again).expect("a calibrated model is valid");
     for d in deals.iter().chain(history.iter()).take(64) {
-        if let Ok(s) = score_deal(&p, d, "deal") {
+        if let Ok(s) = score_deal(&p, d).map_err(|e| e.within("deal")) {
             common::in_unit(s.probability);
             if let Some([lo, hi]) = s.interval {
                 common::in_unit(lo);

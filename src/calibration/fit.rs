@@ -9,10 +9,10 @@ use super::*;
 pub fn calibrate(process: &Process, history: &[Deal], options: &CalibrateOptions) -> Result<crate::ProcessModel> {
     for (k, d) in history.iter().enumerate() {
         if d.status == Status::Open {
-            return Err(Error::new(error::join(&error::index("history", k), "status"), "must be won or lost: history holds closed deals only"));
+            return Err(Error::coded(error::join(&error::index("history", k), "status"), error::Code::NotClosed, "must be won or lost: history holds closed deals only"));
         }
     }
-    let table = Table::from_deals(process, history, "history", options.paths)?;
+    let table = Table::from_deals(process, history, options.paths).map_err(|e| e.within("history"))?;
     let mut c = calibrate_table(process, &table)?;
     c.paths = options.paths;
     let mut m = process.model.clone();

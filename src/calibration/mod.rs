@@ -208,7 +208,7 @@ mod tests {
         let mut d = deal(0, &LADDER[..3], false, false);
         d.status = Status::Open;
         d.attributes.insert("segment".into(), "Public".into());
-        let s = score_deal(&p, &d, "deal").unwrap();
+        let s = score_deal(&p, &d).unwrap();
         assert_eq!(s.source, "history");
         let [lo, hi] = s.interval.unwrap();
         assert!(lo < s.probability && s.probability < hi, "{s:?}");
@@ -228,7 +228,7 @@ mod tests {
         let json = serde_json::to_string(&p.model).unwrap();
         let back: ProcessModel = serde_json::from_str(&json).unwrap();
         let q = Scorer::new(back).unwrap();
-        assert_eq!(score_deal(&q, &d, "deal").unwrap(), s);
+        assert_eq!(score_deal(&q, &d).unwrap(), s);
         // Deterministic.
         assert_eq!(calibrated().into_process().model, p.model);
     }
@@ -237,12 +237,12 @@ mod tests {
     fn columnar_and_object_calibrations_agree() {
         let p = Scorer::new(default_model()).unwrap();
         let h = history();
-        let t = Table::from_deals(&p, &h, "history", Paths::Auto).unwrap();
+        let t = Table::from_deals(&p, &h, Paths::Auto).unwrap();
         let mut c = calibrate_table(&p, &t).unwrap();
         c.paths = Paths::Auto;
         assert_eq!(Some(c), calibrate(&p, &h, &CalibrateOptions::default()).unwrap().calibration);
         let scored = crate::evaluation::score_table(&calibrated(), &t).unwrap();
-        let one = score_deal(&calibrated(), &h[3], "d").unwrap();
+        let one = score_deal(&calibrated(), &h[3]).unwrap();
         assert!((scored[3].0 - one.probability).abs() < 1e-12);
     }
 
@@ -266,7 +266,7 @@ mod tests {
         let p = Scorer::new(default_model()).unwrap();
         let h: Vec<Deal> = (0..10).map(|i| deal(i, &LADDER[..2], false, i % 2 == 0)).collect();
         let q = Scorer::new(calibrate(&p, &h, &CalibrateOptions::default()).unwrap()).unwrap();
-        let s = score_deal(&q, &deal(0, &LADDER[..2], false, false), "d").unwrap();
+        let s = score_deal(&q, &deal(0, &LADDER[..2], false, false)).unwrap();
         assert_eq!(s.source, "prior");
         assert!(s.reasons.contains(&crate::probability::Reason::InsufficientHistory { deals: 10, needed: MIN_HISTORY }), "{:?}", s.reasons);
     }
@@ -321,10 +321,10 @@ mod tests {
     #[test]
     fn bad_tables_are_named() {
         let p = Scorer::new(default_model()).unwrap();
-        let mut t = Table::from_deals(&p, &history(), "history", Paths::Auto).unwrap();
+        let mut t = Table::from_deals(&p, &history(), Paths::Auto).unwrap();
         t.steps[2] = 99;
         assert_eq!(calibrate_table(&p, &t).unwrap_err().to_string(), "steps[2]: no milestone has index 99");
-        let mut t = Table::from_deals(&p, &history(), "history", Paths::Auto).unwrap();
+        let mut t = Table::from_deals(&p, &history(), Paths::Auto).unwrap();
         t.codes[0] = 50;
         assert_eq!(calibrate_table(&p, &t).unwrap_err().path, "codes[0]");
         t.codes.pop();
@@ -381,7 +381,7 @@ mod tests {
         let (p, q) = (Scorer::new(m.clone()).unwrap(), Scorer::new(back).unwrap());
         for d in deals {
             let open = Deal { status: Status::Open, ..d.clone() };
-            assert_eq!(score_deal(&p, &open, "deal").unwrap(), score_deal(&q, &open, "deal").unwrap());
+            assert_eq!(score_deal(&p, &open).unwrap(), score_deal(&q, &open).unwrap());
         }
         let skills = skill_profile(&p);
         camel_json(&skills);

@@ -166,9 +166,10 @@ impl Table {
         Ok(())
     }
 
-    /// Builds a table from checked deals. `paths` decides `ordered`.
-    pub fn from_deals(process: &Process, deals: &[Deal], path: &str, paths: Paths) -> Result<Table> {
-        error::at_most(path, deals, crate::deal::MAX_DEALS, "deals")?;
+    /// Builds a table from checked deals. `paths` decides `ordered`. Errors
+    /// name a deal by its place in the list (`[3].status`).
+    pub fn from_deals(process: &Process, deals: &[Deal], paths: Paths) -> Result<Table> {
+        error::at_most("", deals, crate::deal::MAX_DEALS, "deals")?;
         let mut t = Table::default();
         let mut attr_index: HashMap<String, usize> = HashMap::new();
         let mut value_index: Vec<HashMap<String, usize>> = Vec::new();
@@ -177,8 +178,8 @@ impl Table {
         let mut row_start: Vec<usize> = Vec::with_capacity(deals.len() + 1);
         t.offsets.push(0);
         for (k, d) in deals.iter().enumerate() {
-            let p = error::index(path, k);
-            let st = d.check(process, &p)?;
+            let p = error::index("", k);
+            let st = d.check(process).map_err(|e| e.within(&p))?;
             for &i in &st.sequence {
                 t.steps.push(u8::try_from(i).unwrap_or(0));
             }

@@ -160,18 +160,19 @@ impl Grid {
     }
 }
 
-/// Checks the items and the target, naming the bad field.
-pub fn check(items: &[Item], target: Option<f64>, path: &str) -> Result<()> {
-    error::at_most(path, items, crate::deal::MAX_DEALS, "items")?;
+/// Checks the items and the target, naming the bad field as the API does
+/// (`items[3].amount`, `options.target`).
+pub fn check(items: &[Item], target: Option<f64>) -> Result<()> {
+    error::at_most("items", items, crate::deal::MAX_DEALS, "items")?;
     for (i, it) in items.iter().enumerate() {
-        let at = error::index(path, i);
+        let at = error::index("items", i);
         error::non_negative(&error::join(&at, "amount"), it.amount)?;
         error::probability(&error::join(&at, "probability"), it.probability)?;
     }
     if let Some(t) = target {
         error::finite("options.target", t)?;
     }
-    finite_total(path, items.iter().map(|i| i.amount))
+    finite_total("items", items.iter().map(|i| i.amount))
 }
 
 /// The amounts must add up to a finite number.
@@ -184,8 +185,8 @@ pub fn finite_total(path: &str, amounts: impl Iterator<Item = f64>) -> Result<()
 }
 
 /// The distribution of Σ Bernoulli(p_i)·a_i for checked items.
-pub fn distribution(items: &[Item], target: Option<f64>, path: &str) -> Result<Summary> {
-    check(items, target, path)?;
+pub fn distribution(items: &[Item], target: Option<f64>) -> Result<Summary> {
+    check(items, target)?;
     let amounts: Vec<f64> = items.iter().map(|i| i.amount).collect();
     let probs: Vec<f64> = items.iter().map(|i| i.probability).collect();
     Ok(grid(&amounts, &probs, &[(1.0, 1.0)]).summary(target))
@@ -610,11 +611,11 @@ mod tests {
 
     #[test]
     fn empty_and_certain_pipelines() {
-        let s = distribution(&[], Some(10.0), "items").unwrap();
+        let s = distribution(&[], Some(10.0)).unwrap();
         assert_eq!((s.expected, s.p10, s.p50, s.p90), (0.0, 0.0, 0.0, 0.0));
         assert_eq!(s.p_at_least_target, Some(0.0));
         assert_eq!(s.expected_shortfall, Some(10.0));
-        let s = distribution(&[Item { amount: 5.5, probability: 1.0 }, Item { amount: 3.0, probability: 0.0 }], None, "items").unwrap();
+        let s = distribution(&[Item { amount: 5.5, probability: 1.0 }, Item { amount: 3.0, probability: 0.0 }], None).unwrap();
         assert_eq!((s.expected, s.p10, s.p90), (5.5, 5.5, 5.5));
     }
 
@@ -631,7 +632,7 @@ mod tests {
         // Small integers: the exact path.
         let small = items(r#"[{"amount": 3, "probability": 0.5}, {"amount": 5, "probability": 0.25}, {"amount": 7, "probability": 1}]"#);
         for target in [None, Some(9.0)] {
-            let s = distribution(&small, target, "items").unwrap();
+            let s = distribution(&small, target).unwrap();
             assert!(s.exact && s.grid_step == 1.0);
             assert_eq!(s.p_at_least_target.is_some(), target.is_some());
             written_as_serde(&s);
@@ -642,13 +643,13 @@ mod tests {
             big.push(Item { amount: 1234.56 + 97.3 * f64::from(i % 17) + f64::from(i) * 0.01, probability: 0.05 + 0.003 * f64::from(i) });
         }
         for target in [None, Some(150_000.0)] {
-            let s = distribution(&big, target, "items").unwrap();
+            let s = distribution(&big, target).unwrap();
             assert!(!s.exact && s.max_error > 0.0 && s.cdf_error > 0.0 && s.points.len() > 100);
             written_as_serde(&s);
         }
         // Nothing uncertain, and nothing at all.
-        written_as_serde(&distribution(&items(r#"[{"amount": 2.5, "probability": 1}]"#), Some(1.0), "items").unwrap());
-        written_as_serde(&distribution(&[], None, "items").unwrap());
+        written_as_serde(&distribution(&items(r#"[{"amount": 2.5, "probability": 1}]"#), Some(1.0)).unwrap());
+        written_as_serde(&distribution(&[], None).unwrap());
         // The arrays entry point writes the same kind of result.
         written_as_serde(&distribution_arrays(&[10.0, 20.5], &[0.3, 0.6], Some(15.0)).unwrap());
     }

@@ -205,7 +205,7 @@ pub fn forecast(process: &Scorer, deals: &[Deal], options: &Options, correct: Op
             Some((&learned, "options.timing"))
         }
     };
-    let lookup = timing.map(|(t, path)| timing::Lookup::new(process, t, path)).transpose()?;
+    let lookup = timing.map(|(t, path)| timing::Lookup::new(process, t).map_err(|e| e.within(path))).transpose()?;
     let (horizon, now) = match (period_end, as_of) {
         (Some(end), Some(now)) => match u32::try_from(end - now) {
             Ok(h) => (h, Some(now)),
@@ -242,12 +242,12 @@ pub fn forecast(process: &Scorer, deals: &[Deal], options: &Options, correct: Op
     };
     for (k, d) in deals.iter().enumerate() {
         let path = error::index("deals", k);
-        let score = crate::probability::score_deal(process, d, &path)?;
+        let score = crate::probability::score_deal(process, d).map_err(|e| e.within(&path))?;
         if d.status != Status::Open {
             f.closed_ignored += 1;
             continue;
         }
-        let st = d.check(process, &path)?;
+        let st = d.check(process).map_err(|e| e.within(&path))?;
         f.open_deals += 1;
         f.undated_events += d.events.iter().filter(|e| e.date.is_none()).count() as u32;
         if st.reached == 0 {
@@ -418,7 +418,7 @@ pub(crate) mod tests {
     fn learned_timing_round_trips_through_options() {
         let p = process();
         let history = deals(&history_text());
-        let t = timing::learn(&p, &history, parse_date("asOf", "2024-02-10").ok(), "history").unwrap();
+        let t = timing::learn(&p, &history, parse_date("asOf", "2024-02-10").ok()).unwrap();
         let o = Options { as_of: Some("2024-02-10".into()), period_end: Some("2024-02-20".into()), timing: Some(t.clone()), ..Options::default() };
         let text = format!(r#"{{"asOf": "2024-02-10", "periodEnd": "2024-02-20", "timing": {}}}"#, serde_json::to_string(&t).unwrap());
         let read = read::<Options>(&text, "options").unwrap();

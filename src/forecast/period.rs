@@ -474,11 +474,11 @@ pub fn snapshot(process: &Process, h: &History, s: i32, start: i32, end: i32, am
     let model = crate::calibration::calibrate(process, &closed, &crate::calibration::CalibrateOptions::default()).map_err(|e| e.within("history"))?;
     let cal = crate::scorer::Scorer::new(model)?;
     let t = timing::learn_from(&cal, &[(&views, "deals")], Some(s))?;
-    let lookup = timing::Lookup::new(&cal, &t, "timing")?;
+    let lookup = timing::Lookup::new(&cal, &t).map_err(|e| e.within("timing"))?;
     let horizon = u32::try_from(end - s).unwrap_or(0);
     for v in views.iter().filter(|v| v.status == Status::Open) {
-        let st = v.check(&cal, "deal")?;
-        let p = crate::probability::score_deal(&cal, v, "deal")?.probability;
+        let st = v.check(&cal).map_err(|e| e.within("deal"))?;
+        let p = crate::probability::score_deal(&cal, v).map_err(|e| e.within("deal"))?.probability;
         let age = timing::state_day(&st).and_then(|d| u32::try_from(s - d).ok());
         let (c, _) = lookup.close_within(&cal, st.reached, age, horizon);
         let a = h.amount(v).unwrap_or_else(|| est.get(v, h.value_by.as_deref()));

@@ -134,8 +134,9 @@ struct Obs {
 
 /// Learns timing from deals: closed ones (with `closeDate`) give closes,
 /// open ones are censored at `as_of` (skipped without it).
-pub fn learn(process: &Process, history: &[Deal], as_of: Option<i32>, path: &str) -> Result<Timing> {
-    learn_from(process, &[(history, path)], as_of)
+/// Errors name a deal by its place in `history` (`[3].closeDate`).
+pub fn learn(process: &Process, history: &[Deal], as_of: Option<i32>) -> Result<Timing> {
+    learn_from(process, &[(history, "")], as_of)
 }
 
 /// `learn` over several lists of deals, each with its path.
@@ -145,7 +146,7 @@ pub fn learn_from(process: &Process, lists: &[(&[Deal], &str)], as_of: Option<i3
     let mut rows: Vec<(Spell, Option<Spell>)> = Vec::new();
     for (k, d, path) in lists.iter().flat_map(|&(l, path)| l.iter().enumerate().map(move |(k, d)| (k, d, path))) {
         let at = error::index(path, k);
-        let st = d.check(process, &at)?;
+        let st = d.check(process).map_err(|e| e.within(&at))?;
         let close = match (&d.close_date, d.status) {
             (Some(c), Status::Won | Status::Lost) => Some(parse_date(&error::join(&at, "closeDate"), c)?),
             (None, Status::Won | Status::Lost) => continue,
@@ -222,10 +223,11 @@ pub struct Lookup<'a> {
 }
 
 impl<'a> Lookup<'a> {
-    pub fn new(process: &Process, timing: &'a Timing, path: &str) -> Result<Lookup<'a>> {
+    /// Errors name fields relative to the timing (`curves[2].open`).
+    pub fn new(process: &Process, timing: &'a Timing) -> Result<Lookup<'a>> {
         let mut l = Lookup { state: Vec::new(), milestone: vec![None; process.len()], all: None };
         for (k, c) in timing.curves.iter().enumerate() {
-            let at = error::index(&error::join(path, "curves"), k);
+            let at = error::index("curves", k);
             if c.days.len() != c.open.len() || c.open.iter().any(|s| !(0.0..=1.0).contains(s)) {
                 return Err(Error::new(error::join(&at, "open"), "must hold one share in [0, 1] per entry of days"));
             }
@@ -342,7 +344,7 @@ mod tests {
         ]"#;
         let history: Vec<Deal> = read(text, "history").unwrap();
         let as_of = as_of.map(|d| parse_date("asOf", d).unwrap());
-        learn(&p, &history, as_of, "history").unwrap()
+        learn(&p, &history, as_of).unwrap()
     }
 
     #[test]

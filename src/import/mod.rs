@@ -749,7 +749,7 @@ fn row(
                 j -= 1;
             }
         }
-        d.check(p, "").map_err(|e| (None, Problem::InvalidDeal { path: e.path }))?;
+        d.check(p).map_err(|e| (None, Problem::InvalidDeal { path: e.path }))?;
     }
     Ok(d)
 }

@@ -422,7 +422,7 @@ pub fn apply(h: StageHistory, rules: &[StageRule], process: Option<&Process>) ->
         }
         let known = events_of(deal, &s, p, &effective, &mut slots);
         if let Some(p) = process {
-            if let Err(e) = deal.check(p, "") {
+            if let Err(e) = deal.check(p) {
                 out.skipped += 1;
                 if out.issues.len() < super::MAX_LISTED_ERRORS {
                     out.issues.push(Issue { line: s.line, column: None, problem: Problem::InvalidDeal { path: e.path } });

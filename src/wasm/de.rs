@@ -19,7 +19,7 @@
 use serde::de::{self, DeserializeSeed, Expected, IntoDeserializer, MapAccess, SeqAccess, Unexpected, Visitor};
 use wasm_bindgen::{JsCast, JsValue};
 
-use crate::error::Error;
+use crate::error::{Code, Error};
 
 /// Deepest nesting read from JS (objects and lists).
 pub const MAX_DEPTH: usize = 32;
@@ -30,7 +30,7 @@ impl de::Error for Error {
     }
 
     fn invalid_type(unexp: Unexpected<'_>, exp: &dyn Expected) -> Self {
-        Error::new("", format!("expected {exp}, got {}", kind(&unexp)))
+        Error::coded("", Code::WrongType, format!("expected {exp}, got {}", kind(&unexp)))
     }
 
     fn invalid_value(unexp: Unexpected<'_>, exp: &dyn Expected) -> Self {
@@ -38,20 +38,21 @@ impl de::Error for Error {
             Unexpected::Str(s) => format!("\"{}\"", s.chars().take(64).collect::<String>()),
             other => kind(&other).to_string(),
         };
-        Error::new("", format!("expected {exp}, got {got}"))
+        Error::coded("", Code::WrongType, format!("expected {exp}, got {got}"))
     }
 
     fn unknown_variant(variant: &str, expected: &'static [&'static str]) -> Self {
         let shown: String = variant.chars().take(64).collect();
-        Error::new("", format!("unknown value \"{shown}\", expected one of {}", expected.join(", ")))
+        let message = format!("unknown value \"{shown}\", expected one of {}", expected.join(", "));
+        Error::coded("", Code::UnknownValue { value: shown, expected: expected.iter().map(|e| e.to_string()).collect() }, message)
     }
 
     fn missing_field(field: &'static str) -> Self {
-        Error::new(field, "is required")
+        Error::coded(field, Code::Required, "is required")
     }
 
     fn duplicate_field(field: &'static str) -> Self {
-        Error::new(field, "is given twice")
+        Error::coded(field, Code::Duplicate, "is given twice")
     }
 }
 
@@ -174,7 +175,7 @@ impl Js {
         match self.v.as_f64() {
             Some(n) if n.fract() == 0.0 && (0.0..=9_007_199_254_740_991.0).contains(&n) => visitor.visit_u64(n as u64),
             Some(n) if n.fract() == 0.0 && (-9_007_199_254_740_991.0..0.0).contains(&n) => visitor.visit_i64(n as i64),
-            Some(_) => Err(Error::new("", "expected a whole number, got a number with a fraction")),
+            Some(_) => Err(Error::coded("", Code::WrongType, "expected a whole number, got a number with a fraction")),
             None => Err(de::Error::invalid_type(self.unexpected(), &visitor)),
         }
     }

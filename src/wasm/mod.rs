@@ -21,10 +21,19 @@ use crate::{probability, Deal, ProcessModel, Scorer};
 #[cfg(feature = "analysis")]
 use crate::{forecast, Table};
 
-type JsResult = Result<JsValue, JsError>;
+type JsResult = Result<JsValue, JsValue>;
 
-fn fail(e: Error) -> JsError {
-    JsError::new(&e.to_string())
+/// A core error as a JS `Error`: its message is `path: English`, for
+/// developers; its `detail` is the error as data, `{ code, ...params,
+/// path }` (`{ code: "non_negative", path: "deals[3].value" }`), which the
+/// UI words in the page's language.
+fn fail(e: Error) -> JsValue {
+    let err = js_sys::Error::new(&e.to_string());
+    if let Ok(detail) = to_js(&e.code) {
+        let _ = js_sys::Reflect::set(&detail, &JsValue::from_str("path"), &JsValue::from_str(&e.path));
+        let _ = js_sys::Reflect::set(&err, &JsValue::from_str("detail"), &detail);
+    }
+    err.into()
 }
 
 /// Reads a required argument into a core type; `name` names it in errors
@@ -33,7 +42,7 @@ fn fail(e: Error) -> JsError {
 /// the core's checks name them.
 fn from_js<T: DeserializeOwned>(value: JsValue, name: &str) -> Result<T, Error> {
     if value.is_undefined() || value.is_null() {
-        return Err(Error::new(if name.is_empty() { "input" } else { name }, "is required"));
+        return Err(Error::coded(if name.is_empty() { "input" } else { name }, error::Code::Required, "is required"));
     }
     de::read(value, name)
 }
@@ -52,7 +61,7 @@ fn opt_js<T: DeserializeOwned + Default>(value: JsValue, name: &str) -> Result<T
 fn to_js<T: Serialize + ?Sized>(value: &T) -> JsResult {
     value
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| JsError::new(&format!("result: {e}")))
+        .map_err(|e| js_sys::Error::new(&format!("result: {e}")).into())
 }
 
 /// Refuses a JS array longer than `max` before it is copied into wasm
@@ -137,7 +146,7 @@ pub struct Engine {
 #[wasm_bindgen]
 impl Engine {
     #[wasm_bindgen(constructor)]
-    pub fn new(#[wasm_bindgen(unchecked_param_type = "ProcessModel")] model: JsValue) -> Result<Engine, JsError> {
+    pub fn new(#[wasm_bindgen(unchecked_param_type = "ProcessModel")] model: JsValue) -> Result<Engine, JsValue> {
         Ok(Engine { process: process(model).map_err(fail)? })
     }
 
@@ -152,7 +161,7 @@ impl Engine {
     #[wasm_bindgen(js_name = scoreDeal, unchecked_return_type = "DealScore")]
     pub fn score_deal(&self, #[wasm_bindgen(unchecked_param_type = "Deal")] deal: JsValue) -> JsResult {
         let d: Deal = from_js(deal, "deal").map_err(fail)?;
-        to_js(&probability::score_deal(&self.process, &d, "deal").map_err(fail)?)
+        to_js(&probability::score_deal(&self.process, &d).map_err(|e| e.within("deal")).map_err(fail)?)
     }
 
     /// Many deals, in input order: `{ id, probability, interval }` each, or
@@ -167,7 +176,7 @@ impl Engine {
         at_most_items(&deals, crate::deal::MAX_DEALS, "deals").map_err(fail)?;
         let ds: Vec<Deal> = from_js(deals, "deals").map_err(fail)?;
         if o.detail {
-            return to_js(&probability::score_deals(&self.process, &ds, "deals").map_err(fail)?);
+            return to_js(&probability::score_deals(&self.process, &ds).map_err(|e| e.within("deals")).map_err(fail)?);
         }
         let scores: Result<Vec<_>, Error> = ds
             .iter()
@@ -366,7 +375,7 @@ pub fn distribution(
 ) -> JsResult {
     let items: Vec<forecast::Item> = from_js(items, "items").map_err(fail)?;
     let o: forecast::Options = opt_js(options, "options").map_err(fail)?;
-    to_js(&forecast::distribution(&items, o.target, "items").map_err(fail)?)
+    to_js(&forecast::distribution(&items, o.target).map_err(fail)?)
 }
 
 /// `distribution` over two Float64Arrays (amounts, probabilities) and an
@@ -393,7 +402,7 @@ pub fn learn_timing(
         Some(d) => Some(crate::deal::parse_date("options.asOf", d).map_err(fail)?),
         None => None,
     };
-    to_js(&forecast::learn(&p, &h, as_of, "history").map_err(fail)?)
+    to_js(&forecast::learn(&p, &h, as_of).map_err(|e| e.within("history")).map_err(fail)?)
 }
 
 /// Forecast of won value or margin for the open deals: the model, the
@@ -573,7 +582,7 @@ pub fn score_columns(
     steps: Vec<u8>,
     offsets: Vec<u32>,
     codes: Vec<u32>,
-) -> Result<Vec<f64>, JsError> {
+) -> Result<Vec<f64>, JsValue> {
     let p = process(model).map_err(fail)?;
     let t = table(dictionaries, steps, offsets, codes).map_err(fail)?;
     let s = crate::evaluation::score_table(&p, &t).map_err(fail)?;
@@ -587,7 +596,7 @@ pub fn correct_seller_probability(
     #[wasm_bindgen(unchecked_param_type = "ProcessModel")] model: JsValue,
     seller: Option<String>,
     probability: f64,
-) -> Result<f64, JsError> {
+) -> Result<f64, JsValue> {
     let p = process(model).map_err(fail)?;
     crate::correct_seller_probability(p.fitted(), seller.as_deref(), probability).map_err(fail)
 }
@@ -640,7 +649,7 @@ pub fn csv_preview(text: js_sys::JsString) -> JsResult {
 #[cfg(feature = "csv")]
 #[wasm_bindgen(js_name = csvPresets, unchecked_return_type = "Array<ColumnMapping & { name: string, title: string }>")]
 pub fn csv_presets() -> JsResult {
-    js_sys::JSON::parse(crate::import::PRESETS_JSON).map_err(|_| JsError::new("could not read the presets"))
+    js_sys::JSON::parse(crate::import::PRESETS_JSON).map_err(|_| js_sys::Error::new("could not read the presets").into())
 }
 
 /// A whole-file import error as a JS `Error` whose message starts with the
@@ -680,7 +689,7 @@ pub fn import_history(
     let o: crate::import::history::HistoryOptions = opt_js(options, "options").map_err(fail)?;
     let process = if model.is_undefined() || model.is_null() { None } else { Some(process(model).map_err(fail)?) };
     let out = crate::import::stages::import_history(&text, f, &o, process.as_deref()).map_err(import_error)?;
-    to_js(&out).map_err(JsValue::from)
+    to_js(&out)
 }
 
 /// The long format in two files: the history (`deal id, stage, date`) and,
@@ -701,7 +710,7 @@ pub fn import_stage_history(
     let o: crate::import::history::HistoryOptions = opt_js(options, "options").map_err(fail)?;
     let process = if model.is_undefined() || model.is_null() { None } else { Some(process(model).map_err(fail)?) };
     let out = crate::import::stages::import_stage_history(&history, deals.as_deref(), &o, process.as_deref()).map_err(import_error)?;
-    to_js(&out).map_err(JsValue::from)
+    to_js(&out)
 }
 
 /// The default stage -> milestone rules of a format's default pipeline,
@@ -729,7 +738,7 @@ impl CsvImport {
         text: js_sys::JsString,
         #[wasm_bindgen(unchecked_param_type = "ColumnMapping")] mapping: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "ProcessModel | null")] model: JsValue,
-    ) -> Result<CsvImport, JsError> {
+    ) -> Result<CsvImport, JsValue> {
         let text = csv_text(&text).map_err(fail)?;
         let mapping: crate::ColumnMapping = from_js(mapping, "mapping").map_err(fail)?;
         let process = if model.is_undefined() || model.is_null() { None } else { Some(process(model).map_err(fail)?) };

@@ -477,7 +477,6 @@ export const STRINGS = {
 // scenarios, import messages and the pages' own text (data-i18n).
 const MORE = {
   en: {
-    'page.footer.manager': 'Runs entirely in this page: no data leaves your browser. Example data: Maven Analytics “CRM Sales Opportunities” (public domain).',
     seededPace: 'Meetings per week and the budget follow the data’s pace: {opps} closed deals a week (at the scenario’s meeting → opportunity rate) and {won} won per {weeks} weeks.',
     seededNoPace: 'Meetings, weeks and the budget are not in the data: set them.',
     fitNotChecked: 'not checked: no ideal customer profile was given, so the fit is unknown.',
@@ -512,25 +511,8 @@ const MORE = {
     notCsv: 'This is not a CSV file ({what}): save it as CSV (comma-separated values) and import that.',
     excel: 'it looks like an Excel workbook',
     binary: 'it contains binary data',
-    'page.nav.calc': 'Deal calculator',
-    'page.nav.manager': 'Manager board',
-    'page.nav.embed': 'CRM embedding',
-    'page.calc.lead': 'Tick the steps the customer has confirmed. The probability moves only with the steps taken and their order, never with a gut feeling; the next step shows what it is worth for this deal.',
-    'page.calc.deal': 'Deal',
-    'page.calc.value': 'Value',
-    'page.calc.margin': 'Contribution margin',
-    'page.calc.currency': 'Currency',
-    'page.calc.language': 'Language',
-    'page.calc.week': 'This week’s meetings',
-    'page.calc.weekLead': 'What each meeting is worth: the rise in win probability it can bring times the deal’s margin, against the margin each meeting must bring to reach the budget. The deal above is one of them.',
-    'page.footer': 'Runs entirely in this page: no data leaves your browser.',
-    'page.manager.maven': 'The Maven CRM example pipeline ({n} deals, public domain) is loaded on first visit: the closed deals calibrate the model, the open ones are forecast. Maven records only a stage per deal, so the model can learn little from it: expect scores near the base rate. Import your own CRM export to replace it; nothing leaves this page.',
-    'page.manager.imported': 'Your import is loaded ({n} deals): the {closed} closed deals calibrate the model, the {open} open ones are forecast. Nothing leaves this page.',
-    'page.manager.status': '{n} deals: {closed} closed (calibration), {open} open (forecast).',
-    'page.manager.loading': 'Loading the Maven example pipeline…',
   },
   nb: {
-    'page.footer.manager': 'Kjører helt i denne siden: ingen data forlater nettleseren din. Eksempeldata: Maven Analytics «CRM Sales Opportunities» (fritt tilgjengelig).',
     seededPace: 'Møter per uke og budsjettet følger tempoet i dataene: {opps} avsluttede salg i uken (med scenariets rate fra møte til mulighet) og {won} vunnet per {weeks} uker.',
     seededNoPace: 'Møter, uker og budsjett finnes ikke i dataene: sett dem selv.',
     fitNotChecked: 'ikke sjekket: ingen ideell kundeprofil er gitt, så om kunden passer er ukjent.',
@@ -565,25 +547,8 @@ const MORE = {
     notCsv: 'Dette er ikke en CSV-fil ({what}): lagre den som CSV (kommaseparerte verdier) og importer den.',
     excel: 'den ser ut som en Excel-arbeidsbok',
     binary: 'den inneholder binærdata',
-    'page.nav.calc': 'Salgskalkulator',
-    'page.nav.manager': 'Ledertavle',
-    'page.nav.embed': 'CRM-innbygging',
-    'page.calc.lead': 'Kryss av stegene kunden har bekreftet. Sannsynligheten flytter seg bare med stegene som er tatt og rekkefølgen deres, aldri med magefølelse; neste steg viser hva det er verdt for dette salget.',
-    'page.calc.deal': 'Salg',
-    'page.calc.value': 'Verdi',
-    'page.calc.margin': 'Dekningsbidrag',
-    'page.calc.currency': 'Valuta',
-    'page.calc.language': 'Språk',
-    'page.calc.week': 'Ukens møter',
-    'page.calc.weekLead': 'Hva hvert møte er verdt: økningen i vinnsannsynlighet det kan gi ganger salgets dekningsbidrag, mot dekningsbidraget hvert møte må gi for å nå budsjettet. Salget over er ett av dem.',
-    'page.footer': 'Kjører helt i denne siden: ingen data forlater nettleseren din.',
-    'page.manager.maven': 'Eksempeldataene fra Maven CRM ({n} salg, fritt tilgjengelig) lastes ved første besøk: de avsluttede salgene kalibrerer modellen, de åpne får en prognose. Maven lagrer bare ett trinn per salg, så modellen lærer lite av dem: vent tall nær grunnraten. Importer din egen CRM-eksport for å erstatte dem; ingenting forlater siden.',
-    'page.manager.imported': 'Importen din er lastet ({n} salg): de {closed} avsluttede salgene kalibrerer modellen, de {open} åpne får en prognose. Ingenting forlater siden.',
-    'page.manager.status': '{n} salg: {closed} avsluttet (kalibrering), {open} åpne (prognose).',
-    'page.manager.loading': 'Laster eksempeldataene fra Maven…',
   },
   sv: {
-    'page.footer.manager': 'Körs helt i den här sidan: inga data lämnar din webbläsare. Exempeldata: Maven Analytics ”CRM Sales Opportunities” (fritt tillgängliga).',
     seededPace: 'Möten per vecka och budgeten följer takten i data: {opps} avslutade affärer i veckan (med scenariots takt från möte till affärsmöjlighet) och {won} vunnet per {weeks} veckor.',
     seededNoPace: 'Möten, veckor och budget finns inte i data: ange dem.',
     fitNotChecked: 'inte kontrollerat: ingen idealkundprofil angavs, så om kunden passar är okänt.',
@@ -618,25 +583,8 @@ const MORE = {
     notCsv: 'Det här är inte en CSV-fil ({what}): spara den som CSV (kommaseparerade värden) och importera den.',
     excel: 'den ser ut som en Excel-arbetsbok',
     binary: 'den innehåller binärdata',
-    'page.nav.calc': 'Affärskalkylator',
-    'page.nav.manager': 'Chefstavla',
-    'page.nav.embed': 'CRM-inbäddning',
-    'page.calc.lead': 'Kryssa i stegen kunden har bekräftat. Sannolikheten rör sig bara med stegen som tagits och deras ordning, aldrig med magkänsla; nästa steg visar vad det är värt för den här affären.',
-    'page.calc.deal': 'Affär',
-    'page.calc.value': 'Värde',
-    'page.calc.margin': 'Täckningsbidrag',
-    'page.calc.currency': 'Valuta',
-    'page.calc.language': 'Språk',
-    'page.calc.week': 'Veckans möten',
-    'page.calc.weekLead': 'Vad varje möte är värt: ökningen i vinstsannolikhet det kan ge gånger affärens täckningsbidrag, mot det täckningsbidrag varje möte måste ge för att nå budgeten. Affären ovan är en av dem.',
-    'page.footer': 'Körs helt i den här sidan: inga data lämnar din webbläsare.',
-    'page.manager.maven': 'Exempeldata från Maven CRM ({n} affärer, fritt tillgängliga) laddas vid första besöket: de avslutade affärerna kalibrerar modellen, de öppna får en prognos. Maven sparar bara ett steg per affär, så modellen lär sig lite av dem: vänta dig siffror nära basnivån. Importera din egen CRM-export för att ersätta dem; inget lämnar sidan.',
-    'page.manager.imported': 'Din import är laddad ({n} affärer): de {closed} avslutade affärerna kalibrerar modellen, de {open} öppna får en prognos. Inget lämnar sidan.',
-    'page.manager.status': '{n} affärer: {closed} avslutade (kalibrering), {open} öppna (prognos).',
-    'page.manager.loading': 'Laddar exempeldata från Maven…',
   },
   da: {
-    'page.footer.manager': 'Kører helt i denne side: ingen data forlader din browser. Eksempeldata: Maven Analytics »CRM Sales Opportunities« (frit tilgængelige).',
     seededPace: 'Møder pr. uge og budgettet følger tempoet i data: {opps} afsluttede salg om ugen (med scenariets rate fra møde til mulighed) og {won} vundet pr. {weeks} uger.',
     seededNoPace: 'Møder, uger og budget findes ikke i data: angiv dem.',
     fitNotChecked: 'ikke tjekket: ingen ideel kundeprofil er angivet, så om kunden passer er ukendt.',
@@ -671,22 +619,6 @@ const MORE = {
     notCsv: 'Dette er ikke en CSV-fil ({what}): gem den som CSV (kommaseparerede værdier) og importér den.',
     excel: 'den ligner en Excel-projektmappe',
     binary: 'den indeholder binære data',
-    'page.nav.calc': 'Salgsberegner',
-    'page.nav.manager': 'Ledertavle',
-    'page.nav.embed': 'CRM-indlejring',
-    'page.calc.lead': 'Sæt kryds ved de trin, kunden har bekræftet. Sandsynligheden flytter sig kun med de tagne trin og deres rækkefølge, aldrig med mavefornemmelse; næste trin viser, hvad det er værd for dette salg.',
-    'page.calc.deal': 'Salg',
-    'page.calc.value': 'Værdi',
-    'page.calc.margin': 'Dækningsbidrag',
-    'page.calc.currency': 'Valuta',
-    'page.calc.language': 'Sprog',
-    'page.calc.week': 'Ugens møder',
-    'page.calc.weekLead': 'Hvad hvert møde er værd: stigningen i vindersandsynlighed, det kan give, gange salgets dækningsbidrag, mod det dækningsbidrag, hvert møde skal give for at nå budgettet. Salget ovenfor er et af dem.',
-    'page.footer': 'Kører helt i denne side: ingen data forlader din browser.',
-    'page.manager.maven': 'Eksempeldata fra Maven CRM ({n} salg, frit tilgængelige) indlæses ved første besøg: de afsluttede salg kalibrerer modellen, de åbne får en prognose. Maven gemmer kun ét trin pr. salg, så modellen lærer lidt af dem: forvent tal nær basisraten. Importér din egen CRM-eksport for at erstatte dem; intet forlader siden.',
-    'page.manager.imported': 'Din import er indlæst ({n} salg): de {closed} afsluttede salg kalibrerer modellen, de {open} åbne får en prognose. Intet forlader siden.',
-    'page.manager.status': '{n} salg: {closed} afsluttede (kalibrering), {open} åbne (prognose).',
-    'page.manager.loading': 'Indlæser eksempeldata fra Maven…',
   },
 };
 for (const [k, v] of Object.entries(MORE)) Object.assign(STRINGS[k], v);
@@ -989,10 +921,85 @@ function pluralOne(tag, n) {
  * or its field path ("deals[3].value: ..."), never its English message.
  */
 export function wordError(loc, e) {
-  if (e && e.detail && typeof e.detail.code === 'string') return wordCode(loc, e.detail, 'importError_');
+  const d = e && e.detail;
+  // The engine's checks: `{ code, ...params, path }` (src/error.rs `Code`).
+  if (d && typeof d.code === 'string' && typeof d.path === 'string') {
+    const path = d.path || t(loc.key, 'errorInput');
+    if (!STRINGS.en[`engineError_${d.code}`]) return d.path ? t(loc.key, 'errorAt', { path }) : t(loc.key, 'error');
+    return wordCode(loc, { ...d, path, expected: Array.isArray(d.expected) ? d.expected.join(', ') : '' }, 'engineError_');
+  }
+  if (d && typeof d.code === 'string') return wordCode(loc, d, 'importError_');
   const m = /^([A-Za-z_$][\w$]*(?:\[\d+\]|\.[A-Za-z_$][\w$]*)*): /.exec((e && e.message) || '');
   return m ? t(loc.key, 'errorAt', { path: m[1] }) : t(loc.key, 'error');
 }
+// Strings for the engine's error codes (issue 14: errors as data).
+const ENGINE_ERRORS = {
+  en: {
+    errorInput: 'the input',
+    engineError_required: '“{path}” is missing.',
+    engineError_non_negative: '“{path}” must be a number of 0 or more.',
+    engineError_finite: '“{path}” must be a number.',
+    engineError_probability: '“{path}” must be a probability between 0 and 1.',
+    engineError_positive: '“{path}” must be more than 0.',
+    engineError_too_long: '“{path}” is longer than {max} characters.',
+    engineError_too_many: '“{path}” has more than {max} entries.',
+    engineError_unknown_milestone: '“{path}”: “{milestone}” is not a milestone of this model.',
+    engineError_not_a_date: '“{path}”: “{value}” is not a date (YYYY-MM-DD).',
+    engineError_wrong_type: '“{path}” has the wrong kind of value.',
+    engineError_unknown_value: '“{path}”: “{value}” is not one of {expected}.',
+    engineError_duplicate: '“{path}” is given twice.',
+    engineError_not_closed: '“{path}”: history holds only won or lost deals.',
+  },
+  nb: {
+    errorInput: 'inndataene',
+    engineError_required: '«{path}» mangler.',
+    engineError_non_negative: '«{path}» må være et tall på 0 eller mer.',
+    engineError_finite: '«{path}» må være et tall.',
+    engineError_probability: '«{path}» må være en sannsynlighet mellom 0 og 1.',
+    engineError_positive: '«{path}» må være større enn 0.',
+    engineError_too_long: '«{path}» er lengre enn {max} tegn.',
+    engineError_too_many: '«{path}» har mer enn {max} oppføringer.',
+    engineError_unknown_milestone: '«{path}»: «{milestone}» er ikke en milepæl i denne modellen.',
+    engineError_not_a_date: '«{path}»: «{value}» er ikke en dato (ÅÅÅÅ-MM-DD).',
+    engineError_wrong_type: '«{path}» har feil type verdi.',
+    engineError_unknown_value: '«{path}»: «{value}» er ikke en av {expected}.',
+    engineError_duplicate: '«{path}» er oppgitt to ganger.',
+    engineError_not_closed: '«{path}»: historikken skal bare ha vunne eller tapte salg.',
+  },
+  sv: {
+    errorInput: 'indata',
+    engineError_required: '”{path}” saknas.',
+    engineError_non_negative: '”{path}” måste vara ett tal på 0 eller mer.',
+    engineError_finite: '”{path}” måste vara ett tal.',
+    engineError_probability: '”{path}” måste vara en sannolikhet mellan 0 och 1.',
+    engineError_positive: '”{path}” måste vara större än 0.',
+    engineError_too_long: '”{path}” är längre än {max} tecken.',
+    engineError_too_many: '”{path}” har fler än {max} poster.',
+    engineError_unknown_milestone: '”{path}”: ”{milestone}” är inte en milstolpe i den här modellen.',
+    engineError_not_a_date: '”{path}”: ”{value}” är inte ett datum (ÅÅÅÅ-MM-DD).',
+    engineError_wrong_type: '”{path}” har fel sorts värde.',
+    engineError_unknown_value: '”{path}”: ”{value}” är inte något av {expected}.',
+    engineError_duplicate: '”{path}” anges två gånger.',
+    engineError_not_closed: '”{path}”: historiken får bara innehålla vunna eller förlorade affärer.',
+  },
+  da: {
+    errorInput: 'inddata',
+    engineError_required: '»{path}« mangler.',
+    engineError_non_negative: '»{path}« skal være et tal på 0 eller mere.',
+    engineError_finite: '»{path}« skal være et tal.',
+    engineError_probability: '»{path}« skal være en sandsynlighed mellem 0 og 1.',
+    engineError_positive: '»{path}« skal være større end 0.',
+    engineError_too_long: '»{path}« er længere end {max} tegn.',
+    engineError_too_many: '»{path}« har flere end {max} poster.',
+    engineError_unknown_milestone: '»{path}«: »{milestone}« er ikke en milepæl i denne model.',
+    engineError_not_a_date: '»{path}«: »{value}« er ikke en dato (ÅÅÅÅ-MM-DD).',
+    engineError_wrong_type: '»{path}« har den forkerte slags værdi.',
+    engineError_unknown_value: '»{path}«: »{value}« er ikke en af {expected}.',
+    engineError_duplicate: '»{path}« er angivet to gange.',
+    engineError_not_closed: '»{path}«: historikken må kun indeholde vundne eller tabte salg.',
+  },
+};
+for (const [k, v] of Object.entries(ENGINE_ERRORS)) Object.assign(STRINGS[k], v);
 // Strings added for issue 12 UI (crmui): dated milestones, the stage ->
 // milestone table of a history import, its notices and problems, the
 // calibration's leakage warnings and the pipeline picker.
@@ -1062,26 +1069,18 @@ const WORKER = {
   en: {
     working: 'Computing…',
     evaluating: 'Evaluating on {n} closed deals…',
-    'page.manager.calibrating': 'Calibrating on {n} closed deals…',
-    'page.manager.calibrated': 'Calibrated on {n} closed deals in {s} s.',
   },
   nb: {
     working: 'Beregner…',
     evaluating: 'Evaluerer på {n} avsluttede salg…',
-    'page.manager.calibrating': 'Kalibrerer på {n} avsluttede salg…',
-    'page.manager.calibrated': 'Kalibrert på {n} avsluttede salg på {s} s.',
   },
   sv: {
     working: 'Beräknar…',
     evaluating: 'Utvärderar på {n} avslutade affärer…',
-    'page.manager.calibrating': 'Kalibrerar på {n} avslutade affärer…',
-    'page.manager.calibrated': 'Kalibrerad på {n} avslutade affärer på {s} s.',
   },
   da: {
     working: 'Beregner…',
     evaluating: 'Evaluerer på {n} afsluttede salg…',
-    'page.manager.calibrating': 'Kalibrerer på {n} afsluttede salg…',
-    'page.manager.calibrated': 'Kalibreret på {n} afsluttede salg på {s} s.',
   },
 };
 for (const [k, v] of Object.entries(WORKER)) Object.assign(STRINGS[k], v);
