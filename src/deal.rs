@@ -289,7 +289,7 @@ pub fn parse_date(path: &str, s: &str) -> Result<i32> {
     let bad = || {
         let value: String = s.chars().take(40).collect();
         let message = format!("must be a date YYYY-MM-DD (got \"{value}\")");
-        Error::coded(path, crate::error::Code::NotADate { value }, message)
+        Error::coded(path, crate::error::ErrorCode::NotADate { value }, message)
     };
     let b = s.as_bytes();
     if b.len() < 10 || (b.len() > 10 && !matches!(b.get(10), Some(b'T') | Some(b' '))) {

@@ -12,8 +12,7 @@ use serde::{Deserialize, Serialize};
 #[derive(Serialize, Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(tag = "code", rename_all = "snake_case", rename_all_fields = "camelCase")]
-#[cfg_attr(target_arch = "wasm32", serde(rename = "ErrorCode"))]
-pub enum Code {
+pub enum ErrorCode {
     /// Any other check: `message` says which.
     #[default]
     Invalid,
@@ -50,20 +49,20 @@ pub enum Code {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Error {
     pub path: String,
-    pub code: Code,
+    pub code: ErrorCode,
     pub message: String,
 }
 
 pub type Result<T> = std::result::Result<T, Error>;
 
 impl Error {
-    /// An error without a code of its own (`Code::Invalid`).
+    /// An error without a code of its own (`ErrorCode::Invalid`).
     pub fn new(path: impl Into<String>, message: impl Into<String>) -> Self {
-        Error { path: path.into(), code: Code::Invalid, message: message.into() }
+        Error { path: path.into(), code: ErrorCode::Invalid, message: message.into() }
     }
 
     /// An error with a code; `message` is its English wording.
-    pub fn coded(path: impl Into<String>, code: Code, message: impl Into<String>) -> Self {
+    pub fn coded(path: impl Into<String>, code: ErrorCode, message: impl Into<String>) -> Self {
         Error { path: path.into(), code, message: message.into() }
     }
 
@@ -112,7 +111,7 @@ pub fn non_negative(path: &str, v: f64) -> Result<f64> {
     if v.is_finite() && v >= 0.0 {
         Ok(v)
     } else {
-        Err(Error::coded(path, Code::NonNegative, "must be a finite number >= 0"))
+        Err(Error::coded(path, ErrorCode::NonNegative, "must be a finite number >= 0"))
     }
 }
 
@@ -121,7 +120,7 @@ pub fn finite(path: &str, v: f64) -> Result<f64> {
     if v.is_finite() {
         Ok(v)
     } else {
-        Err(Error::coded(path, Code::Finite, "must be a finite number"))
+        Err(Error::coded(path, ErrorCode::Finite, "must be a finite number"))
     }
 }
 
@@ -130,7 +129,7 @@ pub fn probability(path: &str, v: f64) -> Result<f64> {
     if v.is_finite() && (0.0..=1.0).contains(&v) {
         Ok(v)
     } else {
-        Err(Error::coded(path, Code::Probability, "must be a number between 0 and 1"))
+        Err(Error::coded(path, ErrorCode::Probability, "must be a number between 0 and 1"))
     }
 }
 
@@ -139,7 +138,7 @@ pub fn positive(path: &str, v: f64) -> Result<f64> {
     if v.is_finite() && v > 0.0 {
         Ok(v)
     } else {
-        Err(Error::coded(path, Code::Positive, "must be > 0"))
+        Err(Error::coded(path, ErrorCode::Positive, "must be > 0"))
     }
 }
 
@@ -148,7 +147,7 @@ pub fn text<'a>(path: &str, s: &'a str, max: usize) -> Result<&'a str> {
     // A string of at most `max` bytes has at most `max` characters: no
     // count needed (the common case, checked per field per deal).
     if s.len() > max && s.chars().count() > max {
-        Err(Error::coded(path, Code::TooLong { max: count(max) }, format!("must be at most {max} characters")))
+        Err(Error::coded(path, ErrorCode::TooLong { max: count(max) }, format!("must be at most {max} characters")))
     } else {
         Ok(s)
     }
@@ -168,7 +167,7 @@ where
 /// A list no longer than `max` entries.
 pub fn at_most<T>(path: &str, items: &[T], max: usize, what: &str) -> Result<()> {
     if items.len() > max {
-        Err(Error::coded(path, Code::TooMany { max: count(max) }, format!("at most {max} {what} are supported (got {})", items.len())))
+        Err(Error::coded(path, ErrorCode::TooMany { max: count(max) }, format!("at most {max} {what} are supported (got {})", items.len())))
     } else {
         Ok(())
     }
@@ -183,7 +182,7 @@ pub fn count(n: usize) -> u32 {
 pub fn unknown_milestone(path: impl Into<String>, id: &str) -> Error {
     let shown: String = id.chars().take(200).collect();
     let message = format!("unknown milestone \"{shown}\"");
-    Error::coded(path, Code::UnknownMilestone { milestone: shown }, message)
+    Error::coded(path, ErrorCode::UnknownMilestone { milestone: shown }, message)
 }
 
 #[cfg(test)]
@@ -215,17 +214,17 @@ mod tests {
 
     #[test]
     fn checks_say_what_was_wrong_as_a_code() {
-        assert_eq!(non_negative("v", -1.0).unwrap_err().code, Code::NonNegative);
-        assert_eq!(finite("v", f64::NAN).unwrap_err().code, Code::Finite);
-        assert_eq!(probability("p", 2.0).unwrap_err().code, Code::Probability);
-        assert_eq!(positive("m", 0.0).unwrap_err().code, Code::Positive);
-        assert_eq!(text("t", &"x".repeat(201), 200).unwrap_err().code, Code::TooLong { max: 200 });
-        assert_eq!(at_most("l", &[1, 2, 3], 2, "items").unwrap_err().code, Code::TooMany { max: 2 });
+        assert_eq!(non_negative("v", -1.0).unwrap_err().code, ErrorCode::NonNegative);
+        assert_eq!(finite("v", f64::NAN).unwrap_err().code, ErrorCode::Finite);
+        assert_eq!(probability("p", 2.0).unwrap_err().code, ErrorCode::Probability);
+        assert_eq!(positive("m", 0.0).unwrap_err().code, ErrorCode::Positive);
+        assert_eq!(text("t", &"x".repeat(201), 200).unwrap_err().code, ErrorCode::TooLong { max: 200 });
+        assert_eq!(at_most("l", &[1, 2, 3], 2, "items").unwrap_err().code, ErrorCode::TooMany { max: 2 });
         let e = unknown_milestone("m", &"y".repeat(300));
-        assert_eq!(e.code, Code::UnknownMilestone { milestone: "y".repeat(200) });
+        assert_eq!(e.code, ErrorCode::UnknownMilestone { milestone: "y".repeat(200) });
         assert!(e.message.starts_with("unknown milestone \"yyy"));
         // The code survives as the error bubbles up.
-        assert_eq!(Error::coded("value", Code::NonNegative, "m").within("deals[3]").code, Code::NonNegative);
-        assert_eq!(Error::new("x", "anything else").code, Code::Invalid);
+        assert_eq!(Error::coded("value", ErrorCode::NonNegative, "m").within("deals[3]").code, ErrorCode::NonNegative);
+        assert_eq!(Error::new("x", "anything else").code, ErrorCode::Invalid);
     }
 }

@@ -312,7 +312,7 @@ fn closed_only(deals: &[Deal], path: &str) -> Result<()> {
         if d.status == Status::Open {
             return Err(Error::coded(
                 error::join(&error::index(path, k), "status"),
-                error::Code::NotClosed,
+                error::ErrorCode::NotClosed,
                 "must be won or lost: only closed deals can be evaluated",
             ));
         }

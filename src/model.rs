@@ -90,7 +90,7 @@ impl Process {
             if ms.iter().take(i).any(|o| o.id == m.id) {
                 return Err(Error::coded(
                     error::join(&path, "id"),
-                    error::Code::Duplicate,
+                    error::ErrorCode::Duplicate,
                     format!("duplicate milestone id \"{}\"", m.id),
                 ));
             }

@@ -59,7 +59,7 @@ pub fn calibrate_pipelines(process: &Process, history: &[Deal], options: &Pipeli
     for (k, m) in options.models.iter().enumerate() {
         let at = error::index("models", k);
         if own.iter().any(|(p, _)| *p == m.pipeline) {
-            return Err(Error::coded(error::join(&at, "pipeline"), error::Code::Duplicate, "is given twice"));
+            return Err(Error::coded(error::join(&at, "pipeline"), error::ErrorCode::Duplicate, "is given twice"));
         }
         let mut model = m.model.clone();
         model.calibration = None;
@@ -71,7 +71,7 @@ pub fn calibrate_pipelines(process: &Process, history: &[Deal], options: &Pipeli
     for (k, d) in history.iter().enumerate() {
         let at = error::index("history", k);
         if d.status == Status::Open {
-            return Err(Error::coded(error::join(&at, "status"), error::Code::NotClosed, "must be won or lost: history holds closed deals only"));
+            return Err(Error::coded(error::join(&at, "status"), error::ErrorCode::NotClosed, "must be won or lost: history holds closed deals only"));
         }
         d.check(process_of(&d.pipeline)).map_err(|e| e.within(&at))?;
     }

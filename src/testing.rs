@@ -45,7 +45,7 @@ pub fn read<T: serde::de::DeserializeOwned>(text: &str, name: &str) -> crate::Re
         }
         // As the wasm's reader does: a missing field is named by its own path.
         if let Some(field) = message.strip_prefix("missing field `").and_then(|m| m.split('`').next()) {
-            return crate::Error::coded(crate::error::join(name, &crate::error::join(&inner, field)), crate::error::Code::Required, "is required");
+            return crate::Error::coded(crate::error::join(name, &crate::error::join(&inner, field)), crate::error::ErrorCode::Required, "is required");
         }
         crate::Error::new(crate::error::join(name, &inner), message)
     })

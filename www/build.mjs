@@ -148,6 +148,9 @@ export { default } from './stagecast.js';
 export function ready(): Promise<typeof import('./stagecast.js')>;
 /** Loads the analysis part (its own wasm) and resolves to its functions. */
 export function loadAnalysis(): Promise<typeof import('./analysis/stagecast.js')>;
+/** What every function and \`new Engine(...)\` throw: a JS \`Error\` whose message
+ * starts with the bad field's path, with the error as data in \`detail\`. */
+export interface StagecastError extends Error { detail: import('./stagecast.js').ErrorCode & { path: string } }
 /** Progress of a long analysis call in the worker. */
 export interface AnalysisProgress { stage: string; deals: number; done: boolean; ms?: number }
 type Analysis = typeof import('./analysis/stagecast.js');

@@ -9,7 +9,7 @@ use super::*;
 pub fn calibrate(process: &Process, history: &[Deal], options: &CalibrateOptions) -> Result<crate::ProcessModel> {
     for (k, d) in history.iter().enumerate() {
         if d.status == Status::Open {
-            return Err(Error::coded(error::join(&error::index("history", k), "status"), error::Code::NotClosed, "must be won or lost: history holds closed deals only"));
+            return Err(Error::coded(error::join(&error::index("history", k), "status"), error::ErrorCode::NotClosed, "must be won or lost: history holds closed deals only"));
         }
     }
     let table = Table::from_deals(process, history, options.paths).map_err(|e| e.within("history"))?;

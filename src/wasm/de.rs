@@ -19,7 +19,7 @@
 use serde::de::{self, DeserializeSeed, Expected, IntoDeserializer, MapAccess, SeqAccess, Unexpected, Visitor};
 use wasm_bindgen::{JsCast, JsValue};
 
-use crate::error::{Code, Error};
+use crate::error::{ErrorCode, Error};
 
 /// Deepest nesting read from JS (objects and lists).
 pub const MAX_DEPTH: usize = 32;
@@ -30,7 +30,7 @@ impl de::Error for Error {
     }
 
     fn invalid_type(unexp: Unexpected<'_>, exp: &dyn Expected) -> Self {
-        Error::coded("", Code::WrongType, format!("expected {exp}, got {}", kind(&unexp)))
+        Error::coded("", ErrorCode::WrongType, format!("expected {exp}, got {}", kind(&unexp)))
     }
 
     fn invalid_value(unexp: Unexpected<'_>, exp: &dyn Expected) -> Self {
@@ -38,21 +38,21 @@ impl de::Error for Error {
             Unexpected::Str(s) => format!("\"{}\"", s.chars().take(64).collect::<String>()),
             other => kind(&other).to_string(),
         };
-        Error::coded("", Code::WrongType, format!("expected {exp}, got {got}"))
+        Error::coded("", ErrorCode::WrongType, format!("expected {exp}, got {got}"))
     }
 
     fn unknown_variant(variant: &str, expected: &'static [&'static str]) -> Self {
         let shown: String = variant.chars().take(64).collect();
         let message = format!("unknown value \"{shown}\", expected one of {}", expected.join(", "));
-        Error::coded("", Code::UnknownValue { value: shown, expected: expected.iter().map(|e| e.to_string()).collect() }, message)
+        Error::coded("", ErrorCode::UnknownValue { value: shown, expected: expected.iter().map(|e| e.to_string()).collect() }, message)
     }
 
     fn missing_field(field: &'static str) -> Self {
-        Error::coded(field, Code::Required, "is required")
+        Error::coded(field, ErrorCode::Required, "is required")
     }
 
     fn duplicate_field(field: &'static str) -> Self {
-        Error::coded(field, Code::Duplicate, "is given twice")
+        Error::coded(field, ErrorCode::Duplicate, "is given twice")
     }
 }
 
@@ -175,7 +175,7 @@ impl Js {
         match self.v.as_f64() {
             Some(n) if n.fract() == 0.0 && (0.0..=9_007_199_254_740_991.0).contains(&n) => visitor.visit_u64(n as u64),
             Some(n) if n.fract() == 0.0 && (-9_007_199_254_740_991.0..0.0).contains(&n) => visitor.visit_i64(n as i64),
-            Some(_) => Err(Error::coded("", Code::WrongType, "expected a whole number, got a number with a fraction")),
+            Some(_) => Err(Error::coded("", ErrorCode::WrongType, "expected a whole number, got a number with a fraction")),
             None => Err(de::Error::invalid_type(self.unexpected(), &visitor)),
         }
     }

@@ -42,7 +42,7 @@ fn fail(e: Error) -> JsValue {
 /// the core's checks name them.
 fn from_js<T: DeserializeOwned>(value: JsValue, name: &str) -> Result<T, Error> {
     if value.is_undefined() || value.is_null() {
-        return Err(Error::coded(if name.is_empty() { "input" } else { name }, error::Code::Required, "is required"));
+        return Err(Error::coded(if name.is_empty() { "input" } else { name }, error::ErrorCode::Required, "is required"));
     }
     de::read(value, name)
 }

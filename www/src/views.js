@@ -316,26 +316,24 @@ export class StagecastForecast extends StagecastElement {
         this.showError(e);
       }
     };
+    // The forecast, then its back-test, each in the analysis worker (issue
+    // 14.5: the page stays responsive), each shown as soon as it is done.
+    const steps = [
+      ['periodForecast', opts.forecast, 'forecast', 'error', 'backtest'],
+      ['backtest', opts.backtest, 'backtest', 'backtestError', null],
+    ];
     this._work = (async () => {
-      await later();
-      if (gen !== this._gen) return;
-      try {
-        // In the analysis worker (issue 14.5): the page stays responsive.
-        cache.forecast = await this.analysis('periodForecast', [model, deals, opts.forecast]);
-      } catch (e) {
-        cache.error = e;
+      for (const [fn, options, result, error, next] of steps) {
+        await later();
+        if (gen !== this._gen) return;
+        try {
+          cache[result] = await this.analysis(fn, [model, deals, options]);
+        } catch (e) {
+          cache[error] = e;
+        }
+        cache.busy = next;
+        rerender();
       }
-      cache.busy = 'backtest';
-      rerender();
-      await later();
-      if (gen !== this._gen) return;
-      try {
-        cache.backtest = await this.analysis('backtest', [model, deals, opts.backtest]);
-      } catch (e) {
-        cache.backtestError = e;
-      }
-      cache.busy = null;
-      rerender();
     })();
     return cache;
   }

@@ -15,6 +15,13 @@ type CoreApi = Omit<typeof Core, 'default' | 'initSync'>;
  * until `await Stagecast.loadAnalysis()` has resolved. */
 type AnalysisApi = Omit<typeof Analysis, 'default' | 'initSync' | 'version'>;
 
+/** What every function and `new Engine(...)` throw: a JS `Error` whose
+ * message starts with the bad field's path, with the error as data in
+ * `detail` (`{ code: "non_negative", path: "deals[3].value" }`). */
+export interface StagecastError extends Error {
+  detail: Core.ErrorCode & { path: string };
+}
+
 /** Progress of a long analysis call in the worker. */
 export interface AnalysisProgress { stage: string; deals: number; done: boolean; ms?: number }
 /** The analysis functions, each returning a promise of its result. */

@@ -1,6 +1,7 @@
 // Must NOT compile: each line ending in a MISSPELT comment uses a field a
 // result does not have (tests/node/types.test.mjs asserts tsc names each one).
 import { defaultModel, scoreDeal, meetingValue, Engine } from 'stagecast';
+import type { StagecastError } from 'stagecast';
 
 const model = defaultModel();
 const score = scoreDeal(model, { id: 'a', events: [] });
@@ -11,3 +12,4 @@ console.log(engine.scoreDeals([{ id: 'a' }])[0].explanation); // MISSPELT explan
 console.log(meetingValue(model, { id: 'a' }, 'mobilizer_met').valeu); // MISSPELT valeu
 document.querySelector('stagecast-deal')!.score!.probabilityy; // MISSPELT probabilityy
 document.querySelector('stagecast-deal')!.addEventListener('stagecast-change', (e) => e.detail.intervall); // MISSPELT intervall
+try { scoreDeal(model, { id: 'a', value: -1 }); } catch (e) { const d = (e as StagecastError).detail; if (d.code === 'too_long') console.log(d.maxx); } // MISSPELT maxx

@@ -2,7 +2,7 @@
 // TypeScript user writes them: tests/node/types.test.mjs compiles this file
 // with `tsc --strict` and fails unless it compiles.
 import init, { defaultModel, scoreDeal, scoreDeals, meetingValue, meetingPlan, rankMeetings, validateModel, loadAnalysis, Engine, initSync } from 'stagecast';
-import type { Deal, DealScore, Score, ProcessModel, StagecastDealElement, StagecastChangeEvent } from 'stagecast';
+import type { Deal, DealScore, Score, ProcessModel, StagecastDealElement, StagecastChangeEvent, StagecastError } from 'stagecast';
 import * as analysis from 'stagecast/analysis';
 import { readFileSync } from 'node:fs';
 
@@ -79,3 +79,11 @@ import * as csv from 'stagecast/csv';
 const imported = csv.parseCsv('Deal Id,Stage\n1,Won\n', { id: 'Deal Id', status: 'Stage' });
 const history = csv.importHistory('', 'hubspot');
 console.log(imported.deals.length, imported.errors.map((e) => e.line), history.closedWithoutHistory.length, csv.guessPreset(['Deal Id']));
+// Errors as data: the field's path and a code with its parameters.
+try {
+  new Engine(defaultModel()).scoreDeal({ id: 'a', value: -1 });
+} catch (e) {
+  const { detail } = e as StagecastError;
+  if (detail.code === 'too_long') console.log(detail.path, detail.max);
+  else if (detail.code === 'unknown_milestone') console.log(detail.milestone);
+}
