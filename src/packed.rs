@@ -379,6 +379,44 @@ mod tests {
         check_same(&fitted, &deals);
     }
 
+    /// Garbage data (counts, indices past the table, NONE anywhere) never
+    /// panics: both packed paths give numbers or `None`, and agree on which.
+    #[test]
+    fn garbage_falls_back_or_scores_without_panicking() {
+        let p = model();
+        let good: Vec<Deal> = (0..6).map(deal).collect();
+        let (strings, data) = pack(&good, &(0..9).collect::<Vec<_>>());
+        let strings: Vec<&str> = strings.iter().map(String::as_str).collect();
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let (mut scored, mut refused) = (0, 0);
+        for _ in 0..3000 {
+            let mut d = data.clone();
+            for _ in 0..1 + next() % 3 {
+                let at = (next() % d.len() as u64) as usize;
+                d[at] = match next() % 4 {
+                    0 => NONE,
+                    1 => (next() % 40) as u32,
+                    2 => d[at].wrapping_add(1),
+                    _ => (next() % (strings.len() as u64 + 2)) as u32,
+                };
+            }
+            if next() % 5 == 0 {
+                d.truncate((next() % d.len() as u64) as usize);
+            }
+            let lean = score_packed(&p, &strings, &d);
+            let detail = score_packed_detail(&p, &strings, &d);
+            assert_eq!(lean.is_some(), detail.is_some());
+            if detail.is_some() { scored += 1 } else { refused += 1 }
+        }
+        assert!(scored > 100 && refused > 100, "{scored} scored, {refused} refused");
+    }
+
     #[test]
     fn anything_the_checks_refuse_falls_back() {
         let p = model();
