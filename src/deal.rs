@@ -223,16 +223,42 @@ pub fn ordered(steps: &[(usize, Option<i32>)]) -> Vec<(usize, Option<i32>)> {
 /// The state after the given completions (milestone index, day).
 pub fn state_of(process: &Process, steps: &[(usize, Option<i32>)]) -> DealState {
     let mut st = DealState::default();
-    for (i, day) in ordered(steps) {
-        if st.reached & bit(i) != 0 {
-            continue;
-        }
-        st.reached |= bit(i);
-        st.sequence.push(i);
-        st.days.push(day);
-    }
-    finish(process, &mut st);
+    state_into(process, steps, &mut st);
     st
+}
+
+/// `state_of` into `st` (its lists reused: no allocation per deal once
+/// warm, when the events are listed in the order `ordered` gives).
+pub fn state_into(process: &Process, steps: &[(usize, Option<i32>)], st: &mut DealState) {
+    st.reached = 0;
+    st.sequence.clear();
+    st.days.clear();
+    let add = |st: &mut DealState, i: usize, day: Option<i32>| {
+        if st.reached & bit(i) == 0 {
+            st.reached |= bit(i);
+            st.sequence.push(i);
+            st.days.push(day);
+        }
+    };
+    // Already in `ordered`'s order (each event's day, an undated one's the
+    // latest before it, never goes back): a stable sort would keep it.
+    let (mut latest, mut prev, mut sorted) = (None, None, true);
+    for &(_, day) in steps {
+        let at = if day.is_some() { day } else { latest };
+        latest = latest.max(day);
+        sorted &= at >= prev;
+        prev = at;
+    }
+    if sorted {
+        for &(i, day) in steps {
+            add(st, i, day);
+        }
+    } else {
+        for (i, day) in ordered(steps) {
+            add(st, i, day);
+        }
+    }
+    finish(process, st);
 }
 
 /// Fills `missing` and `out_of_order` from `reached` and `sequence`.

@@ -171,7 +171,7 @@ pub fn score_table(process: &Scorer, t: &Table) -> Result<Vec<(f64, [f64; 2], u3
             }
             None => {
                 let st = state_from(process, reached, ooo, t.steps.get(a..b).unwrap_or(&[]));
-                let p = crate::probability::prior_probability(process, &st).0;
+                let p = crate::probability::prior_probability(process, &st, None);
                 (p, [p, p], 0)
             }
             });

@@ -17,11 +17,12 @@
 //! serde path, which names the bad field as it always has.
 
 use crate::calibration::{Fitted, SELLER};
-use crate::deal::{parse_date, state_of, MAX_ATTRIBUTES, MAX_EVENTS};
+use crate::deal::{parse_date, state_into, MAX_ATTRIBUTES, MAX_EVENTS};
 use crate::error;
 use crate::model::MAX_TEXT_CHARS;
 use crate::scorer::Scorer;
-use crate::probability::lean;
+use crate::deal::DealState;
+use crate::probability::{detail, lean, Detail, Part, Why};
 
 /// An absent string (an undated event, no seller, no close date).
 pub const NONE: u32 = u32::MAX;
@@ -30,6 +31,109 @@ pub const NONE: u32 = u32::MAX;
 /// scores have intervals (a calibrated model), else 0 (lo and hi are then
 /// 0). `None`: score these deals through the serde path instead.
 pub fn score_packed(process: &Scorer, strings: &[&str], data: &[u32]) -> Option<Vec<f64>> {
+    let mut out = Vec::with_capacity(data.len() / 4);
+    let mut keys: Vec<u64> = Vec::new();
+    each_deal(process, strings, data, &mut |st, levels, pairs, seller| {
+        let (p, interval) = lean(process, st, &mut keys, &mut |f, keys| levels.keys(f, pairs, seller, keys, None));
+        let [lo, hi] = interval.unwrap_or_default();
+        out.extend([p, lo, hi]);
+    })?;
+    out.push(if process.fitted().is_some_and(|f| !f.insufficient) { 1.0 } else { 0.0 });
+    Some(out)
+}
+
+/// Everything `scoreDeal` returns, as numbers, per deal: what
+/// `probability::detail` computes (the same as the serde path's
+/// `DealScore`), for www/src/pack.js to name. Milestones are indices, sets
+/// two numbers (bits 0-31, 32-63), attribute names and values indices into
+/// `strings` (a name [`NONE`]: `seller`). Per deal:
+/// `probability, lo, hi, count, reached (2), missing (2), out of order
+/// (2)`; the number of terms, then each: `0, reached (2), out of order,
+/// value` (the state), `1, name, value, value` (an attribute), `2, name,
+/// value, reached (2), out of order, value` (a pair with the state), `3,
+/// name, value, name, value, value` (two attributes); the number of
+/// reasons, then each as its code (the order of `probability::Why`) and
+/// its numbers (`Why::Term`: the term's number among the deal's terms and
+/// the points); the number of next steps, then (milestone, probability)
+/// each. One last number: 1 when scored on history. `None`: use the serde
+/// path.
+pub fn score_packed_detail(process: &Scorer, strings: &[&str], data: &[u32]) -> Option<Vec<f64>> {
+    let mut out: Vec<f64> = Vec::with_capacity(data.len() * 3);
+    let (mut keys, mut at) = (Vec::new(), Vec::new());
+    let mut d = Detail::default();
+    let mut scratch = DealState::default();
+    each_deal(process, strings, data, &mut |st, levels, pairs, seller| {
+        keys.clear();
+        at.clear();
+        if let Some(f) = process.fitted().filter(|f| !f.insufficient) {
+            levels.keys(f, pairs, seller, &mut keys, Some(&mut at));
+        }
+        detail(process, st, &keys, &at, &mut d, &mut scratch);
+        let name = |k: usize| -> [f64; 2] {
+            let (a, v) = pairs.get(k).copied().unwrap_or((NONE, seller));
+            [f64::from(a), f64::from(v)]
+        };
+        let set = |s: u64| [(s & 0xffff_ffff) as f64, (s >> 32) as f64];
+        let [lo, hi] = d.interval.unwrap_or_default();
+        out.extend([d.probability, lo, hi, f64::from(d.count)]);
+        for s in [d.reached, d.missing, d.out_of_order] {
+            out.extend(set(s));
+        }
+        out.push(d.terms.len() as f64);
+        for &(part, value) in &d.terms {
+            match part {
+                Part::State(r, ooo) => out.extend([0.0, set(r)[0], set(r)[1], f64::from(u8::from(ooo))]),
+                Part::Attribute(k) => out.extend([1.0, name(k)[0], name(k)[1]]),
+                Part::StatePair(k, r, ooo) => out.extend([2.0, name(k)[0], name(k)[1], set(r)[0], set(r)[1], f64::from(u8::from(ooo))]),
+                Part::Pair(a, b) => out.extend([3.0, name(a)[0], name(a)[1], name(b)[0], name(b)[1]]),
+            }
+            out.push(value);
+        }
+        out.push(d.reasons.len() as f64);
+        for &w in &d.reasons {
+            let n = |x: u32| f64::from(x);
+            let row = match w {
+                Why::Start(p) => [0.0, p, 0.0, 0.0, 0.0, 0.0, 0.0],
+                Why::FurthestStep(i, p) => [1.0, i as f64, p, 0.0, 0.0, 0.0, 0.0],
+                Why::MissingPrerequisites(i, missing, p, prior) => [2.0, i as f64, n(missing), p, prior, 0.0, 0.0],
+                Why::OutOfOrder(m, p, before) => [3.0, set(m)[0], set(m)[1], p, before, 0.0, 0.0],
+                Why::OutOfOrderAsMissing(m, late, p, before) => [4.0, set(m)[0], set(m)[1], set(late)[0], set(late)[1], p, before],
+                Why::LearnedState(deals, won) => [5.0, n(deals), n(won), 0.0, 0.0, 0.0, 0.0],
+                Why::ThinState(deals) => [6.0, n(deals), 0.0, 0.0, 0.0, 0.0, 0.0],
+                Why::HistoryRate(p, low, high) => [7.0, p, low, high, 0.0, 0.0, 0.0],
+                Why::Term(k, points) => [8.0, k as f64, f64::from(points), 0.0, 0.0, 0.0, 0.0],
+                Why::InsufficientHistory(deals, needed) => [9.0, n(deals), n(needed), 0.0, 0.0, 0.0, 0.0],
+                Why::DealWon(i) => [10.0, i as f64, 0.0, 0.0, 0.0, 0.0, 0.0],
+            };
+            let len = WHY_LEN.get(row[0] as usize).copied().unwrap_or(1);
+            out.extend_from_slice(row.get(..len).unwrap_or_default());
+        }
+        out.push(d.next.len() as f64);
+        for &(i, p) in &d.next {
+            out.extend([i as f64, p]);
+        }
+    })?;
+    out.push(if process.fitted().is_some_and(|f| !f.insufficient) { 1.0 } else { 0.0 });
+    Some(out)
+}
+
+/// How many numbers each reason takes, code included, by code (the order
+/// of `probability::Why`; www/src/pack.js reads them so).
+const WHY_LEN: [usize; 11] = [2, 3, 5, 5, 7, 3, 2, 4, 3, 3, 2];
+
+/// What `each_deal` calls per deal: (state, levels, attributes, seller).
+type Each<'a> = dyn FnMut(&DealState, &mut Levels<'_>, &[(u32, u32)], u32) + 'a;
+
+/// Reads the packed deals (checking every string and index as the serde
+/// path's checks would) and calls `each` with every deal's state, the
+/// strings' levels, its attributes in name order (name, value) and its
+/// seller. `None` when anything is off.
+fn each_deal(
+    process: &Scorer,
+    strings: &[&str],
+    data: &[u32],
+    each: &mut Each<'_>,
+) -> Option<()> {
     // A string the checks could refuse (too long; `__proto__` as an
     // attribute name) sends the whole call to the serde path, which
     // names it. Every other check is per role, below.
@@ -45,11 +149,13 @@ pub fn score_packed(process: &Scorer, strings: &[&str], data: &[u32]) -> Option<
             known.get(k as usize)?.1.map(Some)
         }
     };
-    let fitted = process.fitted().filter(|f| !f.insufficient);
-    let mut levels = Levels { strings, rows: Vec::new() };
-    let mut keys: Vec<u64> = Vec::new();
-    let mut out = Vec::with_capacity(data.len() / 4);
+    let mut levels = Levels { strings, rows: Vec::new(), seller: strings.iter().position(|s| *s == SELLER) };
     let mut steps: Vec<(usize, Option<i32>)> = Vec::new();
+    let mut st = DealState::default();
+    // Each attribute name's rank in name order (`UNSEEN` until met): the
+    // names met so far, sorted, and their ranks.
+    let mut names: Vec<u32> = Vec::new();
+    let mut rank: Vec<u32> = vec![UNSEEN; strings.len()];
     let mut pairs: Vec<(u32, u32)> = Vec::new();
     let mut words = data.iter().copied();
     let count = |words: &mut std::iter::Copied<std::slice::Iter<'_, u32>>, max: usize| words.next().filter(|&n| n as usize <= max);
@@ -61,29 +167,36 @@ pub fn score_packed(process: &Scorer, strings: &[&str], data: &[u32]) -> Option<
         }
         pairs.clear();
         for _ in 0..count(&mut words, MAX_ATTRIBUTES)? {
-            pairs.push((words.next()?, words.next()?));
+            let (a, v) = (words.next()?, words.next()?);
+            if *rank.get(a as usize)? == UNSEEN {
+                let at = names.partition_point(|&n| text(strings, n) < text(strings, a));
+                names.insert(at, a);
+                for (r, &n) in names.iter().enumerate() {
+                    *rank.get_mut(n as usize)? = r as u32;
+                }
+            }
+            pairs.push((a, v));
         }
         let seller = words.next()?;
         day(words.next()?)?;
         // The attributes in name order, as a deal's BTreeMap holds them
-        // (an insertion sort: a few names, often listed in order already).
+        // (an insertion sort by rank: a few names, often listed in order
+        // already).
+        let ranked = |k: u32| rank.get(k as usize).copied().unwrap_or(UNSEEN);
         for i in 1..pairs.len() {
             let mut j = i;
             while let (Some(a), Some(b)) = (pairs.get(j.wrapping_sub(1)), pairs.get(j)) {
-                if text(strings, a.0) <= text(strings, b.0) {
+                if ranked(a.0) <= ranked(b.0) {
                     break;
                 }
                 pairs.swap(j - 1, j);
                 j -= 1;
             }
         }
-        let st = state_of(process, &steps);
-        let (p, interval) = lean(process, &st, &mut keys, &mut |f, keys| levels.keys(f, &pairs, seller, keys));
-        let [lo, hi] = interval.unwrap_or_default();
-        out.extend([p, lo, hi]);
+        state_into(process, &steps, &mut st);
+        each(&st, &mut levels, &pairs, seller);
     }
-    out.push(if fitted.is_some() { 1.0 } else { 0.0 });
-    Some(out)
+    Some(())
 }
 
 fn text<'a>(strings: &[&'a str], k: u32) -> &'a str {
@@ -96,6 +209,8 @@ fn text<'a>(strings: &[&'a str], k: u32) -> &'a str {
 struct Levels<'a> {
     strings: &'a [&'a str],
     rows: Vec<(u32, Vec<u32>)>,
+    /// The string `seller`, if the table has it.
+    seller: Option<usize>,
 }
 
 const UNSEEN: u32 = u32::MAX;
@@ -127,14 +242,25 @@ impl Levels<'_> {
     /// `probability::features` of the deal as levels: its attributes in
     /// name order, then its seller (when not empty and no attribute is
     /// named `seller`); unknown ones left out, as `score_lean` leaves them.
-    fn keys(&mut self, f: &Fitted, pairs: &[(u32, u32)], seller: u32, out: &mut Vec<u64>) {
+    /// Their positions among the features into `at`, when given.
+    fn keys(&mut self, f: &Fitted, pairs: &[(u32, u32)], seller: u32, out: &mut Vec<u64>, mut at: Option<&mut Vec<usize>>) {
         let mut has_seller = false;
-        for &(k, v) in pairs {
-            has_seller |= text(self.strings, k) == SELLER;
-            out.extend(self.level(f, k, v));
+        for (k, &(a, v)) in pairs.iter().enumerate() {
+            has_seller |= Some(a as usize) == self.seller;
+            if let Some(level) = self.level(f, a, v) {
+                out.push(level);
+                if let Some(at) = at.as_deref_mut() {
+                    at.push(k);
+                }
+            }
         }
         if seller != NONE && !has_seller && !text(self.strings, seller).is_empty() {
-            out.extend(self.level(f, NONE, seller));
+            if let Some(level) = self.level(f, NONE, seller) {
+                out.push(level);
+                if let Some(at) = at {
+                    at.push(pairs.len());
+                }
+            }
         }
     }
 }
@@ -251,6 +377,44 @@ mod tests {
         let fitted = Scorer::new(m).unwrap();
         assert!(fitted.fitted().is_some_and(|f| !f.insufficient));
         check_same(&fitted, &deals);
+    }
+
+    /// Garbage data (counts, indices past the table, NONE anywhere) never
+    /// panics: both packed paths give numbers or `None`, and agree on which.
+    #[test]
+    fn garbage_falls_back_or_scores_without_panicking() {
+        let p = model();
+        let good: Vec<Deal> = (0..6).map(deal).collect();
+        let (strings, data) = pack(&good, &(0..9).collect::<Vec<_>>());
+        let strings: Vec<&str> = strings.iter().map(String::as_str).collect();
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let (mut scored, mut refused) = (0, 0);
+        for _ in 0..3000 {
+            let mut d = data.clone();
+            for _ in 0..1 + next() % 3 {
+                let at = (next() % d.len() as u64) as usize;
+                d[at] = match next() % 4 {
+                    0 => NONE,
+                    1 => (next() % 40) as u32,
+                    2 => d[at].wrapping_add(1),
+                    _ => (next() % (strings.len() as u64 + 2)) as u32,
+                };
+            }
+            if next() % 5 == 0 {
+                d.truncate((next() % d.len() as u64) as usize);
+            }
+            let lean = score_packed(&p, &strings, &d);
+            let detail = score_packed_detail(&p, &strings, &d);
+            assert_eq!(lean.is_some(), detail.is_some());
+            if detail.is_some() { scored += 1 } else { refused += 1 }
+        }
+        assert!(scored > 100 && refused > 100, "{scored} scored, {refused} refused");
     }
 
     #[test]

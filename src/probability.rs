@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::calibration::additive::Hit;
 use crate::calibration::{Contribution, Fitted, Term, MIN_HISTORY, SELLER, THIN_STATE};
 use crate::deal::{Deal, DealState};
 use crate::error::{self, Result};
@@ -156,31 +157,26 @@ pub fn lean(process: &Scorer, st: &DealState, keys: &mut Vec<u64>, attrs: &mut d
             let z = base + shift;
             (stats::sigmoid(z), Some(crate::calibration::additive::moved_interval(e.probability, e.interval, f.terms.state_weight(), z, mv + var)))
         }
-        _ => (prior_probability(process, st).0, None),
+        _ => (prior_probability(process, st, None), None),
     }
 }
 
-/// The probability of a state under the model's priors, with the reasons.
+/// The probability of a state under the model's priors, with the reasons
+/// into `why` when given.
 ///
 /// Every reached milestone gives credit: its prior, with the lift over the
 /// base probability halved for each prerequisite that is missing. The deal
 /// takes the best credit; steps done out of order cost a fifth of the lift.
 /// Completing the next mandatory milestone in order never lowers the result.
-pub fn prior_probability(process: &Process, st: &DealState) -> (f64, Vec<Reason>) {
+pub fn prior_probability(process: &Process, st: &DealState, mut why: Option<&mut Vec<Why>>) -> f64 {
     let base = process.base();
     let (mut best, best_i, best_missing) = best_credit(process, st.reached);
-    let mut why = Vec::new();
-    match best_i {
-        None => why.push(Reason::Start { probability: base }),
-        Some(i) if best_missing == 0 => {
-            why.push(Reason::FurthestStep { milestone: process.id(i).to_string(), probability: process.prior(i) })
-        }
-        Some(i) => why.push(Reason::MissingPrerequisites {
-            milestone: process.id(i).to_string(),
-            missing: best_missing,
-            probability: best,
-            prior: process.prior(i),
-        }),
+    if let Some(w) = why.as_deref_mut() {
+        w.push(match best_i {
+            None => Why::Start(base),
+            Some(i) if best_missing == 0 => Why::FurthestStep(i, process.prior(i)),
+            Some(i) => Why::MissingPrerequisites(i, best_missing, best, process.prior(i)),
+        });
     }
     if st.out_of_order != 0 {
         let before = best;
@@ -189,19 +185,18 @@ pub fn prior_probability(process: &Process, st: &DealState) -> (f64, Vec<Reason>
         // the deal scored as if the late steps were still missing is a floor.
         let late = late_steps(process, st);
         let (floor, _, _) = best_credit(process, st.reached & !late);
-        if floor > best {
-            why.push(Reason::OutOfOrderAsMissing {
-                milestones: ids(process, st.out_of_order),
-                late: ids(process, late),
-                probability: floor,
-                before: best,
-            });
+        let reason = if floor > best {
+            let r = Why::OutOfOrderAsMissing(st.out_of_order, late, floor, best);
             best = floor;
+            r
         } else {
-            why.push(Reason::OutOfOrder { milestones: ids(process, st.out_of_order), probability: best, before });
+            Why::OutOfOrder(st.out_of_order, best, before)
+        };
+        if let Some(w) = why {
+            w.push(reason);
         }
     }
-    (best.clamp(0.0, 1.0), why)
+    best.clamp(0.0, 1.0)
 }
 
 /// The best credit among the reached milestones: a milestone's prior, cut
@@ -298,173 +293,286 @@ pub fn features(deal: &Deal) -> Vec<(&str, &str)> {
     v
 }
 
-/// A calibrated probability: the state's learned rate moved by the learned
-/// terms on the logit scale (milestone terms, attribute effects, pairs).
-/// Returns (probability, interval, deals in the exact state, reasons,
-/// contributions). The interval is the state rate's 90% credible interval
-/// moved by the same terms and widened by their own uncertainty.
-pub fn calibrated_probability(
-    process: &Process,
-    fitted: &Fitted,
-    st: &DealState,
-    attrs: &[(&str, &str)],
-) -> (f64, [f64; 2], u32, Vec<Reason>, Vec<Contribution>) {
-    let (reached, ooo) = fitted.view(process, st);
-    let e = fitted.estimate(process, reached, ooo, None, true);
-    let mut why = Vec::new();
-    if e.n >= THIN_STATE {
-        why.push(Reason::LearnedState { deals: e.n, won: e.won });
-    } else {
-        why.push(Reason::ThinState { deals: e.n });
-    }
-    why.push(Reason::HistoryRate { probability: e.probability, low: e.interval[0], high: e.interval[1] });
-    let (base, mv) = fitted.terms.state_base(stats::logit(e.probability), reached);
-    let mut contributions = vec![Contribution { term: Term { kind: "state".into(), reached: ids(process, reached), out_of_order: ooo, ..Term::default() }, value: base }];
-    let (total, var) = fitted.terms.deal(reached, ooo, attrs, Some(&mut contributions));
-    let z = base + total;
-    let p = stats::sigmoid(z);
-    for c in &contributions {
-        // Each attribute and each pair as the points it moves the number
-        // (the state's base is the history rate above, moved by the
-        // milestone terms).
-        let Term { kind, attribute, value: level, with_attribute, with_value, .. } = &c.term;
-        let points = ((p - stats::sigmoid(z - c.value)) * 100.0).round() as i32;
-        if points == 0 {
-            continue;
-        }
-        match kind.as_str() {
-            "attribute" => why.push(Reason::AttributeEffect { attribute: attribute.clone(), value: level.clone(), points }),
-            "pair" => why.push(Reason::PairEffect { attribute: attribute.clone(), value: level.clone(), with_attribute: with_attribute.clone(), with_value: with_value.clone(), points }),
-            _ => {}
-        }
-    }
-    let interval = crate::calibration::additive::moved_interval(e.probability, e.interval, fitted.terms.state_weight(), z, mv + var);
-    (p, interval, e.n, why, contributions)
+/// A reason in compact form (milestones and sets as indices and bits, the
+/// attribute values as terms of the deal's [`Detail`]): what the scoring
+/// computes once; [`Detail::score`] words nothing but names it as a
+/// [`Reason`], `crate::packed` writes it as numbers.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Why {
+    Start(f64),
+    FurthestStep(usize, f64),
+    MissingPrerequisites(usize, u32, f64, f64),
+    OutOfOrder(u64, f64, f64),
+    OutOfOrderAsMissing(u64, u64, f64, f64),
+    LearnedState(u32, u32),
+    ThinState(u32),
+    HistoryRate(f64, f64, f64),
+    /// `Detail::terms[k]` (an attribute or a pair) moves the number by
+    /// these percentage points.
+    Term(usize, i32),
+    InsufficientHistory(u32, u32),
+    DealWon(usize),
 }
 
-/// The calibrated probability alone (no interval, no words): for next steps.
-pub fn calibrated_only(process: &Process, fitted: &Fitted, st: &DealState, attrs: &[(&str, &str)]) -> f64 {
-    let (reached, ooo) = fitted.view(process, st);
-    let e = fitted.estimate(process, reached, ooo, None, false);
-    let (base, _) = fitted.terms.state_base(stats::logit(e.probability), reached);
-    let (shift, _) = fitted.terms.deal(reached, ooo, attrs, None);
-    stats::sigmoid(base + shift)
+/// A term of a deal's number in compact form. Attribute values are
+/// positions in the deal's features (`features`: its attributes in name
+/// order, then the seller).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Part {
+    /// The milestone state's base: (reached, out of order).
+    State(u64, bool),
+    Attribute(usize),
+    /// An attribute value together with the state (reached, out of order).
+    StatePair(usize, u64, bool),
+    /// Two attribute values, the first the one the calibration lists first.
+    Pair(usize, usize),
+}
+
+/// Everything behind a deal's number, computed once by [`detail`] in
+/// compact form, with no string: [`Detail::score`] names it as a
+/// `DealScore` (serde), `crate::packed` writes it as numbers for
+/// www/src/pack.js. The seller's estimate is left to the writers (always
+/// the last reason).
+#[derive(Clone, Debug, Default)]
+pub struct Detail {
+    pub probability: f64,
+    pub interval: Option<[f64; 2]>,
+    pub count: u32,
+    /// Scored on history (`source` "history"), else on the priors.
+    pub history: bool,
+    pub reached: u64,
+    pub missing: u64,
+    pub out_of_order: u64,
+    /// (milestone, probability once it is done next), most valuable first.
+    pub next: Vec<(usize, f64)>,
+    pub reasons: Vec<Why>,
+    /// The number as a sum in log-odds (calibrated scores only).
+    pub terms: Vec<(Part, f64)>,
+}
+
+/// A checked deal's detail into `d` (cleared first). `keys` are the learned
+/// levels of the deal's features that the calibration knows and `at` their
+/// positions in the features (both empty without a calibration);
+/// `scratch` is a state reused for the next steps (no allocation per deal
+/// once warm).
+pub fn detail(process: &Scorer, st: &DealState, keys: &[u64], at: &[usize], d: &mut Detail, scratch: &mut DealState) {
+    let history = process.fitted().filter(|f| !f.insufficient);
+    d.next.clear();
+    d.reasons.clear();
+    d.terms.clear();
+    d.history = history.is_some();
+    d.count = 0;
+    d.reached = st.reached;
+    d.missing = missing_before(process, st);
+    d.out_of_order = st.out_of_order;
+    if let Some(i) = outcome(process).filter(|_| signed(process, st)) {
+        d.probability = 1.0;
+        d.interval = history.map(|_| [1.0, 1.0]);
+        d.reasons.push(Why::DealWon(i));
+        // Won outright: no next step, and logit(1) is no finite sum of terms.
+        return;
+    }
+    let Some(f) = history else {
+        let p = prior_probability(process, st, Some(&mut d.reasons));
+        if let Some(f) = process.fitted() {
+            d.reasons.push(Why::InsufficientHistory(f.deals, MIN_HISTORY));
+        }
+        d.probability = p;
+        d.interval = None;
+        next_steps(process, st, p, scratch, &mut d.next, &mut |s| if signed(process, s) { 1.0 } else { prior_probability(process, s, None) });
+        return;
+    };
+    // The state's learned rate moved by the learned terms on the logit
+    // scale (milestone terms, attribute effects, pairs); the interval is
+    // the state rate's 90% credible interval moved by the same terms and
+    // widened by their own uncertainty.
+    let (reached, ooo) = f.view(process, st);
+    let e = f.estimate(process, reached, ooo, None, true);
+    d.reasons.push(if e.n >= THIN_STATE { Why::LearnedState(e.n, e.won) } else { Why::ThinState(e.n) });
+    d.reasons.push(Why::HistoryRate(e.probability, e.interval[0], e.interval[1]));
+    let (base, mv) = f.terms.state_base(stats::logit(e.probability), reached);
+    d.terms.push((Part::State(reached, ooo), base));
+    let terms = &mut d.terms;
+    let pos = |i: usize| at.get(i).copied().unwrap_or(0);
+    let (total, var) = f.terms.deal_terms(reached, ooo, keys, &mut |hit, value| {
+        let part = match hit {
+            Hit::Main(i) => Part::Attribute(pos(i)),
+            Hit::State(i) => Part::StatePair(pos(i), reached, ooo),
+            // The value with the lower level first, as the calibration names the pair.
+            Hit::Pair(i, j) if keys.get(i) < keys.get(j) => Part::Pair(pos(i), pos(j)),
+            Hit::Pair(i, j) => Part::Pair(pos(j), pos(i)),
+        };
+        terms.push((part, value));
+    });
+    let z = base + total;
+    let p = stats::sigmoid(z);
+    // Each attribute and each pair as the points it moves the number (the
+    // state's base is the history rate above, moved by the milestone terms).
+    for (k, &(part, value)) in d.terms.iter().enumerate() {
+        if matches!(part, Part::State(..)) {
+            continue;
+        }
+        let points = ((p - stats::sigmoid(z - value)) * 100.0).round() as i32;
+        if points != 0 {
+            d.reasons.push(Why::Term(k, points));
+        }
+    }
+    d.probability = p;
+    d.interval = Some(crate::calibration::additive::moved_interval(e.probability, e.interval, f.terms.state_weight(), z, mv + var));
+    d.count = e.n;
+    next_steps(process, st, p, scratch, &mut d.next, &mut |s| {
+        if signed(process, s) {
+            return 1.0;
+        }
+        let (reached, ooo) = f.view(process, s);
+        let e = f.estimate(process, reached, ooo, None, false);
+        let (base, _) = f.terms.state_base(stats::logit(e.probability), reached);
+        let (shift, _) = f.terms.deal_keys(reached, ooo, keys);
+        stats::sigmoid(base + shift)
+    });
+}
+
+/// The learned levels of a deal's features and their positions, as
+/// [`detail`] takes them (empty without a usable calibration).
+pub fn levels(process: &Scorer, features: &[(&str, &str)]) -> (Vec<u64>, Vec<usize>) {
+    let (mut keys, mut at) = (Vec::new(), Vec::new());
+    if let Some(f) = process.fitted().filter(|f| !f.insufficient) {
+        for (k, (a, v)) in features.iter().enumerate() {
+            if let Some(level) = f.terms.level(a, v) {
+                keys.push(level as u64);
+                at.push(k);
+            }
+        }
+    }
+    (keys, at)
+}
+
+impl Detail {
+    /// The detail named: milestone ids and labels, attribute names and
+    /// values (`features`, the deal's), as `scoreDeal` returns it.
+    pub fn score(&self, process: &Process, deal: &Deal, features: &[(&str, &str)]) -> DealScore {
+        let feature = |k: usize| features.get(k).map_or((String::new(), String::new()), |&(a, v)| (a.to_string(), v.to_string()));
+        let term = |part: Part| -> Term {
+            let mut t = Term { kind: "pair".into(), ..Term::default() };
+            match part {
+                Part::State(reached, ooo) => {
+                    t.kind = "state".into();
+                    t.reached = ids(process, reached);
+                    t.out_of_order = ooo;
+                }
+                Part::Attribute(k) => {
+                    t.kind = "attribute".into();
+                    (t.attribute, t.value) = feature(k);
+                }
+                Part::StatePair(k, reached, ooo) => {
+                    (t.attribute, t.value) = feature(k);
+                    t.reached = ids(process, reached);
+                    t.out_of_order = ooo;
+                }
+                Part::Pair(a, b) => {
+                    (t.attribute, t.value) = feature(a);
+                    (t.with_attribute, t.with_value) = feature(b);
+                }
+            }
+            t
+        };
+        let id = |i: usize| process.id(i).to_string();
+        let mut reasons: Vec<Reason> = self
+            .reasons
+            .iter()
+            .filter_map(|&w| {
+                Some(match w {
+                    Why::Start(probability) => Reason::Start { probability },
+                    Why::FurthestStep(i, probability) => Reason::FurthestStep { milestone: id(i), probability },
+                    Why::MissingPrerequisites(i, missing, probability, prior) => Reason::MissingPrerequisites { milestone: id(i), missing, probability, prior },
+                    Why::OutOfOrder(set, probability, before) => Reason::OutOfOrder { milestones: ids(process, set), probability, before },
+                    Why::OutOfOrderAsMissing(set, late, probability, before) => {
+                        Reason::OutOfOrderAsMissing { milestones: ids(process, set), late: ids(process, late), probability, before }
+                    }
+                    Why::LearnedState(deals, won) => Reason::LearnedState { deals, won },
+                    Why::ThinState(deals) => Reason::ThinState { deals },
+                    Why::HistoryRate(probability, low, high) => Reason::HistoryRate { probability, low, high },
+                    Why::Term(k, points) => {
+                        let t = term(self.terms.get(k)?.0);
+                        if t.kind == "attribute" {
+                            Reason::AttributeEffect { attribute: t.attribute, value: t.value, points }
+                        } else {
+                            Reason::PairEffect { attribute: t.attribute, value: t.value, with_attribute: t.with_attribute, with_value: t.with_value, points }
+                        }
+                    }
+                    Why::InsufficientHistory(deals, needed) => Reason::InsufficientHistory { deals, needed },
+                    Why::DealWon(i) => Reason::DealWon { milestone: id(i) },
+                })
+            })
+            .collect();
+        if let Some(probability) = deal.seller_probability {
+            reasons.push(Reason::SellerEstimate { probability });
+        }
+        DealScore {
+            id: deal.id.clone(),
+            probability: self.probability,
+            interval: self.interval,
+            count: self.count,
+            source: if self.history { "history" } else { "prior" }.to_string(),
+            reached: ids(process, self.reached),
+            missing_mandatory: ids(process, self.missing),
+            out_of_order: ids(process, self.out_of_order),
+            next: self
+                .next
+                .iter()
+                .map(|&(i, p)| NextStep { milestone: id(i), label: process.label(i).to_string(), mandatory: process.is_mandatory(i), probability: p, gain: p - self.probability })
+                .collect(),
+            reasons,
+            seller_probability: deal.seller_probability,
+            contributions: self.terms.iter().map(|&(part, value)| Contribution { term: term(part), value }).collect(),
+        }
+    }
 }
 
 /// Scores a checked state: on history when the model is calibrated with
 /// enough closed deals, else on the model's priors.
 pub fn score_state(process: &Scorer, deal: &Deal, st: &DealState) -> DealScore {
-    if let Some(i) = outcome(process).filter(|_| signed(process, st)) {
-        let mut reasons = vec![Reason::DealWon { milestone: process.id(i).to_string() }];
-        seller_note(deal, &mut reasons);
-        return DealScore {
-            id: deal.id.clone(),
-            probability: 1.0,
-            interval: process.fitted().filter(|f| !f.insufficient).map(|_| [1.0, 1.0]),
-            count: 0,
-            source: if process.fitted().is_some_and(|f| !f.insufficient) { "history" } else { "prior" }.to_string(),
-            reached: ids(process, st.reached),
-            missing_mandatory: ids(process, missing_before(process, st)),
-            out_of_order: ids(process, st.out_of_order),
-            next: Vec::new(),
-            reasons,
-            seller_probability: deal.seller_probability,
-            // Won outright: logit(1) is no finite sum of terms.
-            contributions: Vec::new(),
-        };
-    }
-    if let Some(f) = process.fitted() {
-        if !f.insufficient {
-            let attrs = features(deal);
-            let (p, interval, count, mut reasons, contributions) = calibrated_probability(process, f, st, &attrs);
-            seller_note(deal, &mut reasons);
-            return DealScore {
-                id: deal.id.clone(),
-                probability: p,
-                interval: Some(interval),
-                count,
-                source: "history".to_string(),
-                reached: ids(process, st.reached),
-                missing_mandatory: ids(process, missing_before(process, st)),
-                out_of_order: ids(process, st.out_of_order),
-                next: next_steps(process, st, p, |s| if signed(process, s) { 1.0 } else { calibrated_only(process, f, s, &attrs) }),
-                reasons,
-                seller_probability: deal.seller_probability,
-                contributions,
-            };
-        }
-    }
-    let (p, mut reasons) = prior_probability(process, st);
-    if let Some(f) = process.fitted() {
-        reasons.push(Reason::InsufficientHistory { deals: f.deals, needed: MIN_HISTORY });
-    }
-    seller_note(deal, &mut reasons);
-    DealScore {
-        id: deal.id.clone(),
-        probability: p,
-        interval: None,
-        count: 0,
-        source: "prior".to_string(),
-        reached: ids(process, st.reached),
-        missing_mandatory: ids(process, missing_before(process, st)),
-        out_of_order: ids(process, st.out_of_order),
-        next: next_steps(process, st, p, |s| if signed(process, s) { 1.0 } else { prior_probability(process, s).0 }),
-        reasons,
-        seller_probability: deal.seller_probability,
-        contributions: Vec::new(),
-    }
+    let features = features(deal);
+    let (keys, at) = levels(process, &features);
+    let mut d = Detail::default();
+    detail(process, st, &keys, &at, &mut d, &mut DealState::default());
+    d.score(process, deal, &features)
 }
 
-fn seller_note(deal: &Deal, reasons: &mut Vec<Reason>) {
-    if let Some(sp) = deal.seller_probability {
-        reasons.push(Reason::SellerEstimate { probability: sp });
-    }
-}
-
-/// The milestones that can be done next, each with the probability the deal
-/// would have once it is completed now: the first mandatory milestone not
-/// reached, and every optional one whose prerequisites are met. The most
-/// valuable step comes first (ties in process order). The first mandatory
-/// step is always listed, even when its gain is 0 (or below): it must be
-/// done before the deal can be won.
-pub fn next_steps(process: &Process, st: &DealState, now: f64, prob: impl Fn(&DealState) -> f64) -> Vec<NextStep> {
+/// The milestones that can be done next (into `out`, cleared first), each
+/// with the probability the deal would have once it is completed now
+/// (`prob` of the state then, computed in `scratch`): the first mandatory
+/// milestone not reached, and every optional one whose prerequisites are
+/// met. The most valuable step comes first (ties in process order). The
+/// first mandatory step is always listed, even when its gain is 0 (or
+/// below): it must be done before the deal can be won.
+pub fn next_steps(process: &Process, st: &DealState, now: f64, scratch: &mut DealState, out: &mut Vec<(usize, f64)>, prob: &mut dyn FnMut(&DealState) -> f64) {
+    out.clear();
     let first_mandatory = members(process.mandatory_set() & !st.reached).next();
-    let candidates = process
-        .indices()
-        .filter(|&i| st.reached & bit(i) == 0)
-        .filter(|&i| Some(i) == first_mandatory || (!process.is_mandatory(i) && process.after(i) & !st.reached == 0))
-        .map(|i| {
-            let s = with_step(process, st, i);
-            let p = prob(&s);
-            NextStep {
-                milestone: process.id(i).to_string(),
-                label: process.label(i).to_string(),
-                mandatory: process.is_mandatory(i),
-                probability: p,
-                gain: p - now,
-            }
-        });
-    // Insertion into place (at most 64 steps): equal gains stay in process
-    // order, and the wasm carries no sort routine for it (a stable sort costs
-    // almost 2 KiB gzip).
-    let mut steps: Vec<NextStep> = Vec::new();
-    for s in candidates {
-        let at = steps.iter().position(|o| s.gain > o.gain).unwrap_or(steps.len());
-        steps.insert(at, s);
+    for i in process.indices() {
+        if st.reached & bit(i) != 0 || !(Some(i) == first_mandatory || (!process.is_mandatory(i) && process.after(i) & !st.reached == 0)) {
+            continue;
+        }
+        with_step(process, st, i, scratch);
+        let p = prob(scratch);
+        // Insertion into place (at most 64 steps): equal gains stay in
+        // process order, and the wasm carries no sort routine for it (a
+        // stable sort costs almost 2 KiB gzip).
+        let gain = p - now;
+        let at = out.iter().position(|&(_, o)| gain > o - now).unwrap_or(out.len());
+        out.insert(at, (i, p));
     }
-    steps
 }
 
-/// The state after completing milestone `i` now.
-pub fn with_step(process: &Process, st: &DealState, i: usize) -> DealState {
-    let mut s = st.clone();
+/// The state after completing milestone `i` now, into `s`.
+pub fn with_step(process: &Process, st: &DealState, i: usize, s: &mut DealState) {
+    s.clone_from(st);
     if s.reached & bit(i) == 0 {
         s.reached |= bit(i);
         s.sequence.push(i);
         s.days.push(None);
-        crate::deal::finish(process, &mut s);
+        crate::deal::finish(process, s);
     }
-    s
 }
 
 pub fn ids(process: &Process, set: u64) -> Vec<String> {

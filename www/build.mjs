@@ -105,12 +105,14 @@ import init, * as api from './stagecast.js';
 import { defineElements } from './elements.js';
 import { AnalysisClient, asyncApi } from './analysis-client.js';
 import { addStrings } from './i18n.js';
-import { withPacking } from './pack.js';
+import { withPacking, freeScoreDeals } from './pack.js';
 export * from './stagecast.js';
 /** The wasm \`Engine\`, with \`scoreDeals\`' fast path (pack.js): the same results. */
 export const Engine = withPacking(api.Engine);
+/** \`scoreDeals(model, deals)\`: a transient \`Engine\`'s detailed fast path (pack.js): the same results. */
+export const scoreDeals = freeScoreDeals(Engine);
 // The API with that Engine: what ready() resolves to and the elements use.
-const packed = { ...api, Engine };
+const packed = { ...api, Engine, scoreDeals };
 export { default } from './stagecast.js';
 export { defineElements };
 /** Resolves once the wasm is instantiated (fetching it next to this file if needed). */

@@ -341,6 +341,14 @@ function withStep(p, st, i) {
   return finish(p, { reached: st.reached | (1 << i), sequence: [...st.sequence, i] });
 }
 const ids = (p, set) => members(set).map((i) => p.ms[i].id);
+/** The mandatory milestones a reached milestone waits for (the core's missing_before): the state's missing steps plus each reached milestone's gate. */
+function missingBefore(p, st) {
+  let missing = st.missing;
+  for (const i of members(st.reached)) missing |= (p.requiredBefore[i] | p.mandatoryBefore[i]) & ~st.reached;
+  return missing;
+}
+// Rust's f64::round: half away from zero (Math.round rounds -2.5 to -2).
+const roundAway = (x) => (x < 0 ? -Math.round(-x) : Math.round(x));
 
 // ---------------------------------------------------------------- prior scoring
 function bestCredit(p, reached) {
@@ -426,23 +434,58 @@ function fit(p, c) {
   }
   // Issue 16 (src/calibration/additive.rs): each effect carries its
   // variance, 1 / (n w + strength / 4), which widens the interval. The JS
-  // baseline reads effects only (no milestone terms, pairs or state weight).
+  // baseline reads effects, milestone terms, the state rate's weight and
+  // the ignored milestones; not pair cells (its calibrate learns none, and
+  // the bench's calibrations have none: bench/check.mjs says so if they do).
   const rate = c.deals > 0 ? c.won / c.deals : 0.5;
   const w = Math.max(rate * (1 - rate), 0.01);
+  const variance = (n, strength) => 1 / Math.max(n * w + (strength || 0) / 4, 1e-9);
   f.effectVar = new Map();
   for (const e of c.effects || []) {
     f.effects.set(`${e.attribute}\u0000${e.value}`, e.effect);
-    f.effectVar.set(`${e.attribute}\u0000${e.value}`, 1 / Math.max(e.n * w + (c.effectStrength || 0) / 4, 1e-9));
+    f.effectVar.set(`${e.attribute}\u0000${e.value}`, variance(e.n, c.effectStrength));
   }
+  f.milestones = new Float64Array(p.n);
+  f.milestoneVar = new Float64Array(p.n);
+  for (const m of c.milestoneEffects || []) {
+    const i = p.index.get(m.milestone);
+    f.milestones[i] = m.effect;
+    f.milestoneVar[i] = variance(m.n, c.effectStrength);
+  }
+  f.weight = c.stateWeight ?? 1;
+  f.intercept = c.intercept || 0;
+  f.ignored = 0;
+  for (const id of c.ignoredMilestones || []) f.ignored |= 1 << p.index.get(id);
   return f;
 }
 /** The state's interval around p, moved to logit z and widened by the terms' variance (additive::moved_interval). */
-function movedInterval(p, interval, z, v) {
+function movedInterval(p, interval, weight, z, v) {
   const lp = logit(p);
   const extra = Z90 * Z90 * v;
-  const below = Math.sqrt((lp - logit(interval[0])) ** 2 + extra);
-  const above = Math.sqrt((logit(interval[1]) - lp) ** 2 + extra);
+  const below = Math.sqrt((weight * (lp - logit(interval[0]))) ** 2 + extra);
+  const above = Math.sqrt((weight * (logit(interval[1]) - lp)) ** 2 + extra);
   return [sigmoid(z - below), sigmoid(z + above)];
+}
+/** A state as the calibration sees it, [reached, out of order], without its ignored milestones (leakage::view). */
+function view(p, f, st) {
+  if (!f.ignored) return [st.reached, st.outOfOrder !== 0];
+  const reached = st.reached & ~f.ignored;
+  let soFar = 0, ooo = false;
+  for (const i of st.sequence) {
+    if (f.ignored & (1 << i)) continue;
+    if (p.requiredBefore[i] & ~soFar & reached) ooo = true;
+    soFar |= 1 << i;
+  }
+  return [reached, ooo];
+}
+/** [base, variance] of a state on the logit: its rate's logit weighted against the intercept, plus its milestone terms (Terms::state_base). */
+function stateBase(f, rate, reached) {
+  let m = 0, v = 0;
+  for (const i of members(reached)) {
+    m += f.milestones[i];
+    v += f.milestoneVar[i];
+  }
+  return [f.weight * logit(rate) + (1 - f.weight) * f.intercept + m, v];
 }
 function varianceOf(f, attrs) {
   let v = 0;
@@ -464,6 +507,7 @@ function root(p, reached) {
 }
 /** { probability, interval, n, won } of a state; `minus` removes one deal's outcome (leave-one-out). */
 function estimate(p, f, reached, ooo, minus, withInterval = true) {
+  reached &= ~f.ignored;
   const memoKey = reached * 2 + (ooo ? 1 : 0);
   if (minus === undefined && withInterval) {
     const hit = f.memo.get(memoKey);
@@ -503,25 +547,44 @@ function effectsOf(f, attrs) {
   return out;
 }
 function calibratedProbability(p, f, st, attrs, why) {
-  const e = estimate(p, f, st.reached, st.outOfOrder !== 0);
+  const [reached, ooo] = view(p, f, st);
+  const e = estimate(p, f, reached, ooo);
   if (e.n >= THIN_STATE) why.push({ code: 'learned_state', deals: e.n, won: e.won });
   else why.push({ code: 'thin_state', deals: e.n });
   why.push({ code: 'history_rate', probability: e.probability, low: e.interval[0], high: e.interval[1] });
-  const effects = effectsOf(f, attrs);
-  let total = 0;
-  for (const x of effects) total += x[2];
-  const z = logit(e.probability) + total;
-  const q = sigmoid(z);
-  for (const [k, v, b] of effects) {
-    const points = Math.round((q - sigmoid(z - b)) * 100);
-    if (points !== 0) why.push({ code: 'attribute_effect', attribute: k, value: v, points });
+  const [base, mv] = stateBase(f, e.probability, reached);
+  // The number as a sum in log-odds (issue 16's contributions): the
+  // state's base, then each attribute's effect.
+  const state = { kind: 'state' };
+  if (reached) state.reached = ids(p, reached);
+  if (ooo) state.outOfOrder = true;
+  const contributions = [{ term: state, value: base }];
+  let total = 0, v = 0;
+  for (const [k, x] of attrs) {
+    const key = `${k}\u0000${x}`;
+    const b = f.effects.get(key);
+    if (b === undefined) continue;
+    total += b;
+    v += f.effectVar.get(key);
+    const term = { kind: 'attribute' };
+    if (k) term.attribute = k;
+    if (x) term.value = x;
+    contributions.push({ term, value: b });
   }
-  return [q, movedInterval(e.probability, e.interval, z, varianceOf(f, attrs)), e.n];
+  const z = base + total;
+  const q = sigmoid(z);
+  for (let j = 1; j < contributions.length; j++) {
+    const { term, value } = contributions[j];
+    const points = roundAway((q - sigmoid(z - value)) * 100);
+    if (points !== 0) why.push({ code: 'attribute_effect', attribute: term.attribute ?? '', value: term.value ?? '', points });
+  }
+  return [q, movedInterval(e.probability, e.interval, f.weight, z, mv + v), e.n, contributions];
 }
 function calibratedPoint(p, f, st, attrs) {
+  const [reached, ooo] = view(p, f, st);
   let total = 0;
   for (const x of effectsOf(f, attrs)) total += x[2];
-  return sigmoid(logit(estimate(p, f, st.reached, st.outOfOrder !== 0, undefined, false)) + total);
+  return sigmoid(stateBase(f, estimate(p, f, reached, ooo, undefined, false), reached)[0] + total);
 }
 function sellerNote(deal, why) {
   if (deal.sellerProbability != null) why.push({ code: 'seller_estimate', probability: deal.sellerProbability });
@@ -541,22 +604,23 @@ function scoreState(p, deal, st) {
     const learned = !!(f && !f.insufficient);
     why.push({ code: 'deal_won', milestone: p.ms[p.n - 1].id });
     sellerNote(deal, why);
-    const out = { id: deal.id || '', probability: 1, interval: learned ? [1, 1] : null, count: 0, source: learned ? 'history' : 'prior', reached: ids(p, st.reached), missingMandatory: ids(p, st.missing), outOfOrder: ids(p, st.outOfOrder), next: [], reasons: why };
+    const out = { id: deal.id || '', probability: 1, interval: learned ? [1, 1] : null, count: 0, source: learned ? 'history' : 'prior', reached: ids(p, st.reached), missingMandatory: ids(p, missingBefore(p, st)), outOfOrder: ids(p, st.outOfOrder), next: [], reasons: why };
     if (deal.sellerProbability != null) out.sellerProbability = deal.sellerProbability;
     return out;
   }
   if (f && !f.insufficient) {
     const attrs = features(deal);
-    const [q, interval, count] = calibratedProbability(p, f, st, attrs, why);
+    const [q, interval, count, contributions] = calibratedProbability(p, f, st, attrs, why);
     sellerNote(deal, why);
-    const out = { id: deal.id || '', probability: q, interval, count, source: 'history', reached: ids(p, st.reached), missingMandatory: ids(p, st.missing), outOfOrder: ids(p, st.outOfOrder), next: nextSteps(p, st, q, (s) => (signed(p, s) ? 1 : calibratedPoint(p, f, s, attrs))), reasons: why };
+    const out = { id: deal.id || '', probability: q, interval, count, source: 'history', reached: ids(p, st.reached), missingMandatory: ids(p, missingBefore(p, st)), outOfOrder: ids(p, st.outOfOrder), next: nextSteps(p, st, q, (s) => (signed(p, s) ? 1 : calibratedPoint(p, f, s, attrs))), reasons: why };
     if (deal.sellerProbability != null) out.sellerProbability = deal.sellerProbability;
+    out.contributions = contributions;
     return out;
   }
   const q = priorProbability(p, st, why);
   if (f) why.push({ code: 'insufficient_history', deals: f.deals, needed: MIN_HISTORY });
   sellerNote(deal, why);
-  const out = { id: deal.id || '', probability: q, interval: null, count: 0, source: 'prior', reached: ids(p, st.reached), missingMandatory: ids(p, st.missing), outOfOrder: ids(p, st.outOfOrder), next: nextSteps(p, st, q, (s) => (signed(p, s) ? 1 : priorProbability(p, s))), reasons: why };
+  const out = { id: deal.id || '', probability: q, interval: null, count: 0, source: 'prior', reached: ids(p, st.reached), missingMandatory: ids(p, missingBefore(p, st)), outOfOrder: ids(p, st.outOfOrder), next: nextSteps(p, st, q, (s) => (signed(p, s) ? 1 : priorProbability(p, s))), reasons: why };
   if (deal.sellerProbability != null) out.sellerProbability = deal.sellerProbability;
   return out;
 }
@@ -575,12 +639,14 @@ function scoreLean(p, deal, st) {
   const f = p.fitted;
   if (signed(p, st)) return { id: deal.id || '', probability: 1, interval: f && !f.insufficient ? [1, 1] : null };
   if (f && !f.insufficient) {
-    const e = estimate(p, f, st.reached, st.outOfOrder !== 0);
+    const [reached, ooo] = view(p, f, st);
+    const e = estimate(p, f, reached, ooo);
+    const [base, mv] = stateBase(f, e.probability, reached);
     let total = 0;
     const attrs = features(deal);
     for (const x of effectsOf(f, attrs)) total += x[2];
-    const z = logit(e.probability) + total;
-    return { id: deal.id || '', probability: sigmoid(z), interval: movedInterval(e.probability, e.interval, z, varianceOf(f, attrs)) };
+    const z = base + total;
+    return { id: deal.id || '', probability: sigmoid(z), interval: movedInterval(e.probability, e.interval, f.weight, z, mv + varianceOf(f, attrs)) };
   }
   return { id: deal.id || '', probability: priorProbability(p, st), interval: null };
 }
@@ -625,9 +691,11 @@ function statesOf(p, steps, a, b, path, out) {
  * The plain-JS twin of the wasm `ColumnScorer` (issue 14): the model
  * compiled once, and what each milestone state needs (its numbers, its
  * logit and the squared logit distances to its interval's ends) computed
- * the first time it is met and kept, as the Rust keeps it. A row: its final
- * state in one pass (no array), its codes' effects, three sigmoids and two
- * square roots (the Rust works on the odds instead; see src/columns.rs).
+ * the first time it is met and kept, as the Rust keeps it (the state's
+ * base: its rate weighted against the intercept plus its milestone terms;
+ * no pair cells, which this baseline never reads). A row: its final state
+ * in one pass (no array), its codes' effects, three sigmoids and two square
+ * roots (the Rust works on the odds instead; see src/columns.rs).
  */
 export class ColumnScorer {
   constructor(model) {
@@ -646,19 +714,23 @@ export class ColumnScorer {
     const vars = dict.attributes.map((a, col) => Float64Array.from(dict.values[col], (v) => (f ? f.effectVar.get(`${a}\u0000${v}`) ?? 0 : 0)));
     const states = this.states;
     const req = p.requiredBefore;
+    const ignored = f ? f.ignored : 0;
     const out = new Float64Array(n * 3);
     for (let r = 0; r < n; r++) {
       const a = offsets[r], b = offsets[r + 1];
-      // The final state: a step done while a step done before it required it is late.
-      let reached = 0, needed = 0, late = 0;
+      // The final state: a step done while a step done before it required
+      // it is late; the milestones the calibration ignores are left out.
+      let all = 0, reached = 0, needed = 0, late = 0;
       for (let k = a; k < b; k++) {
         const i = steps[k], bit = 1 << i;
-        if (reached & bit) continue;
+        if (all & bit) continue;
+        all |= bit;
+        if (ignored & bit) continue;
         if (needed & bit) late |= bit;
         needed |= req[i];
         reached |= bit;
       }
-      if (reached & this.outcome) {
+      if (all & this.outcome) {
         out[r * 3] = out[r * 3 + 1] = out[r * 3 + 2] = 1;
         continue;
       }
@@ -667,12 +739,14 @@ export class ColumnScorer {
       let st = states.get(key);
       if (!st) {
         if (f) {
+          // [p, lo, hi, base logit, squared distances to the ends, milestone terms' variance, plain]
           const e = estimate(p, f, reached, late !== 0);
           const z = logit(e.probability);
-          st = [e.probability, e.interval[0], e.interval[1], z, (z - logit(e.interval[0])) ** 2, (logit(e.interval[1]) - z) ** 2];
+          const [base, mv] = stateBase(f, e.probability, reached);
+          st = [e.probability, e.interval[0], e.interval[1], base, (f.weight * (z - logit(e.interval[0]))) ** 2, (f.weight * (logit(e.interval[1]) - z)) ** 2, mv, base === z && mv === 0];
         } else {
           const q = priorProbability(p, stateOfSteps(p, Array.from(steps.subarray(a, b))));
-          st = [q, q, q, 0, 0, 0];
+          st = [q, q, q, 0, 0, 0, 0, true];
         }
         states.set(key, st);
       }
@@ -681,7 +755,8 @@ export class ColumnScorer {
         const c = codes[r * na + col];
         if (c > 0) { shift += effects[col][c - 1]; v += vars[col][c - 1]; }
       }
-      if (shift === 0 && v === 0) {
+      v += st[6];
+      if (st[7] && shift === 0 && v === 0) {
         out[r * 3] = st[0]; out[r * 3 + 1] = st[1]; out[r * 3 + 2] = st[2];
       } else {
         const z = st[3] + shift;

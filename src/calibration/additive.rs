@@ -650,8 +650,6 @@ pub struct Terms {
     /// values' indices, or `STATE | slot` and a value's index), with
     /// (effect, variance).
     cells: Vec<(u64, f64, f64)>,
-    /// Milestone ids by index, to name states.
-    ids: Vec<String>,
     /// The state rate's weight in the base, and the intercept's.
     weight: f64,
     intercept: f64,
@@ -677,7 +675,6 @@ impl Terms {
         let w = (rate * (1.0 - rate)).max(0.01);
         let mut t = Terms {
             milestones: vec![(0.0, 0.0); process.len()],
-            ids: process.indices().map(|i| process.id(i).to_string()).collect(),
             ..Terms::default()
         };
         error::non_negative("pairStrength", c.pair_strength)?;
@@ -813,95 +810,68 @@ impl Terms {
     }
 
     /// The pair cells of a deal whose attribute values have indices `keys`,
-    /// in state slot `state`: (key, effect, variance) each, to `f`.
-    fn pairs_of(&self, keys: &[u64], state: Option<usize>, f: &mut dyn FnMut(u64, f64, f64)) {
+    /// in state slot `state`: to `f` each, as (i, j, effect, variance):
+    /// `keys[i]` with the state (`j` None) or with `keys[j]`.
+    fn pairs_of(&self, keys: &[u64], state: Option<usize>, f: &mut dyn FnMut(usize, Option<usize>, f64, f64)) {
         if self.cells.is_empty() {
             return;
         }
         for (i, &a) in keys.iter().enumerate() {
             if let Some(s) = state {
-                let key = (STATE | s as u64) << 32 | a;
-                if let Some((e, v)) = self.cell(key) {
-                    f(key, e, v);
+                if let Some((e, v)) = self.cell((STATE | s as u64) << 32 | a) {
+                    f(i, None, e, v);
                 }
             }
-            for &b in keys.get(i + 1..).unwrap_or(&[]) {
-                let key = cell_key(a, b);
-                if let Some((e, v)) = self.cell(key) {
-                    f(key, e, v);
+            for (j, &b) in keys.iter().enumerate().skip(i + 1) {
+                if let Some((e, v)) = self.cell(cell_key(a, b)) {
+                    f(i, Some(j), e, v);
                 }
             }
         }
     }
 
-    /// The terms of a deal beyond its state's base: (shift, variance), and
-    /// each term into `out` when given. `attrs` are (attribute, value).
     /// The index of a learned (attribute, value), if the history knew it.
     pub fn level(&self, attribute: &str, value: &str) -> Option<usize> {
         self.levels.get(attribute, value)
     }
 
-    /// `deal`'s sum and variance from the deal's level indices (`level`, in
-    /// the deal's attribute order), without naming the terms: the lean
-    /// path. The same additions in the same order as `deal`.
-    pub fn deal_keys(&self, reached: u64, ooo: bool, keys: &[u64]) -> (f64, f64) {
+    /// The terms of a deal beyond its state's base, from the learned level
+    /// of each of its attribute values (`keys`, in the deal's attribute
+    /// order; `level`): (shift, variance). Every term to `each`, with its
+    /// value: `Hit::Main(i)` the effect of `keys[i]`, `Hit::State(i)` its
+    /// pair with the state, `Hit::Pair(i, j)` the pair of `keys[i]` and
+    /// `keys[j]`. The lean and the detailed scores both add up here, so
+    /// their numbers are the same.
+    pub fn deal_terms(&self, reached: u64, ooo: bool, keys: &[u64], each: &mut dyn FnMut(Hit, f64)) -> (f64, f64) {
         let (mut z, mut v) = (0.0, 0.0);
-        for &k in keys {
+        for (i, &k) in keys.iter().enumerate() {
             if let Some(&(e, var)) = self.main.get(k as usize).filter(|x| !x.0.is_nan()) {
                 z += e;
                 v += var;
+                each(Hit::Main(i), e);
             }
         }
-        self.pairs_of(keys, self.state_index(reached, ooo), &mut |_, e, var| {
+        self.pairs_of(keys, self.state_index(reached, ooo), &mut |i, j, e, var| {
             z += e;
             v += var;
+            each(j.map_or(Hit::State(i), |j| Hit::Pair(i, j)), e);
         });
         (z, v)
     }
 
-    pub fn deal(&self, reached: u64, ooo: bool, attrs: &[(&str, &str)], mut out: Option<&mut Vec<Contribution>>) -> (f64, f64) {
-        let mut keys = Vec::with_capacity(attrs.len());
-        let (mut z, mut v) = (0.0, 0.0);
-        for &(a, value) in attrs {
-            let Some(k) = self.levels.get(a, value) else { continue };
-            keys.push(k as u64);
-            if let Some(&(e, var)) = self.main.get(k).filter(|x| !x.0.is_nan()) {
-                z += e;
-                v += var;
-                if let Some(o) = out.as_deref_mut() {
-                    o.push(Contribution { term: Term { kind: "attribute".into(), attribute: a.to_string(), value: value.to_string(), ..Term::default() }, value: e });
-                }
-            }
-        }
-        self.pairs_of(&keys, self.state_index(reached, ooo), &mut |key, e, var| {
-            z += e;
-            v += var;
-            if let Some(o) = out.as_deref_mut() {
-                o.push(Contribution { term: self.pair(key), value: e });
-            }
-        });
-        (z, v)
+    /// `deal_terms` without naming the terms: the lean path.
+    pub fn deal_keys(&self, reached: u64, ooo: bool, keys: &[u64]) -> (f64, f64) {
+        self.deal_terms(reached, ooo, keys, &mut |_, _| {})
     }
+}
 
-    /// Names a pair cell by its key: the state first, or the two
-    /// attribute values in their index order.
-    fn pair(&self, key: u64) -> Term {
-        let name = |k: u64| self.levels.key(k as usize).map(|(a, v)| (a.to_string(), v.to_string())).unwrap_or_default();
-        let (a, b) = (key >> 32, key & 0xffff_ffff);
-        let (attribute, value) = name(b);
-        let mut t = Term { kind: "pair".into(), attribute, value, ..Term::default() };
-        if a & STATE != 0 {
-            let (reached, ooo) = self.state_list.get((a & !STATE) as usize).copied().unwrap_or((0, false));
-            t.reached = members(reached).filter_map(|m| self.ids.get(m).cloned()).collect();
-            t.out_of_order = ooo;
-        } else {
-            // Two attribute values: the first by index is `attribute`.
-            t.with_attribute = std::mem::take(&mut t.attribute);
-            t.with_value = std::mem::take(&mut t.value);
-            (t.attribute, t.value) = name(a);
-        }
-        t
-    }
+/// A deal's term, by the positions of its attribute values in the `keys`
+/// given to [`Terms::deal_terms`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Hit {
+    Main(usize),
+    State(usize),
+    Pair(usize, usize),
 }
 
 /// Accessors for the compiled column scorer (`crate::columns`, issue 14).
@@ -975,7 +945,7 @@ impl TableTerms<'_> {
         }
         let keys: Vec<u64> =
             self.key.iter().zip(codes).filter_map(|(k, &c)| k.get((c as usize).checked_sub(1)?).copied().flatten()).collect();
-        self.terms.pairs_of(&keys, state, &mut |_, e, var| {
+        self.terms.pairs_of(&keys, state, &mut |_, _, e, var| {
             z += e;
             v += var;
         });
@@ -1052,11 +1022,14 @@ mod tests {
         let x = Calibration { pair_strength: 16.0, pairs: vec![cell(("a", "x"), ("b", "y"), 0.5)], ..Calibration::default() };
         let p = with(x).unwrap();
         let t = &p.fitted().unwrap().terms;
-        let mut out = Vec::new();
-        assert_eq!(t.deal(1, false, &[("b", "y"), ("a", "x")], Some(&mut out)).0, 0.5);
-        let c = &out[0].term;
-        assert_eq!((c.kind.as_str(), c.attribute.as_str(), c.value.as_str(), c.with_attribute.as_str(), c.with_value.as_str()), ("pair", "a", "x", "b", "y"));
-        assert_eq!(t.deal(1, false, &[("a", "x")], None).0, 0.0);
-        assert_eq!(t.deal(1, false, &[("a", "x"), ("b", "z")], None).0, 0.0);
+        let key = |a: &str, v: &str| t.level(a, v).map(|k| k as u64);
+        let mut hits = Vec::new();
+        let keys: Vec<u64> = [key("b", "y"), key("a", "x")].into_iter().flatten().collect();
+        assert_eq!(keys.len(), 2);
+        assert_eq!(t.deal_terms(1, false, &keys, &mut |h, e| hits.push((h, e))).0, 0.5);
+        assert_eq!(hits, vec![(super::Hit::Pair(0, 1), 0.5)]);
+        assert_eq!(t.deal_keys(1, false, &[key("a", "x").unwrap()]).0, 0.0);
+        assert_eq!(key("b", "z"), None);
+
     }
 }

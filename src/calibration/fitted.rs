@@ -19,10 +19,11 @@ pub struct Fitted {
     team: Option<(f64, f64)>,
     /// Milestones the calibration ignores (`leakage`).
     ignored: u64,
-    /// Estimates already computed (no leave-one-out), by state: scoring many
-    /// deals meets the same few states again and again, and each estimate
-    /// costs two Beta quantiles by bisection.
-    memo: std::cell::RefCell<BTreeMap<(u64, bool), StateEstimate>>,
+    /// Estimates already computed (no leave-one-out), by state, and whether
+    /// with their interval: scoring many deals meets the same few states
+    /// again and again (next steps too), and each interval costs two Beta
+    /// quantiles by bisection.
+    memo: std::cell::RefCell<BTreeMap<(u64, bool), (StateEstimate, bool)>>,
     /// Every additive term in dense lookups (effects, milestones, pairs).
     pub terms: additive::Terms,
 }
@@ -64,18 +65,21 @@ impl Fitted {
     /// The learned rate of a state; `minus` removes one deal's own outcome
     /// (1 = won, 0 = lost) from every level, for leave-one-out offsets. The
     /// credible interval (the costly part) only when `interval`; estimates
-    /// with their interval are memoised per state (scoring many deals meets
-    /// the same few states again and again).
+    /// without leave-one-out are memoised per state (scoring many deals
+    /// meets the same few states again and again). Without its interval an
+    /// estimate has `[p, p]` or the memoised one.
     pub fn estimate(&self, process: &Process, reached: u64, ooo: bool, minus: Option<bool>, interval: bool) -> StateEstimate {
         let reached = reached & !self.ignored;
-        if minus.is_some() || !interval {
+        if minus.is_some() {
             return self.compute(process, reached, ooo, minus, interval);
         }
-        if let Some(e) = self.memo.borrow().get(&(reached, ooo)) {
-            return *e;
+        if let Some(&(e, full)) = self.memo.borrow().get(&(reached, ooo)) {
+            if full || !interval {
+                return e;
+            }
         }
-        let e = self.compute(process, reached, ooo, None, true);
-        self.memo.borrow_mut().insert((reached, ooo), e);
+        let e = self.compute(process, reached, ooo, None, interval);
+        self.memo.borrow_mut().insert((reached, ooo), (e, interval));
         e
     }
 

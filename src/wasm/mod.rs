@@ -88,6 +88,21 @@ pub fn version() -> String {
 
 // ------------------------------------------------------------ the widget ----
 
+/// The string table of the packed fast path: the strings joined by NUL,
+/// split by hand (`str::split` would link a pattern searcher).
+#[cfg(not(any(feature = "csv", feature = "analysis")))]
+fn table(strings: &str) -> Vec<&str> {
+    let (mut table, mut from) = (Vec::new(), 0);
+    for (i, b) in strings.bytes().enumerate() {
+        if b == 0 {
+            table.push(strings.get(from..i).unwrap_or_default());
+            from = i + 1;
+        }
+    }
+    table.push(strings.get(from..).unwrap_or_default());
+    table
+}
+
 /// The built-in process model.
 #[cfg(not(any(feature = "csv", feature = "analysis")))]
 #[wasm_bindgen(js_name = defaultModel, unchecked_return_type = "ProcessModel")]
@@ -179,18 +194,32 @@ impl Engine {
     /// which names the bad field.
     #[wasm_bindgen(js_name = scorePacked, skip_typescript)]
     pub fn score_packed(&self, strings: &str, data: &[u32]) -> Vec<f64> {
-        // Split by hand: `str::split` would link a pattern searcher.
-        let (mut table, mut from) = (Vec::new(), 0);
-        for (i, b) in strings.bytes().enumerate() {
-            if b == 0 {
-                table.push(strings.get(from..i).unwrap_or_default());
-                from = i + 1;
+        crate::packed::score_packed(&self.process, &table(strings), data).unwrap_or_default()
+    }
+
+    // ---- issue 14: `scoreDeals(deals, { detail: true })` packed ----------
+    /// The detailed fast path, for www/src/pack.js only: the same packed
+    /// deals, every deal's detail as numbers (`crate::packed::score_packed_detail`),
+    /// or nothing (the wrapper then calls `scoreDeals`).
+    #[wasm_bindgen(js_name = scorePackedDetail, skip_typescript)]
+    pub fn score_packed_detail(&self, strings: &str, data: &[u32]) -> Vec<f64> {
+        crate::packed::score_packed_detail(&self.process, &table(strings), data).unwrap_or_default()
+    }
+
+    /// The milestones for pack.js to name the detail: id, label and "1"
+    /// when mandatory (else ""), each, all joined by NUL.
+    #[wasm_bindgen(js_name = milestoneNames, skip_typescript)]
+    pub fn milestone_names(&self) -> String {
+        let p = &self.process;
+        let mut out = String::new();
+        for i in p.indices() {
+            for s in [p.id(i), "\0", p.label(i), "\0", if p.is_mandatory(i) { "1" } else { "" }, "\0"] {
+                out.push_str(s);
             }
         }
-        table.push(strings.get(from..).unwrap_or_default());
-        let strings = table;
-        crate::packed::score_packed(&self.process, &strings, data).unwrap_or_default()
+        out
     }
+    // ---- end of issue 14's detailed fast path -----------------------------
 
     /// What reaching `milestoneId` next is worth for this deal:
     /// `{ probabilityBefore, probabilityAfter, margin, value, ratio, worthIt, ... }`.

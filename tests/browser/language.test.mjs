@@ -11,6 +11,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { setup } from './harness.mjs';
 import { STRINGS, DEFAULT_LABELS } from '../../www/src/i18n.js';
+import { IMPORT } from '../../www/src/i18n-import.js';
 
 let env;
 before(async () => {
@@ -23,7 +24,7 @@ after(async () => {
 // The literal pieces (between placeholders) of every English wording of an
 // engine code, at least 10 characters long, and the default model's labels.
 const PIECES = [
-  ...Object.entries(STRINGS.en)
+  ...Object.entries({ ...STRINGS.en, ...IMPORT.en })
     .filter(([k]) => /^(why_|reason_|problem_|notice_|warning_)/.test(k))
     .flatMap(([, v]) => v.split(/\{\w+\}/))
     .map((s) => s.trim())

@@ -25,7 +25,8 @@ const run = (page, url, type, messages) =>
         w.onerror = (e) => reject(new Error(e.message));
         w.onmessage = (e) => {
           replies.push(e.data);
-          if (e.data.type !== 'progress' && --pending === 0) {
+          // Progress and the import's words (posted first) answer no message.
+          if (e.data.type !== 'progress' && e.data.type !== 'strings' && --pending === 0) {
             w.terminate();
             resolve(replies);
           }
@@ -49,6 +50,9 @@ for (const [name, url, type] of [['one-file script worker', '/dist/stagecast-csv
     const page = await env.open('/embed.html');
     const mapping = { id: 'opportunity_id', seller: 'sales_agent', value: 'close_value', stage: 'deal_stage', closeDate: ['close_date'], stageMap: { Won: [], Lost: [] } };
     const replies = await run(page, url, type, [{ type: 'presets' }, { type: 'parse', text: bigCsv(5000, 4321), mapping }]);
+    // The import's words come first, for the importer to add (i18n-import.js).
+    assert.equal(replies[0].type, 'strings');
+    for (const lang of ['en', 'nb', 'sv', 'da']) assert.ok(replies[0].strings[lang].stageTable, lang);
     const presets = replies.find((r) => r.type === 'presets').presets.map((p) => p.name);
     for (const p of ['hubspot', 'salesforce', 'pipedrive', 'maven']) assert.ok(presets.includes(p), `${p} in ${presets}`);
     const progress = replies.filter((r) => r.type === 'progress');

@@ -4,9 +4,10 @@
 import init, * as widget from './stagecast.js';
 import initAnalysis, * as analysis from './analysis/stagecast.js';
 import { serveAnalysis } from './analysis-core.js';
-import { withPacking } from './pack.js';
+import { withPacking, freeScoreDeals } from './pack.js';
 
 // The Engine with scoreDeals' fast path (pack.js), as on the page.
-const api = { ...analysis, ...widget, Engine: withPacking(widget.Engine) };
+const Engine = withPacking(widget.Engine);
+const api = { ...analysis, ...widget, Engine, scoreDeals: freeScoreDeals(Engine) };
 api.ready = Promise.all([init(), initAnalysis()]);
 self.onmessage = serveAnalysis(api, (m) => self.postMessage(m));

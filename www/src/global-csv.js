@@ -6,6 +6,9 @@ import init, * as glue from '../../.build/pkg-csv/stagecast.js';
 import WASM_BYTES from 'stagecast:wasm';
 import { decodeBytes } from './bytes.js';
 import { handleCsvMessage } from './csv-core.js';
+import { IMPORT } from './i18n-import.js';
 
 const api = { ...glue, ready: init({ module_or_path: decodeBytes(WASM_BYTES) }) };
 self.onmessage = handleCsvMessage(api, (m) => self.postMessage(m));
+// The import's words first (i18n-import.js): the importer adds them.
+self.postMessage({ type: 'strings', strings: IMPORT });

@@ -10,7 +10,7 @@ import init, * as glue from '../../.build/pkg/stagecast.js';
 import WASM_BYTES from 'stagecast:wasm';
 import { decodeBytes } from './bytes.js';
 import { defineElements } from './elements.js';
-import { withPacking } from './pack.js';
+import { withPacking, freeScoreDeals } from './pack.js';
 import { t, translatePage, formatMoney, formatPercent, formatNumber, wordCode, wordError, milestoneName, addStrings, wordContributions } from './i18n.js';
 import { load, save } from './store.js';
 import { AnalysisClient, asyncApi } from './analysis-client.js';
@@ -41,6 +41,9 @@ import { AnalysisClient, asyncApi } from './analysis-client.js';
       return new.target ? new fn(...args) : fn(...args);
     };
   }
+  // scoreDeals(model, deals) through a transient Engine's packed fast path
+  // (pack.js; the same results).
+  api.scoreDeals = freeScoreDeals(api.Engine);
   // Until the analysis part is loaded, its functions say how to get them.
   for (const name of __ANALYSIS_NAMES__) {
     api[name] = function () {

@@ -12,7 +12,7 @@
 import { StagecastElement, el, MissingFunction } from './base.js';
 import { parseInChunks, importHistory } from './csv-core.js';
 import { startWorker, workerError } from './analysis-client.js';
-import { formatNumber, wordCode, wordError } from './i18n.js';
+import { formatNumber, wordCode, wordError, addStrings } from './i18n.js';
 
 /** Presets whose files go through the stage-history import. */
 const HISTORY = new Set(['hubspot', 'salesforce', 'hubspot_history', 'salesforce_history', 'stage_history', 'stage_history_deals']);
@@ -31,6 +31,8 @@ class CsvClient {
     if (!this.w) return;
     this.w.onmessage = (e) => {
       const m = e.data;
+      // The import's words, posted first by the worker (i18n-import.js).
+      if (m.type === 'strings') return addStrings(m.strings);
       if (m.type === 'progress') return this.q[0] && this.q[0].progress(m);
       const job = this.q.shift();
       if (!job) return;
