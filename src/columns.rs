@@ -282,7 +282,7 @@ fn state(process: &Process, fitted: Option<&Fitted>, reached: u64, ooo: bool, st
         }
         None => {
             let s: Vec<(usize, Option<i32>)> = steps.iter().map(|&i| (usize::from(i), None)).collect();
-            let p = probability::prior_probability(process, &crate::deal::state_of(process, &s)).0;
+            let p = probability::prior_probability(process, &crate::deal::state_of(process, &s), None);
             let z = stats::logit(p);
             State { base: [p, p, p], logit: z, odds: (-z).exp(), below: 0.0, above: 0.0, var: 0.0, pair: None, plain: true }
         }

@@ -894,7 +894,7 @@ impl Terms {
     /// Each pair cell of the level indices `keys` in pair state `state`:
     /// (effect, variance) to `f`, in `deal_keys`' order.
     pub fn each_pair(&self, keys: &[u64], state: Option<usize>, f: &mut dyn FnMut(f64, f64)) {
-        self.pairs_of(keys, state, &mut |_, e, v| f(e, v));
+        self.pairs_of(keys, state, &mut |_, _, e, v| f(e, v));
     }
 }
 
