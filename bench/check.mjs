@@ -143,6 +143,24 @@ for (const m of [model, calibrated]) {
 }
 console.log('scoring: JS matches wasm (objects, columns and ColumnScorer, priors and calibrated); columns match objects');
 {
+  // Issue 14: the ColumnScorer on a calibration with milestone terms and a
+  // state rate's weight (the native one; its pair cells left out, which
+  // plain JS does not read), against plain JS and the object path.
+  const m = { ...model, calibration: { ...rust, pairs: [], pairStrength: 0 } };
+  const oc = gen.toColumns(open);
+  const u = new plain.ColumnScorer(m).scoreColumns(oc.dictionaries, oc.steps, oc.offsets, oc.codes);
+  const ws = new wasm.ColumnScorer(m);
+  const w = ws.scoreColumns(oc.dictionaries, oc.steps, oc.offsets, oc.codes);
+  ws.free();
+  u.forEach((v, k) => close(v, w[k], 1e-12, `ColumnScorer (milestone terms) ${k}`));
+  wasm.scoreDeals(m, deals).forEach((s, k) => {
+    close(w[3 * k], s.probability, 1e-12, `ColumnScorer (milestone terms) vs objects ${k}`);
+    close(w[3 * k + 1], s.interval[0], 1e-12, `ColumnScorer (milestone terms) vs objects lo ${k}`);
+    close(w[3 * k + 2], s.interval[1], 1e-12, `ColumnScorer (milestone terms) vs objects hi ${k}`);
+  });
+  console.log(`ColumnScorer: JS matches wasm and the object path on a calibration with ${(rust.milestoneEffects || []).length} milestone terms and state weight ${rust.stateWeight ?? 1}`);
+}
+{
   // The attrs case as the bench runs it: the wasm calibrates 50,000 closed
   // deals with 9 attributes (milestone terms and all), then an Engine
   // scores, lean and detailed, against plain.js's Engine on the same model.
