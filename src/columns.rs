@@ -24,7 +24,8 @@
 
 use std::collections::BTreeMap;
 
-use crate::calibration::{Fitted, MAX_COLUMNS};
+use crate::calibration::table::{check_dictionaries, check_offsets};
+use crate::calibration::Fitted;
 use crate::error::{self, Error, Result};
 use crate::model::Process;
 use crate::scorer::Scorer;
@@ -35,8 +36,6 @@ use crate::stats;
 /// dense table (2^(n+1) entries of 4 bytes: 128 KiB at 14); larger ones in
 /// an ordered map.
 pub const DENSE_MILESTONES: usize = 14;
-/// Most values of one attribute in the dictionaries.
-pub const MAX_VALUES: usize = 1 << 20;
 /// z of a central 90% interval (as `additive::moved_interval`).
 const Z90: f64 = 1.644_853_626_951_472_2;
 
@@ -292,13 +291,7 @@ fn state(process: &Process, fitted: Option<&Fitted>, reached: u64, ooo: bool, st
 /// The shape checks of `score` (a row's steps and codes are checked as it
 /// is scored). Returns the number of rows.
 fn check(attributes: &[String], values: &[Vec<String>], steps: &[u8], offsets: &[u32], codes: &[u32]) -> Result<usize> {
-    error::at_most("attributes", attributes, MAX_COLUMNS, "attributes")?;
-    if values.len() != attributes.len() {
-        return Err(Error::new("values", "must have one list per attribute"));
-    }
-    for (a, vals) in values.iter().enumerate() {
-        error::at_most(&error::index("values", a), vals, MAX_VALUES, "values")?;
-    }
+    check_dictionaries(attributes, values)?;
     let Some(n) = offsets.len().checked_sub(1) else {
         return Err(Error::new("offsets", "must have one entry more than there are deals (a first 0)"));
     };
@@ -309,16 +302,7 @@ fn check(attributes: &[String], values: &[Vec<String>], steps: &[u8], offsets: &
     if codes.len() != want {
         return Err(Error::new("codes", format!("must have {want} entries (got {})", codes.len())));
     }
-    let mut prev = 0u32;
-    for (r, &o) in offsets.iter().enumerate() {
-        if o < prev || o as usize > steps.len() || (r == 0 && o != 0) {
-            return Err(Error::new(error::index("offsets", r), "must start at 0, never decrease and stay within steps"));
-        }
-        prev = o;
-    }
-    if prev as usize != steps.len() {
-        return Err(Error::new("offsets", "the last offset must equal the number of steps"));
-    }
+    check_offsets(offsets, steps)?;
     Ok(n)
 }
 

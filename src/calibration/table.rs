@@ -92,6 +92,39 @@ pub(super) fn state_key(reached: u64, ooo: bool) -> u128 {
     (u128::from(ooo) << 64) | u128::from(reached)
 }
 
+/// Most values of one attribute in a table's dictionaries.
+pub const MAX_DICTIONARY_VALUES: usize = 1 << 20;
+
+/// The dictionaries of deals in columns (`Table::check`, and
+/// `columns::ColumnScorer`): at most `MAX_COLUMNS` attributes, one list of
+/// values each.
+pub fn check_dictionaries(attributes: &[String], values: &[Vec<String>]) -> Result<()> {
+    error::at_most("attributes", attributes, MAX_COLUMNS, "attributes")?;
+    if values.len() != attributes.len() {
+        return Err(Error::new("values", "must have one list per attribute"));
+    }
+    for (a, vals) in values.iter().enumerate() {
+        error::at_most(&error::index("values", a), vals, MAX_DICTIONARY_VALUES, "values")?;
+    }
+    Ok(())
+}
+
+/// Row `r`'s steps are `steps[offsets[r]..offsets[r + 1]]`: the offsets
+/// start at 0, never decrease and end at the number of steps.
+pub fn check_offsets(offsets: &[u32], steps: &[u8]) -> Result<()> {
+    let mut prev = 0u32;
+    for (r, &o) in offsets.iter().enumerate() {
+        if o < prev || o as usize > steps.len() || (r == 0 && o != 0) {
+            return Err(Error::new(error::index("offsets", r), "must start at 0, never decrease and stay within steps"));
+        }
+        prev = o;
+    }
+    if prev as usize != steps.len() {
+        return Err(Error::new("offsets", "the last offset must equal the number of steps"));
+    }
+    Ok(())
+}
+
 impl Table {
     pub fn len(&self) -> usize {
         self.outcome.len()
@@ -107,13 +140,7 @@ impl Table {
         if n > crate::deal::MAX_DEALS {
             return Err(Error::new("outcome", format!("at most {} deals are supported", crate::deal::MAX_DEALS)));
         }
-        error::at_most("attributes", &self.attributes, MAX_COLUMNS, "attributes")?;
-        if self.values.len() != self.attributes.len() {
-            return Err(Error::new("values", "must have one list per attribute"));
-        }
-        for (a, vals) in self.values.iter().enumerate() {
-            error::at_most(&error::index("values", a), vals, 1 << 20, "values")?;
-        }
+        check_dictionaries(&self.attributes, &self.values)?;
         let lens = [
             ("offsets", self.offsets.len(), n + 1),
             ("ordered", self.ordered.len(), n),
@@ -126,16 +153,7 @@ impl Table {
                 return Err(Error::new(name, format!("must have {want} entries (got {got})")));
             }
         }
-        let mut prev = 0u32;
-        for (r, &o) in self.offsets.iter().enumerate() {
-            if o < prev || o as usize > self.steps.len() || (r == 0 && o != 0) {
-                return Err(Error::new(error::index("offsets", r), "must start at 0, never decrease and stay within steps"));
-            }
-            prev = o;
-        }
-        if prev as usize != self.steps.len() {
-            return Err(Error::new("offsets", "the last offset must equal the number of steps"));
-        }
+        check_offsets(&self.offsets, &self.steps)?;
         for (k, &s) in self.steps.iter().enumerate() {
             if usize::from(s) >= process.len() {
                 return Err(Error::new(error::index("steps", k), format!("no milestone has index {s}")));
