@@ -457,7 +457,7 @@ impl Detail {
             match part {
                 Part::State(reached, ooo) => {
                     t.kind = "state".into();
-                    t.reached = ids(process, reached);
+                    t.reached = process.ids(reached);
                     t.out_of_order = ooo;
                 }
                 Part::Attribute(k) => {
@@ -466,7 +466,7 @@ impl Detail {
                 }
                 Part::StatePair(k, reached, ooo) => {
                     (t.attribute, t.value) = feature(k);
-                    t.reached = ids(process, reached);
+                    t.reached = process.ids(reached);
                     t.out_of_order = ooo;
                 }
                 Part::Pair(a, b) => {
@@ -485,9 +485,9 @@ impl Detail {
                     Why::Start(probability) => Reason::Start { probability },
                     Why::FurthestStep(i, probability) => Reason::FurthestStep { milestone: id(i), probability },
                     Why::MissingPrerequisites(i, missing, probability, prior) => Reason::MissingPrerequisites { milestone: id(i), missing, probability, prior },
-                    Why::OutOfOrder(set, probability, before) => Reason::OutOfOrder { milestones: ids(process, set), probability, before },
+                    Why::OutOfOrder(set, probability, before) => Reason::OutOfOrder { milestones: process.ids(set), probability, before },
                     Why::OutOfOrderAsMissing(set, late, probability, before) => {
-                        Reason::OutOfOrderAsMissing { milestones: ids(process, set), late: ids(process, late), probability, before }
+                        Reason::OutOfOrderAsMissing { milestones: process.ids(set), late: process.ids(late), probability, before }
                     }
                     Why::LearnedState(deals, won) => Reason::LearnedState { deals, won },
                     Why::ThinState(deals) => Reason::ThinState { deals },
@@ -514,9 +514,9 @@ impl Detail {
             interval: self.interval,
             count: self.count,
             source: if self.history { "history" } else { "prior" }.to_string(),
-            reached: ids(process, self.reached),
-            missing_mandatory: ids(process, self.missing),
-            out_of_order: ids(process, self.out_of_order),
+            reached: process.ids(self.reached),
+            missing_mandatory: process.ids(self.missing),
+            out_of_order: process.ids(self.out_of_order),
             next: self
                 .next
                 .iter()
@@ -573,10 +573,6 @@ pub fn with_step(process: &Process, st: &DealState, i: usize, s: &mut DealState)
         s.days.push(None);
         crate::deal::finish(process, s);
     }
-}
-
-pub fn ids(process: &Process, set: u64) -> Vec<String> {
-    members(set).map(|i| process.id(i).to_string()).collect()
 }
 
 #[cfg(test)]

@@ -182,7 +182,7 @@ pub fn learn_from(process: &Process, lists: &[(&[Deal], &str)], as_of: Option<i3
     sort_pairs(&mut keys);
     for g in keys.chunk_by(|a, b| a.0 == b.0) {
         let reached = g.first().map_or(0, |k| k.0);
-        curves.push(curve("state", crate::probability::ids(process, reached), gather(g)));
+        curves.push(curve("state", process.ids(reached), gather(g)));
     }
     let mut by_milestone: Vec<(u64, u64)> = keys
         .iter()
