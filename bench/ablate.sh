@@ -13,7 +13,10 @@
 #           stops at the same place);
 #   io      the boundary alone: wasm copies the columns in, checks their
 #           shape, and copies a zeroed output out; JS allocates and fills
-#           its output. No row is scored.
+#           its output. No row is scored;
+#   o3      the real kernel built for speed instead of size: opt-level 3
+#           and wasm-opt -O3 (the analysis part's size is printed);
+#   simd128 the real kernel with wasm's SIMD enabled for LLVM to use.
 # Your tree, its pkg/, dist/ and bench results are not touched; the builds are
 # cached in target/ablate/.
 set -euo pipefail
@@ -34,11 +37,21 @@ ln -s "$ROOT/target/ablate" target
 say "native timing binaries (the bench runs them beside the wasm)"
 cargo build --quiet --release --example bench_native
 cargo build --quiet --profile bench-o3 --example bench_native
-for cut in full nomath io; do
+for cut in ${ABLATE_CUTS:-full nomath io o3 simd128}; do
   say "cut: $cut"
-  flags=""
-  [ "$cut" = full ] || flags="--cfg stagecast_ablate=\"$cut\""
-  sed -i "s/const ABLATE = '[a-z]*';/const ABLATE = '$cut';/" bench/js/plain.js
-  RUSTFLAGS="$flags" scripts/build.sh >/dev/null 2>"$TMP/build.log" || { cat "$TMP/build.log"; exit 1; }
+  flags="" opt="" wopt=""
+  case "$cut" in
+    nomath | io) flags="--cfg stagecast_ablate=\"$cut\"" ;;
+    o3) opt=3 wopt="-O3" ;;
+    simd128) flags="-C target-feature=+simd128" ;;
+  esac
+  js=full
+  case "$cut" in nomath | io) js="$cut" ;; esac
+  sed -i "s/const ABLATE = '[a-z]*';/const ABLATE = '$js';/" bench/js/plain.js
+  if ! RUSTFLAGS="$flags" CARGO_PROFILE_RELEASE_OPT_LEVEL="${opt:-z}" WASM_OPT_FLAGS="$wopt" scripts/build.sh >"$TMP/build.log" 2>&1; then
+    cat "$TMP/build.log"
+    exit 1
+  fi
+  grep 'pkg/analysis/stagecast_bg.wasm' "$TMP/build.log" | sed "s/^/$cut  /"
   BENCH_ONLY=score-col node bench/run.mjs | grep '^score-col' | sed "s/^/$cut  /"
 done

@@ -30,7 +30,7 @@ variant() { # name out-dir sum-file cargo-args...
   fi
   wasm="$dir/wasm32-unknown-unknown/release/stagecast.wasm"
   local sum
-  sum="$(sha256sum "$wasm" | cut -d' ' -f1)-$(sha256sum scripts/build.sh | cut -c1-16)"
+  sum="$(sha256sum "$wasm" | cut -d' ' -f1)-$(sha256sum scripts/build.sh | cut -c1-16)${WASM_OPT_FLAGS:+-$(echo "$WASM_OPT_FLAGS" | sha256sum | cut -c1-8)}"
   if [ "$(cat "$sumfile" 2>/dev/null)" != "$sum" ] || [ ! -f "$out/stagecast_bg.wasm" ]; then
     local tmp=".build/pkg${name:+-$name}"
     say "wasm-bindgen --target web $name"
@@ -44,8 +44,10 @@ variant() { # name out-dir sum-file cargo-args...
     # function-size=0 keeps a function called from one place a function
     # instead of inlining it: more bytes raw, but they gzip far better
     # (widget part: 78.1 -> 70.2 KB gzip).
-    say "wasm-opt -Oz $name"
-    node_modules/.bin/wasm-opt -Oz --converge --one-caller-inline-max-function-size=0 --low-memory-unused --zero-filled-memory --strip-debug --strip-producers \
+    # WASM_OPT_FLAGS replaces the optimisation flags (bench/ablate.sh: -O3).
+    say "wasm-opt ${WASM_OPT_FLAGS:--Oz} $name"
+    # shellcheck disable=SC2086
+    node_modules/.bin/wasm-opt ${WASM_OPT_FLAGS:--Oz --converge --one-caller-inline-max-function-size=0} --low-memory-unused --zero-filled-memory --strip-debug --strip-producers \
       -o "$tmp/stagecast_bg.opt.wasm" "$tmp/stagecast_bg.wasm"
     mv "$tmp/stagecast_bg.opt.wasm" "$tmp/stagecast_bg.wasm"
     mkdir -p "$out"
