@@ -9,7 +9,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 /// What was wrong with a field, as data.
-#[derive(Serialize, Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Serialize, Debug, Clone, PartialEq, Default)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(tag = "code", rename_all = "snake_case", rename_all_fields = "camelCase")]
 pub enum ErrorCode {
@@ -42,11 +42,42 @@ pub enum ErrorCode {
     Duplicate,
     /// A history deal that is not closed: history holds won and lost deals.
     NotClosed,
+    /// Outside `min` to `max` (a weight, an effect, a number of folds).
+    Range { min: f64, max: f64 },
+    /// Given together with the field `other`: give one of the two.
+    Either { other: &'static str },
+    /// No entry has this id (`value`, cut to 64 characters).
+    NotFound { value: String },
+    /// More than the field `other` (`won` more than `deals`).
+    Exceeds { other: &'static str },
+    /// Before the field `other` (`periodEnd` before `asOf`).
+    NotBefore { other: &'static str },
+    /// The milestones' order (their `after` prerequisites, and the mandatory
+    /// milestones' order) goes round in a circle.
+    Cycle,
+    /// `__proto__`, a name a JS object cannot hold as data.
+    Reserved { value: String },
+    /// Must be less than `max` (a retention below 1 + discountRate).
+    LessThan { max: f64 },
+    /// The model has fewer than `min` mandatory milestones (steps run from
+    /// one mandatory milestone to the next).
+    FewMandatory { min: u32 },
+    /// Not a whole number from 0 to `max`.
+    WholeNumber { max: u32 },
+    /// The CSV header has no column `column` (cut to 200 characters).
+    NoColumn { column: String },
+    /// The CSV is larger than `maxBytes`.
+    TooLarge { max_bytes: u32 },
+    /// The CSV has no header line.
+    NoHeader,
+    /// The CSV's header line cannot be read (too many columns, a cell too
+    /// long, a quote not closed).
+    BadHeader,
 }
 
 /// An input error. `path` uses JS notation (`deals[3].events[1].milestone`);
 /// it is empty when the error concerns the whole input.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Error {
     pub path: String,
     pub code: ErrorCode,
