@@ -94,7 +94,12 @@ impl Error {
 
     /// An error with a code; `message` is its English wording.
     pub fn coded(path: impl Into<String>, code: ErrorCode, message: impl Into<String>) -> Self {
-        Error { path: path.into(), code, message: message.into() }
+        Self::make(path.into(), code, message.into())
+    }
+
+    #[inline(never)]
+    fn make(path: String, code: ErrorCode, message: String) -> Self {
+        Error { path, code, message }
     }
 
     /// Prefixes the path with an outer field, as errors bubble up:
