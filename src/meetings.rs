@@ -100,7 +100,7 @@ pub fn meetings_of(per_week: f64, weeks: f64) -> Result<f64> {
     if !(n > 0.0 && n <= MAX_PLANNED_MEETINGS) {
         return Err(Error::coded(
             "weeks",
-            error::ErrorCode::Range { min: 0.0, max: MAX_PLANNED_MEETINGS / per_week },
+            error::ErrorCode::Range { min: 0.0, max: (MAX_PLANNED_MEETINGS / per_week).floor() },
             format!("meetingsPerWeek × weeks must be more than 0 and at most {} meetings", MAX_PLANNED_MEETINGS as u64),
         ));
     }

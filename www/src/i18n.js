@@ -874,7 +874,7 @@ export function milestoneNamer(key, model) {
 // The parameter that decides singular or plural, per code.
 const COUNTS = { missing_prerequisites: 'missing', thin_state: 'deals', insufficient_history: 'deals', attribute_effect: 'points', pair_effect: 'points' };
 const PERCENTS = ['probability', 'minProbability', 'prior', 'before', 'low', 'high', 'wonShare', 'lostShare'];
-const NUMBERS = ['deals', 'needed', 'missing', 'cells', 'columns', 'max', 'min', 'firstLine', 'won', 'lost', 'open', 'n'];
+const NUMBERS = ['deals', 'needed', 'missing', 'cells', 'columns', 'maxBytes', 'firstLine', 'won', 'lost', 'open', 'n'];
 
 /**
  * Words any code of the engine (`{ code, ...params }`) in the locale `loc`
@@ -888,7 +888,7 @@ export function wordCode(loc, reason, prefix, milestoneLabel = (id) => id) {
   const vars = { ...p };
   for (const k of PERCENTS) if (typeof p[k] === 'number') vars[k] = formatPercent(loc.tag, p[k]);
   for (const k of NUMBERS) if (typeof p[k] === 'number') vars[k] = formatNumber(loc.tag, p[k]);
-  for (const k of ['brier', 'baseBrier', 'skill', 'maxSkill']) if (typeof p[k] === 'number') vars[k] = formatNumber(loc.tag, p[k], 3);
+  for (const k of ['brier', 'baseBrier', 'skill', 'maxSkill', 'min', 'max']) if (typeof p[k] === 'number') vars[k] = formatNumber(loc.tag, p[k], 3);
   if (p.milestone != null) vars.milestone = milestoneLabel(p.milestone);
   for (const k of ['milestones', 'late']) if (Array.isArray(p[k])) vars[k] = p[k].map((id) => milestoneLabel(id)).join(', ');
   if (p.role != null) vars.role = t(loc.key, `role_${p.role}`);
