@@ -751,7 +751,7 @@ impl RetentionInput {
         let points = error::probability("retentionPoints", self.retention_points())?;
         if r + points > 1.0 || r + points >= 1.0 + d {
             // At most 1 - retention, and below it when discountRate is 0.
-            let code = if r + points >= 1.0 + d { error::ErrorCode::LessThan { max: 1.0 + d - r } } else { error::ErrorCode::Range { min: 0.0, max: 1.0 - r } };
+            let code = if d > 0.0 { error::ErrorCode::Range { min: 0.0, max: 1.0 - r } } else { error::ErrorCode::LessThan { max: 1.0 - r } };
             return Err(Error::coded("retentionPoints", code, "retention + retentionPoints must stay at most 1 and below 1 + discountRate"));
         }
         error::non_negative("customers", self.customers())?;
