@@ -124,6 +124,8 @@ test('the widget raises and words range, either, not_found, cycle and reserved',
   // Reused codes for checks that had none.
   assert.deepEqual({ ...thrown(() => engine.rankMeetings([{}], {})).detail }, { code: 'required', path: 'meetings[0].dealId' });
   assert.deepEqual({ ...thrown(() => engine.meetingValue({ id: 'd', margin: 1 }, 7)).detail }, { code: 'wrong_type', path: 'milestoneId' });
+  assert.deepEqual({ ...thrown(() => engine.scoreDeal({ id: 'd', label: () => 1 })).detail }, { code: 'wrong_type', path: 'deal.label' });
+  assert.deepEqual({ ...thrown(() => mod.meetingPlan({ marginBudget: 1, meetingsPerWeek: 1, weeks: 1, meetingToOpportunity: 0.5 })).detail }, { code: 'required', path: 'winRate' });
 });
 
 test('the analysis part raises exceeds, not_before, less_than, few_mandatory and whole_number, worded with its words', async () => {
