@@ -296,7 +296,7 @@ fn check(attributes: &[String], values: &[Vec<String>], steps: &[u8], offsets: &
         return Err(Error::new("offsets", "must have one entry more than there are deals (a first 0)"));
     };
     if n > crate::deal::MAX_DEALS {
-        return Err(Error::new("offsets", format!("at most {} deals are supported", crate::deal::MAX_DEALS)));
+        return Err(Error::coded("offsets", error::ErrorCode::TooMany { max: error::count(crate::deal::MAX_DEALS) }, format!("at most {} deals are supported", crate::deal::MAX_DEALS)));
     }
     let want = n.saturating_mul(attributes.len());
     if codes.len() != want {

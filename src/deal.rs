@@ -131,7 +131,7 @@ impl Deal {
             parse_date(at("closeDate"), d)?;
         }
         if self.attributes.len() > MAX_ATTRIBUTES {
-            return Err(Error::new(at("attributes"), format!("at most {MAX_ATTRIBUTES} attributes are supported")));
+            return Err(Error::coded(at("attributes"), error::ErrorCode::TooMany { max: error::count(MAX_ATTRIBUTES) }, format!("at most {MAX_ATTRIBUTES} attributes are supported")));
         }
         for (k, v) in &self.attributes {
             let check = |p: &str| -> Result<()> {
@@ -173,7 +173,7 @@ impl Deal {
 /// `__proto__` would set an object's prototype instead of a key.
 pub fn attribute_name(path: &str, name: &str) -> Result<()> {
     if name == "__proto__" {
-        return Err(Error::new(path, "\"__proto__\" cannot be an attribute name (JS objects cannot hold it as data): rename the column"));
+        return Err(Error::coded(path, error::ErrorCode::Reserved { value: name.to_string() }, "\"__proto__\" cannot be an attribute name (JS objects cannot hold it as data): rename the column"));
     }
     Ok(())
 }

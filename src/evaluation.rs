@@ -346,7 +346,8 @@ pub fn cross_validate(process: &Scorer, history: &[Deal], k: usize, options: &Ca
 /// Cross-validation on a table's closed rows (fold = row index % k).
 pub fn cross_validate_table(process: &Scorer, t: &Table, k: usize) -> Result<Evaluation> {
     if !(2..=MAX_FOLDS).contains(&k) || k > t.len() {
-        return Err(Error::new("k", format!("must be between 2 and {MAX_FOLDS}, and at most the number of deals")));
+        let max = MAX_FOLDS.min(t.len()) as f64;
+        return Err(Error::coded("k", error::ErrorCode::Range { min: 2.0, max }, format!("must be between 2 and {MAX_FOLDS}, and at most the number of deals")));
     }
     let base = process.uncalibrated();
     t.check(process)?;

@@ -98,8 +98,9 @@ pub fn meetings_of(per_week: f64, weeks: f64) -> Result<f64> {
     error::positive("weeks", weeks)?;
     let n = per_week * weeks;
     if !(n > 0.0 && n <= MAX_PLANNED_MEETINGS) {
-        return Err(Error::new(
+        return Err(Error::coded(
             "weeks",
+            error::ErrorCode::Range { min: 0.0, max: (MAX_PLANNED_MEETINGS / per_week).floor() },
             format!("meetingsPerWeek × weeks must be more than 0 and at most {} meetings", MAX_PLANNED_MEETINGS as u64),
         ));
     }
@@ -124,8 +125,9 @@ impl PlanInput {
             }
             _ => {
                 let missing = CONVERSION_FIELDS.iter().zip(rates).find(|(_, r)| r.is_none()).map_or("", |(k, _)| *k);
-                Err(Error::new(
+                Err(Error::coded(
                     missing,
+                    error::ErrorCode::Required,
                     "is required with the other conversion fields (meetingToOpportunity, winRate, averageMargin)",
                 ))
             }
@@ -230,7 +232,7 @@ impl ValueOptions {
         }
         if let Some(plan) = &self.plan {
             if self.required_margin_per_meeting.is_some() {
-                return Err(Error::new("plan", "give either plan or requiredMarginPerMeeting, not both"));
+                return Err(Error::coded("plan", error::ErrorCode::Either { other: "requiredMarginPerMeeting" }, "give either plan or requiredMarginPerMeeting, not both"));
             }
             plan.validate().map_err(|e| e.within("plan"))?;
         }
@@ -293,7 +295,7 @@ fn value_of(process: &Scorer, deal: &mut Deal, before: f64, milestone: &str, opt
     let margin = match (deal.margin, deal.value, opts.margin_rate) {
         (Some(m), _, _) => m,
         (None, Some(v), Some(r)) => v * r,
-        _ => return Err(Error::new("margin", "is required (or give the deal a value and options.marginRate)")),
+        _ => return Err(Error::coded("margin", error::ErrorCode::Required, "is required (or give the deal a value and options.marginRate)")),
     };
     let value = (after - before) * margin;
     Ok(MeetingValue {
@@ -371,8 +373,8 @@ impl Meeting {
         check_opt_text("dealId", self.deal_id.as_deref())?;
         check_opt_text("targetMilestone", self.target_milestone.as_deref())?;
         match (&self.deal_id, &self.deal) {
-            (Some(_), Some(_)) => return Err(Error::new("dealId", "give either dealId or deal, not both")),
-            (None, None) => return Err(Error::new("dealId", "is required (or give the deal itself as deal)")),
+            (Some(_), Some(_)) => return Err(Error::coded("dealId", error::ErrorCode::Either { other: "deal" }, "give either dealId or deal, not both")),
+            (None, None) => return Err(Error::coded("dealId", error::ErrorCode::Required, "is required (or give the deal itself as deal)")),
             _ => {}
         }
         if let Some(list) = &self.attendees {
@@ -434,8 +436,9 @@ impl RankOptions {
         error::at_most("deals", &self.deals, crate::deal::MAX_DEALS, "deals")?;
         if self.ideal_customer.len() > crate::deal::MAX_ATTRIBUTES {
             let max = crate::deal::MAX_ATTRIBUTES;
-            return Err(Error::new(
+            return Err(Error::coded(
                 "idealCustomer",
+                error::ErrorCode::TooMany { max: error::count(max) },
                 format!("at most {max} attributes are supported (got {})", self.ideal_customer.len()),
             ));
         }
@@ -628,17 +631,15 @@ pub fn rank_meetings(process: &Scorer, meetings: &mut [Meeting], options: &mut R
         m.validate().map_err(|e| e.within(&at()))?;
         let (deal, deal_path): (&mut Deal, Box<dyn Fn() -> String>) = match (m.deal.as_mut(), m.deal_id.as_deref()) {
             (Some(d), _) => (d, Box::new(move || error::join(&error::index("meetings", i), "deal"))),
-            (None, Some(id)) => match find_deal(deals, &by_id, id) {
-                Some(k) => match deals.get_mut(k) {
-                    Some(d) => (d, Box::new(move || error::index("options.deals", k))),
-                    None => return Err(Error::new("dealId", "no such deal").within(&at())),
-                },
+            (None, Some(id)) => match find_deal(deals, &by_id, id).and_then(|k| Some((k, deals.get_mut(k)?))) {
+                Some((k, d)) => (d, Box::new(move || error::index("options.deals", k))),
                 None => {
                     let shown: String = id.chars().take(64).collect();
-                    return Err(Error::new("dealId", format!("no deal with id \"{shown}\" in options.deals")).within(&at()));
+                    let message = format!("no deal with id \"{shown}\" in options.deals");
+                    return Err(Error::coded("dealId", error::ErrorCode::NotFound { value: shown }, message).within(&at()));
                 }
             },
-            (None, None) => return Err(Error::new("dealId", "is required (or give the deal itself as deal)").within(&at())),
+            (None, None) => return Err(Error::coded("dealId", error::ErrorCode::Required, "is required (or give the deal itself as deal)").within(&at())),
         };
         let target = m.target_milestone.as_deref();
         if let Some(t) = target {

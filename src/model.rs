@@ -70,7 +70,7 @@ impl Process {
     pub fn new(model: ProcessModel) -> Result<Process> {
         let ms = &model.milestones;
         if ms.is_empty() {
-            return Err(Error::new("milestones", "must list at least one milestone"));
+            return Err(Error::coded("milestones", error::ErrorCode::Required, "must list at least one milestone"));
         }
         error::at_most("milestones", ms, MAX_MILESTONES, "milestones")?;
         let base = match model.base_probability {
@@ -80,7 +80,7 @@ impl Process {
         for (i, m) in ms.iter().enumerate() {
             let path = error::index("milestones", i);
             if m.id.trim().is_empty() {
-                return Err(Error::new(error::join(&path, "id"), "must not be empty"));
+                return Err(Error::coded(error::join(&path, "id"), error::ErrorCode::Required, "must not be empty"));
             }
             error::text(&error::join(&path, "id"), &m.id, MAX_ID_CHARS)?;
             error::text(&error::join(&path, "label"), &m.label, MAX_TEXT_CHARS)?;
@@ -113,11 +113,12 @@ impl Process {
                     return Err(error::unknown_milestone(path, a));
                 };
                 if j == i {
-                    return Err(Error::new(path, "a milestone cannot come after itself"));
+                    return Err(Error::coded(path, error::ErrorCode::Cycle, "a milestone cannot come after itself"));
                 }
                 if m.mandatory && j > i && ms.get(j).is_some_and(|o| o.mandatory) {
-                    return Err(Error::new(
+                    return Err(Error::coded(
                         path,
+                        error::ErrorCode::Cycle,
                         format!("\"{a}\" is a later mandatory milestone, so this order is impossible"),
                     ));
                 }
@@ -127,8 +128,9 @@ impl Process {
             }
         }
         if let Some(i) = find_cycle(&after) {
-            return Err(Error::new(
+            return Err(Error::coded(
                 format!("milestones[{i}].after"),
+                error::ErrorCode::Cycle,
                 "the `after` prerequisites form a cycle",
             ));
         }

@@ -418,7 +418,7 @@ impl SpecialisationInput {
         match self.capacity {
             None => Ok(None),
             Some(c) if c.is_finite() && c >= 0.0 && c.fract() == 0.0 && c <= MAX_LIST as f64 => Ok(Some(c as usize)),
-            Some(_) => Err(Error::new("capacity", "must be a whole number of deals >= 0")),
+            Some(_) => Err(Error::coded("capacity", error::ErrorCode::WholeNumber { max: error::count(MAX_LIST) }, "must be a whole number of deals >= 0")),
         }
     }
 }
@@ -489,7 +489,7 @@ pub fn specialise(process: &Process, input: &SpecialisationInput) -> Result<Spec
     let ladder: Vec<usize> = process.indices().filter(|&i| process.is_mandatory(i)).collect();
     let steps = ladder.len().saturating_sub(1);
     if steps == 0 {
-        return Err(Error::new("model", "needs at least two mandatory milestones for steps between them"));
+        return Err(Error::coded("model", error::ErrorCode::FewMandatory { min: 2 }, "needs at least two mandatory milestones for steps between them"));
     }
     // The step starting at milestone `id` of entry `k` of `list` (the error
     // path is built only on error).
@@ -499,7 +499,10 @@ pub fn specialise(process: &Process, input: &SpecialisationInput) -> Result<Spec
             return Err(unknown_milestone(id).within(&path()));
         };
         ladder.iter().take(steps).position(|&m| m == i).ok_or_else(|| {
-            Error::new(path(), "must be a mandatory milestone before the last one (a step runs from one mandatory milestone to the next)")
+            // A step starts at a mandatory milestone before the last one.
+            let expected = ladder.iter().take(steps).map(|&m| process.id(m).to_string()).collect();
+            let code = error::ErrorCode::UnknownValue { value: id.chars().take(200).collect(), expected };
+            Error::coded(path(), code, "must be a mandatory milestone before the last one (a step runs from one mandatory milestone to the next)")
         })
     };
     // Sellers with a skill entry get an id (their index in `names`, found by
@@ -514,7 +517,7 @@ pub fn specialise(process: &Process, input: &SpecialisationInput) -> Result<Spec
             Some(id) => id,
             None => {
                 if names.len() >= MAX_SELLERS {
-                    return Err(Error::new("skills", format!("at most {MAX_SELLERS} sellers are supported")));
+                    return Err(Error::coded("skills", error::ErrorCode::TooMany { max: error::count(MAX_SELLERS) }, format!("at most {MAX_SELLERS} sellers are supported")));
                 }
                 names.push(&s.seller);
                 names.len() - 1
@@ -526,7 +529,7 @@ pub fn specialise(process: &Process, input: &SpecialisationInput) -> Result<Spec
     for (k, (s, (id, j))) in skills.iter().zip(where_).enumerate() {
         if let Some(slot) = table.get_mut(id * steps + j) {
             if !slot.is_nan() {
-                return Err(Error::new(error::index("skills", k), "duplicate seller and milestone"));
+                return Err(Error::coded(error::index("skills", k), error::ErrorCode::Duplicate, "duplicate seller and milestone"));
             }
             *slot = s.conversion;
         }
@@ -567,7 +570,7 @@ pub fn specialise(process: &Process, input: &SpecialisationInput) -> Result<Spec
                     team_average_used += 1;
                     team.get(j).copied().flatten().ok_or_else(|| {
                         let step = process.id(ladder.get(j).copied().unwrap_or(0));
-                        Error::new("skills", format!("no seller has a conversion for step \"{step}\""))
+                        Error::coded("skills", error::ErrorCode::NotFound { value: step.chars().take(200).collect() }, format!("no seller has a conversion for step \"{step}\""))
                     })?
                 }
             };
@@ -665,7 +668,7 @@ fn check_clv(annual_margin: f64, retention: f64, discount_rate: f64) -> Result<(
     error::probability("retention", retention)?;
     error::non_negative("discountRate", discount_rate)?;
     if retention >= 1.0 + discount_rate {
-        return Err(Error::new("retention", "must be below 1 + discountRate (otherwise the value never ends)"));
+        return Err(Error::coded("retention", error::ErrorCode::LessThan { max: 1.0 + discount_rate }, "must be below 1 + discountRate (otherwise the value never ends)"));
     }
     Ok(())
 }
@@ -747,7 +750,9 @@ impl RetentionInput {
         check_clv(self.annual_margin, r, d)?;
         let points = error::probability("retentionPoints", self.retention_points())?;
         if r + points > 1.0 || r + points >= 1.0 + d {
-            return Err(Error::new("retentionPoints", "retention + retentionPoints must stay at most 1 and below 1 + discountRate"));
+            // At most 1 - retention, and below it when discountRate is 0.
+            let code = if d > 0.0 { error::ErrorCode::Range { min: 0.0, max: 1.0 - r } } else { error::ErrorCode::LessThan { max: 1.0 - r } };
+            return Err(Error::coded("retentionPoints", code, "retention + retentionPoints must stay at most 1 and below 1 + discountRate"));
         }
         error::non_negative("customers", self.customers())?;
         error::positive("costRatio", self.cost_ratio())?;

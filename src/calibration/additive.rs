@@ -680,14 +680,14 @@ impl Terms {
         error::non_negative("pairStrength", c.pair_strength)?;
         t.weight = error::finite("stateWeight", c.state_weight.unwrap_or(1.0))?;
         if !(0.0..=1.0).contains(&t.weight) {
-            return Err(Error::new("stateWeight", "must be between 0 and 1"));
+            return Err(Error::coded("stateWeight", error::ErrorCode::Range { min: 0.0, max: 1.0 }, "must be between 0 and 1"));
         }
         t.intercept = error::finite("intercept", c.intercept)?;
         error::at_most("milestoneEffects", &c.milestone_effects, super::MAX_EFFECTS, "milestone effects")?;
         for (k, m) in c.milestone_effects.iter().enumerate() {
             let p = error::index("milestoneEffects", k);
             let Some(i) = process.find(&m.milestone) else {
-                return Err(Error::new(error::join(&p, "milestone"), format!("unknown milestone \"{}\"", super::short(&m.milestone))));
+                return Err(error::unknown_milestone(error::join(&p, "milestone"), &m.milestone));
             };
             let v = error::finite(&error::join(&p, "effect"), m.effect)?;
             if let Some(slot) = t.milestones.get_mut(i) {
@@ -704,7 +704,7 @@ impl Terms {
                 }
                 let v = error::finite(&error::join(&p, "effect"), e.effect)?;
                 if v.abs() > 20.0 {
-                    return Err(Error::new(error::join(&p, "effect"), "must be between -20 and 20"));
+                    return Err(Error::coded(error::join(&p, "effect"), error::ErrorCode::Range { min: -20.0, max: 20.0 }, "must be between -20 and 20"));
                 }
             }
         }

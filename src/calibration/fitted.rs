@@ -144,7 +144,7 @@ pub fn compile(process: &Process, c: &Calibration) -> Result<Fitted> {
     error::at_most("sellerBias", &c.seller_bias, MAX_SELLERS, "sellers")?;
     error::at_most("skills", &c.skills, MAX_STATES, "skill counts")?;
     if c.won > c.deals {
-        return Err(Error::new("won", "must not exceed deals"));
+        return Err(Error::coded("won", error::ErrorCode::Exceeds { other: "deals" }, "must not exceed deals"));
     }
     error::non_negative("strength", c.strength)?;
     error::non_negative("effectStrength", c.effect_strength)?;
@@ -161,10 +161,10 @@ pub fn compile(process: &Process, c: &Calibration) -> Result<Fitted> {
         let p = error::index("states", k);
         let reached = set_of(process, &s.reached, &error::join(&p, "reached"))?;
         if s.won > s.n {
-            return Err(Error::new(error::join(&p, "won"), "must not exceed n"));
+            return Err(Error::coded(error::join(&p, "won"), error::ErrorCode::Exceeds { other: "n" }, "must not exceed n"));
         }
         if !seen.slot(state_key(reached, s.out_of_order)).1 {
-            return Err(Error::new(p, "duplicate state"));
+            return Err(Error::coded(p, error::ErrorCode::Duplicate, "duplicate state"));
         }
         for node in f.chain(process, reached, s.out_of_order) {
             tally(&mut f.nodes, &mut f.node_counts, node, f64::from(s.n), f64::from(s.won));
@@ -192,25 +192,21 @@ pub fn compile(process: &Process, c: &Calibration) -> Result<Fitted> {
     for (k, s) in c.skills.iter().enumerate() {
         let p = error::index("skills", k);
         if process.find(&s.milestone).is_none() {
-            return Err(Error::new(error::join(&p, "milestone"), format!("unknown milestone \"{}\"", short(&s.milestone))));
+            return Err(error::unknown_milestone(error::join(&p, "milestone"), &s.milestone));
         }
         error::text(&error::join(&p, "seller"), &s.seller, crate::model::MAX_TEXT_CHARS)?;
         if s.advanced > s.reached {
-            return Err(Error::new(error::join(&p, "advanced"), "must not exceed reached"));
+            return Err(Error::coded(error::join(&p, "advanced"), error::ErrorCode::Exceeds { other: "reached" }, "must not exceed reached"));
         }
     }
     Ok(f)
-}
-
-pub(super) fn short(s: &str) -> String {
-    s.chars().take(crate::model::MAX_TEXT_CHARS).collect()
 }
 
 pub(super) fn set_of(process: &Process, ids: &[String], path: &str) -> Result<u64> {
     let mut set = 0u64;
     for (k, id) in ids.iter().enumerate() {
         let Some(i) = process.find(id) else {
-            return Err(Error::new(error::index(path, k), format!("unknown milestone \"{}\"", short(id))));
+            return Err(error::unknown_milestone(error::index(path, k), id));
         };
         set |= bit(i);
     }

@@ -138,7 +138,7 @@ impl Table {
     pub fn check(&self, process: &Process) -> Result<()> {
         let n = self.len();
         if n > crate::deal::MAX_DEALS {
-            return Err(Error::new("outcome", format!("at most {} deals are supported", crate::deal::MAX_DEALS)));
+            return Err(Error::coded("outcome", error::ErrorCode::TooMany { max: error::count(crate::deal::MAX_DEALS) }, format!("at most {} deals are supported", crate::deal::MAX_DEALS)));
         }
         check_dictionaries(&self.attributes, &self.values)?;
         let lens = [
@@ -227,7 +227,7 @@ impl Table {
             for (name, value) in d.attributes.iter().map(|(k, v)| (k.as_str(), v.as_str())).chain(seller_attr) {
                 let a = intern(&mut attr_index, &mut t.attributes, name);
                 if t.attributes.len() > MAX_COLUMNS {
-                    return Err(Error::new(error::join(&p, "attributes"), format!("at most {MAX_COLUMNS} distinct attributes are supported")));
+                    return Err(Error::coded(error::join(&p, "attributes"), error::ErrorCode::TooMany { max: error::count(MAX_COLUMNS) }, format!("at most {MAX_COLUMNS} distinct attributes are supported")));
                 }
                 if a == value_index.len() {
                     value_index.push(HashMap::new());

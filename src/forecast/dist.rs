@@ -180,7 +180,7 @@ pub fn finite_total(path: &str, amounts: impl Iterator<Item = f64>) -> Result<()
     if amounts.sum::<f64>().is_finite() {
         Ok(())
     } else {
-        Err(crate::error::Error::new(path, "the amounts add up to more than a number can hold"))
+        Err(crate::error::Error::coded(path, crate::error::ErrorCode::Finite, "the amounts add up to more than a number can hold"))
     }
 }
 

@@ -179,7 +179,7 @@ pub fn forecast(process: &Scorer, deals: &[Deal], options: &Options, correct: Op
         Some(f) => {
             let sd = error::non_negative("options.commonFactor.sd", f.sd)?;
             if sd > MAX_FACTOR_SD {
-                return Err(Error::new("options.commonFactor.sd", "must be at most 2"));
+                return Err(Error::coded("options.commonFactor.sd", error::ErrorCode::Range { min: 0.0, max: MAX_FACTOR_SD }, "must be at most 2"));
             }
             Some(sd)
         }
@@ -196,7 +196,7 @@ pub fn forecast(process: &Scorer, deals: &[Deal], options: &Options, correct: Op
         (Some(_), Some(t)) => Some((t, "options.timing")),
         (Some(_), None) => {
             if options.history.is_empty() {
-                return Err(Error::new("options.history", "is required with options.periodEnd (or pass options.timing)"));
+                return Err(Error::coded("options.history", error::ErrorCode::Required, "is required with options.periodEnd (or pass options.timing)"));
             }
             // The pipeline's deals teach timing too: open ones as censored
             // observations, closed ones (not forecast) as closes.
@@ -209,9 +209,9 @@ pub fn forecast(process: &Scorer, deals: &[Deal], options: &Options, correct: Op
     let (horizon, now) = match (period_end, as_of) {
         (Some(end), Some(now)) => match u32::try_from(end - now) {
             Ok(h) => (h, Some(now)),
-            Err(_) => return Err(Error::new("options.periodEnd", "must not be before asOf")),
+            Err(_) => return Err(Error::coded("options.periodEnd", error::ErrorCode::NotBefore { other: "options.asOf" }, "must not be before asOf")),
         },
-        (Some(_), None) => return Err(Error::new("options.asOf", "is required: no dated event to take it from")),
+        (Some(_), None) => return Err(Error::coded("options.asOf", error::ErrorCode::Required, "is required: no dated event to take it from")),
         (None, now) => (0, now),
     };
 

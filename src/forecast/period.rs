@@ -983,7 +983,7 @@ pub fn period_forecast(process: &Process, deals: &[Deal], options: &PeriodOption
         Some(d) => parse_date("options.asOf", d)?,
         None => match h.last_day() {
             Some(d) => d,
-            None => return Err(error::Error::new("options.asOf", "is required: no dated event to take it from")),
+            None => return Err(error::Error::coded("options.asOf", error::ErrorCode::Required, "is required: no dated event to take it from")),
         },
     };
     let (start, end) = period_after(as_of);

@@ -234,7 +234,8 @@ impl<'a> Lookup<'a> {
             let mut set = 0u64;
             for (j, id) in c.milestones.iter().enumerate() {
                 let Some(i) = process.find(id) else {
-                    return Err(Error::new(format!("{at}.milestones[{j}]"), "unknown milestone"));
+                    let shown: String = id.chars().take(200).collect();
+                    return Err(Error::coded(format!("{at}.milestones[{j}]"), error::ErrorCode::UnknownMilestone { milestone: shown }, "unknown milestone"));
                 };
                 set |= bit(i);
             }
@@ -251,7 +252,10 @@ impl<'a> Lookup<'a> {
                     }
                 }
                 "all" => l.all = Some(c),
-                _ => return Err(Error::new(format!("{at}.level"), "must be \"state\", \"milestone\" or \"all\"")),
+                level => {
+                    let code = error::ErrorCode::UnknownValue { value: level.chars().take(40).collect(), expected: ["state", "milestone", "all"].map(String::from).to_vec() };
+                    return Err(Error::coded(format!("{at}.level"), code, "must be \"state\", \"milestone\" or \"all\""));
+                }
             }
         }
         Ok(l)

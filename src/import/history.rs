@@ -288,14 +288,15 @@ impl From<ImportError> for crate::Error {
     /// For callers that speak `crate::Error`: the path is the column (or
     /// `text`), the message the code.
     fn from(e: ImportError) -> Self {
-        let (path, code) = match e {
-            ImportError::MissingColumn { column, .. } => (column, "missing_column"),
-            ImportError::NoHeader => ("text".to_string(), "no_header"),
-            ImportError::BadHeader => ("text".to_string(), "bad_header"),
-            ImportError::TooLarge { .. } => ("text".to_string(), "too_large"),
-            ImportError::UnknownMilestone { stage, .. } => (stage, "unknown_milestone"),
+        use crate::error::ErrorCode;
+        let (path, code, message) = match e {
+            ImportError::MissingColumn { column, .. } => (column.clone(), ErrorCode::NoColumn { column }, "missing_column"),
+            ImportError::NoHeader => ("text".to_string(), ErrorCode::NoHeader, "no_header"),
+            ImportError::BadHeader => ("text".to_string(), ErrorCode::BadHeader, "bad_header"),
+            ImportError::TooLarge { max_bytes } => ("text".to_string(), ErrorCode::TooLarge { max_bytes: crate::error::count(max_bytes) }, "too_large"),
+            ImportError::UnknownMilestone { stage, milestone } => (stage, ErrorCode::UnknownMilestone { milestone }, "unknown_milestone"),
         };
-        crate::Error::new(path, code)
+        crate::Error::coded(path, code, message)
     }
 }
 

@@ -404,13 +404,16 @@ fn delimiter_of(text: &str, mapping: &ColumnMapping) -> Result<u8> {
         Some(";") => Ok(b';'),
         Some("\t") => Ok(b'\t'),
         Some("|") => Ok(b'|'),
-        Some(_) => Err(Error::new("mapping.delimiter", "must be \",\", \";\", \"\\t\" or \"|\"")),
+        Some(d) => {
+            let code = error::ErrorCode::UnknownValue { value: d.chars().take(40).collect(), expected: [",", ";", "\t", "|"].map(String::from).to_vec() };
+            Err(Error::coded("mapping.delimiter", code, "must be \",\", \";\", \"\\t\" or \"|\""))
+        }
     }
 }
 
 fn check_size(text: &str) -> Result<()> {
     if text.len() > MAX_CSV_BYTES {
-        Err(Error::new("text", format!("the CSV is larger than {} MB", MAX_CSV_BYTES / (1024 * 1024))))
+        Err(Error::coded("text", error::ErrorCode::TooLarge { max_bytes: error::count(MAX_CSV_BYTES) }, format!("the CSV is larger than {} MB", MAX_CSV_BYTES / (1024 * 1024))))
     } else {
         Ok(())
     }
@@ -435,8 +438,8 @@ fn bad_message(bad: Bad) -> String {
 fn header_of<'a>(reader: &mut Reader<'a>) -> Result<Vec<Cow<'a, str>>> {
     let mut header = Vec::new();
     match reader.next(&mut header) {
-        None => Err(Error::new("text", "the CSV has no header line")),
-        Some((line, Some(bad))) => Err(Error::new("text", format!("header (line {line}): {}", bad_message(bad)))),
+        None => Err(Error::coded("text", error::ErrorCode::NoHeader, "the CSV has no header line")),
+        Some((line, Some(bad))) => Err(Error::coded("text", error::ErrorCode::BadHeader, format!("header (line {line}): {}", bad_message(bad)))),
         Some((_, None)) => Ok(header),
     }
 }
@@ -488,7 +491,8 @@ fn find(header: &[Cow<str>], name: &str, path: &str) -> Result<usize> {
         .or_else(|| header.iter().position(|h| same(h, name)))
         .ok_or_else(|| {
             let shown: String = name.chars().take(MAX_TEXT_CHARS).collect();
-            Error::new(path, format!("no column {} in the CSV header", quoted(&shown)))
+            let message = format!("no column {} in the CSV header", quoted(&shown));
+            Error::coded(path, error::ErrorCode::NoColumn { column: shown }, message)
         })
 }
 
@@ -517,7 +521,8 @@ fn plan<'m>(header: &[Cow<str>], m: &'m ColumnMapping, process: Option<&Process>
         match process {
             Some(p) if p.find(id).is_none() => {
                 let shown: String = id.chars().take(MAX_TEXT_CHARS).collect();
-                Err(Error::new(path, format!("unknown milestone {}", quoted(&shown))))
+                let message = format!("unknown milestone {}", quoted(&shown));
+                Err(Error::coded(path, error::ErrorCode::UnknownMilestone { milestone: shown }, message))
             }
             _ => Ok(()),
         }

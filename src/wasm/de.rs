@@ -143,7 +143,7 @@ impl Js {
             return Ok(Kind::Text(s));
         }
         if !v.is_object() {
-            return Err(Error::new("", "expected data (object, list, string, number or boolean), got a function, symbol or BigInt"));
+            return Err(Error::coded("", ErrorCode::WrongType, "expected data (object, list, string, number or boolean), got a function, symbol or BigInt"));
         }
         let depth = self.deeper()?;
         if let Some(d) = v.dyn_ref::<js_sys::Date>() {

@@ -68,7 +68,7 @@ fn to_js<T: Serialize + ?Sized>(value: &T) -> JsResult {
 /// memory, where running out of memory would abort the module.
 fn at_most_items(value: &JsValue, max: usize, path: &str) -> Result<(), Error> {
     if js_sys::Array::is_array(value) && js_sys::Array::from(value).length() as usize > max {
-        return Err(Error::new(path, format!("at most {max} {path} are supported")));
+        return Err(Error::coded(path, crate::error::ErrorCode::TooMany { max: crate::error::count(max) }, format!("at most {max} {path} are supported")));
     }
     Ok(())
 }
@@ -233,7 +233,7 @@ impl Engine {
         let run = || -> Result<meetings::MeetingValue, Error> {
             let mut d: Deal = from_js(deal, "deal")?;
             let Some(m) = milestone.as_string() else {
-                return Err(Error::new("milestoneId", "must be a milestone id (text)"));
+                return Err(Error::coded("milestoneId", crate::error::ErrorCode::WrongType, "must be a milestone id (text)"));
             };
             let o: meetings::ValueOptions = opt_js(options, "options")?;
             meetings::meeting_value(&self.process, &mut d, &m, &o)
@@ -655,9 +655,9 @@ pub fn seller_skills(#[wasm_bindgen(unchecked_param_type = "ProcessModel")] mode
 #[cfg(feature = "csv")]
 fn csv_text(text: &js_sys::JsString) -> Result<String, Error> {
     if text.length() as usize > crate::import::MAX_CSV_BYTES {
-        return Err(Error::new("text", "the CSV is larger than 50 MB"));
+        return Err(Error::coded("text", crate::error::ErrorCode::TooLarge { max_bytes: crate::error::count(crate::import::MAX_CSV_BYTES) }, "the CSV is larger than 50 MB"));
     }
-    text.as_string().ok_or_else(|| Error::new("text", "must be a string"))
+    text.as_string().ok_or_else(|| Error::coded("text", crate::error::ErrorCode::WrongType, "must be a string"))
 }
 
 /// Imports deals from CSV text: `{ deals, errors, rows, skipped, done }`.
@@ -705,8 +705,12 @@ fn import_error(e: crate::import::history::ImportError) -> JsValue {
 /// Reads the history format's name (a preset name such as `"hubspot"`).
 #[cfg(feature = "csv")]
 fn format_of(name: JsValue) -> Result<crate::import::history::Format, Error> {
-    let n = name.as_string().ok_or_else(|| Error::new("format", "must be a format name (text)"))?;
-    crate::import::history::Format::of_preset(&n).ok_or_else(|| Error::new("format", "must be hubspot, salesforce or stage_history"))
+    use crate::error::ErrorCode;
+    let n = name.as_string().ok_or_else(|| Error::coded("format", ErrorCode::WrongType, "must be a format name (text)"))?;
+    crate::import::history::Format::of_preset(&n).ok_or_else(|| {
+        let code = ErrorCode::UnknownValue { value: n.chars().take(40).collect(), expected: ["hubspot", "salesforce", "stage_history"].map(String::from).to_vec() };
+        Error::coded("format", code, "must be hubspot, salesforce or stage_history")
+    })
 }
 
 /// Imports a CRM's stage history (HubSpot's "Date entered" export,
@@ -802,7 +806,7 @@ impl CsvImport {
 #[wasm_bindgen(js_name = guessPreset, unchecked_return_type = "string | null")]
 pub fn guess_preset(#[wasm_bindgen(unchecked_param_type = "string[]")] header: JsValue) -> JsResult {
     if !js_sys::Array::is_array(&header) {
-        return Err(fail(Error::new("header", "must be an array of column names")));
+        return Err(fail(Error::coded("header", crate::error::ErrorCode::WrongType, "must be an array of column names")));
     }
     at_most_items(&header, crate::import::MAX_CSV_COLUMNS, "header").map_err(fail)?;
     let header: Vec<String> = from_js(header, "header").map_err(fail)?;

@@ -54,6 +54,11 @@ export const IMPORT = {
     err_bad_header: 'The header line cannot be read.',
     err_too_large: 'The file is larger than {maxBytes} bytes.',
     err_unknown_milestone: 'Stage “{stage}” maps to “{milestone}”, which the model does not have.',
+    // Codes only the CSV import's checks raise (task: codes).
+    engineError_no_column: '“{path}”: the file has no column “{column}”.',
+    engineError_too_large: '“{path}”: the file is larger than {maxBytes} bytes.',
+    engineError_no_header: '“{path}”: the file has no header line.',
+    engineError_bad_header: '“{path}”: the header line cannot be read.',
   },
   nb: {
     stageTable: 'Faser → milepæler',
@@ -103,6 +108,11 @@ export const IMPORT = {
     err_bad_header: 'Overskriftslinjen kan ikke leses.',
     err_too_large: 'Filen er større enn {maxBytes} byte.',
     err_unknown_milestone: 'Fasen «{stage}» gir «{milestone}», som modellen ikke har.',
+    // Codes only the CSV import's checks raise (task: codes).
+    engineError_no_column: '«{path}»: filen har ingen kolonne «{column}».',
+    engineError_too_large: '«{path}»: filen er større enn {maxBytes} byte.',
+    engineError_no_header: '«{path}»: filen har ingen overskriftslinje.',
+    engineError_bad_header: '«{path}»: overskriftslinjen kan ikke leses.',
   },
   sv: {
     stageTable: 'Steg → milstolpar',
@@ -152,6 +162,11 @@ export const IMPORT = {
     err_bad_header: 'Rubrikraden kan inte läsas.',
     err_too_large: 'Filen är större än {maxBytes} byte.',
     err_unknown_milestone: 'Steget ”{stage}” ger ”{milestone}”, som modellen inte har.',
+    // Codes only the CSV import's checks raise (task: codes).
+    engineError_no_column: '”{path}”: filen har ingen kolumn ”{column}”.',
+    engineError_too_large: '”{path}”: filen är större än {maxBytes} byte.',
+    engineError_no_header: '”{path}”: filen har ingen rubrikrad.',
+    engineError_bad_header: '”{path}”: rubrikraden kan inte läsas.',
   },
   da: {
     stageTable: 'Faser → milepæle',
@@ -201,5 +216,10 @@ export const IMPORT = {
     err_bad_header: 'Overskriftslinjen kan ikke læses.',
     err_too_large: 'Filen er større end {maxBytes} byte.',
     err_unknown_milestone: 'Fasen »{stage}« giver »{milestone}«, som modellen ikke har.',
+    // Codes only the CSV import's checks raise (task: codes).
+    engineError_no_column: '»{path}«: filen har ingen kolonne »{column}«.',
+    engineError_too_large: '»{path}«: filen er større end {maxBytes} byte.',
+    engineError_no_header: '»{path}«: filen har ingen overskriftslinje.',
+    engineError_bad_header: '»{path}«: overskriftslinjen kan ikke læses.',
   },
 };

@@ -55,6 +55,12 @@ export const PERIOD = {
     'hon.band': 'P10–P90 range',
     'hon.actual': 'Actually won',
     'hon.tableLabel': 'Forecast accuracy against simple peers',
+    // Codes only the analysis part's checks raise (task: codes).
+    engineError_exceeds: '“{path}” must not be more than “{other}”.',
+    engineError_not_before: '“{path}” must not be before “{other}”.',
+    engineError_less_than: '“{path}” must be less than {max}.',
+    engineError_few_mandatory: '“{path}” needs at least {min} mandatory milestones.',
+    engineError_whole_number: '“{path}” must be a whole number from 0 to {max}.',
   },
   nb: {
     'pf.empty': 'Ingen salg ennå: importer historikken din (åpne og avsluttede salg, med datoer) for å se prognosen.',
@@ -106,6 +112,12 @@ export const PERIOD = {
     'hon.band': 'Spennet P10–P90',
     'hon.actual': 'Faktisk vunnet',
     'hon.tableLabel': 'Prognosetreff mot enkle alternativer',
+    // Codes only the analysis part's checks raise (task: codes).
+    engineError_exceeds: '«{path}» kan ikke være mer enn «{other}».',
+    engineError_not_before: '«{path}» kan ikke være før «{other}».',
+    engineError_less_than: '«{path}» må være mindre enn {max}.',
+    engineError_few_mandatory: '«{path}» trenger minst {min} obligatoriske milepæler.',
+    engineError_whole_number: '«{path}» må være et helt tall fra 0 til {max}.',
   },
   sv: {
     'pf.empty': 'Inga affärer ännu: importera din historik (öppna och avslutade affärer, med datum) för att se prognosen.',
@@ -157,6 +169,12 @@ export const PERIOD = {
     'hon.band': 'Intervallet P10–P90',
     'hon.actual': 'Faktiskt vunnet',
     'hon.tableLabel': 'Prognosträff mot enkla alternativ',
+    // Codes only the analysis part's checks raise (task: codes).
+    engineError_exceeds: '”{path}” får inte vara mer än ”{other}”.',
+    engineError_not_before: '”{path}” får inte vara före ”{other}”.',
+    engineError_less_than: '”{path}” måste vara mindre än {max}.',
+    engineError_few_mandatory: '”{path}” behöver minst {min} obligatoriska milstolpar.',
+    engineError_whole_number: '”{path}” måste vara ett heltal från 0 till {max}.',
   },
   da: {
     'pf.empty': 'Ingen salg endnu: importér din historik (åbne og afsluttede salg, med datoer) for at se prognosen.',
@@ -208,5 +226,11 @@ export const PERIOD = {
     'hon.band': 'Intervallet P10–P90',
     'hon.actual': 'Faktisk vundet',
     'hon.tableLabel': 'Prognosetræf mod enkle alternativer',
+    // Codes only the analysis part's checks raise (task: codes).
+    engineError_exceeds: '»{path}« må ikke være mere end »{other}«.',
+    engineError_not_before: '»{path}« må ikke være før »{other}«.',
+    engineError_less_than: '»{path}« skal være mindre end {max}.',
+    engineError_few_mandatory: '»{path}« skal have mindst {min} obligatoriske milepæle.',
+    engineError_whole_number: '»{path}« skal være et helt tal fra 0 til {max}.',
   },
 };

@@ -621,7 +621,7 @@ const MORE = {
     binary: 'den indeholder binære data',
   },
 };
-for (const [k, v] of Object.entries(MORE)) Object.assign(STRINGS[k], v);
+addStrings(MORE);
 
 // Task "codes" (issue 14 item 3): the engine's codes worded. Score reasons
 // (`why_<code>`, src/probability.rs Reason), import row problems
@@ -840,7 +840,7 @@ const CODES = {
     'ms.contract_signed': 'Kontrakt underskrevet',
   },
 };
-for (const [k, v] of Object.entries(CODES)) Object.assign(STRINGS[k], v);
+addStrings(CODES);
 
 /** The default model's milestone labels in English, by id (src/model.rs). */
 export const DEFAULT_LABELS = {
@@ -874,7 +874,7 @@ export function milestoneNamer(key, model) {
 // The parameter that decides singular or plural, per code.
 const COUNTS = { missing_prerequisites: 'missing', thin_state: 'deals', insufficient_history: 'deals', attribute_effect: 'points', pair_effect: 'points' };
 const PERCENTS = ['probability', 'minProbability', 'prior', 'before', 'low', 'high', 'wonShare', 'lostShare'];
-const NUMBERS = ['deals', 'needed', 'missing', 'cells', 'columns', 'max', 'firstLine', 'won', 'lost', 'open', 'n'];
+const NUMBERS = ['deals', 'needed', 'missing', 'cells', 'columns', 'maxBytes', 'firstLine', 'won', 'lost', 'open', 'n'];
 
 /**
  * Words any code of the engine (`{ code, ...params }`) in the locale `loc`
@@ -888,7 +888,7 @@ export function wordCode(loc, reason, prefix, milestoneLabel = (id) => id) {
   const vars = { ...p };
   for (const k of PERCENTS) if (typeof p[k] === 'number') vars[k] = formatPercent(loc.tag, p[k]);
   for (const k of NUMBERS) if (typeof p[k] === 'number') vars[k] = formatNumber(loc.tag, p[k]);
-  for (const k of ['brier', 'baseBrier', 'skill', 'maxSkill']) if (typeof p[k] === 'number') vars[k] = formatNumber(loc.tag, p[k], 3);
+  for (const k of ['brier', 'baseBrier', 'skill', 'maxSkill', 'min', 'max']) if (typeof p[k] === 'number') vars[k] = formatNumber(loc.tag, p[k], 3);
   if (p.milestone != null) vars.milestone = milestoneLabel(p.milestone);
   for (const k of ['milestones', 'late']) if (Array.isArray(p[k])) vars[k] = p[k].map((id) => milestoneLabel(id)).join(', ');
   if (p.role != null) vars.role = t(loc.key, `role_${p.role}`);
@@ -949,6 +949,12 @@ const ENGINE_ERRORS = {
     engineError_unknown_value: '“{path}”: “{value}” is not one of {expected}.',
     engineError_duplicate: '“{path}” is given twice.',
     engineError_not_closed: '“{path}”: history holds only won or lost deals.',
+    // Codes of the widget's checks (task: codes).
+    engineError_range: '“{path}” must be between {min} and {max}.',
+    engineError_either: 'Give “{path}” or “{other}”, not both.',
+    engineError_not_found: '“{path}”: no “{value}”.',
+    engineError_cycle: '“{path}”: the order goes in a circle.',
+    engineError_reserved: '“{path}”: “{value}” is not allowed.',
   },
   nb: {
     errorInput: 'inndataene',
@@ -965,6 +971,12 @@ const ENGINE_ERRORS = {
     engineError_unknown_value: '«{path}»: «{value}» er ikke en av {expected}.',
     engineError_duplicate: '«{path}» er oppgitt to ganger.',
     engineError_not_closed: '«{path}»: historikken skal bare ha vunne eller tapte salg.',
+    // Codes of the widget's checks (task: codes).
+    engineError_range: '«{path}» må være mellom {min} og {max}.',
+    engineError_either: 'Oppgi «{path}» eller «{other}», ikke begge.',
+    engineError_not_found: '«{path}»: ingen «{value}».',
+    engineError_cycle: '«{path}»: rekkefølgen går i ring.',
+    engineError_reserved: '«{path}»: «{value}» er ikke tillatt.',
   },
   sv: {
     errorInput: 'indata',
@@ -981,6 +993,12 @@ const ENGINE_ERRORS = {
     engineError_unknown_value: '”{path}”: ”{value}” är inte något av {expected}.',
     engineError_duplicate: '”{path}” anges två gånger.',
     engineError_not_closed: '”{path}”: historiken får bara innehålla vunna eller förlorade affärer.',
+    // Codes of the widget's checks (task: codes).
+    engineError_range: '”{path}” måste vara mellan {min} och {max}.',
+    engineError_either: 'Ange ”{path}” eller ”{other}”, inte båda.',
+    engineError_not_found: '”{path}”: ingen ”{value}”.',
+    engineError_cycle: '”{path}”: ordningen går i cirkel.',
+    engineError_reserved: '”{path}”: ”{value}” är inte tillåtet.',
   },
   da: {
     errorInput: 'inddata',
@@ -997,9 +1015,15 @@ const ENGINE_ERRORS = {
     engineError_unknown_value: '»{path}«: »{value}« er ikke en af {expected}.',
     engineError_duplicate: '»{path}« er angivet to gange.',
     engineError_not_closed: '»{path}«: historikken må kun indeholde vundne eller tabte salg.',
+    // Codes of the widget's checks (task: codes).
+    engineError_range: '»{path}« skal være mellem {min} og {max}.',
+    engineError_either: 'Angiv »{path}« eller »{other}«, ikke begge.',
+    engineError_not_found: '»{path}«: ingen »{value}«.',
+    engineError_cycle: '»{path}«: rækkefølgen går i ring.',
+    engineError_reserved: '»{path}«: »{value}« er ikke tilladt.',
   },
 };
-for (const [k, v] of Object.entries(ENGINE_ERRORS)) Object.assign(STRINGS[k], v);
+addStrings(ENGINE_ERRORS);
 // Strings added for issue 12 UI (crmui): dated milestones, the stage ->
 // milestone table of a history import, its notices and problems, the
 // calibration's leakage warnings and the pipeline picker.
@@ -1053,7 +1077,7 @@ const CRMUI = {
     pipelineDeals: '{name} ({n} salg)',
   },
 };
-for (const [k, v] of Object.entries(CRMUI)) Object.assign(STRINGS[k], v);
+addStrings(CRMUI);
 /**
  * Adds words: `{ en: { key: text }, nb: {...}, ... }`, merged into the
  * dictionaries (a later block wins). The analysis part adds the period
@@ -1083,7 +1107,7 @@ const WORKER = {
     evaluating: 'Evaluerer på {n} afsluttede salg…',
   },
 };
-for (const [k, v] of Object.entries(WORKER)) Object.assign(STRINGS[k], v);
+addStrings(WORKER);
 
 // Issue 16 (interactions): a deal's number as a sum of terms
 // (`score.contributions`, log-odds), its largest terms worded. The state's
@@ -1126,7 +1150,7 @@ const CONTRIB = {
     con_more: '{n} mindre led ganger tilsammen oddsene med {factor}',
   },
 };
-for (const [k, v] of Object.entries(CONTRIB)) Object.assign(STRINGS[k], v);
+addStrings(CONTRIB);
 
 /**
  * A score's contributions worded in `loc` (`{ key, tag }`): the state's base

@@ -269,7 +269,9 @@ export class StagecastImport extends StagecastElement {
 
   errorText(e) {
     const d = e && e.detail;
-    if (!d || typeof d.code !== 'string') return wordError(this.loc, e);
+    // An engine error (it has a path) is worded by wordError; a history
+    // import's file error (no path) by the import's own words.
+    if (!d || typeof d.code !== 'string' || d.path != null) return wordError(this.loc, e);
     const n = (v) => formatNumber(this.loc.tag, v);
     const alts = d.alternatives && d.alternatives.length ? this.t('err_or', { names: d.alternatives.map((a) => `“${a}”`).join(', ') }) : '';
     const text = this.t(`err_${d.code}`, { ...d, alts, maxBytes: d.maxBytes != null ? n(d.maxBytes) : '' });

@@ -13,5 +13,6 @@ console.log(meetingValue(model, { id: 'a' }, 'mobilizer_met').valeu); // MISSPEL
 document.querySelector('stagecast-deal')!.score!.probabilityy; // MISSPELT probabilityy
 document.querySelector('stagecast-deal')!.addEventListener('stagecast-change', (e) => e.detail.intervall); // MISSPELT intervall
 try { scoreDeal(model, { id: 'a', value: -1 }); } catch (e) { const d = (e as StagecastError).detail; if (d.code === 'too_long') console.log(d.maxx); } // MISSPELT maxx
+try { scoreDeal(model, { id: 'a' }); } catch (e) { const d = (e as StagecastError).detail; if (d.code === 'range') console.log(d.minn); } // MISSPELT minn
 import { ColumnScorer } from 'stagecast/analysis';
 new ColumnScorer(model).scoreColumns({ atributes: [] }, new Uint8Array(0), new Uint32Array([0]), new Uint32Array(0)); // MISSPELT atributes

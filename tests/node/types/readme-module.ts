@@ -92,4 +92,6 @@ try {
   const { detail } = e as StagecastError;
   if (detail.code === 'too_long') console.log(detail.path, detail.max);
   else if (detail.code === 'unknown_milestone') console.log(detail.milestone);
+  else if (detail.code === 'range') console.log(detail.min, detail.max);
+  else if (detail.code === 'either') console.log(detail.other);
 }
