@@ -11,13 +11,17 @@
 //!   takes them, anything at all: indices past the table, `NONE` anywhere,
 //!   wrong and huge counts, truncated deals, duplicate strings, strings
 //!   over 200 characters, `__proto__`, "NaN", "Infinity" (the export gets
-//!   no float: NaN or infinity can only come as text). Bits 3-5 put a
+//!   no float: NaN or infinity can only come as text). Bits 3-6 put a
 //!   vocabulary (the model's milestone ids, dates, learned attribute
-//!   values, `__proto__`, a long string) before the fuzzed strings, so
-//!   that raw words reach the scoring.
+//!   values, `__proto__`, a long string, 80 more names) before the fuzzed
+//!   strings, so that raw words reach the scoring.
 //! * Deals (bit 2 set): deals built from the bytes, packed as pack.js packs
 //!   them (strings interned in order of first use, attributes in any order
-//!   a JS object can list them).
+//!   a JS object can list them); bit 3 as well: only deals the checks
+//!   accept (else one bad deal of many refuses the call); bit 6: from 80
+//!   more attribute names.
+//! * Bits 6 and 7 both set and a last byte 0xa5: 65,536 unused strings
+//!   after the table (past the packed path's level cache).
 //!
 //! Asserted on every input: both exports agree on whether they score;
 //! when they do, the words hold exactly as many deals as the layout
@@ -133,6 +137,10 @@ fn sample(k: usize) -> Deal {
 struct Src<'a> {
     b: &'a [u8],
     i: usize,
+    /// Deals the checks accept (known milestones, real dates, no string
+    /// the checks refuse): one bad deal refuses a whole call, so calls of
+    /// many deals score only when the bytes are read so.
+    clean: bool,
 }
 
 impl Src<'_> {
@@ -166,6 +174,7 @@ impl Src<'_> {
     /// one), or an edge case.
     fn text(&mut self) -> String {
         match self.u8() {
+            0xfc.. if self.clean => "😀".into(),
             0xff => "é".repeat(201),
             0xfe => "x".repeat(200),
             0xfd => "__proto__".into(),
@@ -183,6 +192,9 @@ impl Src<'_> {
         list[usize::from(self.u8()) % list.len()]
     }
     fn date(&mut self) -> String {
+        if self.clean {
+            return format!("20{}-{:02}-{:02}", 20 + self.u8() % 10, 1 + self.u8() % 12, 1 + self.u8() % 28);
+        }
         match self.u8() % 8 {
             0..=4 => self.pick(&DATES).to_string(),
             5 | 6 => format!("20{:02}-{:02}-{:02}", self.u8() % 100, self.u8() % 14, self.u8() % 33),
@@ -192,7 +204,9 @@ impl Src<'_> {
 }
 
 /// A deal from the bytes, and the order pack.js meets its attributes in.
-fn deal(s: &mut Src<'_>, p: &Scorer, k: usize) -> (Deal, Vec<usize>) {
+/// `many`: attribute names from `n0` to `n79` too (more names in one call
+/// than the packed path caches levels for).
+fn deal(s: &mut Src<'_>, p: &Scorer, k: usize, many: bool) -> (Deal, Vec<usize>) {
     let ids: Vec<&str> = p.indices().map(|i| p.id(i)).collect();
     let f = s.u8();
     let mut d = Deal { id: if f & 1 != 0 { s.text() } else { format!("d{k}") }, ..Deal::default() };
@@ -201,13 +215,13 @@ fn deal(s: &mut Src<'_>, p: &Scorer, k: usize) -> (Deal, Vec<usize>) {
         d.seller_probability = Some(f64::from(s.u8()) / 255.0);
     }
     let ne = match s.u8() {
-        0xff => MAX_EVENTS + 1,
+        0xff if !s.clean => MAX_EVENTS + 1,
         0xfe => 40,
         b => usize::from(b % 10),
     };
     for _ in 0..ne {
         let m = s.u8();
-        let milestone = if m >= 0xf0 { s.text() } else { ids[usize::from(m) % ids.len()].to_string() };
+        let milestone = if m >= 0xf0 && !s.clean { s.text() } else { ids[usize::from(m) % ids.len()].to_string() };
         let date = match s.u8() % 4 {
             0 => None,
             _ => Some(s.date()),
@@ -215,11 +229,15 @@ fn deal(s: &mut Src<'_>, p: &Scorer, k: usize) -> (Deal, Vec<usize>) {
         d.events.push(Event { milestone, date });
     }
     let na = match s.u8() {
-        0xff => MAX_ATTRIBUTES + 1,
+        0xff if !s.clean => MAX_ATTRIBUTES + 1,
         b => usize::from(b % 12),
     };
     for _ in 0..na {
-        let name = if s.u8() >= 0xf0 { s.text() } else { s.pick(&NAMES).to_string() };
+        let name = match s.u8() {
+            0xf0.. => s.text(),
+            b if many && b % 4 != 0 => format!("n{}", b % 80),
+            _ => s.pick(&NAMES).to_string(),
+        };
         let value = if s.u8() >= 0xf0 { s.text() } else { s.pick(&VALUES).to_string() };
         d.attributes.insert(name, value);
     }
@@ -278,6 +296,12 @@ fn pack(deals: &[(Deal, Vec<usize>)]) -> (Vec<String>, Vec<u32>) {
         data.push(d.close_date.as_deref().map_or(NONE, &mut sid));
     }
     (strings, data)
+}
+
+/// 65,536 more strings, unused: a table past what the packed path caches
+/// levels for (it then looks each level up where it is met).
+fn pad(strings: &mut Vec<String>) {
+    strings.extend((0..1 << 16).map(|i| format!("\u{1}z{i}")));
 }
 
 /// src/wasm/mod.rs's `table`: the strings joined by NUL, split.
@@ -559,17 +583,23 @@ fn check(p: &Scorer, strings: &str, data: &[u32], deals: Option<&[Deal]>) {
 }
 
 fuzz_target!(|data: &[u8]| {
-    let mut s = Src { b: data, i: 0 };
+    let mut s = Src { b: data, i: 0, clean: false };
     let head = s.u8();
+    s.clean = head & 12 == 12;
+    // Rare (a 65,536-string table costs about half a second here).
+    let huge = head & 0xc0 == 0xc0 && data.last() == Some(&0xa5);
     let all = models();
     let p = &all[usize::from(head) % all.len()];
     if head & 4 != 0 {
         // Deals, packed as pack.js packs them.
         let mut deals = Vec::new();
         while s.more() && deals.len() < 64 {
-            deals.push(deal(&mut s, p, deals.len()));
+            deals.push(deal(&mut s, p, deals.len(), head & 64 != 0));
         }
-        let (strings, words) = pack(&deals);
+        let (mut strings, words) = pack(&deals);
+        if huge {
+            pad(&mut strings);
+        }
         let joined = strings.join("\0");
         let plain: Vec<Deal> = deals.into_iter().map(|(d, _)| d).collect();
         let real = plain.iter().all(js_packs);
@@ -580,7 +610,12 @@ fuzz_target!(|data: &[u8]| {
     let mut vocab: Vec<String> = Vec::new();
     if head & 8 != 0 {
         vocab.extend(p.indices().map(|i| p.id(i).to_string()));
-        vocab.extend(DATES.iter().chain(&NAMES).chain(&VALUES).chain(&SELLERS).map(|s| s.to_string()));
+        // Each string once (a table pack.js writes has no duplicate).
+        for w in DATES.iter().chain(&NAMES).chain(&VALUES).chain(&SELLERS) {
+            if !vocab.iter().any(|v| v == w) {
+                vocab.push(w.to_string());
+            }
+        }
     }
     if head & 16 != 0 {
         vocab.push("__proto__".into());
@@ -588,11 +623,21 @@ fuzz_target!(|data: &[u8]| {
     if head & 32 != 0 {
         vocab.push("é".repeat(201));
     }
+    if head & 64 != 0 {
+        vocab.extend((0..80).map(|i| format!("n{i}")));
+    }
     let len = usize::from(s.u8());
     let from = s.i.min(data.len());
     let to = (from + len).min(data.len());
     s.i = to;
-    vocab.push(String::from_utf8_lossy(&data[from..to]).into_owned());
+    // The fuzzed strings (NUL splits them), none when empty: the
+    // vocabulary has "" already.
+    if to > from || vocab.is_empty() {
+        vocab.push(String::from_utf8_lossy(&data[from..to]).into_owned());
+    }
+    if huge {
+        pad(&mut vocab);
+    }
     let strings = vocab.join("\0");
     let n = table(&strings).len();
     let mut words = Vec::new();
