@@ -115,19 +115,19 @@ fn sample(k: usize) -> Deal {
     let events = (0..n)
         .map(|i| Event {
             milestone: ms[(i * 7 + k) % ms.len()].to_string(),
-            date: (k % 3 != 0).then(|| format!("2026-0{}-1{}", 1 + (i + k) % 9, (i * 3 + k) % 10)),
+            date: (!k.is_multiple_of(3)).then(|| format!("2026-0{}-1{}", 1 + (i + k) % 9, (i * 3 + k) % 10)),
         })
         .collect();
     let mut d = Deal { id: format!("h{k}"), events, ..Deal::default() };
     d.attributes.insert("region".into(), ["north", "south", "east"][k % 3].into());
     d.attributes.insert("segment".into(), ["smb", "mid"][k % 2].into());
-    if k % 4 == 0 {
+    if k.is_multiple_of(4) {
         d.attributes.insert("product".into(), "p1".into());
     }
     for (a, levels) in [("a1", 3), ("b2", 4), ("c3", 5), ("d4", 6), ("e5", 7), ("f6", 2)] {
         d.attributes.insert(a.into(), format!("v{}", (k / 3 + levels * 7 + a.len() * k) % levels));
     }
-    if k % 5 != 0 {
+    if !k.is_multiple_of(5) {
         d.seller = Some(format!("s{}", k % 4));
     }
     d
