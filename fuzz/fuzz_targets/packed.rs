@@ -604,9 +604,9 @@ fn check(p: &Scorer, strings: &str, data: &[u32], deals: Option<&[Deal]>) {
         assert_eq!(r.r, out.len() - 1, "detail numbers left over after {n} deals");
         for (k, s) in named.iter().enumerate() {
             let (q, lo, hi) = (lean[3 * k], lean[3 * k + 1], lean[3 * k + 2]);
-            assert!((q - s.probability).abs() <= 1e-12, "deal {k}: lean {q}, detailed {}", s.probability);
+            assert!(q.to_bits() == s.probability.to_bits(), "deal {k}: lean {q}, detailed {}", s.probability);
             match s.interval {
-                Some([a, b]) => assert!((lo - a).abs() <= 1e-12 && (hi - b).abs() <= 1e-12, "deal {k}: lean [{lo}, {hi}], detailed [{a}, {b}]"),
+                Some([a, b]) => assert!(lo.to_bits() == a.to_bits() && hi.to_bits() == b.to_bits(), "deal {k}: lean [{lo}, {hi}], detailed [{a}, {b}]"),
                 None => assert!(lo == 0.0 && hi == 0.0),
             }
         }
