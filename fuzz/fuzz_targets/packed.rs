@@ -5,8 +5,8 @@
 //! does) and call `stagecast::packed::score_packed` and
 //! `score_packed_detail`; an empty result sends pack.js to the serde path.
 //!
-//! Input, byte 0: the model (`MODELS`: priors, calibrated, too little
-//! history, 40 milestones) and the mode.
+//! Input, byte 0: the model (`models()`: the default model's priors,
+//! calibrated, too little history; 40 milestones) and the mode.
 //! * Raw (bit 2 clear): the table and the words exactly as the export
 //!   takes them, anything at all: indices past the table, `NONE` anywhere,
 //!   wrong and huge counts, truncated deals, duplicate strings, strings
@@ -29,9 +29,10 @@
 //! interval end and reason probability is finite and in [0, 1], lo <= p <=
 //! hi, intervals are there exactly when calibrated, every index the detail
 //! holds is in range (what pack.js indexes with), the detail layout is
-//! consumed exactly, and the lean number is the detailed one. Whenever the
-//! input is a packing of real deals (always in deals mode; in raw mode
-//! when the words unpack into deals), the serde path decides: if
+//! consumed exactly, and the lean numbers are the detailed ones bit for
+//! bit. Whenever the input is a packing of real deals (in deals mode
+//! unless an id is one pack.js refuses; in raw mode when the words unpack
+//! into deals), the serde path decides: if
 //! `score_deals` refuses the deals, both exports refuse too; if it scores
 //! them, both score (unless a string is `__proto__` or over 200
 //! characters, which send the call to the serde path), the detail, named
