@@ -27,6 +27,40 @@ use crate::probability::{detail, lean, Detail, Part, Why};
 /// An absent string (an undated event, no seller, no close date).
 pub const NONE: u32 = u32::MAX;
 
+/// Packs deals as www/src/pack.js does (its Rust twin, for the unit tests
+/// and the `packed` fuzz target; the wasm only reads): every string
+/// interned in the order it is first met; each deal's attributes in the
+/// order its list of indices gives (indices into the attributes in key
+/// order; pack.js meets them in the order the JS object lists them).
+pub fn pack<'a>(deals: impl IntoIterator<Item = (&'a crate::Deal, &'a [usize])>) -> (Vec<String>, Vec<u32>) {
+    let mut strings: Vec<String> = Vec::new();
+    let mut index: std::collections::HashMap<String, u32> = std::collections::HashMap::new();
+    let mut sid = |s: &str| -> u32 {
+        *index.entry(s.to_string()).or_insert_with(|| {
+            strings.push(s.to_string());
+            u32::try_from(strings.len() - 1).unwrap_or(NONE)
+        })
+    };
+    let count = |n: usize| u32::try_from(n).unwrap_or(NONE);
+    let mut data = Vec::new();
+    for (d, order) in deals {
+        data.push(count(d.events.len()));
+        for e in &d.events {
+            data.push(sid(&e.milestone));
+            data.push(e.date.as_deref().map_or(NONE, &mut sid));
+        }
+        data.push(count(d.attributes.len()));
+        let attrs: Vec<(&String, &String)> = d.attributes.iter().collect();
+        for (name, value) in order.iter().filter_map(|&i| attrs.get(i)) {
+            data.push(sid(name));
+            data.push(sid(value));
+        }
+        data.push(d.seller.as_deref().map_or(NONE, &mut sid));
+        data.push(d.close_date.as_deref().map_or(NONE, &mut sid));
+    }
+    (strings, data)
+}
+
 /// `[probability, lo, hi]` per deal, then one last number: 1 when the
 /// scores have intervals (a calibrated model), else 0 (lo and hi are then
 /// 0). `None`: score these deals through the serde path instead.
@@ -273,36 +307,10 @@ mod tests {
     use crate::probability::score_lean;
     use crate::{Deal, Event};
 
-    /// Packs deals the way www/src/pack.js does (attributes in the listed
-    /// order, not sorted).
+    /// Packs deals the way www/src/pack.js does, every deal's attributes
+    /// in the same listed order.
     fn pack(deals: &[Deal], order: &[usize]) -> (Vec<String>, Vec<u32>) {
-        let mut strings: Vec<String> = Vec::new();
-        let mut sid = |s: &str| -> u32 {
-            match strings.iter().position(|x| x == s) {
-                Some(i) => i as u32,
-                None => {
-                    strings.push(s.to_string());
-                    (strings.len() - 1) as u32
-                }
-            }
-        };
-        let mut data = Vec::new();
-        for d in deals {
-            data.push(d.events.len() as u32);
-            for e in &d.events {
-                data.push(sid(&e.milestone));
-                data.push(e.date.as_deref().map_or(NONE, &mut sid));
-            }
-            data.push(d.attributes.len() as u32);
-            let attrs: Vec<(&String, &String)> = d.attributes.iter().collect();
-            for &i in order.iter().filter(|&&i| i < attrs.len()) {
-                data.push(sid(attrs[i].0));
-                data.push(sid(attrs[i].1));
-            }
-            data.push(d.seller.as_deref().map_or(NONE, &mut sid));
-            data.push(d.close_date.as_deref().map_or(NONE, &mut sid));
-        }
-        (strings, data)
+        super::pack(deals.iter().map(|d| (d, order)))
     }
 
     fn model() -> Scorer {

@@ -43,7 +43,6 @@
 #[path = "common.rs"]
 mod common;
 
-use std::collections::BTreeMap;
 
 use libfuzzer_sys::fuzz_target;
 use stagecast::calibration::{calibrate, CalibrateOptions, Contribution, Term};
@@ -270,33 +269,9 @@ fn js_packs(d: &Deal) -> bool {
     d.id.encode_utf16().count() <= 200
 }
 
-/// pack.js's `pack`, in Rust: `(strings, words)`.
+/// pack.js's `pack`, in Rust (`stagecast::packed::pack`): `(strings, words)`.
 fn pack(deals: &[(Deal, Vec<usize>)]) -> (Vec<String>, Vec<u32>) {
-    let mut strings: Vec<String> = Vec::new();
-    let mut index: BTreeMap<String, u32> = BTreeMap::new();
-    let mut sid = |s: &str| -> u32 {
-        *index.entry(s.to_string()).or_insert_with(|| {
-            strings.push(s.to_string());
-            (strings.len() - 1) as u32
-        })
-    };
-    let mut data = Vec::new();
-    for (d, order) in deals {
-        data.push(d.events.len() as u32);
-        for e in &d.events {
-            data.push(sid(&e.milestone));
-            data.push(e.date.as_deref().map_or(NONE, &mut sid));
-        }
-        data.push(d.attributes.len() as u32);
-        let attrs: Vec<(&String, &String)> = d.attributes.iter().collect();
-        for &i in order {
-            data.push(sid(attrs[i].0));
-            data.push(sid(attrs[i].1));
-        }
-        data.push(d.seller.as_deref().map_or(NONE, &mut sid));
-        data.push(d.close_date.as_deref().map_or(NONE, &mut sid));
-    }
-    (strings, data)
+    stagecast::packed::pack(deals.iter().map(|(d, order)| (d, order.as_slice())))
 }
 
 /// Packs the deals as pack.js does and checks them; `pad`: 65,536 unused
