@@ -313,6 +313,20 @@ mod tests {
         super::pack(deals.iter().map(|d| (d, order)))
     }
 
+    /// The wire format as tests/data/packed-layout.json states it (which
+    /// tests/node/pack.test.mjs holds pack.js to as well).
+    #[test]
+    fn pack_writes_the_layout_pack_js_writes() {
+        let golden: serde_json::Value = serde_json::from_str(include_str!("../tests/data/packed-layout.json")).unwrap();
+        let deals: Vec<Deal> = serde_json::from_value(golden["deals"].clone()).unwrap();
+        let (strings, data) = pack(&deals, &[0, 1]);
+        assert_eq!(serde_json::to_value(&strings).unwrap(), golden["strings"]);
+        assert_eq!(serde_json::to_value(&data).unwrap(), golden["data"]);
+        // And the reader takes it: one score per deal, then the flag.
+        let table: Vec<&str> = strings.iter().map(String::as_str).collect();
+        assert_eq!(score_packed(&model(), &table, &data).map(|o| o.len()), Some(deals.len() * 3 + 1));
+    }
+
     fn model() -> Scorer {
         Scorer::new(crate::default_model()).unwrap()
     }

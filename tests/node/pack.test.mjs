@@ -297,3 +297,16 @@ test('{ detail: true } on more deals than one part (50,000): the same, in order;
   packed.free();
   serde.free();
 });
+
+// The wire format itself, as tests/data/packed-layout.json states it:
+// src/packed.rs's unit test holds the Rust twin (packed::pack) and the
+// reader to the same file.
+test('pack.js writes the layout tests/data/packed-layout.json states', async () => {
+  const { pack } = await import(fileURLToPath(new URL('pkg/pack.js', root)));
+  const golden = JSON.parse(readFileSync(new URL('tests/data/packed-layout.json', root), 'utf8'));
+  const out = pack(golden.deals);
+  assert.ok(out, 'the deals pack');
+  assert.deepEqual(out.list, golden.strings);
+  assert.equal(out.strings, golden.strings.join('\0'));
+  assert.deepEqual(Array.from(out.data), golden.data);
+});
