@@ -105,6 +105,7 @@ import init, * as api from './stagecast.js';
 import { defineElements } from './elements.js';
 import { AnalysisClient, asyncApi } from './analysis-client.js';
 import { addStrings } from './i18n.js';
+import { addScenariosView } from './scenarios.js';
 import { withPacking, freeScoreDeals } from './pack.js';
 export * from './stagecast.js';
 /** The wasm \`Engine\`, with \`scoreDeals\`' fast path (pack.js): the same results. */
@@ -122,8 +123,10 @@ let analysis;
  * learnTiming, sellerSkills, what-ifs: its own wasm, fetched on first use)
  * and resolves to its functions. Also importable as 'stagecast/analysis'. */
 export function loadAnalysis() {
-  // With it, the period forecast's words (www/src/i18n-period.js).
-  return (analysis ||= Promise.all([import('./analysis/stagecast.js').then(async (m) => { await m.default(); return m; }), import('./i18n-period.js').then((w) => addStrings(w.PERIOD))])
+  // With it, the period forecast's words (www/src/i18n-period.js) and the
+  // what-if board's view and words (scenarios-view.js, i18n-scenarios.js).
+  return (analysis ||= Promise.all([import('./analysis/stagecast.js').then(async (m) => { await m.default(); return m; }), import('./i18n-period.js').then((w) => addStrings(w.PERIOD)),
+    import('./i18n-scenarios.js').then((w) => addStrings(w.SCENARIOS)), import('./scenarios-view.js').then((v) => addScenariosView(v.scenariosView))])
     .then(([m]) => m).catch((e) => { analysis = null; throw e; }));
 }
 let client;

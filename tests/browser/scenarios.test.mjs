@@ -224,3 +224,27 @@ test('Swedish labels when the element says locale="sv"', async () => {
   assert.match(p, /\u00a0%$/); // Swedish percent: "42 %"
   page.assertClean();
 });
+
+// The board's view and words ship with the analysis part
+// (stagecast-analysis.js). A seller's page never fetches them; when the part
+// cannot load, the board shows an error card, keeps what the host set before
+// the element was defined, and leaves the user's saved scenarios alone.
+test('without the analysis part the board shows an error card and keeps the saved scenarios', async () => {
+  const page = await env.context.newPage();
+  const saved = JSON.stringify({ version: 1, seeded: false, scenarios: [{ name: 'Mine', meetingsPerWeek: 5, weeks: 10, meetingToOpportunity: 0.2, winRate: 0.3, averageMargin: 1000, marginBudget: 9000 }] });
+  await page.addInitScript(([k, v]) => localStorage.setItem(k, v), [KEY, saved]);
+  await page.route('**/dist/stagecast-analysis.js', (r) => r.abort());
+  await page.route(`${env.url}/no-analysis.html`, (r) => r.fulfill({ contentType: 'text/html', body: `<!doctype html><html lang="nb"><body>
+    <stagecast-scenarios id="s"></stagecast-scenarios>
+    <script>document.getElementById('s').currency = 'NOK';</script>
+    <script src="/dist/stagecast.js"></script></body></html>` }));
+  await page.goto(`${env.url}/no-analysis.html`);
+  const card = board(page).locator('[data-role="error"]');
+  await card.waitFor();
+  assert.equal(await card.getAttribute('role'), 'alert');
+  assert.ok((await card.textContent()).trim().length > 0, 'the card says something');
+  assert.equal(await board(page).locator('fieldset').count(), 0);
+  assert.equal(await page.evaluate(() => document.getElementById('s').currency), 'NOK');
+  assert.equal(await page.evaluate((k) => localStorage.getItem(k), KEY), saved);
+  await page.close();
+});

@@ -18,7 +18,7 @@ before(async () => {
   app = mkdtempSync(join(tmpdir(), 'stagecast-vite-'));
   mkdirSync(join(app, 'node_modules'));
   symlinkSync(PKG, join(app, 'node_modules', 'stagecast'), 'dir');
-  writeFileSync(join(app, 'index.html'), '<!doctype html><html><head><link rel="icon" href="data:,"></head><body><stagecast-deal id="w"></stagecast-deal><output id="out"></output><script type="module" src="./main.js"></script></body></html>');
+  writeFileSync(join(app, 'index.html'), '<!doctype html><html><head><link rel="icon" href="data:,"></head><body><stagecast-deal id="w"></stagecast-deal><stagecast-scenarios locale="nb" storage-key="vite:scenarios"></stagecast-scenarios><output id="out"></output><script type="module" src="./main.js"></script></body></html>');
   writeFileSync(
     join(app, 'main.js'),
     `import init, { defaultModel, scoreDeal, ready, loadAnalysis, analysisWorker } from 'stagecast';
@@ -87,4 +87,21 @@ test('Vite bundles the package, emits the wasm, and the app scores a deal', asyn
   assert.match(String(out.error), /^deals\[0\]\.value: /);
   await page.locator('stagecast-deal [data-role="probability"]').waitFor();
   assert.deepEqual(errors, []);
+});
+
+// The what-if board's view and words come with the package's loadAnalysis()
+// (scenarios-view.js, i18n-scenarios.js), which the board calls before it renders.
+test('the package\'s what-if board renders its view in Norwegian', async () => {
+  const page = await env.context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(base + '/');
+  const board = page.locator('stagecast-scenarios');
+  await board.locator('[data-role="result"] [data-key="pHitBudget"]').first().waitFor();
+  assert.equal(await board.locator('h2').textContent(), 'Hva-om-scenarier');
+  assert.equal(await board.locator('fieldset').count(), 2);
+  await board.locator('[data-role="tornado"] svg[data-chart="tornado"]').waitFor();
+  assert.equal(await page.getByRole('slider', { name: 'Møter per uke' }).count(), 2);
+  assert.deepEqual(errors, []);
+  await page.close();
 });

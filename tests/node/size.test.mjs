@@ -64,3 +64,16 @@ test('each wasm ships without its debug name section, and without float formatti
     assert.ok(!bytes.includes('assertion failed: digits < 40'), `${file} carries float formatting`);
   }
 });
+
+// The what-if board's view (scenarios-view.js) and words (i18n-scenarios.js)
+// are for managers: they ship with the analysis part, which the board loads
+// anyway; the seller's one-file script keeps only the element's API.
+test('the what-if view and its words ship in stagecast-analysis.js, not in stagecast.js', () => {
+  const main = readFileSync(new URL('dist/stagecast.js', root), 'utf8');
+  const analysis = readFileSync(new URL('dist/stagecast-analysis.js', root), 'utf8');
+  for (const s of ['tornado-chart', 'Hva-om-scenarier', 'Hvad-nu-hvis-scenarier', 'seedApply', 'stagecast-scenarios.json']) {
+    assert.ok(!main.includes(s), `stagecast.js has ${s}`);
+    assert.ok(analysis.includes(s), `stagecast-analysis.js lacks ${s}`);
+  }
+  assert.ok(main.includes('stagecast-scenarios'), 'the element itself is defined by stagecast.js');
+});

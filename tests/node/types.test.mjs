@@ -7,7 +7,7 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, symlinkSync, copyFileSync, writeFileSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, symlinkSync, copyFileSync, writeFileSync, readFileSync, readdirSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -103,8 +103,10 @@ test('the custom-elements manifest lists every element with its observed attribu
     assert.ok(d.members.some((f) => f.name === 'updateComplete'), d.tagName);
     assert.ok(d.events.some((e) => e.name === 'stagecast-error'), d.tagName);
     assert.ok(d.cssProperties.some((p) => p.name === '--stagecast-accent'), d.tagName);
-    // Each part the manifest names is set by the element's source.
-    const src = readFileSync(join(root, 'www/src', d.module), 'utf8');
+    // Each part the manifest names is set by the element's source (or its
+    // view, <module>-view.js, where the view ships with the analysis part).
+    const view = join(root, 'www/src', d.module.replace(/\.js$/, '-view.js'));
+    const src = readFileSync(join(root, 'www/src', d.module), 'utf8') + (existsSync(view) ? readFileSync(view, 'utf8') : '');
     for (const p of d.cssParts) assert.match(src, new RegExp(`part: '([\\w -]* )?${p.name}( [\\w -]*)?'`), `${d.tagName}: part ${p.name}`);
   }
 });

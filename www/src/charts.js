@@ -5,7 +5,8 @@ import { svg } from './base.js';
 const W = 320;
 const r1 = (v) => Math.round(v * 10) / 10;
 
-function axisText(x, y, text, anchor = 'middle') {
+/** A label on a chart's axis (shared with the what-if view's tornado, scenarios-view.js). */
+export function axisText(x, y, text, anchor = 'middle') {
   return svg('text', { x: r1(x), y: r1(y), 'text-anchor': anchor, text });
 }
 
@@ -76,41 +77,6 @@ export function cdfChart(d, { title, money, target, labels }) {
     root.append(svg('line', { x1: tx, y1: T - 8, x2: tx, y2: y(0), stroke: 'var(--warn)', 'stroke-width': 2, 'data-mark': 'target' }));
     root.append(svg('text', { x: tx, y: T - 11, 'text-anchor': tx > W / 2 ? 'end' : 'start', fill: 'var(--warn)', text: `${labels.target} ${money(target)}` }));
   }
-  return root;
-}
-
-/**
- * Tornado: each lever's low/high value of a measure around the base value,
- * bars sorted as given. Every chart shares one axis, `axis` [lo, hi]
- * (0-100 % for a probability), so a 98-100 % swing looks as small as it is.
- */
-export function tornadoChart(bars, { title, base, fmt, lever, axis = [0, 1], axisLabel }) {
-  const rowH = 36, T = 4, L = 6, R = 10, A = 30;
-  const [lo, hi] = axis;
-  const span = hi - lo || 1;
-  const x = (v) => L + ((Math.min(hi, Math.max(lo, v)) - lo) / span) * (W - L - R);
-  const H = T + rowH * bars.length;
-  const root = svg('svg', { viewBox: `0 0 ${W} ${H + A}`, role: 'img', 'aria-label': title, 'data-chart': 'tornado', 'data-lo': lo, 'data-hi': hi });
-  root.append(svg('title', { text: title }));
-  bars.forEach((b, i) => {
-    const yy = T + i * rowH;
-    const min = Math.min(b.low, b.high), max = Math.max(b.low, b.high);
-    // The lever's name and its range on one line, the bar under it: no overlap at any width.
-    root.append(svg('text', { x: L, y: yy + 11, 'text-anchor': 'start', text: `${lever(b.lever)}: ${fmt(min)} – ${fmt(max)}` }));
-    root.append(svg('rect', { x: r1(x(min)), y: yy + 16, width: r1(Math.max(1.5, x(max) - x(min))), height: 14, rx: 2, fill: 'var(--accent)', 'fill-opacity': 0.8, 'data-lever': b.lever }));
-    // The base case's mark crosses the bar only, never the label above it.
-    root.append(svg('line', { x1: r1(x(base)), y1: yy + 14, x2: r1(x(base)), y2: yy + 32, stroke: 'var(--text)', 'stroke-width': 1.5, 'data-role': 'base' }));
-  });
-  // The shared axis, with ticks at every quarter.
-  const g = svg('g', { 'data-role': 'axis' });
-  g.append(svg('line', { x1: x(lo), y1: H + 2, x2: x(hi), y2: H + 2, stroke: 'var(--muted)' }));
-  for (let k = 0; k <= 4; k++) {
-    const v = lo + (span * k) / 4;
-    g.append(svg('line', { x1: r1(x(v)), y1: H, x2: r1(x(v)), y2: H + 6, stroke: 'var(--muted)' }));
-    g.append(axisText(x(v), H + 17, fmt(v), k === 0 ? 'start' : k === 4 ? 'end' : 'middle'));
-  }
-  if (axisLabel) g.append(axisText(W / 2, H + 29, axisLabel));
-  root.append(g);
   return root;
 }
 

@@ -10,11 +10,18 @@ import init, * as glue from '../../.build/pkg-analysis/stagecast.js';
 import WASM_BYTES from 'stagecast:wasm';
 import { decodeBytesAsync } from './bytes.js';
 import { PERIOD } from './i18n-period.js';
+import { SCENARIOS } from './i18n-scenarios.js';
+import { scenariosView } from './scenarios-view.js';
 
 (function install(g) {
   if (g.StagecastAnalysis) return;
-  // The period forecast's words, into the elements' dictionaries (stagecast.js's).
-  if (g.Stagecast && g.Stagecast.i18n && g.Stagecast.i18n.addStrings) g.Stagecast.i18n.addStrings(PERIOD);
+  // The period forecast's and the what-if board's words, into the elements'
+  // dictionaries (stagecast.js's), and the board's view into its class.
+  if (g.Stagecast && g.Stagecast.i18n && g.Stagecast.i18n.addStrings) {
+    g.Stagecast.i18n.addStrings(PERIOD);
+    g.Stagecast.i18n.addStrings(SCENARIOS);
+  }
+  if (g.Stagecast && typeof g.Stagecast.__addScenariosView === 'function') g.Stagecast.__addScenariosView(scenariosView);
   const api = {};
   for (const [name, fn] of Object.entries(glue)) {
     if (typeof fn === 'function' && name !== 'default' && name !== 'initSync') api[name] = fn;

@@ -10,6 +10,7 @@ import init, * as glue from '../../.build/pkg/stagecast.js';
 import WASM_BYTES from 'stagecast:wasm';
 import { decodeBytes } from './bytes.js';
 import { defineElements } from './elements.js';
+import { addScenariosView } from './scenarios.js';
 import { withPacking, freeScoreDeals } from './pack.js';
 import { t, translatePage, formatMoney, formatPercent, formatNumber, wordCode, wordError, milestoneName, addStrings, wordContributions } from './i18n.js';
 import { load, save } from './store.js';
@@ -92,6 +93,8 @@ import { AnalysisClient, asyncApi } from './analysis-client.js';
   // sv, da) and the same tolerant storage as the elements.
   api.i18n = { t, translatePage, formatMoney, formatPercent, formatNumber, wordCode, wordError, milestoneName, addStrings, wordContributions };
   api.store = { load, save };
+  // For stagecast-analysis.js: the what-if board's view ships with it (scenarios-view.js).
+  api.__addScenariosView = addScenariosView;
 
   // Issue 14.5: the analysis part in a Web Worker (stagecast-worker.js, next
   // to this script; it loads this script and stagecast-analysis.js itself),
