@@ -234,8 +234,7 @@ impl<'a> Lookup<'a> {
             let mut set = 0u64;
             for (j, id) in c.milestones.iter().enumerate() {
                 let Some(i) = process.find(id) else {
-                    let shown: String = id.chars().take(200).collect();
-                    return Err(Error::coded(format!("{at}.milestones[{j}]"), error::ErrorCode::UnknownMilestone { milestone: shown }, "unknown milestone"));
+                    return Err(error::unknown_milestone(format!("{at}.milestones[{j}]"), id));
                 };
                 set |= bit(i);
             }

@@ -47,7 +47,7 @@ impl ChunkedImport {
     /// Reads the header and checks the mapping against it (and against the
     /// process, when given).
     pub fn new(text: String, mapping: ColumnMapping, process: Option<Process>) -> Result<ChunkedImport> {
-        super::check_size(&text)?;
+        super::check_size(text.len())?;
         let body = text.strip_prefix('\u{feff}').unwrap_or(&text);
         let delim = delimiter_of(body, &mapping)?;
         let (header, pos, line) = {

@@ -411,8 +411,10 @@ fn delimiter_of(text: &str, mapping: &ColumnMapping) -> Result<u8> {
     }
 }
 
-fn check_size(text: &str) -> Result<()> {
-    if text.len() > MAX_CSV_BYTES {
+/// Refuses a CSV of more than `MAX_CSV_BYTES` (`len`: its size in bytes,
+/// or the wasm's bound on it before the text is copied in).
+pub fn check_size(len: usize) -> Result<()> {
+    if len > MAX_CSV_BYTES {
         Err(Error::coded("text", error::ErrorCode::TooLarge { max_bytes: error::count(MAX_CSV_BYTES) }, format!("the CSV is larger than {} MB", MAX_CSV_BYTES / (1024 * 1024))))
     } else {
         Ok(())
@@ -447,7 +449,7 @@ fn header_of<'a>(reader: &mut Reader<'a>) -> Result<Vec<Cow<'a, str>>> {
 /// The header, the delimiter, the first rows and the guessed preset, so a UI
 /// can offer a column mapping.
 pub fn csv_preview(text: &str) -> Result<Preview> {
-    check_size(text)?;
+    check_size(text.len())?;
     let delim = detect_delimiter(text.strip_prefix('\u{feff}').unwrap_or(text));
     let mut reader = Reader::new(text, delim);
     let header = header_of(&mut reader)?;
@@ -559,7 +561,7 @@ fn plan<'m>(header: &[Cow<str>], m: &'m ColumnMapping, process: Option<&Process>
 /// checked against it (and its events put in process order), and the
 /// mapping's milestone ids must exist in it.
 pub fn parse_csv(text: &str, mapping: &ColumnMapping, process: Option<&Process>, options: ImportOptions) -> Result<Import> {
-    check_size(text)?;
+    check_size(text.len())?;
     let delim = delimiter_of(text.strip_prefix('\u{feff}').unwrap_or(text), mapping)?;
     let mut reader = Reader::new(text, delim);
     let header = header_of(&mut reader)?;

@@ -654,9 +654,7 @@ pub fn seller_skills(#[wasm_bindgen(unchecked_param_type = "ProcessModel")] mode
 /// into wasm memory (its UTF-16 length is at most its UTF-8 size).
 #[cfg(feature = "csv")]
 fn csv_text(text: &js_sys::JsString) -> Result<String, Error> {
-    if text.length() as usize > crate::import::MAX_CSV_BYTES {
-        return Err(Error::coded("text", crate::error::ErrorCode::TooLarge { max_bytes: crate::error::count(crate::import::MAX_CSV_BYTES) }, "the CSV is larger than 50 MB"));
-    }
+    crate::import::check_size(text.length() as usize)?;
     text.as_string().ok_or_else(|| Error::coded("text", crate::error::ErrorCode::WrongType, "must be a string"))
 }
 
