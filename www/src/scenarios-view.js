@@ -7,7 +7,7 @@
 // of the main bundle (the DOM builders, the formatters: one copy of each, the
 // dictionaries the words were added to) and adds its methods to the class.
 // Untrusted text (scenario names, a file's error) is set with textContent only.
-import { load, downloadJson } from './store.js';
+import { downloadJson } from './store.js';
 
 const CSS = `
 .bar { display: flex; flex-wrap: wrap; gap: 8px; align-items: center; margin: 0 0 12px; }
@@ -48,10 +48,12 @@ export const DEFAULT_SCENARIOS = [
 /**
  * The view's methods, for StagecastScenarios.prototype. `kit`: `el`, `svg`,
  * `axisText`, `formatPercent`, `formatMoney`, `formatNumber`,
- * `checkScenarios`, `LEVERS` (scenarios.js and the modules it imports).
+ * `checkScenarios`, `LEVERS` and store.js's `load` (scenarios.js and the
+ * modules it imports: one copy of each; `downloadJson`, which only the view
+ * uses, it imports itself).
  */
 export function scenariosView(kit) {
-  const { el, svg, axisText, formatPercent, formatMoney, formatNumber, checkScenarios, LEVERS } = kit;
+  const { el, svg, axisText, formatPercent, formatMoney, formatNumber, checkScenarios, LEVERS, load } = kit;
   const W = 320;
   const r1 = (v) => Math.round(v * 10) / 10;
 

@@ -11,7 +11,7 @@
 import { StagecastElement, el, svg } from './base.js';
 import { formatPercent, formatMoney, formatNumber } from './i18n.js';
 import { axisText } from './charts.js';
-import { PREFIX, save } from './store.js';
+import { PREFIX, save, load } from './store.js';
 
 export const LEVERS = [
   { key: 'meetingsPerWeek', min: 0, max: 40, step: 1, kind: 'n' },
@@ -98,7 +98,7 @@ export class StagecastScenarios extends StagecastElement {
  */
 export function addScenariosView(view) {
   if (StagecastScenarios.prototype._draw) return;
-  const methods = view({ el, svg, axisText, formatPercent, formatMoney, formatNumber, checkScenarios, LEVERS }).prototype;
+  const methods = view({ el, svg, axisText, formatPercent, formatMoney, formatNumber, checkScenarios, LEVERS, load }).prototype;
   for (const name of Object.getOwnPropertyNames(methods)) {
     if (name !== 'constructor') Object.defineProperty(StagecastScenarios.prototype, name, Object.getOwnPropertyDescriptor(methods, name));
   }
